@@ -1,0 +1,127 @@
+/**
+ * Format detection from content only: magic bytes, the ZIP container's `[Content_Types].xml` or EPUB
+ * `mimetype`, then text sniffing. A file name may only break ties between text formats (CSV vs plain text).
+ */
+import type { DetectedInput } from './types.ts';
+import { ConversionError, unsupported } from './errors.ts';
+import { ZipArchive } from './zip.ts';
+import { decodeText, looksBinary } from './text-decode.ts';
+import { sniffDelimiter } from './formats/csv/sniff.ts';
+import { listCfbStreams } from './cfb.ts';
+
+const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((v, i) => b[at + i] === v);
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+
+export function detectFormat(bytes: Uint8Array, fileName?: string): DetectedInput {
+  if (bytes.length === 0) throw new ConversionError('empty', 'the document is empty (0 bytes)');
+  const head = bytes.subarray(0, 1024);
+  if (indexOf(head, ascii('%PDF-')) >= 0) return { format: 'pdf', mediaType: 'application/pdf' };
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return detectZip(bytes);
+  if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return detectCfb(bytes);
+  const image = detectImage(bytes);
+  if (image) return { format: 'image', mediaType: image };
+  if (looksBinary(bytes)) throw unsupported('unrecognized binary format');
+  return detectText(bytes, fileName);
+}
+
+function detectImage(b: Uint8Array): string | undefined {
+  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (startsWith(b, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (startsWith(b, ascii('GIF87a')) || startsWith(b, ascii('GIF89a'))) return 'image/gif';
+  if (startsWith(b, ascii('RIFF')) && startsWith(b, ascii('WEBP'), 8)) return 'image/webp';
+  if (startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])) return 'image/tiff';
+  if (startsWith(b, ascii('BM')) && b.length > 26 && b[14] >= 12 && b[15] === 0 && b[16] === 0) return 'image/bmp';
+  return undefined;
+}
+
+function detectZip(bytes: Uint8Array): DetectedInput {
+  let zip: ZipArchive;
+  try {
+    zip = new ZipArchive(bytes, { maxEntryBytes: 8 * 1024 * 1024, maxInflatedBytes: 16 * 1024 * 1024 });
+  } catch (error) {
+    if (error instanceof ConversionError) throw error;
+    throw new ConversionError('corrupt', `damaged ZIP container: ${(error as Error).message}`);
+  }
+  const mimetype = zip.has('mimetype') ? zip.text('mimetype')?.trim() : undefined;
+  if (mimetype === 'application/epub+zip') return { format: 'epub', mediaType: 'application/epub+zip' };
+  const types = zip.has('[Content_Types].xml') ? zip.text('[Content_Types].xml') ?? '' : '';
+  if (/wordprocessingml\.document\.main|ms-word\.document\.macroEnabled\.main|wordprocessingml\.template\.main/i.test(types)) {
+    return { format: 'docx', mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
+  }
+  if (/presentationml\.(presentation|slideshow|template)\.main|ms-powerpoint\.(presentation|slideshow)\.macroEnabled\.main/i.test(types)) {
+    return { format: 'pptx', mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' };
+  }
+  if (/spreadsheetml\.(sheet|template)\.main|ms-excel\.sheet\.(macroEnabled|binary\.macroEnabled)\.main/i.test(types)) {
+    if (/binary\.macroEnabled/i.test(types)) throw unsupported('XLSB (binary workbook) is not supported; save as XLSX');
+    return { format: 'xlsx', mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  }
+  if (zip.has('META-INF/container.xml')) return { format: 'epub', mediaType: 'application/epub+zip' };
+  throw unsupported('ZIP archive that is not a DOCX, PPTX, XLSX or EPUB document');
+}
+
+function detectCfb(bytes: Uint8Array): DetectedInput {
+  let names: string[];
+  try {
+    names = listCfbStreams(bytes).map((n) => n.toLowerCase());
+  } catch {
+    throw new ConversionError('corrupt', 'damaged OLE compound file');
+  }
+  if (names.includes('encryptioninfo') || names.includes('encryptedpackage')) {
+    throw new ConversionError('encrypted', 'the document is password-protected (encrypted Office file)');
+  }
+  if (names.includes('workbook') || names.includes('book')) return { format: 'xls', mediaType: 'application/vnd.ms-excel' };
+  if (names.includes('worddocument')) throw unsupported('legacy Word 97-2003 (.doc) is not supported; save as DOCX');
+  if (names.includes('powerpoint document')) throw unsupported('legacy PowerPoint 97-2003 (.ppt) is not supported; save as PPTX');
+  throw unsupported('unrecognized OLE compound file');
+}
+
+function detectText(bytes: Uint8Array, fileName?: string): DetectedInput {
+  const { text } = decodeText(bytes.subarray(0, 64 * 1024));
+  const sample = text.replace(/^\ufeff/, '').trimStart();
+  const lower = sample.slice(0, 4096).toLowerCase();
+  const ext = (fileName ?? '').toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<!doctype html/.test(lower) || /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<html[\s>]/.test(lower)
+    || /<(head|body)[\s>]/.test(lower) || (/^<[a-z!]/.test(lower) && countHtmlTags(lower) >= 3 && ext !== 'xml' && ext !== 'md')) {
+    return { format: 'html', mediaType: 'text/html' };
+  }
+  if (/^[[{]/.test(sample) && ext !== 'md' && ext !== 'csv' && isJson(bytes)) return { format: 'json', mediaType: 'application/json' };
+  if (ext === 'md' || ext === 'markdown') return { format: 'markdown', mediaType: 'text/markdown' };
+  const delimiter = sniffDelimiter(sample, ext);
+  if (delimiter) return { format: 'csv', mediaType: delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv', delimiter };
+  if (looksLikeMarkdown(sample)) return { format: 'markdown', mediaType: 'text/markdown' };
+  return { format: 'text', mediaType: 'text/plain' };
+}
+
+function countHtmlTags(s: string): number {
+  return (s.match(/<\/?(div|p|span|a|table|tr|td|ul|ol|li|h[1-6]|br|img|section|article|meta|title|script|style)\b/g) ?? []).length;
+}
+
+function isJson(bytes: Uint8Array): boolean {
+  if (bytes.length > 50 * 1024 * 1024) return false;
+  try {
+    JSON.parse(decodeText(bytes).text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function looksLikeMarkdown(s: string): boolean {
+  const head = s.slice(0, 8192);
+  let signals = 0;
+  if (/^#{1,6} \S/m.test(head)) signals += 2;
+  if (/^```/m.test(head)) signals += 2;
+  if (/\[[^\]\n]+\]\([^)\s]+\)/.test(head)) signals++;
+  if (/^\s*[-*+] \S/m.test(head)) signals++;
+  if (/^\|.*\|\s*$/m.test(head) && /^\|?\s*:?-{3,}/m.test(head)) signals += 2;
+  if (/\*\*[^*\n]+\*\*/.test(head)) signals++;
+  return signals >= 2;
+}
+
+function indexOf(hay: Uint8Array, needle: number[]): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}

@@ -1,0 +1,27 @@
+import { serialize } from '../../shared/convert/markdown.ts';
+import { cell, heading, pageBreak, paragraph, root, row, table, text, link, brk } from '../../shared/convert/mdast.ts';
+
+describe('serialize', () => {
+  it('writes GFM tables with a padded, rectangular shape and <br> for breaks in cells', () => {
+    const tree = root([
+      table([
+        row([cell([text('A')]), cell([text('B')])]),
+        row([cell([text('1'), brk(), text('2')])]),
+      ]),
+    ]);
+    expect(serialize(tree).markdown).toBe('| A | B |\n| --- | --- |\n| 1<br>2 | |\n');
+  });
+
+  it('drops javascript: links but keeps their text', () => {
+    const tree = root([paragraph([link('javascript:alert(1)', [text('click')])])]);
+    expect(serialize(tree).markdown).toBe('click\n');
+  });
+
+  it('splits pages and writes separators only when asked', () => {
+    const tree = () => root([pageBreak(1), heading(1, [text('One')]), pageBreak(2), paragraph([text('Two')])]);
+    const plain = serialize(tree());
+    expect(plain.markdown).toBe('# One\n\nTwo\n');
+    expect(plain.pages).toEqual([{ page: 1, markdown: '# One\n' }, { page: 2, markdown: 'Two\n' }]);
+    expect(serialize(tree(), { pageSeparators: true }).markdown).toBe('<!-- page 1 -->\n\n# One\n\n<!-- page 2 -->\n\nTwo\n');
+  });
+});
