@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * npm run bench:quality -- [corpus dir] [--format docx,pdf] [--verbose] [--fails] [--out dir]
+ * Converts every document of a corpus split with the engine, scores the predictions with the corpus's own
+ * score.mjs, and prints our per-format table beside the reference tools' results from the corpus README.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const project = path.resolve(here, '..');
+const args = process.argv.slice(2);
+const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--format', '--out'].includes(args[i - 1])));
+const corpus = path.resolve(positional[0] ?? path.join(project, '..', 'shared', 'corpus', 'dev'));
+const scorer = [path.join(corpus, 'score.mjs'), path.join(corpus, '..', 'score.mjs')].find((p) => fs.existsSync(p));
+if (!fs.existsSync(corpus) || !scorer) {
+  console.error(`bench:quality: no corpus with a score.mjs at ${corpus}`);
+  process.exit(2);
+}
+const formats = opt('--format')?.split(',');
+const outDir = path.resolve(opt('--out') ?? path.join(project, '.bench', 'quality', path.basename(corpus)));
+const FORMAT = { xlsm: 'xlsx', xls: 'xlsx', htm: 'html', jpg: 'image', jpeg: 'image', png: 'image', webp: 'image', tif: 'image', tiff: 'image' };
+const formatOf = (f) => { const e = f.split('.').pop().toLowerCase(); return FORMAT[e] || e; };
+
+function listDocs(dir, rel = '') {
+  const docs = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) { if (!['out', 'tools', 'node_modules', '.git'].includes(e.name)) docs.push(...listDocs(p, r)); continue; }
+    if (/\.gt\.(md|json)$/.test(e.name) || e.name === 'score.mjs' || e.name === 'README.md') continue;
+    if (fs.existsSync(`${p}.gt.md`) || fs.existsSync(`${p}.gt.json`)) docs.push({ id: r, path: p, format: formatOf(e.name) });
+  }
+  return docs.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+const { convertFile, close } = await import(path.join(project, 'scripts', 'lib', 'bench-convert.mjs'));
+const docs = listDocs(corpus).filter((d) => !formats || formats.includes(d.format));
+fs.rmSync(outDir, { recursive: true, force: true });
+const failures = [];
+const times = [];
+for (const doc of docs) {
+  const started = performance.now();
+  try {
+    const result = await convertFile(doc.path);
+    const target = path.join(outDir, `${doc.id}.md`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, result.markdown);
+  } catch (error) {
+    failures.push({ id: doc.id, code: error.code ?? 'crash', message: String(error.message ?? error).slice(0, 160) });
+  }
+  times.push(performance.now() - started);
+  process.stderr.write(`\r${times.length}/${docs.length} ${doc.id.slice(0, 60).padEnd(60)}`);
+}
+process.stderr.write('\n');
+await close?.();
+
+const scoreArgs = [scorer, '--pred', outDir, '--gt', corpus, '--json', path.join(outDir, '..', `${path.basename(corpus)}.score.json`)];
+if (formats) scoreArgs.push('--format', formats.join(','));
+if (args.includes('--verbose')) scoreArgs.push('--verbose');
+if (args.includes('--fails')) scoreArgs.push('--fails');
+const scored = spawnSync(process.execPath, scoreArgs, { encoding: 'utf8' });
+process.stdout.write(scored.stdout);
+if (scored.status !== 0) process.stderr.write(scored.stderr);
+
+if (failures.length) {
+  console.log(`\nfailed conversions (${failures.length}):`);
+  for (const f of failures) console.log(`  ${f.id}  [${f.code}] ${f.message}`);
+}
+const readme = [path.join(corpus, 'README.md'), path.join(corpus, '..', 'README.md')].find((p) => fs.existsSync(p));
+if (readme) {
+  const lines = fs.readFileSync(readme, 'utf8').split('\n');
+  const start = lines.findIndex((l) => /^## Reference results/i.test(l));
+  if (start >= 0) {
+    const table = lines.slice(start + 1).filter((l, i, all) => l.startsWith('|') && all.slice(0, i).every((x) => x.startsWith('|') || x.trim() === ''));
+    console.log('\nreference tools (corpus README):');
+    for (const l of table) console.log(l);
+    try {
+      const summary = JSON.parse(fs.readFileSync(path.join(outDir, '..', `${path.basename(corpus)}.score.json`), 'utf8')).summary;
+      const header = table[0].split('|').slice(2, -1).map((h) => h.trim().split(' ')[0]);
+      console.log(`| **MDraft** | ${header.map((f) => { const s = summary.formats[f]; return s ? `**${s.score.toFixed(2)}**` : '–'; }).join(' | ')} |`);
+    } catch { /* scorer printed its own error */ }
+  }
+}
+const sorted = [...times].sort((a, b) => a - b);
+console.log(`\nconverted ${docs.length - failures.length}/${docs.length} in ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s; median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms per document`);
