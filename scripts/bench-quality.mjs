@@ -40,6 +40,7 @@ function listDocs(dir, rel = '') {
 const { convertFile, close } = await import(path.join(project, 'scripts', 'lib', 'bench-convert.mjs'));
 const docs = listDocs(corpus).filter((d) => !formats || formats.includes(d.format));
 fs.rmSync(outDir, { recursive: true, force: true });
+fs.mkdirSync(outDir, { recursive: true });
 const failures = [];
 const times = [];
 for (const doc of docs) {
