@@ -1,11 +1,23 @@
-/** html: placeholder until its converter lands; refuses with a typed error rather than returning nothing. */
+/** html: decode → parse (parse5) → main content → mdast. */
 import type { Converter } from '../../types.ts';
-import { unsupported } from '../../errors.ts';
+import { tooLarge } from '../../errors.ts';
+import { decodeHtml } from './decode.ts';
+import { htmlToTree } from './to-tree.ts';
+
+export { htmlToTree } from './to-tree.ts';
+export type { HtmlTree, HtmlTreeOptions } from './to-tree.ts';
+
+/** Pages past this size are refused: parsing is linear, but the tree and its Markdown are not free. */
+export const MAX_HTML_BYTES = 20 * 1024 * 1024;
 
 export const htmlConverter: Converter = {
   name: 'html',
   accepts: (input) => input.format === 'html',
-  async convert() {
-    throw unsupported('html conversion is not implemented yet');
+  async convert({ bytes }, ctx) {
+    if (bytes.length > MAX_HTML_BYTES) throw tooLarge(`HTML is ${bytes.length} bytes (limit ${MAX_HTML_BYTES})`);
+    const { text, guessed } = decodeHtml(bytes);
+    if (guessed) ctx.warn({ code: 'encoding_guessed', message: 'no charset declared; the encoding was guessed from the content' });
+    const tree = htmlToTree(text);
+    return { root: tree.root, ...(tree.title ? { title: tree.title } : {}) };
   },
 };
