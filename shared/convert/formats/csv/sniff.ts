@@ -1,41 +1,92 @@
 /**
- * Guess the delimiter of delimited text from the consistency of field counts across lines (quotes respected).
- * Returns undefined when the text does not look tabular.
+ * Is this text a table, and with which delimiter? Each candidate delimiter parses the sample with the real
+ * RFC 4180 parser (so quoted delimiters and line breaks do not skew the count), then the field counts must be
+ * consistent across records. Prose and Markdown also contain commas and pipes, so without a `.csv`/`.tsv`
+ * name hint the evidence has to be strong: several records, near-identical field counts, short fields, and no
+ * Markdown table delimiter row or list/heading markers.
  */
-const CANDIDATES = [',', '\t', ';', '|'];
+import { parseDelimited } from './parse.ts';
 
-export function sniffDelimiter(text: string, extension?: string): string | undefined {
-  const lines = text.split(/\r\n|\n|\r/).slice(0, 60);
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  const nonEmpty = lines.filter((l) => l.trim() !== '');
-  if (nonEmpty.length === 0) return undefined;
-  let best: { delimiter: string; score: number } | undefined;
-  for (const delimiter of CANDIDATES) {
-    const counts = nonEmpty.map((l) => countFields(l, delimiter));
-    const multi = counts.filter((c) => c > 1);
-    if (multi.length === 0) continue;
-    const mode = modeOf(counts);
-    const consistent = counts.filter((c) => c === mode).length / counts.length;
-    if (mode < 2) continue;
-    const score = consistent * Math.min(mode, 10) * (multi.length / counts.length);
-    if (!best || score > best.score) best = { delimiter, score };
-  }
-  const hinted = extension === 'csv' || extension === 'tsv' || extension === 'tab';
-  if (!best) return hinted ? (extension === 'csv' ? ',' : '\t') : undefined;
-  // Prose has commas too: a single-line or inconsistent candidate is only accepted with an extension hint.
-  const threshold = hinted ? 0 : nonEmpty.length >= 2 ? 1.5 : Infinity;
-  return best.score >= threshold ? best.delimiter : undefined;
+const CANDIDATES = [',', '\t', ';', '|'] as const;
+const SAMPLE_RECORDS = 100;
+
+export interface DelimiterGuess {
+  delimiter: string;
+  /** Field count most records have. */
+  columns: number;
+  /** Share of records with exactly `columns` fields. */
+  consistency: number;
+  records: number;
 }
 
-function countFields(line: string, delimiter: string): number {
-  let n = 1;
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === delimiter && !quoted) n++;
+/** The delimiter a file name implies, if any. */
+export function delimiterFromName(fileName: string | undefined): string | undefined {
+  const ext = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  if (ext === 'csv') return ',';
+  if (ext === 'tsv' || ext === 'tab') return '\t';
+  if (ext === 'psv') return '|';
+  return undefined;
+}
+
+/**
+ * The delimiter of delimited text, or undefined when the text does not look tabular. With a delimited-text
+ * extension (`csv`, `tsv`, `tab`, `psv`) the answer is never undefined: a one-column CSV is still a CSV.
+ */
+export function sniffDelimiter(text: string, extension?: string): string | undefined {
+  const hinted = delimiterFromName(extension ? `x.${extension}` : undefined);
+  const guess = bestGuess(text);
+  if (hinted) {
+    if (guess && guess.consistency >= 0.5) return guess.delimiter;
+    return hinted;
   }
-  return n;
+  if (!guess || guess.records < 2) return undefined;
+  const required = guess.records === 2 ? 1 : guess.records < 10 ? 0.8 : 0.7;
+  if (guess.consistency < required) return undefined;
+  if (looksLikeMarkdown(text, guess.delimiter) || looksLikeProse(text, guess.delimiter)) return undefined;
+  return guess.delimiter;
+}
+
+/** The candidate with the most consistent multi-column shape over the first records of the sample. */
+export function bestGuess(text: string): DelimiterGuess | undefined {
+  let best: (DelimiterGuess & { score: number }) | undefined;
+  for (const delimiter of CANDIDATES) {
+    const counts = sampleRecords(text, delimiter).map((r) => r.length);
+    if (counts.length === 0) continue;
+    const columns = modeOf(counts);
+    if (columns < 2) continue;
+    const consistency = counts.filter((c) => c === columns).length / counts.length;
+    // More columns is more evidence, but consistency matters most.
+    const score = consistency * consistency * Math.log2(1 + Math.min(columns, 64));
+    if (!best || score > best.score) best = { delimiter, columns, consistency, records: counts.length, score };
+  }
+  if (!best) return undefined;
+  const { score: _score, ...guess } = best;
+  return guess;
+}
+
+/** Records of the sample; the last one is dropped when the sample may have cut it short. */
+function sampleRecords(text: string, delimiter: string): string[][] {
+  const sample = text.length > 64 * 1024 ? text.slice(0, 64 * 1024) : text;
+  const { rows } = parseDelimited(sample, delimiter, SAMPLE_RECORDS * 256);
+  const records = rows.slice(0, SAMPLE_RECORDS + 1).filter((r) => r.some((c) => c.trim() !== ''));
+  if (sample.length < text.length && records.length > 1) records.pop();
+  return records.slice(0, SAMPLE_RECORDS);
+}
+
+/** Sentences separated by commas: fields are long runs of words. */
+function looksLikeProse(text: string, delimiter: string): boolean {
+  const fields = sampleRecords(text, delimiter).flat().map((f) => f.trim()).filter(Boolean);
+  if (fields.length === 0) return false;
+  const wordy = fields.filter((f) => f.split(/\s+/).length >= 6).length;
+  return wordy / fields.length > 0.3;
+}
+
+/** A Markdown pipe table, list or heading block is Markdown even though its field counts line up. */
+function looksLikeMarkdown(text: string, delimiter: string): boolean {
+  const lines = text.split(/\r\n|\n|\r/, SAMPLE_RECORDS).filter((l) => l.trim() !== '');
+  if (delimiter === '|' && lines.some((l) => /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(l))) return true;
+  const marked = lines.filter((l) => /^\s*(?:[-*+] |#{1,6} |\d{1,3}[.)] |> )/.test(l)).length;
+  return marked / lines.length > 0.5;
 }
 
 function modeOf(values: number[]): number {
