@@ -1,11 +1,85 @@
-/** xlsx: placeholder until its converter lands; refuses with a typed error rather than returning nothing. */
-import type { Converter } from '../../types.ts';
-import { unsupported } from '../../errors.ts';
+/**
+ * XLSX / XLSM: SpreadsheetML read directly from the package. One section per visible sheet, in workbook
+ * order: a level-2 heading with the sheet name, then one GFM table per block of cells on the sheet.
+ */
+import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
+import type { RootContent } from '../../mdast.ts';
+import { heading, root, text } from '../../mdast.ts';
+import { ZipArchive } from '../../zip.ts';
+import { ConversionError } from '../../errors.ts';
+import { findPart, readStyles, readTitle, readWorkbook } from './package.ts';
+import type { SheetRef, Styles } from './package.ts';
+import { parseSharedStrings } from './shared-strings.ts';
+import { readWorksheet } from './worksheet.ts';
+import { sheetSection } from './sheet-section.ts';
+import type { TableBudget } from './grid.ts';
 
 export const xlsxConverter: Converter = {
   name: 'xlsx',
   accepts: (input) => input.format === 'xlsx',
-  async convert() {
-    throw unsupported('xlsx conversion is not implemented yet');
+  async convert({ bytes }, ctx) {
+    return convertXlsx(bytes, ctx);
   },
 };
+
+export function convertXlsx(bytes: Uint8Array, ctx: ConvertContext): DocumentTree {
+  const zip = new ZipArchive(bytes, { maxEntryBytes: ctx.limits.maxEntryBytes, maxInflatedBytes: ctx.limits.maxInflatedBytes });
+  const workbook = readWorkbook(zip);
+  const visible = workbook.sheets.filter((s) => !s.hidden);
+  if (!visible.length) throw new ConversionError('empty', 'the workbook has no visible sheets');
+
+  const styles = optionalPart(ctx, 'styles', () => readStyles(zip, workbook.stylesPart)) ?? { cellFormats: [], customFormats: new Map() };
+  const sharedStrings = optionalPart(ctx, 'shared strings', () => {
+    const part = workbook.sharedStringsPart && findPart(zip, workbook.sharedStringsPart);
+    const source = part ? zip.text(part) : undefined;
+    return source === undefined || !part ? [] : parseSharedStrings(source, part);
+  }) ?? [];
+  const title = optionalPart(ctx, 'document properties', () => readTitle(zip));
+
+  const budget: TableBudget = { remaining: ctx.limits.maxCells };
+  const children: RootContent[] = [];
+  for (const sheet of visible) children.push(...convertSheet(zip, sheet, { sharedStrings, styles, date1904: workbook.date1904 }, budget, ctx));
+  return { root: root(children), ...(title ? { title } : {}) };
+}
+
+function convertSheet(
+  zip: ZipArchive,
+  sheet: SheetRef,
+  cx: { sharedStrings: string[]; styles: Styles; date1904: boolean },
+  budget: TableBudget,
+  ctx: ConvertContext,
+): RootContent[] {
+  const head = heading(2, [text(sheet.name)]);
+  if (sheet.chartsheet) {
+    ctx.warn({ code: 'unsupported_content', message: `sheet "${sheet.name}" is a chart sheet; charts are not converted` });
+    return [head];
+  }
+  const part = findPart(zip, sheet.part);
+  if (!part) {
+    ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" is missing from the package` });
+    return [head];
+  }
+  let data;
+  try {
+    const source = zip.text(part) ?? '';
+    data = readWorksheet(source, part, cx, Math.max(0, budget.remaining));
+  } catch (error) {
+    if (error instanceof ConversionError && error.code !== 'corrupt') throw error;
+    ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" could not be read: ${(error as Error).message}` });
+    return [head];
+  }
+  if (data.truncated) ctx.warn({ code: 'truncated', message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut` });
+  return [head, ...sheetSection(data.cells, data.merges, budget, ctx, `sheet "${sheet.name}"`)];
+}
+
+/** A part the workbook can do without: unreadable → a warning and a fallback, never a failed conversion. */
+function optionalPart<T>(ctx: ConvertContext, what: string, read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConversionError && error.code !== 'corrupt') throw error;
+    ctx.warn({ code: 'part_unreadable', message: `the workbook's ${what} could not be read: ${(error as Error).message}` });
+    return undefined;
+  }
+}
+
