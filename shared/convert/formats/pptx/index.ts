@@ -1,11 +1,80 @@
-/** pptx: placeholder until its converter lands; refuses with a typed error rather than returning nothing. */
-import type { Converter } from '../../types.ts';
-import { unsupported } from '../../errors.ts';
+/**
+ * PPTX → one mdast tree, read straight from the OOXML package: slides in presentation order, each opened by a
+ * `pageBreak` (page = slide number) so provenance survives, its title as a heading, its shapes in reading
+ * order, its speaker notes set apart at the end.
+ */
+import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
+import type { RootContent } from '../../mdast.ts';
+import { heading, pageBreak, root, rule, text } from '../../mdast.ts';
+import { ConversionError, tooLarge } from '../../errors.ts';
+import { child } from '../../xml.ts';
+import { PptxPackage } from './package.ts';
+import { coreTitle, readPresentation } from './presentation.ts';
+import { readSlide, type SlideReader } from './slide.ts';
+import { readNotes } from './notes.ts';
+
+/** Titles that templates leave in the core properties: they name nothing. */
+const PLACEHOLDER_TITLE = /^(?:powerpoint\s+)?(?:presentation|slide)\s*\d*$/i;
 
 export const pptxConverter: Converter = {
   name: 'pptx',
   accepts: (input) => input.format === 'pptx',
-  async convert() {
-    throw unsupported('pptx conversion is not implemented yet');
+  async convert({ bytes }, ctx) {
+    return convertPptx(bytes, ctx);
   },
 };
+
+export function convertPptx(bytes: Uint8Array, ctx: ConvertContext): DocumentTree {
+  const pkg = new PptxPackage(bytes, ctx.limits);
+  const presentation = readPresentation(pkg);
+  const slides = presentation.slides;
+  if (slides.length === 0) throw new ConversionError('empty', 'the presentation has no slides');
+  if (slides.length > ctx.limits.maxPages) throw tooLarge(`the presentation has ${slides.length} slides (limit ${ctx.limits.maxPages})`);
+  const reader: SlideReader = { pkg, ctx, defaultTextStyle: child(presentation.root, 'p:defaultTextStyle') };
+  const range = ctx.options.pages;
+  const children: RootContent[] = [];
+  let firstTitle: string | undefined;
+  let emitted = 0;
+  for (const slide of slides) {
+    if (range && (slide.number < range.first || slide.number > range.last)) continue;
+    let content;
+    try {
+      content = readSlide(reader, slide.part, slide.number);
+    } catch (error) {
+      if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
+      ctx.warn({ code: 'page_failed', message: `slide ${slide.number} could not be read: ${(error as Error).message}`, page: slide.number });
+      continue;
+    }
+    if (!content) {
+      ctx.warn({ code: 'part_unreadable', message: `slide ${slide.number} is missing from the package`, page: slide.number });
+      continue;
+    }
+    // Hidden slides are not part of the presentation as shown; they are left out, numbers kept.
+    if (content.hidden) continue;
+    children.push(pageBreak(slide.number));
+    if (content.title) {
+      firstTitle ??= content.title;
+      children.push(heading(content.opensSection ? 1 : 2, [text(content.title)]));
+    } else if (emitted > 0) {
+      // An untitled slide would run into the previous one: a rule marks where it starts.
+      children.push(rule());
+    }
+    children.push(...content.body);
+    const notes = readNotesSafely(reader, slide.part, slide.number);
+    if (notes) children.push(notes);
+    emitted++;
+  }
+  const core = coreTitle(pkg);
+  const title = core && !PLACEHOLDER_TITLE.test(core) ? core : firstTitle;
+  return { root: root(children), pageCount: slides.length, ...(title ? { title } : {}) };
+}
+
+function readNotesSafely(reader: SlideReader, part: string, page: number) {
+  try {
+    return readNotes(reader, part);
+  } catch (error) {
+    if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
+    reader.ctx.warn({ code: 'part_unreadable', message: `the notes of slide ${page} could not be read`, page });
+    return undefined;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The PPTX package: parts parsed once and cached, relationships resolved to part names.
+ * Parsing failures of one part surface as typed errors; callers decide whether that part is optional.
+ */
+import { ZipArchive, resolvePartPath } from '../../zip.ts';
+import { parseXml, childrenNamed, attr, type XmlElement } from '../../xml.ts';
+import type { ConvertLimits } from '../../types.ts';
+
+export interface Relationship {
+  id: string;
+  /** Last segment of the relationship type URI: `slide`, `slideLayout`, `notesSlide`, `image`, `chart`, … */
+  type: string;
+  /** Part name inside the package, or the raw target when external. */
+  target: string;
+  external: boolean;
+}
+
+export class PptxPackage {
+  private readonly zip: ZipArchive;
+  private readonly parts = new Map<string, XmlElement | null>();
+  private readonly relsCache = new Map<string, Map<string, Relationship>>();
+
+  constructor(bytes: Uint8Array, limits: ConvertLimits) {
+    this.zip = new ZipArchive(bytes, { maxEntryBytes: limits.maxEntryBytes, maxInflatedBytes: limits.maxInflatedBytes });
+  }
+
+  has(part: string): boolean {
+    return this.zip.has(part);
+  }
+
+  /** Parsed XML of a part, or undefined when the part is absent. Malformed XML throws. */
+  xml(part: string): XmlElement | undefined {
+    if (this.parts.has(part)) return this.parts.get(part) ?? undefined;
+    const source = this.zip.text(part);
+    const parsed = source === undefined ? null : parseXml(source, { part });
+    this.parts.set(part, parsed);
+    return parsed ?? undefined;
+  }
+
+  /** Relationships of a part, keyed by id. A missing or unreadable .rels means no relationships. */
+  rels(part: string): Map<string, Relationship> {
+    const cached = this.relsCache.get(part);
+    if (cached) return cached;
+    const slash = part.lastIndexOf('/');
+    const relsPart = `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
+    const out = new Map<string, Relationship>();
+    const doc = this.xml(relsPart);
+    for (const rel of childrenNamed(doc, 'Relationship')) {
+      const id = attr(rel, 'Id');
+      const target = attr(rel, 'Target');
+      if (!id || target === undefined) continue;
+      const external = attr(rel, 'TargetMode') === 'External';
+      const type = (attr(rel, 'Type') ?? '').split('/').pop() ?? '';
+      out.set(id, { id, type, external, target: external ? target : resolvePartPath(part, target) });
+    }
+    this.relsCache.set(part, out);
+    return out;
+  }
+
+  /** The first internal relationship of a given type (a slide's layout, a layout's master, a slide's notes). */
+  relOfType(part: string, type: string): Relationship | undefined {
+    for (const rel of this.rels(part).values()) if (rel.type === type && !rel.external) return rel;
+    return undefined;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * DrawingML text (`a:txBody`) → mdast: runs with bold, italic and hyperlinks; paragraphs with their outline
+ * level and bullet kind; then real nested lists built from those levels.
+ */
+import type { BlockContent, List, ListItem, PhrasingContent } from '../../mdast.ts';
+import { brk, emphasis, link, list, listItem, paragraph, strong, text } from '../../mdast.ts';
+import { attr, child, childrenNamed, elements, localName, textOf, type XmlElement } from '../../xml.ts';
+import type { Relationship } from './package.ts';
+import { levelProps } from './inherit.ts';
+
+export type BulletKind = 'none' | 'bullet' | 'number';
+
+export interface TextParagraph {
+  /** 0-based outline level (`lvl`). */
+  level: number;
+  bullet: BulletKind;
+  /** `startAt` of an automatic numbering. */
+  start?: number;
+  content: PhrasingContent[];
+  /** Plain text, for emptiness checks and headings. */
+  plain: string;
+}
+
+interface Segment {
+  value: string;
+  bold: boolean;
+  italic: boolean;
+  href?: string;
+  isBreak?: boolean;
+}
+
+/** Symbol fonts (Wingdings, Symbol) put their glyphs in the private-use area: meaningless as text. */
+const PRIVATE_USE = /[\ue000-\uf8ff]/g;
+
+export interface TextOptions {
+  /** Style containers (`a:lstStyle`, `p:bodyStyle`, …) nearest first. */
+  chain: XmlElement[];
+  rels: Map<string, Relationship>;
+  /** Whether bullets may apply at all (false for titles and table cells). */
+  bullets: boolean;
+}
+
+export function readParagraphs(txBody: XmlElement | undefined, options: TextOptions): TextParagraph[] {
+  if (!txBody) return [];
+  const out: TextParagraph[] = [];
+  for (const p of childrenNamed(txBody, 'a:p')) {
+    const pPr = child(p, 'a:pPr');
+    const level = clampLevel(Number(attr(pPr, 'lvl') ?? 0));
+    const segments = readSegments(p, options.rels);
+    const content = toPhrasing(segments);
+    const plain = segments.map((s) => (s.isBreak ? '\n' : s.value)).join('');
+    let bullet: BulletKind = 'none';
+    let start: number | undefined;
+    if (options.bullets) {
+      const decided = bulletOf([pPr, ...levelProps(options.chain, level)]);
+      bullet = decided.kind;
+      start = decided.start;
+    }
+    out.push({ level, bullet, start, content, plain });
+  }
+  return out;
+}
+
+function clampLevel(level: number): number {
+  return Number.isFinite(level) ? Math.min(8, Math.max(0, Math.trunc(level))) : 0;
+}
+
+/** The first paragraph properties along the chain that say anything about bullets decide. */
+function bulletOf(props: (XmlElement | undefined)[]): { kind: BulletKind; start?: number } {
+  for (const pPr of props) {
+    if (!pPr) continue;
+    for (const e of elements(pPr)) {
+      switch (localName(e.name)) {
+        case 'buNone':
+          return { kind: 'none' };
+        case 'buChar':
+        case 'buBlip':
+          return { kind: 'bullet' };
+        case 'buAutoNum': {
+          const start = Number(attr(e, 'startAt'));
+          return { kind: 'number', start: Number.isInteger(start) && start > 0 ? start : undefined };
+        }
+        default:
+          break;
+      }
+    }
+  }
+  return { kind: 'none' };
+}
+
+function readSegments(p: XmlElement, rels: Map<string, Relationship>): Segment[] {
+  const segments: Segment[] = [];
+  for (const node of elements(p)) {
+    const name = localName(node.name);
+    if (name === 'br') {
+      segments.push({ value: '', bold: false, italic: false, isBreak: true });
+      continue;
+    }
+    if (name !== 'r' && name !== 'fld') continue;
+    const rPr = child(node, 'a:rPr');
+    const raw = textOf(child(node, 'a:t')).replace(PRIVATE_USE, ' ');
+    if (!raw) continue;
+    const style = {
+      bold: isOn(attr(rPr, 'b')),
+      italic: isOn(attr(rPr, 'i')),
+      href: hrefOf(child(rPr, 'a:hlinkClick'), rels),
+    };
+    // A vertical tab is how PowerPoint stores a soft line break inside a run.
+    raw.split('\u000b').forEach((piece, i) => {
+      if (i > 0) segments.push({ value: '', bold: false, italic: false, isBreak: true });
+      if (piece) segments.push({ value: piece, ...style });
+    });
+  }
+  return segments;
+}
+
+const isOn = (v: string | undefined) => v === '1' || v === 'true';
+
+function hrefOf(click: XmlElement | undefined, rels: Map<string, Relationship>): string | undefined {
+  if (!click) return undefined;
+  const rel = rels.get(attr(click, 'r:id') ?? '');
+  // Jumps to other slides or actions have no address worth keeping; only external targets become links.
+  return rel?.external && rel.type === 'hyperlink' ? rel.target : undefined;
+}
+
+/** Adjacent runs with the same formatting become one node; spaces stay outside emphasis markers. */
+function toPhrasing(segments: Segment[]): PhrasingContent[] {
+  const merged: Segment[] = [];
+  for (const s of segments) {
+    const prev = merged[merged.length - 1];
+    if (prev && !prev.isBreak && !s.isBreak && prev.href === s.href
+      && (prev.bold === s.bold || !s.value.trim()) && (prev.italic === s.italic || !s.value.trim())) {
+      prev.value += s.value;
+    } else {
+      merged.push({ ...s });
+    }
+  }
+  const out: PhrasingContent[] = [];
+  for (const s of merged) {
+    if (s.isBreak) { out.push(brk()); continue; }
+    const styled = styledText(s);
+    if (s.href) {
+      const last = out[out.length - 1];
+      if (last?.type === 'link' && last.url === s.href) last.children.push(...styled);
+      else out.push(link(s.href, styled));
+    } else {
+      out.push(...styled);
+    }
+  }
+  return out;
+}
+
+function styledText(s: Segment): PhrasingContent[] {
+  if (!s.bold && !s.italic) return [text(s.value)];
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.value);
+  const [lead, core, trail] = m ? [m[1], m[2], m[3]] : ['', s.value, ''];
+  if (!core) return [text(s.value)];
+  let node: PhrasingContent = text(core);
+  if (s.italic) node = emphasis([node]);
+  if (s.bold) node = strong([node]);
+  return [...(lead ? [text(lead)] : []), node, ...(trail ? [text(trail)] : [])];
+}
+
+interface OpenList {
+  level: number;
+  ordered: boolean;
+  node: List;
+  lastItem: ListItem;
+}
+
+/**
+ * Paragraphs → blocks. Bulleted paragraphs become list items nested by level; an unbulleted paragraph indented
+ * under an open item continues that item (how a continuation paragraph is written in a slide); anything else
+ * closes the lists.
+ */
+export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] {
+  const blocks: BlockContent[] = [];
+  const stack: OpenList[] = [];
+  for (const para of paragraphs) {
+    if (!para.plain.trim()) continue;
+    const body = paragraph(para.content);
+    if (para.bullet === 'none') {
+      while (stack.length && stack[stack.length - 1].level >= para.level) stack.pop();
+      const top = stack[stack.length - 1];
+      if (top && para.level > 0) top.lastItem.children.push(body);
+      else {
+        stack.length = 0;
+        blocks.push(body);
+      }
+      continue;
+    }
+    const ordered = para.bullet === 'number';
+    while (stack.length && stack[stack.length - 1].level > para.level) stack.pop();
+    let top = stack[stack.length - 1];
+    if (top && top.level === para.level && top.ordered !== ordered) {
+      stack.pop();
+      top = stack[stack.length - 1];
+    }
+    const item = listItem([body]);
+    if (top && top.level === para.level) {
+      top.node.children.push(item);
+      top.lastItem = item;
+      continue;
+    }
+    const node = list(ordered, [item], ordered ? para.start ?? 1 : undefined);
+    if (top) top.lastItem.children.push(node);
+    else blocks.push(node);
+    stack.push({ level: para.level, ordered, node, lastItem: item });
+  }
+  return blocks;
+}
+
+/** Plain text of paragraphs, one line each (titles, table cells, chart titles). */
+export function paragraphsText(paragraphs: TextParagraph[], separator = ' '): string {
+  return paragraphs.map((p) => p.plain.replace(/\s+/g, ' ').trim()).filter(Boolean).join(separator);
+}
