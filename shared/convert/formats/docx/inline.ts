@@ -1,0 +1,280 @@
+/**
+ * Runs → phrasing content. Each piece of visible text becomes a token carrying its formatting and link;
+ * tokens are then wrapped (strong/emphasis/delete/inlineCode) and adjacent wrappers merged, with whitespace
+ * moved outside the wrappers so Markdown never gets `** bold **`.
+ */
+import type { PhrasingContent } from 'mdast';
+import type { XmlElement } from '../../xml.ts';
+import { attr, child, elements, localName, textOf } from '../../xml.ts';
+import type { BlockContent } from '../../mdast.ts';
+import { brk, del, emphasis, inlineCode, inlineMath, link, strong, text } from '../../mdast.ts';
+import type { RunFormat } from './run-format.ts';
+import { mergeFormats, readRunFormat } from './run-format.ts';
+import type { DocxContext } from './context.ts';
+import { drawingImages, vmlImages } from './images.ts';
+import { ommlToLatex } from './omml.ts';
+import { symbolChar } from './symbols.ts';
+
+export interface Token {
+  node: PhrasingContent;
+  format: RunFormat;
+  link?: { url: string };
+  /** Display equation (`m:oMathPara`). */
+  display?: boolean;
+}
+
+export interface InlineResult {
+  tokens: Token[];
+  /** Block content found inside runs (text boxes), emitted after the paragraph. */
+  floats: BlockContent[];
+}
+
+interface Walk {
+  dc: DocxContext;
+  base: RunFormat;
+  link?: { url: string };
+  out: InlineResult;
+}
+
+/** Walk the content of a paragraph (or any run container). */
+export function paragraphTokens(p: XmlElement, base: RunFormat, dc: DocxContext): InlineResult {
+  const out: InlineResult = { tokens: [], floats: [] };
+  walkContainer(p, { dc, base, out });
+  return out;
+}
+
+function walkContainer(el: XmlElement, w: Walk): void {
+  for (const c of elements(el)) walkInline(c, w);
+}
+
+function walkInline(el: XmlElement, w: Walk): void {
+  switch (localName(el.name)) {
+    case 'r': walkRun(el, w); return;
+    case 'hyperlink': {
+      const url = hyperlinkTarget(el, w.dc);
+      walkContainer(el, url !== undefined ? { ...w, link: { url } } : w);
+      return;
+    }
+    // Tracked insertions are part of the text; deletions are not.
+    case 'ins': case 'moveTo': case 'smartTag': case 'customXml': case 'dir': case 'bdo': case 'fldSimple':
+      if (localName(el.name) === 'fldSimple') { walkSimpleField(el, w); return; }
+      walkContainer(el, w);
+      return;
+    case 'sdt': walkContainer(child(el, 'sdtContent') ?? el, w); return;
+    case 'sdtContent': walkContainer(el, w); return;
+    case 'del': case 'moveFrom': return;
+    case 'oMath': case 'oMathPara':
+      if (hiddenByField(w)) return;
+      pushNode(w, inlineMath(ommlToLatex(el)), localName(el.name) === 'oMathPara');
+      return;
+    case 'AlternateContent': walkContainer(alternateBranch(el), w); return;
+    default: return; // bookmarks, proofing marks, comments anchors, properties
+  }
+}
+
+/** `mc:AlternateContent` offers the same content several ways: take exactly one branch. */
+export function alternateBranch(el: XmlElement): XmlElement {
+  return child(el, 'Choice') ?? child(el, 'Fallback') ?? { name: '#empty', attrs: {}, children: [] };
+}
+
+function hyperlinkTarget(el: XmlElement, dc: DocxContext): string | undefined {
+  const id = attr(el, 'r:id') ?? attr(el, 'id');
+  const anchor = attr(el, 'anchor');
+  const rel = id ? dc.rels.get(id) : undefined;
+  if (rel) return rel.target + (anchor ? `#${anchor}` : '');
+  if (anchor) return `#${anchor}`;
+  return undefined;
+}
+
+/** Fields that are still in their instruction part hide what they contain. */
+function hiddenByField(w: Walk): boolean {
+  const f = w.dc.fields;
+  return f.length > 0 && !f[f.length - 1].inResult;
+}
+
+function fieldLink(w: Walk): { url: string } | undefined {
+  for (let i = w.dc.fields.length - 1; i >= 0; i--) {
+    const fieldLinkTarget = w.dc.fields[i].link;
+    if (fieldLinkTarget) return fieldLinkTarget;
+  }
+  return w.link;
+}
+
+/** `HYPERLINK "url"` or `HYPERLINK \l "anchor"`. */
+function linkFromInstruction(instruction: string): string | undefined {
+  const m = /^\s*HYPERLINK\s+(.*)$/i.exec(instruction);
+  if (!m) return undefined;
+  const anchor = /\\l\s+"([^"]*)"/.exec(m[1]);
+  const target = /^\s*"([^"]*)"/.exec(m[1]) ?? /^\s*([^\s\\"]+)/.exec(m[1]);
+  if (target) return target[1] + (anchor ? `#${anchor[1]}` : '');
+  return anchor ? `#${anchor[1]}` : undefined;
+}
+
+function walkSimpleField(el: XmlElement, w: Walk): void {
+  const url = linkFromInstruction(attr(el, 'instr') ?? '');
+  walkContainer(el, url ? { ...w, link: { url } } : w);
+}
+
+function pushText(w: Walk, value: string, format: RunFormat): void {
+  if (!value || format.hidden) return;
+  const tokens = w.out.tokens;
+  const last = tokens[tokens.length - 1];
+  const link = fieldLink(w);
+  if (last && last.node.type === 'text' && last.link === link && sameFormat(last.format, format)) {
+    last.node.value += value;
+    return;
+  }
+  tokens.push({ node: text(value), format, link });
+}
+
+function pushNode(w: Walk, node: PhrasingContent, display = false): void {
+  w.out.tokens.push({ node, format: {}, link: fieldLink(w), display });
+}
+
+const sameFormat = (a: RunFormat, b: RunFormat) =>
+  !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.strike === !!b.strike && !!a.monospace === !!b.monospace;
+
+function walkRun(r: XmlElement, w: Walk): void {
+  const dc = w.dc;
+  const rPr = child(r, 'rPr');
+  const format = mergeFormats(w.base, dc.styles.run(attr(child(rPr, 'rStyle'), 'val')), readRunFormat(rPr));
+  for (const c of elements(r)) {
+    const name = localName(c.name);
+    if (name === 'fldChar') { fieldChar(c, w); continue; }
+    if (name === 'instrText') {
+      const f = dc.fields[dc.fields.length - 1];
+      if (f && !f.inResult) f.instruction += textOf(c);
+      continue;
+    }
+    if (hiddenByField(w)) continue;
+    switch (name) {
+      case 't': pushText(w, textOf(c), format); break;
+      case 'tab': case 'ptab': pushText(w, '\t', format); break;
+      case 'noBreakHyphen': pushText(w, '-', format); break;
+      case 'sym': pushText(w, symbolChar(attr(c, 'font'), attr(c, 'char')), format); break;
+      case 'cr': pushNode(w, brk()); break;
+      case 'br': {
+        const type = attr(c, 'type');
+        if (type !== 'page' && type !== 'column') pushNode(w, brk());
+        break;
+      }
+      case 'drawing': drawing(c, w); break;
+      case 'pict': case 'object': vml(c, w); break;
+      case 'footnoteReference': case 'endnoteReference': {
+        const ref = dc.notes.reference(name === 'footnoteReference' ? 'footnote' : 'endnote', attr(c, 'id'));
+        if (ref) pushNode(w, ref);
+        break;
+      }
+      case 'AlternateContent': {
+        // Inside a run the branches hold drawings; walk the chosen one as if it were the run's content.
+        const branch = alternateBranch(c);
+        walkRun({ ...r, children: [...(rPr ? [rPr] : []), ...branch.children] }, w);
+        break;
+      }
+      case 'ruby': {
+        const base = child(c, 'rubyBase');
+        if (base) walkContainer(base, w);
+        break;
+      }
+      default: break; // delText, rPr, lastRenderedPageBreak, footnoteRef marks, annotations
+    }
+  }
+}
+
+function fieldChar(c: XmlElement, w: Walk): void {
+  const fields = w.dc.fields;
+  const type = attr(c, 'fldCharType');
+  if (type === 'begin') {
+    if (fields.length < 64) fields.push({ instruction: '', inResult: false });
+  } else if (type === 'separate') {
+    const f = fields[fields.length - 1];
+    if (f) {
+      f.inResult = true;
+      const url = linkFromInstruction(f.instruction);
+      if (url) f.link = { url };
+    }
+  } else if (type === 'end') {
+    fields.pop();
+  }
+}
+
+function drawing(el: XmlElement, w: Walk): void {
+  for (const img of drawingImages(el, w.dc)) pushNode(w, img);
+  textBoxes(el, w);
+}
+
+function vml(el: XmlElement, w: Walk): void {
+  for (const img of vmlImages(el, w.dc)) pushNode(w, img);
+  textBoxes(el, w);
+}
+
+/** Text boxes hold whole paragraphs: they become blocks after the paragraph that anchors them. */
+function textBoxes(el: XmlElement, w: Walk): void {
+  if (w.dc.depth > 8) return;
+  for (const box of findAll(el, 'txbxContent')) {
+    w.out.floats.push(...w.dc.blocks(box, { ...w.dc, depth: w.dc.depth + 1, fields: [] }));
+  }
+}
+
+/** Descendants by local name, not descending into matches (nor into the unchosen branch of AlternateContent). */
+function findAll(el: XmlElement, name: string, out: XmlElement[] = []): XmlElement[] {
+  for (const c of elements(el)) {
+    const n = localName(c.name);
+    if (n === name) out.push(c);
+    else if (n === 'AlternateContent') findAll(alternateBranch(c), name, out);
+    else findAll(c, name, out);
+  }
+  return out;
+}
+
+/** Tokens → phrasing nodes with formatting wrappers. */
+export function buildPhrasing(tokens: Token[], options: { ignoreBold?: boolean; ignoreMonospace?: boolean } = {}): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const l = tokens[i].link;
+    let j = i;
+    while (j < tokens.length && tokens[j].link === l) j++;
+    const group = tokens.slice(i, j);
+    const nodes = mergeAdjacent(group.flatMap((t) => wrapToken(t, options)));
+    if (l) out.push(link(l.url, nodes));
+    else out.push(...nodes);
+    i = j;
+  }
+  return mergeAdjacent(out);
+}
+
+function wrapToken(t: Token, options: { ignoreBold?: boolean; ignoreMonospace?: boolean }): PhrasingContent[] {
+  if (t.node.type !== 'text') return [t.node];
+  const f = t.format;
+  const value = t.node.value;
+  const formatted = (f.bold && !options.ignoreBold) || f.italic || f.strike || (f.monospace && !options.ignoreMonospace);
+  if (!formatted || !value.trim()) return [text(value)];
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(value)!;
+  let node: PhrasingContent = f.monospace && !options.ignoreMonospace ? inlineCode(m[2]) : text(m[2]);
+  if (f.italic) node = emphasis([node]);
+  if (f.bold && !options.ignoreBold) node = strong([node]);
+  if (f.strike) node = del([node]);
+  const out: PhrasingContent[] = [];
+  if (m[1]) out.push(text(m[1]));
+  out.push(node);
+  if (m[3]) out.push(text(m[3]));
+  return out;
+}
+
+function mergeAdjacent(nodes: PhrasingContent[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  for (const n of nodes) {
+    const prev = out[out.length - 1];
+    if (prev && prev.type === n.type) {
+      if (n.type === 'text' && prev.type === 'text') { prev.value += n.value; continue; }
+      if (n.type === 'inlineCode' && prev.type === 'inlineCode') { prev.value += n.value; continue; }
+      if ((n.type === 'strong' || n.type === 'emphasis' || n.type === 'delete') && prev.type === n.type) {
+        prev.children = mergeAdjacent([...prev.children, ...n.children] as PhrasingContent[]) as typeof prev.children;
+        continue;
+      }
+    }
+    out.push(n);
+  }
+  return out;
+}

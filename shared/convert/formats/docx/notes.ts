@@ -1,0 +1,63 @@
+/**
+ * Footnotes and endnotes become GFM footnotes. Labels are numbered in order of first reference (endnotes
+ * share the sequence so labels never collide); definitions are converted once, after the body.
+ */
+import type { FootnoteDefinition, FootnoteReference } from 'mdast';
+import type { XmlElement } from '../../xml.ts';
+import { attr, elements, localName } from '../../xml.ts';
+import type { BlockContent } from '../../mdast.ts';
+import type { DocxContext } from './context.ts';
+import { forPart } from './context.ts';
+
+type NoteKind = 'footnote' | 'endnote';
+
+interface NotePart {
+  part: string;
+  notes: Map<string, XmlElement>;
+}
+
+export class Notes {
+  private readonly parts = new Map<NoteKind, NotePart | undefined>();
+  private readonly labels = new Map<string, string>();
+  private readonly order: { kind: NoteKind; id: string; label: string }[] = [];
+
+  register(kind: NoteKind, part: string | undefined, xml: XmlElement | undefined): void {
+    if (!part || !xml) { this.parts.set(kind, undefined); return; }
+    const notes = new Map<string, XmlElement>();
+    for (const el of elements(xml)) {
+      if (localName(el.name) !== kind) continue;
+      const type = attr(el, 'type');
+      if (type === 'separator' || type === 'continuationSeparator' || type === 'continuationNotice') continue;
+      const id = attr(el, 'id');
+      if (id !== undefined) notes.set(id, el);
+    }
+    this.parts.set(kind, { part, notes });
+  }
+
+  /** A reference node for the note, or undefined when the note does not exist. */
+  reference(kind: NoteKind, id: string | undefined): FootnoteReference | undefined {
+    if (id === undefined || !this.parts.get(kind)?.notes.has(id)) return undefined;
+    const key = `${kind}:${id}`;
+    let label = this.labels.get(key);
+    if (!label) {
+      label = String(this.order.length + 1);
+      this.labels.set(key, label);
+      this.order.push({ kind, id, label });
+    }
+    return { type: 'footnoteReference', identifier: label, label };
+  }
+
+  /** Definitions for every referenced note, converting notes referenced from inside notes too. */
+  definitions(dc: DocxContext): FootnoteDefinition[] {
+    const out: FootnoteDefinition[] = [];
+    for (let i = 0; i < this.order.length && i < 10000; i++) {
+      const { kind, id, label } = this.order[i];
+      const notePart = this.parts.get(kind);
+      const el = notePart?.notes.get(id);
+      if (!notePart || !el) continue;
+      const children: BlockContent[] = dc.blocks(el, forPart(dc, notePart.part));
+      out.push({ type: 'footnoteDefinition', identifier: label, label, children: children as FootnoteDefinition['children'] });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+/** Character formatting that survives into Markdown: bold, italic, strike-through, monospace (code). */
+import type { XmlElement } from '../../xml.ts';
+import { attr, child } from '../../xml.ts';
+
+export interface RunFormat {
+  bold?: boolean;
+  italic?: boolean;
+  strike?: boolean;
+  monospace?: boolean;
+  /** Hidden text (`w:vanish`) is not part of what a reader sees. */
+  hidden?: boolean;
+  /** Superscript/subscript (`w:vertAlign`), kept as plain text. */
+}
+
+const MONOSPACE = /courier|consolas|mono|menlo|monaco|lucida console|lucida sans typewriter|inconsolata|fira code|source code|andale|typewriter|fixedsys|ocr a/i;
+
+/** `<w:b/>` is on; `<w:b w:val="0|false|off"/>` is off. */
+function toggle(el: XmlElement | undefined): boolean | undefined {
+  if (!el) return undefined;
+  const v = attr(el, 'val');
+  return !(v === '0' || v === 'false' || v === 'off' || v === 'none');
+}
+
+export function isMonospaceFont(name: string | undefined): boolean {
+  return !!name && MONOSPACE.test(name);
+}
+
+/** Formatting set directly by an `rPr` element (undefined = not set here, inherit). */
+export function readRunFormat(rPr: XmlElement | undefined): RunFormat {
+  if (!rPr) return {};
+  const fonts = child(rPr, 'rFonts');
+  const font = attr(fonts, 'ascii') ?? attr(fonts, 'hAnsi') ?? attr(fonts, 'cs');
+  const format: RunFormat = {};
+  const bold = toggle(child(rPr, 'b'));
+  const italic = toggle(child(rPr, 'i'));
+  const strike = toggle(child(rPr, 'strike')) || toggle(child(rPr, 'dstrike'));
+  const hidden = toggle(child(rPr, 'vanish'));
+  if (bold !== undefined) format.bold = bold;
+  if (italic !== undefined) format.italic = italic;
+  if (strike !== undefined) format.strike = strike;
+  if (hidden !== undefined) format.hidden = hidden;
+  if (font) format.monospace = isMonospaceFont(font);
+  return format;
+}
+
+/** Later layers override earlier ones, property by property. */
+export function mergeFormats(...layers: (RunFormat | undefined)[]): RunFormat {
+  const out: RunFormat = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const key of Object.keys(layer) as (keyof RunFormat)[]) {
+      if (layer[key] !== undefined) out[key] = layer[key];
+    }
+  }
+  return out;
+}
