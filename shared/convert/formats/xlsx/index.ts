@@ -13,6 +13,7 @@ import { parseSharedStrings } from './shared-strings.ts';
 import { readWorksheet } from './worksheet.ts';
 import { sheetSection } from './sheet-section.ts';
 import type { TableBudget } from './grid.ts';
+import { readSheetCharts } from './charts.ts';
 
 export const xlsxConverter: Converter = {
   name: 'xlsx',
@@ -50,14 +51,15 @@ function convertSheet(
   ctx: ConvertContext,
 ): RootContent[] {
   const head = heading(2, [text(sheet.name)]);
-  if (sheet.chartsheet) {
-    ctx.warn({ code: 'unsupported_content', message: `sheet "${sheet.name}" is a chart sheet; charts are not converted` });
-    return [head];
-  }
   const part = findPart(zip, sheet.part);
   if (!part) {
     ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" is missing from the package` });
     return [head];
+  }
+  const charts = optionalPart(ctx, `charts of sheet "${sheet.name}"`, () => readSheetCharts(zip, part, cx.date1904)) ?? [];
+  if (sheet.chartsheet) {
+    ctx.warn({ code: 'unsupported_content', message: `sheet "${sheet.name}" is a chart sheet: only its chart titles and cached data are converted` });
+    return [head, ...sheetSection([], [], budget, ctx, `sheet "${sheet.name}"`, charts)];
   }
   let data;
   try {
@@ -66,10 +68,10 @@ function convertSheet(
   } catch (error) {
     if (error instanceof ConversionError && error.code !== 'corrupt') throw error;
     ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" could not be read: ${(error as Error).message}` });
-    return [head];
+    return [head, ...sheetSection([], [], budget, ctx, `sheet "${sheet.name}"`, charts)];
   }
   if (data.truncated) ctx.warn({ code: 'truncated', message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut` });
-  return [head, ...sheetSection(data.cells, data.merges, budget, ctx, `sheet "${sheet.name}"`)];
+  return [head, ...sheetSection(data.cells, data.merges, budget, ctx, `sheet "${sheet.name}"`, charts)];
 }
 
 /** A part the workbook can do without: unreadable → a warning and a fallback, never a failed conversion. */

@@ -1,18 +1,49 @@
-/** A sheet's cells → its tables, one per block of cells (shared by the XLSX and XLS converters). */
+/**
+ * A sheet's content → Markdown blocks: one table per block of cells, with the sheet's charts placed among
+ * them by their anchor cell (shared by the XLSX and XLS converters).
+ */
 import type { ConvertContext } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
+import { paragraph, text } from '../../mdast.ts';
 import type { CellRange, SheetCell, TableBudget } from './grid.ts';
 import { findRegions, regionTable } from './grid.ts';
+import type { ChartData } from './charts.ts';
 
-export function sheetSection(cells: SheetCell[], merges: CellRange[], budget: TableBudget, ctx: ConvertContext, where: string): RootContent[] {
+export function sheetSection(
+  cells: SheetCell[],
+  merges: CellRange[],
+  budget: TableBudget,
+  ctx: ConvertContext,
+  where: string,
+  charts: readonly ChartData[] = [],
+): RootContent[] {
   const out: RootContent[] = [];
+  let nextChart = 0;
+  const cut = () => ctx.warn({ code: 'truncated', message: `${where}: tables past the ${ctx.limits.maxCells}-cell limit were cut` });
+  const emitChart = (chart: ChartData) => {
+    if (chart.title) out.push(paragraph([text(chart.title)]));
+    if (chart.kind) out.push(paragraph([text(chart.kind)]));
+    if (!chart.rows.length) return;
+    if (budget.remaining <= 0) return cut();
+    const chartCells = chart.rows.flatMap((r, row) => r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()));
+    const t = regionTable(chartCells, budget, ctx, `${where}, chart`);
+    if (t) out.push(t);
+  };
   for (const region of findRegions(cells, merges)) {
+    let top = Infinity, left = Infinity;
+    for (const c of region) {
+      if (c.row < top || (c.row === top && c.col < left)) { top = c.row; left = c.col; }
+    }
+    while (nextChart < charts.length && (charts[nextChart].row < top || (charts[nextChart].row === top && charts[nextChart].col < left))) {
+      emitChart(charts[nextChart++]);
+    }
     if (budget.remaining <= 0) {
-      ctx.warn({ code: 'truncated', message: `${where}: tables past the ${ctx.limits.maxCells}-cell limit were cut` });
+      cut();
       break;
     }
     const t = regionTable(region, budget, ctx, where);
     if (t) out.push(t);
   }
+  while (nextChart < charts.length) emitChart(charts[nextChart++]);
   return out;
 }
