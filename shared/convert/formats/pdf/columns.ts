@@ -1,0 +1,94 @@
+/**
+ * Reading order with columns kept apart. A gutter is an x-range that almost no line crosses and that has
+ * column-like text on both sides, side by side. Lines that do cross it (a title, a full-width caption) cut the
+ * page into sections; within each section the left column is read before the right one, recursively, so
+ * three-column pages and columns below a full-width title come out in order.
+ */
+import type { Line } from './lines.ts';
+
+const byRows = (a: Line, b: Line) => a.baseline - b.baseline || a.x0 - b.x0;
+
+export function readingOrder(lines: Line[], depth = 0): Line[] {
+  if (lines.length < 4 || depth > 6) return [...lines].sort(byRows);
+  const gutter = findGutter(lines);
+  if (!gutter) return [...lines].sort(byRows);
+  const crosses = (l: Line) => l.x0 < gutter.x1 && l.x1 > gutter.x0;
+  const sorted = [...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0);
+  const out: Line[] = [];
+  let section: Line[] = [];
+  const flush = () => {
+    if (!section.length) return;
+    const left = section.filter((l) => l.x1 <= gutter.x0 + 0.5);
+    const right = section.filter((l) => l.x1 > gutter.x0 + 0.5);
+    out.push(...readingOrder(left, depth + 1), ...readingOrder(right, depth + 1));
+    section = [];
+  };
+  for (const line of sorted) {
+    if (crosses(line)) {
+      flush();
+      out.push(line);
+    } else {
+      section.push(line);
+    }
+  }
+  flush();
+  return out;
+}
+
+interface Gutter { x0: number; x1: number }
+
+function findGutter(lines: Line[]): Gutter | undefined {
+  const minX = Math.min(...lines.map((l) => l.x0));
+  const maxX = Math.max(...lines.map((l) => l.x1));
+  const size = median(lines.map((l) => l.size));
+  const step = 1;
+  const bins = Math.ceil((maxX - minX) / step);
+  if (bins < 3) return undefined;
+  const crossing = new Int32Array(bins + 1);
+  for (const l of lines) {
+    const a = Math.max(0, Math.floor((l.x0 - minX) / step));
+    const b = Math.min(bins, Math.ceil((l.x1 - minX) / step));
+    for (let i = a; i < b; i++) crossing[i]++;
+  }
+  const allowed = Math.max(0, Math.floor(lines.length * 0.12));
+  const minWidth = Math.max(4, 0.6 * size);
+  let best: { gutter: Gutter; score: number } | undefined;
+  let runStart = -1;
+  for (let i = 0; i <= bins; i++) {
+    const open = i < bins && crossing[i] <= allowed;
+    if (open && runStart < 0) runStart = i;
+    if (!open && runStart >= 0) {
+      const gutter = { x0: minX + runStart * step, x1: minX + i * step };
+      runStart = -1;
+      if (gutter.x1 - gutter.x0 < minWidth) continue;
+      const score = gutterScore(lines, gutter);
+      if (score > 0 && (!best || score > best.score)) best = { gutter, score };
+    }
+  }
+  return best?.gutter;
+}
+
+/** How convincingly a gutter separates two text columns: 0 when it does not. */
+function gutterScore(lines: Line[], g: Gutter): number {
+  const left = lines.filter((l) => l.x1 <= g.x0 + 0.5);
+  const right = lines.filter((l) => l.x0 >= g.x1 - 0.5);
+  const textual = (side: Line[]) => side.filter((l) => wordCount(l.text) >= 3 || l.text.length >= 18);
+  const tl = textual(left);
+  const tr = textual(right);
+  if (tl.length < 3 || tr.length < 3) return 0;
+  // Columns read side by side: their vertical extents must overlap substantially.
+  const top = Math.max(Math.min(...tl.map((l) => l.top)), Math.min(...tr.map((l) => l.top)));
+  const bottom = Math.min(Math.max(...tl.map((l) => l.bottom)), Math.max(...tr.map((l) => l.bottom)));
+  const shorter = Math.min(extent(tl), extent(tr));
+  if (bottom - top < 0.5 * shorter) return 0;
+  // Mostly text on both sides, not short cells of a table.
+  if (tl.length < 0.5 * left.length || tr.length < 0.5 * right.length) return 0;
+  return Math.min(tl.length, tr.length) * (g.x1 - g.x0);
+}
+
+const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+const extent = (ls: Line[]) => Math.max(...ls.map((l) => l.bottom)) - Math.min(...ls.map((l) => l.top));
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}

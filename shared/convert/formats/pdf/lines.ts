@@ -1,0 +1,130 @@
+/**
+ * Runs → lines. Runs sharing a baseline band are x-sorted and joined; pdf.js often omits the spaces between
+ * items, so a space is restored wherever the gap between two runs is wider than a thin fraction of the font size.
+ * A band is cut into separate line segments at gaps too wide to be word spacing (column gutters, table cells).
+ */
+import type { Run } from './text-items.ts';
+
+export interface Line {
+  runs: Run[];
+  text: string;
+  x0: number;
+  x1: number;
+  /** Top and bottom of the line box (approximate: from the font size). */
+  top: number;
+  bottom: number;
+  baseline: number;
+  /** Dominant font size of the line (by characters). */
+  size: number;
+  bold: boolean;
+  italic: boolean;
+}
+
+/** Gaps wider than this many font sizes are never word spaces. */
+const HARD_SPLIT = 2.2;
+/** Gaps wider than this, without a whitespace item from the source, split the line too. */
+const SOFT_SPLIT = 1.0;
+/** A gap wider than this fraction of the font size is a space. */
+const SPACE_GAP = 0.15;
+
+export function buildLines(runs: Run[]): Line[] {
+  const bands = groupBands(runs);
+  const lines: Line[] = [];
+  for (const band of bands) {
+    band.sort((a, b) => a.x0 - b.x0);
+    let current: Run[] = [];
+    for (const run of band) {
+      const prev = current[current.length - 1];
+      if (prev) {
+        const gap = run.x0 - prev.x1;
+        const size = Math.max(prev.size, run.size);
+        if (gap > HARD_SPLIT * size || (gap > SOFT_SPLIT * size && !run.spaceBefore)) {
+          lines.push(makeLine(current));
+          current = [];
+        }
+      }
+      current.push(run);
+    }
+    if (current.length) lines.push(makeLine(current));
+  }
+  return lines;
+}
+
+/**
+ * Baseline bands: runs sorted by baseline, a run joining the band whose baseline is within a fraction of its font
+ * size (superscripts and subscripts sit slightly off the baseline, so the tolerance is generous for small runs).
+ */
+function groupBands(runs: Run[]): Run[][] {
+  const sorted = [...runs].sort((a, b) => a.y - b.y || a.x0 - b.x0);
+  const bands: { y: number; size: number; runs: Run[] }[] = [];
+  for (const run of sorted) {
+    let placed = false;
+    // Only the last few bands can be within tolerance since runs arrive sorted by baseline.
+    for (let i = bands.length - 1; i >= 0 && i >= bands.length - 3; i--) {
+      const band = bands[i];
+      const small = Math.min(band.size, run.size);
+      const tolerance = run.size < band.size * 0.85 || band.size < run.size * 0.85 ? 0.5 * Math.max(band.size, run.size) : 0.3 * small;
+      if (Math.abs(run.y - band.y) <= tolerance && !overlapsHorizontally(band.runs, run)) {
+        band.runs.push(run);
+        if (run.size > band.size) { band.size = run.size; band.y = run.y; }
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) bands.push({ y: run.y, size: run.size, runs: [run] });
+  }
+  return bands.map((b) => b.runs);
+}
+
+/** Overprinted text (fake bold drawn twice, shadows) must not be doubled; distinct lines must not merge. */
+function overlapsHorizontally(runs: Run[], run: Run): boolean {
+  for (const r of runs) {
+    const overlap = Math.min(r.x1, run.x1) - Math.max(r.x0, run.x0);
+    if (overlap > 0.6 * Math.min(r.x1 - r.x0, run.x1 - run.x0) && r.text !== run.text) return true;
+  }
+  return false;
+}
+
+export function makeLine(runs: Run[]): Line {
+  let text = '';
+  let prev: Run | undefined;
+  const kept: Run[] = [];
+  for (const run of runs) {
+    // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy.
+    if (prev && run.text === prev.text && Math.abs(run.x0 - prev.x0) < 0.3 * run.size) continue;
+    if (prev) {
+      const gap = run.x0 - prev.x1;
+      const needsSpace = run.spaceBefore || gap > SPACE_GAP * Math.min(prev.size, run.size);
+      if (needsSpace && !text.endsWith(' ')) text += ' ';
+    }
+    text += run.text;
+    kept.push(run);
+    prev = run;
+  }
+  const chars = new Map<number, number>();
+  let boldChars = 0;
+  let italicChars = 0;
+  let total = 0;
+  for (const r of kept) {
+    const n = r.text.length;
+    const key = Math.round(r.size * 2) / 2;
+    chars.set(key, (chars.get(key) ?? 0) + n);
+    if (r.bold) boldChars += n;
+    if (r.italic) italicChars += n;
+    total += n;
+  }
+  const size = [...chars.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const baseline = kept.reduce((best, r) => (r.size > best.size ? r : best), kept[0]).y;
+  return {
+    runs: kept,
+    text: text.trim(),
+    x0: Math.min(...kept.map((r) => r.x0)),
+    x1: Math.max(...kept.map((r) => r.x1)),
+    top: baseline - 0.8 * size,
+    bottom: baseline + 0.25 * size,
+    baseline,
+    size,
+    bold: boldChars > total / 2,
+    italic: italicChars > total / 2,
+  };
+}

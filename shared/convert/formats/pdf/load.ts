@@ -1,0 +1,78 @@
+/**
+ * Loading a PDF with pdf.js in Node: hardened options, the worker run in-process, and pdf.js failures mapped to
+ * our typed errors. Nothing here touches the network; the only files read are pdf.js's own font/CMap data.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { corrupt, encrypted } from '../../errors.ts';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+export type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+
+let pdfjsPromise: Promise<PdfJs> | undefined;
+
+/**
+ * pdf.js is loaded once, lazily (it is large). Its worker code is imported here and handed over through
+ * `globalThis.pdfjsWorker`, so the "fake worker" runs in this thread without pdf.js resolving a worker path.
+ */
+export function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= (async () => {
+    // The worker module ships without type declarations; only its WorkerMessageHandler export is used.
+    const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    const worker: unknown = await import(workerModule);
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+    return import('pdfjs-dist/legacy/build/pdf.mjs');
+  })();
+  return pdfjsPromise;
+}
+
+/** Folders of our own pdfjs-dist install (file paths with a trailing slash, as pdf.js requires). */
+function packageFolders() {
+  const require = createRequire(import.meta.url);
+  const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
+  const folder = (name: string) => path.join(root, name) + path.sep;
+  return { standardFontDataUrl: folder('standard_fonts'), cMapUrl: folder('cmaps'), wasmUrl: folder('wasm') };
+}
+let folders: ReturnType<typeof packageFolders> | undefined;
+
+export async function openPdf(bytes: Uint8Array, password?: string): Promise<PdfDocument> {
+  const pdfjs = await loadPdfJs();
+  folders ??= packageFolders();
+  // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
+  // pdf.js 6 has no eval code path left (CVE-2024-4367 class); `isEvalSupported: false` is still passed so an
+  // older build picked up by accident stays hardened.
+  const hardening = { isEvalSupported: false } as object;
+  const task = pdfjs.getDocument({
+    ...hardening,
+    data: new Uint8Array(bytes),
+    password,
+    disableFontFace: true,
+    useSystemFonts: false,
+    fontExtraProperties: true,
+    stopAtErrors: false,
+    disableRange: true,
+    disableStream: true,
+    disableAutoFetch: true,
+    verbosity: 0,
+    cMapPacked: true,
+    ...folders,
+  });
+  try {
+    return await task.promise;
+  } catch (error) {
+    await task.destroy().catch(() => undefined);
+    throw mapLoadError(error);
+  }
+}
+
+function mapLoadError(error: unknown): Error {
+  const name = (error as { name?: string })?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'PasswordException') {
+    // code 1: a password is needed; code 2: the one given is wrong.
+    const code = (error as { code?: number }).code;
+    return encrypted(code === 2 ? 'the PDF password is incorrect' : 'the PDF is password-protected; a password is required');
+  }
+  return corrupt(`the PDF could not be opened: ${message}`, error);
+}
