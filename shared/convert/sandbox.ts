@@ -226,6 +226,7 @@ export async function convertInSandbox(
 /** Ask for a clean exit (the worker closes its OCR engine), then force it after a grace period. */
 async function closeWorker(worker: Worker): Promise<void> {
   if (worker.threadId === -1) return; // already exited
+  worker.ref(); // idle workers are unref'd; keep the process alive until this one has really gone
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   try {
     worker.postMessage({ type: 'close' } satisfies ToWorker);

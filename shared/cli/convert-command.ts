@@ -1,0 +1,109 @@
+/**
+ * `mdraft convert`: read each input, convert it in the sandboxed worker pool, write Markdown (or JSON)
+ * to stdout or the mirrored output path, report progress and failures on stderr.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ConvertArgs } from './args.ts';
+import { planTasks, STDIO, type Task } from './files.ts';
+import { Progress } from './progress.ts';
+import { createConverterPool, type ConverterPool } from '../convert/sandbox.ts';
+import type { ConvertOptions, ConvertResult } from '../convert/types.ts';
+
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Failures outside the engine get codes in the same style as `ConversionError` codes. */
+class TaskError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Returns the exit code: 0 all converted, 1 any failed. */
+export async function runConvert(args: ConvertArgs, io: Io): Promise<number> {
+  const plan = planTasks(args.inputs, args.output, args.json);
+  const progress = new Progress({ total: plan.tasks.length, batch: plan.batch, quiet: args.quiet, stream: io.stderr });
+  if (plan.tasks.length > 0) {
+    const pool = createConverterPool({
+      size: Math.min(args.jobs, plan.tasks.length),
+      timeoutMs: args.timeoutMs,
+      maxMemoryMb: args.maxMemoryMb,
+      ocr: args.ocr,
+    });
+    try {
+      const queue = [...plan.tasks];
+      const lanes = Array.from({ length: Math.min(args.jobs, queue.length) }, async () => {
+        for (let task = queue.shift(); task; task = queue.shift()) await runTask(task, args, pool, io, progress);
+      });
+      await Promise.all(lanes);
+    } finally {
+      await pool.close();
+    }
+  }
+  progress.summary(plan.skipped);
+  return progress.failureCount > 0 ? 1 : 0;
+}
+
+async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: Io, progress: Progress): Promise<void> {
+  const started = performance.now();
+  try {
+    const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
+    const options: ConvertOptions = {
+      ocr: args.ocr,
+      ...(args.pageSeparators ? { pageSeparators: true } : {}),
+      ...(args.password !== undefined ? { password: args.password } : {}),
+      ...(args.pages ? { pages: args.pages } : {}),
+      ...(task.source !== STDIO ? { fileName: path.basename(task.source) } : {}),
+    };
+    const result = await pool.convert(bytes, options);
+    await writeOutput(task.target, render(result, args.json), io);
+    progress.succeeded(task.label, performance.now() - started, result.warnings);
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown };
+    const code = typeof e.code === 'string' ? e.code : 'internal';
+    progress.failed(task.label, performance.now() - started, { code, message: String(e.message ?? error) });
+  }
+}
+
+function render(result: ConvertResult, json: boolean): string {
+  return json ? `${JSON.stringify(result, null, 2)}\n` : result.markdown;
+}
+
+async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    const buffer = await fs.readFile(file);
+    // A view over the whole buffer, so the pool can transfer it to the worker instead of copying.
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new TaskError('not_found', 'no such file');
+    if (code === 'EISDIR') throw new TaskError('unreadable', 'is a directory');
+    if (code === 'ERR_FS_FILE_TOO_LARGE' || code === 'ENOMEM') throw new TaskError('too_large', 'file too large to read');
+    throw new TaskError('unreadable', (error as Error).message);
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function writeOutput(target: string, text: string, io: Io): Promise<void> {
+  try {
+    if (target === STDIO) {
+      await new Promise<void>((resolve, reject) => io.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+      return;
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, text);
+  } catch (error) {
+    throw new TaskError('write_failed', `cannot write ${target}: ${(error as Error).message}`);
+  }
+}

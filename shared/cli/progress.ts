@@ -1,0 +1,88 @@
+/**
+ * What the user sees on stderr: a line per finished document in a batch, warnings, and a summary with
+ * every failure and its error code. stdout stays reserved for converted output.
+ */
+import type { ConversionWarning } from '../convert/types.ts';
+
+export interface Failure {
+  label: string;
+  code: string;
+  message: string;
+}
+
+export interface Writable {
+  write(text: string): unknown;
+}
+
+export class Progress {
+  private finished = 0;
+  private readonly failures: Failure[] = [];
+  private readonly started = performance.now();
+  private readonly total: number;
+  private readonly out: Writable;
+  private readonly quiet: boolean;
+  /** Batches get progress lines and a summary; a single document just its warnings or its error. */
+  private readonly batch: boolean;
+
+  constructor(options: { total: number; batch: boolean; quiet: boolean; stream: Writable }) {
+    this.total = options.total;
+    this.batch = options.batch;
+    this.quiet = options.quiet;
+    this.out = options.stream;
+  }
+
+  succeeded(label: string, ms: number, warnings: ConversionWarning[]): void {
+    this.finished++;
+    if (this.quiet) return;
+    if (this.batch) this.out.write(`${this.counter()} ${label} ✓ ${formatMs(ms)}${warnings.length ? ` (${plural(warnings.length, 'warning')})` : ''}\n`);
+    for (const w of warnings) this.out.write(`  warning: ${this.batch ? '' : `${label}: `}[${w.code}]${w.page ? ` page ${w.page}:` : ''} ${w.message}\n`);
+  }
+
+  failed(label: string, ms: number, failure: { code: string; message: string }): void {
+    this.finished++;
+    this.failures.push({ label, ...failure });
+    if (this.batch) {
+      if (!this.quiet) this.out.write(`${this.counter()} ${label} ✗ [${failure.code}] ${oneLine(failure.message)} ${formatMs(ms)}\n`);
+    } else {
+      this.out.write(`mdraft: ${label}: [${failure.code}] ${oneLine(failure.message)}\n`);
+    }
+  }
+
+  /** The closing summary of a batch; nothing for a single document (its outcome is already said). */
+  summary(skipped: number): void {
+    if (!this.batch) return;
+    const ok = this.finished - this.failures.length;
+    const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    const extra = [
+      this.failures.length ? `${this.failures.length} failed` : '',
+      skipped ? `${skipped} skipped (not a document type)` : '',
+    ].filter(Boolean).join(', ');
+    this.out.write(`\nConverted ${ok} of ${plural(this.total, 'document')} in ${seconds} s${extra ? `; ${extra}` : ''}.\n`);
+    if (this.failures.length) {
+      this.out.write('Failures:\n');
+      for (const f of this.failures) this.out.write(`  ${f.label}  [${f.code}] ${oneLine(f.message)}\n`);
+    }
+  }
+
+  get failureCount(): number {
+    return this.failures.length;
+  }
+
+  private counter(): string {
+    const width = String(this.total).length;
+    return `[${String(this.finished).padStart(width)}/${this.total}]`;
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
+}
