@@ -9,9 +9,15 @@ import type { Line } from './lines.ts';
 const byRows = (a: Line, b: Line) => a.baseline - b.baseline || a.x0 - b.x0;
 
 export function readingOrder(lines: Line[], depth = 0): Line[] {
-  if (lines.length < 4 || depth > 6) return [...lines].sort(byRows);
+  if (lines.length < 4 || depth > 12) return [...lines].sort(byRows);
   const gutter = findGutter(lines);
-  if (!gutter) return [...lines].sort(byRows);
+  if (!gutter) {
+    // No gutter across the whole region: parts of it, separated by blank bands, may still have their own
+    // column layouts (the end of one article in two columns, the next one's abstract full width).
+    const bands = splitBands(lines);
+    if (bands.length < 2) return [...lines].sort(byRows);
+    return bands.flatMap((band) => readingOrder(band, depth + 1));
+  }
   const crosses = (l: Line) => l.x0 < gutter.x1 && l.x1 > gutter.x0;
   const sorted = [...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0);
   const out: Line[] = [];
@@ -33,6 +39,25 @@ export function readingOrder(lines: Line[], depth = 0): Line[] {
   }
   flush();
   return out;
+}
+
+/** Split a region at horizontal blank bands clearly taller than the line spacing. */
+function splitBands(lines: Line[]): Line[][] {
+  const size = median(lines.map((l) => l.size));
+  const sorted = [...lines].sort((a, b) => a.top - b.top);
+  const bands: Line[][] = [];
+  let current: Line[] = [];
+  let bottom = -Infinity;
+  for (const line of sorted) {
+    if (current.length && line.top - bottom > 0.9 * size) {
+      bands.push(current);
+      current = [];
+    }
+    current.push(line);
+    bottom = Math.max(bottom, line.bottom);
+  }
+  if (current.length) bands.push(current);
+  return bands;
 }
 
 interface Gutter { x0: number; x1: number }
