@@ -17,6 +17,8 @@ export function unwrapRedirect(href: string): string {
     if (u?.startsWith('a1')) {
       const decoded = decodeBase64Url(u.slice(2));
       if (decoded && /^https?:\/\//i.test(decoded)) return decoded;
+      // Bing also wraps its own searches ("/search?q=..."): make them absolute on the same host.
+      if (decoded?.startsWith('/') && !decoded.startsWith('//')) return `${url.origin}${decoded}`;
     }
   }
   // Google: /url?q=<destination> (or url=)

@@ -7,7 +7,8 @@
 import type { Element, Nodes, Parents, Root } from 'hast';
 import { classTokens, filterTree, findAll, findFirst, prop, TextMeasure } from './hast-utils.ts';
 
-const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'toolbar', 'dialog', 'alertdialog', 'tooltip']);
+// banner and contentinfo are page-level roles; inside the main region they are misapplied and not honoured.
+const CHROME_ROLES = new Set(['navigation', 'complementary', 'search', 'menu', 'menubar', 'toolbar', 'dialog', 'alertdialog', 'tooltip']);
 const SECTIONING = new Set(['article', 'section', 'main']);
 
 /** The subtree to convert: the main region when there is one, else the body (or the whole document). */
@@ -77,6 +78,11 @@ function dropChrome(m: TextMeasure, region: Element): void {
   const walk = (node: Parents, inSection: boolean): void => {
     const kept: Nodes[] = [];
     for (const c of node.children) {
+      if (c.type === 'element' && isTitleBar(m, c, inSection)) {
+        // A page header mixing the title with menus: keep the title, drop the menus.
+        kept.push(...findAll(c, (e) => /^h[1-6]$/.test(e.tagName)));
+        continue;
+      }
       if (c.type === 'element' && isChrome(m, c, inSection)) continue;
       if (c.type === 'element') walk(c, inSection || SECTIONING.has(c.tagName));
       kept.push(c);
@@ -93,8 +99,12 @@ function isChrome(m: TextMeasure, el: Element, inSection: boolean): boolean {
   if (role && CHROME_ROLES.has(role)) return true;
   // The header/footer of the page (not of an article or section, which carry bylines and titles).
   if (!inSection && (el.tagName === 'footer')) return true;
-  if (!inSection && el.tagName === 'header') return !hasHeading(el) || linkDensity(m, el) > 0.5;
+  if (!inSection && el.tagName === 'header') return !hasHeading(el);
   return false;
+}
+
+function isTitleBar(m: TextMeasure, el: Element, inSection: boolean): boolean {
+  return !inSection && el.tagName === 'header' && hasHeading(el) && linkDensity(m, el) > 0.5;
 }
 
 function hasHeading(el: Element): boolean {

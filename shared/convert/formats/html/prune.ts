@@ -16,7 +16,7 @@ const NEVER_CONTENT = new Set([
 /** Class names that mark page noise on MediaWiki-style pages and in general. Tokens, never substrings. */
 const NOISE_CLASSES = new Set([
   'mw-editsection', 'mw-jump-link', 'mw-cite-backlink', 'navbox', 'navbox-styles', 'vertical-navbox', 'sistersitebox',
-  'noprint', 'mw-empty-elt', 'portal', 'metadata', 'catlinks', 'printfooter', 'mw-indicators', 'hatnote',
+  'mw-empty-elt', 'catlinks', 'printfooter', 'mw-indicators',
   'reference-accessdate', 'skip-link', 'sr-only', 'visually-hidden', 'screen-reader-text', 'visuallyhidden',
 ]);
 

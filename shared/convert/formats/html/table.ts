@@ -38,7 +38,7 @@ export function tableHandler(state: State, node: Element): RootContent | RootCon
   const depth = nesting.get(state) ?? 0;
   nesting.set(state, depth + 1);
   try {
-    const built = buildGrid(state, rows, cellsOf);
+    const built = buildGrid(state, rows, cellsOf, width);
     // A table inside a table cell: GFM cannot nest, so each row becomes a line of the outer cell.
     if (depth > 0) return [...before, ...built.map((line): Paragraph => ({ type: 'paragraph', children: joinCells(line) }))];
     if (built.length === 0) return before.length ? before : undefined;
@@ -52,7 +52,7 @@ export function tableHandler(state: State, node: Element): RootContent | RootCon
 
 const nesting = new WeakMap<State, number>();
 
-function buildGrid(state: State, rows: Element[], cellsOf: (tr: Element) => Element[]): TableRow[] {
+function buildGrid(state: State, rows: Element[], cellsOf: (tr: Element) => Element[], width: number): TableRow[] {
   const grid: (TableCell | undefined)[][] = [];
   let slots = 0;
   for (let r = 0; r < rows.length && slots < MAX_SLOTS; r++) {
@@ -67,11 +67,15 @@ function buildGrid(state: State, rows: Element[], cellsOf: (tr: Element) => Elem
       const content: TableCell = { type: 'tableCell', children: state.all(c) as PhrasingContent[] };
       state.patch(c, content);
       const copies = colSpan * rowSpan <= MAX_COPIES_PER_CELL;
+      // A cell across the whole width is a section title or a banner image: repeating it adds only noise.
+      const repeatAcross = colSpan < width;
       for (let dr = 0; dr < rowSpan; dr++) {
         const target = (grid[r + dr] ??= []);
         for (let dc = 0; dc < colSpan; dc++) {
           if (dr === 0 && dc === 0) target[col] = content;
-          else if (!target[col + dc]) target[col + dc] = copies ? structuredClone(content) : { type: 'tableCell', children: [] };
+          else if (!target[col + dc]) {
+            target[col + dc] = copies && (dc === 0 || repeatAcross) ? structuredClone(content) : { type: 'tableCell', children: [] };
+          }
         }
       }
       slots += colSpan * rowSpan;

@@ -1,0 +1,40 @@
+/**
+ * Tree repairs after hast-util-to-mdast. `<b> word</b>` keeps its leading space inside the strong node,
+ * which Markdown cannot express: the serializer would fall back to character references (`&#x20;`).
+ * Moving edge whitespace out of emphasis, strong and delete keeps the text readable.
+ */
+import type { Nodes, Parents, PhrasingContent, Text } from 'mdast';
+
+const ATTENTION = new Set(['emphasis', 'strong', 'delete']);
+
+export function hoistAttentionWhitespace(node: Parents): void {
+  const out: Nodes[] = [];
+  for (const child of node.children as Nodes[]) {
+    if ('children' in child) hoistAttentionWhitespace(child);
+    if (!ATTENTION.has(child.type)) { out.push(child); continue; }
+    const kids = (child as Parents).children as PhrasingContent[];
+    const lead = takeEdge(kids, 'start');
+    const trail = takeEdge(kids, 'end');
+    if (lead) out.push(space());
+    if (kids.length) out.push(child);
+    if (trail) out.push(space());
+  }
+  (node as { children: Nodes[] }).children = out;
+}
+
+/** Strip whitespace at one edge of inline content; true if there was any. */
+function takeEdge(kids: PhrasingContent[], edge: 'start' | 'end'): boolean {
+  let found = false;
+  for (;;) {
+    const i = edge === 'start' ? 0 : kids.length - 1;
+    const k = kids[i];
+    if (!k || k.type !== 'text') return found;
+    const trimmed = edge === 'start' ? k.value.replace(/^\s+/, '') : k.value.replace(/\s+$/, '');
+    if (trimmed.length === k.value.length) return found;
+    found = true;
+    if (trimmed) { k.value = trimmed; return true; }
+    kids.splice(i, 1);
+  }
+}
+
+const space = (): Text => ({ type: 'text', value: ' ' });
