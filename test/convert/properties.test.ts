@@ -30,8 +30,8 @@ describe('any bytes give a result or a typed error, in budget', () => {
       expect(typeof result.markdown).toBe('string');
       expect(Array.isArray(result.warnings)).toBe(true);
     } catch (error) {
-      if (!(error instanceof ConversionError)) throw new Error(`untyped failure: ${String(error)}`);
-      if (!CODES.includes(error.code)) throw new Error(`unexpected ${error.code}: ${error.message}`);
+      if (!(error instanceof ConversionError)) throw new Error(`untyped failure: ${String(error)}`, { cause: error });
+      if (!CODES.includes(error.code)) throw new Error(`unexpected ${error.code}: ${error.message}`, { cause: error });
     }
     expect(performance.now() - started).toBeLessThan(BUDGET_MS);
   }
