@@ -18,6 +18,8 @@ interface ListInfo {
   level: number;
   ordered: boolean;
   number: number;
+  /** A start override begins a new list here even if the previous item shares its definition. */
+  restart: boolean;
 }
 
 type Item =
@@ -96,10 +98,10 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
   if (numbering && numbering.numId !== '0') {
     const level = dc.numbering.level(numbering.numId, numbering.ilvl);
     if (level && level.format !== 'none' && tokens.length > 0) {
-      const number = dc.numbering.next(numbering.numId, numbering.ilvl);
+      const { value: number, restarted: restart } = dc.numbering.next(numbering.numId, numbering.ilvl);
       items.push({
         kind: 'list',
-        list: { key: dc.numbering.listKey(numbering.numId), level: Math.min(8, Math.max(0, numbering.ilvl)), ordered: level.ordered, number },
+        list: { key: dc.numbering.listKey(numbering.numId), level: Math.min(8, Math.max(0, numbering.ilvl)), ordered: level.ordered, number, restart },
         content: buildPhrasing(tokens),
         floats,
       });
@@ -164,10 +166,10 @@ function assemble(items: Item[]): BlockContent[] {
         out.push(item.node);
         break;
       case 'list': {
-        const { level, ordered, key, number } = item.list;
+        const { level, ordered, key, number, restart } = item.list;
         while (stack.length && stack[stack.length - 1].level > level) stack.pop();
         let top = stack[stack.length - 1];
-        if (top && top.level === level && (top.list.ordered !== ordered || (stack.length === 1 && top.key !== key))) {
+        if (top && top.level === level && (top.list.ordered !== ordered || restart || (stack.length === 1 && top.key !== key))) {
           stack.pop();
           top = stack[stack.length - 1];
         }

@@ -32,6 +32,8 @@ export interface DocxContext {
   fields: OpenField[];
   /** Guards recursion through text boxes and nested tables in hostile files. */
   depth: number;
+  /** Inside a table cell, where nested tables are flattened. */
+  inCell?: boolean;
   /** Block conversion, handed in so inline code (text boxes) and notes can recurse without import cycles. */
   blocks(container: XmlElement, dc: DocxContext): BlockContent[];
 }

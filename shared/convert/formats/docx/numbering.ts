@@ -88,21 +88,22 @@ export class Numbering {
     return `a${this.abstractOf(numId) ?? numId}`;
   }
 
-  /** Count one item at that level; returns its number. Deeper levels restart. */
-  next(numId: string, ilvl: number): number {
+  /** Count one item at that level: its number, and whether a start override restarted the list here. */
+  next(numId: string, ilvl: number): { value: number; restarted: boolean } {
+    let restarted = false;
     const key = this.listKey(numId);
     let counters = this.counters.get(key);
     if (!counters) { counters = []; this.counters.set(key, counters); }
     if (!this.restarted.has(numId)) {
       this.restarted.add(numId);
       for (const [lvl, o] of this.nums.get(numId)?.overrides ?? []) {
-        if (o.start !== undefined && Number.isFinite(o.start)) { counters.length = lvl; counters[lvl] = o.start; }
+        if (o.start !== undefined && Number.isFinite(o.start)) { counters.length = lvl; counters[lvl] = o.start; restarted ||= lvl === ilvl; }
       }
     }
     const value = counters[ilvl] ?? this.level(numId, ilvl)?.start ?? 1;
     counters[ilvl] = value + 1;
     counters.length = ilvl + 1;
-    return value;
+    return { value, restarted };
   }
 }
 

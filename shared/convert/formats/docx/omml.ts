@@ -158,7 +158,8 @@ function nary(el: XmlElement): string {
   const sup = isOn(val(pr, 'supHide')) ? '' : convertChildren(child(el, 'sup'));
   if (sub) op += `_${group(sub)}`;
   if (sup) op += `^${group(sup)}`;
-  return join(op, convertChildren(child(el, 'e')));
+  const body = convertChildren(child(el, 'e'));
+  return sub || sup ? `${op} ${body}` : join(op, body);
 }
 
 function delimiter(el: XmlElement): string {

@@ -8,7 +8,7 @@ import type { Table, TableCell } from 'mdast';
 import type { XmlElement } from '../../xml.ts';
 import { attr, child, elements, localName } from '../../xml.ts';
 import type { BlockContent } from '../../mdast.ts';
-import { cell, row, table } from '../../mdast.ts';
+import { cell, paragraph, row, table, text, toPlainText } from '../../mdast.ts';
 import type { DocxContext } from './context.ts';
 
 interface GridCell {
@@ -44,9 +44,13 @@ const intAttr = (el: XmlElement | undefined, fallback: number) => {
 };
 
 export function convertTable(tbl: XmlElement, dc: DocxContext): BlockContent[] {
-  const inner = { ...dc, depth: dc.depth + 1 };
+  const rows = rowsOf(tbl);
+  const onlyCells = rows.length === 1 ? cellsOf(rows[0]) : [];
+  // A one-cell table is a frame around content, not data: its content (even a table) stays block-level.
+  if (rows.length === 1 && onlyCells.length === 1) return dc.blocks(onlyCells[0], { ...dc, depth: dc.depth + 1 });
+  const inner = { ...dc, depth: dc.depth + 1, inCell: true };
   const grid: GridCell[][] = [];
-  for (const tr of rowsOf(tbl)) {
+  for (const tr of rows) {
     const trPr = child(tr, 'trPr');
     const cells: GridCell[] = [];
     const before = intAttr(child(trPr, 'gridBefore'), 0);
@@ -64,9 +68,14 @@ export function convertTable(tbl: XmlElement, dc: DocxContext): BlockContent[] {
     grid.push(cells);
   }
   if (grid.length === 0) return [];
-  const cellCount = grid.reduce((n, r) => n + r.length, 0);
-  if (cellCount === 1) return grid[0][0].blocks;
-  const rows = grid.map((cells) => {
+  // A table inside a cell cannot stay a table in GFM: each row becomes one line of its cells' text.
+  if (dc.inCell) {
+    return grid.map((cells) => paragraph(cells.flatMap((c, i) => [
+      ...(i ? [text(' ')] : []),
+      ...c.blocks.flatMap((b, j) => [...(j ? [text(' ')] : []), text(toPlainText(b))]),
+    ])));
+  }
+  const tableRows = grid.map((cells) => {
     const out: TableCell[] = [];
     for (const c of cells) {
       out.push(cell(c.blocks as unknown as TableCell['children']));
@@ -74,6 +83,6 @@ export function convertTable(tbl: XmlElement, dc: DocxContext): BlockContent[] {
     }
     return row(out);
   });
-  const result: Table = table(rows);
+  const result: Table = table(tableRows);
   return [result];
 }
