@@ -119,11 +119,14 @@ export function listStyleChain(shape: XmlElement, ph: Placeholder | undefined, b
   const chain: XmlElement[] = [];
   const own = path(shape, 'p:txBody', 'a:lstStyle');
   if (own) chain.push(own);
-  for (const inherited of inheritedShapes(base, ph)) {
+  // A subtitle shares the master's body style, bullets and all, yet is never a list unless a layout or the
+  // slide itself says so: only its nearer styles count.
+  const subtitle = ph?.type === 'subTitle';
+  for (const inherited of inheritedShapes(base, ph).slice(0, subtitle ? 1 : 2)) {
     const style = path(inherited, 'p:txBody', 'a:lstStyle');
     if (style) chain.push(style);
   }
-  if (ph) {
+  if (ph && !subtitle) {
     const master = ph.type === 'title' ? base.titleStyle : isFurniture(ph.type) ? base.otherStyle : base.bodyStyle;
     if (master) chain.push(master);
   }

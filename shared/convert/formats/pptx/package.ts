@@ -2,6 +2,7 @@
  * The PPTX package: parts parsed once and cached, relationships resolved to part names.
  * Parsing failures of one part surface as typed errors; callers decide whether that part is optional.
  */
+import { TextDecoder } from 'node:util';
 import { ZipArchive, resolvePartPath } from '../../zip.ts';
 import { parseXml, childrenNamed, attr, type XmlElement } from '../../xml.ts';
 import type { ConvertLimits } from '../../types.ts';
@@ -31,7 +32,8 @@ export class PptxPackage {
   /** Parsed XML of a part, or undefined when the part is absent. Malformed XML throws. */
   xml(part: string): XmlElement | undefined {
     if (this.parts.has(part)) return this.parts.get(part) ?? undefined;
-    const source = this.zip.text(part);
+    const data = this.zip.read(part);
+    const source = data === undefined ? undefined : decodePart(data);
     const parsed = source === undefined ? null : parseXml(source, { part });
     this.parts.set(part, parsed);
     return parsed ?? undefined;
@@ -62,4 +64,17 @@ export class PptxPackage {
     for (const rel of this.rels(part).values()) if (rel.type === type && !rel.external) return rel;
     return undefined;
   }
+}
+
+// One decoder each, reused: creating a TextDecoder per part costs more than decoding a small part.
+const utf8 = new TextDecoder('utf-8');
+let utf16le: TextDecoder | undefined;
+let utf16be: TextDecoder | undefined;
+
+/** XML parts are UTF-8 unless a UTF-16 byte-order mark says otherwise. */
+function decodePart(data: Uint8Array): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return (utf16le ??= new TextDecoder('utf-16le')).decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return (utf16be ??= new TextDecoder('utf-16be')).decode(data.subarray(2));
+  const text = utf8.decode(data);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
