@@ -76,30 +76,62 @@ function detectCfb(bytes: Uint8Array): DetectedInput {
 }
 
 function detectText(bytes: Uint8Array, fileName?: string): DetectedInput {
-  const { text } = decodeText(bytes.subarray(0, 64 * 1024));
+  const { text } = decodeText(sampleOf(bytes, 64 * 1024));
   const sample = text.replace(/^\ufeff/, '').trimStart();
   const lower = sample.slice(0, 4096).toLowerCase();
   const ext = (fileName ?? '').toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<!doctype html/.test(lower) || /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<html[\s>]/.test(lower)
-    || /<(head|body)[\s>]/.test(lower) || (/^<[a-z!]/.test(lower) && countHtmlTags(lower) >= 3 && ext !== 'xml' && ext !== 'md')) {
+  const prolog = /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*/;
+  const htmlRoot = new RegExp(prolog.source + /(<!doctype html|<html[\s>])/.source).test(lower);
+  if (htmlRoot) return { format: 'html', mediaType: 'text/html' };
+  const markdownName = ext === 'md' || ext === 'markdown';
+  // A fragment that starts with markup and is made of HTML elements (a saved snippet, an e-mail body).
+  if (!markdownName && ext !== 'xml' && /^<[a-z!]/.test(lower) && (/<(head|body)[\s>]/.test(lower) || countHtmlTags(lower) >= 3)) {
     return { format: 'html', mediaType: 'text/html' };
   }
-  if (/^[[{]/.test(sample) && ext !== 'md' && ext !== 'csv' && isJson(bytes)) return { format: 'json', mediaType: 'application/json' };
-  if (ext === 'md' || ext === 'markdown') return { format: 'markdown', mediaType: 'text/markdown' };
+  if (/^[[{]/.test(sample) && !markdownName && ext !== 'csv' && ext !== 'tsv' && isJson(bytes)) {
+    return { format: 'json', mediaType: 'application/json' };
+  }
+  if (markdownName) return { format: 'markdown', mediaType: 'text/markdown' };
   const delimiter = sniffDelimiter(sample, ext);
   if (delimiter) return { format: 'csv', mediaType: delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv', delimiter };
-  if (looksLikeMarkdown(sample)) return { format: 'markdown', mediaType: 'text/markdown' };
+  // `.txt` breaks the Markdown-or-text tie: the author said plain text, so `#` and `*` stay literal.
+  if (ext !== 'txt' && ext !== 'text' && looksLikeMarkdown(sample)) return { format: 'markdown', mediaType: 'text/markdown' };
   return { format: 'text', mediaType: 'text/plain' };
+}
+
+/** A prefix for sniffing that does not end inside a UTF-8 sequence (which would make valid UTF-8 look invalid). */
+function sampleOf(bytes: Uint8Array, max: number): Uint8Array {
+  if (bytes.length <= max) return bytes;
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+    || bytes.subarray(0, 512).includes(0);
+  // UTF-16: keep whole code units. UTF-8: step back over continuation bytes to the start of the cut character.
+  if (utf16) return bytes.subarray(0, max - (max % 2));
+  let end = max;
+  for (let back = 0; back < 4 && end > 0 && (bytes[end] & 0xc0) === 0x80; back++) end--;
+  return bytes.subarray(0, end);
 }
 
 function countHtmlTags(s: string): number {
   return (s.match(/<\/?(div|p|span|a|table|tr|td|ul|ol|li|h[1-6]|br|img|section|article|meta|title|script|style)\b/g) ?? []).length;
 }
 
+/** A JSON document, or JSON Lines (one JSON value per line, as logs and data exports write them). */
 function isJson(bytes: Uint8Array): boolean {
   if (bytes.length > 50 * 1024 * 1024) return false;
+  const text = decodeText(bytes).text.replace(/^\ufeff/, '');
   try {
-    JSON.parse(decodeText(bytes).text);
+    JSON.parse(text);
+    return true;
+  } catch {
+    // not one document; maybe JSON Lines
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length < 2) return false;
+  try {
+    for (const line of lines) {
+      if (!/^\s*[[{]/.test(line)) return false;
+      JSON.parse(line);
+    }
     return true;
   } catch {
     return false;

@@ -52,7 +52,7 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
       const { worker, slot } = workerFor();
       const run = (tails[slot] ?? Promise.resolve()).catch(() => undefined).then(async () => {
         const result = await (await worker).recognize(input.bytes, {}, { text: true, blocks: true });
-        return toOcrPage(result.data, input.width, input.height);
+        return toOcrPage(result.data, input);
       });
       tails[slot] = run;
       return run;
@@ -107,9 +107,19 @@ function traineddataFile(language: string): string {
 
 interface TesseractInput {
   bytes: Buffer;
+  /** Size of the original image (0 when it could not be decoded here). */
   width: number;
   height: number;
+  /** How much the image was enlarged before OCR; boxes are scaled back by it. */
+  scale: number;
 }
+
+/**
+ * LSTM tesseract reads best at about 300 dpi; page scans and screenshots often come at 100–150 dpi, where
+ * small print turns into look-alike characters. Smaller images are enlarged up to this size (longer side).
+ */
+const TARGET_LONG_SIDE = 3300;
+const MAX_SCALE = 2.5;
 
 /** Decode once with @napi-rs/canvas for the size; re-encode to PNG what Leptonica may not read. */
 async function toTesseractInput(image: Uint8Array): Promise<TesseractInput> {
@@ -120,17 +130,21 @@ async function toTesseractInput(image: Uint8Array): Promise<TesseractInput> {
     decoded = await loadImage(bytes);
   } catch {
     // TIFF and other formats skia cannot decode: hand them to tesseract as they are.
-    return { bytes, width: 0, height: 0 };
+    return { bytes, width: 0, height: 0, scale: 1 };
   }
   const { width, height } = decoded;
-  if (!needsReencoding(image)) return { bytes, width, height };
-  const canvas = createCanvas(width, height);
+  const longSide = Math.max(width, height);
+  const scale = longSide > 0 && longSide < TARGET_LONG_SIDE / 1.25 ? Math.min(MAX_SCALE, TARGET_LONG_SIDE / longSide) : 1;
+  if (scale === 1 && !needsReencoding(image)) return { bytes, width, height, scale };
+  const canvas = createCanvas(Math.round(width * scale), Math.round(height * scale));
   const context = canvas.getContext('2d');
   // Transparent pixels become white paper, not black.
   context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width, height);
-  context.drawImage(decoded, 0, 0);
-  return { bytes: await canvas.encode('png'), width, height };
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(decoded, 0, 0, canvas.width, canvas.height);
+  return { bytes: await canvas.encode('png'), width, height, scale };
 }
 
 function needsReencoding(b: Uint8Array): boolean {
@@ -140,12 +154,14 @@ function needsReencoding(b: Uint8Array): boolean {
 }
 
 /** Tesseract's blocks → paragraphs → lines, flattened in its reading order (it already separates columns). */
-function toOcrPage(page: Page, width: number, height: number): OcrPage {
+function toOcrPage(page: Page, input: TesseractInput): OcrPage {
+  const { width, height } = input;
+  const toLine = (line: Line) => toOcrLine(line, input.scale);
   const lines: OcrLine[] = [];
   const paragraphs: string[] = [];
   for (const block of page.blocks ?? []) {
     for (const para of block.paragraphs) {
-      const kept = para.lines.map(toOcrLine).filter((l): l is OcrLine => l !== undefined);
+      const kept = para.lines.map(toLine).filter((l): l is OcrLine => l !== undefined);
       if (kept.length === 0) continue;
       lines.push(...kept);
       paragraphs.push(kept.map((l) => l.text).join('\n'));
@@ -162,11 +178,12 @@ function toOcrPage(page: Page, width: number, height: number): OcrPage {
   };
 }
 
-function toOcrLine(line: Line): OcrLine | undefined {
+function toOcrLine(line: Line, scale: number): OcrLine | undefined {
+  const box = (b: Line['bbox']) => ({ x0: b.x0 / scale, y0: b.y0 / scale, x1: b.x1 / scale, y1: b.y1 / scale });
   const words = line.words
     .filter((w) => w.text.trim() !== '')
-    .map((w) => ({ text: w.text, confidence: w.confidence, bbox: { ...w.bbox } }));
+    .map((w) => ({ text: w.text, confidence: w.confidence, bbox: box(w.bbox) }));
   const text = line.text.replace(/\s+/g, ' ').trim();
   if (!text) return undefined;
-  return { text, confidence: line.confidence, bbox: { ...line.bbox }, words };
+  return { text, confidence: line.confidence, bbox: box(line.bbox), words };
 }

@@ -1,34 +1,63 @@
-/** Plain text, Markdown and JSON: decoded with the shared charset rules; Markdown is parsed into the tree. */
+/**
+ * Plain text, Markdown and JSON, decoded with the shared charset rules (whole buffer; `encoding_guessed`
+ * when there was no BOM and the bytes were not UTF-8).
+ * - Markdown is parsed (CommonMark + GFM) into the tree, so it is re-serialized with the same rules as every
+ *   other format. YAML front matter is kept as a `yaml` code block (and its `title:` becomes the title) instead
+ *   of being misread as a rule and a setext heading.
+ * - JSON (and JSON Lines) is re-indented token by token inside a `json` fence: values are never re-parsed, so
+ *   big integers and number spellings survive.
+ * - Plain text becomes paragraphs split at blank lines, with the line breaks inside a paragraph kept.
+ * A text file with nothing but whitespace is refused as `empty` rather than returned as an empty success.
+ */
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
-import type { Converter } from '../../types.ts';
+import type { Converter, DocumentTree } from '../../types.ts';
+import { ConversionError } from '../../errors.ts';
 import { decodeText } from '../../text-decode.ts';
-import { code, paragraph, root, text } from '../../mdast.ts';
+import { brk, code, paragraph, root, text } from '../../mdast.ts';
+import type { PhrasingContent, Root } from '../../mdast.ts';
+import { formatJson } from './json-format.ts';
 
 export const textConverter: Converter = {
   name: 'text',
   accepts: (input) => input.format === 'text' || input.format === 'markdown' || input.format === 'json',
-  async convert({ bytes, detected }, ctx) {
+  async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
     const decoded = decodeText(bytes);
     if (decoded.guessed) ctx.warn({ code: 'encoding_guessed', message: `text decoded as ${decoded.encoding}` });
-    const source = decoded.text.replace(/\r\n?/g, '\n');
-    if (detected.format === 'json') {
-      let pretty = source.trim();
-      try { pretty = JSON.stringify(JSON.parse(source), null, 2); } catch { /* keep as is */ }
-      return { root: root([code(pretty, 'json')]) };
-    }
-    if (detected.format === 'markdown') {
-      const tree = fromMarkdown(source, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-      return { root: tree };
-    }
-    // Plain text: paragraphs split on blank lines, line breaks inside a paragraph kept as breaks.
-    const blocks = source.split(/\n\s*\n/).map((b) => b.replace(/^\n+|\s+$/g, '')).filter(Boolean);
-    return {
-      root: root(blocks.map((b) => {
-        const lines = b.split('\n');
-        return paragraph(lines.flatMap((l, i) => (i ? [{ type: 'break' as const }, text(l)] : [text(l)])));
-      })),
-    };
+    const source = decoded.text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+    if (source.trim() === '') throw new ConversionError('empty', 'the text file holds only whitespace');
+    if (detected.format === 'json') return { root: root([code(formatJson(source), 'json')]) };
+    if (detected.format === 'markdown') return markdownTree(source);
+    return { root: plainTextTree(source) };
   },
 };
+
+function markdownTree(source: string): DocumentTree {
+  const front = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
+  const body = front ? source.slice(front[0].length) : source;
+  const tree = fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  stripPositions(tree);
+  if (!front) return { root: tree };
+  tree.children.unshift(code(front[1], 'yaml'));
+  const title = /^title:[ \t]*(.+)$/m.exec(front[1])?.[1].trim().replace(/^(["'])(.*)\1$/, '$2');
+  return { root: tree, ...(title ? { title } : {}) };
+}
+
+/** Source positions are parser bookkeeping; the tree should look like every other converter's. */
+function stripPositions(node: { position?: unknown; children?: unknown[] }): void {
+  delete node.position;
+  if (Array.isArray(node.children)) for (const child of node.children) stripPositions(child as typeof node);
+}
+
+function plainTextTree(source: string): Root {
+  const blocks = source.split(/\n[ \t]*\n/).map((b) => b.replace(/^\n+|\s+$/g, '')).filter((b) => b.trim() !== '');
+  return root(blocks.map((b) => {
+    const children: PhrasingContent[] = [];
+    b.split('\n').forEach((line, i) => {
+      if (i) children.push(brk());
+      children.push(text(line));
+    });
+    return paragraph(children);
+  }));
+}
