@@ -30,17 +30,17 @@ interface Item extends CellRange {
 
 /** Past this depth a pathological layout (a staircase of cells) stays one table rather than costing O(n²). */
 const MAX_CUT_DEPTH = 40;
+/** Column count of the largest sheet Excel allows; makes (row, col) one number. */
+const MAX_COLS = 16_384;
 
 /** Rectangles of the sheet that each hold one table, in reading order. */
 export function findRegions(cells: readonly SheetCell[], merges: readonly CellRange[]): SheetCell[][] {
-  const items: Item[] = [];
-  const anchors = new Set<string>();
-  for (const c of cells) {
-    items.push({ r1: c.row, c1: c.col, r2: c.row, c2: c.col, cell: c });
-    anchors.add(`${c.row}:${c.col}`);
+  const items: Item[] = cells.map((c) => ({ r1: c.row, c1: c.col, r2: c.row, c2: c.col, cell: c }));
+  if (merges.length) {
+    // A merged area joins what it spans only when it carries a value, so blank merges cannot glue tables.
+    const anchors = new Set(cells.map((c) => c.row * MAX_COLS + c.col));
+    for (const m of merges) if (anchors.has(m.r1 * MAX_COLS + m.c1)) items.push({ ...m });
   }
-  // A merged area joins what it spans only when it carries a value, so blank merges cannot glue tables.
-  for (const m of merges) if (anchors.has(`${m.r1}:${m.c1}`)) items.push({ ...m });
   const out: SheetCell[][] = [];
   cut(items, 0, out);
   return out;
