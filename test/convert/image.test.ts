@@ -1,0 +1,102 @@
+import { createCanvas } from '@napi-rs/canvas';
+import { convert } from '../../shared/convert/engine.ts';
+import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
+import { joinLines, paragraphsFromLines } from '../../shared/convert/formats/image/paragraphs.ts';
+import type { Ocr, OcrLine, OcrPage } from '../../shared/ports.ts';
+
+/** A white page with black text lines, drawn in a large plain font. */
+async function renderText(lines: string[], format: 'png' | 'webp' = 'png'): Promise<Uint8Array> {
+  const canvas = createCanvas(1400, 120 + lines.length * 110);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = '#000000';
+  ctx.font = '64px sans-serif';
+  lines.forEach((line, i) => ctx.fillText(line, 60, 120 + i * 110));
+  return new Uint8Array(format === 'png' ? await canvas.encode('png') : await canvas.encode('webp', 100));
+}
+
+const line = (text: string, y0: number, height = 20, x0 = 50, x1 = 550, confidence = 95): OcrLine => ({
+  text, confidence, bbox: { x0, y0, x1, y1: y0 + height }, words: [],
+});
+
+const fakeOcr = (lines: OcrLine[], confidence = 95): Ocr => ({
+  async recognize(): Promise<OcrPage> {
+    return { text: lines.map((l) => l.text).join('\n'), lines, confidence, width: 600, height: 800 };
+  },
+});
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+
+describe('image converter with the real tesseract adapter', () => {
+  const ocr = createTesseractOcr();
+  afterAll(async () => { await ocr.close?.(); });
+
+  it('reads the words of a rendered PNG back', async () => {
+    const image = await renderText(['Quarterly revenue grew', 'across every region']);
+    const result = await convert(image, {}, { ocr });
+    expect(result.format).toBe('image');
+    expect(result.ocrPages).toEqual([1]);
+    const words = result.markdown.toLowerCase();
+    for (const w of ['quarterly', 'revenue', 'grew', 'across', 'every', 'region']) expect(words).toContain(w);
+  });
+
+  it('reads WebP too (re-encoded before OCR)', async () => {
+    const result = await convert(await renderText(['Hello from WebP'], 'webp'), {}, { ocr });
+    expect(result.mediaType).toBe('image/webp');
+    expect(result.markdown.toLowerCase()).toContain('webp');
+  });
+});
+
+describe('image converter paragraph building (fake OCR)', () => {
+  it('breaks paragraphs at large vertical gaps and joins hyphenated line ends', async () => {
+    const lines = [
+      line('The quick brown fox jumps over the', 100),
+      line('lazy dog and keeps on run-', 128),
+      line('ning through the field.', 156),
+      line('A second paragraph starts here.', 230),
+    ];
+    const result = await convert(png, {}, { ocr: fakeOcr(lines) });
+    expect(result.markdown).toBe(
+      'The quick brown fox jumps over the lazy dog and keeps on running through the field.\n\nA second paragraph starts here.\n',
+    );
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('starts a new paragraph for a new column and for a heading-sized line', () => {
+    const paragraphs = paragraphsFromLines([
+      line('Big Heading', 40, 40),
+      line('left column one', 100, 20, 50, 280),
+      line('left column two', 128, 20, 50, 280),
+      line('right column one', 100, 20, 320, 550),
+    ]);
+    expect(paragraphs.map((p) => p.text)).toEqual(['Big Heading', 'left column one left column two', 'right column one']);
+  });
+
+  it('keeps real hyphens (before capitals or numbers) and spaces between lines', () => {
+    expect(joinLines(['well-', 'known'])).toBe('wellknown');
+    expect(joinLines(['pre-', 'COVID'])).toBe('pre- COVID');
+    expect(joinLines(['pages 10-', '12'])).toBe('pages 10- 12');
+  });
+
+  it('warns garbled_text when OCR confidence is very low', async () => {
+    const result = await convert(png, {}, { ocr: fakeOcr([line('xq#1 lI| ~~', 100, 20, 50, 550, 12)], 12) });
+    expect(result.warnings.map((w) => w.code)).toContain('garbled_text');
+  });
+
+  it('returns an empty document with needs_ocr when no OCR engine is available', async () => {
+    const result = await convert(png, {});
+    expect(result.markdown).toBe('');
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'needs_ocr' })]);
+    const off = await convert(png, { ocr: false }, { ocr: fakeOcr([line('hidden', 10)]) });
+    expect(off.markdown).toBe('');
+    expect(off.warnings.map((w) => w.code)).toEqual(['needs_ocr']);
+  });
+
+  it('reports ocr_failed when the engine throws', async () => {
+    const broken: Ocr = { recognize: async () => { throw new Error('engine crashed'); } };
+    const result = await convert(png, {}, { ocr: broken });
+    expect(result.markdown).toBe('');
+    expect(result.warnings.map((w) => w.code)).toEqual(['ocr_failed']);
+  });
+});
