@@ -38,3 +38,21 @@ function takeEdge(kids: PhrasingContent[], edge: 'start' | 'end'): boolean {
 }
 
 const space = (): Text => ({ type: 'text', value: ' ' });
+
+/**
+ * HTML has no loose/tight distinction, and hast-util-to-mdast marks a list loose as soon as an item holds
+ * more than one block. An item that is one line of text plus nested lists reads best tight; items with
+ * several paragraphs stay loose so the paragraphs do not run together.
+ */
+export function tightenLists(node: Parents): void {
+  for (const child of node.children as Nodes[]) {
+    if (!('children' in child)) continue;
+    tightenLists(child);
+    if (child.type !== 'list') continue;
+    for (const item of child.children) {
+      const [first, ...rest] = item.children;
+      item.spread = !(first === undefined || ((first.type === 'paragraph' || first.type === 'list') && rest.every((r) => r.type === 'list')));
+    }
+    child.spread = child.children.some((i) => i.spread);
+  }
+}

@@ -12,7 +12,7 @@ import { findFirst } from './hast-utils.ts';
 import { pruneNonContent } from './prune.ts';
 import { selectMainContent } from './main-content.ts';
 import { createHandlers, type HandlerOptions } from './handlers.ts';
-import { hoistAttentionWhitespace } from './fixups.ts';
+import { hoistAttentionWhitespace, tightenLists } from './fixups.ts';
 
 export interface HtmlTreeOptions extends HandlerOptions {
   /** Keep the whole body instead of choosing a main region (EPUB chapters are all content). */
@@ -33,6 +33,7 @@ export function htmlToTree(html: string, options: HtmlTreeOptions = {}): HtmlTre
   const content: HastRoot = { type: 'root', children: region.type === 'root' ? region.children : [region] };
   const root = toMdast(content, { handlers: createHandlers(options) }) as Root;
   hoistAttentionWhitespace(root);
+  tightenLists(root);
   return title ? { root, title } : { root };
 }
 
