@@ -1,4 +1,5 @@
 import { convert } from '../../shared/convert/engine.ts';
+import fc from 'fast-check';
 import { ConversionError } from '../../shared/convert/errors.ts';
 import { buildZip } from '../fixtures/zip-writer.ts';
 import { buildPptx, escapeText, graphicFrame, group, para, pic, sp, tableFrame, title, type PptxSpec } from '../fixtures/pptx.ts';
@@ -200,10 +201,45 @@ describe('pptx converter', () => {
     expect((error as ConversionError).code).toBe('corrupt');
   });
 
+  it('stops with too_large when a slide or its layout inflates past the entry limit', async () => {
+    const padding = `<p:sp><p:nvSpPr><p:cNvPr id="9" name="${'x'.repeat(200_000)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr></p:sp>`;
+    const limits = { maxEntryBytes: 100_000 };
+    const bigSlide = buildPptx({ slides: [{ shapes: title('Fine') }, { shapes: padding }] });
+    await expect(convert(bigSlide, { fileName: 'deck.pptx' }, { limits })).rejects.toMatchObject({ code: 'too_large' });
+    const bigLayout = buildPptx({ layouts: [{ type: 'obj', shapes: padding }], slides: [{ shapes: title('Fine') }] });
+    await expect(convert(bigLayout, { fileName: 'deck.pptx' }, { limits })).rejects.toMatchObject({ code: 'too_large' });
+  });
+
   it('warns about an unreadable slide and still converts the others', async () => {
     const bytes = buildPptx({ slides: [{ shapes: title('Good') }, { shapes: '<p:sp><broken' }] });
     const result = await convert(bytes, { fileName: 'deck.pptx' });
     expect(result.markdown).toBe('## Good\n');
     expect(result.warnings.map((w) => [w.code, w.page])).toEqual([['page_failed', 2]]);
+  });
+});
+
+describe('pptx converter on damaged input', () => {
+  const valid = buildPptx({
+    slides: [
+      { shapes: title('Robust') + body(para('One') + para('Two', { lvl: 1 })) + tableFrame([['a', 'b'], ['c', 'd']]), notes: sp(para('Note'), { ph: { type: 'body', idx: 1 } }) },
+      { shapes: group(textBox(para('Grouped'), { x: 1, y: 1 }), { off: [0, 0], ext: [10, 10], chOff: [0, 0], chExt: [10, 10] }) },
+    ],
+  });
+
+  it('either converts or throws a typed error when bytes are flipped or the file is cut', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+      fc.option(fc.nat({ max: valid.length }), { nil: undefined }),
+      async (flips, cut) => {
+        const bytes = valid.slice(0, cut ?? valid.length);
+        for (const [at, value] of flips) if (at < bytes.length) bytes[at] = value;
+        try {
+          const result = await convert(bytes, { fileName: 'deck.pptx' });
+          expect(typeof result.markdown).toBe('string');
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConversionError);
+        }
+      },
+    ), { numRuns: 150 });
   });
 });

@@ -70,12 +70,16 @@ function cachedPoints(el: XmlElement | undefined): string[] {
 
 function pointsOf(container: XmlElement): string[] {
   const out: string[] = [];
+  // Points left out of the cache are blanks; ptCount says how many the series really has.
+  const declared = Number(attr(child(container, 'c:ptCount'), 'val'));
+  const count = Number.isInteger(declared) && declared > 0 ? Math.min(declared, MAX_POINTS) : 0;
   for (const pt of childrenNamed(container, 'c:pt')) {
     const idx = Number(attr(pt, 'idx'));
     if (!Number.isInteger(idx) || idx < 0 || idx >= MAX_POINTS) continue;
     while (out.length < idx) out.push('');
     out[idx] = textOf(child(pt, 'c:v')).trim();
   }
+  while (out.length < count) out.push('');
   return out;
 }
 

@@ -8,7 +8,7 @@ import type { RootContent } from '../../mdast.ts';
 import { heading, pageBreak, root, rule, text } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
 import { child } from '../../xml.ts';
-import { PptxPackage } from './package.ts';
+import { isFatal, PptxPackage } from './package.ts';
 import { coreTitle, readPresentation } from './presentation.ts';
 import { readSlide, type SlideReader } from './slide.ts';
 import { readNotes } from './notes.ts';
@@ -41,7 +41,7 @@ export function convertPptx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
     try {
       content = readSlide(reader, slide.part, slide.number);
     } catch (error) {
-      if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
+      if (isFatal(error)) throw error;
       ctx.warn({ code: 'page_failed', message: `slide ${slide.number} could not be read: ${(error as Error).message}`, page: slide.number });
       continue;
     }
@@ -73,7 +73,7 @@ function readNotesSafely(reader: SlideReader, part: string, page: number) {
   try {
     return readNotes(reader, part);
   } catch (error) {
-    if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
+    if (isFatal(error)) throw error;
     reader.ctx.warn({ code: 'part_unreadable', message: `the notes of slide ${page} could not be read`, page });
     return undefined;
   }

@@ -4,7 +4,7 @@
  * body placeholder is bulleted although the slide XML says nothing about bullets.
  */
 import { attr, child, elements, localName, path, type XmlElement } from '../../xml.ts';
-import type { PptxPackage } from './package.ts';
+import { isFatal, type PptxPackage } from './package.ts';
 
 export interface Placeholder {
   /** Normalised type: `title`, `body`, `subTitle`, `dt`, `ftr`, `sldNum`, `pic`, `chart`, `tbl`, … */
@@ -68,7 +68,8 @@ export function readSlideBase(pkg: PptxPackage, slidePart: string, layoutType: s
 function safeXml(pkg: PptxPackage, part: string): XmlElement | undefined {
   try {
     return pkg.xml(part);
-  } catch {
+  } catch (error) {
+    if (isFatal(error)) throw error;
     return undefined;
   }
 }

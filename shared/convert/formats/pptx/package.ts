@@ -6,6 +6,7 @@ import { TextDecoder } from 'node:util';
 import { ZipArchive, resolvePartPath } from '../../zip.ts';
 import { parseXml, childrenNamed, attr, type XmlElement } from '../../xml.ts';
 import type { ConvertLimits } from '../../types.ts';
+import { ConversionError } from '../../errors.ts';
 
 export interface Relationship {
   id: string;
@@ -77,4 +78,9 @@ function decodePart(data: Uint8Array): string {
   if (data[0] === 0xfe && data[1] === 0xff) return (utf16be ??= new TextDecoder('utf-16be')).decode(data.subarray(2));
   const text = utf8.decode(data);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Errors no single part may swallow: the whole package is too big, or locked. */
+export function isFatal(error: unknown): boolean {
+  return error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted');
 }

@@ -4,7 +4,7 @@
  */
 import { attr, child, childrenNamed, textOf, descendants, type XmlElement } from '../../xml.ts';
 import { corrupt } from '../../errors.ts';
-import type { PptxPackage } from './package.ts';
+import { isFatal, type PptxPackage } from './package.ts';
 
 export interface SlideRef {
   /** 1-based position in the presentation (hidden slides count too, so numbers match what PowerPoint shows). */
@@ -53,7 +53,8 @@ export function coreTitle(pkg: PptxPackage): string | undefined {
   let core: XmlElement | undefined;
   try {
     core = pkg.xml(corePart);
-  } catch {
+  } catch (error) {
+    if (isFatal(error)) throw error;
     return undefined;
   }
   if (!core) return undefined;

@@ -4,9 +4,8 @@
 import type { BlockContent, RootContent } from '../../mdast.ts';
 import { imagePlaceholder, paragraph, text } from '../../mdast.ts';
 import { attr, child, descendants, localName, path, textOf, type XmlElement } from '../../xml.ts';
-import { ConversionError } from '../../errors.ts';
 import type { ConvertContext } from '../../types.ts';
-import type { PptxPackage, Relationship } from './package.ts';
+import { isFatal, type PptxPackage, type Relationship } from './package.ts';
 import { isFurniture, listStyleChain, placeholderOf, readSlideBase, type SlideBase } from './inherit.ts';
 import { collectShapes, readingOrder } from './shapes.ts';
 import { paragraphsText, paragraphsToBlocks, readParagraphs } from './text.ts';
@@ -52,7 +51,7 @@ export function readSlide(reader: SlideReader, part: string, page: number): Slid
     try {
       body.push(...shapeBlocks(reader, el, base, rels));
     } catch (error) {
-      if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
+      if (isFatal(error)) throw error;
       reader.ctx.warn({ code: 'part_unreadable', message: `a shape on slide ${page} could not be read: ${(error as Error).message}`, page });
     }
   }
@@ -104,6 +103,10 @@ function graphicFrameBlocks(reader: SlideReader, el: XmlElement, rels: Map<strin
     if (chart) return chartBlocks(chart);
     return [paragraph([imagePlaceholder('Chart')])];
   }
+  if (child(data, 'cx:chart')) {
+    // Newer chart kinds (waterfall, treemap, …) keep their data in a workbook, not in readable caches.
+    return [paragraph([imagePlaceholder(frameName(el) ? `Chart: ${frameName(el)}` : 'Chart')])];
+  }
   const diagramRef = child(data, 'dgm:relIds');
   if (diagramRef) {
     const model = partOf(reader.pkg, rels, attr(diagramRef, 'r:dm'));
@@ -118,6 +121,11 @@ function graphicFrameBlocks(reader: SlideReader, el: XmlElement, rels: Map<strin
   if (texts.length) return [paragraph([text(texts.join(' '))])];
   const name = attr(path(el, 'p:nvGraphicFramePr', 'p:cNvPr'), 'descr');
   return name ? [paragraph([imagePlaceholder(name)])] : [];
+}
+
+/** What the author called a frame: its description, else nothing (generated names like "Chart 3" say nothing). */
+function frameName(el: XmlElement): string | undefined {
+  return attr(path(el, 'p:nvGraphicFramePr', 'p:cNvPr'), 'descr') || undefined;
 }
 
 function partOf(pkg: PptxPackage, rels: Map<string, Relationship>, id: string | undefined): XmlElement | undefined {
