@@ -88,6 +88,13 @@ describe('docx inline formatting and links', () => {
     expect(await md({ body })).toBe('Plain **bold** *it* ~~gone~~ call `printf` not bold\n');
   });
 
+  it('nests bold italics inside one bold span and ignores monospace for a paragraph set wholly in a typewriter face', async () => {
+    const run = (t: string, rPr: string) => `<w:r><w:rPr>${rPr}</w:rPr><w:t xml:space="preserve">${t}</w:t></w:r>`;
+    const body = `<w:p>${run('bold ', '<w:b/>')}${run('bold italics', '<w:b/><w:i/>')}</w:p>`
+      + `<w:p>${run('Typewriter prose for a vintage look', '<w:rFonts w:ascii="Courier New"/>')}</w:p>`;
+    expect(await md({ body })).toBe('**bold _bold italics_**\n\nTypewriter prose for a vintage look\n');
+  });
+
   it('resolves hyperlinks through relationships and anchors, and drops javascript: targets', async () => {
     const body = '<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>site</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t></w:r>'
       + '<w:hyperlink w:anchor="sec"><w:r><w:t>section</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t></w:r>'
@@ -170,7 +177,7 @@ describe('docx notes, images, math, text boxes', () => {
     const paren = '<m:d><m:e><m:r><m:t>α+β</m:t></m:r></m:e></m:d>';
     const body = `<w:p><w:r><w:t xml:space="preserve">Area </w:t></w:r><m:oMath>${frac}</m:oMath></w:p>`
       + `<w:p><m:oMathPara><m:oMath>${sup}<m:r><m:t>=</m:t></m:r>${sqrt}<m:r><m:t>+</m:t></m:r>${sum}${paren}</m:oMath></m:oMathPara></w:p>`;
-    expect(await md({ body })).toBe('Area $\\frac{a}{b}$\n\n$$\nx^2=\\sqrt{y}+\\sum_{i=1}^n i\\left(\\alpha+\\beta\\right)\n$$\n');
+    expect(await md({ body })).toBe('Area $\\frac{a}{b}$\n\n$$\nx^{2}=\\sqrt{y}+\\sum_{i=1}^{n} i\\left( \\alpha + \\beta \\right)\n$$\n');
   });
 
   it('takes one branch of mc:AlternateContent so text-box text appears once', async () => {

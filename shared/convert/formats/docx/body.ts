@@ -72,6 +72,7 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
   }
   const { tokens, floats } = paragraphTokens(p, style.run, dc);
   const textTokens = tokens.filter((t) => t.node.type === 'text' && t.node.value.trim());
+  const allMonospace = textTokens.length > 0 && textTokens.every((t) => t.format.monospace);
 
   // Equations alone in a paragraph are display math, one block each.
   const maths = tokens.filter((t) => t.node.type === 'inlineMath');
@@ -83,7 +84,7 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
 
   if (headingLevel !== undefined) {
     const depth = headingLevel === 0 ? 1 : headingLevel + dc.headingOffset;
-    items.push({ kind: 'heading', depth, content: buildPhrasing(tokens, { ignoreBold: true }), floats });
+    items.push({ kind: 'heading', depth, content: buildPhrasing(tokens, { ignoreBold: true, ignoreMonospace: allMonospace }), floats });
     return;
   }
 
@@ -102,14 +103,13 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
       items.push({
         kind: 'list',
         list: { key: dc.numbering.listKey(numbering.numId), level: Math.min(8, Math.max(0, numbering.ilvl)), ordered: level.ordered, number, restart },
-        content: buildPhrasing(tokens),
+        content: buildPhrasing(tokens, { ignoreMonospace: allMonospace }),
         floats,
       });
       return;
     }
   }
 
-  const allMonospace = textTokens.length > 0 && textTokens.every((t) => t.format.monospace);
   const plain = plainText(tokens);
   if (style.code || (allMonospace && CODE_LIKE.test(plain))) {
     items.push({ kind: 'code', text: plain, floats });

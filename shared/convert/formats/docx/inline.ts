@@ -103,7 +103,11 @@ function fieldLink(w: Walk): { url: string } | undefined {
 /** `HYPERLINK "url"` or `HYPERLINK \l "anchor"`. */
 function linkFromInstruction(instruction: string): string | undefined {
   const m = /^\s*HYPERLINK\s+(.*)$/i.exec(instruction);
-  if (!m) return undefined;
+  if (!m) {
+    // `PAGEREF bookmark \h` and `REF bookmark \h` are clickable cross-references.
+    const ref = /^\s*(?:PAGEREF|REF)\s+([^\s\\"]+)[^]*\\h/i.exec(instruction);
+    return ref ? `#${ref[1]}` : undefined;
+  }
   const anchor = /\\l\s+"([^"]*)"/.exec(m[1]);
   const target = /^\s*"([^"]*)"/.exec(m[1]) ?? /^\s*([^\s\\"]+)/.exec(m[1]);
   if (target) return target[1] + (anchor ? `#${anchor[1]}` : '');
@@ -227,54 +231,101 @@ function findAll(el: XmlElement, name: string, out: XmlElement[] = []): XmlEleme
   return out;
 }
 
-/** Tokens → phrasing nodes with formatting wrappers. */
-export function buildPhrasing(tokens: Token[], options: { ignoreBold?: boolean; ignoreMonospace?: boolean } = {}): PhrasingContent[] {
+export interface PhrasingOptions {
+  /** Headings are bold by style; repeating that as `**` is noise. */
+  ignoreBold?: boolean;
+  /** A paragraph set entirely in a monospace face is a font choice, not inline code. */
+  ignoreMonospace?: boolean;
+}
+
+type Attribute = 'strike' | 'bold' | 'italic' | 'monospace';
+const ATTRIBUTES: Attribute[] = ['strike', 'bold', 'italic', 'monospace'];
+
+/**
+ * Tokens → phrasing nodes. Formatting nests from the outside in (strike, bold, italic, code): at each level
+ * the longest spans sharing the attribute are wrapped once, so `bold` + `bold italic` becomes
+ * `**bold *bold italic***` rather than two adjacent strong nodes. Whitespace between two formatted tokens
+ * joins the span; whitespace at a span's edges moves outside it.
+ */
+export function buildPhrasing(tokens: Token[], options: PhrasingOptions = {}): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   let i = 0;
   while (i < tokens.length) {
     const l = tokens[i].link;
     let j = i;
     while (j < tokens.length && tokens[j].link === l) j++;
-    const group = tokens.slice(i, j);
-    const nodes = mergeAdjacent(group.flatMap((t) => wrapToken(t, options)));
+    const nodes = buildLevel(tokens.slice(i, j), 0, options);
     if (l) out.push(link(l.url, nodes));
     else out.push(...nodes);
     i = j;
   }
-  return mergeAdjacent(out);
+  return mergeText(out);
 }
 
-function wrapToken(t: Token, options: { ignoreBold?: boolean; ignoreMonospace?: boolean }): PhrasingContent[] {
-  if (t.node.type !== 'text') return [t.node];
-  const f = t.format;
-  const value = t.node.value;
-  const formatted = (f.bold && !options.ignoreBold) || f.italic || f.strike || (f.monospace && !options.ignoreMonospace);
-  if (!formatted || !value.trim()) return [text(value)];
-  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(value)!;
-  let node: PhrasingContent = f.monospace && !options.ignoreMonospace ? inlineCode(m[2]) : text(m[2]);
-  if (f.italic) node = emphasis([node]);
-  if (f.bold && !options.ignoreBold) node = strong([node]);
-  if (f.strike) node = del([node]);
+const isBlankText = (t: Token) => t.node.type === 'text' && !t.node.value.trim();
+
+function hasAttribute(t: Token, attribute: Attribute, options: PhrasingOptions): boolean {
+  if (t.node.type !== 'text' || !t.format[attribute]) return false;
+  if (attribute === 'bold' && options.ignoreBold) return false;
+  if (attribute === 'monospace' && options.ignoreMonospace) return false;
+  return true;
+}
+
+function buildLevel(tokens: Token[], depth: number, options: PhrasingOptions): PhrasingContent[] {
+  if (depth === ATTRIBUTES.length) return tokens.map((t) => (t.node.type === 'text' ? text(t.node.value) : t.node));
+  const attribute = ATTRIBUTES[depth];
+  const on = tokens.map((t) => hasAttribute(t, attribute, options) && !isBlankText(t));
+  // Blank text between two tokens that both have the attribute belongs to the span.
+  for (let k = 0; k < tokens.length; k++) {
+    if (on[k] || !isBlankText(tokens[k])) continue;
+    let a = k - 1;
+    while (a >= 0 && isBlankText(tokens[a]) && !on[a]) a--;
+    let b = k + 1;
+    while (b < tokens.length && isBlankText(tokens[b]) && !on[b]) b++;
+    if (a >= 0 && b < tokens.length && on[a] && on[b]) on[k] = true;
+  }
   const out: PhrasingContent[] = [];
-  if (m[1]) out.push(text(m[1]));
-  out.push(node);
-  if (m[3]) out.push(text(m[3]));
+  let k = 0;
+  while (k < tokens.length) {
+    let m = k;
+    while (m < tokens.length && on[m] === on[k]) m++;
+    const span = tokens.slice(k, m);
+    if (on[k]) out.push(...wrapSpan(attribute, span, depth, options));
+    else out.push(...buildLevel(span, depth + 1, options));
+    k = m;
+  }
   return out;
 }
 
-function mergeAdjacent(nodes: PhrasingContent[]): PhrasingContent[] {
+function wrapSpan(attribute: Attribute, span: Token[], depth: number, options: PhrasingOptions): PhrasingContent[] {
+  if (attribute === 'monospace') {
+    const value = span.map((t) => (t.node as { value: string }).value).join('');
+    const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(value)!;
+    return [...(m[1] ? [text(m[1])] : []), inlineCode(m[2]), ...(m[3] ? [text(m[3])] : [])];
+  }
+  const inner = mergeText(buildLevel(span, depth + 1, options));
+  const before: PhrasingContent[] = [];
+  const after: PhrasingContent[] = [];
+  const first = inner[0];
+  if (first?.type === 'text') {
+    const lead = /^\s*/.exec(first.value)![0];
+    if (lead) { before.push(text(lead)); first.value = first.value.slice(lead.length); }
+  }
+  const last = inner[inner.length - 1];
+  if (last?.type === 'text') {
+    const trail = /\s*$/.exec(last.value)![0];
+    if (trail) { after.unshift(text(trail)); last.value = last.value.slice(0, last.value.length - trail.length); }
+  }
+  const wrapper = attribute === 'strike' ? del(inner) : attribute === 'bold' ? strong(inner) : emphasis(inner);
+  return [...before, wrapper, ...after];
+}
+
+function mergeText(nodes: PhrasingContent[]): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   for (const n of nodes) {
     const prev = out[out.length - 1];
-    if (prev && prev.type === n.type) {
-      if (n.type === 'text' && prev.type === 'text') { prev.value += n.value; continue; }
-      if (n.type === 'inlineCode' && prev.type === 'inlineCode') { prev.value += n.value; continue; }
-      if ((n.type === 'strong' || n.type === 'emphasis' || n.type === 'delete') && prev.type === n.type) {
-        prev.children = mergeAdjacent([...prev.children, ...n.children] as PhrasingContent[]) as typeof prev.children;
-        continue;
-      }
-    }
-    out.push(n);
+    if (n.type === 'text' && prev?.type === 'text') prev.value += n.value;
+    else if (n.type !== 'text' || n.value) out.push(n);
   }
   return out;
 }

@@ -76,8 +76,8 @@ function join(a: string, b: string): string {
   return a + b;
 }
 
-/** An argument in braces, unless it is a single character. */
-const group = (s: string): string => (s.length === 1 ? s : `{${s}}`);
+/** A script or operator limit, always braced: `x^{2}` reads the same everywhere. */
+const group = (s: string): string => `{${s}}`;
 
 function convert(el: XmlElement): string {
   switch (localName(el.name)) {
@@ -122,7 +122,8 @@ function runText(r: XmlElement): string {
   let out = '';
   for (const ch of raw) {
     const sym = SYMBOLS[ch];
-    if (sym !== undefined) out = join(out, sym);
+    // Operator and letter commands get spaces around them, as most LaTeX writers do (`-b \pm \sqrt`).
+    if (sym !== undefined) out = /^\\[a-zA-Z]+$/.test(sym) ? `${out} ${sym} ` : out + sym;
     else if ('{}#%&$_'.includes(ch)) out += `\\${ch}`;
     else if (ch === '\\') out += '\\backslash ';
     else out = join(out, ch);
