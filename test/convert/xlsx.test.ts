@@ -1,8 +1,18 @@
-import { convert } from '../../shared/convert/engine.ts';
 import { ConversionError } from '../../shared/convert/errors.ts';
+import { serialize } from '../../shared/convert/markdown.ts';
+import { DEFAULT_LIMITS } from '../../shared/convert/types.ts';
+import type { ConversionWarning } from '../../shared/convert/types.ts';
+import { convertXlsx } from '../../shared/convert/formats/xlsx/index.ts';
+import { toPlainText } from '../../shared/convert/mdast.ts';
+import type { Table } from '../../shared/convert/mdast.ts';
 import { buildXlsx } from '../fixtures/xlsx.ts';
 
-const toMarkdown = async (bytes: Uint8Array, limits?: { maxCells?: number }) => convert(bytes, { fileName: 'book.xlsx' }, { limits });
+/** The converter and the shared serializer, as the engine runs them. */
+async function toMarkdown(bytes: Uint8Array, limits?: { maxCells?: number }) {
+  const warnings: ConversionWarning[] = [];
+  const tree = convertXlsx(bytes, { options: {}, limits: { ...DEFAULT_LIMITS, ...limits }, warn: (w) => warnings.push(w) });
+  return { markdown: serialize(tree.root).markdown, title: tree.title, warnings };
+}
 
 describe('xlsx converter', () => {
   it('writes one level-2 section per sheet in workbook order, with shared strings and a title from core properties', async () => {
@@ -15,7 +25,6 @@ describe('xlsx converter', () => {
       ],
     });
     const result = await toMarkdown(bytes);
-    expect(result.format).toBe('xlsx');
     expect(result.title).toBe('Quarterly figures');
     expect(result.markdown).toBe(
       '## Results\n\n| Name | Score |\n| --- | --- |\n| Ada | 90 |\n| Grace | 85 |\n\n## Notes\n\n| Remark |\n| --- |\n| none |\n',
@@ -210,17 +219,17 @@ describe('xlsx converter', () => {
     expect(result.warnings.some((w) => w.code === 'part_unreadable' && w.message.includes('Bad'))).toBe(true);
   });
 
-  it('rejects a DOCTYPE in a worksheet (no entity expansion)', async () => {
-    const bytes = buildXlsx({ sheets: [{ name: 'X', sheetData: '<row r="1"><c r="A1"><v>1</v></c></row>' }] });
-    const { ZipArchive } = await import('../../shared/convert/zip.ts');
-    const zip = new ZipArchive(bytes, { maxEntryBytes: 1e6, maxInflatedBytes: 1e7 });
-    expect(zip.text('xl/worksheets/sheet1.xml')).toBeDefined();
-    const hostile = buildXlsx({
-      sheets: [{ name: 'X', sheetData: '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row>' }],
-    });
-    const result = await toMarkdown(hostile);
-    expect(result.markdown).not.toContain('lol');
-    expect(result.warnings.some((w) => w.code === 'part_unreadable')).toBe(true);
+  it('refuses a DOCTYPE in a worksheet and never expands entities', async () => {
+    const bomb = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+      + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>';
+    const undefinedEntity = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row></sheetData></worksheet>';
+    const result = await toMarkdown(buildXlsx({
+      sheets: [{ name: 'Bomb', rawXml: bomb }, { name: 'Entity', rawXml: undefinedEntity }, { name: 'Fine', cells: { A1: { t: 'inlineStr', is: '<t>x &amp; y &#x41;&#66;</t>' } } }],
+    }));
+    expect(result.markdown).not.toMatch(/aaaa|lol/);
+    expect(result.warnings.filter((w) => w.code === 'part_unreadable')).toHaveLength(2);
+    expect(result.warnings.some((w) => w.message.includes('DOCTYPE'))).toBe(true);
+    expect(result.markdown).toContain('| x & y AB |');
   });
 
   it('converts a 10,000-row sheet in linear time', async () => {
@@ -232,7 +241,6 @@ describe('xlsx converter', () => {
       cells[`D${r}`] = r / 7;
     }
     const bytes = buildXlsx({ sheets: [{ name: 'Rows', cells }] });
-    const { convertXlsx } = await import('../../shared/convert/formats/xlsx/index.ts');
     const ctx = { options: {}, limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 2e6 }, warn: () => {} };
     convertXlsx(bytes, ctx);
     // The converter's own time (the shared serializer is measured elsewhere). Outside jest this is ~50 ms;
@@ -241,14 +249,20 @@ describe('xlsx converter', () => {
     const started = performance.now();
     const tree = convertXlsx(bytes, ctx);
     expect(performance.now() - started).toBeLessThan(4000);
-    expect(tree.root.children[1]).toMatchObject({ type: 'table' });
-    const { markdown } = await toMarkdown(bytes);
-    expect(markdown).toContain('| 10001 | item 10001 | 30003 | 1428.71428571429 |');
+    const table = tree.root.children[1] as Table;
+    expect(table.children).toHaveLength(10_001);
+    expect(table.children[10_000].children.map((c) => toPlainText(c))).toEqual(['10001', 'item 10001', '30003', '1428.71428571429']);
   });
 
   it('throws typed errors for damaged packages', async () => {
-    const { convertXlsx } = await import('../../shared/convert/formats/xlsx/index.ts');
     const ctx = { options: {}, limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 1000 }, warn: () => {} };
     expect(() => convertXlsx(new Uint8Array([1, 2, 3]), ctx)).toThrow(ConversionError);
+  });
+
+  it('is detected and converted through the engine', async () => {
+    const { convert } = await import('../../shared/convert/engine.ts');
+    const result = await convert(buildXlsx({ sheets: [{ name: 'Only', cells: { A1: 'a', A2: 1 } }] }), { fileName: 'x.xlsx' });
+    expect(result.format).toBe('xlsx');
+    expect(result.markdown).toBe('## Only\n\n| a |\n| --- |\n| 1 |\n');
   });
 });
