@@ -213,14 +213,14 @@ function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
         inline.push(...node.children);
         return;
       case 'list':
-        for (const item of node.children) {
+        node.children.forEach((item, index) => {
           pushBlockBreak();
-          inline.push({ type: 'text', value: node.ordered ? '' : '• ' });
+          inline.push({ type: 'text', value: node.ordered ? `${(node.start ?? 1) + index}. ` : '• ' });
           for (const c of item.children) {
             if (c.type === 'paragraph') inline.push(...c.children);
             else visit(c);
           }
-        }
+        });
         return;
       case 'code':
         pushBlockBreak();

@@ -25,3 +25,17 @@ describe('serialize', () => {
     expect(serialize(tree(), { pageSeparators: true }).markdown).toBe('<!-- page 1 -->\n\n# One\n\n<!-- page 2 -->\n\nTwo\n');
   });
 });
+
+describe('lists inside table cells', () => {
+  it('keep their numbers and bullets on one row', async () => {
+    const { list, listItem } = await import('../../shared/convert/mdast.ts');
+    const tree = root([
+      table([
+        row([cell([text('Steps')])]),
+        row([cell([list(true, [listItem([paragraph([text('one')])]), listItem([paragraph([text('two')])])], 3) as never])]),
+        row([cell([list(false, [listItem([paragraph([text('x')])])]) as never])]),
+      ]),
+    ]);
+    expect(serialize(tree).markdown).toBe('| Steps |\n| --- |\n| 3. one<br>4. two |\n| • x |\n');
+  });
+});
