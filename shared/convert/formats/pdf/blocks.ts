@@ -3,6 +3,7 @@
  * usual leading, at a change of font size or weight, or where the next line does not sit below the previous one.
  */
 import type { Line } from './lines.ts';
+import { listMarker } from './lists.ts';
 
 export interface Block {
   lines: Line[];
@@ -37,6 +38,7 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   if (Math.abs(step) <= 0.3 * size) return false; // same baseline band (cells of one row)
   if (Math.abs(prev.size - line.size) > 0.15 * size) return true;
   if (prev.bold !== line.bold) return true;
+  if (listMarker(line.text)) return true;
   const expected = Math.max(leading, 1.0 * size);
   if (step > Math.max(1.45 * line.size, expected * 1.3)) return true;
   // No horizontal overlap at all: a different column or a side note.

@@ -1,6 +1,8 @@
 /**
  * PDF → document tree with pdf.js: page by page from the text layer, a `pageBreak` before each page, OCR for
  * pages without usable text when an OCR engine is available. Limits are checked before any page is read.
+ * Pages are laid out first (blocks in reading order) and turned into nodes once the document's body font is
+ * known, so heading levels agree across pages.
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -10,7 +12,10 @@ import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
 import { itemsToRuns } from './text-items.ts';
 import type { RawTextItem } from './text-items.ts';
-import { layoutPage } from './layout.ts';
+import { fontLookup } from './fonts.ts';
+import type { Block } from './blocks.ts';
+import { blocksToNodes, pageBlocks } from './layout.ts';
+import { documentStyle } from './headings.ts';
 import { assessText } from './quality.ts';
 import { ocrPage, ocrParagraphs } from './render.ts';
 
@@ -19,35 +24,45 @@ export const pdfConverter: Converter = {
   accepts: (input) => input.format === 'pdf',
   async convert({ bytes }, ctx) {
     const doc = await openPdf(bytes, ctx.options.password);
+    const renderer = new LazyRenderer(bytes, ctx.options.password);
     try {
-      return await convertDocument(doc, ctx);
+      return await convertDocument(doc, ctx, renderer);
     } finally {
+      await renderer.close();
       await doc.loadingTask.destroy().catch(() => undefined);
     }
   },
 };
 
-async function convertDocument(doc: PdfDocument, ctx: ConvertContext): Promise<DocumentTree> {
+/** What one page yields: laid-out blocks from its text layer, or ready nodes from OCR. */
+type PageContent = { page: number; blocks: Block[] } | { page: number; nodes: RootContent[] };
+
+async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
   const pageCount = doc.numPages;
   if (pageCount > ctx.limits.maxPages) {
     throw tooLarge(`the PDF has ${pageCount} pages; the limit is ${ctx.limits.maxPages}`);
   }
   const { first, last } = pageRange(pageCount, ctx.options.pages);
-  const children: RootContent[] = [];
+  const pages: PageContent[] = [];
   const ocrPages: number[] = [];
   for (let n = first; n <= last; n++) {
-    children.push(pageBreak(n));
     let page: PdfPage | undefined;
     try {
       page = await doc.getPage(n);
-      const content = await convertPage(page, n, ctx, ocrPages);
-      children.push(...content);
+      pages.push(await readPage(page, n, ctx, renderer, ocrPages));
     } catch (error) {
       if (error instanceof ConversionError) throw error;
       ctx.warn({ code: 'page_failed', message: `page ${n} could not be read: ${errorMessage(error)}`, page: n });
+      pages.push({ page: n, nodes: [] });
     } finally {
       page?.cleanup();
     }
+  }
+  const style = documentStyle(pages.flatMap((p) => ('blocks' in p ? p.blocks : [])));
+  const children: RootContent[] = [];
+  for (const p of pages) {
+    children.push(pageBreak(p.page));
+    children.push(...('blocks' in p ? blocksToNodes(p.blocks, style) : p.nodes));
   }
   const title = await documentTitle(doc);
   return { root: root(children), pageCount, ...(title ? { title } : {}), ...(ocrPages.length ? { ocrPages } : {}) };
@@ -63,25 +78,54 @@ function pageRange(pageCount: number, pages: { first: number; last: number } | u
   return { first, last };
 }
 
-async function convertPage(page: PdfPage, n: number, ctx: ConvertContext, ocrPages: number[]): Promise<RootContent[]> {
+async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer: LazyRenderer, ocrPages: number[]): Promise<PageContent> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
-  const { runs } = itemsToRuns(items, viewport.transform, viewport, () => ({ bold: false, italic: false }));
+  const hasText = items.some((i) => i.str.trim());
+  // The operator list makes pdf.js hand over the fonts' real names (for bold and italic).
+  if (hasText) await page.getOperatorList();
+  const { runs } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs));
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok') return layoutPage({ runs, width: viewport.width, height: viewport.height });
+  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs) };
 
   ctx.warn(quality === 'empty'
     ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
     : { code: 'garbled_text', message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping)`, page: n });
-  if (!ctx.ocr) return [];
+  if (!ctx.ocr) return { page: n, nodes: [] };
   try {
-    const result = await ocrPage(page, ctx.ocr);
+    const result = await ocrPage(await renderer.page(n), ctx.ocr);
     ocrPages.push(n);
-    return ocrParagraphs(result).map((p) => paragraph([text(p)]));
+    return { page: n, nodes: ocrParagraphs(result).map((p) => paragraph([text(p)])) };
   } catch (error) {
     ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
-    return [];
+    return { page: n, nodes: [] };
+  }
+}
+
+/** A second, image-decoding instance of the document, opened only if some page has to be rendered for OCR. */
+class LazyRenderer {
+  #bytes: Uint8Array;
+  #password: string | undefined;
+  #doc: Promise<PdfDocument> | undefined;
+  #last: PdfPage | undefined;
+
+  constructor(bytes: Uint8Array, password: string | undefined) {
+    this.#bytes = bytes;
+    this.#password = password;
+  }
+
+  async page(n: number): Promise<PdfPage> {
+    this.#last?.cleanup();
+    this.#doc ??= openPdf(this.#bytes, this.#password, { forRendering: true });
+    this.#last = await (await this.#doc).getPage(n);
+    return this.#last;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#doc) return;
+    const doc = await this.#doc.catch(() => undefined);
+    await doc?.loadingTask.destroy().catch(() => undefined);
   }
 }
 

@@ -4,6 +4,7 @@
  * A band is cut into separate line segments at gaps too wide to be word spacing (column gutters, table cells).
  */
 import type { Run } from './text-items.ts';
+import { isBulletGlyph } from './lists.ts';
 
 export interface Line {
   runs: Run[];
@@ -38,7 +39,8 @@ export function buildLines(runs: Run[]): Line[] {
       if (prev) {
         const gap = run.x0 - prev.x1;
         const size = Math.max(prev.size, run.size);
-        if (gap > HARD_SPLIT * size || (gap > SOFT_SPLIT * size && !run.spaceBefore)) {
+        const afterBullet = isBulletGlyph(prev.text) && gap < 4 * size;
+        if (!afterBullet && (gap > HARD_SPLIT * size || (gap > SOFT_SPLIT * size && !run.spaceBefore))) {
           lines.push(makeLine(current));
           current = [];
         }
@@ -85,7 +87,23 @@ function overlapsHorizontally(runs: Run[], run: Run): boolean {
   return false;
 }
 
-export function makeLine(runs: Run[]): Line {
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
+
+/** Lines mostly in Hebrew or Arabic script read right to left: their runs are taken from the right. */
+function isRightToLeft(runs: Run[]): boolean {
+  let rtl = 0;
+  let ltr = 0;
+  for (const r of runs) {
+    for (const ch of r.text) {
+      if (RTL.test(ch)) rtl++;
+      else if (/\p{L}/u.test(ch)) ltr++;
+    }
+  }
+  return rtl > ltr;
+}
+
+export function makeLine(input: Run[]): Line {
+  const runs = isRightToLeft(input) ? [...input].reverse() : input;
   let text = '';
   let prev: Run | undefined;
   const kept: Run[] = [];
@@ -93,7 +111,7 @@ export function makeLine(runs: Run[]): Line {
     // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy.
     if (prev && run.text === prev.text && Math.abs(run.x0 - prev.x0) < 0.3 * run.size) continue;
     if (prev) {
-      const gap = run.x0 - prev.x1;
+      const gap = prev.x0 > run.x0 ? prev.x0 - run.x1 : run.x0 - prev.x1;
       const needsSpace = run.spaceBefore || gap > SPACE_GAP * Math.min(prev.size, run.size);
       if (needsSpace && !text.endsWith(' ')) text += ' ';
     }

@@ -36,7 +36,11 @@ function packageFolders() {
 }
 let folders: ReturnType<typeof packageFolders> | undefined;
 
-export async function openPdf(bytes: Uint8Array, password?: string): Promise<PdfDocument> {
+/**
+ * `forRendering: false` (text extraction) skips decoding images altogether: they are neither needed for text
+ * nor cheap. Rendering for OCR opens the document again with images.
+ */
+export async function openPdf(bytes: Uint8Array, password?: string, { forRendering = false } = {}): Promise<PdfDocument> {
   const pdfjs = await loadPdfJs();
   folders ??= packageFolders();
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
@@ -55,6 +59,7 @@ export async function openPdf(bytes: Uint8Array, password?: string): Promise<Pdf
     disableStream: true,
     disableAutoFetch: true,
     verbosity: 0,
+    maxImageSize: forRendering ? -1 : 1,
     cMapPacked: true,
     ...folders,
   });

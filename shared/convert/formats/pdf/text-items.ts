@@ -88,7 +88,8 @@ export function itemsToRuns(
       pending = { x: x + advance, y, size };
       continue;
     }
-    const text = item.str.replace(/\s+/g, ' ');
+    // Ligatures (ﬁ, ﬂ, …) become their letters; soft hyphens are invisible and go.
+    const text = item.str.replace(/\s+/g, ' ').replace(/[\ufb00-\ufb06]/g, (c) => c.normalize('NFKC')).replace(/\u00ad/g, '');
     const afterSpace = pending !== undefined && Math.abs(pending.y - y) < 0.3 * size && Math.abs(x - pending.x) < 1.5 * size;
     const font = fontOf(item.fontName);
     runs.push({
