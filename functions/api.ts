@@ -1,0 +1,122 @@
+/**
+ * HTTP function `api`: the public API. Thin: authenticate, parse with zod, call a use case, map typed
+ * errors onto the error envelope. Another user's job answers exactly like a missing one (404).
+ */
+import { z } from 'zod';
+import { AuthError } from '../shared/ports.ts';
+import { authenticate, type Principal } from '../shared/auth/authenticate.ts';
+import { issueApiKey, toApiKeyView } from '../shared/auth/api-keys.ts';
+import { ApiError, badRequest, conflict, notFound, unauthenticated } from '../shared/http/errors.ts';
+import { parseJsonBody, parseWith } from '../shared/http/body.ts';
+import { json, type HttpHandler, type HttpRequest, type HttpResponse } from '../shared/http/types.ts';
+import type { PipelineDeps } from '../shared/jobs/deps.ts';
+import { createJob } from '../shared/jobs/create-job.ts';
+import { deleteOwnedJob, getOwnedJob, getResult, listOwnedJobs } from '../shared/jobs/queries.ts';
+import { InvalidCursorError, InvalidJobRequestError, JobNotFoundError, ResultNotReadyError } from '../shared/jobs/errors.ts';
+import { toJobView } from '../shared/jobs/view.ts';
+import { logs } from '../shared/log.ts';
+
+const CreateJobBody = z.object({
+  filename: z.string().trim().min(1).max(255).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+  contentType: z.string().trim().min(3).max(200),
+  size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+}).strict();
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+
+const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).default('md') });
+
+const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
+
+type Route = (req: HttpRequest, who: Principal, params: string[]) => Promise<HttpResponse>;
+
+export function createApiHandler(deps: PipelineDeps): HttpHandler {
+  const routes: Array<{ method: string; pattern: RegExp; run: Route }> = [
+    { method: 'POST', pattern: /^\/v1\/jobs$/, run: (req, who) => postJob(deps, req, who) },
+    { method: 'GET', pattern: /^\/v1\/jobs$/, run: (req, who) => listJobs(deps, req, who) },
+    { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)$/, run: async (_r, who, [id]) => json(200, { job: toJobView(await getOwnedJob(deps, who.uid, id)) }) },
+    { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)\/result$/, run: (req, who, [id]) => jobResult(deps, req, who, id) },
+    {
+      method: 'DELETE',
+      pattern: /^\/v1\/jobs\/([^/]+)$/,
+      run: async (req, who, [id]) => {
+        await deleteOwnedJob(deps, who.uid, id, req.requestId);
+        return { status: 204 };
+      },
+    },
+    { method: 'POST', pattern: /^\/v1\/keys$/, run: (req, who) => postKey(deps, req, who) },
+    { method: 'GET', pattern: /^\/v1\/keys$/, run: async (_r, who) => json(200, { keys: (await deps.jobs.listApiKeys(who.uid)).map(toApiKeyView) }) },
+    {
+      method: 'DELETE',
+      pattern: /^\/v1\/keys\/([^/]+)$/,
+      run: async (req, who, [id]) => {
+        if (!/^[0-9a-f]{64}$/.test(id) || !(await deps.jobs.revokeApiKey(who.uid, id, deps.now()))) throw notFound('key');
+        logs.apiKeyRevoked({ requestId: req.requestId, owner: who.uid, keyId: id });
+        return { status: 204 };
+      },
+    },
+  ];
+
+  return async (req) => {
+    if (req.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return json(200, { status: 'ok' });
+    const matching = routes.filter((r) => r.pattern.test(req.path));
+    if (matching.length === 0) throw notFound('route');
+    const route = matching.find((r) => r.method === req.method);
+    if (!route) throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, { Allow: matching.map((r) => r.method).join(', ') });
+    const who = await authenticateOr401(deps, req);
+    const params = (route.pattern.exec(req.path) ?? []).slice(1).map(decodeURIComponent);
+    try {
+      return await route.run(req, who, params);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  };
+}
+
+async function authenticateOr401(deps: PipelineDeps, req: HttpRequest): Promise<Principal> {
+  try {
+    return await authenticate(req.headers, deps);
+  } catch (error) {
+    if (error instanceof AuthError) throw unauthenticated(error.message, error.code);
+    throw error;
+  }
+}
+
+function toApiError(error: unknown): unknown {
+  if (error instanceof JobNotFoundError) return notFound('job');
+  if (error instanceof InvalidJobRequestError) {
+    const status = error.code === 'too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
+    return new ApiError(status, error.code, error.message);
+  }
+  if (error instanceof ResultNotReadyError) return conflict(error.status === 'failed' ? 'job_failed' : 'result_not_ready', error.message);
+  if (error instanceof InvalidCursorError) return badRequest('invalid_cursor', error.message);
+  return error;
+}
+
+async function postJob(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
+  const body = parseJsonBody(req, CreateJobBody);
+  const { job, upload } = await createJob(deps, { owner: who.uid, ...body, requestId: req.requestId });
+  return json(201, { job: toJobView(job), upload }, { Location: `/v1/jobs/${job.id}` });
+}
+
+async function listJobs(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
+  const q = parseWith(ListQuery, Object.fromEntries(req.query), 'invalid_query');
+  const page = await listOwnedJobs(deps, who.uid, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+  return json(200, { jobs: page.jobs.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+}
+
+async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, id: string): Promise<HttpResponse> {
+  const q = parseWith(ResultQuery, Object.fromEntries(req.query), 'invalid_query');
+  const signed = await getResult(deps, who.uid, id, q.format === 'json' ? 'json' : 'md');
+  return json(302, { url: signed.url, expiresAt: signed.expiresAt }, { Location: signed.url });
+}
+
+async function postKey(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
+  const body = parseJsonBody(req, CreateKeyBody);
+  const issued = await issueApiKey(deps.jobs, { owner: who.uid, ...(body.name ? { name: body.name } : {}), now: deps.now() });
+  logs.apiKeyCreated({ requestId: req.requestId, owner: who.uid, keyId: issued.record.id });
+  return json(201, { key: toApiKeyView(issued.record), secret: issued.key });
+}

@@ -1,0 +1,8 @@
+/** HTTP function `cleanup`, called by Cloud Scheduler (OIDC). Idempotent; safe to overlap. */
+import type { PipelineDeps } from '../shared/jobs/deps.ts';
+import { cleanup } from '../shared/jobs/cleanup.ts';
+import type { HttpHandler } from '../shared/http/types.ts';
+
+export function createCleanupHandler(deps: PipelineDeps): HttpHandler {
+  return async (req) => ({ status: 200, body: { report: await cleanup(deps, req.requestId) } });
+}

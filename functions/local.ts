@@ -1,0 +1,180 @@
+/**
+ * The embedded default: every function on one port over the local adapters, data in one directory.
+ *   /v1/*, /healthz        → api
+ *   /_blobs/<bucket>/…     → the signed-URL storage server (uploads, downloads)
+ *   /_events/finalized     → onUploadFinalized (CloudEvents over HTTP, as Eventarc delivers them)
+ *   /_tasks/convert        → convertWorker (POSTed by the local task queue)
+ *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
+ * Internal routes require the data directory's internal token (only the server's own queue, event
+ * delivery and timer know it). `npm start` runs this file.
+ */
+import { createServer, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../shared/config.ts';
+import { createLocalAdapters, INTERNAL_HEADER, type LocalAdapters } from '../shared/adapters/local/index.ts';
+import { createBlobHttpHandler } from '../shared/adapters/local/blob-http.ts';
+import { deliverFinalized } from '../shared/adapters/local/cloud-event-delivery.ts';
+import { BLOB_ROUTE } from '../shared/adapters/local/url-signer.ts';
+import { serveHttp, type NodeListener } from '../shared/http/node.ts';
+import { errorResponse } from '../shared/http/errors.ts';
+import type { HttpHandler } from '../shared/http/types.ts';
+import type { PipelineDeps } from '../shared/jobs/deps.ts';
+import { defaultRunner, type ConversionRunner } from '../shared/jobs/runner.ts';
+import { issueApiKey } from '../shared/auth/api-keys.ts';
+import { createApiHandler } from './api.ts';
+import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
+import { createConvertWorkerHandler } from './convert-worker.ts';
+import { createCleanupHandler } from './cleanup.ts';
+import { logs } from '../shared/log.ts';
+
+export const LOCAL_USER = 'local';
+
+export interface LocalServerOptions {
+  /** Environment to configure from (default `process.env`); PORT 0 picks a free port. */
+  env?: Record<string, string | undefined>;
+  host?: string;
+  runner?: ConversionRunner;
+  now?: () => number;
+  /** Run cleanup this often (ms); 0 disables the timer. Default 10 minutes. */
+  cleanupEveryMs?: number;
+  /** Issue an API key for the `local` user on start (default true). */
+  issueKey?: boolean;
+}
+
+export interface LocalServer {
+  url: string;
+  config: Config;
+  deps: PipelineDeps;
+  adapters: LocalAdapters;
+  server: Server;
+  /** A fresh API key for the `local` user, when issued. */
+  apiKey?: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const env = options.env ?? process.env;
+  const host = options.host ?? '127.0.0.1';
+  let listener: NodeListener = async (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server = createServer((req, res) => void listener(req, res));
+  const wanted = loadConfig(env).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const config = loadConfig({ ...env, PORT: String(port) });
+  const adapters = createLocalAdapters(config);
+  const deps: PipelineDeps = {
+    config,
+    jobs: adapters.jobs,
+    uploads: adapters.uploads,
+    results: adapters.results,
+    tasks: adapters.tasks,
+    identity: adapters.identity,
+    runner: options.runner ?? defaultRunner,
+    now: options.now ?? Date.now,
+  };
+  const internal = { [INTERNAL_HEADER]: adapters.internalToken };
+  const pending = new Set<Promise<unknown>>();
+  const blobs = createBlobHttpHandler({
+    stores: [adapters.uploads, adapters.results],
+    signer: adapters.signer,
+    now: deps.now,
+    onFinalized: (notice) => {
+      if (notice.bucket !== config.buckets.uploads) return;
+      const p = deliverFinalized(notice, { url: `${config.publicUrl}/_events/finalized`, headers: internal });
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    },
+  });
+  const serve = (h: HttpHandler) => serveHttp(h, { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
+  const api = serve(createApiHandler(deps));
+  const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)));
+  const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)));
+  const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)));
+
+  listener = async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith(BLOB_ROUTE)) return blobs(req, res);
+    if (path === '/_events/finalized') return finalize(req, res);
+    if (path === '/_tasks/convert') return worker(req, res);
+    if (path === '/_cron/cleanup') return cron(req, res);
+    return api(req, res);
+  };
+  adapters.tasks.start();
+
+  const every = options.cleanupEveryMs ?? 600_000;
+  const timer = every > 0
+    ? setInterval(() => {
+      void fetch(`${config.publicUrl}/_cron/cleanup`, { method: 'POST', headers: internal }).then((r) => r.arrayBuffer()).catch(() => undefined);
+    }, every).unref()
+    : undefined;
+
+  let apiKey: string | undefined;
+  if (options.issueKey ?? true) {
+    await deps.jobs.ensureUser({ id: LOCAL_USER, now: deps.now() });
+    // Each start shows a fresh key; the previous start's key is revoked so they do not pile up.
+    for (const k of await deps.jobs.listApiKeys(LOCAL_USER)) {
+      if (k.name === 'startup' && !k.revokedAt) await deps.jobs.revokeApiKey(LOCAL_USER, k.id, deps.now());
+    }
+    apiKey = (await issueApiKey(deps.jobs, { owner: LOCAL_USER, name: 'startup', now: deps.now() })).key;
+  }
+
+  return {
+    url: config.publicUrl,
+    config,
+    deps,
+    adapters,
+    server,
+    ...(apiKey ? { apiKey } : {}),
+    async close() {
+      if (timer) clearInterval(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await adapters.tasks.close();
+      await Promise.allSettled([...pending]);
+      await adapters.close();
+    },
+  };
+}
+
+/** Internal routes answer 403 without the token (the cloud uses IAM/OIDC instead). */
+function guard(token: string, handler: HttpHandler): HttpHandler {
+  const expected = Buffer.from(token);
+  return async (req) => {
+    const given = Buffer.from(req.headers[INTERNAL_HEADER] ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return errorResponse(403, 'forbidden', 'internal route', req.requestId);
+    }
+    return handler(req);
+  };
+}
+
+async function main(): Promise<void> {
+  const local = await startLocalServer();
+  logs.serverStarted({ url: local.url, dataDir: local.config.dataDir });
+  process.stderr.write(
+    `\nMDraft is running at ${local.url}\n` +
+    `data directory: ${local.config.dataDir}\n` +
+    `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey}\n\n` +
+    `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
+  );
+  const stop = () => {
+    void local.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`mdraft: could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The local adapters wired together over one data directory:
+ *   <dataDir>/mdraft.db      jobs, users, keys, usage and the task queue (node:sqlite, WAL)
+ *   <dataDir>/blobs/<bucket> objects
+ *   <dataDir>/signing.key    the HMAC key of the signed URLs (created once, mode 0600)
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import type { Config } from '../../config.ts';
+import { openDatabase } from './sqlite.ts';
+import { SqliteJobStore } from './sqlite-job-store.ts';
+import { SqliteTaskQueue } from './sqlite-task-queue.ts';
+import { DiskBlobStore } from './disk-blob-store.ts';
+import { UrlSigner } from './url-signer.ts';
+import { LocalIdentity } from './local-identity.ts';
+
+export interface LocalAdapters {
+  db: DatabaseSync;
+  jobs: SqliteJobStore;
+  uploads: DiskBlobStore;
+  results: DiskBlobStore;
+  tasks: SqliteTaskQueue;
+  identity: LocalIdentity;
+  signer: UrlSigner;
+  /** Sent by the local queue, event delivery and scheduler on internal routes; checked by the server. */
+  internalToken: string;
+  close(): Promise<void>;
+}
+
+export const INTERNAL_HEADER = 'x-mdraft-internal';
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, 'mdraft.db');
+}
+
+export function createLocalAdapters(config: Config): LocalAdapters {
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = config.signingSecret ?? loadOrCreateSecret(join(config.dataDir, 'signing.key'));
+  const internalToken = createHmac('sha256', secret).update('mdraft-internal-routes').digest('base64url');
+  const db = openDatabase(databasePath(config.dataDir));
+  const jobs = new SqliteJobStore(db);
+  const signer = new UrlSigner(secret);
+  const blobRoot = join(config.dataDir, 'blobs');
+  const uploads = new DiskBlobStore({ root: blobRoot, bucket: config.buckets.uploads, signer, baseUrl: config.publicUrl });
+  const results = new DiskBlobStore({ root: blobRoot, bucket: config.buckets.results, signer, baseUrl: config.publicUrl });
+  const tasks = new SqliteTaskQueue({
+    db,
+    maxAttempts: config.maxAttempts,
+    minBackoffMs: config.queue.minBackoffMs,
+    maxBackoffMs: config.queue.maxBackoffMs,
+    dispatchDeadlineMs: config.queue.dispatchDeadlineMs,
+    concurrency: config.queue.concurrency,
+    headers: { [INTERNAL_HEADER]: internalToken },
+  });
+  return {
+    db,
+    jobs,
+    uploads,
+    results,
+    tasks,
+    identity: new LocalIdentity(),
+    signer,
+    internalToken,
+    async close() {
+      await tasks.close();
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+function loadOrCreateSecret(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch {
+      // Another process created it first: use theirs.
+      return readFileSync(path, 'utf8').trim();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * API keys: `mdk_` + 256 random bits in base64url. Only the SHA-256 hex of the whole key is stored, and
+ * that hash is the key's id; the key itself is shown once, at creation.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiKeyRecord, JobStore } from '../ports.ts';
+
+export const API_KEY_PREFIX = 'mdk_';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function looksLikeApiKey(value: string): boolean {
+  return /^mdk_[A-Za-z0-9_-]{43}$/.test(value);
+}
+
+export interface IssuedKey {
+  /** The secret: give it to the caller once, never store or log it. */
+  key: string;
+  record: ApiKeyRecord;
+}
+
+export async function issueApiKey(store: JobStore, input: { owner: string; name?: string; now: number }): Promise<IssuedKey> {
+  const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const record: ApiKeyRecord = {
+    id: hashApiKey(key),
+    owner: input.owner,
+    name: (input.name ?? 'default').slice(0, 100),
+    prefix: key.slice(0, 10),
+    createdAt: input.now,
+  };
+  await store.createApiKey(record);
+  return { key, record };
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export function toApiKeyView(r: ApiKeyRecord): ApiKeyView {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: new Date(r.createdAt).toISOString(),
+    ...(r.revokedAt ? { revokedAt: new Date(r.revokedAt).toISOString() } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Pipeline configuration: read once from the environment, validated with zod, then passed around as a
+ * plain object. Every variable is listed in `functions/README.md`. Tests build a config with
+ * `loadConfig({...})` instead of touching `process.env`.
+ */
+import { z } from 'zod';
+
+const MB = 1024 * 1024;
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  MDRAFT_BACKEND: z.enum(['local', 'gcp']).default('local'),
+  PORT: intFrom(8080, 0, 65535),
+  MDRAFT_DATA_DIR: z.string().min(1).default('.mdraft'),
+  /** The base URL clients reach the server on (signed URLs point there). Default http://127.0.0.1:PORT. */
+  MDRAFT_PUBLIC_URL: z.url().optional(),
+  /** HMAC key for the local signed URLs; generated and kept in the data directory when unset. */
+  MDRAFT_SIGNING_SECRET: z.string().min(32).optional(),
+  MDRAFT_UPLOADS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/).default('mdraft-uploads'),
+  MDRAFT_RESULTS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/).default('mdraft-results'),
+  /** Upload URLs live at most 15 minutes. */
+  MDRAFT_UPLOAD_URL_TTL_S: intFrom(900, 10, 900),
+  MDRAFT_DOWNLOAD_URL_TTL_S: intFrom(300, 10, 3600),
+  /** A job never uploaded within this window is expired by cleanup. */
+  MDRAFT_UPLOAD_WINDOW_S: intFrom(3600, 60, 7 * 86400),
+  MDRAFT_LIMIT_PDF_MB: intFrom(25, 1, 1024),
+  MDRAFT_LIMIT_OFFICE_MB: intFrom(20, 1, 1024),
+  MDRAFT_LIMIT_TEXT_MB: intFrom(5, 1, 1024),
+  MDRAFT_LIMIT_IMAGE_MB: intFrom(10, 1, 1024),
+  MDRAFT_RETENTION_DAYS: intFrom(30, 1, 3650),
+  /** Time budget of one conversion; the lease lasts this plus a margin. */
+  MDRAFT_CONVERT_TIMEOUT_S: intFrom(540, 1, 3600),
+  MDRAFT_LEASE_MARGIN_S: intFrom(60, 1, 3600),
+  /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
+  MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
+  /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
+  MDRAFT_LOST_WORKER_GRACE_S: intFrom(3600, 0, 7 * 86400),
+  /** A `queued` job untouched this long gets its task enqueued again (same name: harmless). */
+  MDRAFT_REQUEUE_AFTER_S: intFrom(900, 1, 86400),
+  /** Finalize events older than this are dropped (Eventarc retries for up to 24 h). */
+  MDRAFT_EVENT_MAX_AGE_S: intFrom(3 * 3600, 60, 86400),
+  MDRAFT_CORS_ORIGINS: z.string().default('*'),
+  /** Where tasks are sent; default `<public url>/_tasks/convert`. */
+  MDRAFT_WORKER_URL: z.url().optional(),
+  MDRAFT_QUEUE_MIN_BACKOFF_MS: intFrom(1000, 1, 3600_000),
+  MDRAFT_QUEUE_MAX_BACKOFF_MS: intFrom(60_000, 1, 3600_000),
+  MDRAFT_QUEUE_DISPATCH_DEADLINE_S: intFrom(600, 1, 1800),
+  MDRAFT_QUEUE_CONCURRENCY: intFrom(2, 1, 64),
+});
+
+export type ConfigEnv = z.input<typeof EnvSchema>;
+
+export interface SizeLimits {
+  pdf: number;
+  office: number;
+  text: number;
+  image: number;
+}
+
+export interface Config {
+  backend: 'local' | 'gcp';
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  signingSecret?: string;
+  buckets: { uploads: string; results: string };
+  uploadUrlTtlMs: number;
+  downloadUrlTtlMs: number;
+  uploadWindowMs: number;
+  sizeLimits: SizeLimits;
+  retentionMs: number;
+  convertTimeoutMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  lostWorkerGraceMs: number;
+  requeueAfterMs: number;
+  eventMaxAgeMs: number;
+  corsOrigins: string[];
+  workerUrl: string;
+  queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates an environment (only the variables above are read) into a `Config`. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(pickDefined(env));
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${detail}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.MDRAFT_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    backend: e.MDRAFT_BACKEND,
+    port: e.PORT,
+    dataDir: e.MDRAFT_DATA_DIR,
+    publicUrl,
+    ...(e.MDRAFT_SIGNING_SECRET ? { signingSecret: e.MDRAFT_SIGNING_SECRET } : {}),
+    buckets: { uploads: e.MDRAFT_UPLOADS_BUCKET, results: e.MDRAFT_RESULTS_BUCKET },
+    uploadUrlTtlMs: e.MDRAFT_UPLOAD_URL_TTL_S * 1000,
+    downloadUrlTtlMs: e.MDRAFT_DOWNLOAD_URL_TTL_S * 1000,
+    uploadWindowMs: e.MDRAFT_UPLOAD_WINDOW_S * 1000,
+    sizeLimits: {
+      pdf: e.MDRAFT_LIMIT_PDF_MB * MB,
+      office: e.MDRAFT_LIMIT_OFFICE_MB * MB,
+      text: e.MDRAFT_LIMIT_TEXT_MB * MB,
+      image: e.MDRAFT_LIMIT_IMAGE_MB * MB,
+    },
+    retentionMs: e.MDRAFT_RETENTION_DAYS * 86400_000,
+    convertTimeoutMs: e.MDRAFT_CONVERT_TIMEOUT_S * 1000,
+    leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,
+    maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
+    lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,
+    requeueAfterMs: e.MDRAFT_REQUEUE_AFTER_S * 1000,
+    eventMaxAgeMs: e.MDRAFT_EVENT_MAX_AGE_S * 1000,
+    corsOrigins: e.MDRAFT_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    workerUrl: e.MDRAFT_WORKER_URL ?? `${publicUrl}/_tasks/convert`,
+    queue: {
+      minBackoffMs: e.MDRAFT_QUEUE_MIN_BACKOFF_MS,
+      maxBackoffMs: Math.max(e.MDRAFT_QUEUE_MIN_BACKOFF_MS, e.MDRAFT_QUEUE_MAX_BACKOFF_MS),
+      dispatchDeadlineMs: e.MDRAFT_QUEUE_DISPATCH_DEADLINE_S * 1000,
+      concurrency: e.MDRAFT_QUEUE_CONCURRENCY,
+    },
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read from `process.env` on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+function pickDefined(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks. Every step is a
+ * guarded transition or an idempotent delete, so two runs at once (or a run racing a worker) are safe.
+ */
+import type { PipelineDeps } from './deps.ts';
+import { purgeJob } from './queries.ts';
+import { enqueueConversion } from './upload-finalized.ts';
+import { logs } from '../log.ts';
+
+export interface CleanupReport {
+  deleted: number;
+  expired: number;
+  failedLostWorker: number;
+  requeued: number;
+}
+
+const BATCH = 200;
+
+export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<CleanupReport> {
+  const now = deps.now();
+  const { config } = deps;
+  const report: CleanupReport = { deleted: 0, expired: 0, failedLostWorker: 0, requeued: 0 };
+
+  for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
+    await purgeJob(deps, job);
+    report.deleted++;
+  }
+
+  for (const job of await deps.jobs.findUploadExpired(now, BATCH)) {
+    if (await deps.jobs.expire(job.id, { now })) report.expired++;
+    // A late upload may have landed after the URL's last use; nobody will ever read it.
+    await deps.uploads.delete(job.inputObject);
+  }
+
+  // Leases that expired with no delivery left to take them over: the last attempt died, or (after the
+  // grace period) the queue gave up without telling us.
+  for (const job of await deps.jobs.findLeaseExpired(now, BATCH)) {
+    const exhausted = job.attempts >= config.maxAttempts;
+    const abandoned = (job.leaseExpiresAt ?? 0) < now - config.lostWorkerGraceMs;
+    if (!exhausted && !abandoned) continue;
+    const error = exhausted
+      ? { code: 'attempts_exhausted', message: `the worker stopped responding on the last of ${config.maxAttempts} attempts` }
+      : { code: 'worker_lost', message: 'the worker stopped responding and no retry took the job over' };
+    if (await deps.jobs.fail(job.id, { error, now })) report.failedLostWorker++;
+  }
+
+  // A crash between `queued` and the enqueue loses the task; the same name makes a re-enqueue harmless.
+  for (const job of await deps.jobs.findQueuedBefore(now - config.requeueAfterMs, BATCH)) {
+    if (!job.eventKey) continue;
+    await enqueueConversion(deps, job, job.eventKey, true, requestId);
+    report.requeued++;
+  }
+
+  logs.cleanupDone({ requestId }, report);
+  return report;
+}

@@ -1,0 +1,33 @@
+/** Errors the use cases raise for the functions to map onto HTTP responses. */
+export class JobNotFoundError extends Error {
+  constructor(message = 'job not found') {
+    super(message);
+    this.name = 'JobNotFoundError';
+  }
+}
+
+export class InvalidJobRequestError extends Error {
+  readonly code: 'unsupported_media_type' | 'too_large' | 'invalid_request';
+  constructor(code: InvalidJobRequestError['code'], message: string) {
+    super(message);
+    this.name = 'InvalidJobRequestError';
+    this.code = code;
+  }
+}
+
+export class ResultNotReadyError extends Error {
+  readonly status: string;
+  constructor(status: string, message: string) {
+    super(message);
+    this.name = 'ResultNotReadyError';
+    this.status = status;
+  }
+}
+
+/** A `cursor` that no `listJobs` call produced. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor is not valid');
+    this.name = 'InvalidCursorError';
+  }
+}

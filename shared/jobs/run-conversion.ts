@@ -1,0 +1,109 @@
+/**
+ * `convertWorker`: one delivery of a conversion task. Cloud Tasks delivers at least once and retries any
+ * non-2xx, so the answer tells the queue what to do:
+ * - `succeeded` / `failed` (permanent error, or a transient one on the last attempt) / `noop` (job
+ *   deleted or already finished) → 2xx: stop.
+ * - `busy`: another delivery holds a live lease → 409: retry later (by then the holder has finished and
+ *   the retry is a `noop`, or it died and the retry takes the expired lease over). On the last attempt
+ *   `busy` answers 2xx instead; if that holder then dies, cleanup fails the job once its lease expires.
+ * - `retry`: a transient error, the lease is given back → 5xx.
+ * Results go to deterministic names and only the lease holder may mark `succeeded`, so a duplicate or a
+ * slow, superseded worker can never produce a second result.
+ */
+import { asConversionError } from '../convert/errors.ts';
+import type { ConvertResult } from '../convert/types.ts';
+import type { JobError } from '../ports.ts';
+import type { PipelineDeps } from './deps.ts';
+import { resultObjectNames } from './names.ts';
+import { logs } from '../log.ts';
+
+export type ConversionOutcome = 'succeeded' | 'failed' | 'noop' | 'busy' | 'retry';
+
+export interface RunConversionInput {
+  jobId: string;
+  /** 1-based delivery number from the queue (`X-CloudTasks-TaskRetryCount` + 1). */
+  deliveryAttempt: number;
+  requestId?: string;
+}
+
+export async function runConversion(deps: PipelineDeps, input: RunConversionInput): Promise<ConversionOutcome> {
+  const { jobId, requestId } = input;
+  const { maxAttempts } = deps.config;
+  const claim = await deps.jobs.claim(jobId, { leaseMs: deps.config.leaseMs, now: deps.now() });
+  if (!claim.ok) {
+    logs.claimRefused({ requestId, jobId, reason: claim.reason });
+    if (claim.reason === 'leased' && input.deliveryAttempt < maxAttempts) return 'busy';
+    return 'noop';
+  }
+  const { job, lease } = claim;
+  const isLast = Math.max(lease.attempt, input.deliveryAttempt) >= maxAttempts;
+  logs.conversionStarted({ requestId, jobId, attempt: lease.attempt });
+  const started = performance.now();
+
+  let result: ConvertResult;
+  try {
+    const bytes = await deps.uploads.read(job.inputObject);
+    if (!bytes) {
+      return await failPermanently(deps, jobId, lease.leaseId, { code: 'upload_missing', message: 'the uploaded document is gone' }, requestId);
+    }
+    result = await deps.runner(bytes, { fileName: job.filename, timeoutMs: deps.config.convertTimeoutMs });
+  } catch (error) {
+    const typed = asConversionError(error, 'internal');
+    const jobError = { code: typed.code, message: typed.message };
+    if (!typed.transient) return await failPermanently(deps, jobId, lease.leaseId, jobError, requestId);
+    return await transientFailure(deps, jobId, lease.leaseId, jobError, isLast, requestId);
+  }
+
+  try {
+    const names = resultObjectNames(jobId);
+    const structured = {
+      jobId,
+      format: result.format,
+      mediaType: result.mediaType,
+      ...(result.title ? { title: result.title } : {}),
+      ...(result.pageCount !== undefined ? { pageCount: result.pageCount } : {}),
+      pages: result.pages ?? [],
+      ...(result.ocrPages ? { ocrPages: result.ocrPages } : {}),
+      warnings: result.warnings,
+      markdown: result.markdown,
+    };
+    await deps.results.write(names.markdown, Buffer.from(result.markdown, 'utf8'), { contentType: 'text/markdown; charset=utf-8' });
+    await deps.results.write(names.json, Buffer.from(JSON.stringify(structured), 'utf8'), { contentType: 'application/json' });
+    const recorded = await deps.jobs.complete(jobId, lease.leaseId, {
+      warnings: result.warnings,
+      pages: result.pageCount ?? result.pages?.length,
+      resultObjects: names,
+      now: deps.now(),
+    });
+    logs.conversionSucceeded({ requestId, jobId, ms: Math.round(performance.now() - started), warnings: result.warnings.length, recorded });
+    return recorded ? 'succeeded' : 'noop';
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return await transientFailure(deps, jobId, lease.leaseId, { code: 'internal', message: `storing the result failed: ${message}` }, isLast, requestId);
+  }
+}
+
+async function failPermanently(deps: PipelineDeps, jobId: string, leaseId: string, error: JobError, requestId?: string): Promise<ConversionOutcome> {
+  await deps.jobs.fail(jobId, { error, now: deps.now(), leaseId });
+  logs.conversionFailed({ requestId, jobId, code: error.code, message: error.message, final: true });
+  return 'failed';
+}
+
+async function transientFailure(
+  deps: PipelineDeps,
+  jobId: string,
+  leaseId: string,
+  error: JobError,
+  isLast: boolean,
+  requestId?: string,
+): Promise<ConversionOutcome> {
+  if (isLast) {
+    const final = { code: 'attempts_exhausted', message: `gave up after ${deps.config.maxAttempts} attempts: ${error.message}` };
+    await deps.jobs.fail(jobId, { error: final, now: deps.now(), leaseId });
+    logs.conversionFailed({ requestId, jobId, code: final.code, message: final.message, final: true });
+    return 'failed';
+  }
+  await deps.jobs.release(jobId, leaseId, { error, now: deps.now() });
+  logs.conversionFailed({ requestId, jobId, code: error.code, message: error.message, final: false });
+  return 'retry';
+}

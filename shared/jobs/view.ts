@@ -1,0 +1,45 @@
+/** The public shape of a job: what the API returns. Internal bookkeeping (lease, event key) stays inside. */
+import type { Job } from '../ports.ts';
+
+export interface JobView {
+  id: string;
+  status: Job['status'];
+  filename: string;
+  contentType: string;
+  size: number;
+  format?: string;
+  createdAt: string;
+  updatedAt: string;
+  uploadDeadline?: string;
+  uploadedAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  attempts: number;
+  error?: { code: string; message: string };
+  warnings: Job['warnings'];
+  pages?: number;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export function toJobView(job: Job): JobView {
+  const view: JobView = {
+    id: job.id,
+    status: job.status,
+    filename: job.filename,
+    contentType: job.contentType,
+    size: job.size,
+    createdAt: iso(job.createdAt)!,
+    updatedAt: iso(job.updatedAt)!,
+    attempts: job.attempts,
+    warnings: job.warnings,
+  };
+  if (job.format) view.format = job.format;
+  if (job.status === 'awaiting_upload') view.uploadDeadline = iso(job.uploadDeadline);
+  if (job.uploadedAt) view.uploadedAt = iso(job.uploadedAt);
+  if (job.startedAt) view.startedAt = iso(job.startedAt);
+  if (job.finishedAt) view.finishedAt = iso(job.finishedAt);
+  if (job.error) view.error = job.error;
+  if (job.pages !== undefined) view.pages = job.pages;
+  return view;
+}

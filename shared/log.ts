@@ -1,0 +1,64 @@
+/**
+ * Structured logs: one JSON object per line on stdout, the shape Cloud Logging reads (`severity`,
+ * `message`, extra fields become `jsonPayload`). One named function per event in `logs` so call sites
+ * read as what happened and the fields stay consistent. Signed URLs and keys are never logged.
+ */
+export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+
+const ORDER: Record<Severity | 'SILENT', number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, SILENT: 100 };
+
+let threshold: keyof typeof ORDER | undefined;
+
+/** Overrides `MDRAFT_LOG_LEVEL` (debug | info | warning | error | silent). */
+export function setLogLevel(level: string): void {
+  threshold = normalize(level);
+}
+
+function normalize(level: string | undefined): keyof typeof ORDER {
+  const up = (level ?? 'INFO').toUpperCase();
+  return up in ORDER ? (up as keyof typeof ORDER) : 'INFO';
+}
+
+export function log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
+  const level = threshold ?? normalize(process.env.MDRAFT_LOG_LEVEL);
+  if (ORDER[severity] < ORDER[level]) return;
+  const entry = { severity, message, time: new Date().toISOString(), ...fields };
+  process.stdout.write(`${safeJson(entry)}\n`);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+  } catch {
+    return JSON.stringify({ severity: 'ERROR', message: 'unserializable log entry' });
+  }
+}
+
+interface Ctx {
+  requestId?: string;
+}
+
+export const logs = {
+  requestDone: (c: Ctx & { method: string; path: string; status: number; ms: number }) =>
+    log(c.status >= 500 ? 'ERROR' : 'INFO', 'request done', { ...c }),
+  requestFailed: (c: Ctx, error: unknown) => log('ERROR', 'request failed with an unexpected error', { ...c, error }),
+  jobCreated: (c: Ctx & { jobId: string; owner: string; contentType: string; size: number }) => log('INFO', 'job created', { ...c }),
+  jobDeleted: (c: Ctx & { jobId: string }) => log('INFO', 'job deleted', { ...c }),
+  eventIgnored: (c: Ctx & { reason: string; bucket?: string; name?: string; eventId?: string }) => log('INFO', 'finalize event ignored', { ...c }),
+  uploadRejected: (c: Ctx & { jobId: string; code: string; detail: string }) => log('WARNING', 'upload rejected', { ...c }),
+  jobQueued: (c: Ctx & { jobId: string; eventKey: string; taskName: string; created: boolean; duplicate: boolean }) =>
+    log('INFO', 'job queued', { ...c }),
+  claimRefused: (c: Ctx & { jobId: string; reason: string }) => log('INFO', 'conversion claim refused', { ...c }),
+  conversionStarted: (c: Ctx & { jobId: string; attempt: number }) => log('INFO', 'conversion started', { ...c }),
+  conversionSucceeded: (c: Ctx & { jobId: string; ms: number; warnings: number; recorded: boolean }) =>
+    log('INFO', 'conversion succeeded', { ...c }),
+  conversionFailed: (c: Ctx & { jobId: string; code: string; message: string; final: boolean }) =>
+    log(c.final ? 'WARNING' : 'ERROR', 'conversion failed', { ...c }),
+  cleanupDone: (c: Ctx, counts: object) => log('INFO', 'cleanup done', { ...c, ...counts }),
+  apiKeyCreated: (c: Ctx & { owner: string; keyId: string }) => log('INFO', 'api key created', { ...c, keyId: c.keyId.slice(0, 12) }),
+  apiKeyRevoked: (c: Ctx & { owner: string; keyId: string }) => log('INFO', 'api key revoked', { ...c, keyId: c.keyId.slice(0, 12) }),
+  taskDispatchFailed: (c: { task: string; attempt: number; status?: number; error?: string; final: boolean }) =>
+    log(c.final ? 'ERROR' : 'WARNING', 'task dispatch failed', { ...c }),
+  eventDeliveryFailed: (c: { name: string; attempt: number; error: string }) => log('WARNING', 'finalize event delivery failed', { ...c }),
+  serverStarted: (c: { url: string; dataDir: string }) => log('INFO', 'server started', { ...c }),
+};
