@@ -241,6 +241,17 @@ describe('docx hostile and broken packages', () => {
     expect(await errorCode(buildDocx({ omitDocument: true }))).toBe('corrupt');
   });
 
+  it('reports malformed document XML as corrupt, but only warns about a malformed secondary part', async () => {
+    expect(await errorCode(buildDocx({ documentXml: `<w:document ${NS}><w:body><w:p>` }))).toBe('corrupt');
+    const result = await convert(buildDocx({
+      body: p('Still here'),
+      rels: [{ id: 'rIdN', type: 'numbering', target: 'numbering.xml' }],
+      parts: { 'word/numbering.xml': '<w:numbering><unclosed>' },
+    }));
+    expect(result.markdown).toBe('Still here\n');
+    expect(result.warnings.map((w) => w.code)).toContain('part_unreadable');
+  });
+
   it('reads Strict OOXML namespaces by local name', async () => {
     const strictNs = 'xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"';
     const documentXml = `<?xml version="1.0"?><w:document ${strictNs}><w:body><w:p><w:r><w:rPr><w:b w:val="true"/></w:rPr><w:t>Strict</w:t></w:r></w:p></w:body></w:document>`;

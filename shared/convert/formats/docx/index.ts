@@ -16,7 +16,6 @@ import { Notes } from './notes.ts';
 import type { DocxContext } from './context.ts';
 import { forPart } from './context.ts';
 import { convertBlocks } from './body.ts';
-import { parseRelationships } from './relationships.ts';
 
 export const docxConverter: Converter = {
   name: 'docx',
@@ -36,8 +35,11 @@ export function convertDocx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
   const numbering = new Numbering(optionalRelated(pkg, 'numbering', 'word/numbering.xml'), styles);
   const notes = new Notes();
   for (const kind of ['footnote', 'endnote'] as const) {
-    const part = pkg.relatedPart(`${kind}s`, `word/${kind}s.xml`);
-    notes.register(kind, part, part ? pkg.optionalXml(part) : undefined);
+    notes.register(kind, () => {
+      const part = pkg.relatedPart(`${kind}s`, `word/${kind}s.xml`);
+      const xml = part ? pkg.optionalXml(part) : undefined;
+      return part && xml ? { part, xml } : undefined;
+    });
   }
 
   const dc: DocxContext = {
@@ -103,7 +105,7 @@ function partBlocks(part: string, dc: DocxContext): RootContent[] {
 /** `dc:title` from the core properties part. */
 function coreTitle(pkg: DocxPackage): string | undefined {
   let part = 'docProps/core.xml';
-  for (const rel of parseRelationships(pkg.optionalXml('_rels/.rels'), '').values()) {
+  for (const rel of pkg.packageRelationships.values()) {
     if (!rel.external && rel.kind === 'core-properties') part = rel.target;
   }
   const core = pkg.optionalXml(part);

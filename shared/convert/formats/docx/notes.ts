@@ -18,11 +18,20 @@ interface NotePart {
 
 export class Notes {
   private readonly parts = new Map<NoteKind, NotePart | undefined>();
+  /** Note parts are parsed only when the body first refers to one: most documents have none. */
+  private readonly loaders = new Map<NoteKind, () => { part: string; xml: XmlElement } | undefined>();
   private readonly labels = new Map<string, string>();
   private readonly order: { kind: NoteKind; id: string; label: string }[] = [];
 
-  register(kind: NoteKind, part: string | undefined, xml: XmlElement | undefined): void {
-    if (!part || !xml) { this.parts.set(kind, undefined); return; }
+  register(kind: NoteKind, load: () => { part: string; xml: XmlElement } | undefined): void {
+    this.loaders.set(kind, load);
+  }
+
+  private notePart(kind: NoteKind): NotePart | undefined {
+    if (this.parts.has(kind)) return this.parts.get(kind);
+    const loaded = this.loaders.get(kind)?.();
+    if (!loaded) { this.parts.set(kind, undefined); return undefined; }
+    const { part, xml } = loaded;
     const notes = new Map<string, XmlElement>();
     for (const el of elements(xml)) {
       if (localName(el.name) !== kind) continue;
@@ -31,12 +40,14 @@ export class Notes {
       const id = attr(el, 'id');
       if (id !== undefined) notes.set(id, el);
     }
-    this.parts.set(kind, { part, notes });
+    const notePart = { part, notes };
+    this.parts.set(kind, notePart);
+    return notePart;
   }
 
   /** A reference node for the note, or undefined when the note does not exist. */
   reference(kind: NoteKind, id: string | undefined): FootnoteReference | undefined {
-    if (id === undefined || !this.parts.get(kind)?.notes.has(id)) return undefined;
+    if (id === undefined || !this.notePart(kind)?.notes.has(id)) return undefined;
     const key = `${kind}:${id}`;
     let label = this.labels.get(key);
     if (!label) {
@@ -52,7 +63,7 @@ export class Notes {
     const out: FootnoteDefinition[] = [];
     for (let i = 0; i < this.order.length && i < 10000; i++) {
       const { kind, id, label } = this.order[i];
-      const notePart = this.parts.get(kind);
+      const notePart = this.notePart(kind);
       const el = notePart?.notes.get(id);
       if (!notePart || !el) continue;
       const children: BlockContent[] = dc.blocks(el, forPart(dc, notePart.part));

@@ -14,19 +14,21 @@ import { parseRelationships, relsPathFor } from './relationships.ts';
 export class DocxPackage {
   readonly zip: ZipArchive;
   readonly mainPart: string;
+  /** `_rels/.rels`: the main document and the core properties. */
+  readonly packageRelationships: Relationships;
   private readonly ctx: ConvertContext;
   private readonly relsCache = new Map<string, Relationships>();
 
   constructor(bytes: Uint8Array, ctx: ConvertContext) {
     this.ctx = ctx;
     this.zip = new ZipArchive(bytes, { maxEntryBytes: ctx.limits.maxEntryBytes, maxInflatedBytes: ctx.limits.maxInflatedBytes });
+    this.packageRelationships = parseRelationships(this.optionalXml('_rels/.rels'), '');
     this.mainPart = this.findMainPart();
   }
 
   /** The main document part from the package relationships, else the conventional name. */
   private findMainPart(): string {
-    const rootRels = parseRelationships(this.optionalXml('_rels/.rels'), '');
-    for (const rel of rootRels.values()) {
+    for (const rel of this.packageRelationships.values()) {
       if (!rel.external && rel.kind === 'officeDocument' && this.zip.has(rel.target)) return rel.target;
     }
     if (this.zip.has('word/document.xml')) return 'word/document.xml';
