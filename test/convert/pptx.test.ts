@@ -139,6 +139,18 @@ describe('pptx converter', () => {
     expect(result.markdown).toBe('**Bold** *italic* and [a link](https://example.com/a?b=1\\&c=2)\n');
   });
 
+  it('reads monospace text as code: whole paragraphs as one code block, runs as inline code; strikethrough kept', async () => {
+    const mono = (t: string) => `<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr><a:latin typeface="Courier New"/></a:rPr><a:t>${escapeText(t)}</a:t></a:r></a:p>`;
+    const result = await toMarkdown({
+      slides: [{
+        shapes: body(mono('let x = 1;') + '<a:p><a:pPr><a:buNone/></a:pPr></a:p>' + mono('  x += 1;')
+          + `<a:p><a:pPr><a:buNone/></a:pPr><a:r><a:rPr/><a:t>Call </a:t></a:r><a:r><a:rPr><a:latin typeface="Consolas"/></a:rPr><a:t>run()</a:t></a:r>`
+          + `<a:r><a:rPr/><a:t> and </a:t></a:r><a:r><a:rPr strike="sngStrike"/><a:t>not this</a:t></a:r></a:p>`),
+      }],
+    });
+    expect(result.markdown).toBe('```\nlet x = 1;\n\n  x += 1;\n```\n\nCall `run()` and ~~not this~~\n');
+  });
+
   it('writes a chart with cached values as a table of its data', async () => {
     const point = (i: number, v: string) => `<c:pt idx="${i}"><c:v>${escapeText(v)}</c:v></c:pt>`;
     const ser = (name: string, values: string[]) => `<c:ser><c:tx><c:strRef><c:strCache>${point(0, name)}</c:strCache></c:strRef></c:tx>`

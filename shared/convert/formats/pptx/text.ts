@@ -2,8 +2,9 @@
  * DrawingML text (`a:txBody`) → mdast: runs with bold, italic and hyperlinks; paragraphs with their outline
  * level and bullet kind; then real nested lists built from those levels.
  */
+import type { Code } from 'mdast';
 import type { BlockContent, List, ListItem, PhrasingContent } from '../../mdast.ts';
-import { brk, emphasis, link, list, listItem, paragraph, strong, text } from '../../mdast.ts';
+import { brk, code, del, emphasis, inlineCode, link, list, listItem, paragraph, strong, text } from '../../mdast.ts';
 import { attr, child, childrenNamed, elements, localName, textOf, type XmlElement } from '../../xml.ts';
 import type { Relationship } from './package.ts';
 import { levelProps } from './inherit.ts';
@@ -19,15 +20,22 @@ export interface TextParagraph {
   content: PhrasingContent[];
   /** Plain text, for emptiness checks and headings. */
   plain: string;
+  /** Every visible character is in a monospace font: a line of code. */
+  code: boolean;
 }
 
 interface Segment {
   value: string;
   bold: boolean;
   italic: boolean;
+  strike?: boolean;
+  code?: boolean;
   href?: string;
   isBreak?: boolean;
 }
+
+/** Fonts that mean "this is code" when a run is set in them. */
+const MONOSPACE = /courier|consolas|menlo|monaco|mono\b|monospace|lucida console|lucida sans typewriter|source code|fira code|inconsolata|andale mono|cascadia/i;
 
 /** Symbol fonts (Wingdings, Symbol) put their glyphs in the private-use area: meaningless as text. */
 const PRIVATE_USE = /[\ue000-\uf8ff]/g;
@@ -56,7 +64,9 @@ export function readParagraphs(txBody: XmlElement | undefined, options: TextOpti
       bullet = decided.kind;
       start = decided.start;
     }
-    out.push({ level, bullet, start, content, plain });
+    const visible = segments.filter((seg) => !seg.isBreak && seg.value.trim());
+    const isCode = visible.length > 0 && visible.every((seg) => seg.code);
+    out.push({ level, bullet, start, content, plain, code: isCode });
   }
   return out;
 }
@@ -100,9 +110,12 @@ function readSegments(p: XmlElement, rels: Map<string, Relationship>): Segment[]
     const rPr = child(node, 'a:rPr');
     const raw = textOf(child(node, 'a:t')).replace(PRIVATE_USE, ' ');
     if (!raw) continue;
+    const strike = attr(rPr, 'strike');
     const style = {
       bold: isOn(attr(rPr, 'b')),
       italic: isOn(attr(rPr, 'i')),
+      strike: strike !== undefined && strike !== 'noStrike',
+      code: MONOSPACE.test(attr(child(rPr, 'a:latin'), 'typeface') ?? ''),
       href: hrefOf(child(rPr, 'a:hlinkClick'), rels),
     };
     // A vertical tab is how PowerPoint stores a soft line break inside a run.
@@ -128,8 +141,9 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   const merged: Segment[] = [];
   for (const s of segments) {
     const prev = merged[merged.length - 1];
-    if (prev && !prev.isBreak && !s.isBreak && prev.href === s.href
-      && (prev.bold === s.bold || !s.value.trim()) && (prev.italic === s.italic || !s.value.trim())) {
+    const blank = !s.value.trim();
+    if (prev && !prev.isBreak && !s.isBreak && prev.href === s.href && prev.code === s.code
+      && (prev.bold === s.bold || blank) && (prev.italic === s.italic || blank) && (prev.strike === s.strike || blank)) {
       prev.value += s.value;
     } else {
       merged.push({ ...s });
@@ -151,11 +165,13 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
 }
 
 function styledText(s: Segment): PhrasingContent[] {
-  if (!s.bold && !s.italic) return [text(s.value)];
+  if (s.code && s.value.trim()) return [inlineCode(s.value)];
+  if (!s.bold && !s.italic && !s.strike) return [text(s.value)];
   const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.value);
   const [lead, core, trail] = m ? [m[1], m[2], m[3]] : ['', s.value, ''];
   if (!core) return [text(s.value)];
   let node: PhrasingContent = text(core);
+  if (s.strike) node = del([node]);
   if (s.italic) node = emphasis([node]);
   if (s.bold) node = strong([node]);
   return [...(lead ? [text(lead)] : []), node, ...(trail ? [text(trail)] : [])];
@@ -176,8 +192,27 @@ interface OpenList {
 export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] {
   const blocks: BlockContent[] = [];
   const stack: OpenList[] = [];
+  let codeBlock: Code | undefined;
+  let blankLines = 0;
   for (const para of paragraphs) {
-    if (!para.plain.trim()) continue;
+    if (para.code && para.bullet === 'none') {
+      // Consecutive monospace paragraphs are one code block; blank lines between them stay in it.
+      const line = para.plain.replace(/\s+$/, '');
+      if (codeBlock) codeBlock.value += '\n'.repeat(blankLines + 1) + line;
+      else {
+        codeBlock = code(line);
+        stack.length = 0;
+        blocks.push(codeBlock);
+      }
+      blankLines = 0;
+      continue;
+    }
+    if (!para.plain.trim()) {
+      if (codeBlock) blankLines++;
+      continue;
+    }
+    codeBlock = undefined;
+    blankLines = 0;
     const body = paragraph(para.content);
     if (para.bullet === 'none') {
       while (stack.length && stack[stack.length - 1].level >= para.level) stack.pop();
