@@ -10,6 +10,7 @@
 import type { Converter, DocumentTree } from '../../types.ts';
 import { paragraph, root, text } from '../../mdast.ts';
 import { paragraphsFromLines } from './paragraphs.ts';
+import { splitColumns } from './columns.ts';
 
 /** Mean word confidence (0..100) below which the text is flagged as probably garbled. */
 const GARBLED_CONFIDENCE = 45;
@@ -29,7 +30,7 @@ export const imageConverter: Converter = {
       ctx.warn({ code: 'ocr_failed', message: `OCR failed: ${(error as Error)?.message ?? String(error)}`, page: 1 });
       return { root: root(), pageCount: 1 };
     }
-    const paragraphs = paragraphsFromLines(page.lines);
+    const paragraphs = paragraphsFromLines(splitColumns(page.lines));
     if (paragraphs.length && page.confidence < GARBLED_CONFIDENCE) {
       ctx.warn({ code: 'garbled_text', message: `OCR confidence is low (${Math.round(page.confidence)}%): the text may be wrong`, page: 1 });
     }
