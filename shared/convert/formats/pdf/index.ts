@@ -16,6 +16,7 @@ import { fontLookup } from './fonts.ts';
 import type { Block } from './blocks.ts';
 import { blocksToNodes, pageBlocks } from './layout.ts';
 import { documentStyle } from './headings.ts';
+import { removeFurniture } from './furniture.ts';
 import { assessText } from './quality.ts';
 import { ocrPage, ocrParagraphs } from './render.ts';
 
@@ -35,7 +36,7 @@ export const pdfConverter: Converter = {
 };
 
 /** What one page yields: laid-out blocks from its text layer, or ready nodes from OCR. */
-type PageContent = { page: number; blocks: Block[] } | { page: number; nodes: RootContent[] };
+type PageContent = { page: number; blocks: Block[]; height: number } | { page: number; nodes: RootContent[] };
 
 async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
   const pageCount = doc.numPages;
@@ -58,7 +59,9 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
       page?.cleanup();
     }
   }
-  const style = documentStyle(pages.flatMap((p) => ('blocks' in p ? p.blocks : [])));
+  const laidOut = pages.filter((p) => 'blocks' in p);
+  const style = documentStyle(laidOut.flatMap((p) => p.blocks));
+  removeFurniture(laidOut, style);
   const children: RootContent[] = [];
   for (const p of pages) {
     children.push(pageBreak(p.page));
@@ -87,7 +90,7 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
   if (hasText) await page.getOperatorList();
   const { runs } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs));
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs) };
+  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs), height: viewport.height };
 
   ctx.warn(quality === 'empty'
     ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
