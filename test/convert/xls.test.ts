@@ -2,14 +2,14 @@ import { serialize } from '../../shared/convert/markdown.ts';
 import { DEFAULT_LIMITS } from '../../shared/convert/types.ts';
 import type { ConversionWarning } from '../../shared/convert/types.ts';
 import { convertXls } from '../../shared/convert/formats/xls/index.ts';
-import { buildCfb, buildXls, xls } from '../fixtures/xls.ts';
+import { buildCfb, buildXls, summaryInformation, xls } from '../fixtures/xls.ts';
 import type { XlsSpec } from '../fixtures/xls.ts';
 
 function toMarkdown(spec: XlsSpec | Uint8Array, limits?: { maxCells?: number }) {
   const warnings: ConversionWarning[] = [];
   const bytes = spec instanceof Uint8Array ? spec : buildXls(spec);
   const tree = convertXls(bytes, { options: {}, limits: { ...DEFAULT_LIMITS, ...limits }, warn: (w) => warnings.push(w) });
-  return { markdown: serialize(tree.root).markdown, warnings };
+  return { markdown: serialize(tree.root).markdown, title: tree.title, warnings };
 }
 
 describe('xls converter', () => {
@@ -82,6 +82,12 @@ describe('xls converter', () => {
       ],
     });
     expect(markdown).toBe('## Shown\n\n| Group | |\n| --- | --- |\n| x | y |\n');
+  });
+
+  it('takes the title from the summary information stream', () => {
+    const spec: XlsSpec = { sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] };
+    expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe('Café budget 2026');
+    expect(toMarkdown(spec).title).toBeUndefined();
   });
 
   it('refuses a workbook with a FILEPASS record as encrypted', () => {

@@ -10,6 +10,7 @@ import { ConversionError, encrypted, unsupported } from '../../errors.ts';
 import { sheetSection } from '../xlsx/sheet-section.ts';
 import type { TableBudget } from '../xlsx/grid.ts';
 import { readXlsWorkbook } from './workbook.ts';
+import { readSummaryTitle } from './summary.ts';
 
 export const xlsConverter: Converter = {
   name: 'xls',
@@ -42,5 +43,11 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
     if (sheet.truncated) ctx.warn({ code: 'truncated', message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut` });
     children.push(...sheetSection(sheet.cells, sheet.merges, budget, ctx, `sheet "${sheet.name}"`));
   }
-  return { root: root(children) };
+  let title: string | undefined;
+  try {
+    title = readSummaryTitle(cfb.read('\u0005SummaryInformation'));
+  } catch {
+    ctx.warn({ code: 'part_unreadable', message: 'the workbook summary information could not be read' });
+  }
+  return { root: root(children), ...(title ? { title } : {}) };
 }
