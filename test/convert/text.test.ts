@@ -62,3 +62,12 @@ describe('text converter: JSON', () => {
     expect(result.markdown.startsWith('````json\n')).toBe(true);
   });
 });
+
+describe('Markdown input with math', () => {
+  it('keeps $…$ and $$…$$ as math instead of escaping the dollars', async () => {
+    const { convert } = await import('../../shared/convert/engine.ts');
+    const source = 'Euler: $e^{i\\pi}+1=0$ and\n\n$$\n\\int_0^1 x\\,dx\n$$\n';
+    const result = await convert(new TextEncoder().encode(source), { fileName: 'notes.md' });
+    expect(result.markdown).toBe(source);
+  });
+});

@@ -12,6 +12,8 @@
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
+import { math } from 'micromark-extension-math';
+import { mathFromMarkdown } from 'mdast-util-math';
 import type { Converter, DocumentTree } from '../../types.ts';
 import { ConversionError } from '../../errors.ts';
 import { decodeText } from '../../text-decode.ts';
@@ -36,7 +38,7 @@ export const textConverter: Converter = {
 function markdownTree(source: string): DocumentTree {
   const front = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
   const body = front ? source.slice(front[0].length) : source;
-  const tree = fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const tree = fromMarkdown(body, { extensions: [gfm(), math()], mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()] });
   stripPositions(tree);
   if (!front) return { root: tree };
   tree.children.unshift(code(front[1], 'yaml'));
