@@ -73,6 +73,11 @@ describe('pptx converter', () => {
     expect(result.markdown).toBe('- Boxed bullet\n\nNot a bullet\n');
   });
 
+  it('bounds a span by the table grid', async () => {
+    const result = await toMarkdown({ slides: [{ shapes: tableFrame([[{ text: 'A', gridSpan: 100000 }, 'B'], ['c', 'd']]) }] });
+    expect(result.markdown).toBe('| A | | B |\n| --- | --- | --- |\n| c | d | |\n');
+  });
+
   it('writes tables with merged cells as rectangular GFM tables', async () => {
     const result = await toMarkdown({
       slides: [{
@@ -126,6 +131,14 @@ describe('pptx converter', () => {
     });
     expect(result.markdown).toBe('![A duck on a pond](duck.png)\n');
     expect(result.markdown).not.toMatch(/base64|data:/);
+  });
+
+  it('embeds picture bytes as a data URI only when asked to', async () => {
+    const spec: PptxSpec = {
+      slides: [{ shapes: pic('rIdImg', { descr: 'Dot', at: { x: 0, y: 0 } }), rels: [{ id: 'rIdImg', type: 'image', target: '../media/dot.png' }] }],
+      files: [{ name: 'ppt/media/dot.png', data: new Uint8Array([1, 2, 3]) }],
+    };
+    expect((await toMarkdown(spec, { embedImages: true })).markdown).toBe('![Dot](data:image/png;base64,AQID)\n');
   });
 
   it('keeps bold, italic and external hyperlinks on runs', async () => {

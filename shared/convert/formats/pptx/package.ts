@@ -30,6 +30,11 @@ export class PptxPackage {
     return this.zip.has(part);
   }
 
+  /** Raw bytes of a part (media), within the package's inflation limits. */
+  read(part: string): Uint8Array | undefined {
+    return this.zip.read(part);
+  }
+
   /** Parsed XML of a part, or undefined when the part is absent. Malformed XML throws. */
   xml(part: string): XmlElement | undefined {
     if (this.parts.has(part)) return this.parts.get(part) ?? undefined;

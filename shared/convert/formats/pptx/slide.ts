@@ -63,7 +63,7 @@ function shapeBlocks(reader: SlideReader, el: XmlElement, base: SlideBase, rels:
     case 'sp':
       return textShapeBlocks(reader, el, base, rels);
     case 'pic':
-      return [pictureBlock(el, rels)];
+      return [pictureBlock(reader, el, rels)];
     case 'graphicFrame':
       return graphicFrameBlocks(reader, el, rels);
     default:
@@ -80,14 +80,25 @@ export function textShapeBlocks(reader: SlideReader, el: XmlElement, base: Slide
   return paragraphsToBlocks(readParagraphs(txBody, { chain, rels, bullets: true }));
 }
 
-function pictureBlock(el: XmlElement, rels: Map<string, Relationship>): BlockContent {
+function pictureBlock(reader: SlideReader, el: XmlElement, rels: Map<string, Relationship>): BlockContent {
   const cNvPr = path(el, 'p:nvPicPr', 'p:cNvPr');
   const alt = attr(cNvPr, 'descr') || attr(cNvPr, 'title') || '';
   const blip = path(el, 'p:blipFill', 'a:blip');
   const rel = rels.get(attr(blip, 'r:embed') ?? '') ?? rels.get(attr(blip, 'r:link') ?? '');
   const name = rel ? rel.target.split(/[\\/]/).pop() : undefined;
-  return paragraph([imagePlaceholder(alt, name)]);
+  const placeholder = imagePlaceholder(alt, name);
+  if (reader.ctx.options.embedImages && rel && !rel.external) {
+    const mime = IMAGE_TYPES[(name ?? '').split('.').pop()?.toLowerCase() ?? ''];
+    const bytes = mime ? reader.pkg.read(rel.target) : undefined;
+    if (bytes) placeholder.url = `data:${mime};base64,${Buffer.from(bytes).toString('base64')}`;
+  }
+  return paragraph([placeholder]);
 }
+
+/** Image kinds a Markdown reader can show inline; anything else (EMF, WMF, TIFF) stays a named placeholder. */
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp',
+};
 
 function graphicFrameBlocks(reader: SlideReader, el: XmlElement, rels: Map<string, Relationship>): BlockContent[] {
   const data = path(el, 'a:graphic', 'a:graphicData');

@@ -25,7 +25,9 @@ export function readTable(tbl: XmlElement, rels: Map<string, Relationship>): Tab
       const span = clampSpan(attr(tc, 'gridSpan'));
       let explicit = 0;
       while (explicit < span - 1 && i + 1 + explicit < tcs.length && isOn(attr(tcs[i + 1 + explicit], 'hMerge'))) explicit++;
-      for (let k = 1 + explicit; k < span; k++) cells.push(cell([]));
+      // The grid bounds the padding, so a hostile span cannot make rows wider than the table says it is.
+      const limit = gridWidth > 0 ? Math.max(gridWidth, tcs.length) : MAX_SPAN;
+      for (let k = 1 + explicit; k < span && cells.length < limit; k++) cells.push(cell([]));
     });
     rows.push(cells);
   }
