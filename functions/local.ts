@@ -20,7 +20,7 @@ import { serveHttp, type NodeListener } from '../shared/http/node.ts';
 import { errorResponse } from '../shared/http/errors.ts';
 import type { HttpHandler } from '../shared/http/types.ts';
 import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { defaultRunner, type ConversionRunner } from '../shared/jobs/runner.ts';
+import { createSandboxRunner, type ConversionRunner } from '../shared/jobs/runner.ts';
 import { issueApiKey } from '../shared/auth/api-keys.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
@@ -68,6 +68,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const port = (server.address() as { port: number }).port;
   const config = loadConfig({ ...env, PORT: String(port) });
   const adapters = createLocalAdapters(config);
+  const sandbox = options.runner ? undefined : createSandboxRunner({
+    size: config.convert.workers,
+    maxMemoryMb: config.convert.maxMemoryMb,
+    timeoutMs: config.convertTimeoutMs,
+  });
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,
@@ -75,7 +80,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     results: adapters.results,
     tasks: adapters.tasks,
     identity: adapters.identity,
-    runner: options.runner ?? defaultRunner,
+    runner: options.runner ?? sandbox!.runner,
     now: options.now ?? Date.now,
   };
   const internal = { [INTERNAL_HEADER]: adapters.internalToken };
@@ -139,6 +144,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       });
       await adapters.tasks.close();
       await Promise.allSettled([...pending]);
+      await sandbox?.close();
       await adapters.close();
     },
   };

@@ -33,6 +33,9 @@ const EnvSchema = z.object({
   /** Time budget of one conversion; the lease lasts this plus a margin. */
   MDRAFT_CONVERT_TIMEOUT_S: intFrom(540, 1, 3600),
   MDRAFT_LEASE_MARGIN_S: intFrom(60, 1, 3600),
+  /** Heap ceiling of a conversion thread, and how many convert at once in one instance. */
+  MDRAFT_CONVERT_MAX_MEMORY_MB: intFrom(1024, 64, 16384),
+  MDRAFT_CONVERT_WORKERS: intFrom(1, 1, 32),
   /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
   MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
   /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
@@ -72,6 +75,7 @@ export interface Config {
   sizeLimits: SizeLimits;
   retentionMs: number;
   convertTimeoutMs: number;
+  convert: { maxMemoryMb: number; workers: number };
   leaseMs: number;
   maxAttempts: number;
   lostWorkerGraceMs: number;
@@ -116,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     retentionMs: e.MDRAFT_RETENTION_DAYS * 86400_000,
     convertTimeoutMs: e.MDRAFT_CONVERT_TIMEOUT_S * 1000,
+    convert: { maxMemoryMb: e.MDRAFT_CONVERT_MAX_MEMORY_MB, workers: e.MDRAFT_CONVERT_WORKERS },
     leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,
     maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
     lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,

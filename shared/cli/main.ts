@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import { parseCommand, UsageError, type Command } from './args.ts';
 
 export async function main(argv: string[]): Promise<number> {
+  // Pipeline client subcommands (own modules, own option parsing).
+  if (argv[0] === 'dev-key') return (await import('./dev-key.ts')).run(argv.slice(1));
+  if (argv[0] === 'submit') return (await import('./submit.ts')).run(argv.slice(1));
   let command: Command;
   try {
     command = parseCommand(argv);

@@ -1,16 +1,39 @@
 /**
- * How the worker turns bytes into a result. One function type so the in-process engine can be swapped
- * for the worker-thread sandbox (`shared/convert/sandbox.ts`) by changing `defaultRunner` only.
+ * How the worker turns bytes into a result. One function type so tests can inject a runner, and the
+ * production one runs the engine in the worker-thread sandbox (heap ceiling, wall-clock budget, a
+ * crashed or runaway conversion costs one thread, never the function instance).
  */
 import { convert } from '../convert/engine.ts';
 import { ConversionError } from '../convert/errors.ts';
+import { createConverterPool, type ConverterPoolOptions } from '../convert/sandbox.ts';
 import type { ConvertResult } from '../convert/types.ts';
 
 export type ConversionRunner = (bytes: Uint8Array, input: { fileName?: string; timeoutMs: number }) => Promise<ConvertResult>;
 
+export interface SandboxRunner {
+  runner: ConversionRunner;
+  close(): Promise<void>;
+}
+
+/** The production runner: a pool of sandboxed converter threads, created on first use. */
+export function createSandboxRunner(options: ConverterPoolOptions = {}): SandboxRunner {
+  let pool: ReturnType<typeof createConverterPool> | undefined;
+  return {
+    runner: (bytes, { fileName, timeoutMs }) => {
+      pool ??= createConverterPool(options);
+      // The pool may move the bytes to its thread; give it a private copy so the caller's stay intact.
+      return pool.convert(new Uint8Array(bytes), fileName ? { fileName } : {}, { timeoutMs });
+    },
+    close: async () => {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
+}
+
 /**
- * In process, with a time budget. A timed-out conversion keeps running until it yields (no isolation):
- * the sandbox fixes that by terminating its worker thread.
+ * In process, with a time budget but no isolation (a timed-out conversion keeps running until it
+ * yields). For tests and tools that must not start threads.
  */
 export const inProcessRunner: ConversionRunner = async (bytes, { fileName, timeoutMs }) => {
   let timer: NodeJS.Timeout | undefined;
@@ -23,5 +46,3 @@ export const inProcessRunner: ConversionRunner = async (bytes, { fileName, timeo
     clearTimeout(timer);
   }
 };
-
-export const defaultRunner: ConversionRunner = inProcessRunner;

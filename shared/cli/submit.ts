@@ -1,0 +1,169 @@
+/**
+ * `mdraft submit <file…> --api URL --key KEY [-o out]`: the whole client flow against the API — create
+ * the job, PUT the bytes with exactly the signed headers, poll with backoff, download the Markdown.
+ * Several files run concurrently. The content type sent is detected from the bytes, as the server will.
+ */
+import { parseArgs } from 'node:util';
+import { promises as fs } from 'node:fs';
+import { basename, join } from 'node:path';
+import { detectFormat } from '../convert/detect.ts';
+
+export const SUBMIT_USAGE = `Usage: mdraft submit <file>... --api URL --key KEY [-o out]
+
+Sends documents to an MDraft API (the embedded server or the cloud) and downloads the Markdown.
+One file and no -o: the Markdown goes to stdout. Several files: -o is a directory (created if needed);
+without -o each result is written next to its input as <file>.md.
+
+Options:
+      --api <URL>          API base URL (default: $MDRAFT_API or http://127.0.0.1:8080)
+      --key <KEY>          API key (default: $MDRAFT_API_KEY)
+  -o, --output <path>      Output file (one input) or directory
+      --json               Download the structured JSON result instead of Markdown
+      --concurrency <N>    Files in flight at once (default 4)
+      --timeout <seconds>  Give up waiting for one document after this long (default 900)
+  -h, --help               Show this help
+
+Exit status: 0 all converted, 1 some failed, 2 usage error.`;
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface SubmitOptions {
+  api: string;
+  key: string;
+  json?: boolean;
+  timeoutMs?: number;
+  /** First poll delay; it grows ×1.5 up to 5 s. */
+  pollMs?: number;
+}
+
+export class SubmitError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'SubmitError';
+    this.code = code;
+  }
+}
+
+export async function run(argv: string[], io: Io = process): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        api: { type: 'string' },
+        key: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        json: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    io.stderr.write(`mdraft submit: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals: files } = parsed;
+  if (values.help) {
+    io.stdout.write(`${SUBMIT_USAGE}\n`);
+    return 0;
+  }
+  const api = (values.api ?? process.env.MDRAFT_API ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const key = values.key ?? process.env.MDRAFT_API_KEY;
+  const concurrency = Number(values.concurrency ?? '4');
+  const timeoutS = Number(values.timeout ?? '900');
+  const usage = (m: string) => {
+    io.stderr.write(`mdraft submit: ${m}\n`);
+    return 2;
+  };
+  if (files.length === 0) return usage('give at least one file');
+  if (!key) return usage('--key (or MDRAFT_API_KEY) is required');
+  if (!/^https?:\/\//.test(api)) return usage('--api must be an http(s) URL');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return usage('--concurrency must be 1..64');
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) return usage('--timeout must be a positive number of seconds');
+
+  const ext = values.json ? 'json' : 'md';
+  const toStdout = files.length === 1 && !values.output;
+  if (files.length > 1 && values.output) await fs.mkdir(values.output, { recursive: true });
+  const options: SubmitOptions = { api, key, json: values.json ?? false, timeoutMs: timeoutS * 1000 };
+
+  let failures = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++];
+      try {
+        const bytes = new Uint8Array(await fs.readFile(file));
+        const out = await submitDocument(bytes, basename(file), options);
+        if (toStdout) io.stdout.write(out);
+        else {
+          const target = files.length === 1 ? values.output! : values.output ? join(values.output, `${basename(file)}.${ext}`) : `${file}.${ext}`;
+          await fs.writeFile(target, out);
+          io.stderr.write(`${file} -> ${target}\n`);
+        }
+      } catch (error) {
+        failures++;
+        const code = error instanceof SubmitError ? `${error.code}: ` : '';
+        io.stderr.write(`${file}: failed: ${code}${(error as Error).message}\n`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return failures ? 1 : 0;
+}
+
+/** Create → upload → wait → download one document; returns the Markdown (or JSON) text. */
+export async function submitDocument(bytes: Uint8Array, filename: string, o: SubmitOptions): Promise<string> {
+  let contentType: string;
+  try {
+    contentType = detectFormat(bytes, filename).mediaType;
+  } catch (error) {
+    throw new SubmitError('unsupported_format', (error as Error).message);
+  }
+  const headers = { 'X-API-Key': o.key };
+  const created = await call(`${o.api}/v1/jobs`, {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ filename, contentType, size: bytes.length }),
+  }) as { job: { id: string }; upload: { url: string; method: string; headers: Record<string, string> } };
+
+  const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: bytes });
+  if (!put.ok) throw new SubmitError('upload_failed', `upload refused (HTTP ${put.status}): ${(await put.text()).slice(0, 300)}`);
+
+  const deadline = Date.now() + (o.timeoutMs ?? 900_000);
+  let delay = o.pollMs ?? 250;
+  for (;;) {
+    const { job } = await call(`${o.api}/v1/jobs/${created.job.id}`, { headers }) as { job: { status: string; error?: { code: string; message: string } } };
+    if (job.status === 'succeeded') break;
+    if (job.status === 'failed' || job.status === 'expired') {
+      throw new SubmitError(job.error?.code ?? job.status, job.error?.message ?? `the job ${job.status}`);
+    }
+    if (Date.now() > deadline) throw new SubmitError('timeout', `still ${job.status} after the timeout`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(5000, Math.round(delay * 1.5));
+  }
+  const result = await fetch(`${o.api}/v1/jobs/${created.job.id}/result${o.json ? '?format=json' : ''}`, { headers, redirect: 'follow' });
+  if (!result.ok) throw new SubmitError('download_failed', `download failed (HTTP ${result.status})`);
+  return result.text();
+}
+
+async function call(url: string, init: RequestInit): Promise<unknown> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = {};
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string } }).error;
+    throw new SubmitError(err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`);
+  }
+  return body;
+}
