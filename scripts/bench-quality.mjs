@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * npm run bench:quality -- [corpus dir] [--format docx,pdf] [--verbose] [--fails] [--out dir]
+ * npm run bench:quality -- [corpus dir] [--format docx,pdf] [--verbose] [--fails] [--out dir] [--timeout S] [--in-process]
  * Converts every document of a corpus split with the engine, scores the predictions with the corpus's own
  * score.mjs, and prints our per-format table beside the reference tools' results from the corpus README.
+ * Conversions run in the sandbox's worker pool (a heap ceiling and a time budget per document), so one
+ * hanging or runaway document fails alone instead of stalling the run; `--in-process` (or a pool that cannot
+ * start) uses scripts/lib/bench-convert.mjs in this process instead.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const project = path.resolve(here, '..');
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--format', '--out'].includes(args[i - 1])));
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--format', '--out', '--timeout'].includes(args[i - 1])));
 const corpus = path.resolve(positional[0] ?? path.join(project, '..', 'shared', 'corpus', 'dev'));
 const scorer = [path.join(corpus, 'score.mjs'), path.join(corpus, '..', 'score.mjs')].find((p) => fs.existsSync(p));
 if (!fs.existsSync(corpus) || !scorer) {
@@ -37,7 +40,28 @@ function listDocs(dir, rel = '') {
   return docs.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-const { convertFile, close } = await import(path.join(project, 'scripts', 'lib', 'bench-convert.mjs'));
+/** The sandbox pool when it works (checked with a tiny document), else the in-process converter. */
+async function loadConverter() {
+  if (!args.includes('--in-process')) {
+    let pool;
+    try {
+      const { createConverterPool } = await import(path.join(project, 'shared', 'convert', 'sandbox.ts'));
+      pool = createConverterPool({ size: 1, ocr: true, timeoutMs: Number(opt('--timeout') ?? 120) * 1000 });
+      await pool.convert(new TextEncoder().encode('warm-up'), { fileName: 'warm-up.txt' });
+      return {
+        mode: 'sandbox',
+        convertFile: (file) => pool.convert(new Uint8Array(fs.readFileSync(file)), { fileName: path.basename(file) }),
+        close: () => pool.close(),
+      };
+    } catch (error) {
+      await pool?.close();
+      console.error(`bench:quality: the sandbox pool is unavailable (${error?.message ?? error}); converting in process`);
+    }
+  }
+  return { mode: 'in process', ...(await import(path.join(project, 'scripts', 'lib', 'bench-convert.mjs'))) };
+}
+
+const { convertFile, close, mode } = await loadConverter();
 const docs = listDocs(corpus).filter((d) => !formats || formats.includes(d.format));
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
@@ -87,4 +111,4 @@ if (readme) {
   }
 }
 const sorted = [...times].sort((a, b) => a - b);
-console.log(`\nconverted ${docs.length - failures.length}/${docs.length} in ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s; median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms per document`);
+console.log(`\nconverted ${docs.length - failures.length}/${docs.length} (${mode}) in ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s; median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms per document`);
