@@ -200,6 +200,24 @@ describe('xlsx converter', () => {
     expect(result.markdown).not.toContain('| 200 |');
   });
 
+  it('writes a chart as its title, kind and cached data, placed among the tables by its anchor', async () => {
+    const bytes = buildXlsx({
+      sheets: [{
+        name: 'Sales',
+        cells: { A1: 'Region', B1: 'Q1', A2: 'North', B2: 10, A20: 'Notes', A21: 'final' },
+        charts: [{ kind: 'bar3DChart', title: 'Sales by region', categories: ['North', 'South'], series: [{ name: 'Q1', values: [10, 12.5] }], row: 5, col: 0 }],
+      }],
+    });
+    const { markdown } = await toMarkdown(bytes);
+    expect(markdown).toBe([
+      '## Sales', '',
+      '| Region | Q1 |', '| --- | --- |', '| North | 10 |', '',
+      'Sales by region', '', 'Bar chart', '',
+      '| | Q1 |', '| --- | --- |', '| North | 10 |', '| South | 12.5 |', '',
+      '| Notes |', '| --- |', '| final |', '',
+    ].join('\n'));
+  });
+
   it('gives a chart sheet a heading and a warning instead of failing', async () => {
     const bytes = buildXlsx({ sheets: [{ name: 'Data', cells: { A1: 'x', A2: 1 } }, { name: 'My chart', chartsheet: true }] });
     const result = await toMarkdown(bytes);
