@@ -1,0 +1,175 @@
+/**
+ * The sqlite task queue against a real HTTP target: Cloud Tasks headers, retries with exponential
+ * backoff, max attempts, the dispatch deadline, de-duplication by name, and recovery after a restart.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../shared/adapters/local/sqlite.ts';
+import { SqliteTaskQueue, type TaskQueueOptions } from '../../../shared/adapters/local/sqlite-task-queue.ts';
+import { setLogLevel } from '../../../shared/log.ts';
+
+setLogLevel('silent');
+
+interface Hit {
+  at: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let server: Server;
+let url: string;
+let hits: Hit[] = [];
+/** Answers per delivery: a status, or 'hang' to never answer. */
+let script: Array<number | 'hang'> = [];
+let dir: string;
+const queues: SqliteTaskQueue[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      hits.push({ at: Date.now(), headers: req.headers, body: Buffer.concat(chunks).toString() });
+      const next = script.shift() ?? 200;
+      if (next === 'hang') return;
+      res.writeHead(next).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/_tasks/convert`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+beforeEach(() => {
+  hits = [];
+  script = [];
+  dir = mkdtempSync(join(tmpdir(), 'mdraft-queue-'));
+});
+
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((q) => q.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function queue(options: Partial<TaskQueueOptions> = {}, path = join(dir, 'q.db')): SqliteTaskQueue {
+  const q = new SqliteTaskQueue({
+    db: openDatabase(path),
+    maxAttempts: 4,
+    minBackoffMs: 40,
+    maxBackoffMs: 1000,
+    dispatchDeadlineMs: 2000,
+    concurrency: 2,
+    pollMs: 10,
+    headers: { 'x-mdraft-internal': 'secret' },
+    ...options,
+  });
+  queues.push(q);
+  return q;
+}
+
+async function until(check: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('delivers the body as a POST with the Cloud Tasks headers', async () => {
+  const q = queue();
+  q.start();
+  expect(await q.enqueue({ name: 'task-1', url, body: { jobId: 'job_x' } })).toEqual({ created: true });
+  await until(() => q.getTask('task-1')?.status === 'done');
+  expect(hits).toHaveLength(1);
+  expect(JSON.parse(hits[0].body)).toEqual({ jobId: 'job_x' });
+  expect(hits[0].headers).toMatchObject({
+    'content-type': 'application/json',
+    'x-cloudtasks-taskname': 'task-1',
+    'x-cloudtasks-taskretrycount': '0',
+    'x-cloudtasks-taskexecutioncount': '0',
+    'x-mdraft-internal': 'secret',
+  });
+});
+
+test('retries non-2xx with exponential backoff, then succeeds', async () => {
+  script = [500, 503, 409, 200];
+  const q = queue({ maxAttempts: 5 });
+  q.start();
+  await q.enqueue({ name: 'retry-me', url, body: {} });
+  await until(() => q.getTask('retry-me')?.status === 'done');
+  expect(hits.map((h) => h.headers['x-cloudtasks-taskretrycount'])).toEqual(['0', '1', '2', '3']);
+  expect(hits.map((h) => h.headers['x-cloudtasks-taskexecutioncount'])).toEqual(['0', '1', '2', '3']);
+  const gaps = hits.slice(1).map((h, i) => h.at - hits[i].at);
+  // 40, 80, 160 ms minimum (poll granularity adds a little).
+  expect(gaps[0]).toBeGreaterThanOrEqual(38);
+  expect(gaps[1]).toBeGreaterThanOrEqual(78);
+  expect(gaps[2]).toBeGreaterThanOrEqual(158);
+  expect(q.backoff(1)).toBe(40);
+  expect(q.backoff(10)).toBe(1000);
+});
+
+test('stops after max attempts and marks the task failed', async () => {
+  script = [500, 500, 500, 500, 500, 500];
+  const q = queue({ maxAttempts: 3 });
+  q.start();
+  await q.enqueue({ name: 'poison', url, body: {} });
+  await until(() => q.getTask('poison')?.status === 'failed');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(hits).toHaveLength(3);
+  expect(q.getTask('poison')).toMatchObject({ retry_count: 3, last_status: 500 });
+});
+
+test('a target that does not answer within the dispatch deadline is retried', async () => {
+  script = ['hang', 200];
+  const q = queue({ dispatchDeadlineMs: 150 });
+  q.start();
+  await q.enqueue({ name: 'slow', url, body: {} });
+  await until(() => q.getTask('slow')?.status === 'done');
+  expect(hits).toHaveLength(2);
+  expect(hits[1].headers['x-cloudtasks-taskretrycount']).toBe('1');
+  // No answer, no execution counted.
+  expect(hits[1].headers['x-cloudtasks-taskexecutioncount']).toBe('0');
+});
+
+test('names de-duplicate while the task exists and during the tombstone window', async () => {
+  let now = 1_000_000;
+  const q = queue({ now: () => now, tombstoneMs: 60_000 });
+  expect(await q.enqueue({ name: 'dup', url, body: { n: 1 } })).toEqual({ created: true });
+  const again = await Promise.all([1, 2, 3].map((n) => q.enqueue({ name: 'dup', url, body: { n } })));
+  expect(again.every((r) => !r.created)).toBe(true);
+  q.start();
+  await until(() => q.getTask('dup')?.status === 'done');
+  expect(hits.map((h) => JSON.parse(h.body))).toEqual([{ n: 1 }]);
+  now += 30_000;
+  expect((await q.enqueue({ name: 'dup', url, body: { n: 4 } })).created).toBe(false);
+  now += 31_000;
+  expect((await q.enqueue({ name: 'dup', url, body: { n: 5 } })).created).toBe(true);
+  await expect(q.enqueue({ name: 'bad name!', url, body: {} })).rejects.toThrow(/invalid task name/);
+});
+
+test('tasks survive a restart: pending ones are delivered by the next process', async () => {
+  const path = join(dir, 'durable.db');
+  const first = queue({}, path);
+  await first.enqueue({ name: 'durable', url, body: { keep: true } });
+  await first.close();
+  expect(hits).toHaveLength(0);
+  const second = queue({}, path);
+  second.start();
+  await until(() => second.getTask('durable')?.status === 'done');
+  expect(JSON.parse(hits[0].body)).toEqual({ keep: true });
+});
+
+test('a scheduled task waits for its time', async () => {
+  const q = queue();
+  q.start();
+  const at = Date.now() + 300;
+  await q.enqueue({ name: 'later', url, body: {}, scheduleTime: new Date(at) });
+  await until(() => q.getTask('later')?.status === 'done');
+  expect(hits[0].at).toBeGreaterThanOrEqual(at - 5);
+});

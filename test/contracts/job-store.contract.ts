@@ -1,0 +1,211 @@
+/**
+ * The JobStore contract: every adapter (node:sqlite here, Firestore later) must pass the same suite.
+ * `describeJobStoreContract('name', factory)` registers it; the factory returns a fresh, empty store.
+ */
+import type { Job, JobStore } from '../../shared/ports.ts';
+import { newJobId, inputObjectName } from '../../shared/jobs/names.ts';
+
+export interface StoreHandle {
+  store: JobStore;
+  dispose(): Promise<void>;
+}
+
+export function makeJob(owner: string, createdAt: number, patch: Partial<Job> = {}): Job {
+  const id = newJobId();
+  return {
+    id,
+    owner,
+    status: 'awaiting_upload',
+    filename: 'doc.pdf',
+    contentType: 'application/pdf',
+    size: 100,
+    inputObject: inputObjectName(owner, id),
+    createdAt,
+    updatedAt: createdAt,
+    uploadDeadline: createdAt + 3600_000,
+    attempts: 0,
+    warnings: [],
+    ...patch,
+  };
+}
+
+export function describeJobStoreContract(name: string, factory: () => Promise<StoreHandle>): void {
+  describe(`JobStore contract: ${name}`, () => {
+    let h: StoreHandle;
+    let store: JobStore;
+    const T = 1_800_000_000_000;
+    beforeEach(async () => {
+      h = await factory();
+      store = h.store;
+    });
+    afterEach(async () => h.dispose());
+
+    async function queued(owner = 'alice', at = T): Promise<Job> {
+      const job = makeJob(owner, at);
+      await store.createJob(job);
+      const r = await store.markQueued(job.id, { eventKey: `b/${job.inputObject}#1`, format: 'pdf', now: at + 1 });
+      expect(r.outcome).toBe('queued');
+      return (await store.getJob(job.id))!;
+    }
+
+    test('create and get round-trip the record; a second create with the same id fails', async () => {
+      const job = makeJob('alice', T, { warnings: [{ code: 'x', message: 'y', page: 2 }] });
+      await store.createJob(job);
+      expect(await store.getJob(job.id)).toEqual(job);
+      await expect(store.createJob(job)).rejects.toThrow();
+      expect(await store.getJob('job_doesnotexist0000000000')).toBeUndefined();
+    });
+
+    test('listJobs: newest first, owner only, paged with a cursor that covers everything once', async () => {
+      const mine: Job[] = [];
+      for (let i = 0; i < 7; i++) {
+        const j = makeJob('alice', T + (i % 3) * 1000); // equal timestamps: the id breaks ties
+        mine.push(j);
+        await store.createJob(j);
+      }
+      await store.createJob(makeJob('bob', T + 5000));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listJobs('alice', { limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.jobs.length).toBeLessThanOrEqual(3);
+        seen.push(...page.jobs.map((j) => j.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(pages).toBe(3);
+      const expected = [...mine].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((j) => j.id);
+      expect(seen).toEqual(expected);
+      expect((await store.listJobs('bob', { limit: 10 })).jobs).toHaveLength(1);
+      expect((await store.listJobs('carol', { limit: 10 })).jobs).toEqual([]);
+    });
+
+    test('markQueued: once per upload; the same key again is a duplicate, another key is stale', async () => {
+      const job = makeJob('alice', T);
+      await store.createJob(job);
+      const key = `b/${job.inputObject}#7`;
+      const [a, b] = await Promise.all([
+        store.markQueued(job.id, { eventKey: key, format: 'pdf', now: T + 1 }),
+        store.markQueued(job.id, { eventKey: key, format: 'pdf', now: T + 2 }),
+      ]);
+      expect([a.outcome, b.outcome].sort()).toEqual(['duplicate', 'queued']);
+      expect((await store.markQueued(job.id, { eventKey: `b/${job.inputObject}#8`, format: 'pdf', now: T + 3 })).outcome).toBe('stale');
+      expect((await store.markQueued('job_missing00000000000000', { eventKey: key, format: 'pdf', now: T })).outcome).toBe('stale');
+      const stored = await store.getJob(job.id);
+      expect(stored).toMatchObject({ status: 'queued', eventKey: key, format: 'pdf', uploadedAt: T + 1 });
+    });
+
+    test('claim: one lease at a time; an expired lease is taken over; terminal jobs are not claimed', async () => {
+      const job = await queued();
+      const results = await Promise.all([1, 2, 3].map(() => store.claim(job.id, { leaseMs: 1000, now: T + 10 })));
+      const winners = results.filter((r) => r.ok);
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => !r.ok && r.reason === 'leased')).toHaveLength(2);
+      const first = winners[0] as Extract<typeof winners[0], { ok: true }>;
+      expect(first.lease.attempt).toBe(1);
+      // Before expiry: refused. After: a takeover with a new lease and attempt 2.
+      expect(await store.claim(job.id, { leaseMs: 1000, now: T + 500 })).toMatchObject({ ok: false, reason: 'leased' });
+      const second = await store.claim(job.id, { leaseMs: 1000, now: T + 1011 });
+      expect(second.ok).toBe(true);
+      if (!second.ok) return;
+      expect(second.lease.attempt).toBe(2);
+      expect(second.lease.leaseId).not.toBe(first.lease.leaseId);
+      // The superseded holder can no longer finish or fail the job.
+      const objs = { markdown: 'm', json: 'j' };
+      expect(await store.complete(job.id, first.lease.leaseId, { warnings: [], resultObjects: objs, now: T + 1100 })).toBe(false);
+      expect(await store.fail(job.id, { error: { code: 'x', message: 'y' }, leaseId: first.lease.leaseId, now: T + 1100 })).toBe(false);
+      expect(await store.complete(job.id, second.lease.leaseId, { warnings: [], pages: 3, resultObjects: objs, now: T + 1200 })).toBe(true);
+      expect(await store.complete(job.id, second.lease.leaseId, { warnings: [], pages: 3, resultObjects: objs, now: T + 1300 })).toBe(false);
+      expect(await store.claim(job.id, { leaseMs: 1000, now: T + 5000 })).toMatchObject({ ok: false, reason: 'finished' });
+      const done = await store.getJob(job.id);
+      expect(done).toMatchObject({ status: 'succeeded', pages: 3, attempts: 2, finishedAt: T + 1200, resultObjects: objs });
+      expect(done?.leaseId).toBeUndefined();
+      expect(await store.claim('job_missing00000000000000', { leaseMs: 1, now: T })).toEqual({ ok: false, reason: 'not_found' });
+    });
+
+    test('claim refuses a job still awaiting its upload', async () => {
+      const job = makeJob('alice', T);
+      await store.createJob(job);
+      expect(await store.claim(job.id, { leaseMs: 1000, now: T })).toMatchObject({ ok: false, reason: 'not_ready' });
+    });
+
+    test('usage is recorded once per successful job, in the same transaction', async () => {
+      const job = await queued('alice', Date.UTC(2027, 2, 15));
+      const c = await store.claim(job.id, { leaseMs: 1000, now: job.updatedAt + 1 });
+      if (!c.ok) throw new Error('claim failed');
+      await store.complete(job.id, c.lease.leaseId, { warnings: [], pages: 4, resultObjects: { markdown: 'm', json: 'j' }, now: job.updatedAt + 2 });
+      await store.complete(job.id, c.lease.leaseId, { warnings: [], pages: 4, resultObjects: { markdown: 'm', json: 'j' }, now: job.updatedAt + 3 });
+      expect(await store.getUsage('alice', '2027-03')).toEqual({ owner: 'alice', month: '2027-03', jobs: 1, pages: 4 });
+      expect(await store.getUsage('bob', '2027-03')).toMatchObject({ jobs: 0, pages: 0 });
+    });
+
+    test('release gives the job back to the queue and keeps the error for diagnosis', async () => {
+      const job = await queued();
+      const c = await store.claim(job.id, { leaseMs: 10_000, now: T + 10 });
+      if (!c.ok) throw new Error('claim failed');
+      expect(await store.release(job.id, 'not-the-lease', { error: { code: 'internal', message: 'x' }, now: T + 20 })).toBe(false);
+      expect(await store.release(job.id, c.lease.leaseId, { error: { code: 'internal', message: 'boom' }, now: T + 20 })).toBe(true);
+      expect(await store.getJob(job.id)).toMatchObject({ status: 'queued', lastError: { code: 'internal', message: 'boom' }, attempts: 1 });
+      const again = await store.claim(job.id, { leaseMs: 10_000, now: T + 30 });
+      expect(again.ok && again.lease.attempt).toBe(2);
+    });
+
+    test('fail without a lease never takes a job from under a live worker', async () => {
+      const job = await queued();
+      const c = await store.claim(job.id, { leaseMs: 1000, now: T + 10 });
+      expect(c.ok).toBe(true);
+      const err = { code: 'worker_lost', message: 'gone' };
+      expect(await store.fail(job.id, { error: err, now: T + 500 })).toBe(false);
+      expect(await store.fail(job.id, { error: err, now: T + 2000 })).toBe(true);
+      expect(await store.fail(job.id, { error: err, now: T + 3000 })).toBe(false);
+      expect(await store.getJob(job.id)).toMatchObject({ status: 'failed', error: err, finishedAt: T + 2000 });
+    });
+
+    test('expire only applies to jobs awaiting their upload', async () => {
+      const waiting = makeJob('alice', T);
+      await store.createJob(waiting);
+      const q = await queued();
+      expect(await store.expire(waiting.id, { now: T + 1 })).toBe(true);
+      expect(await store.expire(waiting.id, { now: T + 2 })).toBe(false);
+      expect(await store.expire(q.id, { now: T + 2 })).toBe(false);
+      expect((await store.getJob(waiting.id))?.status).toBe('expired');
+    });
+
+    test('the cleanup queries find exactly the jobs they describe', async () => {
+      const old = makeJob('alice', T - 40 * 86400_000);
+      const lateUpload = makeJob('alice', T, { uploadDeadline: T + 10 });
+      await store.createJob(old);
+      await store.createJob(lateUpload);
+      const q = await queued('alice', T);
+      const p = await queued('alice', T);
+      const c = await store.claim(p.id, { leaseMs: 100, now: T + 5 });
+      expect(c.ok).toBe(true);
+      expect((await store.findCreatedBefore(T - 30 * 86400_000, 10)).map((j) => j.id)).toEqual([old.id]);
+      expect((await store.findUploadExpired(T + 11, 10)).map((j) => j.id).sort()).toEqual([old.id, lateUpload.id].sort());
+      expect((await store.findLeaseExpired(T + 106, 10)).map((j) => j.id)).toEqual([p.id]);
+      expect(await store.findLeaseExpired(T + 50, 10)).toEqual([]);
+      expect((await store.findQueuedBefore(T + 100, 10)).map((j) => j.id)).toEqual([q.id]);
+      expect(await store.deleteJob(old.id)).toBe(true);
+      expect(await store.deleteJob(old.id)).toBe(false);
+      expect(await store.getJob(old.id)).toBeUndefined();
+    });
+
+    test('users and API keys: ensureUser is idempotent; keys are found by hash, listed by owner, revoked once', async () => {
+      const u1 = await store.ensureUser({ id: 'alice', now: T });
+      const u2 = await store.ensureUser({ id: 'alice', email: 'a@example.com', now: T + 5 });
+      expect(u1.createdAt).toBe(T);
+      expect(u2).toEqual({ id: 'alice', email: 'a@example.com', createdAt: T });
+      const key = { id: 'a'.repeat(64), owner: 'alice', name: 'ci', prefix: 'mdk_abcdef', createdAt: T };
+      await store.createApiKey(key);
+      await store.createApiKey({ ...key, id: 'b'.repeat(64), owner: 'bob' });
+      expect(await store.findApiKeyByHash(key.id)).toEqual(key);
+      expect(await store.findApiKeyByHash('c'.repeat(64))).toBeUndefined();
+      expect((await store.listApiKeys('alice')).map((k) => k.id)).toEqual([key.id]);
+      expect(await store.revokeApiKey('bob', key.id, T + 1)).toBe(false);
+      expect(await store.revokeApiKey('alice', key.id, T + 1)).toBe(true);
+      expect(await store.revokeApiKey('alice', key.id, T + 2)).toBe(false);
+      expect(await store.findApiKeyByHash(key.id)).toEqual({ ...key, revokedAt: T + 1 });
+    });
+  });
+}
