@@ -10,9 +10,9 @@ const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function mdraft(args: string[], options: { stdin?: string | Uint8Array; cwd?: string } = {}): Promise<Run> {
+function mdraft(args: string[], options: { stdin?: string | Uint8Array; cwd?: string; nodeArgs?: string[] } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', main, ...args], { cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--no-warnings', ...(options.nodeArgs ?? []), main, ...args], { cwd: options.cwd, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
@@ -130,6 +130,18 @@ describe('mdraft convert', () => {
     expect(failures).toMatch(/empty\.txt {2}\[empty\]/);
     expect(failures).toMatch(/junk\.txt {2}\[unsupported_format\]/);
     expect(failures).toMatch(/missing\.pdf {2}\[not_found\]/);
+  });
+
+  it('keeps the engine, pdf.js and tesseract out of the main thread (only the workers load them)', async () => {
+    // A resolve hook in the CLI's main thread that reports every module it loads; workers do not inherit it.
+    const hook = `import { registerHooks } from 'node:module';
+      registerHooks({ resolve(s, c, next) { const r = next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; } });`;
+    const run = await mdraft(['convert', write('a.txt', 'text\n')], { nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(hook)}`] });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('text\n');
+    const loaded = run.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
+    expect(loaded.some((l) => l.includes('shared/convert/sandbox.ts'))).toBe(true);
+    expect(loaded.filter((l) => /pdfjs|tesseract|shared\/convert\/(engine|registry)\.ts/.test(l))).toEqual([]);
   });
 
   it('reports a single failing file on stderr with exit 1 and nothing on stdout', async () => {
