@@ -83,6 +83,23 @@ describe('pdf layout', () => {
     expect((await convert(pdf)).markdown.trim()).toBe('Overprinted words');
   });
 
+  test('a borderless table of aligned cells becomes a table; prose in two columns does not', async () => {
+    const rows = [['Item', 'Q1', 'Q2', 'Q3'], ['Revenue', '1,200', '1,350', '1,410'], ['Costs', '800', '820', '905'], ['Profit', '400', '530', '505']];
+    const cells: TextSpec[] = rows.flatMap((r, i) => r.map((c, j) => ({ text: c, x: 72 + j * 110, y: 300 + i * 16, size: 10 })));
+    const pdf = await buildPdf([[
+      ...paragraphLines(['A short introduction sits above the table and explains it.'], 72, 260),
+      ...cells,
+      ...paragraphLines(LEFT, 50, 450, 10),
+      ...paragraphLines(RIGHT, 320, 450, 10),
+    ]]);
+    const md = (await convert(pdf)).markdown;
+    expect(md).toMatch(/^\| Item +\| Q1 +\| Q2 +\| Q3 +\|$/m);
+    expect(md).toMatch(/^\| Costs +\| 800 +\| 820 +\| 905 +\|$/m);
+    expect(md.indexOf('A short introduction')).toBeLessThan(md.indexOf('| Item'));
+    expect(md).toContain(LEFT.join(' '));
+    expect(md.match(/^\|/gm)?.length).toBe(5);
+  });
+
   test('garbage text layers are recognised', () => {
     expect(assessText('\ue000\ue001\ue002 \ue003\ue004')).toBe('garbled');
     expect(assessText('\ufffd\ufffd\ufffd a')).toBe('garbled');

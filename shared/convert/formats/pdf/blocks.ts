@@ -13,6 +13,8 @@ export interface Block {
   bottom: number;
   size: number;
   bold: boolean;
+  /** Set when the block is a table (rows of cell strings) rather than text. */
+  table?: string[][];
 }
 
 export function linesToBlocks(lines: Line[]): Block[] {

@@ -3,7 +3,7 @@
  * (headings, lists, paragraphs).
  */
 import type { RootContent, ListItem } from '../../mdast.ts';
-import { heading, list, listItem, paragraph, text } from '../../mdast.ts';
+import { heading, list, listItem, paragraph, tableFromStrings, text } from '../../mdast.ts';
 import type { Run } from './text-items.ts';
 import { buildLines } from './lines.ts';
 import { readingOrder } from './columns.ts';
@@ -12,9 +12,18 @@ import { blockText, linesToBlocks } from './blocks.ts';
 import type { DocumentStyle } from './headings.ts';
 import { headingDepth } from './headings.ts';
 import { listMarker } from './lists.ts';
+import { extractTables } from './tables.ts';
 
 export function pageBlocks(runs: Run[]): Block[] {
-  return linesToBlocks(readingOrder(buildLines(runs)));
+  const { rest, tables } = extractTables(buildLines(runs));
+  const blocks = linesToBlocks(readingOrder(rest));
+  // Each table goes before the first text block that starts below it and shares its horizontal extent.
+  for (const t of tables) {
+    const block: Block = { lines: [], x0: t.x0, x1: t.x1, top: t.top, bottom: t.bottom, size: 0, bold: false, table: t.rows };
+    const at = blocks.findIndex((b) => !b.table && b.top >= t.top && b.x0 < t.x1 && b.x1 > t.x0);
+    blocks.splice(at < 0 ? blocks.length : at, 0, block);
+  }
+  return blocks;
 }
 
 export function blocksToNodes(blocks: Block[], style: DocumentStyle): RootContent[] {
@@ -27,6 +36,11 @@ export function blocksToNodes(blocks: Block[], style: DocumentStyle): RootConten
     items = [];
   };
   for (const block of blocks) {
+    if (block.table) {
+      flushList();
+      out.push(tableFromStrings(block.table));
+      continue;
+    }
     const value = blockText(block).trim();
     if (!value) continue;
     const depth = headingDepth(block, style);
