@@ -245,5 +245,6 @@ function toModuleUrl(module: string | URL): string {
 }
 
 function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
