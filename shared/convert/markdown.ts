@@ -6,6 +6,8 @@
 import type { Nodes, Parents, PhrasingContent, Root, RootContent, Table, TableCell } from 'mdast';
 import { toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
 import { gfmToMarkdown } from 'mdast-util-gfm';
+import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
+import { createTableHandler } from './markdown-table.ts';
 import { mathToMarkdown } from 'mdast-util-math';
 import type { PageResult } from './types.ts';
 import type { PageBreak } from './mdast.ts';
@@ -36,6 +38,7 @@ const toMarkdownOptions: ToMarkdownOptions = {
   handlers: {
     // A page break is provenance, not content: it is rendered (or not) by `serialize`.
     pageBreak: () => '',
+    table: createTableHandler(gfmTableToMarkdown().handlers!.tableCell!),
   } as unknown as ToMarkdownOptions['handlers'],
 };
 
@@ -67,13 +70,8 @@ function render(children: RootContent[]): string {
   return finish(toMarkdown({ type: 'root', children: content }, toMarkdownOptions));
 }
 
-/** GFM needs one dash per delimiter cell; three are what every other Markdown reader expects too. */
-function widenDelimiterRows(markdown: string): string {
-  return markdown.replace(/^\|(?: *:?-+:? *\|)+$/gm, (line) => line.replace(/(:?)-+(:?)/g, '$1---$2'));
-}
-
 function finish(markdown: string): string {
-  const trimmed = widenDelimiterRows(markdown).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  const trimmed = markdown.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
   return trimmed ? trimmed + '\n' : '';
 }
 
@@ -202,6 +200,12 @@ function tidyTable(table: Table, options: SerializeOptions): Nodes[] {
 
 /** Block content inside a cell becomes inline content separated by `<br>`. */
 function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
+  if (cellNode.children.every((c) => c.type === 'text')) {
+    // The common case (spreadsheets, CSV): plain text only.
+    const value = cellNode.children.map((c) => (c as { value: string }).value).join('').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufeff]/g, '').replace(/\s+/g, ' ').trim();
+    cellNode.children = value ? [{ type: 'text', value }] : [];
+    return;
+  }
   const inline: PhrasingContent[] = [];
   const pushBlockBreak = () => {
     if (inline.length && !(inline[inline.length - 1].type === 'html')) inline.push({ type: 'html', value: '<br>' });
