@@ -4,11 +4,13 @@
  */
 import type { PipelineDeps } from './deps.ts';
 import { purgeJob } from './queries.ts';
-import { enqueueConversion } from './upload-finalized.ts';
+import { enqueueConversion, handleUploadFinalized } from './upload-finalized.ts';
 import { logs } from '../log.ts';
 
 export interface CleanupReport {
   deleted: number;
+  /** Uploads whose finalize event never arrived, handled now. */
+  recovered: number;
   expired: number;
   failedLostWorker: number;
   requeued: number;
@@ -19,11 +21,21 @@ const BATCH = 200;
 export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<CleanupReport> {
   const now = deps.now();
   const { config } = deps;
-  const report: CleanupReport = { deleted: 0, expired: 0, failedLostWorker: 0, requeued: 0 };
+  const report: CleanupReport = { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 };
 
   for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
     await purgeJob(deps, job);
     report.deleted++;
+  }
+
+  // Lost finalize events (a trigger without retries, a delivery that gave up): the object is there but
+  // the job still waits. `uploadDeadline = createdAt + uploadWindow`, so this finds jobs created more
+  // than `requeueAfter` ago. Handling them is the same idempotent path as a redelivered event.
+  for (const job of await deps.jobs.findUploadExpired(now + config.uploadWindowMs - config.requeueAfterMs, BATCH)) {
+    const stat = await deps.uploads.stat(job.inputObject);
+    if (!stat) continue;
+    await handleUploadFinalized(deps, { bucket: deps.uploads.bucket, name: job.inputObject, generation: stat.generation, size: stat.size }, requestId);
+    report.recovered++;
   }
 
   for (const job of await deps.jobs.findUploadExpired(now, BATCH)) {

@@ -105,7 +105,7 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
   const cleanup = await listen('cleanup');
   const report = await fetch(cleanup, { method: 'POST' });
   expect(report.status).toBe(200);
-  expect(await report.json()).toEqual({ report: { deleted: 0, expired: 0, failedLostWorker: 0, requeued: 0 } });
+  expect(await report.json()).toEqual({ report: { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 } });
 });
 
 test('the gcp backend is a clear seam: asking for it fails loudly until its adapters land', async () => {

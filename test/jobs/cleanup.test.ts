@@ -34,7 +34,7 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
   expect(await h.store.getJob(done)).toBeUndefined();
   expect(await h.deps.uploads.stat(doneJob.inputObject)).toBeUndefined();
   expect(await h.deps.results.stat(doneJob.resultObjects!.markdown)).toBeUndefined();
-  expect(await cleanup(h.deps)).toEqual({ deleted: 0, expired: 0, failedLostWorker: 0, requeued: 0 });
+  expect(await cleanup(h.deps)).toEqual({ deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 });
 });
 
 test('a lease that expired on the last attempt fails the job; an earlier one waits for its retry until the grace period', async () => {
@@ -74,4 +74,16 @@ test('two cleanups at once reach the same state as one', async () => {
   expect(a.failedLostWorker + b.failedLostWorker).toBe(3);
   expect(a.expired + b.expired).toBe(1);
   for (const id of ids) expect((await h.store.getJob(id))?.status).toBe('failed');
+});
+
+test('an upload whose finalize event was lost is picked up by cleanup instead of expiring', async () => {
+  const { jobId } = await h.uploaded(text);
+  expect(await cleanup(h.deps)).toMatchObject({ recovered: 0 });
+  h.clock.now += h.deps.config.requeueAfterMs + 1;
+  expect(await cleanup(h.deps)).toMatchObject({ recovered: 1, expired: 0 });
+  expect((await h.store.getJob(jobId))?.status).toBe('queued');
+  expect(h.queue.tasks.size).toBe(1);
+  h.clock.now += h.deps.config.uploadWindowMs;
+  await cleanup(h.deps);
+  expect((await h.store.getJob(jobId))?.status).toBe('queued');
 });

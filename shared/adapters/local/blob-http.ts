@@ -36,8 +36,12 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (req: IncomingM
     const method = req.method ?? '';
     const verdict = options.signer.verify(method, target.bucket, target.name, url.searchParams, (h) => headerValue(req, h), now());
     if (!verdict.ok) return sendXml(res, verdict.status, verdict.code, verdict.message);
-    if (method === 'GET') return download(store, target.name, url.searchParams, res);
-    return upload(store, target.name, req, res, verdict.signedHeaders, options.onFinalized, now);
+    try {
+      if (method === 'GET') return await download(store, target.name, url.searchParams, res);
+      return await upload(store, target.name, req, res, verdict.signedHeaders, options.onFinalized, now);
+    } catch {
+      return sendXml(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+    }
   };
 }
 
