@@ -154,7 +154,9 @@ export class DiskBlobStore implements BlobStore {
   private pathOf(name: string): string {
     if (!name || name.length > 1024) throw new Error('invalid object name');
     const encoded = encodeURIComponent(name);
-    const file = encoded.length <= 200 && !encoded.startsWith('h_') ? encoded : `h_${createHash('sha256').update(name).digest('hex')}`;
+    // `.`/`..` survive encoding and would name a directory; long names would overflow NAME_MAX: hash both.
+    const plain = encoded.length <= 200 && !encoded.startsWith('h_') && encoded !== '.' && encoded !== '..';
+    const file = plain ? encoded : `h_${createHash('sha256').update(name).digest('hex')}`;
     return join(this.dir, file);
   }
 
