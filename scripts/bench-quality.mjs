@@ -90,6 +90,40 @@ if (args.includes('--fails')) scoreArgs.push('--fails');
 const scored = spawnSync(process.execPath, scoreArgs, { encoding: 'utf8' });
 process.stdout.write(scored.stdout);
 if (scored.status !== 0) process.stderr.write(scored.stderr);
+printUnitBreakdown(scoreArgs[scoreArgs.indexOf('--json') + 1]);
+
+/**
+ * The unit checks (olmOCR style) per format and check type: the pass rate of `present`, `absent`, `order`, …
+ * says which kind of failure dominates, which the per-document mean hides.
+ */
+function printUnitBreakdown(jsonFile) {
+  let docsScored;
+  try {
+    docsScored = JSON.parse(fs.readFileSync(jsonFile, 'utf8')).docs ?? [];
+  } catch {
+    return; // the scorer reported its own error
+  }
+  const TYPES = ['present', 'absent', 'order', 'table', 'math', 'baseline', 'heading', 'link', 'list_item'];
+  const byFormat = new Map();
+  for (const d of docsScored) {
+    for (const r of d.unit?.results ?? []) {
+      const counts = byFormat.get(d.format) ?? new Map();
+      byFormat.set(d.format, counts);
+      const c = counts.get(r.type) ?? { ok: 0, n: 0 };
+      counts.set(r.type, c);
+      c.n++;
+      if (r.ok) c.ok++;
+    }
+  }
+  if (!byFormat.size) return;
+  const types = [...TYPES, ...[...byFormat.values()].flatMap((m) => [...m.keys()]).filter((t, i, all) => !TYPES.includes(t) && all.indexOf(t) === i)]
+    .filter((t) => [...byFormat.values()].some((m) => m.has(t)));
+  const cell = (c) => (c ? `${(100 * c.ok / c.n).toFixed(0)}% (${c.ok}/${c.n})` : '–');
+  console.log('\nunit checks passed, per format and check type:');
+  const rowsOut = [['format', ...types], ...[...byFormat.entries()].sort().map(([f, m]) => [f, ...types.map((t) => cell(m.get(t)))])];
+  const widths = rowsOut[0].map((_, i) => Math.max(...rowsOut.map((r) => r[i].length)));
+  for (const r of rowsOut) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
+}
 
 if (failures.length) {
   console.log(`\nfailed conversions (${failures.length}):`);
