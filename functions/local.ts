@@ -55,15 +55,14 @@ export interface LocalServer {
 
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const env = options.env ?? process.env;
-  const host = options.host ?? '127.0.0.1';
   let listener: NodeListener = async (_req, res) => {
     res.writeHead(503).end();
   };
   const server = createServer((req, res) => void listener(req, res));
-  const wanted = loadConfig(env).port;
+  const initial = loadConfig(env);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(wanted, host, () => resolve());
+    server.listen(initial.port, options.host ?? initial.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
   const config = loadConfig({ ...env, PORT: String(port) });

@@ -13,6 +13,8 @@ const intFrom = (fallback: number, min: number, max: number) =>
 const EnvSchema = z.object({
   MDRAFT_BACKEND: z.enum(['local', 'gcp']).default('local'),
   PORT: intFrom(8080, 0, 65535),
+  /** Interface the embedded server listens on; 0.0.0.0 inside a container. */
+  MDRAFT_HOST: z.string().min(1).default('127.0.0.1'),
   MDRAFT_DATA_DIR: z.string().min(1).default('.mdraft'),
   /** The base URL clients reach the server on (signed URLs point there). Default http://127.0.0.1:PORT. */
   MDRAFT_PUBLIC_URL: z.url().optional(),
@@ -65,6 +67,7 @@ export interface SizeLimits {
 export interface Config {
   backend: 'local' | 'gcp';
   port: number;
+  host: string;
   dataDir: string;
   publicUrl: string;
   signingSecret?: string;
@@ -101,10 +104,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${detail}`);
   }
   const e = parsed.data;
-  const publicUrl = (e.MDRAFT_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, '');
+  const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
+  const publicUrl = (e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`).replace(/\/+$/, '');
   return {
     backend: e.MDRAFT_BACKEND,
     port: e.PORT,
+    host: e.MDRAFT_HOST,
     dataDir: e.MDRAFT_DATA_DIR,
     publicUrl,
     ...(e.MDRAFT_SIGNING_SECRET ? { signingSecret: e.MDRAFT_SIGNING_SECRET } : {}),

@@ -3,7 +3,6 @@
  * production one runs the engine in the worker-thread sandbox (heap ceiling, wall-clock budget, a
  * crashed or runaway conversion costs one thread, never the function instance).
  */
-import { convert } from '../convert/engine.ts';
 import { ConversionError } from '../convert/errors.ts';
 import { createConverterPool, type ConverterPoolOptions } from '../convert/sandbox.ts';
 import type { ConvertResult } from '../convert/types.ts';
@@ -33,9 +32,11 @@ export function createSandboxRunner(options: ConverterPoolOptions = {}): Sandbox
 
 /**
  * In process, with a time budget but no isolation (a timed-out conversion keeps running until it
- * yields). For tests and tools that must not start threads.
+ * yields). For tests and tools that must not start threads. The engine is imported on first use so a
+ * server using the sandbox never loads pdf.js and the converters on its main thread.
  */
 export const inProcessRunner: ConversionRunner = async (bytes, { fileName, timeoutMs }) => {
+  const { convert } = await import('../convert/engine.ts');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ConversionError('timeout', `conversion exceeded ${timeoutMs} ms`)), timeoutMs);
