@@ -67,13 +67,21 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
     const route = matching.find((r) => r.method === req.method);
     if (!route) throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, { Allow: matching.map((r) => r.method).join(', ') });
     const who = await authenticateOr401(deps, req);
-    const params = (route.pattern.exec(req.path) ?? []).slice(1).map(decodeURIComponent);
+    const params = (route.pattern.exec(req.path) ?? []).slice(1).map(decodeParam);
     try {
       return await route.run(req, who, params);
     } catch (error) {
       throw toApiError(error);
     }
   };
+}
+
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw notFound();
+  }
 }
 
 async function authenticateOr401(deps: PipelineDeps, req: HttpRequest): Promise<Principal> {

@@ -138,6 +138,7 @@ test('results of unfinished jobs are 409; unknown routes 404; wrong methods 405'
   expect(res.status).toBe(409);
   expect((await errorOf(res)).code).toBe('result_not_ready');
   expect((await alice.request('/v2/anything')).status).toBe(404);
+  expect((await alice.request('/v1/jobs/%E0%A4%A')).status).toBe(404);
   const put = await alice.request('/v1/jobs', { method: 'PUT' });
   expect(put.status).toBe(405);
   expect(put.headers.get('allow')).toBe('POST, GET');
