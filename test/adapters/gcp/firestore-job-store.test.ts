@@ -1,0 +1,97 @@
+/**
+ * The JobStore contract against the official Firestore emulator, started and stopped by this suite. Without
+ * gcloud the suite FAILS (see test/setup/firestore-emulator.ts) unless MDRAFT_SKIP_EMULATOR=1 says so.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Firestore, Timestamp } from '@google-cloud/firestore';
+import { FirestoreJobStore, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
+import { InvalidCursorError } from '../../../shared/jobs/errors.ts';
+import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
+import { emulatorSkipped, startFirestoreEmulator, warnEmulatorSkipped, type FirestoreEmulator } from '../../setup/firestore-emulator.ts';
+
+/** One emulator project per store: the emulator keeps projects apart, so every store starts empty. */
+function newStore(options: { retentionMs?: number } = {}): FirestoreJobStore {
+  const firestore = new Firestore({ projectId: `mdraft-test-${randomBytes(6).toString('hex')}` });
+  return new FirestoreJobStore({ firestore, ...options });
+}
+
+if (emulatorSkipped()) {
+  warnEmulatorSkipped('the JobStore contract for Firestore');
+  describe.skip('JobStore contract: Firestore emulator (skipped by MDRAFT_SKIP_EMULATOR=1)', () => {
+    test('not run', () => undefined);
+  });
+} else {
+  let emulator: FirestoreEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startFirestoreEmulator();
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    await emulator?.stop();
+  }, 30_000);
+
+  describeJobStoreContract('Firestore (official emulator)', async () => {
+    const store = newStore();
+    return { store, dispose: () => store.close() };
+  });
+
+  describe('FirestoreJobStore specifics', () => {
+    let store: FirestoreJobStore;
+    beforeEach(() => {
+      store = newStore({ retentionMs: 30 * 86400_000 });
+    });
+    afterEach(async () => store.close());
+
+    test('a job is one document under its own id, with an expiresAt Timestamp for the TTL policy that reads never return', async () => {
+      const job = makeJob('alice', 1_800_000_000_000);
+      await store.createJob(job);
+      const raw = (await store.firestore.collection('jobs').doc(job.id).get()).data()!;
+      expect(raw[TTL_FIELD]).toBeInstanceOf(Timestamp);
+      expect((raw[TTL_FIELD] as Timestamp).toMillis()).toBe(job.createdAt + 37 * 86400_000);
+      expect(raw).toMatchObject({ id: job.id, owner: 'alice', status: 'awaiting_upload' });
+      expect(await store.getJob(job.id)).toEqual(job);
+    });
+
+    test('API keys live under their SHA-256 hash; other ids are never documents', async () => {
+      const key = { id: 'd'.repeat(64), owner: 'alice', name: 'ci', prefix: 'mdk_dddd', createdAt: 1 };
+      await store.createApiKey(key);
+      expect((await store.firestore.collection('apiKeys').doc(key.id).get()).exists).toBe(true);
+      await expect(store.createApiKey({ ...key, id: 'plain-text-key' })).rejects.toThrow(/SHA-256/);
+      expect(await store.findApiKeyByHash('../users/alice')).toBeUndefined();
+      expect(await store.getJob('jobs/../x')).toBeUndefined();
+      expect(await store.claim('__bad__', { leaseMs: 1, now: 1 })).toEqual({ ok: false, reason: 'not_found' });
+    });
+
+    test('user ids that are not plain document ids are hashed, not used as paths', async () => {
+      const odd = 'tenant/alice';
+      expect(await store.ensureUser({ id: odd, now: 5 })).toEqual({ id: odd, createdAt: 5 });
+      expect(await store.ensureUser({ id: odd, email: 'a@example.com', now: 6 })).toEqual({ id: odd, email: 'a@example.com', createdAt: 5 });
+      const users = await store.firestore.collection('users').get();
+      expect(users.docs.map((d) => d.id)).toEqual([expect.stringMatching(/^h_[0-9a-f]{64}$/)]);
+    });
+
+    test('a cursor no listing produced is refused', async () => {
+      await expect(store.listJobs('alice', { limit: 5, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+  });
+}
+
+describe('firestore-indexes.json', () => {
+  test('declares the composite indexes the store queries use and the TTL field', () => {
+    const spec = JSON.parse(readFileSync(new URL('../../../shared/adapters/gcp/firestore-indexes.json', import.meta.url), 'utf8')) as {
+      indexes: { collectionGroup: string; fields: { fieldPath: string; order: string }[] }[];
+      fieldOverrides: { collectionGroup: string; fieldPath: string; ttl: boolean }[];
+    };
+    const shapes = spec.indexes.map((i) => `${i.collectionGroup}:${i.fields.map((f) => `${f.fieldPath}/${f.order[0]}`).join(',')}`);
+    expect(shapes).toEqual(expect.arrayContaining([
+      'jobs:owner/A,createdAt/D,id/D',
+      'jobs:status/A,uploadDeadline/A',
+      'jobs:status/A,leaseExpiresAt/A',
+      'jobs:status/A,updatedAt/A',
+      'apiKeys:owner/A,createdAt/A,id/A',
+    ]));
+    expect(spec.fieldOverrides).toContainEqual(expect.objectContaining({ collectionGroup: 'jobs', fieldPath: TTL_FIELD, ttl: true }));
+  });
+});
