@@ -78,9 +78,9 @@ for (const doc of docs) {
     failures.push({ id: doc.id, code: error.code ?? 'crash', message: String(error.message ?? error).slice(0, 160) });
   }
   times.push(performance.now() - started);
-  process.stderr.write(`\r${times.length}/${docs.length} ${doc.id.slice(0, 60).padEnd(60)}`);
+  if (process.stderr.isTTY) process.stderr.write(`\r${times.length}/${docs.length} ${doc.id.slice(0, 60).padEnd(60)}`);
 }
-process.stderr.write('\n');
+if (process.stderr.isTTY) process.stderr.write("\n");
 await close?.();
 
 const scoreArgs = [scorer, '--pred', outDir, '--gt', corpus, '--json', path.join(outDir, '..', `${path.basename(corpus)}.score.json`)];
