@@ -1,7 +1,6 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { convert } from '../../shared/convert/engine.ts';
 import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
-import { joinLines, paragraphsFromLines } from '../../shared/convert/formats/image/paragraphs.ts';
 import type { Ocr, OcrLine, OcrPage } from '../../shared/ports.ts';
 
 /** A white page with black text lines, drawn in a large plain font. */
@@ -16,9 +15,18 @@ async function renderText(lines: string[], format: 'png' | 'webp' = 'png'): Prom
   return new Uint8Array(format === 'png' ? await canvas.encode('png') : await canvas.encode('webp', 100));
 }
 
-const line = (text: string, y0: number, height = 20, x0 = 50, x1 = 550, confidence = 95): OcrLine => ({
-  text, confidence, bbox: { x0, y0, x1, y1: y0 + height }, words: [],
-});
+/** A fake OCR line whose words share out its width by their length (a space is one character wide). */
+const line = (text: string, y0: number, height = 20, x0 = 50, x1 = 550, confidence = 95): OcrLine => {
+  const parts = text.split(' ');
+  const unit = (x1 - x0) / text.length;
+  let x = x0;
+  const words = parts.map((w) => {
+    const word = { text: w, confidence, bbox: { x0: x, y0, x1: x + w.length * unit, y1: y0 + height } };
+    x += (w.length + 1) * unit;
+    return word;
+  });
+  return { text, confidence, bbox: { x0, y0, x1, y1: y0 + height }, words };
+};
 
 const fakeOcr = (lines: OcrLine[], confidence = 95): Ocr => ({
   async recognize(): Promise<OcrPage> {
@@ -63,20 +71,21 @@ describe('image converter paragraph building (fake OCR)', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  it('starts a new paragraph for a new column and for a heading-sized line', () => {
-    const paragraphs = paragraphsFromLines([
-      line('Big Heading', 40, 40),
-      line('left column one', 100, 20, 50, 280),
-      line('left column two', 128, 20, 50, 280),
-      line('right column one', 100, 20, 320, 550),
-    ]);
-    expect(paragraphs.map((p) => p.text)).toEqual(['Big Heading', 'left column one left column two', 'right column one']);
+  // The paragraph builder of the image converter is now the PDF layout engine (ocr-runs.ts → pageBlocks): a
+  // line clearly larger than the body is a heading rather than only a paragraph of its own.
+  it('makes a clearly larger line a heading', async () => {
+    const lines = [
+      line('Big Heading', 40, 40, 50, 330),
+      line('Body text of the page runs on here and', 110),
+      line('continues on a second line of body text.', 138),
+    ];
+    const result = await convert(png, {}, { ocr: fakeOcr(lines) });
+    expect(result.markdown).toBe('# Big Heading\n\nBody text of the page runs on here and continues on a second line of body text.\n');
   });
 
-  it('keeps real hyphens (before capitals or numbers) and spaces between lines', () => {
-    expect(joinLines(['well-', 'known'])).toBe('wellknown');
-    expect(joinLines(['pre-', 'COVID'])).toBe('pre- COVID');
-    expect(joinLines(['pages 10-', '12'])).toBe('pages 10- 12');
+  it('keeps real hyphens (before capitals or numbers) when joining lines', async () => {
+    const result = await convert(png, {}, { ocr: fakeOcr([line('the rule was in force before pre-', 100), line('COVID times and for pages 10-', 128), line('12 of the report.', 156, 20, 50, 260)]) });
+    expect(result.markdown).toBe('the rule was in force before pre- COVID times and for pages 10- 12 of the report.\n');
   });
 
   it('warns garbled_text when OCR confidence is very low', async () => {

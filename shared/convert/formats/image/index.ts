@@ -1,5 +1,7 @@
 /**
- * Images (PNG, JPEG, GIF, WebP, TIFF, BMP): text through the OCR port, built into paragraphs.
+ * Images (PNG, JPEG, GIF, WebP, TIFF, BMP): text through the OCR port, laid out by the PDF layout engine. The
+ * OCR words become positioned runs (`ocr-runs.ts`) and go through the same lines → reading order → blocks →
+ * headings / lists / tables steps as a PDF text layer, so a scanned page keeps its columns and tables.
  *
  * Without an OCR engine (none configured, or the caller passed `ocr: false`) the result is an empty document
  * with a `needs_ocr` warning rather than an error: the image itself is valid, nothing is silently lost (the
@@ -8,9 +10,12 @@
  * `garbled_text`: the words may be wrong.
  */
 import type { Converter, DocumentTree } from '../../types.ts';
-import { paragraph, root, text } from '../../mdast.ts';
-import { paragraphsFromLines } from './paragraphs.ts';
-import { splitColumns } from './columns.ts';
+import { root } from '../../mdast.ts';
+import { blocksToNodes, pageBlocks } from '../pdf/layout.ts';
+import { documentStyle } from '../pdf/headings.ts';
+import { removeFurniture } from '../pdf/furniture.ts';
+import { ocrRuns } from './ocr-runs.ts';
+import { recognizeUpright } from './orientation.ts';
 
 /** Mean word confidence (0..100) below which the text is flagged as probably garbled. */
 const GARBLED_CONFIDENCE = 45;
@@ -25,19 +30,27 @@ export const imageConverter: Converter = {
     }
     let page;
     try {
-      page = await ctx.ocr.recognize(bytes);
+      page = await recognizeUpright(bytes, ctx.ocr);
     } catch (error) {
       ctx.warn({ code: 'ocr_failed', message: `OCR failed: ${(error as Error)?.message ?? String(error)}`, page: 1 });
       return { root: root(), pageCount: 1 };
     }
-    const paragraphs = paragraphsFromLines(splitColumns(page.lines));
-    if (paragraphs.length && page.confidence < GARBLED_CONFIDENCE) {
+    const laidOut = { blocks: pageBlocks(ocrRuns(page)), height: page.height };
+    const style = documentStyle(laidOut.blocks);
+    if (looksLikeDocumentPage(page)) removeFurniture([laidOut], style);
+    const nodes = blocksToNodes(laidOut.blocks, style);
+    if (nodes.length && page.confidence < GARBLED_CONFIDENCE) {
       ctx.warn({ code: 'garbled_text', message: `OCR confidence is low (${Math.round(page.confidence)}%): the text may be wrong`, page: 1 });
     }
-    return {
-      root: root(paragraphs.map((p) => paragraph([text(p.text)]))),
-      pageCount: 1,
-      ocrPages: [1],
-    };
+    return { root: root(nodes), pageCount: 1, ocrPages: [1] };
   },
 };
+
+/**
+ * Running headers, footers and page numbers exist only on pages of a document: a portrait, page-shaped scan
+ * with a fair amount of text. A screenshot or a photo with a line of text near its edge keeps that line.
+ */
+function looksLikeDocumentPage(page: { width: number; height: number; lines: readonly unknown[] }): boolean {
+  const ratio = page.height / Math.max(1, page.width);
+  return ratio > 1.2 && ratio < 1.6 && page.lines.length >= 12;
+}

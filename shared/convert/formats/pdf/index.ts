@@ -6,7 +6,7 @@
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
-import { pageBreak, paragraph, root, text } from '../../mdast.ts';
+import { pageBreak, root } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
 import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
@@ -18,7 +18,9 @@ import { blocksToNodes, pageBlocks } from './layout.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { assessText } from './quality.ts';
-import { ocrPage, ocrParagraphs } from './render.ts';
+import { renderPagePng } from './render.ts';
+import { ocrRunsOnPage } from '../image/ocr-runs.ts';
+import { recognizeUpright } from '../image/orientation.ts';
 
 export const pdfConverter: Converter = {
   name: 'pdf',
@@ -97,9 +99,11 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
     : { code: 'garbled_text', message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping)`, page: n });
   if (!ctx.ocr) return { page: n, nodes: [] };
   try {
-    const result = await ocrPage(await renderer.page(n), ctx.ocr);
+    // OCR words go through the same layout engine as a text layer (columns, headings, lists, tables).
+    const result = await recognizeUpright(await renderPagePng(await renderer.page(n)), ctx.ocr);
     ocrPages.push(n);
-    return { page: n, nodes: ocrParagraphs(result).map((p) => paragraph([text(p)])) };
+    const { runs: ocrRuns, height } = ocrRunsOnPage(result, viewport);
+    return { page: n, blocks: pageBlocks(ocrRuns), height };
   } catch (error) {
     ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
     return { page: n, nodes: [] };
