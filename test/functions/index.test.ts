@@ -108,6 +108,7 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
   expect(await report.json()).toEqual({ report: { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 } });
 });
 
-test('the gcp backend is a clear seam: asking for it fails loudly until its adapters land', async () => {
-  await expect(createAdapters(loadConfig({ MDRAFT_BACKEND: 'gcp' }))).rejects.toThrow(/not yet available/);
+test('the gcp backend never falls back to local: an incomplete gcp configuration fails loudly', async () => {
+  // Before the GCP adapters land: "not yet available"; after: a ConfigError naming the missing setting.
+  await expect(createAdapters(loadConfig({ MDRAFT_BACKEND: 'gcp' }))).rejects.toThrow(/not yet available|MDRAFT_/);
 });
