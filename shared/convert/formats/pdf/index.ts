@@ -15,6 +15,7 @@ import type { RawTextItem } from './text-items.ts';
 import { fontLookup } from './fonts.ts';
 import type { Block } from './blocks.ts';
 import { blocksToNodes, pageBlocks } from './layout.ts';
+import { pageRules } from './graphics.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { assessText } from './quality.ts';
@@ -92,7 +93,7 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
   if (hasText) await page.getOperatorList();
   const { runs } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs));
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs), height: viewport.height };
+  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs, await pageRules(() => page.getOperatorList(), runs, viewport)), height: viewport.height };
 
   ctx.warn(quality === 'empty'
     ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }

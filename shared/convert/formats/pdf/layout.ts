@@ -13,9 +13,15 @@ import type { DocumentStyle } from './headings.ts';
 import { headingDepth } from './headings.ts';
 import { listMarker } from './lists.ts';
 import { extractTables } from './tables.ts';
+import type { Segment } from './graphics.ts';
+import { ruledTables } from './ruled-tables.ts';
 
-export function pageBlocks(runs: Run[]): Block[] {
-  const { rest, tables } = extractTables(buildLines(runs));
+export function pageBlocks(runs: Run[], rules: Segment[] = []): Block[] {
+  // Ruled tables first (their runs leave the text flow), then borderless tables among the remaining lines.
+  const ruled = ruledTables(rules, runs);
+  const { rest, tables } = extractTables(buildLines(ruled.used.size ? runs.filter((r) => !ruled.used.has(r)) : runs));
+  tables.push(...ruled.tables);
+  tables.sort((a, b) => a.top - b.top);
   const blocks = linesToBlocks(readingOrder(rest));
   // Each table goes before the first text block that starts below it and shares its horizontal extent.
   for (const t of tables) {

@@ -1,0 +1,339 @@
+/**
+ * Ruled tables from drawn lines. Rules are merged where collinear, grouped into tables where they touch
+ * (a grid) or where horizontal rules of the same width are stacked (the booktabs style: top, middle and bottom
+ * rules, no verticals). Rows lie between horizontal rules and columns between vertical ones; without vertical
+ * rules the columns come from the gaps in the text. A rule missing inside a table merges the cells on either
+ * side (a spanning cell); the merged cell's text is repeated in every grid position it covers, as a spanning
+ * header is read ("TEDs" over "simple | complex | all"). Text runs go to the cell holding their centre; the
+ * lines of a cell are joined with spaces.
+ */
+import type { Segment } from './graphics.ts';
+import type { Run } from './text-items.ts';
+import type { TableRegion } from './tables.ts';
+import { textColumns } from './text-columns.ts';
+
+/** Rules closer than this (points) are the same rule; ends closer than this touch. */
+const TOL = 2;
+const MIN_RULE = 6;
+const CURRENCY = /^[$€£¥]$/;
+
+interface Rule { pos: number; from: number; to: number }
+
+export function ruledTables(segments: Segment[], runs: Run[]): { tables: TableRegion[]; used: Set<Run> } {
+  const used = new Set<Run>();
+  const tables: TableRegion[] = [];
+  if (!segments.length || !runs.length) return { tables, used };
+  const horizontal = mergeRules(segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })));
+  const vertical = mergeRules(segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })));
+  for (const region of regions(horizontal, vertical)) {
+    const inside = runs.filter((r) => !used.has(r) && centreIn(r, region));
+    const table = buildTable(region, inside);
+    if (!table) continue;
+    tables.push(table.region);
+    for (const r of table.runs) used.add(r);
+  }
+  return { tables, used };
+}
+
+interface Region { x0: number; x1: number; top: number; bottom: number; h: Rule[]; v: Rule[] }
+
+const centreX = (r: Run) => (r.x0 + r.x1) / 2;
+const centreY = (r: Run) => r.y - 0.3 * r.size;
+const centreIn = (r: Run, g: { x0: number; x1: number; top: number; bottom: number }) => {
+  const x = centreX(r);
+  const y = centreY(r);
+  return x > g.x0 - TOL && x < g.x1 + TOL && y > g.top - TOL && y < g.bottom + TOL;
+};
+
+/** Collinear pieces (a rule drawn per cell, dashed rules) become one rule. */
+function mergeRules(rules: Rule[]): Rule[] {
+  const sorted = rules.filter((r) => r.to - r.from >= 1).sort((a, b) => a.pos - b.pos || a.from - b.from);
+  const out: Rule[] = [];
+  const open: Rule[] = [];
+  for (const r of sorted) {
+    let merged = false;
+    for (const o of open) {
+      if (Math.abs(o.pos - r.pos) <= TOL && r.from <= o.to + TOL && r.to >= o.from - TOL) {
+        o.from = Math.min(o.from, r.from);
+        o.to = Math.max(o.to, r.to);
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) {
+      const rule = { ...r };
+      open.push(rule);
+      out.push(rule);
+    }
+    // Rules far above the current position can no longer merge.
+    while (open.length && r.pos - open[0].pos > TOL) open.shift();
+  }
+  return out.filter((r) => r.to - r.from >= MIN_RULE);
+}
+
+/** Grids (touching horizontal and vertical rules) and stacks of same-width horizontal rules. */
+function regions(horizontal: Rule[], vertical: Rule[]): Region[] {
+  const n = horizontal.length + vertical.length;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const union = (a: number, b: number) => { parent[find(a)] = find(b); };
+  horizontal.forEach((h, i) => {
+    vertical.forEach((v, j) => {
+      if (v.pos >= h.from - TOL && v.pos <= h.to + TOL && h.pos >= v.from - TOL && h.pos <= v.to + TOL) union(i, horizontal.length + j);
+    });
+  });
+  // Stacked horizontal rules of the same extent (booktabs): each joins the next one below it of that extent.
+  const byY = horizontal.map((h, i) => ({ h, i })).sort((a, b) => a.h.pos - b.h.pos);
+  for (let a = 0; a < byY.length; a++) {
+    for (let b = a + 1; b < byY.length; b++) {
+      const p = byY[a].h;
+      const q = byY[b].h;
+      if (q.pos - p.pos > 400) break;
+      const width = Math.max(p.to - p.from, q.to - q.from);
+      const overlap = Math.min(p.to, q.to) - Math.max(p.from, q.from);
+      if (overlap >= 0.9 * width || (overlap > 0 && (q.to - q.from < p.to - p.from) && overlap >= 0.9 * (q.to - q.from) && hasPartner(byY, b, q))) {
+        union(byY[a].i, byY[b].i);
+        break;
+      }
+    }
+  }
+  const groups = new Map<number, { h: Rule[]; v: Rule[] }>();
+  horizontal.forEach((h, i) => { const g = groups.get(find(i)) ?? { h: [], v: [] }; g.h.push(h); groups.set(find(i), g); });
+  vertical.forEach((v, j) => { const k = find(horizontal.length + j); const g = groups.get(k) ?? { h: [], v: [] }; g.v.push(v); groups.set(k, g); });
+  const out: Region[] = [];
+  for (const g of groups.values()) {
+    if (g.h.length + g.v.length < 2) continue;
+    const xs = [...g.h.flatMap((r) => [r.from, r.to]), ...g.v.map((r) => r.pos)];
+    const ys = [...g.v.flatMap((r) => [r.from, r.to]), ...g.h.map((r) => r.pos)];
+    const region = { x0: Math.min(...xs), x1: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys), h: g.h, v: g.v };
+    if (region.x1 - region.x0 < 20 || region.bottom - region.top < 8) continue;
+    out.push(region);
+  }
+  return mergeOverlapping(out).sort((a, b) => a.top - b.top);
+}
+
+/** Regions whose boxes overlap are one table (a shaded row inside a ruled frame, rules under a header). */
+function mergeOverlapping(regions: Region[]): Region[] {
+  const out = [...regions];
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < out.length && !changed; i++) {
+      for (let j = i + 1; j < out.length && !changed; j++) {
+        const a = out[i];
+        const b = out[j];
+        if (a.x0 < b.x1 - TOL && b.x0 < a.x1 - TOL && a.top < b.bottom - TOL && b.top < a.bottom - TOL) {
+          out[i] = { x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom), h: [...a.h, ...b.h], v: [...a.v, ...b.v] };
+          out.splice(j, 1);
+          changed = true;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A shorter (mid) rule only links to a wider one when some rule of its own width continues below. */
+function hasPartner(byY: { h: Rule }[], from: number, q: Rule): boolean {
+  return byY.slice(from + 1).some(({ h }) => Math.abs(h.from - q.from) < 3 * TOL || Math.abs(h.to - q.to) < 3 * TOL);
+}
+
+/** Distinct positions of rules (clustered), sorted. */
+function positions(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const v of sorted) {
+    if (out.length && v - out[out.length - 1] <= TOL * 1.5) continue;
+    out.push(v);
+  }
+  return out;
+}
+
+/** Fraction of [from, to] covered by rules at `pos`. */
+function coverage(rules: Rule[], pos: number, from: number, to: number): number {
+  const span = to - from;
+  if (span <= 0) return 1;
+  const pieces = rules.filter((r) => Math.abs(r.pos - pos) <= TOL * 1.5)
+    .map((r) => [Math.max(from, r.from), Math.min(to, r.to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let end = from;
+  for (const [a, b] of pieces) {
+    const s = Math.max(a, end);
+    if (b > s) { covered += b - s; end = b; }
+  }
+  return covered / span;
+}
+
+interface Band { y: number; size: number; runs: Run[] }
+
+function bandsOf(runs: Run[]): Band[] {
+  const bands: Band[] = [];
+  for (const r of [...runs].sort((a, b) => a.y - b.y || a.x0 - b.x0)) {
+    const last = bands[bands.length - 1];
+    if (last && Math.abs(r.y - last.y) <= 0.4 * Math.max(r.size, last.size)) {
+      last.runs.push(r);
+      last.size = Math.max(last.size, r.size);
+    } else {
+      bands.push({ y: r.y, size: r.size, runs: [r] });
+    }
+  }
+  for (const b of bands) b.runs.sort((a, c) => a.x0 - c.x0);
+  return bands;
+}
+
+const FIGURE = /^[\d\s.,%()+−–-]+$/;
+const numericShare = (runs: Run[]) => (runs.length ? runs.filter((r) => FIGURE.test(r.text.replace(/[$€£¥]/g, ''))).length / runs.length : 0);
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/gu;
+const rightToLeft = (runs: Run[]) => {
+  const text = runs.map((r) => r.text).join('');
+  return (text.match(RTL)?.length ?? 0) > (text.match(/\p{L}/gu)?.length ?? 0) / 2;
+};
+
+/** Text of runs in reading order: bands top-down, runs left to right, spaces restored from gaps. */
+export function runsText(runs: Run[]): string {
+  let out = '';
+  for (const band of bandsOf(runs)) {
+    let line = '';
+    let prev: Run | undefined;
+    for (const r of rightToLeft(band.runs) ? [...band.runs].reverse() : band.runs) {
+      if (prev && (r.spaceBefore || Math.max(r.x0 - prev.x1, prev.x0 - r.x1) > 0.15 * Math.min(r.size, prev.size)) && !line.endsWith(' ')) line += ' ';
+      line += r.text;
+      prev = r;
+    }
+    line = line.trim();
+    if (!line) continue;
+    if (/\p{L}-$/u.test(out) && /^\p{Ll}/u.test(line)) out = out.slice(0, -1) + line;
+    else out = out ? `${out} ${line}` : line;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+function buildTable(region: Region, runs: Run[]): { region: TableRegion; runs: Run[] } | undefined {
+  if (runs.length < 2) return undefined;
+  const ys = positions(region.h.map((r) => r.pos));
+  const innerV = positions(region.v.map((r) => r.pos));
+  // Columns are ruled when some vertical rule inside the frame runs down a good part of the table; a frame
+  // alone (or a shaded band's sides) leaves the columns to the text.
+  const height = region.bottom - region.top;
+  const ruledColumns = region.v.some((r) => r.pos > region.x0 + 3 * TOL && r.pos < region.x1 - 3 * TOL && r.to - r.from >= 0.4 * height);
+  // Column boundaries: vertical rules, or gaps in the text.
+  let xs: number[];
+  if (ruledColumns) {
+    xs = innerV;
+    if (xs[0] > region.x0 + 3 * TOL) xs.unshift(region.x0);
+    if (xs[xs.length - 1] < region.x1 - 3 * TOL) xs.push(region.x1);
+  } else {
+    const cols = textColumns(bandsOf(runs).map((b) => b.runs));
+    if (!cols || cols.length < 2) return undefined;
+    // Two text columns inside a frame are as often a form (label, value) as a table: ask for a column of figures.
+    if (cols.length === 2 && !cols.some((c) => numericShare(runs.filter((r) => centreX(r) >= c.x0 - 1 && centreX(r) <= c.x1 + 1)) > 0.6)) return undefined;
+    xs = [Math.min(region.x0, cols[0].x0) - 1, ...cols.slice(1).map((c, i) => (cols[i].x1 + c.x0) / 2), Math.max(region.x1, cols[cols.length - 1].x1) + 1];
+  }
+  // A ruled grid ends at its first and last rules; text beyond them is not part of it.
+  if (ruledColumns && ys.length >= 2) {
+    runs = runs.filter((r) => centreY(r) > ys[0] - TOL && centreY(r) < ys[ys.length - 1] + TOL);
+    if (runs.length < 2) return undefined;
+  }
+  // Row boundaries: horizontal rules, plus the top and bottom of the text when rules do not close the table.
+  const textTop = Math.min(...runs.map((r) => r.y - r.size));
+  const textBottom = Math.max(...runs.map((r) => r.y + 0.3 * r.size));
+  const rowEdges = [...ys];
+  if (!rowEdges.length || rowEdges[0] > textTop + TOL) rowEdges.unshift(Math.min(region.top, textTop) - 1);
+  if (rowEdges[rowEdges.length - 1] < textBottom - TOL) rowEdges.push(Math.max(region.bottom, textBottom) + 1);
+  const nCols = xs.length - 1;
+  const colOf = (r: Run) => {
+    const x = centreX(r);
+    for (let c = 0; c < nCols; c++) if (x < xs[c + 1]) return c;
+    return nCols - 1;
+  };
+  // Rows: the runs between two horizontal rules; split into text lines when each line fills many columns
+  // (rules only around the header, or no horizontal rules between body rows).
+  const firstColumnX = Math.min(...runs.filter((r) => colOf(r) === 0).map((r) => r.x0));
+  const bodySize = [...runs].map((r) => r.size).sort((p, q) => p - q)[Math.floor(runs.length / 2)];
+  interface RowSpec { top: number; bottom: number; cells: Run[][]; ruledBelow: boolean[]; interval: number }
+  const rows: RowSpec[] = [];
+  for (let k = 0; k + 1 < rowEdges.length; k++) {
+    const top = rowEdges[k];
+    const bottom = rowEdges[k + 1];
+    const inRow = runs.filter((r) => centreY(r) >= top && centreY(r) < bottom);
+    if (!inRow.length) continue;
+    const bands = bandsOf(inRow);
+    const filled = (b: Band) => new Set(b.runs.map(colOf)).size;
+    const split = bands.length > 1 && (ruledColumns
+      ? bands.every((b) => filled(b) >= Math.max(2, nCols / 2))
+      : bands.filter((b) => filled(b) >= 2).length >= bands.length / 2);
+    const groups: Run[][] = [];
+    if (split) {
+      for (const b of bands) {
+        // In a table without vertical rules, a line with text in one column only continues the row above
+        // (a wrapped cell), unless it is in the first column (a new row label).
+        // A line only in the first column continues the row above when it is indented or set smaller.
+        const prev = groups[groups.length - 1];
+        const continues = filled(b) === 1 && (colOf(b.runs[0]) !== 0 || b.runs[0].x0 > firstColumnX + 0.8 * b.size || b.size < 0.9 * bodySize);
+        if (!ruledColumns && prev && continues) prev.push(...b.runs);
+        else groups.push([...b.runs]);
+      }
+    } else {
+      groups.push(inRow);
+    }
+    groups.forEach((g, gi) => {
+      const cells: Run[][] = Array.from({ length: nCols }, () => []);
+      for (const r of g) cells[colOf(r)].push(r);
+      const last = gi === groups.length - 1;
+      rows.push({
+        top, bottom, cells, interval: k,
+        ruledBelow: cells.map((_, c) => last && coverage(region.h, bottom, xs[c] + 1, xs[c + 1] - 1) > 0.5),
+      });
+    });
+  }
+  if (rows.length < 2) return undefined;
+  // Spanning cells: where the rule between two grid positions is missing, they are one cell.
+  const nRows = rows.length;
+  const parent = Array.from({ length: nRows * nCols }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const union = (a: number, b: number) => { parent[find(a)] = find(b); };
+  if (ruledColumns) {
+    for (let r = 0; r < nRows; r++) {
+      // A row crossed by no vertical rule at all (an unshaded row between shaded ones) says nothing about spans.
+      const inner = xs.slice(1, -1).some((x) => coverage(region.v, x, rows[r].top + 1, rows[r].bottom - 1) > 0.5);
+      if (!inner) continue;
+      for (let c = 0; c + 1 < nCols; c++) {
+        if (coverage(region.v, xs[c + 1], rows[r].top + 1, rows[r].bottom - 1) < 0.5) union(r * nCols + c, r * nCols + c + 1);
+      }
+    }
+    for (let r = 0; r + 1 < nRows; r++) {
+      if (rows[r].interval === rows[r + 1].interval) continue; // split text lines of one ruled row stay apart
+      for (let c = 0; c < nCols; c++) if (!rows[r].ruledBelow[c]) union(r * nCols + c, (r + 1) * nCols + c);
+    }
+  }
+  const groupText = new Map<number, string>();
+  const members = new Map<number, Run[]>();
+  for (let r = 0; r < nRows; r++) {
+    for (let c = 0; c < nCols; c++) {
+      const k = find(r * nCols + c);
+      members.set(k, [...(members.get(k) ?? []), ...rows[r].cells[c]]);
+    }
+  }
+  for (const [k, rs] of members) groupText.set(k, runsText(rs));
+  let grid = rows.map((_, r) => Array.from({ length: nCols }, (_, c) => groupText.get(find(r * nCols + c)) ?? ''));
+  // Empty rows and columns (between doubled rules, margins inside the frame) go.
+  // Currency symbols set in a column of their own belong to the figures beside them.
+  grid = grid.map((row) => row.map((c) => (CURRENCY.test(c) ? '' : c)));
+  grid = grid.filter((row) => row.some(Boolean));
+  const keep = Array.from({ length: nCols }, (_, c) => grid.some((row) => row[c]));
+  grid = grid.map((row) => row.filter((_, c) => keep[c]));
+  // Columns that only ever repeat their left neighbour (a span across a rule-less gap) collapse.
+  if (grid.length < 2 || grid[0].length < 2) return undefined;
+  const cellsWithText = grid.flat().filter(Boolean).length;
+  if (cellsWithText < 4) return undefined;
+  // A framed paragraph or a two-column text box is not a table: cells must be short on average.
+  const words = grid.flat().filter(Boolean).map((t) => t.split(/\s+/).length);
+  if (!ruledColumns && words.reduce((a, b) => a + b, 0) / words.length > 12) return undefined;
+  // Right-to-left tables read from the rightmost column.
+  if (rightToLeft(runs)) for (const row of grid) row.reverse();
+  return {
+    region: { rows: grid, x0: region.x0, x1: region.x1, top: Math.min(region.top, textTop), bottom: Math.max(region.bottom, textBottom) },
+    runs,
+  };
+}
