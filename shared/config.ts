@@ -53,6 +53,19 @@ const EnvSchema = z.object({
   MDRAFT_QUEUE_MAX_BACKOFF_MS: intFrom(60_000, 1, 3600_000),
   MDRAFT_QUEUE_DISPATCH_DEADLINE_S: intFrom(600, 1, 1800),
   MDRAFT_QUEUE_CONCURRENCY: intFrom(2, 1, 64),
+  // GCP backend (MDRAFT_BACKEND=gcp); checked together when the GCP adapters are created.
+  MDRAFT_GCP_PROJECT: z.string().optional(),
+  MDRAFT_FIRESTORE_DATABASE: z.string().default('(default)'),
+  /** Prefixed to the Firestore collection names (`jobs`, `users`, `apiKeys`, `usage`). */
+  MDRAFT_FIRESTORE_PREFIX: z.string().default(''),
+  /** `projects/<project>/locations/<region>/queues/<queue>`. */
+  MDRAFT_TASKS_QUEUE: z.string().optional(),
+  /** The service account Cloud Tasks mints the worker's OIDC token for. */
+  MDRAFT_TASKS_SERVICE_ACCOUNT: z.string().optional(),
+  /** The OIDC audience; default MDRAFT_WORKER_URL. */
+  MDRAFT_TASKS_AUDIENCE: z.url().optional(),
+  /** Ask Firebase Auth whether an ID token's sessions were revoked (one backend call per request). */
+  MDRAFT_FIREBASE_CHECK_REVOKED: z.enum(['true', 'false']).default('true'),
 });
 
 export type ConfigEnv = z.input<typeof EnvSchema>;
@@ -87,6 +100,18 @@ export interface Config {
   corsOrigins: string[];
   workerUrl: string;
   queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
+  /** Settings of the GCP adapters, validated by them (`shared/adapters/gcp/index.ts`) when selected. */
+  gcp: {
+    projectId?: string;
+    firestoreDatabase: string;
+    firestorePrefix: string;
+    tasksQueue?: string;
+    tasksServiceAccount?: string;
+    tasksAudience?: string;
+    checkRevoked: boolean;
+    /** Whether MDRAFT_WORKER_URL was set (the local default makes no sense in the cloud). */
+    workerUrlSet: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -138,6 +163,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBackoffMs: Math.max(e.MDRAFT_QUEUE_MIN_BACKOFF_MS, e.MDRAFT_QUEUE_MAX_BACKOFF_MS),
       dispatchDeadlineMs: e.MDRAFT_QUEUE_DISPATCH_DEADLINE_S * 1000,
       concurrency: e.MDRAFT_QUEUE_CONCURRENCY,
+    },
+    gcp: {
+      ...(e.MDRAFT_GCP_PROJECT ? { projectId: e.MDRAFT_GCP_PROJECT } : {}),
+      firestoreDatabase: e.MDRAFT_FIRESTORE_DATABASE,
+      firestorePrefix: e.MDRAFT_FIRESTORE_PREFIX,
+      ...(e.MDRAFT_TASKS_QUEUE ? { tasksQueue: e.MDRAFT_TASKS_QUEUE } : {}),
+      ...(e.MDRAFT_TASKS_SERVICE_ACCOUNT ? { tasksServiceAccount: e.MDRAFT_TASKS_SERVICE_ACCOUNT } : {}),
+      ...(e.MDRAFT_TASKS_AUDIENCE ? { tasksAudience: e.MDRAFT_TASKS_AUDIENCE } : {}),
+      checkRevoked: e.MDRAFT_FIREBASE_CHECK_REVOKED === 'true',
+      workerUrlSet: e.MDRAFT_WORKER_URL !== undefined,
     },
   };
 }

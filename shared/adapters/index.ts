@@ -1,7 +1,7 @@
 /**
  * Chooses the adapters from configuration: `local` (the embedded default) or `gcp` (Cloud Storage,
- * Firestore, Cloud Tasks, Firebase Auth). The GCP adapters are the next step; until they land, asking
- * for them fails loudly instead of falling back.
+ * Firestore, Cloud Tasks, Firebase Auth; `./gcp/index.ts`, loaded only when chosen). A gcp configuration
+ * missing a setting fails here with a ConfigError naming it, never by falling back to local.
  */
 import type { Config } from '../config.ts';
 import type { BlobStore, Identity, JobStore, TaskQueue } from '../ports.ts';
@@ -27,7 +27,8 @@ export class BackendUnavailableError extends Error {
 
 export async function createAdapters(config: Config): Promise<Adapters> {
   if (config.backend === 'gcp') {
-    throw new BackendUnavailableError('the GCP adapters (Cloud Storage, Firestore, Cloud Tasks, Firebase Auth) are not yet available; use MDRAFT_BACKEND=local');
+    const { createGcpAdapters } = await import('./gcp/index.ts');
+    return createGcpAdapters(config);
   }
   const local = createLocalAdapters(config);
   return { jobs: local.jobs, uploads: local.uploads, results: local.results, tasks: local.tasks, identity: local.identity, local, close: () => local.close() };

@@ -19,7 +19,7 @@ const stubAuthClient = {
   async getRequestHeaders() {
     return new Headers({ authorization: `Bearer ${TOKEN}` });
   },
-  async fetch(url: string | URL, init: { headers?: HeadersInit; method?: string; body?: BodyInit; signal?: AbortSignal }) {
+  async fetch(url: string | URL, init: { headers?: ConstructorParameters<typeof Headers>[0]; method?: string; body?: RequestInit['body']; signal?: AbortSignal }) {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${TOKEN}`);
     return fetch(url, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.signal ? { signal: init.signal } : {}) });
