@@ -15,7 +15,9 @@ export class UsageError extends Error {
 export const USAGE = `Usage: mdraft <command> [options]
 
 Commands:
-  convert <file|dir|->...   Convert documents to Markdown
+  convert <file|dir|->...   Convert documents to Markdown on this machine
+  submit <file>...          Convert through an MDraft API (upload, wait, download)
+  dev-key [--user NAME]     Print an API key for the embedded server (npm start)
 
 Options:
   -h, --help                Show this help
