@@ -23,7 +23,7 @@ Options:
   -h, --help                Show this help
   -v, --version             Print the version
 
-Run \`mdraft convert --help\` for the options of convert.`;
+Run \`mdraft <command> --help\` for the options of a command.`;
 
 export const CONVERT_USAGE = `Usage: mdraft convert <file|dir|->... [options]
 
