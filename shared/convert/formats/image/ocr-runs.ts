@@ -51,8 +51,9 @@ export function isJunkWord(word: OcrWord): boolean {
 }
 
 /** `scale`: how many output units one image pixel is (1 keeps pixels). */
-export function ocrRuns(page: Pick<OcrPage, 'lines'>, scale = 1): Run[] {
-  const placed = page.lines.map(placeLine).filter((l): l is PlacedLine => l !== undefined);
+export function ocrRuns(page: Pick<OcrPage, 'lines'> & Partial<Pick<OcrPage, 'text'>>, scale = 1): Run[] {
+  const lines = page.lines.length ? page.lines : linesFromText(page.text ?? '');
+  const placed = lines.map(placeLine).filter((l): l is PlacedLine => l !== undefined);
   const sizes = mergeSizes(placed.map((l) => ({ size: l.size, weight: l.chars })));
   const space = wordSpace(placed);
   const runs: Run[] = [];
@@ -93,6 +94,27 @@ function wordSpace(lines: PlacedLine[]): number {
   return Math.min(MAX_SPACE, Math.max(MIN_SPACE, SPACE_FACTOR * median(gaps)));
 }
 
+/**
+ * An OCR engine that reports only plain text (no boxes): its lines are stacked one under the other at an
+ * ordinary leading, a blank line (its paragraph break) leaving a wider gap, so the layout still sees paragraphs.
+ * They start a few lines down, clear of the band where running headers are looked for.
+ */
+const TEXT_EM = 20;
+function linesFromText(text: string): OcrLine[] {
+  const lines: OcrLine[] = [];
+  let y = 5 * TEXT_EM;
+  for (const raw of text.split('\n')) {
+    const value = raw.replace(/\s+/g, ' ').trim();
+    if (!value) { y += TEXT_EM; continue; }
+    const width = value.length * TEXT_EM * 0.5;
+    const { up, down } = inkExtent(value);
+    const bbox = { x0: 0, y0: y - up * TEXT_EM, x1: width, y1: y + down * TEXT_EM };
+    lines.push({ text: value, confidence: 100, bbox, words: [] });
+    y += 1.2 * TEXT_EM;
+  }
+  return lines;
+}
+
 interface PlacedLine {
   words: OcrWord[];
   baseline: number;
@@ -115,10 +137,15 @@ function wordMetrics(word: OcrWord): { size: number; baseline: number } | undefi
   if (!/[\p{L}\p{N}]/u.test(word.text)) return undefined;
   const height = word.bbox.y1 - word.bbox.y0;
   if (height <= 0) return undefined;
-  const up = ASCENDER.test(word.text) ? ASCENT : X_HEIGHT.test(word.text) ? MIDDLE : ASCENT;
-  const down = DESCENDER.test(word.text) ? DESCENT : 0;
+  const { up, down } = inkExtent(word.text);
   const size = height / (up + down);
   return { size, baseline: word.bbox.y1 - down * size };
+}
+
+/** How far the ink of a text reaches above and below the baseline, in ems. */
+function inkExtent(text: string): { up: number; down: number } {
+  const up = ASCENDER.test(text) ? ASCENT : X_HEIGHT.test(text) ? MIDDLE : ASCENT;
+  return { up, down: DESCENDER.test(text) ? DESCENT : 0 };
 }
 
 /**
@@ -169,5 +196,8 @@ function median(values: number[]): number {
 export function ocrRunsOnPage(page: OcrPage, target: { width: number; height: number }): { runs: Run[]; height: number } {
   const pixels = page.width + page.height;
   const scale = pixels > 0 ? (target.width + target.height) / pixels : 1;
-  return { runs: ocrRuns(page, scale), height: (page.height || target.height / scale) * scale };
+  const runs = ocrRuns(page, scale);
+  // An engine that reports no image size: the page is as tall as the page, or as the text if that is taller.
+  const height = pixels > 0 ? page.height * scale : Math.max(target.height, ...runs.map((r) => r.y + r.size * 5));
+  return { runs, height };
 }
