@@ -2,6 +2,8 @@
  * Lines in reading order → blocks (paragraph candidates). A new block starts at a vertical gap wider than the
  * usual leading, at a change of font size or weight, or where the next line does not sit below the previous one.
  */
+import type { PhrasingContent } from '../../mdast.ts';
+import { link, text as textNode } from '../../mdast.ts';
 import type { Line } from './lines.ts';
 import { listMarker } from './lists.ts';
 
@@ -13,6 +15,8 @@ export interface Block {
   bottom: number;
   size: number;
   bold: boolean;
+  /** Every line is set in a monospace font: code. */
+  mono?: boolean;
   /** Set when the block is a table (rows of cell strings) rather than text. */
   table?: string[][];
 }
@@ -40,6 +44,7 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   if (Math.abs(step) <= 0.3 * size) return false; // same baseline band (cells of one row)
   if (Math.abs(prev.size - line.size) > 0.15 * size) return true;
   if (prev.bold !== line.bold) return true;
+  if (prev.mono !== line.mono) return true;
   if (listMarker(line.text)) return true;
   const expected = Math.max(leading, 1.0 * size);
   if (step > Math.max(1.45 * line.size, expected * 1.3)) return true;
@@ -75,17 +80,76 @@ export function makeBlock(lines: Line[]): Block {
     bottom: Math.max(...lines.map((l) => l.bottom)),
     size,
     bold: lines.every((l) => l.bold),
+    mono: lines.every((l) => l.mono) && lines.some((l) => /[^\s]/.test(l.text)),
   };
 }
 
+/** A word broken at a line end: a letter and a hyphen (ASCII, U+2010 or U+2011) before a lower-case start. */
+const BROKEN_WORD = /\p{L}[-\u2010\u2011]$/u;
+
 /** Text of a block: lines joined by spaces, words hyphenated across a line end joined again. */
 export function blockText(block: Block): string {
+  return joinLines(block).text;
+}
+
+/** The joined text plus where each line starts in it. */
+function joinLines(block: Block): { text: string; starts: number[] } {
   let out = '';
+  const starts: number[] = [];
   for (const line of block.lines) {
-    const text = line.text;
-    if (!out) { out = text; continue; }
-    if (/\p{L}-$/u.test(out) && /^\p{Ll}/u.test(text)) out = out.slice(0, -1) + text;
-    else out += ' ' + text;
+    const value = line.text;
+    if (!out) { starts.push(0); out = value; continue; }
+    if (BROKEN_WORD.test(out) && /^\p{Ll}/u.test(value)) {
+      out = out.slice(0, -1);
+    } else if (BROKEN_WORD.test(out) && /^[\p{Lu}\d]/u.test(value)) {
+      // A compound broken at its own hyphen (Anglo-|Saxon, COVID-|19): the hyphen stays, no space.
+    } else {
+      out += ' ';
+    }
+    starts.push(out.length);
+    out += value;
   }
-  return out;
+  return { text: out, starts };
+}
+
+/**
+ * Inline content for the part of a block's text that starts at `value` (the block text or a suffix of it, e.g.
+ * without its list marker): plain text, with the runs under link annotations as links.
+ */
+export function blockPhrasing(block: Block, value: string): PhrasingContent[] {
+  const { text, starts } = joinLines(block);
+  const from = Math.max(0, text.lastIndexOf(value));
+  const to = from + value.length;
+  const spans: { start: number; end: number; url: string }[] = [];
+  block.lines.forEach((line, i) => {
+    line.runs.forEach((run, j) => {
+      if (!run.href) return;
+      const start = starts[i] + line.offsets[j];
+      const end = Math.min(start + run.text.trimEnd().length, starts[i] + line.text.length);
+      const last = spans[spans.length - 1];
+      // Pieces of one link (split over runs or lines) merge when only spaces lie between them.
+      if (last && last.url === run.href && !/\S/.test(text.slice(last.end, start))) last.end = end;
+      else spans.push({ start, end, url: run.href });
+    });
+  });
+  const out: PhrasingContent[] = [];
+  let at = from;
+  for (const span of spans) {
+    const start = Math.max(span.start, at);
+    const end = Math.min(span.end, to);
+    if (end <= start) continue;
+    if (start > at) out.push(textNode(text.slice(at, start)));
+    out.push(link(span.url, [textNode(text.slice(start, end))]));
+    at = end;
+  }
+  if (at < to) out.push(textNode(text.slice(at, to)));
+  return out.length ? out : [textNode(value)];
+}
+
+/** A code block's text: its lines on their own lines, indentation kept from their offsets. */
+export function codeText(block: Block): string {
+  const charWidth = 0.6 * block.size || 6;
+  return block.lines
+    .map((l) => ' '.repeat(Math.max(0, Math.min(40, Math.round((l.x0 - block.x0) / charWidth)))) + l.text)
+    .join('\n');
 }

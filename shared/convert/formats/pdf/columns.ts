@@ -97,7 +97,7 @@ function findGutter(lines: Line[]): Gutter | undefined {
 function gutterScore(lines: Line[], g: Gutter): number {
   const left = lines.filter((l) => l.x1 <= g.x0 + 0.5);
   const right = lines.filter((l) => l.x0 >= g.x1 - 0.5);
-  const textual = (side: Line[]) => side.filter((l) => wordCount(l.text) >= 3 || l.text.length >= 18);
+  const textual = (side: Line[]) => side.filter((l) => l.text.length >= 18 || wordCount(l) >= 3);
   const tl = textual(left);
   const tr = textual(right);
   if (tl.length < 3 || tr.length < 3) return 0;
@@ -111,7 +111,16 @@ function gutterScore(lines: Line[], g: Gutter): number {
   return Math.min(tl.length, tr.length) * (g.x1 - g.x0);
 }
 
-const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+const words = new WeakMap<Line, number>();
+/** Words of a line, counted once per line (gutter candidates ask about the same lines many times). */
+function wordCount(line: Line): number {
+  let n = words.get(line);
+  if (n === undefined) {
+    n = line.text.split(/\s+/).filter(Boolean).length;
+    words.set(line, n);
+  }
+  return n;
+}
 const extent = (ls: Line[]) => Math.max(...ls.map((l) => l.bottom)) - Math.min(...ls.map((l) => l.top));
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

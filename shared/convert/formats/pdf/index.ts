@@ -10,12 +10,15 @@ import { pageBreak, root } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
 import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
-import { itemsToRuns } from './text-items.ts';
+import { itemsToRuns, toUpright } from './text-items.ts';
 import type { RawTextItem } from './text-items.ts';
-import { fontLookup } from './fonts.ts';
+import { fontLookup, needsFontNames } from './fonts.ts';
+import { applyLinks, safeLinkUrl } from './links.ts';
+import type { LinkArea } from './links.ts';
 import type { Block } from './blocks.ts';
 import { blocksToNodes, pageBlocks } from './layout.ts';
 import { pageRules } from './graphics.ts';
+import { operatorListOf } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { assessText } from './quality.ts';
@@ -89,11 +92,13 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
   const hasText = items.some((i) => i.str.trim());
-  // The operator list makes pdf.js hand over the fonts' real names (for bold and italic).
-  if (hasText) await page.getOperatorList();
-  const { runs } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs));
+  // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
+  // across pages, so only a page that brings a font not seen before pays for it.
+  if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
+  const { runs: placed, quadrant } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
+  const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs, await pageRules(() => page.getOperatorList(), runs, viewport)), height: viewport.height };
+  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs, await pageRules(() => operatorListOf(page), runs, viewport)), height: viewport.height };
 
   ctx.warn(quality === 'empty'
     ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
@@ -109,6 +114,34 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
     ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
     return { page: n, nodes: [] };
   }
+}
+
+/** External link annotations of a page, as rectangles in the same upright space as the runs. */
+async function linkAreas(page: PdfPage, viewport: { transform: number[]; width: number; height: number }, quadrant: number): Promise<LinkArea[]> {
+  let annotations: unknown[];
+  try {
+    annotations = await page.getAnnotations({ intent: 'display' });
+  } catch {
+    return []; // a broken annotation array costs the links, not the page
+  }
+  const areas: LinkArea[] = [];
+  for (const a of annotations as { subtype?: unknown; url?: unknown; unsafeUrl?: unknown; rect?: unknown }[]) {
+    if (a?.subtype !== 'Link' || !Array.isArray(a.rect) || a.rect.length !== 4) continue;
+    const url = safeLinkUrl(a.url ?? a.unsafeUrl);
+    if (!url) continue;
+    const t = viewport.transform;
+    const [r0, r1, r2, r3] = (a.rect as unknown[]).map(Number);
+    if (![r0, r1, r2, r3].every(Number.isFinite)) continue;
+    const x0 = t[0] * r0 + t[2] * r1 + t[4];
+    const y0 = t[1] * r0 + t[3] * r1 + t[5];
+    const x1 = t[0] * r2 + t[2] * r3 + t[4];
+    const y1 = t[1] * r2 + t[3] * r3 + t[5];
+    const [ax, ay] = toUpright(Math.min(x0, x1), Math.min(y0, y1), quadrant, viewport);
+    const [bx, by] = toUpright(Math.max(x0, x1), Math.max(y0, y1), quadrant, viewport);
+    areas.push({ x0: Math.min(ax, bx), x1: Math.max(ax, bx), top: Math.min(ay, by), bottom: Math.max(ay, by), url });
+    if (areas.length >= 2000) break;
+  }
+  return areas;
 }
 
 /** A second, image-decoding instance of the document, opened only if some page has to be rendered for OCR. */

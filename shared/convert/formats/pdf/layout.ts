@@ -3,12 +3,12 @@
  * (headings, lists, paragraphs).
  */
 import type { RootContent, ListItem } from '../../mdast.ts';
-import { heading, list, listItem, paragraph, tableFromStrings, text } from '../../mdast.ts';
+import { code, heading, list, listItem, paragraph, tableFromStrings } from '../../mdast.ts';
 import type { Run } from './text-items.ts';
 import { buildLines } from './lines.ts';
 import { readingOrder } from './columns.ts';
 import type { Block } from './blocks.ts';
-import { blockText, linesToBlocks } from './blocks.ts';
+import { blockPhrasing, blockText, codeText, linesToBlocks } from './blocks.ts';
 import type { DocumentStyle } from './headings.ts';
 import { headingDepth } from './headings.ts';
 import { listMarker } from './lists.ts';
@@ -49,21 +49,26 @@ export function blocksToNodes(blocks: Block[], style: DocumentStyle): RootConten
     }
     const value = blockText(block).trim();
     if (!value) continue;
+    if (block.mono && !style.bodyMono && block.lines.length >= 2) {
+      flushList();
+      out.push(code(codeText(block)));
+      continue;
+    }
     const depth = headingDepth(block, style);
     if (depth !== undefined && !listMarker(value)) {
       flushList();
-      out.push(heading(depth, [text(value)]));
+      out.push(heading(depth, blockPhrasing(block, value)));
       continue;
     }
     const marker = listMarker(value);
     if (marker && marker.rest.trim()) {
       if (items.length && marker.ordered !== ordered) flushList();
       if (!items.length) { ordered = marker.ordered; start = marker.number ?? 1; }
-      items.push(listItem([paragraph([text(marker.rest.trim())])]));
+      items.push(listItem([paragraph(blockPhrasing(block, marker.rest.trim()))]));
       continue;
     }
     flushList();
-    out.push(paragraph([text(value)]));
+    out.push(paragraph(blockPhrasing(block, value)));
   }
   flushList();
   return out;

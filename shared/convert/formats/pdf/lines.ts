@@ -19,6 +19,10 @@ export interface Line {
   size: number;
   bold: boolean;
   italic: boolean;
+  /** Mostly set in a monospace font. */
+  mono: boolean;
+  /** Where each of `runs` starts in `text` (for link spans). */
+  offsets: number[];
 }
 
 /** Gaps wider than this many font sizes are never word spaces. */
@@ -94,6 +98,10 @@ function isRightToLeft(runs: Run[]): boolean {
   let rtl = 0;
   let ltr = 0;
   for (const r of runs) {
+    if (!RTL.test(r.text)) {
+      ltr += r.text.length; // no right-to-left letter at all: the common case, counted without a scan
+      continue;
+    }
     for (const ch of r.text) {
       if (RTL.test(ch)) rtl++;
       else if (/\p{L}/u.test(ch)) ltr++;
@@ -107,14 +115,16 @@ export function makeLine(input: Run[]): Line {
   let text = '';
   let prev: Run | undefined;
   const kept: Run[] = [];
+  const offsets: number[] = [];
   for (const run of runs) {
     // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy.
     if (prev && run.text === prev.text && Math.abs(run.x0 - prev.x0) < 0.3 * run.size) continue;
     if (prev) {
       const gap = prev.x0 > run.x0 ? prev.x0 - run.x1 : run.x0 - prev.x1;
       const needsSpace = run.spaceBefore || gap > SPACE_GAP * Math.min(prev.size, run.size);
-      if (needsSpace && !text.endsWith(' ')) text += ' ';
+      if (needsSpace && !text.endsWith(' ') && !isMarkerAfterWord(prev, run)) text += ' ';
     }
+    offsets.push(text.length);
     text += run.text;
     kept.push(run);
     prev = run;
@@ -122,6 +132,7 @@ export function makeLine(input: Run[]): Line {
   const chars = new Map<number, number>();
   let boldChars = 0;
   let italicChars = 0;
+  let monoChars = 0;
   let total = 0;
   for (const r of kept) {
     const n = r.text.length;
@@ -129,20 +140,35 @@ export function makeLine(input: Run[]): Line {
     chars.set(key, (chars.get(key) ?? 0) + n);
     if (r.bold) boldChars += n;
     if (r.italic) italicChars += n;
+    if (r.mono) monoChars += n;
     total += n;
   }
   const size = [...chars.entries()].sort((a, b) => b[1] - a[1])[0][0];
   const baseline = kept.reduce((best, r) => (r.size > best.size ? r : best), kept[0]).y;
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  for (const r of kept) { x0 = Math.min(x0, r.x0); x1 = Math.max(x1, r.x1); }
   return {
     runs: kept,
-    text: text.trim(),
-    x0: Math.min(...kept.map((r) => r.x0)),
-    x1: Math.max(...kept.map((r) => r.x1)),
+    offsets,
+    text: text.trimEnd(),
+    x0,
+    x1,
     top: baseline - 0.8 * size,
     bottom: baseline + 0.25 * size,
     baseline,
     size,
     bold: boldChars > total / 2,
     italic: italicChars > total / 2,
+    mono: monoChars > total / 2,
   };
+}
+
+/**
+ * A footnote marker: a small raised run of digits or symbols right after a word. It stays attached to the word
+ * ("word¹" is read as one token with its marker) instead of becoming a separate number in the sentence.
+ */
+function isMarkerAfterWord(prev: Run, run: Run): boolean {
+  return run.size < 0.85 * prev.size && run.y < prev.y - 0.2 * prev.size && run.x0 - prev.x1 < 0.4 * prev.size
+    && /^[\d*†‡§¶,]{1,6}$/u.test(run.text.trim()) && /[\p{L}\p{N}.,;:)]$/u.test(prev.text);
 }

@@ -15,6 +15,10 @@ export interface Run {
   font: string;
   bold: boolean;
   italic: boolean;
+  /** Set in a monospace (typewriter) font: code. */
+  mono?: boolean;
+  /** Target of a link annotation covering this run. */
+  href?: string;
   /** The source had a whitespace item (or trailing space) right before this run. */
   spaceBefore: boolean;
 }
@@ -31,6 +35,7 @@ export interface RawTextItem {
 export interface FontInfo {
   bold: boolean;
   italic: boolean;
+  monospace: boolean;
 }
 
 type Matrix = [number, number, number, number, number, number];
@@ -60,7 +65,7 @@ export function itemsToRuns(
   viewportTransform: number[],
   viewport: { width: number; height: number },
   fontOf: (fontName: string) => FontInfo,
-): { runs: Run[]; droppedRotated: number } {
+): { runs: Run[]; droppedRotated: number; quadrant: number } {
   const placed: { item: RawTextItem; m: Matrix; q: number }[] = [];
   const charsByQuadrant = [0, 0, 0, 0];
   for (const item of items) {
@@ -88,8 +93,8 @@ export function itemsToRuns(
       pending = { x: x + advance, y, size };
       continue;
     }
-    // Ligatures (ﬁ, ﬂ, …) become their letters; soft hyphens are invisible and go.
-    const text = item.str.replace(/\s+/g, ' ').replace(/[\ufb00-\ufb06]/g, (c) => c.normalize('NFKC')).replace(/\u00ad/g, '');
+    const text = cleanText(item.str);
+    if (!text.trim()) continue;
     const afterSpace = pending !== undefined && Math.abs(pending.y - y) < 0.3 * size && Math.abs(x - pending.x) < 1.5 * size;
     const font = fontOf(item.fontName);
     runs.push({
@@ -101,14 +106,32 @@ export function itemsToRuns(
       font: item.fontName,
       bold: font.bold,
       italic: font.italic,
+      mono: font.monospace,
       spaceBefore: afterSpace || text.startsWith(' '),
     });
     pending = /\s$/.test(item.str) ? { x: x + advance, y, size } : undefined;
   }
-  return { runs, droppedRotated };
+  return { runs, droppedRotated, quadrant: dominant };
 }
 
-function toUpright(x: number, y: number, quadrant: number, viewport: { width: number; height: number }): [number, number] {
+/**
+ * Compatibility characters become their plain forms (NFKC: ligatures ﬁ/ﬂ, full-width letters, Arabic
+ * presentation forms, no-break spaces); soft hyphens are invisible and go; control characters from broken
+ * encodings are dropped. Superscript digits stay as they are: NFKC would glue a footnote marker to its word.
+ */
+const SUPERSCRIPTS = /[\u00b2\u00b3\u00b9\u2070-\u209f]/u;
+const PLAIN = /^[\x20-\x7e]*$/;
+export function cleanText(raw: string): string {
+  if (PLAIN.test(raw)) return raw.replace(/ {2,}/g, ' ');
+  let out = '';
+  for (const ch of raw) {
+    if (ch === '\u00ad' || /[\u0000-\u0008\u000e-\u001f\u007f]/u.test(ch)) continue;
+    out += SUPERSCRIPTS.test(ch) ? ch : ch.normalize('NFKC');
+  }
+  return out.replace(/\s+/g, ' ');
+}
+
+export function toUpright(x: number, y: number, quadrant: number, viewport: { width: number; height: number }): [number, number] {
   switch (quadrant) {
     case 1: return [y, viewport.width - x]; // text runs downward
     case 2: return [viewport.width - x, viewport.height - y];
