@@ -1,0 +1,17 @@
+# The prod environment: the shared module with prod's sizes and safety settings.
+module "mdraft" {
+  source = "../../modules/mdraft"
+
+  project_id          = var.project_id
+  region              = var.region
+  name_prefix         = "mdraft-prod"
+  function_source_zip = abspath(var.function_source_zip)
+  cors_origins        = var.cors_origins
+  wire_secrets        = var.wire_secrets
+
+  firestore_location     = var.region
+  retention_days         = 30
+  worker_max_instances   = 10
+  deletion_protection    = true
+  firebase_check_revoked = true
+}

@@ -1,0 +1,9 @@
+# The OCR processor for scanned pages. Its resource name is handed to the worker as MDRAFT_DOCUMENTAI_PROCESSOR.
+resource "google_document_ai_processor" "ocr" {
+  project      = var.project_id
+  location     = var.documentai_location
+  display_name = "${var.name_prefix}-ocr"
+  type         = "OCR_PROCESSOR"
+
+  depends_on = [google_project_service.enabled]
+}

@@ -1,0 +1,51 @@
+/**
+ * MDraft on Google Cloud: four Cloud Run functions (gen2) built from one package, the buckets, Firestore,
+ * the conversion queue, the cleanup schedule, secrets and a Document AI processor. Each function has its
+ * own service account holding only what its code uses (iam.tf).
+ */
+
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+locals {
+  # Deployed function names; the entry points are the names functions/index.ts registers.
+  function_names = {
+    api               = "${var.name_prefix}-api"
+    onUploadFinalized = "${var.name_prefix}-upload-finalized"
+    convertWorker     = "${var.name_prefix}-convert-worker"
+    cleanup           = "${var.name_prefix}-cleanup"
+  }
+
+  # The worker's deterministic Cloud Run URL (https://SERVICE-PROJECT_NUMBER.REGION.run.app). Known before
+  # the worker exists, so the worker itself can be configured with it (the GCP adapters require
+  # MDRAFT_WORKER_URL in every function) without a dependency cycle. It is also the OIDC audience of tasks.
+  worker_url = "https://${local.function_names.convertWorker}-${data.google_project.this.number}.${var.region}.run.app"
+
+  # A conversion may run its whole budget; the task's dispatch deadline and the worker's timeout add a margin.
+  dispatch_deadline_seconds = var.convert_timeout_seconds + 60
+  worker_timeout_seconds    = var.convert_timeout_seconds + 60
+
+  # Every function builds all the GCP adapters at start (shared/adapters/gcp/index.ts), so each gets the
+  # whole configuration. Variable names and meanings: shared/config.ts and functions/README.md.
+  common_env = {
+    MDRAFT_BACKEND                   = "gcp"
+    MDRAFT_GCP_PROJECT               = var.project_id
+    MDRAFT_UPLOADS_BUCKET            = google_storage_bucket.uploads.name
+    MDRAFT_RESULTS_BUCKET            = google_storage_bucket.results.name
+    MDRAFT_FIRESTORE_DATABASE        = google_firestore_database.main.name
+    MDRAFT_FIRESTORE_PREFIX          = var.firestore_prefix
+    MDRAFT_TASKS_QUEUE               = google_cloud_tasks_queue.convert.id
+    MDRAFT_TASKS_SERVICE_ACCOUNT     = google_service_account.tasks.email
+    MDRAFT_WORKER_URL                = local.worker_url
+    MDRAFT_TASKS_AUDIENCE            = local.worker_url
+    MDRAFT_QUEUE_DISPATCH_DEADLINE_S = tostring(local.dispatch_deadline_seconds)
+    MDRAFT_MAX_ATTEMPTS              = tostring(var.max_attempts)
+    MDRAFT_RETENTION_DAYS            = tostring(var.retention_days)
+    MDRAFT_CONVERT_TIMEOUT_S         = tostring(var.convert_timeout_seconds)
+    MDRAFT_CONVERT_WORKERS           = "1"
+    MDRAFT_CORS_ORIGINS              = join(",", var.cors_origins)
+    MDRAFT_FIREBASE_CHECK_REVOKED    = tostring(var.firebase_check_revoked)
+    MDRAFT_LOG_LEVEL                 = var.log_level
+  }
+}

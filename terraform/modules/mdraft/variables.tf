@@ -1,0 +1,130 @@
+variable "project_id" {
+  description = "The Google Cloud project to deploy into."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a Google Cloud project id."
+  }
+}
+
+variable "region" {
+  description = "Region of the functions, buckets, queue, scheduler job and Eventarc trigger (the trigger must be in the uploads bucket's location)."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name (e.g. mdraft-dev). Short, because service account ids are at most 30 characters."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,17}$", var.name_prefix))
+    error_message = "name_prefix must be 3-18 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "function_source_zip" {
+  description = "Path of the functions package built by `npm run package:functions` (dist/functions.zip). Terraform uploads it; every function is built from it."
+  type        = string
+}
+
+variable "cors_origins" {
+  description = "Browser origins allowed to call the API and to PUT to the signed upload URLs. Empty: no browser access (CLI and servers need none)."
+  type        = list(string)
+  default     = []
+}
+
+variable "retention_days" {
+  description = "Jobs, inputs and results are deleted after this many days (MDRAFT_RETENTION_DAYS; bucket lifecycle rules delete a day later as a backstop)."
+  type        = number
+  default     = 30
+}
+
+variable "max_attempts" {
+  description = "Deliveries of one conversion task: the Cloud Tasks queue's max_attempts and MDRAFT_MAX_ATTEMPTS."
+  type        = number
+  default     = 5
+}
+
+variable "convert_timeout_seconds" {
+  description = "Time budget of one conversion (MDRAFT_CONVERT_TIMEOUT_S). The worker's timeout and the task dispatch deadline add a margin."
+  type        = number
+  default     = 540
+  validation {
+    condition     = var.convert_timeout_seconds >= 30 && var.convert_timeout_seconds <= 1680
+    error_message = "convert_timeout_seconds must be 30..1680 (a Cloud Tasks HTTP dispatch deadline is at most 30 minutes)."
+  }
+}
+
+variable "worker_max_instances" {
+  description = "Most convertWorker instances at once (each converts one document at a time)."
+  type        = number
+  default     = 10
+}
+
+variable "tasks_max_dispatches_per_second" {
+  description = "Conversions started per second. Document AI allows about 600 online requests per minute per project: keep starts well below 10/s."
+  type        = number
+  default     = 5
+  validation {
+    condition     = var.tasks_max_dispatches_per_second > 0 && var.tasks_max_dispatches_per_second < 10
+    error_message = "tasks_max_dispatches_per_second must stay below Document AI's ~10 requests/s quota."
+  }
+}
+
+variable "api_max_instances" {
+  type    = number
+  default = 20
+}
+
+variable "cleanup_schedule" {
+  description = "Cron schedule of the cleanup function (UTC)."
+  type        = string
+  default     = "*/10 * * * *"
+}
+
+variable "firestore_database" {
+  description = "Firestore database id; \"(default)\" unless the project already uses it for something else."
+  type        = string
+  default     = "(default)"
+}
+
+variable "firestore_location" {
+  description = "Firestore location (a region such as europe-west1, or a multi-region such as eur3). Cannot be changed after creation."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "firestore_prefix" {
+  description = "Prefix of the Firestore collection names (MDRAFT_FIRESTORE_PREFIX), to share one database between environments."
+  type        = string
+  default     = ""
+}
+
+variable "documentai_location" {
+  description = "Document AI location of the OCR processor: \"us\" or \"eu\"."
+  type        = string
+  default     = "eu"
+}
+
+variable "firebase_check_revoked" {
+  description = "Ask Firebase Auth whether an ID token's sessions were revoked (MDRAFT_FIREBASE_CHECK_REVOKED)."
+  type        = bool
+  default     = true
+}
+
+variable "wire_secrets" {
+  description = "Mount the Secret Manager secrets as environment variables. Each secret needs a version first (`gcloud secrets versions add`): see terraform/README.md."
+  type        = bool
+  default     = true
+}
+
+variable "deletion_protection" {
+  description = "Protect the Firestore database and the buckets' contents from `terraform destroy`."
+  type        = bool
+  default     = true
+}
+
+variable "log_level" {
+  type    = string
+  default = "info"
+}
