@@ -98,6 +98,10 @@ export function removeFurniture(pages: LaidOutPage[], style: DocumentStyle): voi
   const body = style.bodySize;
   pages.forEach((page, i) => {
     const drop = new Set<Block>();
+    // A page whose only text is at its edges (a short page of one line) has no body to tell furniture from:
+    // only the narrow band and page numbers count there.
+    const edgeSet = new Set(edgesByPage[i].map((e) => e.block));
+    const hasBody = page.blocks.some((b) => !edgeSet.has(b));
     for (const e of edgesByPage[i]) {
       const b = e.block;
       const value = blockText(b).trim();
@@ -109,7 +113,7 @@ export function removeFurniture(pages: LaidOutPage[], style: DocumentStyle): voi
       const spread = wide && spreadPieces(b) && words <= 40;
       const numbered = b.lines.some((l) => isPageNumber(l.text));
       if (isPageNumber(value) && (wide || apart)) drop.add(b);
-      else if (wide && (seen.get(signature(value)) ?? 0) >= repeats) drop.add(b);
+      else if ((narrow || (wide && hasBody)) && (seen.get(signature(value)) ?? 0) >= repeats) drop.add(b);
       else if (wide && carriesPageNumber(b) && b.size <= body * 1.6) drop.add(b);
       else if (spread && (b.lines.length >= 3 || numbered) && b.size <= body * 1.3) drop.add(b);
       else if (spread && notLarger) drop.add(b);
