@@ -1,4 +1,5 @@
-# The OCR processor for scanned pages. Its resource name is handed to the worker as MDRAFT_DOCUMENTAI_PROCESSOR.
+# The OCR processor for scanned pages. Its name reaches the functions as MDRAFT_DOCUMENTAI_PROCESSOR; only the
+# worker's account may call it (iam.tf).
 resource "google_document_ai_processor" "ocr" {
   project      = var.project_id
   location     = var.documentai_location

@@ -148,9 +148,7 @@ resource "google_cloudfunctions2_function" "convert_worker" {
     max_instance_request_concurrency = 1
     ingress_settings                 = "ALLOW_ALL"
     all_traffic_on_latest_revision   = true
-    environment_variables            = merge(local.common_env, {
-      MDRAFT_DOCUMENTAI_PROCESSOR = google_document_ai_processor.ocr.id
-    })
+    environment_variables            = local.common_env
 
     dynamic "secret_environment_variables" {
       for_each = var.wire_secrets ? local.function_secrets.convertWorker : []

@@ -47,5 +47,7 @@ locals {
     MDRAFT_CORS_ORIGINS              = join(",", var.cors_origins)
     MDRAFT_FIREBASE_CHECK_REVOKED    = tostring(var.firebase_check_revoked)
     MDRAFT_LOG_LEVEL                 = var.log_level
+    # Reserved for the Document AI OCR adapter (only the worker's account may call the processor).
+    MDRAFT_DOCUMENTAI_PROCESSOR = google_document_ai_processor.ocr.id
   }
 }
