@@ -21,6 +21,7 @@ import { pageRules } from './graphics.ts';
 import { operatorListOf } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
+import { joinContinuedTables } from './table-continuation.ts';
 import { assessText } from './quality.ts';
 import { renderPagePng } from './render.ts';
 import { ocrRunsOnPage } from '../image/ocr-runs.ts';
@@ -68,6 +69,7 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
   const laidOut = pages.filter((p) => 'blocks' in p);
   const style = documentStyle(laidOut.flatMap((p) => p.blocks));
   removeFurniture(laidOut, style);
+  joinContinuedTables(laidOut); // after furniture: a running footer must not sit between a table and its continuation
   const children: RootContent[] = [];
   for (const p of pages) {
     children.push(pageBreak(p.page));

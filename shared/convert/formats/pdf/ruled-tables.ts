@@ -11,6 +11,7 @@ import type { Segment } from './graphics.ts';
 import type { Run } from './text-items.ts';
 import type { TableRegion } from './tables.ts';
 import { textColumns } from './text-columns.ts';
+import { recordColumns } from './table-continuation.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
@@ -332,6 +333,11 @@ function buildTable(region: Region, runs: Run[]): { region: TableRegion; runs: R
   if (!ruledColumns && words.reduce((a, b) => a + b, 0) / words.length > 12) return undefined;
   // Right-to-left tables read from the rightmost column.
   if (rightToLeft(runs)) for (const row of grid) row.reverse();
+  else {
+    // Boundaries of the kept columns (a dropped empty column's space goes to its left neighbour).
+    const kept = keep.flatMap((k, c) => (k ? [c] : []));
+    recordColumns(grid, [...kept.map((c) => xs[c]), xs[kept[kept.length - 1] + 1]]);
+  }
   return {
     region: { rows: grid, x0: region.x0, x1: region.x1, top: Math.min(region.top, textTop), bottom: Math.max(region.bottom, textBottom) },
     runs,
