@@ -3,7 +3,6 @@
  * canvas path on @napi-rs/canvas; the bitmap is capped so a huge page cannot exhaust memory.
  */
 import type { PdfPage } from './load.ts';
-import type { Ocr, OcrPage } from '../../../ports.ts';
 
 const DPI = 170;
 const MAX_PIXELS = 24_000_000;
@@ -24,18 +23,4 @@ export async function renderPagePng(page: PdfPage): Promise<Uint8Array> {
   // pdf.js types expect DOM canvas objects; @napi-rs/canvas implements the same 2D API.
   await page.render({ canvas: canvas as never, canvasContext: context as never, viewport }).promise;
   return new Uint8Array(await canvas.encode('png'));
-}
-
-export async function ocrPage(page: PdfPage, ocr: Ocr): Promise<OcrPage> {
-  const png = await renderPagePng(page);
-  return ocr.recognize(png);
-}
-
-/** OCR text → paragraphs (the engine separates paragraphs by a blank line, lines by a newline). */
-export function ocrParagraphs(result: OcrPage): string[] {
-  return result.text
-    .split(/\n\s*\n/)
-    .map((p) => p.split('\n').map((l) => l.trim()).filter(Boolean))
-    .filter((lines) => lines.length > 0)
-    .map((lines) => lines.reduce((out, line) => (/\p{L}-$/u.test(out) && /^\p{Ll}/u.test(line) ? out.slice(0, -1) + line : out ? `${out} ${line}` : line), ''));
 }
