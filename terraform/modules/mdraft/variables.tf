@@ -28,7 +28,7 @@ variable "function_source_zip" {
 }
 
 variable "cors_origins" {
-  description = "Browser origins allowed to call the API and to PUT to the signed upload URLs. Empty: no browser access (CLI and servers need none)."
+  description = "Browser origins allowed to PUT to the signed upload URLs, GET results, and call the API (MDRAFT_CORS_ORIGINS). Empty: the buckets get no CORS rule (no browser uploads; the CLI and servers need none) and the API keeps the config default `*` (it authenticates by header, never by cookie)."
   type        = list(string)
   default     = []
 }
