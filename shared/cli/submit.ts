@@ -132,7 +132,7 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     body: JSON.stringify({ filename, contentType, size: bytes.length }),
   }) as { job: { id: string }; upload: { url: string; method: string; headers: Record<string, string> } };
 
-  const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+  const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: new Uint8Array(bytes) });
   if (!put.ok) throw new SubmitError('upload_failed', `upload refused (HTTP ${put.status}): ${(await put.text()).slice(0, 300)}`);
 
   const deadline = Date.now() + (o.timeoutMs ?? 900_000);

@@ -53,7 +53,7 @@ export class Client {
   }
 
   upload(created: CreatedJob, bytes: Uint8Array, headers = created.upload.headers): Promise<Response> {
-    return fetch(created.upload.url, { method: 'PUT', headers, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    return fetch(created.upload.url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
   }
 
   async job(id: string): Promise<{ status: number; body: { job: Record<string, unknown> & { status: string; error?: { code: string } } } }> {
