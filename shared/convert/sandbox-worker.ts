@@ -37,6 +37,10 @@ const port = parentPort;
 if (!port) throw new Error('sandbox-worker must run in a worker thread');
 const data = workerData as SandboxWorkerData;
 
+// pdf.js rejects internal promises nobody awaits when a damaged file breaks a stream mid-parse; that
+// must not kill the worker. The job's own promise still settles, or the pool's time budget ends it.
+process.on('unhandledRejection', () => {});
+
 // `.ts` when run from source (Node's type stripping), `.js` from dist/: dynamic specifiers are not rewritten by tsc.
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 

@@ -80,5 +80,8 @@ describe('pdf robustness on the corpus and its damaged variants', () => {
     }));
     const bad = outcomes.filter((o) => !o.ok);
     expect(bad).toEqual([]);
+    // `internal` means the worker crashed or a bug escaped: damaged input must give a specific code.
+    const crashed = outcomes.filter((o) => 'code' in o && o.code === 'internal');
+    expect(crashed).toEqual([]);
   }, 170_000);
 });
