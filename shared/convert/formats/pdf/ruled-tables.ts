@@ -28,7 +28,7 @@ export function ruledTables(segments: Segment[], runs: Run[]): { tables: TableRe
   const vertical = mergeRules(segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })));
   for (const region of regions(horizontal, vertical)) {
     const inside = runs.filter((r) => !used.has(r) && centreIn(r, region));
-    const table = buildTable(region, inside);
+    const table = buildTable(region, inside, headerAbove(region, runs.filter((r) => !used.has(r)), inside));
     if (!table) continue;
     tables.push(table.region);
     for (const r of table.runs) used.add(r);
@@ -210,7 +210,65 @@ export function runsText(runs: Run[]): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
-function buildTable(region: Region, runs: Run[]): { region: TableRegion; runs: Run[] } | undefined {
+/**
+ * A column header set just above a table's top rule ("Year Ended" over the date columns of a financial
+ * statement, with the dates between the rules): the one or two text lines right above the top rule, close to
+ * it, short, entirely within the table's width, and not starting at its left edge (that is a caption or a
+ * heading). They become header rows, placed in the columns their text or the rule under them covers.
+ */
+function headerAbove(region: Region, free: Run[], inside: Run[]): Run[] {
+  if (!inside.length) return [];
+  const size = [...inside].map((r) => r.size).sort((a, b) => a - b)[Math.floor(inside.length / 2)];
+  const leftEdge = Math.min(...inside.map((r) => r.x0));
+  const taken: Run[] = [];
+  let edge = region.top;
+  const bands = bandsOf(free.filter((r) => centreY(r) < region.top - TOL && centreY(r) > region.top - 4 * size)).reverse();
+  for (const band of bands.slice(0, 2)) {
+    if (edge - band.y > 1.6 * band.size) break; // not right above
+    const sameBaseline = free.filter((r) => Math.abs(r.y - band.y) <= 0.4 * band.size);
+    const within = sameBaseline.every((r) => r.x0 >= region.x0 - TOL && r.x1 <= region.x1 + TOL);
+    const text = band.runs.map((r) => r.text).join(' ');
+    const words = text.split(/\s+/).filter(Boolean).length;
+    if (!within || words > 6 || FIGURE.test(text) || band.runs[0].x0 <= leftEdge + 2 * band.size) break;
+    if (Math.abs(band.size - size) > 0.25 * size) break;
+    taken.push(...band.runs);
+    edge = band.y - band.size;
+  }
+  return taken;
+}
+
+/**
+ * Header lines above the top rule as grid rows. A line whose text is underlined by a rule shorter than the table
+ * (a group label over the columns it names) goes in every column under that rule, as a spanning cell is read;
+ * otherwise each piece goes in the column holding its centre.
+ */
+function headerRows(header: Run[], xs: number[], topRules: Rule[]): string[][] {
+  const nCols = xs.length - 1;
+  return bandsOf(header).map((band) => {
+    const cells: Run[][] = Array.from({ length: nCols }, () => []);
+    const x0 = Math.min(...band.runs.map((r) => r.x0));
+    const x1 = Math.max(...band.runs.map((r) => r.x1));
+    const under = topRules.filter((r) => r.from < x1 && r.to > x0);
+    const from = Math.min(...under.map((r) => r.from));
+    const to = Math.max(...under.map((r) => r.to));
+    const spanned = under.length && to - from < xs[nCols] - xs[0] - 3 * TOL
+      ? Array.from({ length: nCols }, (_, c) => c).filter((c) => (xs[c] + xs[c + 1]) / 2 > from && (xs[c] + xs[c + 1]) / 2 < to)
+      : [];
+    if (spanned.length) {
+      const text = runsText(band.runs);
+      return Array.from({ length: nCols }, (_, c) => (spanned.includes(c) ? text : ''));
+    }
+    for (const r of band.runs) {
+      const x = centreX(r);
+      let c = 0;
+      while (c < nCols - 1 && x >= xs[c + 1]) c++;
+      cells[c].push(r);
+    }
+    return cells.map(runsText);
+  });
+}
+
+function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: TableRegion; runs: Run[] } | undefined {
   if (runs.length < 2) return undefined;
   const ys = positions(region.h.map((r) => r.pos));
   const innerV = positions(region.v.map((r) => r.pos));
@@ -318,11 +376,17 @@ function buildTable(region: Region, runs: Run[]): { region: TableRegion; runs: R
   }
   for (const [k, rs] of members) groupText.set(k, runsText(rs));
   let grid = rows.map((_, r) => Array.from({ length: nCols }, (_, c) => groupText.get(find(r * nCols + c)) ?? ''));
+  if (header.length) {
+    grid.unshift(...headerRows(header, xs, region.h.filter((r) => ys.length && Math.abs(r.pos - ys[0]) <= 1.5 * TOL)));
+    runs = [...runs, ...header];
+  }
   // Empty rows and columns (between doubled rules, margins inside the frame) go.
   // Currency symbols set in a column of their own belong to the figures beside them.
   grid = grid.map((row) => row.map((c) => (CURRENCY.test(c) ? '' : c)));
   grid = grid.filter((row) => row.some(Boolean));
-  const keep = Array.from({ length: nCols }, (_, c) => grid.some((row) => row[c]));
+  // A spanning header label over a column of currency signs alone does not keep that column.
+  const headerCount = header.length ? bandsOf(header).length : 0;
+  const keep = Array.from({ length: nCols }, (_, c) => grid.some((row, i) => row[c] && (i >= headerCount || !grid.slice(headerCount).length)));
   grid = grid.map((row) => row.filter((_, c) => keep[c]));
   // Columns that only ever repeat their left neighbour (a span across a rule-less gap) collapse.
   if (grid.length < 2 || grid[0].length < 2) return undefined;
@@ -338,8 +402,9 @@ function buildTable(region: Region, runs: Run[]): { region: TableRegion; runs: R
     const kept = keep.flatMap((k, c) => (k ? [c] : []));
     recordColumns(grid, [...kept.map((c) => xs[c]), xs[kept[kept.length - 1] + 1]]);
   }
+  const top = Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
   return {
-    region: { rows: grid, x0: region.x0, x1: region.x1, top: Math.min(region.top, textTop), bottom: Math.max(region.bottom, textBottom) },
+    region: { rows: grid, x0: region.x0, x1: region.x1, top, bottom: Math.max(region.bottom, textBottom) },
     runs,
   };
 }

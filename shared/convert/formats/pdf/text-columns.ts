@@ -51,7 +51,9 @@ export function textColumns(bands: Run[][]): Column[] | undefined {
     }
     for (let i = 0; i < bins; i++) ink[i] += seen[i];
   }
-  const allowed = Math.floor(0.1 * lines.length);
+  // A group label or a header bar may cross one gap: in a table of five lines or more, one crossing line is
+  // tolerated even where a tenth of the lines rounds down to none.
+  const allowed = Math.max(Math.floor(0.1 * lines.length), lines.length >= 5 ? 1 : 0);
   const minGap = Math.max(3, 0.5 * size);
   const columns: Column[] = [];
   let start = -1;
@@ -68,6 +70,14 @@ export function textColumns(bands: Run[][]): Column[] | undefined {
     }
   }
   if (start >= 0) columns.push({ x0: minX + start, x1: minX + (gapStart >= 0 ? gapStart : bins) });
+  // A column must hold a cell: a range inked only by a long cell plus a crossing label, with no piece centred
+  // in it, is part of its left neighbour.
+  const centred = columns.map((c) => all.filter((f) => (f.x0 + f.x1) / 2 >= c.x0 && (f.x0 + f.x1) / 2 <= c.x1).length);
+  for (let k = columns.length - 1; k >= 1; k--) {
+    if (centred[k] > 0) continue;
+    columns[k - 1].x1 = columns[k].x1;
+    columns.splice(k, 1);
+  }
   if (columns.length < 2 || columns.length > 40) return undefined;
   // Most lines must actually have cells in two or more columns.
   const colOf = (x: number) => columns.findIndex((c) => x <= c.x1 + minGap / 2);
