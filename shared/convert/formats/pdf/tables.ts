@@ -140,8 +140,8 @@ interface Cell { text: string; spans: number[] }
 
 /**
  * One band's cell texts. Pieces are the line's runs joined across word-sized gaps, so a label and its value set
- * a few points apart still land in their own columns. A piece reaching across the gap between two columns is a
- * spanning cell: in a header row it is repeated over every column it covers (how a spanning header is read),
+ * a few points apart still land in their own columns. A piece reaching across the gap between two columns, or
+ * centred in that gap, is a spanning cell: in a header row it is repeated over every column it covers (how a spanning header is read),
  * in a body row it stays in the column it overlaps most.
  */
 function placeCells(band: Band, columns: Column[], headerLike: boolean): Cell[] {
@@ -152,7 +152,11 @@ function placeCells(band: Band, columns: Column[], headerLike: boolean): Cell[] 
     if (!text) continue;
     const covered = columns.flatMap((c, i) => (piece.x0 < c.x1 && piece.x1 > c.x0 ? [i] : []));
     const crosses = covered.length >= 2 && covered.every((i, k) => k === 0 || (piece.x0 < columns[i - 1].x1 && piece.x1 > columns[i].x0));
-    const targets = crosses && headerLike ? covered : [bestColumn(columns, piece)];
+    // A label centred in the gap between two columns names both (a group label over two figure columns).
+    const centre = (piece.x0 + piece.x1) / 2;
+    const gap = columns.findIndex((c, i) => i > 0 && centre > columns[i - 1].x1 && centre < c.x0);
+    const between = gap > 0 ? [gap - 1, gap] : [];
+    const targets = headerLike && crosses ? covered : headerLike && between.length ? between : [bestColumn(columns, piece)];
     for (const col of targets) {
       cells[col].text = cells[col].text ? `${cells[col].text} ${text}` : text;
       if (targets.length > 1) cells[col].spans = targets;
