@@ -15,6 +15,7 @@ import type {
 } from '../../ports.ts';
 import { canTransition, isTerminal } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
+import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
 export interface FirestoreJobStoreOptions {
   firestore: Firestore;
@@ -298,18 +299,5 @@ function withoutUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
-}
 
-function encodeCursor(job: Job): string {
-  return Buffer.from(JSON.stringify([job.createdAt, job.id]), 'utf8').toString('base64url');
-}
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch { /* fall through */ }
-  return undefined;
-}

@@ -10,6 +10,7 @@ import type {
 import { canTransition, isTerminal } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
+import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -266,18 +267,5 @@ function keyFromRow(r: KeyRow): ApiKeyRecord {
   return { id: r.id, owner: r.owner, name: r.name, prefix: r.prefix, createdAt: r.created_at, ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}) };
 }
 
-export function monthOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 7);
-}
 
-function encodeCursor(job: Job): string {
-  return Buffer.from(JSON.stringify([job.createdAt, job.id]), 'utf8').toString('base64url');
-}
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } | undefined {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch { /* fall through */ }
-  return undefined;
-}
