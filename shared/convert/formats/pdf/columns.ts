@@ -18,14 +18,18 @@ export function readingOrder(lines: Line[], depth = 0): Line[] {
     if (bands.length < 2) return [...lines].sort(byRows);
     return bands.flatMap((band) => readingOrder(band, depth + 1));
   }
-  const crosses = (l: Line) => l.x0 < gutter.x1 && l.x1 > gutter.x0;
+  // A line crosses the gutter only when it reaches well into both columns: the longest lines of a ragged
+  // column, a leader running up to the gutter, or OCR boxes off by a pixel reach into it without crossing.
+  const mid = (gutter.x0 + gutter.x1) / 2;
+  const crosses = (l: Line) => l.x0 < gutter.x0 - reach(l) && l.x1 > gutter.x1 + reach(l);
   const sorted = [...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0);
   const out: Line[] = [];
   let section: Line[] = [];
   const flush = () => {
     if (!section.length) return;
-    const left = section.filter((l) => l.x1 <= gutter.x0 + 0.5);
-    const right = section.filter((l) => l.x1 > gutter.x0 + 0.5);
+    // Sides by each line's centre, so a line poking into the gutter stays with its own column.
+    const left = section.filter((l) => (l.x0 + l.x1) / 2 < mid);
+    const right = section.filter((l) => (l.x0 + l.x1) / 2 >= mid);
     out.push(...readingOrder(left, depth + 1), ...readingOrder(right, depth + 1));
     section = [];
   };
@@ -40,6 +44,9 @@ export function readingOrder(lines: Line[], depth = 0): Line[] {
   flush();
   return out;
 }
+
+/** How far past each gutter edge a line must reach to cross it: half its font size. */
+const reach = (l: Line) => 0.5 * l.size;
 
 /** Split a region at horizontal blank bands clearly taller than the line spacing. */
 function splitBands(lines: Line[]): Line[][] {

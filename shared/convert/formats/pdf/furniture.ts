@@ -102,6 +102,10 @@ export function removeFurniture(pages: LaidOutPage[], style: DocumentStyle): voi
     // only the narrow band and page numbers count there.
     const edgeSet = new Set(edgesByPage[i].map((e) => e.block));
     const hasBody = page.blocks.some((b) => !edgeSet.has(b));
+    // Edge blocks come from the edge inwards. Once one is kept (a title at the top), a plain short line beyond
+    // it is part of the page's content (a subtitle below a title), not a running head; spread pieces and page
+    // numbers still are furniture there.
+    const keptOn = new Set<Edge['side']>();
     for (const e of edgesByPage[i]) {
       const b = e.block;
       const value = blockText(b).trim();
@@ -112,13 +116,16 @@ export function removeFurniture(pages: LaidOutPage[], style: DocumentStyle): voi
       const apart = e.gap >= 1.5 * body;
       const spread = wide && spreadPieces(b) && words <= 40;
       const numbered = b.lines.some((l) => isPageNumber(l.text));
+      const outermost = !keptOn.has(e.side);
       if (isPageNumber(value) && (wide || apart)) drop.add(b);
       else if ((narrow || (wide && hasBody)) && (seen.get(signature(value)) ?? 0) >= repeats) drop.add(b);
       else if (wide && carriesPageNumber(b) && b.size <= body * 1.6) drop.add(b);
       else if (spread && (b.lines.length >= 3 || numbered) && b.size <= body * 1.3) drop.add(b);
       else if (spread && notLarger) drop.add(b);
+      else if (!outermost) { /* a plain short line inside kept content: a subtitle, not a running head */ }
       else if (narrow && notLarger && visualLines(b) <= 2 && words <= 20) drop.add(b);
       else if (wide && b.size <= body * 0.85 && e.gap >= 2 * body && words <= 20) drop.add(b);
+      if (!drop.has(b)) keptOn.add(e.side);
     }
     if (drop.size) page.blocks = page.blocks.filter((b) => !drop.has(b));
   });

@@ -32,11 +32,17 @@ const SOFT_SPLIT = 1.0;
 /** A gap wider than this fraction of the font size is a space. */
 const SPACE_GAP = 0.15;
 
-export function buildLines(runs: Run[]): Line[] {
+export function buildLines(input: Run[]): Line[] {
+  const { runs, caps } = takeDropCaps(input);
+  const lines = joinBands(runs);
+  return caps.length ? attachDropCaps(lines, caps) : lines;
+}
+
+function joinBands(runs: Run[]): Line[] {
   const bands = groupBands(runs);
   const lines: Line[] = [];
-  for (const band of bands) {
-    band.sort((a, b) => a.x0 - b.x0);
+  for (const unsorted of bands) {
+    const band = placeAccents(unsorted.sort((a, b) => a.x0 - b.x0));
     let current: Run[] = [];
     for (const run of band) {
       const prev = current[current.length - 1];
@@ -54,6 +60,70 @@ export function buildLines(runs: Run[]): Line[] {
     if (current.length) lines.push(makeLine(current));
   }
   return lines;
+}
+
+/** Spacing accents (as NFKC leaves them: a space and a combining mark, or a modifier letter) → combining marks. */
+const TRAILING_ACCENT = / ?[\u0300-\u036f]$|[\u02c6\u02c7\u02d8-\u02dd]$/u;
+const COMBINING: Record<string, string> = {
+  '\u02c6': '\u0302', '\u02c7': '\u030c', '\u02d8': '\u0306', '\u02d9': '\u0307', '\u02da': '\u030a',
+  '\u02db': '\u0328', '\u02dc': '\u0303', '\u02dd': '\u030b',
+};
+
+/**
+ * TeX and other typesetters draw an accented letter as an accent glyph followed by the letter, moved back under
+ * it (`J´an Min´aˇc` for "Ján Mináč"): the accent ends one item and the next item starts left of where it
+ * ended. The accent goes onto that letter, composed where Unicode has the precomposed letter.
+ */
+function placeAccents(band: Run[]): Run[] {
+  let out = band;
+  for (let i = 1; i < out.length; i++) {
+    const prev = out[i - 1];
+    const run = out[i];
+    const accent = TRAILING_ACCENT.exec(prev.text);
+    if (!accent || run.x0 >= prev.x1 - 0.05 * run.size) continue;
+    const [first, ...rest] = [...run.text];
+    if (!first || !/\p{L}/u.test(first)) continue;
+    const mark = accent[0].trim();
+    if (out === band) out = [...band];
+    out[i - 1] = { ...prev, text: prev.text.slice(0, -accent[0].length) };
+    out[i] = { ...run, text: (first + (COMBINING[mark] ?? mark)).normalize('NFC') + rest.join('') };
+  }
+  return out === band ? band : out.filter((r) => r.text.trim());
+}
+
+/**
+ * Drop caps: a paragraph's first letter set large, several lines tall, its baseline on a lower line of the
+ * paragraph. Left among the runs it would join that lower line (or open a tall line of its own) and the word
+ * it begins would lose its first letter; it belongs at the start of the topmost line beside it.
+ */
+interface DropCap { run: Run; beside: Run }
+
+function takeDropCaps(runs: Run[]): { runs: Run[]; caps: DropCap[] } {
+  const caps: DropCap[] = [];
+  for (const run of runs) {
+    if (!/^[\p{Lu}\p{N}]$/u.test(run.text.trim())) continue;
+    // Runs of text beside it, to its right, on the lines it spans.
+    const beside = runs.filter((r) => r !== run && r.size * 2 <= run.size && r.y >= run.y - 1.1 * run.size && r.y <= run.y + 0.3 * r.size
+      && r.x0 >= run.x1 - 0.5 * r.size && r.x0 <= run.x1 + 2 * r.size);
+    const baselines = new Set(beside.map((r) => Math.round(r.y)));
+    if (baselines.size < 2) continue;
+    const top = beside.reduce((a, b) => (b.y < a.y || (b.y === a.y && b.x0 < a.x0) ? b : a));
+    caps.push({ run, beside: top });
+  }
+  if (!caps.length) return { runs, caps };
+  const taken = new Set(caps.map((c) => c.run));
+  return { runs: runs.filter((r) => !taken.has(r)), caps };
+}
+
+function attachDropCaps(lines: Line[], caps: DropCap[]): Line[] {
+  return lines.map((line) => {
+    const cap = caps.find((c) => line.runs.includes(c.beside));
+    if (!cap) return line;
+    const first = line.runs[0];
+    // The letter sits on the line at the line's size, so the line keeps its baseline and size.
+    const letter: Run = { ...cap.run, text: cap.run.text.trim(), y: first.y, size: first.size, x0: Math.min(cap.run.x0, first.x0 - 0.1), x1: Math.min(cap.run.x1, first.x0), spaceBefore: false };
+    return makeLine([letter, ...line.runs]);
+  });
 }
 
 /**

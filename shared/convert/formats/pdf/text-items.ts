@@ -117,7 +117,7 @@ export function itemsToRuns(
 /**
  * Compatibility characters become their plain forms (NFKC: ligatures ﬁ/ﬂ, full-width letters, Arabic
  * presentation forms, no-break spaces); soft hyphens are invisible and go; control characters from broken
- * encodings are dropped. Superscript digits stay as they are: NFKC would glue a footnote marker to its word.
+ * encodings are dropped; a pair of single quotes becomes the double quote it stands for. Superscript digits stay as they are: NFKC would glue a footnote marker to its word.
  */
 const SUPERSCRIPTS = /[\u00b2\u00b3\u00b9\u2070-\u209f]/u;
 const PLAIN = /^[\x20-\x7e]*$/;
@@ -128,7 +128,8 @@ export function cleanText(raw: string): string {
     if (ch === '\u00ad' || /[\u0000-\u0008\u000e-\u001f\u007f]/u.test(ch)) continue;
     out += SUPERSCRIPTS.test(ch) ? ch : ch.normalize('NFKC');
   }
-  return out.replace(/\s+/g, ' ');
+  // Two single quotes set as a pair are how TeX and old typesetting draw a double quote.
+  return out.replace(/\s+/g, ' ').replace(/\u2018\u2018/g, '\u201c').replace(/\u2019\u2019/g, '\u201d');
 }
 
 export function toUpright(x: number, y: number, quadrant: number, viewport: { width: number; height: number }): [number, number] {
