@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf]
+ * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR]
  * Builds its own documents (no corpus needed), converts each format N times in process with the engine,
  * and prints documents/s, median and p95 ms per format (pages/s for PDF), the first (cold) conversion,
- * peak RSS and heap, and the CLI's start-up time. It reports figures; it never fails on a threshold.
+ * peak RSS and heap, and the CLI's start-up time. With --corpus (default ../shared/corpus/dev when present)
+ * it also times every office and HTML document of that corpus warm, in process: the typical-document figure.
+ * It reports figures; it never fails on a threshold.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -182,6 +184,32 @@ for (const r of rows) console.log(line(columns.map(([key]) => String(r[key] ?? '
 
 const mb = (n) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 console.log(`\npeak RSS ${mb(process.resourceUsage().maxRSS * 1024)}, peak heap used ${mb(peakHeap)} (sampled after each conversion)`);
+
+// ------------------------------------------------------------------------- corpus office and HTML documents
+const corpusDir = path.resolve(opt('--corpus', path.join(project, '..', 'shared', 'corpus', 'dev')));
+if (fs.existsSync(corpusDir)) {
+  const OFFICE = { docx: 'docx', pptx: 'pptx', xlsx: 'xlsx', xlsm: 'xlsx', xls: 'xlsx', html: 'html', htm: 'html' };
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  const perFormat = {};
+  for (const file of walk(corpusDir)) {
+    const format = OFFICE[path.extname(file).slice(1).toLowerCase()];
+    if (!format || (only && !only.includes(format))) continue;
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const options = { fileName: path.basename(file) };
+    try { await convert(bytes, options); } catch { continue; }
+    const times = [];
+    for (let i = 0; i < 5; i++) { const t = performance.now(); await convert(bytes, options); times.push(performance.now() - t); }
+    times.sort((a, b) => a - b);
+    (perFormat[format] ??= []).push(times[2]);
+  }
+  const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+  const all = Object.values(perFormat).flat();
+  console.log(`\ncorpus office/HTML documents (${corpusDir}), warm, in process, median of 5 runs each:`);
+  for (const [format, v] of Object.entries(perFormat)) console.log(`  ${format.padEnd(5)} ${String(v.length).padStart(3)} docs  median ${median(v).toFixed(1)} ms  max ${Math.max(...v).toFixed(1)} ms`);
+  if (all.length) console.log(`  all   ${String(all.length).padStart(3)} docs  median ${median(all).toFixed(1)} ms`);
+} else {
+  console.log(`\ncorpus timing skipped: no corpus at ${corpusDir} (pass --corpus DIR)`);
+}
 
 // ------------------------------------------------------------------------------------------ CLI start-up
 function startup(label, argv) {
