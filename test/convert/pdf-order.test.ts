@@ -102,3 +102,26 @@ describe('pdf furniture next to content', () => {
     expect(md).not.toContain('Page 7');
   });
 });
+
+describe('pdf headings in the body size', () => {
+  test('a lone italic line above a paragraph is a heading; an italic caption is not', async () => {
+    const para = (y: number) => paragraphLines([
+      'The nut is of one piece, all-metal construction designed to hold',
+      'tight despite severe vibration, and it can be removed and reused.',
+    ], 72, y, 10, 12.5);
+    const md = (await convert(await buildPdf([[
+      ...para(100),
+      { text: 'Boots Self-Locking Nut', x: 72, y: 150, size: 10, italic: true },
+      ...para(164.5),
+      { text: '.', x: 72, y: 200, size: 10 },
+      { text: 'Elastic Stop Nut', x: 72, y: 212.5, size: 10, italic: true },
+      ...para(227),
+      { text: 'Figure 7-26. Self-locking nuts', x: 72, y: 280, size: 10, italic: true },
+      ...para(305),
+    ]]))).markdown;
+    expect(md).toMatch(/^#+ Boots Self-Locking Nut$/m);
+    expect(md).toMatch(/^#+ Elastic Stop Nut$/m);
+    expect(md).not.toMatch(/^#+ Figure/m);
+    expect(md).toMatch(/^The nut is of one piece/m);
+  });
+});

@@ -15,6 +15,8 @@ export interface Block {
   bottom: number;
   size: number;
   bold: boolean;
+  /** Every line is set in italics. */
+  italic?: boolean;
   /** Every line is set in a monospace font: code. */
   mono?: boolean;
   /** Set when the block is a table (rows of cell strings) rather than text. */
@@ -45,6 +47,9 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   if (Math.abs(prev.size - line.size) > 0.15 * size) return true;
   if (prev.bold !== line.bold) return true;
   if (prev.mono !== line.mono) return true;
+  // A short line in italics over a roman paragraph: a run-in heading set in the body size.
+  if (prev.italic && !line.italic && prev.x1 < line.x1 - 3 * size) return true;
+  if (line.italic && !prev.italic && /[.!?]$/.test(prev.text)) return true;
   if (listMarker(line.text)) return true;
   const expected = Math.max(leading, 1.0 * size);
   if (step > Math.max(1.45 * line.size, expected * 1.3)) return true;
@@ -80,6 +85,7 @@ export function makeBlock(lines: Line[]): Block {
     bottom: Math.max(...lines.map((l) => l.bottom)),
     size,
     bold: lines.every((l) => l.bold),
+    italic: lines.every((l) => l.italic),
     mono: lines.every((l) => l.mono) && lines.some((l) => /[^\s]/.test(l.text)),
   };
 }

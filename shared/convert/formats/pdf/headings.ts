@@ -1,6 +1,6 @@
 /**
  * Headings from typography relative to the body text: the body font size is the most common size by character
- * count across the document; a short block set clearly larger, or bold where the body is not, is a heading.
+ * count across the document; a short block set clearly larger, or bold (or a lone italic line) where the body is not, is a heading.
  * Levels are the ranks of the heading sizes used in the document (larger = higher; sizes within a few percent
  * are one level), capped to keep them few. Numbered headings take their level from the numbering depth (`2` and
  * `2.` → 1, `2.3` → 2, `2.3.1` → 3), one deeper when an unnumbered heading (a document title) is set larger than
@@ -12,6 +12,8 @@ import { blockText } from './blocks.ts';
 export interface DocumentStyle {
   bodySize: number;
   bodyBold: boolean;
+  /** Most body text is italic: italics then do not set a line apart. */
+  bodyItalic?: boolean;
   /** Distinct heading sizes, largest first. */
   headingSizes: number[];
   /** Most body text is monospace (a typewritten or OCR text layer): monospace then does not mean code. */
@@ -34,17 +36,19 @@ export function documentStyle(blocks: Block[]): DocumentStyle {
   let chars = 0;
   let boldChars = 0;
   let monoChars = 0;
+  let italicChars = 0;
   for (const b of blocks) {
     for (const l of b.lines) {
       const n = l.text.length;
       if (l.mono) monoChars += n;
+      if (l.italic) italicChars += n;
       bySize.set(sizeKey(l.size), (bySize.get(sizeKey(l.size)) ?? 0) + n);
       chars += n;
       if (l.bold) boldChars += n;
     }
   }
   const bodySize = [...bySize.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
-  const style: DocumentStyle = { bodySize, bodyBold: boldChars > chars * 0.6, headingSizes: [], bodyMono: monoChars > chars * 0.5 };
+  const style: DocumentStyle = { bodySize, bodyBold: boldChars > chars * 0.6, headingSizes: [], bodyMono: monoChars > chars * 0.5, bodyItalic: italicChars > chars * 0.5 };
   const sizes = new Set<number>();
   let largestNumbered = 0;
   let largestUnnumbered = 0;
@@ -74,8 +78,14 @@ function headingKind(block: Block, style: DocumentStyle): 'size' | 'bold' | unde
   const ratio = block.size / style.bodySize;
   if (ratio >= 1.15 && words <= 25) return 'size';
   if (block.bold && !style.bodyBold && ratio >= 0.9 && words <= 14 && !/^[\d\s.,%$()-]+$/.test(text)) return 'bold';
+  // A single italic line in the body size, capitalised and without closing punctuation, standing as its own
+  // block: a run-in heading (captions and notes start with their label or end like sentences).
+  if (block.italic && !style.bodyItalic && block.lines.length === 1 && ratio >= 0.95 && words <= 10
+    && /^\p{Lu}/u.test(text) && !/[.:;,!?]$/.test(text) && !CAPTION.test(text)) return 'bold';
   return undefined;
 }
+
+const CAPTION = /^(?:fig(?:ure)?|tab(?:le)?|source|note|chart|plate|photo|image)\b/i;
 
 /** Heading depth (1…6) for a block, or undefined when it is body text. */
 export function headingDepth(block: Block, style: DocumentStyle): number | undefined {
