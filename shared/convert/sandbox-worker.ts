@@ -13,9 +13,17 @@ import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
 import type { Ocr } from '../ports.ts';
 import { asConversionError } from './errors.ts';
 
+/**
+ * Which OCR engine the workers load: `tesseract` (local, the default; `true` means the same), `documentai` (a
+ * Document AI OCR processor, `documentAiProcessor`), or none.
+ */
+export type SandboxOcr = boolean | 'tesseract' | 'documentai';
+
 export interface SandboxWorkerData {
   /** Load an OCR engine for images and PDFs that need it. */
-  ocr: boolean;
+  ocr: SandboxOcr;
+  /** `projects/<p>/locations/<l>/processors/<id>`, required with `ocr: 'documentai'`. */
+  documentAiProcessor?: string;
   /** Overrides of the engine's default limits (ZIP inflation, pages, cells). */
   limits?: Partial<ConvertLimits>;
   /** A module exporting `convert(bytes, options, deps)` to run instead of the engine (tests and tools). */
@@ -50,8 +58,22 @@ const engine: { convert: EngineConvert } = data.engineModule
 
 let ocr: Promise<Ocr | undefined> | undefined;
 
-/** OCR is loaded on the first image or PDF only, so workers start fast; a missing OCR adapter means no OCR. */
+/**
+ * OCR is loaded on the first image or PDF only, so workers start fast; a missing local OCR adapter means no OCR.
+ * Document AI was asked for explicitly, so failing to set it up fails the job instead of quietly reading nothing.
+ */
 function loadOcr(): Promise<Ocr | undefined> {
+  if (data.ocr === 'documentai') {
+    ocr ??= (async () => {
+      const mod = await import(new URL(`../adapters/gcp/document-ai-ocr${ext}`, import.meta.url).href) as {
+        createDocumentAiOcrForProcessor(processor: string): Promise<Ocr>;
+      };
+      return mod.createDocumentAiOcrForProcessor(data.documentAiProcessor ?? '');
+    })();
+    // A failed set-up is not cached: the next job tries again.
+    ocr.catch(() => { ocr = undefined; });
+    return ocr;
+  }
   ocr ??= (async () => {
     try {
       const mod = await import(new URL(`../adapters/local/tesseract-ocr${ext}`, import.meta.url).href) as {
@@ -76,7 +98,7 @@ function mayNeedOcr(bytes: Uint8Array): boolean {
 }
 
 async function runJob(bytes: Uint8Array, options: ConvertOptions): Promise<ConvertResult> {
-  const wantOcr = data.ocr && options.ocr !== false && mayNeedOcr(bytes);
+  const wantOcr = data.ocr !== false && options.ocr !== false && mayNeedOcr(bytes);
   const ocrEngine = wantOcr ? await loadOcr() : undefined;
   return engine.convert(bytes, options, { ...(ocrEngine ? { ocr: ocrEngine } : {}), ...(data.limits ? { limits: data.limits } : {}) });
 }
@@ -84,7 +106,7 @@ async function runJob(bytes: Uint8Array, options: ConvertOptions): Promise<Conve
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
     void (async () => {
-      const loaded = ocr ? await ocr : undefined;
+      const loaded = ocr ? await ocr.catch(() => undefined) : undefined;
       await loaded?.close?.().catch(() => undefined);
       port.close();
       process.exit(0);

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
 import { ConversionError, conversionErrorFrom, type ConversionErrorCode } from './errors.ts';
-import type { FromWorker, SandboxWorkerData, ToWorker } from './sandbox-worker.ts';
+import type { FromWorker, SandboxOcr, SandboxWorkerData, ToWorker } from './sandbox-worker.ts';
 
 export interface SandboxLimits {
   /** Wall-clock budget per document, from the moment a ready worker receives it. Default 120 s. */
@@ -25,8 +25,13 @@ export interface SandboxLimits {
 export interface ConverterPoolOptions extends SandboxLimits {
   /** Workers converting at once. Default 1. */
   size?: number;
-  /** Load OCR in the workers (on the first image or PDF only). Default true. */
-  ocr?: boolean;
+  /**
+   * Load OCR in the workers (on the first image or PDF only): `true`/`'tesseract'` (default) local tesseract,
+   * `'documentai'` the Document AI OCR processor `documentAiProcessor`, `false` none.
+   */
+  ocr?: SandboxOcr;
+  /** `projects/<p>/locations/<l>/processors/<id>`: required with `ocr: 'documentai'`. */
+  documentAiProcessor?: string;
   /** Engine limits (ZIP inflation, pages, cells) passed to every conversion. */
   limits?: Partial<ConvertLimits>;
   /** A module (URL or absolute path) exporting `convert(bytes, options, deps)` to run instead of the engine: tests and tools. */
@@ -78,8 +83,12 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
   const size = Math.max(1, Math.floor(options.size ?? 1));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+  if (options.ocr === 'documentai' && !options.documentAiProcessor) {
+    throw new ConversionError('internal', 'ocr: documentai needs documentAiProcessor (projects/<p>/locations/<l>/processors/<id>)');
+  }
   const workerData: SandboxWorkerData = {
     ocr: options.ocr ?? true,
+    ...(options.ocr === 'documentai' ? { documentAiProcessor: options.documentAiProcessor } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.engineModule ? { engineModule: toModuleUrl(options.engineModule) } : {}),
   };
@@ -213,7 +222,7 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
 export async function convertInSandbox(
   bytes: Uint8Array,
   options: ConvertOptions = {},
-  limits: SandboxLimits & Pick<ConverterPoolOptions, 'ocr' | 'limits' | 'engineModule'> = {},
+  limits: SandboxLimits & Pick<ConverterPoolOptions, 'ocr' | 'documentAiProcessor' | 'limits' | 'engineModule'> = {},
 ): Promise<ConvertResult> {
   const pool = createConverterPool({ ...limits, size: 1 });
   try {
