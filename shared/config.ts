@@ -66,6 +66,14 @@ const EnvSchema = z.object({
   MDRAFT_TASKS_AUDIENCE: z.url().optional(),
   /** Ask Firebase Auth whether an ID token's sessions were revoked (one backend call per request). */
   MDRAFT_FIREBASE_CHECK_REVOKED: z.enum(['true', 'false']).default('true'),
+  // Billing (Stripe Billing Meters): off unless a key is set. Names match terraform/modules/mdraft/secrets.tf.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  /** The `event_name` of the Stripe meter that counts converted pages. */
+  MDRAFT_STRIPE_METER_EVENT: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('mdraft_pages'),
+  // Error reporting: Sentry is initialised only when a DSN is set.
+  SENTRY_DSN: z.url().optional(),
+  SENTRY_ENVIRONMENT: z.string().max(64).optional(),
 });
 
 export type ConfigEnv = z.input<typeof EnvSchema>;
@@ -112,6 +120,9 @@ export interface Config {
     /** Whether MDRAFT_WORKER_URL was set (the local default makes no sense in the cloud). */
     workerUrlSet: boolean;
   };
+  /** Stripe: usage goes to Stripe only with `stripeSecretKey`; the webhook is served only with `webhookSecret`. */
+  billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string };
+  sentry: { dsn?: string; environment?: string };
 }
 
 export class ConfigError extends Error {
@@ -173,6 +184,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.MDRAFT_TASKS_AUDIENCE ? { tasksAudience: e.MDRAFT_TASKS_AUDIENCE } : {}),
       checkRevoked: e.MDRAFT_FIREBASE_CHECK_REVOKED === 'true',
       workerUrlSet: e.MDRAFT_WORKER_URL !== undefined,
+    },
+    billing: {
+      ...(e.STRIPE_SECRET_KEY ? { stripeSecretKey: e.STRIPE_SECRET_KEY } : {}),
+      ...(e.STRIPE_WEBHOOK_SECRET ? { webhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}),
+      meterEventName: e.MDRAFT_STRIPE_METER_EVENT,
+    },
+    sentry: {
+      ...(e.SENTRY_DSN ? { dsn: e.SENTRY_DSN } : {}),
+      ...(e.SENTRY_ENVIRONMENT ? { environment: e.SENTRY_ENVIRONMENT } : {}),
     },
   };
 }

@@ -32,6 +32,15 @@ export interface Ocr {
   close?(): Promise<void>;
 }
 
+/**
+ * An optional language-model clean-up of converted Markdown (off by default). It may only reformat: callers
+ * check its output with `shared/jobs/llm-guard.ts` and keep the original when the output says anything new.
+ */
+export interface Llm {
+  /** The same Markdown, tidied (headings, lists, broken lines); never new content. */
+  tidy(markdown: string, context: { title?: string }): Promise<string>;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Pipeline ports: blob storage, the job database, the task queue and caller identity. Each is small on
 // purpose so that a Cloud Storage / Firestore / Cloud Tasks / Firebase Auth adapter and a local adapter
@@ -170,6 +179,12 @@ export interface UserRecord {
   id: string;
   email?: string;
   createdAt: number;
+  /** Set by billing webhooks: the Stripe customer this user is billed as. */
+  stripeCustomerId?: string;
+  /** The subscription's price (lookup key or id), as Stripe last told us. */
+  plan?: string;
+  /** Whether the subscription is active or trialing. */
+  billingActive?: boolean;
 }
 
 export interface UsageRecord {
@@ -226,7 +241,51 @@ export interface JobStore {
   /** Owner-scoped; false when the key is not the owner's or is already revoked. */
   revokeApiKey(owner: string, id: string, now: number): Promise<boolean>;
   getUsage(owner: string, month: string): Promise<UsageRecord>;
+  /** The user with billing fields, or undefined. */
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /**
+   * Applies one billing webhook event and records its id, in one transaction: a redelivered event id is a
+   * `duplicate` and changes nothing; an event older than the last one applied to that user is `stale`.
+   */
+  applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome>;
   close?(): Promise<void>;
+}
+
+/** What a Stripe webhook event means for a user, already parsed out of the event. */
+export interface BillingEvent {
+  /** The Stripe event id (`evt_…`): the de-duplication key. */
+  eventId: string;
+  type: string;
+  /** Event creation time (epoch ms): older events never overwrite newer state (delivery is out of order). */
+  createdAt: number;
+  customerId: string;
+  /** Our user id when the event names it (Checkout `client_reference_id`, subscription metadata): links the customer. */
+  userId?: string;
+  /** Subscription state to set, when the event carries one. */
+  subscription?: { plan?: string; active: boolean };
+  now: number;
+}
+
+export type BillingEventOutcome = 'applied' | 'duplicate' | 'stale' | 'unmatched';
+
+/** One succeeded job's usage, reported to billing after the job store recorded it. */
+export interface UsageReport {
+  jobId: string;
+  owner: string;
+  /** The same page count the job store's usage record got (0 for documents without pages). */
+  pages: number;
+  /** When the job succeeded (epoch ms). */
+  at: number;
+}
+
+/**
+ * Usage-based billing. `recordUsage` is idempotent by `jobId`: a repeated call for the same job (a
+ * redelivered task re-reporting after a failed report) never bills twice. `recorded: false` says the usage
+ * was not forwarded (`no_customer`: the owner has no billing account; `duplicate`: seen before).
+ */
+export interface Billing {
+  readonly kind: 'stripe' | 'ledger';
+  recordUsage(usage: UsageReport): Promise<{ recorded: boolean; reason?: 'no_customer' | 'duplicate' }>;
 }
 
 export interface EnqueueRequest {

@@ -4,7 +4,7 @@
  * missing a setting fails here with a ConfigError naming it, never by falling back to local.
  */
 import type { Config } from '../config.ts';
-import type { BlobStore, Identity, JobStore, TaskQueue } from '../ports.ts';
+import type { Billing, BlobStore, Identity, JobStore, TaskQueue } from '../ports.ts';
 import { createLocalAdapters, type LocalAdapters } from './local/index.ts';
 
 export interface Adapters {
@@ -13,6 +13,8 @@ export interface Adapters {
   results: BlobStore;
   tasks: TaskQueue;
   identity: Identity;
+  /** Absent when billing is off (gcp without STRIPE_SECRET_KEY); the local backend keeps a ledger instead. */
+  billing?: Billing;
   /** Set for the local backend: the pieces the embedded server needs beyond the ports. */
   local?: LocalAdapters;
   close(): Promise<void>;
@@ -31,5 +33,8 @@ export async function createAdapters(config: Config): Promise<Adapters> {
     return createGcpAdapters(config);
   }
   const local = createLocalAdapters(config);
-  return { jobs: local.jobs, uploads: local.uploads, results: local.results, tasks: local.tasks, identity: local.identity, local, close: () => local.close() };
+  return {
+    jobs: local.jobs, uploads: local.uploads, results: local.results, tasks: local.tasks, identity: local.identity, billing: local.billing, local,
+    close: () => local.close(),
+  };
 }

@@ -1,6 +1,6 @@
 /** Everything a use case needs, passed explicitly (no globals), so tests wire fakes or real adapters. */
 import type { Config } from '../config.ts';
-import type { BlobStore, Identity, JobStore, TaskQueue } from '../ports.ts';
+import type { Billing, BlobStore, Identity, JobStore, TaskQueue } from '../ports.ts';
 import type { ConversionRunner } from './runner.ts';
 
 export interface PipelineDeps {
@@ -10,6 +10,8 @@ export interface PipelineDeps {
   results: BlobStore;
   tasks: TaskQueue;
   identity: Identity;
+  /** Usage reporting after a job succeeds; absent = billing off. */
+  billing?: Billing;
   runner: ConversionRunner;
   now: () => number;
 }

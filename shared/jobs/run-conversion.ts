@@ -9,13 +9,18 @@
  * - `retry`: a transient error, the lease is given back → 5xx.
  * Results go to deterministic names and only the lease holder may mark `succeeded`, so a duplicate or a
  * slow, superseded worker can never produce a second result.
+ *
+ * Billing: the delivery that marked the job `succeeded` (the job store counted its usage in that same
+ * transaction) reports the same pages to `deps.billing`. If that report fails the answer is `retry`; the
+ * redelivery finds the job finished and reports again. Billing is idempotent by job id (Stripe's meter event
+ * `identifier`), so however many deliveries report, the job is billed once.
  */
 import { asConversionError } from '../convert/errors.ts';
 import type { ConvertResult } from '../convert/types.ts';
-import type { JobError } from '../ports.ts';
+import type { Job, JobError } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
-import { logs } from '../log.ts';
+import { log, logs } from '../log.ts';
 
 export type ConversionOutcome = 'succeeded' | 'failed' | 'noop' | 'busy' | 'retry';
 
@@ -33,6 +38,11 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
   if (!claim.ok) {
     logs.claimRefused({ requestId, jobId, reason: claim.reason });
     if (claim.reason === 'leased' && input.deliveryAttempt < maxAttempts) return 'busy';
+    if (claim.reason === 'finished' && claim.job.status === 'succeeded') {
+      // Possibly the redelivery after a failed usage report: report again (idempotent by job id).
+      const reported = await reportUsage(deps, claim.job, input.deliveryAttempt >= maxAttempts, requestId);
+      return reported ? 'noop' : 'retry';
+    }
     return 'noop';
   }
   const { job, lease } = claim;
@@ -54,6 +64,7 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
     return await transientFailure(deps, jobId, lease.leaseId, jobError, isLast, requestId);
   }
 
+  let finished: Pick<Job, 'id' | 'owner' | 'pages' | 'finishedAt'>;
   try {
     const names = resultObjectNames(jobId);
     const structured = {
@@ -69,17 +80,34 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
     };
     await deps.results.write(names.markdown, Buffer.from(result.markdown, 'utf8'), { contentType: 'text/markdown; charset=utf-8' });
     await deps.results.write(names.json, Buffer.from(JSON.stringify(structured), 'utf8'), { contentType: 'application/json' });
-    const recorded = await deps.jobs.complete(jobId, lease.leaseId, {
-      warnings: result.warnings,
-      pages: result.pageCount ?? result.pages?.length,
-      resultObjects: names,
-      now: deps.now(),
-    });
+    const pages = result.pageCount ?? result.pages?.length;
+    const now = deps.now();
+    const recorded = await deps.jobs.complete(jobId, lease.leaseId, { warnings: result.warnings, pages, resultObjects: names, now });
+    finished = { id: jobId, owner: job.owner, ...(pages !== undefined ? { pages } : {}), finishedAt: now };
     logs.conversionSucceeded({ requestId, jobId, ms: Math.round(performance.now() - started), warnings: result.warnings.length, recorded });
-    return recorded ? 'succeeded' : 'noop';
+    if (!recorded) return 'noop';
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return await transientFailure(deps, jobId, lease.leaseId, { code: 'internal', message: `storing the result failed: ${message}` }, isLast, requestId);
+  }
+  return (await reportUsage(deps, finished, isLast, requestId)) ? 'succeeded' : 'retry';
+}
+
+/**
+ * Reports a succeeded job's usage (the pages its usage record got). True when reported or billing is
+ * off; false when the report failed and a redelivery should try again. On the last delivery a failure is
+ * logged as final (the usage record in the job store still has it, for reconciliation) and true returned.
+ */
+async function reportUsage(deps: PipelineDeps, job: Pick<Job, 'id' | 'owner' | 'pages' | 'finishedAt'>, isLast: boolean, requestId?: string): Promise<boolean> {
+  if (!deps.billing) return true;
+  try {
+    const outcome = await deps.billing.recordUsage({ jobId: job.id, owner: job.owner, pages: job.pages ?? 0, at: job.finishedAt ?? deps.now() });
+    log('INFO', 'usage reported', { requestId, jobId: job.id, billing: deps.billing.kind, ...outcome });
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(isLast ? 'ERROR' : 'WARNING', 'usage report failed', { requestId, jobId: job.id, billing: deps.billing.kind, error: message, final: isLast });
+    return isLast;
   }
 }
 

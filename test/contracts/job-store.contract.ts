@@ -211,5 +211,30 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.revokeApiKey('alice', key.id, T + 2)).toBe(false);
       expect(await store.findApiKeyByHash(key.id)).toEqual({ ...key, revokedAt: T + 1 });
     });
+
+    test('billing events: linked by user id, applied once per event id, older events never overwrite newer state', async () => {
+      await store.ensureUser({ id: 'alice', email: 'a@example.com', now: T });
+      expect(await store.getUser('alice')).toEqual({ id: 'alice', email: 'a@example.com', createdAt: T });
+      expect(await store.getUser('nobody')).toBeUndefined();
+      const base = { type: 'customer.subscription.updated', customerId: 'cus_A1', now: T + 100 };
+      // A customer nobody claimed yet is acknowledged but changes nothing.
+      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_0', createdAt: T, subscription: { plan: 'pro', active: true } })).toBe('unmatched');
+      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_1', type: 'checkout.session.completed', createdAt: T + 1, userId: 'alice' })).toBe('applied');
+      expect(await store.getUser('alice')).toEqual({ id: 'alice', email: 'a@example.com', createdAt: T, stripeCustomerId: 'cus_A1' });
+      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_2', createdAt: T + 10, subscription: { plan: 'pro', active: true } })).toBe('applied');
+      expect(await store.getUser('alice')).toMatchObject({ stripeCustomerId: 'cus_A1', plan: 'pro', billingActive: true });
+      // The same event again (at-least-once delivery) is a duplicate even with other content.
+      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_2', createdAt: T + 30, subscription: { plan: 'free', active: false } })).toBe('duplicate');
+      // An older event delivered late does not undo a newer one.
+      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_3', createdAt: T + 5, subscription: { plan: 'basic', active: false } })).toBe('stale');
+      expect(await store.getUser('alice')).toMatchObject({ plan: 'pro', billingActive: true });
+      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_4', type: 'customer.subscription.deleted', createdAt: T + 20, subscription: { active: false } })).toBe('applied');
+      const after = await store.getUser('alice');
+      expect(after).toMatchObject({ stripeCustomerId: 'cus_A1', billingActive: false });
+      expect(after?.plan).toBeUndefined();
+      // ensureUser keeps the billing fields.
+      await store.ensureUser({ id: 'alice', email: 'new@example.com', now: T + 200 });
+      expect(await store.getUser('alice')).toMatchObject({ email: 'new@example.com', stripeCustomerId: 'cus_A1', billingActive: false });
+    });
   });
 }

@@ -11,7 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { CollectionReference, DocumentData, Firestore, Query, Transaction } from '@google-cloud/firestore';
 import type {
-  ApiKeyRecord, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome, UsageRecord, UserRecord,
+  ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
+  UsageRecord, UserRecord,
 } from '../../ports.ts';
 import { canTransition, isTerminal } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
@@ -36,6 +37,9 @@ export class FirestoreJobStore implements JobStore {
   private readonly users: CollectionReference;
   private readonly keys: CollectionReference;
   private readonly usage: CollectionReference;
+  /** `stripeCustomers/<customer id>` → `{ userId }`; `billingEvents/<event id>`: webhook events applied. */
+  private readonly customers: CollectionReference;
+  private readonly billingEvents: CollectionReference;
   private readonly ttlMs: number | undefined;
 
   constructor(options: FirestoreJobStoreOptions) {
@@ -45,6 +49,8 @@ export class FirestoreJobStore implements JobStore {
     this.users = this.firestore.collection(`${prefix}users`);
     this.keys = this.firestore.collection(`${prefix}apiKeys`);
     this.usage = this.firestore.collection(`${prefix}usage`);
+    this.customers = this.firestore.collection(`${prefix}stripeCustomers`);
+    this.billingEvents = this.firestore.collection(`${prefix}billingEvents`);
     this.ttlMs = options.retentionMs !== undefined ? options.retentionMs + (options.ttlGraceMs ?? 7 * 86400_000) : undefined;
   }
 
@@ -239,6 +245,57 @@ export class FirestoreJobStore implements JobStore {
     return { owner, month, jobs: data?.jobs ?? 0, pages: data?.pages ?? 0 };
   }
 
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const snap = await this.users.doc(docIdFor(id)).get();
+    if (!snap.exists) return undefined;
+    const d = snap.data() as UserDoc;
+    return {
+      id: d.id,
+      ...(d.email ? { email: d.email } : {}),
+      createdAt: d.createdAt,
+      ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
+      ...(d.plan ? { plan: d.plan } : {}),
+      ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
+    };
+  }
+
+  async applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome> {
+    const eventRef = this.billingEvents.doc(docIdFor(event.eventId));
+    const customerRef = this.customers.doc(docIdFor(event.customerId));
+    return this.firestore.runTransaction(async (tx): Promise<BillingEventOutcome> => {
+      // Every read happens before any write (a Firestore transaction rule).
+      const [seen, link, namedSnap] = await Promise.all([
+        tx.get(eventRef),
+        tx.get(customerRef),
+        event.userId ? tx.get(this.users.doc(docIdFor(event.userId))) : Promise.resolve(undefined),
+      ]);
+      if (seen.exists) return 'duplicate';
+      const linkedUser = link.exists ? (link.data() as { userId: string }).userId : undefined;
+      const userRef = namedSnap?.exists ? namedSnap.ref : linkedUser ? this.users.doc(docIdFor(linkedUser)) : undefined;
+      const userSnap = namedSnap?.exists ? namedSnap : userRef ? await tx.get(userRef) : undefined;
+      const user = userSnap?.exists ? (userSnap.data() as UserDoc) : undefined;
+      let previousOwner: UserDoc | undefined;
+      if (user && linkedUser && linkedUser !== user.id) {
+        const prev = await tx.get(this.users.doc(docIdFor(linkedUser)));
+        previousOwner = prev.exists ? (prev.data() as UserDoc) : undefined;
+      }
+      const outcome: BillingEventOutcome = !user
+        ? 'unmatched'
+        : event.subscription && user.billingEventAt !== undefined && user.billingEventAt > event.createdAt ? 'stale' : 'applied';
+      tx.create(eventRef, { id: event.eventId, type: event.type, outcome, receivedAt: event.now });
+      if (outcome !== 'applied' || !user || !userRef) return outcome;
+      // A customer belongs to one user: linking it here unlinks it from the previous one.
+      if (previousOwner) tx.update(this.users.doc(docIdFor(previousOwner.id)), { stripeCustomerId: FieldValue.delete() });
+      tx.set(customerRef, { userId: user.id });
+      const sub = event.subscription;
+      tx.update(userRef, {
+        stripeCustomerId: event.customerId,
+        ...(sub ? { plan: sub.plan ?? FieldValue.delete(), billingActive: sub.active, billingEventAt: event.createdAt } : {}),
+      });
+      return outcome;
+    });
+  }
+
   async close(): Promise<void> {
     await this.firestore.terminate();
   }
@@ -277,6 +334,17 @@ export class FirestoreJobStore implements JobStore {
   private keyRef(id: string) {
     return /^[0-9a-f]{64}$/.test(id) ? this.keys.doc(id) : undefined;
   }
+}
+
+interface UserDoc {
+  id: string;
+  email?: string;
+  createdAt: number;
+  stripeCustomerId?: string;
+  plan?: string;
+  billingActive?: boolean;
+  /** Creation time of the last subscription event applied (out-of-order deliveries older than it are stale). */
+  billingEventAt?: number;
 }
 
 function fromDoc(data: DocumentData): Job {

@@ -9,11 +9,12 @@ import { Storage } from '@google-cloud/storage';
 import { Firestore } from '@google-cloud/firestore';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { ConfigError, type Config } from '../../config.ts';
-import type { BlobStore, Identity, JobStore, TaskQueue } from '../../ports.ts';
+import type { Billing, BlobStore, Identity, JobStore, TaskQueue } from '../../ports.ts';
 import { GcsBlobStore } from './gcs-blob-store.ts';
 import { FirestoreJobStore } from './firestore-job-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
 import { FirebaseIdentity } from './firebase-identity.ts';
+import { StripeBilling, createStripeClient } from './stripe-billing.ts';
 
 export interface GcpAdapters {
   jobs: JobStore;
@@ -21,6 +22,8 @@ export interface GcpAdapters {
   results: BlobStore;
   tasks: TaskQueue;
   identity: Identity;
+  /** Stripe Billing Meters when STRIPE_SECRET_KEY is set; billing is off otherwise. */
+  billing?: Billing;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,9 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     results: new GcsBlobStore({ storage, bucket: config.buckets.results }),
     tasks,
     identity,
+    ...(config.billing.stripeSecretKey
+      ? { billing: new StripeBilling({ stripe: createStripeClient(config.billing.stripeSecretKey), users: jobs, meterEventName: config.billing.meterEventName }) }
+      : {}),
     async close() {
       await Promise.allSettled([jobs.close(), tasks.close(), identity.close()]);
     },

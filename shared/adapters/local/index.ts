@@ -15,6 +15,9 @@ import { SqliteTaskQueue } from './sqlite-task-queue.ts';
 import { DiskBlobStore } from './disk-blob-store.ts';
 import { UrlSigner } from './url-signer.ts';
 import { LocalIdentity } from './local-identity.ts';
+import { SqliteBillingLedger } from './sqlite-billing-ledger.ts';
+import { StripeBilling, createStripeClient } from '../gcp/stripe-billing.ts';
+import type { Billing } from '../../ports.ts';
 
 export interface LocalAdapters {
   db: DatabaseSync;
@@ -23,6 +26,8 @@ export interface LocalAdapters {
   results: DiskBlobStore;
   tasks: SqliteTaskQueue;
   identity: LocalIdentity;
+  /** Stripe when STRIPE_SECRET_KEY is set, else a ledger table in the same database (nobody is charged). */
+  billing: Billing;
   signer: UrlSigner;
   /** Sent by the local queue, event delivery and scheduler on internal routes; checked by the server. */
   internalToken: string;
@@ -61,6 +66,9 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     results,
     tasks,
     identity: new LocalIdentity(),
+    billing: config.billing.stripeSecretKey
+      ? new StripeBilling({ stripe: createStripeClient(config.billing.stripeSecretKey), users: jobs, meterEventName: config.billing.meterEventName })
+      : new SqliteBillingLedger(db),
     signer,
     internalToken,
     async close() {

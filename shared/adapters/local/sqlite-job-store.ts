@@ -5,7 +5,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { randomBytes } from 'node:crypto';
 import type {
-  ApiKeyRecord, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome, UsageRecord, UserRecord,
+  ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
+  UsageRecord, UserRecord,
 } from '../../ports.ts';
 import { canTransition, isTerminal } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
@@ -38,7 +39,22 @@ CREATE TABLE IF NOT EXISTS usage (
   owner TEXT NOT NULL, month TEXT NOT NULL, jobs INTEGER NOT NULL, pages INTEGER NOT NULL,
   PRIMARY KEY (owner, month)
 );
+-- Billing state per user (set by Stripe webhooks) and the webhook events already applied (de-duplication).
+CREATE TABLE IF NOT EXISTS user_billing (
+  user_id TEXT PRIMARY KEY, stripe_customer_id TEXT UNIQUE, plan TEXT, active INTEGER, event_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS billing_events (
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, outcome TEXT NOT NULL, received_at INTEGER NOT NULL
+);
 `;
+
+interface BillingRow {
+  user_id: string;
+  stripe_customer_id: string | null;
+  plan: string | null;
+  active: number | null;
+  event_at: number | null;
+}
 
 interface JobRow {
   doc: string;
@@ -233,6 +249,56 @@ export class SqliteJobStore implements JobStore {
   async getUsage(owner: string, month: string): Promise<UsageRecord> {
     const row = this.db.prepare('SELECT jobs, pages FROM usage WHERE owner = ? AND month = ?').get(owner, month) as { jobs: number; pages: number } | undefined;
     return { owner, month, jobs: row?.jobs ?? 0, pages: row?.pages ?? 0 };
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = this.db.prepare(
+      `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active
+       FROM users u LEFT JOIN user_billing b ON b.user_id = u.id WHERE u.id = ?`,
+    ).get(id) as { id: string; email: string | null; created_at: number } & Partial<BillingRow> | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      ...(row.email ? { email: row.email } : {}),
+      createdAt: row.created_at,
+      ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
+      ...(row.plan ? { plan: row.plan } : {}),
+      ...(row.active !== null && row.active !== undefined ? { billingActive: row.active === 1 } : {}),
+    };
+  }
+
+  async applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome> {
+    return inTransaction(this.db, () => {
+      if (this.db.prepare('SELECT 1 FROM billing_events WHERE id = ?').get(event.eventId)) return 'duplicate';
+      const outcome = this.applyBilling(event);
+      this.db.prepare('INSERT INTO billing_events (id, type, outcome, received_at) VALUES (?, ?, ?, ?)').run(event.eventId, event.type, outcome, event.now);
+      return outcome;
+    });
+  }
+
+  /** Inside `applyBillingEvent`'s transaction. */
+  private applyBilling(event: BillingEvent): BillingEventOutcome {
+    const named = event.userId && this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(event.userId) ? event.userId : undefined;
+    const linked = this.db.prepare('SELECT user_id FROM user_billing WHERE stripe_customer_id = ?').get(event.customerId) as { user_id: string } | undefined;
+    const userId = named ?? linked?.user_id;
+    if (!userId) return 'unmatched';
+    const row = this.db.prepare('SELECT * FROM user_billing WHERE user_id = ?').get(userId) as BillingRow | undefined;
+    if (event.subscription && row?.event_at !== null && row?.event_at !== undefined && row.event_at > event.createdAt) return 'stale';
+    // A customer belongs to one user: linking it here unlinks it elsewhere.
+    this.db.prepare('UPDATE user_billing SET stripe_customer_id = NULL WHERE stripe_customer_id = ? AND user_id != ?').run(event.customerId, userId);
+    const sub = event.subscription;
+    this.db.prepare(
+      `INSERT INTO user_billing (user_id, stripe_customer_id, plan, active, event_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET stripe_customer_id = excluded.stripe_customer_id, plan = excluded.plan,
+         active = excluded.active, event_at = excluded.event_at`,
+    ).run(
+      userId,
+      event.customerId,
+      sub ? sub.plan ?? null : row?.plan ?? null,
+      sub ? (sub.active ? 1 : 0) : row?.active ?? null,
+      sub ? event.createdAt : row?.event_at ?? null,
+    );
+    return 'applied';
   }
 
   async close(): Promise<void> {
