@@ -10,7 +10,7 @@
 import type { Segment } from './graphics.ts';
 import type { Run } from './text-items.ts';
 import type { TableRegion } from './tables.ts';
-import { textColumns } from './text-columns.ts';
+import { fragments, textColumns } from './text-columns.ts';
 import { recordColumns } from './table-continuation.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
@@ -26,8 +26,10 @@ export function ruledTables(segments: Segment[], runs: Run[]): { tables: TableRe
   if (!segments.length || !runs.length) return { tables, used };
   const horizontal = mergeRules(segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })));
   const vertical = mergeRules(segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })));
+  const boxes = framedBoxes(segments);
   for (const region of regions(horizontal, vertical)) {
     const inside = runs.filter((r) => !used.has(r) && centreIn(r, region));
+    if (framedText(region, boxes, inside)) continue;
     const table = buildTable(region, inside, headerAbove(region, runs.filter((r) => !used.has(r)), inside));
     if (!table) continue;
     tables.push(table.region);
@@ -47,14 +49,14 @@ const centreIn = (r: Run, g: { x0: number; x1: number; top: number; bottom: numb
 };
 
 /** Collinear pieces (a rule drawn per cell, dashed rules) become one rule. */
-function mergeRules(rules: Rule[]): Rule[] {
+function mergeRules(rules: Rule[], tol = TOL): Rule[] {
   const sorted = rules.filter((r) => r.to - r.from >= 1).sort((a, b) => a.pos - b.pos || a.from - b.from);
   const out: Rule[] = [];
   const open: Rule[] = [];
   for (const r of sorted) {
     let merged = false;
     for (const o of open) {
-      if (Math.abs(o.pos - r.pos) <= TOL && r.from <= o.to + TOL && r.to >= o.from - TOL) {
+      if (Math.abs(o.pos - r.pos) <= tol && r.from <= o.to + tol && r.to >= o.from - tol) {
         o.from = Math.min(o.from, r.from);
         o.to = Math.max(o.to, r.to);
         merged = true;
@@ -67,7 +69,7 @@ function mergeRules(rules: Rule[]): Rule[] {
       out.push(rule);
     }
     // Rules far above the current position can no longer merge.
-    while (open.length && r.pos - open[0].pos > TOL) open.shift();
+    while (open.length && r.pos - open[0].pos > tol) open.shift();
   }
   return out.filter((r) => r.to - r.from >= MIN_RULE);
 }
@@ -131,6 +133,67 @@ function mergeOverlapping(regions: Region[]): Region[] {
     }
   }
   return out;
+}
+
+interface Box { x0: number; x1: number; top: number; bottom: number }
+
+/** Rules closer than this are one rule when finding frames: boxes a hairline apart stay two boxes. */
+const FRAME_TOL = 0.5;
+
+/**
+ * Closed frames: a top and a bottom rule of the same extent joined at both ends by side rules. Found on the
+ * rules as drawn (only touching pieces joined), so panels set a hairline apart are separate frames, while the
+ * merged rules used for grids would fuse their edges into one.
+ */
+function framedBoxes(segments: Segment[]): Box[] {
+  const h = mergeRules(segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })), FRAME_TOL);
+  const v = mergeRules(segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })), FRAME_TOL);
+  const boxes: Box[] = [];
+  if (h.length * v.length > 250_000) return boxes; // a drawing, not a page of frames
+  const near = (a: number, b: number) => Math.abs(a - b) <= TOL;
+  for (const left of v) {
+    const tops = h.filter((t) => near(t.pos, left.from) && near(t.from, left.pos));
+    if (!tops.length) continue;
+    const bottoms = h.filter((b) => near(b.pos, left.to) && near(b.from, left.pos));
+    for (const t of tops) {
+      for (const b of bottoms) {
+        if (!near(t.to, b.to) || t.to - t.from < 20) continue;
+        if (v.some((r) => r !== left && near(r.pos, t.to) && near(r.from, t.pos) && near(r.to, b.pos))) {
+          boxes.push({ x0: left.pos, x1: t.to, top: t.pos, bottom: b.pos });
+        }
+      }
+    }
+  }
+  return boxes;
+}
+
+const boxHolds = (outer: Box, inner: Box) => inner.x0 >= outer.x0 - TOL && inner.x1 <= outer.x1 + TOL && inner.top >= outer.top - TOL && inner.bottom <= outer.bottom + TOL;
+
+/**
+ * A region that is really framed text: two or more separate frames (panels, call-outs, cards) that hold all its
+ * text, each frame one column of text with no column rule inside, and most of them paragraphs of sentences.
+ * Their rules meet or stack like a grid's, but a table's cells are short and line up in columns across rows;
+ * these hold prose. A table drawn as one frame per cell keeps short cells and so stays a table.
+ */
+function framedText(region: Region, boxes: Box[], runs: Run[]): boolean {
+  const within = boxes.filter((b) => boxHolds(region, b));
+  const outer = within.filter((b) => !within.some((o) => o !== b && boxHolds(o, b) && !boxHolds(b, o)));
+  if (outer.length < 2) return false;
+  const held = outer.map((b) => runs.filter((r) => centreIn(r, b)));
+  if (runs.some((r) => !held.some((rs) => rs.includes(r)))) return false;
+  let texts = 0;
+  let prose = 0;
+  for (const [k, box] of outer.entries()) {
+    if (!held[k].length) continue;
+    texts++;
+    const height = box.bottom - box.top;
+    const columnRule = region.v.some((r) => r.pos > box.x0 + 3 * TOL && r.pos < box.x1 - 3 * TOL && r.from < box.bottom && r.to > box.top
+      && Math.min(r.to, box.bottom) - Math.max(r.from, box.top) >= 0.4 * height);
+    const bands = bandsOf(held[k]).map((b) => b.runs);
+    if (columnRule || (textColumns(bands)?.length ?? 0) >= 2) return false;
+    if (bands.length >= 2 && bands.some((b) => { const f = fragments(b); return f.length === 1 && f[0].words >= 6; })) prose++;
+  }
+  return texts >= 2 && 2 * prose >= texts;
 }
 
 /** A shorter (mid) rule only links to a wider one when some rule of its own width continues below. */
