@@ -41,15 +41,6 @@ export interface Llm {
   tidy(markdown: string, context: { title?: string }): Promise<string>;
 }
 
-/**
- * An optional language-model clean-up of converted Markdown (off by default). It may only reformat: callers
- * check its output with `shared/jobs/llm-guard.ts` and keep the original when the output says anything new.
- */
-export interface Llm {
-  /** The same Markdown, tidied (headings, lists, broken lines); never new content. */
-  tidy(markdown: string, context: { title?: string }): Promise<string>;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Pipeline ports: blob storage, the job database, the task queue and caller identity. Each is small on
 // purpose so that a Cloud Storage / Firestore / Cloud Tasks / Firebase Auth adapter and a local adapter
