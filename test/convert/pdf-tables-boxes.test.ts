@@ -53,6 +53,23 @@ describe('pdf framed prose boxes', () => {
     expect(md).toContain('the temperature, and the readings are sent');
   });
 
+  test('boxes closed by a rule above and below only, a gap between them, stay paragraphs in order', async () => {
+    const text: TextSpec[] = [];
+    const lines: LineSpec[] = [];
+    let top = 80;
+    ['1. Weather', '2. Rivers', '3. Harvest'].forEach((title, i) => {
+      const p = panel(title, BODIES[i], 72, top, 520);
+      text.push(...p.text);
+      lines.push(...p.lines.filter((l) => l.y0 === l.y1)); // no sides
+      top = p.bottom + 10;
+    });
+    const md = (await convert(await buildPdfWithLines([{ text, lines }]))).markdown;
+    expect(md).not.toContain('|');
+    const at = ['1. Weather', 'air pressure', '2. Rivers', 'snow melts', '3. Harvest', 'last frost'].map((s) => md.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
   test('a two-by-two grid of framed panels is read column by column, not as a table', async () => {
     // Panels almost touching side by side (a hairline apart), as page-layout tools place them.
     // A landscape page, as such slides and handouts usually are.

@@ -158,9 +158,10 @@ function framedBoxes(segments: Segment[]): Box[] {
     for (const t of tops) {
       for (const b of bottoms) {
         if (!near(t.to, b.to) || t.to - t.from < 20) continue;
-        if (v.some((r) => r !== left && near(r.pos, t.to) && near(r.from, t.pos) && near(r.to, b.pos))) {
-          boxes.push({ x0: left.pos, x1: t.to, top: t.pos, bottom: b.pos });
-        }
+        if (!v.some((r) => r !== left && near(r.pos, t.to) && near(r.from, t.pos) && near(r.to, b.pos))) continue;
+        const box = { x0: left.pos, x1: t.to, top: t.pos, bottom: b.pos };
+        // One frame drawn twice (a fill and a stroke, an outline over a shade) is one frame.
+        if (!boxes.some((o) => near(o.x0, box.x0) && near(o.x1, box.x1) && near(o.top, box.top) && near(o.bottom, box.bottom))) boxes.push(box);
       }
     }
   }
