@@ -3,6 +3,8 @@
  * picks the entry point by name). Adapters come from configuration once per instance
  * (`shared/adapters/index.ts`); the embedded default runs everything on one port instead (`local.ts`).
  */
+// First: Sentry must be initialised before the other modules load (no-op without SENTRY_DSN).
+import '../shared/observability/instrument.ts';
 import * as ff from '@google-cloud/functions-framework';
 import { getConfig } from '../shared/config.ts';
 import { createAdapters } from '../shared/adapters/index.ts';
@@ -14,6 +16,8 @@ import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHandler, type CloudEventInput } from './upload-finalized.ts';
 import { createConvertWorkerHandler } from './convert-worker.ts';
 import { createCleanupHandler } from './cleanup.ts';
+import { createStripeWebhookHandler } from './stripe-webhook.ts';
+import { flushSentry, reportError, withErrorReporting, wrapListener } from '../shared/observability/sentry.ts';
 
 let deps: Promise<PipelineDeps> | undefined;
 
@@ -27,18 +31,31 @@ function pipelineDeps(): Promise<PipelineDeps> {
   return deps;
 }
 
-function lazyHttp(make: (d: PipelineDeps) => HttpHandler): NodeListener {
+/** Unexpected errors go to Sentry (when configured) with the request id, then become the usual 500. */
+function lazyHttp(name: string, make: (d: PipelineDeps) => HttpHandler): NodeListener {
   let listener: Promise<NodeListener> | undefined;
-  return async (req, res) => {
-    listener ??= pipelineDeps().then((d) => serveHttp(make(d), { corsOrigins: d.config.corsOrigins }));
+  return wrapListener(async (req, res) => {
+    listener ??= pipelineDeps().then((d) => serveHttp(withErrorReporting(make(d), name), { corsOrigins: d.config.corsOrigins }));
     return (await listener)(req, res);
-  };
+  });
 }
 
-ff.http('api', lazyHttp(createApiHandler));
-ff.http('convertWorker', lazyHttp(createConvertWorkerHandler));
-ff.http('cleanup', lazyHttp(createCleanupHandler));
+ff.http('api', lazyHttp('api', createApiHandler));
+ff.http('convertWorker', lazyHttp('convertWorker', createConvertWorkerHandler));
+ff.http('cleanup', lazyHttp('cleanup', createCleanupHandler));
+ff.http('stripeWebhook', lazyHttp('stripeWebhook', (d) => createStripeWebhookHandler({
+  jobs: d.jobs,
+  ...(d.config.billing.webhookSecret ? { webhookSecret: d.config.billing.webhookSecret } : {}),
+  now: d.now,
+})));
+// Not Sentry's wrapCloudEventFunction (its types disagree with functions-framework's): report, flush, rethrow.
 ff.cloudEvent<unknown>('onUploadFinalized', async (event: ff.CloudEvent<unknown>) => {
-  const handle = createUploadFinalizedHandler(await pipelineDeps());
-  await handle(event as unknown as CloudEventInput);
+  try {
+    const handle = createUploadFinalizedHandler(await pipelineDeps());
+    await handle(event as unknown as CloudEventInput);
+  } catch (error) {
+    reportError(error, { requestId: event.id, fn: 'onUploadFinalized' });
+    await flushSentry();
+    throw error;
+  }
 });

@@ -5,6 +5,7 @@
  *   /_events/finalized     → onUploadFinalized (CloudEvents over HTTP, as Eventarc delivers them)
  *   /_tasks/convert        → convertWorker (POSTed by the local task queue)
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
+ *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
  * Internal routes require the data directory's internal token (only the server's own queue, event
  * delivery and timer know it). `npm start` runs this file.
  */
@@ -26,6 +27,8 @@ import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
 import { createConvertWorkerHandler } from './convert-worker.ts';
 import { createCleanupHandler } from './cleanup.ts';
+import { createStripeWebhookHandler } from './stripe-webhook.ts';
+import { initSentry, withErrorReporting } from '../shared/observability/sentry.ts';
 import { logs } from '../shared/log.ts';
 
 export const LOCAL_USER = 'local';
@@ -66,6 +69,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const port = (server.address() as { port: number }).port;
   const config = loadConfig({ ...env, PORT: String(port) });
+  initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
   const sandbox = options.runner ? undefined : createSandboxRunner({
     size: config.convert.workers,
@@ -79,6 +83,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     results: adapters.results,
     tasks: adapters.tasks,
     identity: adapters.identity,
+    billing: adapters.billing,
     runner: options.runner ?? sandbox!.runner,
     now: options.now ?? Date.now,
   };
@@ -95,11 +100,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       void p.finally(() => pending.delete(p));
     },
   });
-  const serve = (h: HttpHandler) => serveHttp(h, { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
-  const api = serve(createApiHandler(deps));
-  const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)));
-  const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)));
-  const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)));
+  const serve = (h: HttpHandler, name: string) => serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
+  const api = serve(createApiHandler(deps), 'api');
+  const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)), 'onUploadFinalized');
+  const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)), 'convertWorker');
+  const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
+  const webhookSecret = config.billing.webhookSecret;
+  const stripeWebhook = webhookSecret ? serve(createStripeWebhookHandler({ jobs: deps.jobs, webhookSecret, now: deps.now }), 'stripeWebhook') : undefined;
 
   listener = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -107,6 +114,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (path === '/_events/finalized') return finalize(req, res);
     if (path === '/_tasks/convert') return worker(req, res);
     if (path === '/_cron/cleanup') return cron(req, res);
+    if (path === '/_stripe/webhook' && stripeWebhook) return stripeWebhook(req, res);
     return api(req, res);
   };
   adapters.tasks.start();
