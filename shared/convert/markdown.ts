@@ -4,7 +4,8 @@
  * line breaks inside table cells), then mdast-util-to-markdown writes GFM.
  */
 import type { Nodes, Parents, PhrasingContent, Root, RootContent, Table, TableCell } from 'mdast';
-import { toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
+import { defaultHandlers, toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
+import { withReadableUrls } from './markdown-urls.ts';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
 import { createTableHandler } from './markdown-table.ts';
@@ -39,6 +40,7 @@ const toMarkdownOptions: ToMarkdownOptions = {
     // A page break is provenance, not content: it is rendered (or not) by `serialize`.
     pageBreak: () => '',
     table: createTableHandler(gfmTableToMarkdown().handlers!.tableCell!),
+    text: withReadableUrls(defaultHandlers.text),
   } as unknown as ToMarkdownOptions['handlers'],
 };
 

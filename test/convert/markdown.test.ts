@@ -1,5 +1,5 @@
 import { serialize } from '../../shared/convert/markdown.ts';
-import { cell, heading, pageBreak, paragraph, root, row, table, text, link, brk } from '../../shared/convert/mdast.ts';
+import { cell, heading, pageBreak, paragraph, root, row, table, tableFromStrings, text, link, brk } from '../../shared/convert/mdast.ts';
 
 describe('serialize', () => {
   it('writes GFM tables with a padded, rectangular shape and <br> for breaks in cells', () => {
@@ -37,5 +37,19 @@ describe('lists inside table cells', () => {
       ]),
     ]);
     expect(serialize(tree).markdown).toBe('| Steps |\n| --- |\n| 3. one<br>4. two |\n| • x |\n');
+  });
+});
+
+describe('URLs and e-mail addresses in text', () => {
+  it('are written without autolink escapes where nothing can be swallowed into the link', () => {
+    const tree = root([
+      paragraph([text('see http://www.example.com/a and mail bob@example.com today')]),
+      tableFromStrings([['site', 'mail'], ['https://example.org/', 'x@y.com']]),
+    ]);
+    expect(serialize(tree).markdown).toBe('see http://www.example.com/a and mail bob@example.com today\n\n| site | mail |\n| --- | --- |\n| https://example.org/ | x@y.com |\n');
+  });
+
+  it('keep the escapes when another escape follows in the same token', () => {
+    expect(serialize(root([paragraph([text('http://x.y/a_b*')])])).markdown).toBe('http\\://x.y/a_b\\*\n');
   });
 });
