@@ -108,8 +108,8 @@ describe('terraform files', () => {
 describe('functions', () => {
   const registered = registeredFunctions();
 
-  it('the code registers the four functions (the parse of functions/index.ts works)', () => {
-    expect(registered.map((f) => f.name).sort()).toEqual(['api', 'cleanup', 'convertWorker', 'onUploadFinalized']);
+  it('the code registers the five functions (the parse of functions/index.ts works)', () => {
+    expect(registered.map((f) => f.name).sort()).toEqual(['api', 'cleanup', 'convertWorker', 'onUploadFinalized', 'stripeWebhook']);
   });
 
   it('every registered function is deployed once, on nodejs24, with its entry point', () => {
@@ -228,19 +228,30 @@ describe('configuration', () => {
 });
 
 describe('access', () => {
-  it('only the api is public; no other function, bucket or resource grants allUsers/allAuthenticatedUsers', () => {
-    const [apiName] = functionFor('api');
+  it('only the api and the Stripe webhook (it verifies signatures itself) are public; nothing else grants allUsers/allAuthenticatedUsers', () => {
     const publicGrants: string[] = [];
     for (const [type, byName] of Object.entries(mod.resources)) {
       for (const [name, body] of Object.entries(byName)) {
         if (/allUsers|allAuthenticatedUsers/.test(JSON.stringify(body))) publicGrants.push(`${type}.${name}`);
       }
     }
-    const apiPublic = Object.entries(mod.resources.google_cloud_run_service_iam_member)
-      .filter(([, g]) => reference(g.service) === `google_cloudfunctions2_function.${apiName}.name` && g.member === 'allUsers')
-      .map(([name]) => `google_cloud_run_service_iam_member.${name}`);
-    expect(apiPublic).toHaveLength(1);
-    expect(publicGrants).toEqual(apiPublic);
+    const expected = ['api', 'stripeWebhook'].flatMap((entryPoint) => {
+      const [fnName] = functionFor(entryPoint);
+      const grants = Object.entries(mod.resources.google_cloud_run_service_iam_member)
+        .filter(([, g]) => reference(g.service) === `google_cloudfunctions2_function.${fnName}.name` && g.member === 'allUsers')
+        .map(([name]) => `google_cloud_run_service_iam_member.${name}`);
+      expect(grants).toHaveLength(1);
+      return grants;
+    });
+    expect(publicGrants.sort()).toEqual(expected.sort());
+  });
+
+  it('Stripe secrets reach only the functions whose code uses them (worker: meter events; webhook: signatures)', () => {
+    const bySecret = evaluate(mod, mod.locals.function_secrets, VARS, SAMPLES) as Record<string, string[]>;
+    const holders = (secret: string) => Object.entries(bySecret).filter(([, s]) => s.includes(secret)).map(([fn]) => fn).sort();
+    expect(holders('stripe_secret_key')).toEqual(['convertWorker']);
+    expect(holders('stripe_webhook_secret')).toEqual(['stripeWebhook']);
+    expect(holders('sentry_dsn')).toEqual(registeredFunctions().map((f) => f.name).sort());
   });
 
   it('the worker is invoked only by the tasks account, cleanup only by the scheduler account', () => {

@@ -1,7 +1,8 @@
-# The four functions, one per entry point registered in functions/index.ts, all built from the same package
+# The five functions, one per entry point registered in functions/index.ts, all built from the same package
 # on nodejs24. Ingress: the event function accepts only Google-internal traffic (Eventarc); the worker and
 # cleanup are reachable but private by IAM (iam.tf), because Cloud Tasks and Cloud Scheduler do not reach
-# internal-only services.
+# internal-only services. The Stripe webhook is public (Stripe calls it) and authenticates each request by
+# its Stripe-Signature.
 
 resource "google_cloudfunctions2_function" "api" {
   project     = var.project_id
@@ -202,6 +203,56 @@ resource "google_cloudfunctions2_function" "cleanup" {
 
     dynamic "secret_environment_variables" {
       for_each = var.wire_secrets ? local.function_secrets.cleanup : []
+      content {
+        key        = local.secrets[secret_environment_variables.value].env
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.app[secret_environment_variables.value].secret_id
+        version    = "latest"
+      }
+    }
+  }
+
+  depends_on = [
+    google_secret_manager_secret_iam_member.accessor,
+    google_project_iam_member.datastore_user,
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_reads_source,
+  ]
+}
+
+resource "google_cloudfunctions2_function" "stripe_webhook" {
+  project     = var.project_id
+  location    = var.region
+  name        = local.function_names.stripeWebhook
+  description = "MDraft Stripe webhook (public; verifies the Stripe-Signature of every event)"
+
+  build_config {
+    runtime         = "nodejs24"
+    entry_point     = "stripeWebhook"
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.source.name
+        object = google_storage_bucket_object.functions_source.name
+      }
+    }
+  }
+
+  service_config {
+    service_account_email            = google_service_account.webhook.email
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    timeout_seconds                  = 30
+    min_instance_count               = 0
+    max_instance_count               = 5
+    max_instance_request_concurrency = 20
+    ingress_settings                 = "ALLOW_ALL"
+    all_traffic_on_latest_revision   = true
+    environment_variables            = local.common_env
+
+    dynamic "secret_environment_variables" {
+      for_each = var.wire_secrets ? local.function_secrets.stripeWebhook : []
       content {
         key        = local.secrets[secret_environment_variables.value].env
         project_id = var.project_id

@@ -6,6 +6,7 @@
 #   upload-finalized  Firestore; reads, stats and deletes uploads; enqueues conversion tasks.
 #   convert-worker    Firestore; reads uploads; writes results; Document AI OCR.
 #   cleanup           Firestore; stats and deletes uploads and results; re-enqueues tasks.
+#   stripe-webhook    Firestore (users' billing state, applied webhook events). No bucket access.
 #   tasks             the identity Cloud Tasks puts in the worker's OIDC token: invokes the worker only.
 #   scheduler         the identity Cloud Scheduler puts in cleanup's OIDC token: invokes cleanup only.
 #   trigger           Eventarc's identity: receives events and invokes upload-finalized only.
@@ -17,6 +18,7 @@ locals {
     upload    = "MDraft onUploadFinalized function"
     worker    = "MDraft convertWorker function"
     cleanup   = "MDraft cleanup function"
+    webhook   = "MDraft stripeWebhook function"
     tasks     = "Cloud Tasks OIDC identity invoking convertWorker"
     scheduler = "Cloud Scheduler OIDC identity invoking cleanup"
     trigger   = "Eventarc identity invoking onUploadFinalized"
@@ -28,6 +30,13 @@ resource "google_service_account" "api" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-api"
   display_name = local.service_accounts.api
+  depends_on   = [google_project_service.enabled]
+}
+
+resource "google_service_account" "webhook" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-webhook"
+  display_name = local.service_accounts.webhook
   depends_on   = [google_project_service.enabled]
 }
 
@@ -88,6 +97,7 @@ resource "google_project_iam_member" "datastore_user" {
     upload  = google_service_account.upload.member
     worker  = google_service_account.worker.member
     cleanup = google_service_account.cleanup.member
+    webhook = google_service_account.webhook.member
   }
   project = var.project_id
   role    = "roles/datastore.user"
@@ -209,6 +219,16 @@ resource "google_cloud_run_service_iam_member" "api_public" {
   project  = var.project_id
   location = google_cloudfunctions2_function.api.location
   service  = google_cloudfunctions2_function.api.name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# Stripe calls the webhook from the internet; the function verifies the Stripe-Signature itself (and does
+# nothing else): public at the IAM level, like the api.
+resource "google_cloud_run_service_iam_member" "stripe_webhook_public" {
+  project  = var.project_id
+  location = google_cloudfunctions2_function.stripe_webhook.location
+  service  = google_cloudfunctions2_function.stripe_webhook.name
   role     = "roles/run.invoker"
   member   = "allUsers"
 }

@@ -1,5 +1,5 @@
 /**
- * MDraft on Google Cloud: four Cloud Run functions (gen2) built from one package, the buckets, Firestore,
+ * MDraft on Google Cloud: five Cloud Run functions (gen2) built from one package, the buckets, Firestore,
  * the conversion queue, the cleanup schedule, secrets and a Document AI processor. Each function has its
  * own service account holding only what its code uses (iam.tf).
  */
@@ -15,6 +15,7 @@ locals {
     onUploadFinalized = "${var.name_prefix}-upload-finalized"
     convertWorker     = "${var.name_prefix}-convert-worker"
     cleanup           = "${var.name_prefix}-cleanup"
+    stripeWebhook     = "${var.name_prefix}-stripe-webhook"
   }
 
   # The worker's deterministic Cloud Run URL (https://SERVICE-PROJECT_NUMBER.REGION.run.app). Known before

@@ -3,6 +3,11 @@ output "api_url" {
   value       = google_cloudfunctions2_function.api.service_config[0].uri
 }
 
+output "stripe_webhook_url" {
+  description = "The endpoint to register in Stripe (Developers → Webhooks); its signing secret goes to the stripe-webhook-secret secret."
+  value       = google_cloudfunctions2_function.stripe_webhook.service_config[0].uri
+}
+
 output "uploads_bucket" {
   value = google_storage_bucket.uploads.name
 }

@@ -8,12 +8,14 @@ locals {
     sentry_dsn            = { secret_id = "${var.name_prefix}-sentry-dsn", env = "SENTRY_DSN" }
   }
 
-  # Which function sees which secret: billing lives in the api; every function reports errors to Sentry.
+  # Which function sees which secret: the worker reports usage to Stripe (meter events) after a job
+  # succeeds; the webhook verifies Stripe's signatures; every function reports errors to Sentry.
   function_secrets = {
-    api               = ["stripe_secret_key", "stripe_webhook_secret", "sentry_dsn"]
+    api               = ["sentry_dsn"]
     onUploadFinalized = ["sentry_dsn"]
-    convertWorker     = ["sentry_dsn"]
+    convertWorker     = ["stripe_secret_key", "sentry_dsn"]
     cleanup           = ["sentry_dsn"]
+    stripeWebhook     = ["stripe_webhook_secret", "sentry_dsn"]
   }
 
   function_accounts = {
@@ -21,6 +23,7 @@ locals {
     onUploadFinalized = google_service_account.upload.member
     convertWorker     = google_service_account.worker.member
     cleanup           = google_service_account.cleanup.member
+    stripeWebhook     = google_service_account.webhook.member
   }
 
   secret_grants = merge([
