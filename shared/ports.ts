@@ -28,6 +28,11 @@ export interface OcrPage {
 
 export interface Ocr {
   /** Recognize text in an encoded image (PNG, JPEG, WebP, BMP, TIFF, GIF). */
+  /**
+   * Recognize text in an encoded image (PNG, JPEG, WebP, BMP, TIFF, GIF). An engine that is only
+   * temporarily unable to answer (quota, outage, timeout) throws an error with `transient: true`: the
+   * conversion then fails as retryable instead of finishing with an `ocr_failed` warning and no text.
+   */
   recognize(image: Uint8Array, options?: { languages?: string[] }): Promise<OcrPage>;
   close?(): Promise<void>;
 }

@@ -40,3 +40,14 @@ export function asConversionError(error: unknown, fallback: 'corrupt' | 'interna
 export function conversionErrorFrom(plain: { code: ConversionErrorCode; message: string }): ConversionError {
   return new ConversionError(plain.code, plain.message);
 }
+
+/**
+ * An OCR failure is a warning (the rest of the document still converts) unless the engine says it is only
+ * temporarily unavailable: then the whole conversion fails as retryable, so the job is tried again later
+ * rather than ending as a success with no text.
+ */
+export function throwIfTransientOcrFailure(error: unknown): void {
+  if ((error as { transient?: unknown } | null)?.transient === true) {
+    throw new ConversionError('internal', `OCR is temporarily unavailable: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+}

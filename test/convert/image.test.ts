@@ -110,3 +110,16 @@ describe('image converter paragraph building (fake OCR)', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['ocr_failed']);
   });
 });
+
+describe('OCR that is only temporarily unavailable', () => {
+  it('fails the conversion as retryable instead of returning an empty success', async () => {
+    const { convert } = await import('../../shared/convert/engine.ts');
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const outage = Object.assign(new Error('quota exhausted'), { transient: true });
+    const failing = { recognize: async () => { throw outage; } };
+    await expect(convert(png, {}, { ocr: failing })).rejects.toMatchObject({ code: 'internal', transient: true });
+    const broken = { recognize: async () => { throw new Error('cannot decode image'); } };
+    const result = await convert(png, {}, { ocr: broken });
+    expect(result.warnings.map((w) => w.code)).toContain('ocr_failed');
+  });
+});

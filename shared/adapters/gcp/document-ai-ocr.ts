@@ -60,6 +60,7 @@ export class DocumentAiOcrError extends Error {
     if (grpcCode !== undefined) this.grpcCode = grpcCode;
   }
 
+  /** Quota, outage and timeout clear up by themselves: the conversion is retried (see the `Ocr` port). */
   get transient(): boolean {
     return this.kind === 'quota' || this.kind === 'unavailable' || this.kind === 'timeout';
   }

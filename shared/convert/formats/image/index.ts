@@ -16,6 +16,7 @@ import { documentStyle } from '../pdf/headings.ts';
 import { removeFurniture } from '../pdf/furniture.ts';
 import { ocrRuns } from './ocr-runs.ts';
 import { recognizeUpright } from './orientation.ts';
+import { throwIfTransientOcrFailure } from '../../errors.ts';
 
 /** Mean word confidence (0..100) below which the text is flagged as probably garbled. */
 const GARBLED_CONFIDENCE = 45;
@@ -32,6 +33,7 @@ export const imageConverter: Converter = {
     try {
       page = await recognizeUpright(bytes, ctx.ocr);
     } catch (error) {
+      throwIfTransientOcrFailure(error);
       ctx.warn({ code: 'ocr_failed', message: `OCR failed: ${(error as Error)?.message ?? String(error)}`, page: 1 });
       return { root: root(), pageCount: 1 };
     }

@@ -7,7 +7,7 @@
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
 import { pageBreak, root } from '../../mdast.ts';
-import { ConversionError, tooLarge } from '../../errors.ts';
+import { ConversionError, throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
 import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
 import { itemsToRuns, toUpright } from './text-items.ts';
@@ -113,6 +113,7 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
     const { runs: ocrRuns, height } = ocrRunsOnPage(result, viewport);
     return { page: n, blocks: pageBlocks(ocrRuns), height };
   } catch (error) {
+    throwIfTransientOcrFailure(error);
     ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
     return { page: n, nodes: [] };
   }
