@@ -9,7 +9,7 @@ import * as ff from '@google-cloud/functions-framework';
 import { getConfig } from '../shared/config.ts';
 import { createAdapters } from '../shared/adapters/index.ts';
 import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { createSandboxRunner } from '../shared/jobs/runner.ts';
+import { createSandboxRunner, sandboxOptionsFrom } from '../shared/jobs/runner.ts';
 import { serveHttp, type NodeListener } from '../shared/http/node.ts';
 import type { HttpHandler } from '../shared/http/types.ts';
 import { createApiHandler } from './api.ts';
@@ -25,7 +25,7 @@ function pipelineDeps(): Promise<PipelineDeps> {
   deps ??= (async () => {
     const config = getConfig();
     const adapters = await createAdapters(config);
-    const { runner } = createSandboxRunner({ size: config.convert.workers, maxMemoryMb: config.convert.maxMemoryMb, timeoutMs: config.convertTimeoutMs });
+    const { runner } = createSandboxRunner(sandboxOptionsFrom(config));
     return { config, ...adapters, runner, now: Date.now };
   })();
   return deps;

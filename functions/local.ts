@@ -21,7 +21,7 @@ import { serveHttp, type NodeListener } from '../shared/http/node.ts';
 import { errorResponse } from '../shared/http/errors.ts';
 import type { HttpHandler } from '../shared/http/types.ts';
 import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { createSandboxRunner, type ConversionRunner } from '../shared/jobs/runner.ts';
+import { createSandboxRunner, sandboxOptionsFrom, type ConversionRunner } from '../shared/jobs/runner.ts';
 import { issueApiKey } from '../shared/auth/api-keys.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
@@ -71,11 +71,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  const sandbox = options.runner ? undefined : createSandboxRunner({
-    size: config.convert.workers,
-    maxMemoryMb: config.convert.maxMemoryMb,
-    timeoutMs: config.convertTimeoutMs,
-  });
+  const sandbox = options.runner ? undefined : createSandboxRunner(sandboxOptionsFrom(config));
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,

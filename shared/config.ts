@@ -12,6 +12,16 @@ const intFrom = (fallback: number, min: number, max: number) =>
 
 const EnvSchema = z.object({
   MDRAFT_BACKEND: z.enum(['local', 'gcp']).default('local'),
+  /** OCR for images and scanned pages: tesseract (local, offline), documentai, or off. Default: documentai
+   * when a processor is configured on the gcp backend, tesseract otherwise. */
+  MDRAFT_OCR: z.enum(['tesseract', 'documentai', 'off']).optional(),
+  /** Gemini tidy-up of converted Markdown (gcp backend only); off by default. Its output is kept only if the
+   * guard finds no content that was not in the input (`shared/jobs/llm-guard.ts`). */
+  MDRAFT_LLM_TIDY: z.enum(['on', 'off']).default('off'),
+  MDRAFT_LLM_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  MDRAFT_LLM_LOCATION: z.string().min(1).default('us-central1'),
+  /** `projects/<p>/locations/<l>/processors/<id>` (set by Terraform). */
+  MDRAFT_DOCUMENTAI_PROCESSOR: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/processors\/[^/]+$/).optional(),
   PORT: intFrom(8080, 0, 65535),
   /** Interface the embedded server listens on; 0.0.0.0 inside a container. */
   MDRAFT_HOST: z.string().min(1).default('127.0.0.1'),
@@ -100,6 +110,8 @@ export interface Config {
   retentionMs: number;
   convertTimeoutMs: number;
   convert: { maxMemoryMb: number; workers: number };
+  ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
+  llm: { tidy: boolean; model: string; location: string };
   leaseMs: number;
   maxAttempts: number;
   lostWorkerGraceMs: number;
@@ -162,6 +174,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionMs: e.MDRAFT_RETENTION_DAYS * 86400_000,
     convertTimeoutMs: e.MDRAFT_CONVERT_TIMEOUT_S * 1000,
     convert: { maxMemoryMb: e.MDRAFT_CONVERT_MAX_MEMORY_MB, workers: e.MDRAFT_CONVERT_WORKERS },
+    ocr: ocrSettings(e),
+    llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },
     leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,
     maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
     lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,
@@ -212,4 +226,12 @@ function pickDefined(env: Record<string, string | undefined>): Record<string, st
     if (v !== undefined && v !== '') out[key] = v;
   }
   return out;
+}
+
+function ocrSettings(e: z.output<typeof EnvSchema>): Config['ocr'] {
+  const engine = e.MDRAFT_OCR ?? (e.MDRAFT_BACKEND === 'gcp' && e.MDRAFT_DOCUMENTAI_PROCESSOR ? 'documentai' : 'tesseract');
+  if (engine === 'documentai' && !e.MDRAFT_DOCUMENTAI_PROCESSOR) {
+    throw new ConfigError('invalid configuration: MDRAFT_OCR=documentai needs MDRAFT_DOCUMENTAI_PROCESSOR (projects/<p>/locations/<l>/processors/<id>)');
+  }
+  return { engine, ...(engine === 'documentai' ? { documentAiProcessor: e.MDRAFT_DOCUMENTAI_PROCESSOR } : {}) };
 }

@@ -52,7 +52,10 @@ export type WarningCode =
   | 'image_omitted'
   | 'truncated'
   | 'encoding_guessed'
-  | 'unsupported_content';
+  | 'unsupported_content'
+  /** Set by the pipeline's optional LLM tidy-up, never by a converter. */
+  | 'llm_rejected'
+  | 'llm_failed';
 
 export interface ConversionWarning {
   code: WarningCode;

@@ -17,7 +17,8 @@
  */
 import { asConversionError } from '../convert/errors.ts';
 import type { ConvertResult } from '../convert/types.ts';
-import type { Job, JobError } from '../ports.ts';
+import type { Job, JobError, Llm } from '../ports.ts';
+import { tidyGuarded } from './llm-guard.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { log, logs } from '../log.ts';
@@ -57,6 +58,7 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
       return await failPermanently(deps, jobId, lease.leaseId, { code: 'upload_missing', message: 'the uploaded document is gone' }, requestId);
     }
     result = await deps.runner(bytes, { fileName: job.filename, timeoutMs: deps.config.convertTimeoutMs });
+    if (deps.llm) result = await tidied(deps.llm, result);
   } catch (error) {
     const typed = asConversionError(error, 'internal');
     const jobError = { code: typed.code, message: typed.message };
@@ -134,4 +136,14 @@ async function transientFailure(
   await deps.jobs.release(jobId, leaseId, { error, now: deps.now() });
   logs.conversionFailed({ requestId, jobId, code: error.code, message: error.message, final: false });
   return 'retry';
+}
+
+/** The LLM only reformats the whole Markdown; a rejected or failed tidy-up keeps the original, with a warning. */
+async function tidied(llm: Llm, result: ConvertResult): Promise<ConvertResult> {
+  const outcome = await tidyGuarded(llm, result.markdown, result.title ? { title: result.title } : {});
+  return {
+    ...result,
+    markdown: outcome.markdown,
+    warnings: outcome.warning ? [...result.warnings, { code: outcome.warning.code as 'llm_rejected' | 'llm_failed', message: outcome.warning.message }] : result.warnings,
+  };
 }

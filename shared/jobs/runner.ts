@@ -6,12 +6,25 @@
 import { ConversionError } from '../convert/errors.ts';
 import { createConverterPool, type ConverterPoolOptions } from '../convert/sandbox.ts';
 import type { ConvertResult } from '../convert/types.ts';
+import type { Config } from '../config.ts';
 
 export type ConversionRunner = (bytes: Uint8Array, input: { fileName?: string; timeoutMs: number }) => Promise<ConvertResult>;
 
 export interface SandboxRunner {
   runner: ConversionRunner;
   close(): Promise<void>;
+}
+
+/** Pool settings from configuration: thread count, heap ceiling, time budget and the OCR engine. */
+export function sandboxOptionsFrom(config: Config): ConverterPoolOptions {
+  const { engine, documentAiProcessor } = config.ocr;
+  return {
+    size: config.convert.workers,
+    maxMemoryMb: config.convert.maxMemoryMb,
+    timeoutMs: config.convertTimeoutMs,
+    ocr: engine === 'off' ? false : engine,
+    ...(documentAiProcessor ? { documentAiProcessor } : {}),
+  };
 }
 
 /** The production runner: a pool of sandboxed converter threads, created on first use. */

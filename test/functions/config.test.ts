@@ -29,3 +29,14 @@ test('values are parsed and validated; bad ones fail with every problem named', 
   expect(() => loadConfig({ MDRAFT_SIGNING_SECRET: 'short' })).toThrow(/MDRAFT_SIGNING_SECRET/);
   expect(() => loadConfig({ MDRAFT_UPLOADS_BUCKET: 'Bad_Bucket!' })).toThrow(/MDRAFT_UPLOADS_BUCKET/);
 });
+
+test('OCR engine: tesseract by default, Document AI when a processor is configured in the cloud, or off', () => {
+  const processor = 'projects/p/locations/us/processors/abc';
+  expect(loadConfig({}).ocr).toEqual({ engine: 'tesseract' });
+  expect(loadConfig({ MDRAFT_OCR: 'off' }).ocr).toEqual({ engine: 'off' });
+  expect(loadConfig({ MDRAFT_BACKEND: 'gcp', MDRAFT_DOCUMENTAI_PROCESSOR: processor }).ocr).toEqual({ engine: 'documentai', documentAiProcessor: processor });
+  expect(loadConfig({ MDRAFT_DOCUMENTAI_PROCESSOR: processor }).ocr).toEqual({ engine: 'tesseract' });
+  expect(() => loadConfig({ MDRAFT_OCR: 'documentai' })).toThrow(/MDRAFT_DOCUMENTAI_PROCESSOR/);
+  expect(() => loadConfig({ MDRAFT_DOCUMENTAI_PROCESSOR: 'not-a-processor' })).toThrow(ConfigError);
+  expect(loadConfig({}).llm).toEqual({ tidy: false, model: 'gemini-2.5-flash', location: 'us-central1' });
+});

@@ -132,3 +132,33 @@ test('a deleted job or a missing input ends the delivery', async () => {
   expect(await runConversion(h.deps, { jobId, deliveryAttempt: 1 })).toBe('failed');
   expect(await h.store.getJob(jobId)).toMatchObject({ status: 'failed', error: { code: 'upload_missing' } });
 });
+
+describe('the optional LLM tidy-up', () => {
+  async function tidiedWith(tidy: (markdown: string) => Promise<string>) {
+    const jobId = await queuedJob();
+    h.setRunner(async () => okResult('# Report\n\nTotal revenue was 42 million\nin the year.\n'));
+    h.deps.llm = { tidy };
+    expect(await runConversion(h.deps, { jobId, deliveryAttempt: 1 })).toBe('succeeded');
+    const job = await h.store.getJob(jobId);
+    const md = Buffer.from((await h.deps.results.read(job!.resultObjects!.markdown))!).toString();
+    return { job: job!, md };
+  }
+
+  test('keeps a faithful reformat', async () => {
+    const { job, md } = await tidiedWith(async () => '# Report\n\nTotal revenue was 42 million in the year.\n');
+    expect(md).toBe('# Report\n\nTotal revenue was 42 million in the year.\n');
+    expect(job.warnings).toEqual([]);
+  });
+
+  test('rejects output that changes a number, keeping the converted Markdown with a warning', async () => {
+    const { job, md } = await tidiedWith(async () => '# Report\n\nTotal revenue was 43 million in the year.\n');
+    expect(md).toBe('# Report\n\nTotal revenue was 42 million\nin the year.\n');
+    expect(job.warnings.map((w) => w.code)).toEqual(['llm_rejected']);
+  });
+
+  test('keeps the converted Markdown when the LLM fails', async () => {
+    const { job, md } = await tidiedWith(async () => { throw new Error('quota'); });
+    expect(md).toContain('42 million');
+    expect(job.warnings.map((w) => w.code)).toEqual(['llm_failed']);
+  });
+});

@@ -9,12 +9,13 @@ import { Storage } from '@google-cloud/storage';
 import { Firestore } from '@google-cloud/firestore';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { ConfigError, type Config } from '../../config.ts';
-import type { Billing, BlobStore, Identity, JobStore, TaskQueue } from '../../ports.ts';
+import type { Billing, BlobStore, Identity, JobStore, Llm, TaskQueue } from '../../ports.ts';
 import { GcsBlobStore } from './gcs-blob-store.ts';
 import { FirestoreJobStore } from './firestore-job-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
 import { FirebaseIdentity } from './firebase-identity.ts';
 import { StripeBilling, createStripeClient } from './stripe-billing.ts';
+import { createGeminiTidyForProject } from './gemini-tidy.ts';
 
 export interface GcpAdapters {
   jobs: JobStore;
@@ -24,6 +25,8 @@ export interface GcpAdapters {
   identity: Identity;
   /** Stripe Billing Meters when STRIPE_SECRET_KEY is set; billing is off otherwise. */
   billing?: Billing;
+  /** Gemini tidy-up when MDRAFT_LLM_TIDY=on. */
+  llm?: Llm;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,9 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     results: new GcsBlobStore({ storage, bucket: config.buckets.results }),
     tasks,
     identity,
+    ...(config.llm.tidy
+      ? { llm: lazyLlm(() => createGeminiTidyForProject({ project: settings.projectId, location: config.llm.location, model: config.llm.model })) }
+      : {}),
     ...(config.billing.stripeSecretKey
       ? { billing: new StripeBilling({ stripe: createStripeClient(config.billing.stripeSecretKey), users: jobs, meterEventName: config.billing.meterEventName }) }
       : {}),
@@ -81,4 +87,10 @@ export function createGcpAdapters(config: Config): GcpAdapters {
       await Promise.allSettled([jobs.close(), tasks.close(), identity.close()]);
     },
   };
+}
+
+/** The Gemini client loads `@google/genai` on first use, so instances that never tidy never load it. */
+function lazyLlm(make: () => Promise<Llm>): Llm {
+  let llm: Promise<Llm> | undefined;
+  return { tidy: async (markdown, context) => (await (llm ??= make())).tidy(markdown, context) };
 }
