@@ -11,7 +11,8 @@
  *
  * `processing → processing` is a takeover of an expired lease by another delivery.
  */
-import type { JobStatus } from '../ports.ts';
+import { randomBytes } from 'node:crypto';
+import type { ClaimResult, Job, JobStatus } from '../ports.ts';
 
 export const JOB_STATUSES: readonly JobStatus[] = ['awaiting_upload', 'queued', 'processing', 'succeeded', 'failed', 'expired'];
 
@@ -30,4 +31,26 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
 
 export function isTerminal(status: JobStatus): boolean {
   return TRANSITIONS[status].length === 0;
+}
+
+/**
+ * The claim decision every JobStore makes inside its transaction: who may take the job now, and the job as
+ * it is once taken. A store only reads the current record, calls this, and writes `job` back when `ok`.
+ */
+export function claimJob(job: Job | undefined, input: { leaseMs: number; now: number }): ClaimResult {
+  if (!job) return { ok: false, reason: 'not_found' };
+  if (isTerminal(job.status)) return { ok: false, reason: 'finished', job };
+  if (job.status === 'awaiting_upload') return { ok: false, reason: 'not_ready', job };
+  if (job.status === 'processing' && (job.leaseExpiresAt ?? 0) > input.now) return { ok: false, reason: 'leased', job };
+  const lease = { leaseId: randomBytes(12).toString('hex'), expiresAt: input.now + input.leaseMs, attempt: job.attempts + 1 };
+  const next: Job = {
+    ...job,
+    status: 'processing',
+    attempts: lease.attempt,
+    leaseId: lease.leaseId,
+    leaseExpiresAt: lease.expiresAt,
+    startedAt: job.startedAt ?? input.now,
+    updatedAt: input.now,
+  };
+  return { ok: true, job: next, lease };
 }

@@ -7,14 +7,14 @@
  * backstop after the retention cleanup; queries never rely on it). The composite indexes these queries need
  * are listed in `firestore-indexes.json`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { CollectionReference, DocumentData, Firestore, Query, Transaction } from '@google-cloud/firestore';
 import type {
   ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
   UsageRecord, UserRecord,
 } from '../../ports.ts';
-import { canTransition, isTerminal } from '../../jobs/states.ts';
+import { canTransition, claimJob } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
@@ -93,21 +93,8 @@ export class FirestoreJobStore implements JobStore {
 
   async claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult> {
     return this.transition(id, (job): [ClaimResult, Job?] => {
-      if (!job) return [{ ok: false, reason: 'not_found' }];
-      if (isTerminal(job.status)) return [{ ok: false, reason: 'finished', job }];
-      if (job.status === 'awaiting_upload') return [{ ok: false, reason: 'not_ready', job }];
-      if (job.status === 'processing' && (job.leaseExpiresAt ?? 0) > input.now) return [{ ok: false, reason: 'leased', job }];
-      const lease = { leaseId: randomBytes(12).toString('hex'), expiresAt: input.now + input.leaseMs, attempt: job.attempts + 1 };
-      const next: Job = {
-        ...job,
-        status: 'processing',
-        attempts: lease.attempt,
-        leaseId: lease.leaseId,
-        leaseExpiresAt: lease.expiresAt,
-        startedAt: job.startedAt ?? input.now,
-        updatedAt: input.now,
-      };
-      return [{ ok: true, job: next, lease }, next];
+      const claimed = claimJob(job, input);
+      return claimed.ok ? [claimed, claimed.job] : [claimed];
     });
   }
 

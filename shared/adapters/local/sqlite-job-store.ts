@@ -3,12 +3,11 @@
  * filter on. Each state change re-reads the row inside `BEGIN IMMEDIATE` and checks the state machine.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { randomBytes } from 'node:crypto';
 import type {
   ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
   UsageRecord, UserRecord,
 } from '../../ports.ts';
-import { canTransition, isTerminal } from '../../jobs/states.ts';
+import { canTransition, claimJob } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
@@ -112,23 +111,9 @@ export class SqliteJobStore implements JobStore {
 
   async claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult> {
     return inTransaction(this.db, (): ClaimResult => {
-      const job = this.read(id);
-      if (!job) return { ok: false, reason: 'not_found' };
-      if (isTerminal(job.status)) return { ok: false, reason: 'finished', job };
-      if (job.status === 'awaiting_upload') return { ok: false, reason: 'not_ready', job };
-      if (job.status === 'processing' && (job.leaseExpiresAt ?? 0) > input.now) return { ok: false, reason: 'leased', job };
-      const lease = { leaseId: randomBytes(12).toString('hex'), expiresAt: input.now + input.leaseMs, attempt: job.attempts + 1 };
-      const next: Job = {
-        ...job,
-        status: 'processing',
-        attempts: lease.attempt,
-        leaseId: lease.leaseId,
-        leaseExpiresAt: lease.expiresAt,
-        startedAt: job.startedAt ?? input.now,
-        updatedAt: input.now,
-      };
-      this.write(next);
-      return { ok: true, job: next, lease };
+      const claimed = claimJob(this.read(id), input);
+      if (claimed.ok) this.write(claimed.job);
+      return claimed;
     });
   }
 
