@@ -7,24 +7,13 @@ import { CloudTasksClient } from '@google-cloud/tasks';
 import { CloudTasksQueue } from '../../../shared/adapters/gcp/cloud-tasks-queue.ts';
 import { taskNameFor, eventKeyOf } from '../../../shared/jobs/names.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
+import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 
 const QUEUE = 'projects/mdraft-test/locations/europe-west1/queues/convert';
 const INVOKER = 'tasks-invoker@mdraft-test.iam.gserviceaccount.com';
 const WORKER = 'https://convertworker-abc123-ew.a.run.app';
-const TOKEN = 'test-access-token';
 
-/** Stands in for google-auth-library: a fixed bearer token on every request, no network. */
-const stubAuthClient = {
-  universeDomain: 'googleapis.com',
-  async getRequestHeaders() {
-    return new Headers({ authorization: `Bearer ${TOKEN}` });
-  },
-  async fetch(url: string | URL, init: { headers?: ConstructorParameters<typeof Headers>[0]; method?: string; body?: RequestInit['body']; signal?: AbortSignal }) {
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${TOKEN}`);
-    return fetch(url, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.signal ? { signal: init.signal } : {}) });
-  },
-};
+
 
 interface SentTask {
   name: string;
@@ -76,7 +65,7 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
     const req = server.requests[0]!;
     expect(req.method).toBe('POST');
     expect(req.url.split('?')[0]).toBe(`/v2/${QUEUE}/tasks`);
-    expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(req.headers.authorization).toBe(`Bearer ${STUB_ACCESS_TOKEN}`);
     expect(decodeURIComponent(req.url)).toContain('enum-encoding=int');
     const { task } = JSON.parse(req.body.toString('utf8')) as { task: SentTask };
     expect(task.name).toBe(`${QUEUE}/tasks/${createHash('sha256').update(key).digest('hex')}`);

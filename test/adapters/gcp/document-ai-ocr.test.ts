@@ -6,22 +6,11 @@ import { DocumentProcessorServiceClient } from '@google-cloud/documentai';
 import { createDocumentAiOcr, DocumentAiOcrError, type DocumentAiClientLike } from '../../../shared/adapters/gcp/document-ai-ocr.ts';
 import { convert } from '../../../shared/convert/engine.ts';
 import { startRecordingServer, type RecordingServer, type Reply } from './recording-server.ts';
+import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 
 const PROCESSOR = 'projects/mdraft-test/locations/eu/processors/0123456789abcdef';
-const TOKEN = 'test-access-token';
 
-/** Stands in for google-auth-library: a fixed bearer token on every request, no network. */
-const stubAuthClient = {
-  universeDomain: 'googleapis.com',
-  async getRequestHeaders() {
-    return new Headers({ authorization: `Bearer ${TOKEN}` });
-  },
-  async fetch(url: string | URL, init: { headers?: ConstructorParameters<typeof Headers>[0]; method?: string; body?: RequestInit['body']; signal?: AbortSignal }) {
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${TOKEN}`);
-    return fetch(url, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.signal ? { signal: init.signal } : {}) });
-  },
-};
+
 
 interface CannedLine {
   /** Words with their pixel boxes on the page. */
@@ -130,7 +119,7 @@ describe('Document AI OCR against a loopback Document AI REST server', () => {
     const req = server.requests[0]!;
     expect(req.method).toBe('POST');
     expect(decodeURIComponent(req.url.split('?')[0]!)).toBe(`/v1/${PROCESSOR}:process`);
-    expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(req.headers.authorization).toBe(`Bearer ${STUB_ACCESS_TOKEN}`);
     // The processor name travels in the URL path; the body carries the image.
     const sent = JSON.parse(req.body.toString('utf8')) as { rawDocument: { content: string; mimeType: string } };
     expect(sent.rawDocument.mimeType).toBe('image/png');
