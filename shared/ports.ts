@@ -326,3 +326,16 @@ export interface Identity {
   /** Verifies a Firebase ID token; throws `AuthError` when it is not acceptable. */
   verifyIdToken(token: string): Promise<VerifiedIdentity>;
 }
+
+/** The ports the pipeline's use cases run on; both backends (local, gcp) provide exactly this set. */
+export interface PipelinePorts {
+  jobs: JobStore;
+  uploads: BlobStore;
+  results: BlobStore;
+  tasks: TaskQueue;
+  identity: Identity;
+  /** Usage reporting after a job succeeds; absent = billing off. */
+  billing?: Billing;
+  /** Optional LLM tidy-up of the converted Markdown, guarded against added content; absent = off. */
+  llm?: Llm;
+}

@@ -4,17 +4,10 @@
  * missing a setting fails here with a ConfigError naming it, never by falling back to local.
  */
 import type { Config } from '../config.ts';
-import type { Billing, BlobStore, Identity, JobStore, TaskQueue } from '../ports.ts';
+import type { PipelinePorts } from '../ports.ts';
 import { createLocalAdapters, type LocalAdapters } from './local/index.ts';
 
-export interface Adapters {
-  jobs: JobStore;
-  uploads: BlobStore;
-  results: BlobStore;
-  tasks: TaskQueue;
-  identity: Identity;
-  /** Absent when billing is off (gcp without STRIPE_SECRET_KEY); the local backend keeps a ledger instead. */
-  billing?: Billing;
+export interface Adapters extends PipelinePorts {
   /** Set for the local backend: the pieces the embedded server needs beyond the ports. */
   local?: LocalAdapters;
   close(): Promise<void>;

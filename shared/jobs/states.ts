@@ -12,7 +12,7 @@
  * `processing → processing` is a takeover of an expired lease by another delivery.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClaimResult, Job, JobStatus } from '../ports.ts';
+import type { ClaimResult, Job, JobStatus, JobWarning } from '../ports.ts';
 
 export const JOB_STATUSES: readonly JobStatus[] = ['awaiting_upload', 'queued', 'processing', 'succeeded', 'failed', 'expired'];
 
@@ -53,4 +53,26 @@ export function claimJob(job: Job | undefined, input: { leaseMs: number; now: nu
     updatedAt: input.now,
   };
   return { ok: true, job: next, lease };
+}
+
+/**
+ * The job as it is once its holder finishes it, or undefined when `leaseId` no longer holds it (a lost
+ * lease, a duplicate delivery): stores write the result only in that case, in the transition's transaction.
+ */
+export function completeJob(
+  job: Job | undefined,
+  leaseId: string,
+  input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
+): Job | undefined {
+  if (!job || job.status !== 'processing' || job.leaseId !== leaseId) return undefined;
+  const { leaseId: _l, leaseExpiresAt: _e, lastError: _le, ...rest } = job;
+  return {
+    ...rest,
+    status: 'succeeded',
+    warnings: input.warnings,
+    ...(input.pages !== undefined ? { pages: input.pages } : {}),
+    resultObjects: input.resultObjects,
+    finishedAt: input.now,
+    updatedAt: input.now,
+  };
 }

@@ -14,7 +14,7 @@ import type {
   ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
   UsageRecord, UserRecord,
 } from '../../ports.ts';
-import { canTransition, claimJob } from '../../jobs/states.ts';
+import { canTransition, claimJob, completeJob } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
@@ -112,24 +112,16 @@ export class FirestoreJobStore implements JobStore {
     input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
   ): Promise<boolean> {
     return this.transition(id, (job, tx): [boolean, Job?] => {
-      if (!job || job.status !== 'processing' || job.leaseId !== leaseId) return [false];
-      const { leaseId: _l, leaseExpiresAt: _e, lastError: _le, ...rest } = job;
+      const done = completeJob(job, leaseId, input);
+      if (!done) return [false];
       // Usage is written in the same transaction as the transition: a retried delivery cannot charge twice.
       const month = monthOf(input.now);
       tx.set(
-        this.usage.doc(`${month}_${docIdFor(job.owner)}`),
-        { owner: job.owner, month, jobs: FieldValue.increment(1), pages: FieldValue.increment(input.pages ?? 0) },
+        this.usage.doc(`${month}_${docIdFor(done.owner)}`),
+        { owner: done.owner, month, jobs: FieldValue.increment(1), pages: FieldValue.increment(input.pages ?? 0) },
         { merge: true },
       );
-      return [true, {
-        ...rest,
-        status: 'succeeded',
-        warnings: input.warnings,
-        ...(input.pages !== undefined ? { pages: input.pages } : {}),
-        resultObjects: input.resultObjects,
-        finishedAt: input.now,
-        updatedAt: input.now,
-      }];
+      return [true, done];
     });
   }
 

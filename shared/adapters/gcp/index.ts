@@ -9,7 +9,7 @@ import { Storage } from '@google-cloud/storage';
 import { Firestore } from '@google-cloud/firestore';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { ConfigError, type Config } from '../../config.ts';
-import type { Billing, BlobStore, Identity, JobStore, Llm, TaskQueue } from '../../ports.ts';
+import type { Llm, PipelinePorts } from '../../ports.ts';
 import { GcsBlobStore } from './gcs-blob-store.ts';
 import { FirestoreJobStore } from './firestore-job-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
@@ -17,16 +17,8 @@ import { FirebaseIdentity } from './firebase-identity.ts';
 import { StripeBilling, createStripeClient } from './stripe-billing.ts';
 import { createGeminiTidyForProject } from './gemini-tidy.ts';
 
-export interface GcpAdapters {
-  jobs: JobStore;
-  uploads: BlobStore;
-  results: BlobStore;
-  tasks: TaskQueue;
-  identity: Identity;
-  /** Stripe Billing Meters when STRIPE_SECRET_KEY is set; billing is off otherwise. */
-  billing?: Billing;
-  /** Gemini tidy-up when MDRAFT_LLM_TIDY=on. */
-  llm?: Llm;
+/** Stripe Billing Meters when STRIPE_SECRET_KEY is set (billing off otherwise); Gemini when MDRAFT_LLM_TIDY=on. */
+export interface GcpAdapters extends PipelinePorts {
   close(): Promise<void>;
 }
 

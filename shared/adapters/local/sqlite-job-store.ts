@@ -7,7 +7,7 @@ import type {
   ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
   UsageRecord, UserRecord,
 } from '../../ports.ts';
-import { canTransition, claimJob } from '../../jobs/states.ts';
+import { canTransition, claimJob, completeJob } from '../../jobs/states.ts';
 import { InvalidCursorError } from '../../jobs/errors.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
@@ -133,18 +133,9 @@ export class SqliteJobStore implements JobStore {
     input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
   ): Promise<boolean> {
     return inTransaction(this.db, () => {
-      const job = this.read(id);
-      if (!job || job.status !== 'processing' || job.leaseId !== leaseId) return false;
-      const { leaseId: _l, leaseExpiresAt: _e, lastError: _le, ...rest } = job;
-      this.write({
-        ...rest,
-        status: 'succeeded',
-        warnings: input.warnings,
-        ...(input.pages !== undefined ? { pages: input.pages } : {}),
-        resultObjects: input.resultObjects,
-        finishedAt: input.now,
-        updatedAt: input.now,
-      });
+      const job = completeJob(this.read(id), leaseId, input);
+      if (!job) return false;
+      this.write(job);
       // Usage is counted in the same transaction as the transition: a retried delivery cannot charge twice.
       this.db.prepare(
         `INSERT INTO usage (owner, month, jobs, pages) VALUES (?, ?, 1, ?)
