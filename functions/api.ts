@@ -3,18 +3,18 @@
  * errors onto the error envelope. Another user's job answers exactly like a missing one (404).
  */
 import { z } from 'zod';
-import { AuthError } from '../shared/ports.ts';
-import { authenticate, type Principal } from '../shared/auth/authenticate.ts';
-import { issueApiKey, toApiKeyView } from '../shared/auth/api-keys.ts';
-import { ApiError, badRequest, conflict, notFound, unauthenticated } from '../shared/http/errors.ts';
-import { parseJsonBody, parseWith } from '../shared/http/body.ts';
-import { json, type HttpHandler, type HttpRequest, type HttpResponse } from '../shared/http/types.ts';
-import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { createJob } from '../shared/jobs/create-job.ts';
-import { deleteOwnedJob, getOwnedJob, getResult, listOwnedJobs } from '../shared/jobs/queries.ts';
-import { InvalidCursorError, InvalidJobRequestError, JobNotFoundError, ResultNotReadyError } from '../shared/jobs/errors.ts';
-import { toJobView } from '../shared/jobs/view.ts';
-import { logs } from '../shared/log.ts';
+import { AuthError } from '../shared/service/ports.ts';
+import { authenticate, type Principal } from '../shared/service/auth/authenticate.ts';
+import { issueApiKey, toApiKeyView } from '../shared/service/auth/api-keys.ts';
+import { ApiError, badRequest, conflict, notFound, unauthenticated } from '../shared/service/http/errors.ts';
+import { parseJsonBody, parseWith } from '../shared/service/http/body.ts';
+import { json, type HttpHandler, type HttpRequest, type HttpResponse } from '../shared/service/http/types.ts';
+import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
+import { createJob } from '../shared/service/jobs/create-job.ts';
+import { deleteOwnedJob, getOwnedJob, getResult, listOwnedJobs } from '../shared/service/jobs/queries.ts';
+import { InvalidCursorError, InvalidJobRequestError, JobNotFoundError, ResultNotReadyError } from '../shared/service/jobs/errors.ts';
+import { toJobView } from '../shared/service/jobs/view.ts';
+import { logs } from '../shared/service/logs.ts';
 
 const CreateJobBody = z.object({
   filename: z.string().trim().min(1).max(255).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),

@@ -3,10 +3,10 @@
  * cloud). The status code steers the queue: 2xx stops it, anything else retries (see run-conversion.ts).
  */
 import { z } from 'zod';
-import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { runConversion, type ConversionOutcome } from '../shared/jobs/run-conversion.ts';
-import { parseJsonBody } from '../shared/http/body.ts';
-import type { HttpHandler, HttpResponse } from '../shared/http/types.ts';
+import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
+import { runConversion, type ConversionOutcome } from '../shared/service/jobs/run-conversion.ts';
+import { parseJsonBody } from '../shared/service/http/body.ts';
+import type { HttpHandler, HttpResponse } from '../shared/service/http/types.ts';
 
 const TaskBody = z.object({ jobId: z.string().min(1).max(100) });
 

@@ -4,20 +4,21 @@
  * (`shared/adapters/index.ts`); the embedded default runs everything on one port instead (`local.ts`).
  */
 // First: Sentry must be initialised before the other modules load (no-op without SENTRY_DSN).
-import '../shared/observability/instrument.ts';
+import '../shared/service/observability/instrument.ts';
 import * as ff from '@google-cloud/functions-framework';
-import { getConfig } from '../shared/config.ts';
+import { getConfig } from '../shared/service/config.ts';
 import { createAdapters } from '../shared/adapters/index.ts';
-import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { createSandboxRunner, sandboxOptionsFrom } from '../shared/jobs/runner.ts';
-import { serveHttp, type NodeListener } from '../shared/http/node.ts';
-import type { HttpHandler } from '../shared/http/types.ts';
+import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
+import { createSandboxRunner, sandboxOptionsFrom } from '../shared/service/jobs/runner.ts';
+import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
+import { serveHttp, type NodeListener } from '../shared/service/http/node.ts';
+import type { HttpHandler } from '../shared/service/http/types.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHandler, type CloudEventInput } from './upload-finalized.ts';
 import { createConvertWorkerHandler } from './convert-worker.ts';
 import { createCleanupHandler } from './cleanup.ts';
 import { createStripeWebhookHandler } from './stripe-webhook.ts';
-import { flushSentry, reportError, withErrorReporting, wrapListener } from '../shared/observability/sentry.ts';
+import { flushSentry, reportError, withErrorReporting, wrapListener } from '../shared/service/observability/sentry.ts';
 
 let deps: Promise<PipelineDeps> | undefined;
 
@@ -25,7 +26,7 @@ function pipelineDeps(): Promise<PipelineDeps> {
   deps ??= (async () => {
     const config = getConfig();
     const adapters = await createAdapters(config);
-    const { runner } = createSandboxRunner(sandboxOptionsFrom(config));
+    const { runner } = createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
     return { config, ...adapters, runner, now: Date.now };
   })();
   return deps;

@@ -12,24 +12,25 @@
 import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../shared/config.ts';
+import { loadConfig, type Config } from '../shared/service/config.ts';
 import { createLocalAdapters, INTERNAL_HEADER, type LocalAdapters } from '../shared/adapters/local/index.ts';
 import { createBlobHttpHandler } from '../shared/adapters/local/blob-http.ts';
 import { deliverFinalized } from '../shared/adapters/local/cloud-event-delivery.ts';
 import { BLOB_ROUTE } from '../shared/adapters/local/url-signer.ts';
-import { serveHttp, type NodeListener } from '../shared/http/node.ts';
-import { errorResponse } from '../shared/http/errors.ts';
-import type { HttpHandler } from '../shared/http/types.ts';
-import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { createSandboxRunner, sandboxOptionsFrom, type ConversionRunner } from '../shared/jobs/runner.ts';
-import { issueApiKey } from '../shared/auth/api-keys.ts';
+import { serveHttp, type NodeListener } from '../shared/service/http/node.ts';
+import { errorResponse } from '../shared/service/http/errors.ts';
+import type { HttpHandler } from '../shared/service/http/types.ts';
+import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
+import { createSandboxRunner, sandboxOptionsFrom, type ConversionRunner } from '../shared/service/jobs/runner.ts';
+import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
+import { issueApiKey } from '../shared/service/auth/api-keys.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
 import { createConvertWorkerHandler } from './convert-worker.ts';
 import { createCleanupHandler } from './cleanup.ts';
 import { createStripeWebhookHandler } from './stripe-webhook.ts';
-import { initSentry, withErrorReporting } from '../shared/observability/sentry.ts';
-import { logs } from '../shared/log.ts';
+import { initSentry, withErrorReporting } from '../shared/service/observability/sentry.ts';
+import { logs } from '../shared/service/logs.ts';
 
 export const LOCAL_USER = 'local';
 
@@ -71,7 +72,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  const sandbox = options.runner ? undefined : createSandboxRunner(sandboxOptionsFrom(config));
+  const sandbox = options.runner ? undefined : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,

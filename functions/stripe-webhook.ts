@@ -11,10 +11,10 @@
  */
 import Stripe from 'stripe';
 import { z } from 'zod';
-import type { BillingEvent, JobStore } from '../shared/ports.ts';
-import { ApiError, badRequest } from '../shared/http/errors.ts';
-import type { HttpHandler } from '../shared/http/types.ts';
-import { log } from '../shared/log.ts';
+import type { BillingEvent, JobStore } from '../shared/service/ports.ts';
+import { ApiError, badRequest } from '../shared/service/http/errors.ts';
+import type { HttpHandler } from '../shared/service/http/types.ts';
+import { log } from '../shared/service/logs.ts';
 
 export interface StripeWebhookDeps {
   jobs: Pick<JobStore, 'applyBillingEvent'>;

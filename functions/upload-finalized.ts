@@ -4,11 +4,11 @@
  * Throwing makes Eventarc retry; the use case makes retries harmless.
  */
 import { z } from 'zod';
-import type { PipelineDeps } from '../shared/jobs/deps.ts';
-import { handleUploadFinalized, type FinalizeOutcome } from '../shared/jobs/upload-finalized.ts';
-import { badRequest } from '../shared/http/errors.ts';
-import type { HttpHandler, HttpRequest } from '../shared/http/types.ts';
-import { log } from '../shared/log.ts';
+import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
+import { handleUploadFinalized, type FinalizeOutcome } from '../shared/service/jobs/upload-finalized.ts';
+import { badRequest } from '../shared/service/http/errors.ts';
+import type { HttpHandler, HttpRequest } from '../shared/service/http/types.ts';
+import { log } from '../shared/service/logs.ts';
 
 export interface CloudEventInput {
   id: string;

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalServer } from '../functions/local.ts';
-import { setLogLevel } from '../shared/log.ts';
+import { setLogLevel } from '../shared/service/logs.ts';
 import { buildDocx, p, styled } from '../test/fixtures/docx.ts';
 import { buildXlsx } from '../test/fixtures/xlsx.ts';
 import { buildPptx, title, sp, para } from '../test/fixtures/pptx.ts';

@@ -45,8 +45,9 @@ async function loadConverter() {
   if (!args.includes('--in-process')) {
     let pool;
     try {
-      const { createConverterPool } = await import(path.join(project, 'shared', 'convert', 'sandbox.ts'));
-      pool = createConverterPool({ size: 1, ocr: true, timeoutMs: Number(opt('--timeout') ?? 120) * 1000 });
+      const { createConverterPool } = await import(path.join(project, 'shared', 'engine', 'sandbox.ts'));
+      const { tesseractOcrFactory } = await import(path.join(project, 'shared', 'adapters', 'ocr-factories.ts'));
+      pool = createConverterPool({ size: 1, ocr: tesseractOcrFactory(), timeoutMs: Number(opt('--timeout') ?? 120) * 1000 });
       await pool.convert(new TextEncoder().encode('warm-up'), { fileName: 'warm-up.txt' });
       return {
         mode: 'sandbox',

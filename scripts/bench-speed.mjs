@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convert } from '../shared/convert/engine.ts';
+import { convert } from '../shared/engine/engine.ts';
 import { buildZip } from '../test/fixtures/zip-writer.ts';
 import { buildPdf } from '../test/fixtures/hostile.ts';
 

@@ -13,8 +13,8 @@
 import { parseArgs } from 'node:util';
 import { Firestore } from '@google-cloud/firestore';
 import { FirestoreJobStore } from '../shared/adapters/gcp/firestore-job-store.ts';
-import { issueApiKey } from '../shared/auth/api-keys.ts';
-import type { JobStore } from '../shared/ports.ts';
+import { issueApiKey } from '../shared/service/auth/api-keys.ts';
+import type { JobStore } from '../shared/service/ports.ts';
 
 export interface CreateKeyOptions {
   user: string;

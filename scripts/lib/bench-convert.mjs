@@ -1,7 +1,7 @@
 /** How the benchmarks convert one file: the engine in process, sources run directly by Node 24, local OCR. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { convert } from '../../shared/convert/engine.ts';
+import { convert } from '../../shared/engine/engine.ts';
 import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
 
 /** Created on first use, so formats that never OCR do not pay for a worker. */

@@ -3,8 +3,8 @@
  * Firestore, Cloud Tasks, Firebase Auth; `./gcp/index.ts`, loaded only when chosen). A gcp configuration
  * missing a setting fails here with a ConfigError naming it, never by falling back to local.
  */
-import type { Config } from '../config.ts';
-import type { PipelinePorts } from '../ports.ts';
+import type { Config } from '../service/config.ts';
+import type { PipelinePorts } from '../service/ports.ts';
 import { createLocalAdapters, type LocalAdapters } from './local/index.ts';
 
 export interface Adapters extends PipelinePorts {

@@ -3,7 +3,7 @@
  * database is behind the API: an opaque listing cursor (newest first by `createdAt`, then `id`) and the
  * calendar month (UTC) that usage is counted under.
  */
-import type { Job } from '../ports.ts';
+import type { Job } from '../service/ports.ts';
 
 export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);

@@ -7,8 +7,9 @@ import path from 'node:path';
 import type { ConvertArgs } from './args.ts';
 import { planTasks, STDIO, type Task } from './files.ts';
 import { Progress } from './progress.ts';
-import { createConverterPool, type ConverterPool } from '../convert/sandbox.ts';
-import type { ConvertOptions, ConvertResult } from '../convert/types.ts';
+import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
+import { createConverterPool, type ConverterPool } from '../engine/sandbox.ts';
+import type { ConvertOptions, ConvertResult } from '../engine/types.ts';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -34,7 +35,7 @@ export async function runConvert(args: ConvertArgs, io: Io): Promise<number> {
       size: Math.min(args.jobs, plan.tasks.length),
       timeoutMs: args.timeoutMs,
       maxMemoryMb: args.maxMemoryMb,
-      ocr: args.ocr,
+      ocr: args.ocr ? tesseractOcrFactory() : false,
     });
     try {
       const queue = [...plan.tasks];

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { SqliteJobStore } from '../adapters/local/sqlite-job-store.ts';
 import { databasePath } from '../adapters/local/index.ts';
-import { issueApiKey } from '../auth/api-keys.ts';
+import { issueApiKey } from '../service/auth/api-keys.ts';
 
 export const DEV_KEY_USAGE = `Usage: mdraft dev-key [--user NAME] [--data-dir DIR]
 

@@ -2,7 +2,7 @@
  * What the user sees on stderr: a line per finished document in a batch, warnings, and a summary with
  * every failure and its error code. stdout stays reserved for converted output.
  */
-import type { ConversionWarning } from '../convert/types.ts';
+import type { ConversionWarning } from '../engine/types.ts';
 
 export interface Failure {
   label: string;

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { detectFormat } from '../convert/detect.ts';
+import { detectFormat } from '../engine/detect.ts';
 
 export const SUBMIT_USAGE = `Usage: mdraft submit <file>... --api URL --key KEY [-o out]
 

@@ -140,7 +140,7 @@ describe('mdraft convert', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('text\n');
     const loaded = run.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
-    expect(loaded.some((l) => l.includes('shared/convert/sandbox.ts'))).toBe(true);
+    expect(loaded.some((l) => l.includes('shared/engine/sandbox.ts'))).toBe(true);
     expect(loaded.filter((l) => /pdfjs|tesseract|shared\/convert\/(engine|registry)\.ts/.test(l))).toEqual([]);
   });
 

@@ -2,8 +2,8 @@
  * The JobStore contract: every adapter (node:sqlite here, Firestore later) must pass the same suite.
  * `describeJobStoreContract('name', factory)` registers it; the factory returns a fresh, empty store.
  */
-import type { Job, JobStore } from '../../shared/ports.ts';
-import { newJobId, inputObjectName } from '../../shared/jobs/names.ts';
+import type { Job, JobStore } from '../../shared/service/ports.ts';
+import { newJobId, inputObjectName } from '../../shared/service/jobs/names.ts';
 
 export interface StoreHandle {
   store: JobStore;

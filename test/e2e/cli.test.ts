@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { run as submit } from '../../shared/cli/submit.ts';
-import { convert } from '../../shared/convert/engine.ts';
-import { inProcessRunner } from '../../shared/jobs/runner.ts';
+import { convert } from '../../shared/engine/engine.ts';
+import { inProcessRunner } from '../../shared/service/jobs/runner.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';
 
 const exec = promisify(execFile);

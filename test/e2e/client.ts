@@ -3,7 +3,7 @@ import { startLocalServer, type LocalServer, type LocalServerOptions } from '../
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setLogLevel } from '../../shared/log.ts';
+import { setLogLevel } from '../../shared/service/logs.ts';
 
 setLogLevel('silent');
 

@@ -3,10 +3,10 @@
  * file, a replayed finalize event, the same task delivered twice at once. Each ends in the documented
  * state with nothing lost or duplicated.
  */
-import { ConversionError } from '../../shared/convert/errors.ts';
+import { ConversionError } from '../../shared/engine/errors.ts';
 import { cloudEventHeaders, storageObjectData } from '../../shared/adapters/local/cloud-event-delivery.ts';
 import { INTERNAL_HEADER } from '../../shared/adapters/local/index.ts';
-import type { ConversionRunner } from '../../shared/jobs/runner.ts';
+import type { ConversionRunner } from '../../shared/service/jobs/runner.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';
 
 let server: TestServer;

@@ -3,8 +3,8 @@
  * upload with the signed headers → finalize event → task → worker → `succeeded` → download, for
  * several formats at once; each result must equal what the engine produces for the same bytes.
  */
-import { convert } from '../../shared/convert/engine.ts';
-import { ConversionError } from '../../shared/convert/errors.ts';
+import { convert } from '../../shared/engine/engine.ts';
+import { ConversionError } from '../../shared/engine/errors.ts';
 import { buildDocx, p, styled, paragraphStyle } from '../fixtures/docx.ts';
 import { buildZip } from '../fixtures/zip-writer.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';

@@ -2,7 +2,7 @@
  * The public API over HTTP: authentication, owner isolation (another user's job is a 404, never a 403),
  * keys, the error envelope, request ids, CORS and security headers, and the guarded internal routes.
  */
-import { issueApiKey } from '../../shared/auth/api-keys.ts';
+import { issueApiKey } from '../../shared/service/auth/api-keys.ts';
 import { Client, startTestServer, type TestServer } from '../e2e/client.ts';
 
 let server: TestServer;

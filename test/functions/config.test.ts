@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../shared/config.ts';
+import { ConfigError, loadConfig } from '../../shared/service/config.ts';
 
 test('defaults match the documented ones', () => {
   const c = loadConfig({});

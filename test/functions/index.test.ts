@@ -6,14 +6,14 @@ import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setLogLevel } from '../../shared/log.ts';
-import { loadConfig } from '../../shared/config.ts';
+import { setLogLevel } from '../../shared/service/logs.ts';
+import { loadConfig } from '../../shared/service/config.ts';
 import { createAdapters } from '../../shared/adapters/index.ts';
 import { SqliteJobStore } from '../../shared/adapters/local/sqlite-job-store.ts';
 import { DiskBlobStore } from '../../shared/adapters/local/disk-blob-store.ts';
 import { UrlSigner } from '../../shared/adapters/local/url-signer.ts';
 import { databasePath } from '../../shared/adapters/local/index.ts';
-import { issueApiKey } from '../../shared/auth/api-keys.ts';
+import { issueApiKey } from '../../shared/service/auth/api-keys.ts';
 
 setLogLevel('silent');
 const dataDir = mkdtempSync(join(tmpdir(), 'mdraft-ff-'));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { FirestoreJobStore } from '../../shared/adapters/gcp/firestore-job-store.ts';
-import { hashApiKey, looksLikeApiKey } from '../../shared/auth/api-keys.ts';
+import { hashApiKey, looksLikeApiKey } from '../../shared/service/auth/api-keys.ts';
 import { emulatorSkipped, startFirestoreEmulator, warnEmulatorSkipped, type FirestoreEmulator } from '../setup/firestore-emulator.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, ConfigError } from '../../shared/config.ts';
+import { loadConfig, ConfigError } from '../../shared/service/config.ts';
 import { gcpSettings } from '../../shared/adapters/gcp/index.ts';
 import {
   REPO, TERRAFORM, MODULE_DIR, ENV_DIRS, tfFiles, parseFile, loadDir, block, maybeBlock, reference, evaluate,
@@ -278,7 +278,7 @@ describe('access', () => {
   });
 
   it('only the functions that enqueue (upload-finalized and cleanup call enqueueConversion) may create tasks', () => {
-    const source = (f: string) => fs.readFileSync(path.join(REPO, 'shared/jobs', f), 'utf8');
+    const source = (f: string) => fs.readFileSync(path.join(REPO, 'shared/service/jobs', f), 'utf8');
     expect(source('upload-finalized.ts')).toMatch(/tasks\.enqueue\(/);
     expect(source('cleanup.ts')).toMatch(/enqueueConversion\(/);
     const enqueuers = Object.values(mod.resources.google_cloud_tasks_queue_iam_member).flatMap(membersOf);

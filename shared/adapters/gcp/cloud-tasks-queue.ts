@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CloudTasksClient } from '@google-cloud/tasks';
-import type { EnqueueRequest, TaskQueue } from '../../ports.ts';
+import type { EnqueueRequest, TaskQueue } from '../../service/ports.ts';
 
 /** gRPC status ALREADY_EXISTS (HTTP 409 with `status: "ALREADY_EXISTS"` on the REST transport). */
 const ALREADY_EXISTS = 6;

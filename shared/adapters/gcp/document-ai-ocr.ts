@@ -11,7 +11,7 @@
  * `DocumentAiOcrError` saying which kind of failure it was.
  */
 import type { protos } from '@google-cloud/documentai';
-import type { Ocr, OcrLine, OcrPage, OcrWord } from '../../ports.ts';
+import type { Ocr, OcrLine, OcrPage, OcrWord } from '../../service/ports.ts';
 
 type DocumentLike = protos.google.cloud.documentai.v1.IDocument;
 type PageLike = protos.google.cloud.documentai.v1.Document.IPage;
@@ -266,4 +266,9 @@ export function imageMimeType(bytes: Uint8Array): string | undefined {
   if (at([0x42, 0x4d])) return 'image/bmp';
   if (at([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf';
   return undefined;
+}
+
+/** The sandbox's OCR factory entry point (`shared/adapters/ocr-factories.ts`): `{ processor }`. */
+export function createOcr(options: Record<string, unknown>): Promise<Ocr> {
+  return createDocumentAiOcrForProcessor(String(options.processor ?? ''));
 }

@@ -9,7 +9,7 @@ import type { Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { deleteApp, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getAuth, type Auth } from 'firebase-admin/auth';
-import { AuthError, type Identity, type VerifiedIdentity } from '../../ports.ts';
+import { AuthError, type Identity, type VerifiedIdentity } from '../../service/ports.ts';
 
 export interface FirebaseIdentityOptions {
   projectId: string;

@@ -13,9 +13,9 @@ import type { CollectionReference, DocumentData, Firestore, Query, Transaction }
 import type {
   ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
   UsageRecord, UserRecord,
-} from '../../ports.ts';
-import { canTransition, claimJob, completeJob } from '../../jobs/states.ts';
-import { InvalidCursorError } from '../../jobs/errors.ts';
+} from '../../service/ports.ts';
+import { canTransition, claimJob, completeJob } from '../../service/jobs/states.ts';
+import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
 export interface FirestoreJobStoreOptions {

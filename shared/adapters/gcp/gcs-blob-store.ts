@@ -5,8 +5,8 @@
  * library signs through IAM `signBlob` (no key file); with a key in `credentials` it signs locally.
  */
 import type { Bucket, Storage } from '@google-cloud/storage';
-import type { BlobStat, BlobStore, SignedRequest } from '../../ports.ts';
-import { PreconditionFailedError } from '../../ports.ts';
+import type { BlobStat, BlobStore, SignedRequest } from '../../service/ports.ts';
+import { PreconditionFailedError } from '../../service/ports.ts';
 
 /** Signed URLs are bearer tokens: uploads get at most 15 minutes whatever the caller asks for. */
 export const MAX_UPLOAD_URL_MS = 15 * 60_000;

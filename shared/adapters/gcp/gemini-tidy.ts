@@ -2,11 +2,11 @@
  * The `Llm` port with Gemini through `@google/genai` on the Vertex AI backend (the function's service account,
  * no API key). One `generateContent` call per document: no tools, temperature 0, and a system instruction that
  * allows reformatting only. The document goes in as data between markers; whatever it says is not an
- * instruction. The caller still checks the output (`shared/jobs/llm-guard.ts`): the prompt is a request, the
+ * instruction. The caller still checks the output (`shared/service/jobs/llm-guard.ts`): the prompt is a request, the
  * guard is the defence.
  */
 import type { GoogleGenAI } from '@google/genai';
-import type { Llm } from '../../ports.ts';
+import type { Llm } from '../../service/ports.ts';
 
 export const TIDY_SYSTEM_INSTRUCTION = [
   'You reformat Markdown that was converted from a document. You only fix formatting:',

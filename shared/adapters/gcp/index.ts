@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { Storage } from '@google-cloud/storage';
 import { Firestore } from '@google-cloud/firestore';
 import { CloudTasksClient } from '@google-cloud/tasks';
-import { ConfigError, type Config } from '../../config.ts';
-import type { Llm, PipelinePorts } from '../../ports.ts';
+import { ConfigError, type Config } from '../../service/config.ts';
+import type { Llm, PipelinePorts } from '../../service/ports.ts';
 import { GcsBlobStore } from './gcs-blob-store.ts';
 import { FirestoreJobStore } from './firestore-job-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
 import { FirebaseIdentity } from './firebase-identity.ts';
-import { StripeBilling, createStripeClient } from './stripe-billing.ts';
+import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
 import { createGeminiTidyForProject } from './gemini-tidy.ts';
 
 /** Stripe Billing Meters when STRIPE_SECRET_KEY is set (billing off otherwise); Gemini when MDRAFT_LLM_TIDY=on. */

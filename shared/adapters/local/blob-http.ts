@@ -6,7 +6,7 @@
  * overrides. Errors are GCS-style XML.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PreconditionFailedError, type BlobStat } from '../../ports.ts';
+import { PreconditionFailedError, type BlobStat } from '../../service/ports.ts';
 import { DiskBlobStore, LengthOutOfRangeError } from './disk-blob-store.ts';
 import { parseObjectPath, type UrlSigner } from './url-signer.ts';
 

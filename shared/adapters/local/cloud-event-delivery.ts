@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FinalizedNotice } from './blob-http.ts';
-import { logs } from '../../log.ts';
+import { logs } from '../../service/logs.ts';
 
 export const FINALIZED_TYPE = 'google.cloud.storage.object.v1.finalized';
 

@@ -6,8 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { BlobStat, BlobStore, SignedRequest } from '../../ports.ts';
-import { PreconditionFailedError } from '../../ports.ts';
+import type { BlobStat, BlobStore, SignedRequest } from '../../service/ports.ts';
+import { PreconditionFailedError } from '../../service/ports.ts';
 import type { UrlSigner } from './url-signer.ts';
 
 interface Header {

@@ -8,7 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Config } from '../../config.ts';
+import type { Config } from '../../service/config.ts';
 import { openDatabase } from './sqlite.ts';
 import { SqliteJobStore } from './sqlite-job-store.ts';
 import { SqliteTaskQueue } from './sqlite-task-queue.ts';
@@ -16,8 +16,8 @@ import { DiskBlobStore } from './disk-blob-store.ts';
 import { UrlSigner } from './url-signer.ts';
 import { LocalIdentity } from './local-identity.ts';
 import { SqliteBillingLedger } from './sqlite-billing-ledger.ts';
-import { StripeBilling, createStripeClient } from '../gcp/stripe-billing.ts';
-import type { Billing } from '../../ports.ts';
+import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
+import type { Billing } from '../../service/ports.ts';
 
 export interface LocalAdapters {
   db: DatabaseSync;

@@ -3,7 +3,7 @@
  * clear message and callers use API keys (`npx mdraft dev-key`). The GCP adapter verifies tokens with
  * firebase-admin.
  */
-import { AuthError, type Identity, type VerifiedIdentity } from '../../ports.ts';
+import { AuthError, type Identity, type VerifiedIdentity } from '../../service/ports.ts';
 
 export class LocalIdentity implements Identity {
   async verifyIdToken(_token: string): Promise<VerifiedIdentity> {

@@ -4,7 +4,7 @@
  * shows what would be billed, and keeps the worker's billing path exercised locally.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { Billing, UsageReport } from '../../ports.ts';
+import type { Billing, UsageReport } from '../../service/ports.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS billing_ledger (

@@ -6,9 +6,9 @@
  * is picked up again once its dispatch lease runs out, so nothing is lost.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { EnqueueRequest, TaskQueue } from '../../ports.ts';
+import type { EnqueueRequest, TaskQueue } from '../../service/ports.ts';
 import { inTransaction } from './sqlite.ts';
-import { logs } from '../../log.ts';
+import { logs } from '../../service/logs.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tasks (

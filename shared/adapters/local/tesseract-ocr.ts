@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createWorker, type Worker, type Page, type Line } from 'tesseract.js';
-import type { Ocr, OcrLine, OcrPage } from '../../ports.ts';
+import type { Ocr, OcrLine, OcrPage } from '../../service/ports.ts';
 
 export interface TesseractOcrOptions {
   /** Tesseract language codes; each needs its `@tesseract.js-data/<code>` package installed. Default `['eng']`. */
@@ -186,4 +186,9 @@ function toOcrLine(line: Line, scale: number): OcrLine | undefined {
   const text = line.text.replace(/\s+/g, ' ').trim();
   if (!text) return undefined;
   return { text, confidence: line.confidence, bbox: box(line.bbox), words };
+}
+
+/** The sandbox's OCR factory entry point (`shared/adapters/ocr-factories.ts`). */
+export function createOcr(options: Record<string, unknown>): Ocr {
+  return createTesseractOcr(options as TesseractOcrOptions);
 }

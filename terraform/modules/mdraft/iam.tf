@@ -1,5 +1,5 @@
 # One service account per function, plus the identities that call the private functions. Each holds only
-# what its code uses (shared/jobs/*: which function reads, writes, deletes, signs or enqueues).
+# what its code uses (shared/service/jobs/*: which function reads, writes, deletes, signs or enqueues).
 #
 #   api               Firestore; signs upload URLs (uploads) and download URLs (results) through signBlob on
 #                     itself; deletes a job's input and results; checks Firebase token revocation.

@@ -28,7 +28,7 @@ locals {
   worker_timeout_seconds    = var.convert_timeout_seconds + 60
 
   # Every function builds all the GCP adapters at start (shared/adapters/gcp/index.ts), so each gets the
-  # whole configuration. Variable names and meanings: shared/config.ts and functions/README.md.
+  # whole configuration. Variable names and meanings: shared/service/config.ts and functions/README.md.
   common_env = {
     MDRAFT_BACKEND                   = "gcp"
     MDRAFT_GCP_PROJECT               = var.project_id

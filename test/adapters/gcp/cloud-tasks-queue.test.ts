@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { CloudTasksQueue } from '../../../shared/adapters/gcp/cloud-tasks-queue.ts';
-import { taskNameFor, eventKeyOf } from '../../../shared/jobs/names.ts';
+import { taskNameFor, eventKeyOf } from '../../../shared/service/jobs/names.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 

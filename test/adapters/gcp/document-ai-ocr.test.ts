@@ -4,7 +4,7 @@
  */
 import { DocumentProcessorServiceClient } from '@google-cloud/documentai';
 import { createDocumentAiOcr, DocumentAiOcrError, type DocumentAiClientLike } from '../../../shared/adapters/gcp/document-ai-ocr.ts';
-import { convert } from '../../../shared/convert/engine.ts';
+import { convert } from '../../../shared/engine/engine.ts';
 import { startRecordingServer, type RecordingServer, type Reply } from './recording-server.ts';
 import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 

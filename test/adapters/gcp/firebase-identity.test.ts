@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { Agent, type AgentOptions } from 'node:https';
 import { generateKeyPairSync, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { FirebaseIdentity } from '../../../shared/adapters/gcp/firebase-identity.ts';
-import { AuthError } from '../../../shared/ports.ts';
+import { AuthError } from '../../../shared/service/ports.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 import { selfSignedCertificate } from './self-signed-cert.ts';
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Firestore, Timestamp } from '@google-cloud/firestore';
 import { FirestoreJobStore, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
-import { InvalidCursorError } from '../../../shared/jobs/errors.ts';
+import { InvalidCursorError } from '../../../shared/service/jobs/errors.ts';
 import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
 import { emulatorSkipped, startFirestoreEmulator, warnEmulatorSkipped, type FirestoreEmulator } from '../../setup/firestore-emulator.ts';
 

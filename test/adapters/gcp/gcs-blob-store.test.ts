@@ -7,7 +7,7 @@ import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:cr
 import { jest } from '@jest/globals';
 import { CRC32C, Storage } from '@google-cloud/storage';
 import { GcsBlobStore, contentDisposition } from '../../../shared/adapters/gcp/gcs-blob-store.ts';
-import { PreconditionFailedError } from '../../../shared/ports.ts';
+import { PreconditionFailedError } from '../../../shared/service/ports.ts';
 import { startRecordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording-server.ts';
 
 const BUCKET = 'mdraft-uploads-test';

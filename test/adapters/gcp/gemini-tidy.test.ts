@@ -4,7 +4,7 @@
  */
 import { GoogleGenAI } from '@google/genai';
 import { createGeminiTidy, TIDY_SYSTEM_INSTRUCTION } from '../../../shared/adapters/gcp/gemini-tidy.ts';
-import { tidyGuarded } from '../../../shared/jobs/llm-guard.ts';
+import { tidyGuarded } from '../../../shared/service/jobs/llm-guard.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 
 const TOKEN = 'test-access-token';

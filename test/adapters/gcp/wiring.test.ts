@@ -5,7 +5,7 @@ import { GcsBlobStore } from '../../../shared/adapters/gcp/gcs-blob-store.ts';
 import { FirestoreJobStore } from '../../../shared/adapters/gcp/firestore-job-store.ts';
 import { CloudTasksQueue } from '../../../shared/adapters/gcp/cloud-tasks-queue.ts';
 import { FirebaseIdentity } from '../../../shared/adapters/gcp/firebase-identity.ts';
-import { ConfigError, loadConfig } from '../../../shared/config.ts';
+import { ConfigError, loadConfig } from '../../../shared/service/config.ts';
 
 const GCP_ENV = {
   MDRAFT_BACKEND: 'gcp',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DiskBlobStore } from '../../../shared/adapters/local/disk-blob-store.ts';
 import { createBlobHttpHandler, type FinalizedNotice } from '../../../shared/adapters/local/blob-http.ts';
 import { UrlSigner } from '../../../shared/adapters/local/url-signer.ts';
-import type { SignedRequest } from '../../../shared/ports.ts';
+import type { SignedRequest } from '../../../shared/service/ports.ts';
 
 let server: Server;
 let base: string;

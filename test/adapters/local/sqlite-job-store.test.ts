@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteJobStore } from '../../../shared/adapters/local/sqlite-job-store.ts';
 import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
-import { InvalidCursorError } from '../../../shared/jobs/errors.ts';
+import { InvalidCursorError } from '../../../shared/service/jobs/errors.ts';
 
 describeJobStoreContract('node:sqlite (in memory)', async () => {
   const store = new SqliteJobStore(':memory:');

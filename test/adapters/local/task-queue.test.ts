@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../shared/adapters/local/sqlite.ts';
 import { SqliteTaskQueue, type TaskQueueOptions } from '../../../shared/adapters/local/sqlite-task-queue.ts';
-import { setLogLevel } from '../../../shared/log.ts';
+import { setLogLevel } from '../../../shared/service/logs.ts';
 
 setLogLevel('silent');
 

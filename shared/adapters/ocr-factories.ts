@@ -1,0 +1,31 @@
+/**
+ * The OCR engines the converter pool can be given. Each is named by its module, not imported here: only the
+ * sandbox's worker threads load tesseract.js or the Document AI client, on their first image or PDF.
+ */
+import type { OcrFactory } from '../engine/ocr.ts';
+import type { Config } from '../service/config.ts';
+
+// `.ts` when run from source (Node's type stripping, jest), `.js` from dist/: tsc does not rewrite these URLs.
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** Local tesseract.js with the npm-installed language data; a failed load means no OCR, not a failed job. */
+export function tesseractOcrFactory(options: { languages?: string[]; workers?: number } = {}): OcrFactory {
+  return { module: new URL(`./local/tesseract-ocr${ext}`, import.meta.url).href, options };
+}
+
+/**
+ * A Document AI OCR processor (`projects/<p>/locations/<l>/processors/<id>`). Asked for explicitly, so a
+ * failed set-up fails the job instead of converting without OCR.
+ * @throws Error when `processor` is empty.
+ */
+export function documentAiOcrFactory(processor: string): OcrFactory {
+  if (!processor) throw new Error('Document AI OCR needs a processor (projects/<p>/locations/<l>/processors/<id>)');
+  return { module: new URL(`./gcp/document-ai-ocr${ext}`, import.meta.url).href, options: { processor }, required: true };
+}
+
+/** The engine `MDRAFT_OCR` chose: tesseract (default), documentai, or none (`false`). */
+export function ocrFactoryFromConfig(ocr: Config['ocr']): OcrFactory | false {
+  if (ocr.engine === 'off') return false;
+  if (ocr.engine === 'documentai') return documentAiOcrFactory(ocr.documentAiProcessor ?? '');
+  return tesseractOcrFactory();
+}

@@ -1,0 +1,85 @@
+/**
+ * The engine, in process: bytes in, result out. Detect → converter → tidy → serialize once.
+ * No network, no file system. `sandbox.ts` runs this same function in a worker thread under limits.
+ */
+import type { ConversionWarning, ConvertOptions, ConvertResult, ConvertLimits, DetectedInput } from './types.ts';
+import { DEFAULT_LIMITS } from './types.ts';
+import type { Ocr } from './ocr.ts';
+import { detectFormat } from './detect.ts';
+import { converters } from './registry.ts';
+import { serialize } from './markdown.ts';
+import { ConversionError, asConversionError, unsupported } from './errors.ts';
+import { toPlainText } from './mdast.ts';
+
+export interface EngineDeps {
+  ocr?: Ocr;
+  limits?: Partial<ConvertLimits>;
+}
+
+export async function convert(bytes: Uint8Array, options: ConvertOptions = {}, deps: EngineDeps = {}): Promise<ConvertResult> {
+  const detected = detectFormat(bytes, options.fileName);
+  return convertDetected(bytes, detected, options, deps);
+}
+
+export async function convertDetected(
+  bytes: Uint8Array,
+  detected: DetectedInput,
+  options: ConvertOptions = {},
+  deps: EngineDeps = {},
+): Promise<ConvertResult> {
+  const converter = converters.find((c) => c.accepts(detected));
+  if (!converter) throw unsupported(`no converter for ${detected.mediaType}`);
+  const warnings: ConversionWarning[] = [];
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  let tree;
+  try {
+    tree = await converter.convert({ bytes, detected }, {
+      options,
+      limits,
+      ocr: options.ocr === false ? undefined : deps.ocr,
+      warn: (w) => warnings.push(w),
+    });
+  } catch (error) {
+    throw asConversionError(error);
+  }
+  const { markdown, pages } = serialize(tree.root, { pageSeparators: options.pageSeparators, embedImages: options.embedImages });
+  if (!markdown.trim() && !warnings.some((w) => w.code === 'needs_ocr' || w.code === 'ocr_failed' || w.code === 'page_failed')) {
+    warnings.push({ code: 'part_unreadable', message: 'the document produced no text' });
+  }
+  const title = cleanTitle(tree.title) ?? firstHeading(tree.root);
+  return {
+    format: detected.format,
+    mediaType: detected.mediaType,
+    markdown,
+    ...(title ? { title } : {}),
+    ...(tree.pageCount !== undefined ? { pageCount: tree.pageCount } : {}),
+    ...(pages ? { pages } : {}),
+    ...(tree.ocrPages?.length ? { ocrPages: tree.ocrPages } : {}),
+    warnings: dedupeWarnings(warnings),
+  };
+}
+
+function cleanTitle(title: string | undefined): string | undefined {
+  const t = title?.replace(/\s+/g, ' ').trim();
+  return t ? t.slice(0, 500) : undefined;
+}
+
+function firstHeading(root: ConvertResultTree): string | undefined {
+  const h = root.children.find((c) => c.type === 'heading');
+  return h ? cleanTitle(toPlainText(h)) : undefined;
+}
+type ConvertResultTree = import('mdast').Root;
+
+/** Many identical warnings (one per cell, say) become one with a count. */
+function dedupeWarnings(warnings: ConversionWarning[]): ConversionWarning[] {
+  const seen = new Map<string, { w: ConversionWarning; n: number }>();
+  for (const w of warnings) {
+    const key = `${w.code}\u0000${w.message}\u0000${w.page ?? ''}`;
+    const hit = seen.get(key);
+    if (hit) hit.n++;
+    else seen.set(key, { w: { ...w }, n: 1 });
+  }
+  return [...seen.values()].map(({ w, n }) => (n > 1 ? { ...w, message: `${w.message} (×${n})` } : w));
+}
+
+export { ConversionError };

@@ -1,0 +1,58 @@
+/**
+ * The engine's one port: optical character recognition. The engine never chooses or imports an OCR adapter;
+ * whoever builds the converter pool names one with an `OcrFactory`.
+ */
+
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export interface OcrLine {
+  text: string;
+  confidence: number;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+  words: OcrWord[];
+}
+
+export interface OcrPage {
+  /** Plain text, lines separated by `\n`, paragraphs by a blank line. */
+  text: string;
+  lines: OcrLine[];
+  /** Mean confidence 0..100. */
+  confidence: number;
+  width: number;
+  height: number;
+}
+
+export interface Ocr {
+  /**
+   * Recognize text in an encoded image (PNG, JPEG, WebP, BMP, TIFF, GIF). An engine that is only
+   * temporarily unable to answer (quota, outage, timeout) throws an error with `transient: true`: the
+   * conversion then fails as retryable instead of finishing with an `ocr_failed` warning and no text.
+   */
+  recognize(image: Uint8Array, options?: { languages?: string[] }): Promise<OcrPage>;
+  close?(): Promise<void>;
+}
+
+/**
+ * How a sandbox worker thread builds its OCR engine. Functions cannot cross into a worker thread, so the
+ * factory is a module (URL or absolute path) that exports `createOcr(options)`, plus structured-cloneable
+ * options. Built by the adapters (`shared/adapters/ocr-factories.ts`), loaded by the worker on the first
+ * image or PDF.
+ */
+export interface OcrFactory {
+  /** URL (`file:`) or absolute path of a module exporting `createOcr(options): Ocr | Promise<Ocr>`. */
+  module: string;
+  /** Passed to `createOcr`; must survive structured cloning. */
+  options?: Record<string, unknown>;
+  /**
+   * The caller asked for this engine explicitly: a failed set-up fails the job (and is retried on the next one)
+   * instead of converting without OCR.
+   */
+  required?: boolean;
+}
+
+/** What an OCR factory module exports. */
+export type CreateOcr = (options: Record<string, unknown>) => Ocr | Promise<Ocr>;

@@ -1,0 +1,103 @@
+/**
+ * The worker-thread side of `sandbox.ts`: loads the engine once, then converts one job at a time.
+ * Everything heavy (pdf.js, tesseract) lives only here, never in the thread that owns the pool.
+ *
+ * Protocol (structured-cloned messages):
+ *   worker → parent  { type: 'ready' } once the engine is loaded
+ *   parent → worker  { type: 'job', id, bytes, options }
+ *   worker → parent  { type: 'result', id, result } | { type: 'error', id, error: { code, message } }
+ *   parent → worker  { type: 'close' } to shut down cleanly (OCR engine closed first)
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
+import type { CreateOcr, Ocr, OcrFactory } from './ocr.ts';
+import { asConversionError } from './errors.ts';
+
+export interface SandboxWorkerData {
+  /** The OCR engine to build for images and PDFs that need it; absent = no OCR. */
+  ocr?: OcrFactory;
+  /** Overrides of the engine's default limits (ZIP inflation, pages, cells). */
+  limits?: Partial<ConvertLimits>;
+  /** A module exporting `convert(bytes, options, deps)` to run instead of the engine (tests and tools). */
+  engineModule?: string;
+}
+
+export type ToWorker =
+  | { type: 'job'; id: number; bytes: Uint8Array; options: ConvertOptions }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; result: ConvertResult }
+  | { type: 'error'; id: number; error: { code: string; message: string } };
+
+type EngineConvert = (bytes: Uint8Array, options: ConvertOptions, deps: { ocr?: Ocr; limits?: Partial<ConvertLimits> }) => Promise<ConvertResult>;
+
+const port = parentPort;
+if (!port) throw new Error('sandbox-worker must run in a worker thread');
+const data = workerData as SandboxWorkerData;
+
+// pdf.js rejects internal promises nobody awaits when a damaged file breaks a stream mid-parse; that
+// must not kill the worker. The job's own promise still settles, or the pool's time budget ends it.
+process.on('unhandledRejection', () => {});
+
+const engine: { convert: EngineConvert } = data.engineModule
+  ? await import(data.engineModule)
+  : await import('./engine.ts');
+
+let ocr: Promise<Ocr | undefined> | undefined;
+
+/**
+ * OCR is built on the first image or PDF only, so workers start fast. An optional engine that fails to load
+ * means no OCR (pages get `needs_ocr`); a `required` one fails the job, and is tried again on the next job.
+ */
+function loadOcr(factory: OcrFactory): Promise<Ocr | undefined> {
+  ocr ??= (async () => {
+    const mod = (await import(factory.module)) as { createOcr?: CreateOcr };
+    if (typeof mod.createOcr !== 'function') throw new Error(`OCR module ${factory.module} does not export createOcr`);
+    return mod.createOcr(factory.options ?? {});
+  })();
+  if (factory.required) {
+    ocr.catch(() => { ocr = undefined; });
+    return ocr;
+  }
+  return ocr.catch(() => undefined);
+}
+
+/** Cheap magic-number check: only images and PDFs can need OCR. */
+function mayNeedOcr(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
+  if (head.includes('%PDF-')) return true;
+  const at = (sig: number[], offset = 0) => sig.every((v, i) => head[offset + i] === v);
+  return at([0x89, 0x50, 0x4e, 0x47]) || at([0xff, 0xd8, 0xff]) || at([0x47, 0x49, 0x46, 0x38])
+    || (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8))
+    || at([0x49, 0x49, 0x2a, 0x00]) || at([0x4d, 0x4d, 0x00, 0x2a]) || at([0x42, 0x4d]);
+}
+
+async function runJob(bytes: Uint8Array, options: ConvertOptions): Promise<ConvertResult> {
+  const wantOcr = data.ocr !== undefined && options.ocr !== false && mayNeedOcr(bytes);
+  const ocrEngine = wantOcr && data.ocr ? await loadOcr(data.ocr) : undefined;
+  return engine.convert(bytes, options, { ...(ocrEngine ? { ocr: ocrEngine } : {}), ...(data.limits ? { limits: data.limits } : {}) });
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    void (async () => {
+      const loaded = ocr ? await ocr.catch(() => undefined) : undefined;
+      await loaded?.close?.().catch(() => undefined);
+      port.close();
+      process.exit(0);
+    })();
+    return;
+  }
+  const { id, bytes, options } = message;
+  runJob(bytes, options).then(
+    (result) => port.postMessage({ type: 'result', id, result } satisfies FromWorker),
+    (error: unknown) => {
+      const typed = asConversionError(error, 'internal');
+      port.postMessage({ type: 'error', id, error: { code: typed.code, message: typed.message } } satisfies FromWorker);
+    },
+  );
+});
+
+port.postMessage({ type: 'ready' } satisfies FromWorker);

@@ -1,0 +1,133 @@
+import type { Root } from 'mdast';
+import type { Ocr } from './ocr.ts';
+
+/** Every format the engine knows. Detection from content maps bytes to one of these. */
+export type Format =
+  | 'pdf'
+  | 'docx'
+  | 'pptx'
+  | 'xlsx'
+  | 'xls'
+  | 'html'
+  | 'csv'
+  | 'epub'
+  | 'image'
+  | 'text'
+  | 'markdown'
+  | 'json';
+
+/** What detection learned about the bytes before any converter runs. */
+export interface DetectedInput {
+  format: Format;
+  /** Best-known media type, e.g. `application/pdf`, `image/png`. */
+  mediaType: string;
+  /** For `csv`: the delimiter guessed from the content. */
+  delimiter?: string;
+}
+
+export interface ConvertOptions {
+  /** Emit `<!-- page N -->` markers before each page (PDF pages, PPTX slides). */
+  pageSeparators?: boolean;
+  /** Password for encrypted PDFs. */
+  password?: string;
+  /** 1-based inclusive page range for paged formats. */
+  pages?: { first: number; last: number };
+  /** OCR pages / images. Default true when an OCR engine is available. */
+  ocr?: boolean;
+  /** Include images as `data:` URIs instead of placeholders. Default false: no base64 blobs. */
+  embedImages?: boolean;
+  /** Original file name, used only as a hint for the title and for CSV vs TSV, never for format detection. */
+  fileName?: string;
+  /** Keep DOCX headers/footers (default false: they are running furniture). */
+  includeHeadersFooters?: boolean;
+}
+
+export type WarningCode =
+  | 'needs_ocr'
+  | 'ocr_failed'
+  | 'garbled_text'
+  | 'table_dropped'
+  | 'page_failed'
+  | 'part_unreadable'
+  | 'image_omitted'
+  | 'truncated'
+  | 'encoding_guessed'
+  | 'unsupported_content'
+  /** Set by the pipeline's optional LLM tidy-up, never by a converter. */
+  | 'llm_rejected'
+  | 'llm_failed';
+
+export interface ConversionWarning {
+  code: WarningCode;
+  message: string;
+  /** 1-based page (or slide) the warning is about, when it applies. */
+  page?: number;
+}
+
+/** Limits every converter must respect. */
+export interface ConvertLimits {
+  /** Total bytes a ZIP container may inflate to. */
+  maxInflatedBytes: number;
+  /** Bytes a single ZIP entry may inflate to. */
+  maxEntryBytes: number;
+  /** Pages a paged document may have before it is refused. */
+  maxPages: number;
+  /** Cells a spreadsheet may emit before the rest is cut with a warning. */
+  maxCells: number;
+}
+
+export const DEFAULT_LIMITS: ConvertLimits = {
+  maxInflatedBytes: 512 * 1024 * 1024,
+  maxEntryBytes: 256 * 1024 * 1024,
+  maxPages: 5000,
+  maxCells: 2_000_000,
+};
+
+/** Handed to a converter: options, the OCR engine if any, and a sink for warnings. */
+export interface ConvertContext {
+  options: ConvertOptions;
+  limits: ConvertLimits;
+  ocr?: Ocr;
+  warn(warning: ConversionWarning): void;
+}
+
+/**
+ * What a converter produces: one mdast tree. Paged formats put a `pageBreak` node before the content of
+ * each page (including the first) so provenance survives into the result.
+ */
+export interface DocumentTree {
+  root: Root;
+  title?: string;
+  pageCount?: number;
+  /** Pages that were read through OCR (1-based). */
+  ocrPages?: number[];
+}
+
+export interface ConvertInput {
+  bytes: Uint8Array;
+  detected: DetectedInput;
+}
+
+/** One converter per format family, registered in `registry.ts` (the markitdown shape). */
+export interface Converter {
+  readonly name: string;
+  accepts(input: DetectedInput): boolean;
+  convert(input: ConvertInput, ctx: ConvertContext): Promise<DocumentTree>;
+}
+
+export interface PageResult {
+  page: number;
+  markdown: string;
+}
+
+export interface ConvertResult {
+  format: Format;
+  mediaType: string;
+  markdown: string;
+  title?: string;
+  pageCount?: number;
+  /** Per-page Markdown, for paged formats. */
+  pages?: PageResult[];
+  ocrPages?: number[];
+  warnings: ConversionWarning[];
+}

@@ -1,0 +1,237 @@
+/**
+ * Pipeline configuration: read once from the environment, validated with zod, then passed around as a
+ * plain object. Every variable is listed in `functions/README.md`. Tests build a config with
+ * `loadConfig({...})` instead of touching `process.env`.
+ */
+import { z } from 'zod';
+
+const MB = 1024 * 1024;
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const EnvSchema = z.object({
+  MDRAFT_BACKEND: z.enum(['local', 'gcp']).default('local'),
+  /** OCR for images and scanned pages: tesseract (local, offline), documentai, or off. Default: documentai
+   * when a processor is configured on the gcp backend, tesseract otherwise. */
+  MDRAFT_OCR: z.enum(['tesseract', 'documentai', 'off']).optional(),
+  /** Gemini tidy-up of converted Markdown (gcp backend only); off by default. Its output is kept only if the
+   * guard finds no content that was not in the input (`shared/service/jobs/llm-guard.ts`). */
+  MDRAFT_LLM_TIDY: z.enum(['on', 'off']).default('off'),
+  MDRAFT_LLM_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+  MDRAFT_LLM_LOCATION: z.string().min(1).default('us-central1'),
+  /** `projects/<p>/locations/<l>/processors/<id>` (set by Terraform). */
+  MDRAFT_DOCUMENTAI_PROCESSOR: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/processors\/[^/]+$/).optional(),
+  PORT: intFrom(8080, 0, 65535),
+  /** Interface the embedded server listens on; 0.0.0.0 inside a container. */
+  MDRAFT_HOST: z.string().min(1).default('127.0.0.1'),
+  MDRAFT_DATA_DIR: z.string().min(1).default('.mdraft'),
+  /** The base URL clients reach the server on (signed URLs point there). Default http://127.0.0.1:PORT. */
+  MDRAFT_PUBLIC_URL: z.url().optional(),
+  /** HMAC key for the local signed URLs; generated and kept in the data directory when unset. */
+  MDRAFT_SIGNING_SECRET: z.string().min(32).optional(),
+  MDRAFT_UPLOADS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/).default('mdraft-uploads'),
+  MDRAFT_RESULTS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/).default('mdraft-results'),
+  /** Upload URLs live at most 15 minutes. */
+  MDRAFT_UPLOAD_URL_TTL_S: intFrom(900, 10, 900),
+  MDRAFT_DOWNLOAD_URL_TTL_S: intFrom(300, 10, 3600),
+  /** A job never uploaded within this window is expired by cleanup. */
+  MDRAFT_UPLOAD_WINDOW_S: intFrom(3600, 60, 7 * 86400),
+  MDRAFT_LIMIT_PDF_MB: intFrom(25, 1, 1024),
+  MDRAFT_LIMIT_OFFICE_MB: intFrom(20, 1, 1024),
+  MDRAFT_LIMIT_TEXT_MB: intFrom(5, 1, 1024),
+  MDRAFT_LIMIT_IMAGE_MB: intFrom(10, 1, 1024),
+  MDRAFT_RETENTION_DAYS: intFrom(30, 1, 3650),
+  /** Time budget of one conversion; the lease lasts this plus a margin. */
+  MDRAFT_CONVERT_TIMEOUT_S: intFrom(540, 1, 3600),
+  MDRAFT_LEASE_MARGIN_S: intFrom(60, 1, 3600),
+  /** Heap ceiling of a conversion thread, and how many convert at once in one instance. */
+  MDRAFT_CONVERT_MAX_MEMORY_MB: intFrom(1024, 64, 16384),
+  MDRAFT_CONVERT_WORKERS: intFrom(1, 1, 32),
+  /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
+  MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
+  /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
+  MDRAFT_LOST_WORKER_GRACE_S: intFrom(3600, 0, 7 * 86400),
+  /** A `queued` job untouched this long gets its task enqueued again (same name: harmless). */
+  MDRAFT_REQUEUE_AFTER_S: intFrom(900, 1, 86400),
+  /** Finalize events older than this are dropped (Eventarc retries for up to 24 h). */
+  MDRAFT_EVENT_MAX_AGE_S: intFrom(3 * 3600, 60, 86400),
+  MDRAFT_CORS_ORIGINS: z.string().default('*'),
+  /** Where tasks are sent; default `<public url>/_tasks/convert`. */
+  MDRAFT_WORKER_URL: z.url().optional(),
+  MDRAFT_QUEUE_MIN_BACKOFF_MS: intFrom(1000, 1, 3600_000),
+  MDRAFT_QUEUE_MAX_BACKOFF_MS: intFrom(60_000, 1, 3600_000),
+  MDRAFT_QUEUE_DISPATCH_DEADLINE_S: intFrom(600, 1, 1800),
+  MDRAFT_QUEUE_CONCURRENCY: intFrom(2, 1, 64),
+  // GCP backend (MDRAFT_BACKEND=gcp); checked together when the GCP adapters are created.
+  MDRAFT_GCP_PROJECT: z.string().optional(),
+  MDRAFT_FIRESTORE_DATABASE: z.string().default('(default)'),
+  /** Prefixed to the Firestore collection names (`jobs`, `users`, `apiKeys`, `usage`). */
+  MDRAFT_FIRESTORE_PREFIX: z.string().default(''),
+  /** `projects/<project>/locations/<region>/queues/<queue>`. */
+  MDRAFT_TASKS_QUEUE: z.string().optional(),
+  /** The service account Cloud Tasks mints the worker's OIDC token for. */
+  MDRAFT_TASKS_SERVICE_ACCOUNT: z.string().optional(),
+  /** The OIDC audience; default MDRAFT_WORKER_URL. */
+  MDRAFT_TASKS_AUDIENCE: z.url().optional(),
+  /** Ask Firebase Auth whether an ID token's sessions were revoked (one backend call per request). */
+  MDRAFT_FIREBASE_CHECK_REVOKED: z.enum(['true', 'false']).default('true'),
+  // Billing (Stripe Billing Meters): off unless a key is set. Names match terraform/modules/mdraft/secrets.tf.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  /** The `event_name` of the Stripe meter that counts converted pages. */
+  MDRAFT_STRIPE_METER_EVENT: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('mdraft_pages'),
+  // Error reporting: Sentry is initialised only when a DSN is set.
+  SENTRY_DSN: z.url().optional(),
+  SENTRY_ENVIRONMENT: z.string().max(64).optional(),
+});
+
+export type ConfigEnv = z.input<typeof EnvSchema>;
+
+export interface SizeLimits {
+  pdf: number;
+  office: number;
+  text: number;
+  image: number;
+}
+
+export interface Config {
+  backend: 'local' | 'gcp';
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string;
+  signingSecret?: string;
+  buckets: { uploads: string; results: string };
+  uploadUrlTtlMs: number;
+  downloadUrlTtlMs: number;
+  uploadWindowMs: number;
+  sizeLimits: SizeLimits;
+  retentionMs: number;
+  convertTimeoutMs: number;
+  convert: { maxMemoryMb: number; workers: number };
+  ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
+  llm: { tidy: boolean; model: string; location: string };
+  leaseMs: number;
+  maxAttempts: number;
+  lostWorkerGraceMs: number;
+  requeueAfterMs: number;
+  eventMaxAgeMs: number;
+  corsOrigins: string[];
+  workerUrl: string;
+  queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
+  /** Settings of the GCP adapters, validated by them (`shared/adapters/gcp/index.ts`) when selected. */
+  gcp: {
+    projectId?: string;
+    firestoreDatabase: string;
+    firestorePrefix: string;
+    tasksQueue?: string;
+    tasksServiceAccount?: string;
+    tasksAudience?: string;
+    checkRevoked: boolean;
+    /** Whether MDRAFT_WORKER_URL was set (the local default makes no sense in the cloud). */
+    workerUrlSet: boolean;
+  };
+  /** Stripe: usage goes to Stripe only with `stripeSecretKey`; the webhook is served only with `webhookSecret`. */
+  billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string };
+  sentry: { dsn?: string; environment?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates an environment (only the variables above are read) into a `Config`. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(pickDefined(env));
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${detail}`);
+  }
+  const e = parsed.data;
+  const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
+  const publicUrl = (e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    backend: e.MDRAFT_BACKEND,
+    port: e.PORT,
+    host: e.MDRAFT_HOST,
+    dataDir: e.MDRAFT_DATA_DIR,
+    publicUrl,
+    ...(e.MDRAFT_SIGNING_SECRET ? { signingSecret: e.MDRAFT_SIGNING_SECRET } : {}),
+    buckets: { uploads: e.MDRAFT_UPLOADS_BUCKET, results: e.MDRAFT_RESULTS_BUCKET },
+    uploadUrlTtlMs: e.MDRAFT_UPLOAD_URL_TTL_S * 1000,
+    downloadUrlTtlMs: e.MDRAFT_DOWNLOAD_URL_TTL_S * 1000,
+    uploadWindowMs: e.MDRAFT_UPLOAD_WINDOW_S * 1000,
+    sizeLimits: {
+      pdf: e.MDRAFT_LIMIT_PDF_MB * MB,
+      office: e.MDRAFT_LIMIT_OFFICE_MB * MB,
+      text: e.MDRAFT_LIMIT_TEXT_MB * MB,
+      image: e.MDRAFT_LIMIT_IMAGE_MB * MB,
+    },
+    retentionMs: e.MDRAFT_RETENTION_DAYS * 86400_000,
+    convertTimeoutMs: e.MDRAFT_CONVERT_TIMEOUT_S * 1000,
+    convert: { maxMemoryMb: e.MDRAFT_CONVERT_MAX_MEMORY_MB, workers: e.MDRAFT_CONVERT_WORKERS },
+    ocr: ocrSettings(e),
+    llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },
+    leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,
+    maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
+    lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,
+    requeueAfterMs: e.MDRAFT_REQUEUE_AFTER_S * 1000,
+    eventMaxAgeMs: e.MDRAFT_EVENT_MAX_AGE_S * 1000,
+    corsOrigins: e.MDRAFT_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    workerUrl: e.MDRAFT_WORKER_URL ?? `${publicUrl}/_tasks/convert`,
+    queue: {
+      minBackoffMs: e.MDRAFT_QUEUE_MIN_BACKOFF_MS,
+      maxBackoffMs: Math.max(e.MDRAFT_QUEUE_MIN_BACKOFF_MS, e.MDRAFT_QUEUE_MAX_BACKOFF_MS),
+      dispatchDeadlineMs: e.MDRAFT_QUEUE_DISPATCH_DEADLINE_S * 1000,
+      concurrency: e.MDRAFT_QUEUE_CONCURRENCY,
+    },
+    gcp: {
+      ...(e.MDRAFT_GCP_PROJECT ? { projectId: e.MDRAFT_GCP_PROJECT } : {}),
+      firestoreDatabase: e.MDRAFT_FIRESTORE_DATABASE,
+      firestorePrefix: e.MDRAFT_FIRESTORE_PREFIX,
+      ...(e.MDRAFT_TASKS_QUEUE ? { tasksQueue: e.MDRAFT_TASKS_QUEUE } : {}),
+      ...(e.MDRAFT_TASKS_SERVICE_ACCOUNT ? { tasksServiceAccount: e.MDRAFT_TASKS_SERVICE_ACCOUNT } : {}),
+      ...(e.MDRAFT_TASKS_AUDIENCE ? { tasksAudience: e.MDRAFT_TASKS_AUDIENCE } : {}),
+      checkRevoked: e.MDRAFT_FIREBASE_CHECK_REVOKED === 'true',
+      workerUrlSet: e.MDRAFT_WORKER_URL !== undefined,
+    },
+    billing: {
+      ...(e.STRIPE_SECRET_KEY ? { stripeSecretKey: e.STRIPE_SECRET_KEY } : {}),
+      ...(e.STRIPE_WEBHOOK_SECRET ? { webhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}),
+      meterEventName: e.MDRAFT_STRIPE_METER_EVENT,
+    },
+    sentry: {
+      ...(e.SENTRY_DSN ? { dsn: e.SENTRY_DSN } : {}),
+      ...(e.SENTRY_ENVIRONMENT ? { environment: e.SENTRY_ENVIRONMENT } : {}),
+    },
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read from `process.env` on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+function pickDefined(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  return out;
+}
+
+function ocrSettings(e: z.output<typeof EnvSchema>): Config['ocr'] {
+  const engine = e.MDRAFT_OCR ?? (e.MDRAFT_BACKEND === 'gcp' && e.MDRAFT_DOCUMENTAI_PROCESSOR ? 'documentai' : 'tesseract');
+  if (engine === 'documentai' && !e.MDRAFT_DOCUMENTAI_PROCESSOR) {
+    throw new ConfigError('invalid configuration: MDRAFT_OCR=documentai needs MDRAFT_DOCUMENTAI_PROCESSOR (projects/<p>/locations/<l>/processors/<id>)');
+  }
+  return { engine, ...(engine === 'documentai' ? { documentAiProcessor: e.MDRAFT_DOCUMENTAI_PROCESSOR } : {}) };
+}

@@ -1,0 +1,68 @@
+/**
+ * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks. Every step is a
+ * guarded transition or an idempotent delete, so two runs at once (or a run racing a worker) are safe.
+ */
+import type { PipelineDeps } from './deps.ts';
+import { purgeJob } from './queries.ts';
+import { enqueueConversion, handleUploadFinalized } from './upload-finalized.ts';
+import { logs } from '../logs.ts';
+
+export interface CleanupReport {
+  deleted: number;
+  /** Uploads whose finalize event never arrived, handled now. */
+  recovered: number;
+  expired: number;
+  failedLostWorker: number;
+  requeued: number;
+}
+
+const BATCH = 200;
+
+export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<CleanupReport> {
+  const now = deps.now();
+  const { config } = deps;
+  const report: CleanupReport = { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 };
+
+  for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
+    await purgeJob(deps, job);
+    report.deleted++;
+  }
+
+  // Lost finalize events (a trigger without retries, a delivery that gave up): the object is there but
+  // the job still waits. `uploadDeadline = createdAt + uploadWindow`, so this finds jobs created more
+  // than `requeueAfter` ago. Handling them is the same idempotent path as a redelivered event.
+  for (const job of await deps.jobs.findUploadExpired(now + config.uploadWindowMs - config.requeueAfterMs, BATCH)) {
+    const stat = await deps.uploads.stat(job.inputObject);
+    if (!stat) continue;
+    await handleUploadFinalized(deps, { bucket: deps.uploads.bucket, name: job.inputObject, generation: stat.generation, size: stat.size }, requestId);
+    report.recovered++;
+  }
+
+  for (const job of await deps.jobs.findUploadExpired(now, BATCH)) {
+    if (await deps.jobs.expire(job.id, { now })) report.expired++;
+    // A late upload may have landed after the URL's last use; nobody will ever read it.
+    await deps.uploads.delete(job.inputObject);
+  }
+
+  // Leases that expired with no delivery left to take them over: the last attempt died, or (after the
+  // grace period) the queue gave up without telling us.
+  for (const job of await deps.jobs.findLeaseExpired(now, BATCH)) {
+    const exhausted = job.attempts >= config.maxAttempts;
+    const abandoned = (job.leaseExpiresAt ?? 0) < now - config.lostWorkerGraceMs;
+    if (!exhausted && !abandoned) continue;
+    const error = exhausted
+      ? { code: 'attempts_exhausted', message: `the worker stopped responding on the last of ${config.maxAttempts} attempts` }
+      : { code: 'worker_lost', message: 'the worker stopped responding and no retry took the job over' };
+    if (await deps.jobs.fail(job.id, { error, now })) report.failedLostWorker++;
+  }
+
+  // A crash between `queued` and the enqueue loses the task; the same name makes a re-enqueue harmless.
+  for (const job of await deps.jobs.findQueuedBefore(now - config.requeueAfterMs, BATCH)) {
+    if (!job.eventKey) continue;
+    await enqueueConversion(deps, job, job.eventKey, true, requestId);
+    report.requeued++;
+  }
+
+  logs.cleanupDone({ requestId }, report);
+  return report;
+}

@@ -1,0 +1,98 @@
+/**
+ * `onUploadFinalized`: an object landed in the uploads bucket. At-least-once delivery, so every step
+ * tolerates repeats: a stale event (job gone, other state, older generation) is ignored; the same event
+ * again re-enqueues a task of the same name (de-duplicated by the queue). The bytes are checked for real
+ * (size, type from content): the signed headers bind the request, not the bytes.
+ */
+import { ConversionError } from '../../engine/errors.ts';
+import { detectFormat } from '../../engine/detect.ts';
+import type { Job } from '../ports.ts';
+import type { PipelineDeps } from './deps.ts';
+import { eventKeyOf, jobIdFromInputObject, taskNameFor } from './names.ts';
+import { acceptedType, sizeClassOfFormat } from './types-by-content.ts';
+import { logs } from '../logs.ts';
+
+export interface FinalizedObject {
+  bucket: string;
+  name: string;
+  generation: string;
+  size: number;
+  /** Event time (ms), to drop events Eventarc kept retrying for too long. */
+  eventTime?: number;
+  eventId?: string;
+}
+
+export type FinalizeOutcome = 'queued' | 'requeued' | 'rejected' | 'ignored';
+
+export async function handleUploadFinalized(deps: PipelineDeps, object: FinalizedObject, requestId?: string): Promise<FinalizeOutcome> {
+  const ignore = (reason: string): FinalizeOutcome => {
+    logs.eventIgnored({ requestId, reason, bucket: object.bucket, name: object.name, eventId: object.eventId });
+    return 'ignored';
+  };
+  if (object.bucket !== deps.uploads.bucket) return ignore('not the uploads bucket');
+  if (object.eventTime !== undefined && deps.now() - object.eventTime > deps.config.eventMaxAgeMs) return ignore('event too old');
+  const jobId = jobIdFromInputObject(object.name);
+  if (!jobId) return ignore('object name is not a job input');
+  const eventKey = eventKeyOf(object.bucket, object.name, object.generation);
+
+  const job = await deps.jobs.getJob(jobId);
+  if (!job || job.inputObject !== object.name) {
+    // The job was deleted (or never existed): the object is an orphan nobody can reach.
+    await deps.uploads.delete(object.name);
+    return ignore('no job for this object');
+  }
+  if (job.status !== 'awaiting_upload') {
+    if (job.eventKey === eventKey && job.status === 'queued') {
+      await enqueueConversion(deps, job, eventKey, true, requestId);
+      return 'requeued';
+    }
+    return ignore(`job is ${job.status}`);
+  }
+
+  const stat = await deps.uploads.stat(object.name);
+  if (!stat) return ignore('object no longer exists');
+  if (stat.generation !== object.generation) return ignore('event for another generation');
+
+  const rejection = await inspectUpload(deps, job, stat.size);
+  if ('code' in rejection) {
+    logs.uploadRejected({ requestId, jobId, code: rejection.code, detail: rejection.message });
+    await deps.jobs.fail(jobId, { error: rejection, now: deps.now() });
+    await deps.uploads.delete(object.name);
+    return 'rejected';
+  }
+
+  const marked = await deps.jobs.markQueued(jobId, { eventKey, format: rejection.format, now: deps.now() });
+  if (marked.outcome === 'stale') return ignore('job changed state meanwhile');
+  await enqueueConversion(deps, marked.job, eventKey, marked.outcome === 'duplicate', requestId);
+  return marked.outcome === 'queued' ? 'queued' : 'requeued';
+}
+
+type Inspection = { format: string } | { code: string; message: string };
+
+async function inspectUpload(deps: PipelineDeps, job: Job, actualSize: number): Promise<Inspection> {
+  if (actualSize !== job.size) return { code: 'size_mismatch', message: `uploaded ${actualSize} bytes, declared ${job.size}` };
+  const bytes = await deps.uploads.read(job.inputObject);
+  if (!bytes) return { code: 'upload_missing', message: 'the uploaded object disappeared' };
+  if (bytes.length !== job.size) return { code: 'size_mismatch', message: `uploaded ${bytes.length} bytes, declared ${job.size}` };
+  let format: string;
+  try {
+    format = detectFormat(bytes, job.filename).format;
+  } catch (error) {
+    if (error instanceof ConversionError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  const declared = acceptedType(job.contentType);
+  if (!declared || !declared.formats.includes(format)) {
+    return { code: 'type_mismatch', message: `declared ${job.contentType} but the content is ${format}` };
+  }
+  const limit = deps.config.sizeLimits[sizeClassOfFormat(format)];
+  if (bytes.length > limit) return { code: 'too_large', message: `${format} documents are limited to ${limit} bytes` };
+  return { format };
+}
+
+/** A task named from the upload's key: the queue keeps one task per upload however often this runs. */
+export async function enqueueConversion(deps: PipelineDeps, job: Job, eventKey: string, duplicate: boolean, requestId?: string): Promise<void> {
+  const taskName = taskNameFor(eventKey);
+  const { created } = await deps.tasks.enqueue({ name: taskName, url: deps.config.workerUrl, body: { jobId: job.id } });
+  logs.jobQueued({ requestId, jobId: job.id, eventKey, taskName, created, duplicate });
+}

@@ -1,0 +1,309 @@
+/**
+ * The interfaces domain code talks to. GCP adapters implement them for production, local adapters for the
+ * embedded default. The engine defines its own `Ocr` port (`shared/engine/ocr.ts`); it is re-exported here.
+ */
+
+export type { Ocr, OcrLine, OcrPage, OcrWord } from '../engine/ocr.ts';
+
+/**
+ * An optional language-model clean-up of converted Markdown (off by default). It may only reformat: callers
+ * check its output with `shared/service/jobs/llm-guard.ts` and keep the original when the output says anything new.
+ */
+export interface Llm {
+  /** The same Markdown, tidied (headings, lists, broken lines); never new content. */
+  tidy(markdown: string, context: { title?: string }): Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pipeline ports: blob storage, the job database, the task queue and caller identity. Each is small on
+// purpose so that a Cloud Storage / Firestore / Cloud Tasks / Firebase Auth adapter and a local adapter
+// (disk, node:sqlite, a sqlite-backed queue) can implement it with the same observable behaviour.
+// ---------------------------------------------------------------------------------------------------------
+
+/** A signed request a client performs as-is: every header listed must be sent with exactly this value. */
+export interface SignedRequest {
+  url: string;
+  method: 'PUT' | 'GET';
+  headers: Record<string, string>;
+  /** ISO-8601 instant after which the URL is refused. */
+  expiresAt: string;
+}
+
+export interface BlobStat {
+  size: number;
+  contentType: string;
+  /** Opaque, increases with each write of the same name (GCS generation, as a decimal string). */
+  generation: string;
+}
+
+/** Thrown by `BlobStore.write` when `ifGenerationMatch` does not hold (GCS answers 412). */
+export class PreconditionFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionFailedError';
+  }
+}
+
+/** One bucket (`uploads` or `results`). Object names are chosen by the server, never by the caller. */
+export interface BlobStore {
+  readonly bucket: string;
+  /**
+   * A create-only upload URL for exactly `size` bytes of `contentType`: it signs `Content-Type`,
+   * `x-goog-content-length-range: <size>,<size>` and `x-goog-if-generation-match: 0`.
+   */
+  signUpload(input: { name: string; contentType: string; size: number; expiresAt: Date }): Promise<SignedRequest>;
+  /** A download URL; `filename` becomes the Content-Disposition, `contentType` the response type. */
+  signDownload(name: string, input: { expiresAt: Date; filename?: string; contentType?: string }): Promise<SignedRequest>;
+  /** The whole object, or undefined when it does not exist. */
+  read(name: string): Promise<Uint8Array | undefined>;
+  /** `ifGenerationMatch: 0` = create only (PreconditionFailedError when it exists). */
+  write(name: string, bytes: Uint8Array, options: { contentType: string; ifGenerationMatch?: number }): Promise<BlobStat>;
+  stat(name: string): Promise<BlobStat | undefined>;
+  /** Idempotent: deleting a missing object is not an error. */
+  delete(name: string): Promise<void>;
+  list(prefix: string): Promise<string[]>;
+}
+
+export type JobStatus = 'awaiting_upload' | 'queued' | 'processing' | 'succeeded' | 'failed' | 'expired';
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface JobWarning {
+  code: string;
+  message: string;
+  page?: number;
+}
+
+/** The job record. Times are epoch milliseconds. */
+export interface Job {
+  id: string;
+  owner: string;
+  status: JobStatus;
+  filename: string;
+  /** What the caller declared when creating the job. */
+  contentType: string;
+  size: number;
+  /** Object name in the uploads bucket. */
+  inputObject: string;
+  createdAt: number;
+  updatedAt: number;
+  /** A job still `awaiting_upload` after this instant is expired by cleanup. */
+  uploadDeadline: number;
+  uploadedAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  /** `bucket/name#generation` of the upload that queued the job (the idempotency key). */
+  eventKey?: string;
+  /** Format detected from the uploaded bytes. */
+  format?: string;
+  /** Claims so far (one per delivery that got the lease). */
+  attempts: number;
+  leaseId?: string;
+  leaseExpiresAt?: number;
+  error?: JobError;
+  /** The last transient error, kept for diagnosis while the job is retried. */
+  lastError?: JobError;
+  warnings: JobWarning[];
+  pages?: number;
+  /** Object names in the results bucket, set on success. */
+  resultObjects?: { markdown: string; json: string };
+}
+
+export interface JobPage {
+  jobs: Job[];
+  nextCursor?: string;
+}
+
+export type MarkQueuedOutcome =
+  /** The transition happened now. */
+  | { outcome: 'queued'; job: Job }
+  /** The same upload already queued the job (a redelivered event): enqueueing again is harmless. */
+  | { outcome: 'duplicate'; job: Job }
+  /** The job is gone or in another state for another upload: ignore the event. */
+  | { outcome: 'stale'; job?: Job };
+
+export interface Lease {
+  leaseId: string;
+  expiresAt: number;
+  /** The job's claim count including this one. */
+  attempt: number;
+}
+
+export type ClaimResult =
+  | { ok: true; job: Job; lease: Lease }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'finished' | 'not_ready' | 'leased'; job: Job };
+
+export interface ApiKeyRecord {
+  /** SHA-256 hex of the whole key: the only form stored. */
+  id: string;
+  owner: string;
+  name: string;
+  /** The first characters of the key, for people to recognise it in a list. */
+  prefix: string;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+export interface UserRecord {
+  id: string;
+  email?: string;
+  createdAt: number;
+  /** Set by billing webhooks: the Stripe customer this user is billed as. */
+  stripeCustomerId?: string;
+  /** The subscription's price (lookup key or id), as Stripe last told us. */
+  plan?: string;
+  /** Whether the subscription is active or trialing. */
+  billingActive?: boolean;
+}
+
+export interface UsageRecord {
+  owner: string;
+  /** `YYYY-MM` (UTC). */
+  month: string;
+  jobs: number;
+  pages: number;
+}
+
+/**
+ * Jobs, users, API keys and usage. Every state change is one transaction that re-reads the record and
+ * checks the transition is still allowed, so concurrent or repeated calls are harmless.
+ */
+export interface JobStore {
+  /** Fails if the id exists. */
+  createJob(job: Job): Promise<void>;
+  getJob(id: string): Promise<Job | undefined>;
+  /** Newest first, only `owner`'s jobs; `cursor` comes from the previous page. */
+  listJobs(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
+  /** `awaiting_upload` → `queued`, keyed on `bucket/name#generation`. */
+  markQueued(id: string, input: { eventKey: string; format: string; now: number }): Promise<MarkQueuedOutcome>;
+  /** `queued` (or `processing` whose lease expired) → `processing` with a fresh lease. */
+  claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult>;
+  /** Gives a lease back after a transient error: `processing` → `queued`. False if the lease was lost. */
+  release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean>;
+  /** `processing` → `succeeded` for the current lease holder only; records usage in the same transaction. */
+  complete(
+    id: string,
+    leaseId: string,
+    input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
+  ): Promise<boolean>;
+  /**
+   * → `failed`. With `leaseId`: only for that lease holder. Without: from `awaiting_upload`/`queued`, or from
+   * `processing` when the lease has expired (`now` past it) — never from under a live worker.
+   */
+  fail(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean>;
+  /** `awaiting_upload` → `expired`. */
+  expire(id: string, input: { now: number }): Promise<boolean>;
+  deleteJob(id: string): Promise<boolean>;
+  /** Jobs created before `createdBefore` (retention), oldest first. */
+  findCreatedBefore(createdBefore: number, limit: number): Promise<Job[]>;
+  /** `awaiting_upload` jobs whose upload deadline has passed. */
+  findUploadExpired(now: number, limit: number): Promise<Job[]>;
+  /** `processing` jobs whose lease expired before `leaseExpiredBefore`. */
+  findLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Job[]>;
+  /** `queued` jobs not touched since `updatedBefore` (their task may have been lost). */
+  findQueuedBefore(updatedBefore: number, limit: number): Promise<Job[]>;
+
+  ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord>;
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(id: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(owner: string): Promise<ApiKeyRecord[]>;
+  /** Owner-scoped; false when the key is not the owner's or is already revoked. */
+  revokeApiKey(owner: string, id: string, now: number): Promise<boolean>;
+  getUsage(owner: string, month: string): Promise<UsageRecord>;
+  /** The user with billing fields, or undefined. */
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /**
+   * Applies one billing webhook event and records its id, in one transaction: a redelivered event id is a
+   * `duplicate` and changes nothing; an event older than the last one applied to that user is `stale`.
+   */
+  applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome>;
+  close?(): Promise<void>;
+}
+
+/** What a Stripe webhook event means for a user, already parsed out of the event. */
+export interface BillingEvent {
+  /** The Stripe event id (`evt_…`): the de-duplication key. */
+  eventId: string;
+  type: string;
+  /** Event creation time (epoch ms): older events never overwrite newer state (delivery is out of order). */
+  createdAt: number;
+  customerId: string;
+  /** Our user id when the event names it (Checkout `client_reference_id`, subscription metadata): links the customer. */
+  userId?: string;
+  /** Subscription state to set, when the event carries one. */
+  subscription?: { plan?: string; active: boolean };
+  now: number;
+}
+
+export type BillingEventOutcome = 'applied' | 'duplicate' | 'stale' | 'unmatched';
+
+/** One succeeded job's usage, reported to billing after the job store recorded it. */
+export interface UsageReport {
+  jobId: string;
+  owner: string;
+  /** The same page count the job store's usage record got (0 for documents without pages). */
+  pages: number;
+  /** When the job succeeded (epoch ms). */
+  at: number;
+}
+
+/**
+ * Usage-based billing. `recordUsage` is idempotent by `jobId`: a repeated call for the same job (a
+ * redelivered task re-reporting after a failed report) never bills twice. `recorded: false` says the usage
+ * was not forwarded (`no_customer`: the owner has no billing account; `duplicate`: seen before).
+ */
+export interface Billing {
+  readonly kind: 'stripe' | 'ledger';
+  recordUsage(usage: UsageReport): Promise<{ recorded: boolean; reason?: 'no_customer' | 'duplicate' }>;
+}
+
+export interface EnqueueRequest {
+  /** De-duplicates: a second task with the same name is not created. */
+  name: string;
+  url: string;
+  body: unknown;
+  scheduleTime?: Date;
+}
+
+export interface TaskQueue {
+  /** `created: false` when a task of that name exists or existed recently (ALREADY_EXISTS is success). */
+  enqueue(task: EnqueueRequest): Promise<{ created: boolean }>;
+  close?(): Promise<void>;
+}
+
+export interface VerifiedIdentity {
+  uid: string;
+  email?: string;
+}
+
+/** Why a credential was refused; `code` is a stable API error code. */
+export class AuthError extends Error {
+  readonly code: 'unauthenticated' | 'token_expired' | 'token_invalid' | 'token_revoked' | 'token_unsupported';
+  constructor(code: AuthError['code'], message: string) {
+    super(message);
+    this.name = 'AuthError';
+    this.code = code;
+  }
+}
+
+export interface Identity {
+  /** Verifies a Firebase ID token; throws `AuthError` when it is not acceptable. */
+  verifyIdToken(token: string): Promise<VerifiedIdentity>;
+}
+
+/** The ports the pipeline's use cases run on; both backends (local, gcp) provide exactly this set. */
+export interface PipelinePorts {
+  jobs: JobStore;
+  uploads: BlobStore;
+  results: BlobStore;
+  tasks: TaskQueue;
+  identity: Identity;
+  /** Usage reporting after a job succeeds; absent = billing off. */
+  billing?: Billing;
+  /** Optional LLM tidy-up of the converted Markdown, guarded against added content; absent = off. */
+  llm?: Llm;
+}

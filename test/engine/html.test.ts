@@ -1,0 +1,132 @@
+import { convert } from '../../shared/engine/engine.ts';
+import { ConversionError } from '../../shared/engine/errors.ts';
+import { htmlConverter, MAX_HTML_BYTES } from '../../shared/engine/formats/html/index.ts';
+import { DEFAULT_LIMITS } from '../../shared/engine/types.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const page = (body: string, head = '<meta charset="utf-8"><title>Test page</title>') =>
+  `<!DOCTYPE html><html><head>${head}</head><body>${body}</body></html>`;
+const md = async (html: string) => (await convert(enc(html), { fileName: 'x.html' })).markdown;
+
+const PROSE = 'This paragraph is the actual article text that a reader came for, long enough to count as prose. '.repeat(4);
+
+describe('html converter: main content', () => {
+  it('keeps <main> and drops navigation, page header/footer, sidebars and cookie banners', async () => {
+    const out = await md(page(`
+      <header><a href="/">Home</a> <a href="/about">About</a></header>
+      <nav><ul><li><a href="/a">Menu item A</a></li></ul></nav>
+      <div id="cookie-banner">We use cookies. Accept?</div>
+      <main><h1>Article title</h1><p>${PROSE}</p></main>
+      <aside>Sidebar promo</aside>
+      <footer>Copyright footer</footer>`));
+    expect(out).toContain('# Article title');
+    expect(out).toContain('actual article text');
+    for (const noise of ['Menu item A', 'Sidebar promo', 'Copyright footer', 'We use cookies', 'About']) expect(out).not.toContain(noise);
+  });
+
+  it('keeps everything on a simple page with no main region, even a menu-like list', async () => {
+    const out = await md(page('<ul role="menu"><li><a href="/x">Only link</a></li></ul><p>Short text.</p>'));
+    expect(out).toContain('[Only link](/x)');
+    expect(out).toContain('Short text.');
+  });
+
+  it('drops scripts, styles, templates, svg, form controls and hidden elements', async () => {
+    const out = await md(page(`<p>Visible</p><script>var secret = 1;</script><style>p{}</style>
+      <template><p>Template text</p></template><svg><text>Svg text</text></svg>
+      <p hidden>Hidden attr</p><p aria-hidden="true">Aria hidden</p><p style="display: none">Display none</p>
+      <button>Click me</button><select><option>Option text</option></select>`));
+    expect(out.trim()).toBe('Visible');
+  });
+
+  it('uses <title> as the document title', async () => {
+    const result = await convert(enc(page('<p>Body</p>', '<title> My  Page </title>')), { fileName: 'x.html' });
+    expect(result.title).toBe('My Page');
+  });
+});
+
+describe('html converter: tables', () => {
+  it('uses the first row as the header when there is no <thead> or <th>', async () => {
+    const out = await md(page('<table><tr><td>Name</td><td>Age</td></tr><tr><td>Ann</td><td>31</td></tr></table>'));
+    expect(out.trim().split('\n')).toEqual(['| Name | Age |', '| --- | --- |', '| Ann | 31 |']);
+  });
+
+  it('keeps paragraphs, breaks and lists inside a cell on one row', async () => {
+    const out = await md(page('<table><tr><th>A</th><th>B</th></tr><tr><td><p>one</p><p>two</p></td><td>x<br>y<ul><li>i1</li><li>i2</li></ul></td></tr></table>'));
+    const rows = out.trim().split('\n');
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toBe('| one<br>two | x<br>y<br>• i1<br>• i2 |');
+  });
+
+  it('expands colspan and rowspan into the grid', async () => {
+    const out = await md(page(`<table>
+      <tr><th>H1</th><th colspan="2">H23</th></tr>
+      <tr><td rowspan="2">R</td><td>a</td><td>b</td></tr>
+      <tr><td>c</td><td>d</td></tr></table>`));
+    expect(out.trim().split('\n')).toEqual(['| H1 | H23 | H23 |', '| --- | --- | --- |', '| R | a | b |', '| R | c | d |']);
+  });
+
+  it('flattens a nested table into its cell', async () => {
+    const out = await md(page('<table><tr><th>Outer</th><th>B</th></tr><tr><td><table><tr><td>n1</td><td>n2</td></tr><tr><td>n3</td><td>n4</td></tr></table></td><td>z</td></tr></table>'));
+    expect(out).toContain('| n1 n2<br>n3 n4 | z |');
+  });
+});
+
+describe('html converter: blocks and inline', () => {
+  it('writes <pre><code class="language-x"> as a fenced block with the language, dedented', async () => {
+    const out = await md(page('<pre><code class="language-python">\n    def f():\n        return 1\n</code></pre>'));
+    expect(out).toContain('```python\ndef f():\n    return 1\n```');
+  });
+
+  it('keeps nested lists and block content inside list items', async () => {
+    const out = await md(page('<ul><li>Top<ul><li>Inner one</li><li>Inner two</li></ul></li><li>Last</li></ul><ol><li><p>Para item</p><blockquote>Quoted</blockquote></li></ol>'));
+    expect(out).toMatch(/^- Top\n {2}- Inner one\n {2}- Inner two\n- Last$/m);
+    expect(out).toContain('> Quoted');
+  });
+
+  it('keeps relative links as written and drops javascript: links to their text', async () => {
+    const out = await md(page('<p><a href="../docs/a.html#s">Rel</a> and <a href="javascript:alert(1)">Bad</a> and <a href="https://x.org/">Abs</a></p>'));
+    expect(out.trim()).toBe('[Rel](../docs/a.html#s) and Bad and [Abs](https://x.org/)');
+  });
+
+  it('reads role="heading" with aria-level as a heading, and definition lists as lists', async () => {
+    const out = await md(page('<div role="heading" aria-level="3">Role heading</div><dl><dt>Term</dt><dd>Definition</dd></dl>'));
+    expect(out).toContain('### Role heading');
+    expect(out).toMatch(/- Term/);
+    expect(out).toContain('Definition');
+  });
+
+  it('keeps image alt text, sup/sub as text, entities and collapses whitespace', async () => {
+    const out = await md(page('<p>H<sub>2</sub>O   and   x<sup>2</sup> &amp; caf&eacute;\n\n  <img src="pic.png" alt="A  duck"></p>'));
+    expect(out.trim()).toBe('H2O and x2 & café ![A duck](pic.png)');
+  });
+
+  it('does not break a word around a bold run that starts with a space', async () => {
+    const out = await md(page('<p>Microsoft is<strong> an American company</strong> in Redmond</p>'));
+    expect(out.trim()).toBe('Microsoft is **an American company** in Redmond');
+  });
+});
+
+describe('html converter: decoding and limits', () => {
+  it('honours <meta charset> for legacy encodings', async () => {
+    const bytes = new Uint8Array([...enc('<html><head><meta charset="windows-1252"></head><body><p>caf'), 0xe9, ...enc('</p></body></html>')]);
+    expect(await md(new TextDecoder('latin1').decode(bytes)) ).toBeDefined();
+    const result = await convert(bytes, { fileName: 'x.html' });
+    expect(result.markdown.trim()).toBe('café');
+  });
+
+  it('refuses documents over the size cap with too_large', async () => {
+    const big = new Uint8Array(MAX_HTML_BYTES + 1).fill(0x20);
+    const ctx = { options: {}, limits: DEFAULT_LIMITS, warn: () => {} };
+    await expect(htmlConverter.convert({ bytes: big, detected: { format: 'html', mediaType: 'text/html' } }, ctx))
+      .rejects.toMatchObject({ code: 'too_large' });
+    await expect(htmlConverter.convert({ bytes: big, detected: { format: 'html', mediaType: 'text/html' } }, ctx))
+      .rejects.toBeInstanceOf(ConversionError);
+  });
+
+  it('stays fast on pathological markup (deeply unclosed tags, huge attribute runs)', async () => {
+    const hostile = '<div>'.repeat(3000) + '<p a="' + 'x'.repeat(200_000) + '">' + 'text '.repeat(20_000);
+    const started = performance.now();
+    await convert(enc(hostile), { fileName: 'x.html' }).catch(() => undefined);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});

@@ -1,0 +1,125 @@
+import { createCanvas } from '@napi-rs/canvas';
+import { convert } from '../../shared/engine/engine.ts';
+import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
+import type { Ocr, OcrLine, OcrPage } from '../../shared/service/ports.ts';
+
+/** A white page with black text lines, drawn in a large plain font. */
+async function renderText(lines: string[], format: 'png' | 'webp' = 'png'): Promise<Uint8Array> {
+  const canvas = createCanvas(1400, 120 + lines.length * 110);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = '#000000';
+  ctx.font = '64px sans-serif';
+  lines.forEach((line, i) => ctx.fillText(line, 60, 120 + i * 110));
+  return new Uint8Array(format === 'png' ? await canvas.encode('png') : await canvas.encode('webp', 100));
+}
+
+/** A fake OCR line whose words share out its width by their length (a space is one character wide). */
+const line = (text: string, y0: number, height = 20, x0 = 50, x1 = 550, confidence = 95): OcrLine => {
+  const parts = text.split(' ');
+  const unit = (x1 - x0) / text.length;
+  let x = x0;
+  const words = parts.map((w) => {
+    const word = { text: w, confidence, bbox: { x0: x, y0, x1: x + w.length * unit, y1: y0 + height } };
+    x += (w.length + 1) * unit;
+    return word;
+  });
+  return { text, confidence, bbox: { x0, y0, x1, y1: y0 + height }, words };
+};
+
+const fakeOcr = (lines: OcrLine[], confidence = 95): Ocr => ({
+  async recognize(): Promise<OcrPage> {
+    return { text: lines.map((l) => l.text).join('\n'), lines, confidence, width: 600, height: 800 };
+  },
+});
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+
+describe('image converter with the real tesseract adapter', () => {
+  const ocr = createTesseractOcr();
+  afterAll(async () => { await ocr.close?.(); });
+
+  it('reads the words of a rendered PNG back', async () => {
+    const image = await renderText(['Quarterly revenue grew', 'across every region']);
+    const result = await convert(image, {}, { ocr });
+    expect(result.format).toBe('image');
+    expect(result.ocrPages).toEqual([1]);
+    const words = result.markdown.toLowerCase();
+    for (const w of ['quarterly', 'revenue', 'grew', 'across', 'every', 'region']) expect(words).toContain(w);
+  });
+
+  it('reads WebP too (re-encoded before OCR)', async () => {
+    const result = await convert(await renderText(['Hello from WebP'], 'webp'), {}, { ocr });
+    expect(result.mediaType).toBe('image/webp');
+    expect(result.markdown.toLowerCase()).toContain('webp');
+  });
+});
+
+describe('image converter paragraph building (fake OCR)', () => {
+  it('breaks paragraphs at large vertical gaps and joins hyphenated line ends', async () => {
+    const lines = [
+      line('The quick brown fox jumps over the', 100),
+      line('lazy dog and keeps on run-', 128),
+      line('ning through the field.', 156),
+      line('A second paragraph starts here.', 230),
+    ];
+    const result = await convert(png, {}, { ocr: fakeOcr(lines) });
+    expect(result.markdown).toBe(
+      'The quick brown fox jumps over the lazy dog and keeps on running through the field.\n\nA second paragraph starts here.\n',
+    );
+    expect(result.warnings).toEqual([]);
+  });
+
+  // The paragraph builder of the image converter is now the PDF layout engine (ocr-runs.ts → pageBlocks): a
+  // line clearly larger than the body is a heading rather than only a paragraph of its own.
+  it('makes a clearly larger line a heading', async () => {
+    const lines = [
+      line('Big Heading', 40, 40, 50, 330),
+      line('Body text of the page runs on here and', 110),
+      line('continues on a second line of body text.', 138),
+    ];
+    const result = await convert(png, {}, { ocr: fakeOcr(lines) });
+    expect(result.markdown).toBe('# Big Heading\n\nBody text of the page runs on here and continues on a second line of body text.\n');
+  });
+
+  it('keeps real hyphens (before capitals or numbers) when joining lines', async () => {
+    const result = await convert(png, {}, { ocr: fakeOcr([line('the rule was in force before pre-', 100), line('COVID times and for pages 10-', 128), line('12 of the report.', 156, 20, 50, 260)]) });
+    // The hyphens stay (how the engine spaces a compound broken at its own hyphen is the layout's choice).
+    expect(result.markdown).toMatch(/^the rule was in force before pre- ?COVID times and for pages 10- ?12 of the report\.\n$/);
+  });
+
+  it('warns garbled_text when OCR confidence is very low', async () => {
+    const result = await convert(png, {}, { ocr: fakeOcr([line('xq#1 lI| ~~', 100, 20, 50, 550, 12)], 12) });
+    expect(result.warnings.map((w) => w.code)).toContain('garbled_text');
+  });
+
+  it('returns an empty document with needs_ocr when no OCR engine is available', async () => {
+    const result = await convert(png, {});
+    expect(result.markdown).toBe('');
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'needs_ocr' })]);
+    const off = await convert(png, { ocr: false }, { ocr: fakeOcr([line('hidden', 10)]) });
+    expect(off.markdown).toBe('');
+    expect(off.warnings.map((w) => w.code)).toEqual(['needs_ocr']);
+  });
+
+  it('reports ocr_failed when the engine throws', async () => {
+    const broken: Ocr = { recognize: async () => { throw new Error('engine crashed'); } };
+    const result = await convert(png, {}, { ocr: broken });
+    expect(result.markdown).toBe('');
+    expect(result.warnings.map((w) => w.code)).toEqual(['ocr_failed']);
+  });
+});
+
+describe('OCR that is only temporarily unavailable', () => {
+  it('fails the conversion as retryable instead of returning an empty success', async () => {
+    const { convert } = await import('../../shared/engine/engine.ts');
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const outage = Object.assign(new Error('quota exhausted'), { transient: true });
+    const failing = { recognize: async () => { throw outage; } };
+    await expect(convert(png, {}, { ocr: failing })).rejects.toMatchObject({ code: 'internal', transient: true });
+    const broken = { recognize: async () => { throw new Error('cannot decode image'); } };
+    const result = await convert(png, {}, { ocr: broken });
+    expect(result.warnings.map((w) => w.code)).toContain('ocr_failed');
+  });
+});

@@ -1,0 +1,137 @@
+import { serialize } from '../../shared/engine/markdown.ts';
+import { DEFAULT_LIMITS } from '../../shared/engine/types.ts';
+import type { ConversionWarning } from '../../shared/engine/types.ts';
+import { convertXls } from '../../shared/engine/formats/xls/index.ts';
+import { buildCfb, buildXls, summaryInformation, xls } from '../fixtures/xls.ts';
+import type { XlsSpec } from '../fixtures/xls.ts';
+
+function toMarkdown(spec: XlsSpec | Uint8Array, limits?: { maxCells?: number }) {
+  const warnings: ConversionWarning[] = [];
+  const bytes = spec instanceof Uint8Array ? spec : buildXls(spec);
+  const tree = convertXls(bytes, { options: {}, limits: { ...DEFAULT_LIMITS, ...limits }, warn: (w) => warnings.push(w) });
+  return { markdown: serialize(tree.root).markdown, title: tree.title, warnings };
+}
+
+describe('xls converter', () => {
+  it('reads shared strings, numbers, RK and MULRK values into one section per sheet', () => {
+    const { markdown } = toMarkdown({
+      sst: ['Name', 'Score', 'Ada'],
+      sheets: [
+        {
+          name: 'Results',
+          cells: [
+            xls.labelSst(0, 0, 0), xls.labelSst(0, 1, 1), xls.label(0, 2, 'Ratio'),
+            xls.labelSst(1, 0, 2), xls.rkInt(1, 1, 90), xls.number(1, 2, 0.1 + 0.2),
+            xls.mulrk(2, 0, [7, -3, 1.25]),
+          ],
+        },
+        { name: 'Second', cells: [xls.label(3, 2, 'only')] },
+      ],
+    });
+    expect(markdown).toBe(
+      '## Results\n\n| Name | Score | Ratio |\n| --- | --- | --- |\n| Ada | 90 | 0.3 |\n| 7 | -3 | 1.25 |\n\n## Second\n\n| only |\n| --- |\n',
+    );
+  });
+
+  it('joins shared strings split across CONTINUE records, switching between compressed and UTF-16 characters', () => {
+    const long = 'The quick brown fox jumps over the lazy dog, again and again';
+    const wide = 'Zürich – Ελληνικά – 日本語のテキスト';
+    for (const continueHighByte of [true, undefined]) {
+      const spec: XlsSpec = {
+        sst: ['head', long, wide],
+        sstRecordBytes: 24,
+        continueHighByte,
+        sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.labelSst(1, 0, 1), xls.labelSst(2, 0, 2)] }],
+      };
+      const { markdown } = toMarkdown(spec);
+      expect(markdown).toContain(`| ${long} |`);
+      expect(markdown).toContain(`| ${wide} |`);
+    }
+  });
+
+  it('formats dates by built-in and custom formats in both date systems', () => {
+    const cells = [xls.label(0, 0, 'when'), xls.number(1, 0, 45292, 1), xls.number(2, 0, 45292.5, 2), xls.number(3, 0, 0.25, 3), xls.number(4, 0, 0.125, 4)];
+    const base = { formats: { 164: 'dd/mm/yyyy hh:mm' }, xfs: [0, 14, 164, 21, 10], sheets: [{ name: 'D', cells }] };
+    const md1900 = toMarkdown(base).markdown;
+    expect(md1900).toContain('| 2024-01-01 |');
+    expect(md1900).toContain('| 2024-01-01 12:00 |');
+    expect(md1900).toContain('| 06:00:00 |');
+    expect(md1900).toContain('| 12.50% |');
+    const md1904 = toMarkdown({ ...base, date1904: true }).markdown;
+    expect(md1904).toContain('| 2028-01-02 |');
+  });
+
+  it('shows cached formula results (number, string via STRING), booleans and errors', () => {
+    const { markdown } = toMarkdown({
+      sheets: [{
+        name: 'F',
+        cells: [
+          xls.label(0, 0, 'a'), xls.label(0, 1, 'b'), xls.label(0, 2, 'c'), xls.label(0, 3, 'd'),
+          xls.formulaNumber(1, 0, 42), xls.formulaString(1, 1, 'joined'), xls.boolErr(1, 2, 1, false), xls.boolErr(1, 3, 0x07, true),
+        ],
+      }],
+    });
+    expect(markdown).toContain('| 42 | joined | TRUE | #DIV/0! |');
+  });
+
+  it('keeps merged values in the top-left cell and skips hidden sheets', () => {
+    const { markdown } = toMarkdown({
+      sheets: [
+        { name: 'Shown', cells: [xls.label(0, 0, 'Group'), xls.label(1, 0, 'x'), xls.label(1, 1, 'y'), xls.merged([[0, 0, 0, 1]])] },
+        { name: 'Hidden', hidden: true, cells: [xls.label(0, 0, 'secret')] },
+      ],
+    });
+    expect(markdown).toBe('## Shown\n\n| Group | |\n| --- | --- |\n| x | y |\n');
+  });
+
+  it('takes the title from the summary information stream', () => {
+    const spec: XlsSpec = { sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] };
+    expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe('Café budget 2026');
+    expect(toMarkdown(spec).title).toBeUndefined();
+  });
+
+  it('refuses a workbook with a FILEPASS record as encrypted', () => {
+    expect(() => toMarkdown({ filepass: true, sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] })).toThrow(expect.objectContaining({ code: 'encrypted' }));
+  });
+
+  it('refuses an encrypted OOXML package in a compound file as encrypted', () => {
+    const bytes = buildCfb([{ name: 'EncryptionInfo', data: new Uint8Array(16) }, { name: 'EncryptedPackage', data: new Uint8Array(16) }]);
+    expect(() => toMarkdown(bytes)).toThrow(expect.objectContaining({ code: 'encrypted' }));
+  });
+
+  it('cuts cells past the limit with a truncated warning', () => {
+    const cells = [];
+    for (let r = 0; r < 100; r++) cells.push(xls.rkInt(r, 0, r), xls.rkInt(r, 1, r * 2));
+    const { markdown, warnings } = toMarkdown({ sheets: [{ name: 'Big', cells }] }, { maxCells: 20 });
+    expect(warnings.some((w) => w.code === 'truncated')).toBe(true);
+    expect(markdown).not.toContain('| 99 |');
+  });
+
+  it('throws typed errors on damaged input', () => {
+    expect(() => toMarkdown(new Uint8Array(600))).toThrow(expect.objectContaining({ code: 'corrupt' }));
+    const noWorkbook = buildCfb([{ name: 'Other', data: new Uint8Array(10) }]);
+    expect(() => toMarkdown(noWorkbook)).toThrow(expect.objectContaining({ code: 'corrupt' }));
+    const garbage = buildCfb([{ name: 'Workbook', data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) }]);
+    expect(() => toMarkdown(garbage)).toThrow(expect.objectContaining({ code: 'corrupt' }));
+  });
+
+  it('survives truncated records anywhere in the stream', () => {
+    const full = buildXls({ sst: ['a', 'b'], sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.number(1, 0, 1.5)] }] });
+    for (let cut = 600; cut < full.length; cut += 97) {
+      const bytes = full.slice();
+      bytes.fill(0xff, cut, Math.min(full.length, cut + 40));
+      try {
+        toMarkdown(bytes);
+      } catch (error) {
+        expect(error).toMatchObject({ name: 'ConversionError' });
+      }
+    }
+  });
+
+  it('is detected and converted through the engine', async () => {
+    const { convert } = await import('../../shared/engine/engine.ts');
+    const result = await convert(buildXls({ sheets: [{ name: 'Only', cells: [xls.label(0, 0, 'a'), xls.rkInt(1, 0, 1)] }] }), { fileName: 'x.xls' });
+    expect(result.format).toBe('xls');
+    expect(result.markdown).toBe('## Only\n\n| a |\n| --- |\n| 1 |\n');
+  });
+});
