@@ -1,15 +1,63 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import prettier from 'eslint-config-prettier';
+
+/**
+ * The layers, enforced: the engine is a library that knows nothing of the service, its adapters, the CLI or
+ * the functions; the service domain (use cases, records, ports) knows no adapter, CLI or function; adapters
+ * implement the ports and never reach into the CLI or the functions. `functions/`, `shared/cli/` and
+ * `scripts/` are the composition roots that wire adapters to use cases.
+ */
+const layers = [
+  {
+    target: './shared/engine',
+    from: ['./shared/service', './shared/adapters', './shared/cli', './functions'],
+    message: 'The engine imports nothing from the service, adapters, CLI or functions (it is given an OcrFactory).',
+  },
+  {
+    target: './shared/service',
+    from: ['./shared/adapters', './shared/cli', './functions'],
+    message: 'Domain code talks to ports (shared/service/ports.ts); adapters are wired in by functions/ or the CLI.',
+  },
+  {
+    target: './shared/adapters',
+    from: ['./shared/cli', './functions'],
+    message: 'Adapters implement ports; they never depend on the CLI or the deployed functions.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**', '.mdraft/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', performance: 'readonly', structuredClone: 'readonly', setImmediate: 'readonly', AbortController: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
+        setImmediate: 'readonly',
+        AbortController: 'readonly',
+        fetch: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-control-regex': 'off',
     },
   },
+  {
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: layers }] },
+  },
+  prettier,
 );

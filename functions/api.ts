@@ -12,15 +12,27 @@ import { json, type HttpHandler, type HttpRequest, type HttpResponse } from '../
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
 import { createJob } from '../shared/service/jobs/create-job.ts';
 import { deleteOwnedJob, getOwnedJob, getResult, listOwnedJobs } from '../shared/service/jobs/queries.ts';
-import { InvalidCursorError, InvalidJobRequestError, JobNotFoundError, ResultNotReadyError } from '../shared/service/jobs/errors.ts';
+import {
+  InvalidCursorError,
+  InvalidJobRequestError,
+  JobNotFoundError,
+  ResultNotReadyError,
+} from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
 import { logs } from '../shared/service/logs.ts';
 
-const CreateJobBody = z.object({
-  filename: z.string().trim().min(1).max(255).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
-  contentType: z.string().trim().min(3).max(200),
-  size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-}).strict();
+const CreateJobBody = z
+  .object({
+    filename: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+    contentType: z.string().trim().min(3).max(200),
+    size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
 
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -37,7 +49,11 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
   const routes: Array<{ method: string; pattern: RegExp; run: Route }> = [
     { method: 'POST', pattern: /^\/v1\/jobs$/, run: (req, who) => postJob(deps, req, who) },
     { method: 'GET', pattern: /^\/v1\/jobs$/, run: (req, who) => listJobs(deps, req, who) },
-    { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)$/, run: async (_r, who, [id]) => json(200, { job: toJobView(await getOwnedJob(deps, who.uid, id)) }) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/jobs\/([^/]+)$/,
+      run: async (_r, who, [id]) => json(200, { job: toJobView(await getOwnedJob(deps, who.uid, id)) }),
+    },
     { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)\/result$/, run: (req, who, [id]) => jobResult(deps, req, who, id) },
     {
       method: 'DELETE',
@@ -48,12 +64,17 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
       },
     },
     { method: 'POST', pattern: /^\/v1\/keys$/, run: (req, who) => postKey(deps, req, who) },
-    { method: 'GET', pattern: /^\/v1\/keys$/, run: async (_r, who) => json(200, { keys: (await deps.jobs.listApiKeys(who.uid)).map(toApiKeyView) }) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/keys$/,
+      run: async (_r, who) => json(200, { keys: (await deps.jobs.listApiKeys(who.uid)).map(toApiKeyView) }),
+    },
     {
       method: 'DELETE',
       pattern: /^\/v1\/keys\/([^/]+)$/,
       run: async (req, who, [id]) => {
-        if (!/^[0-9a-f]{64}$/.test(id) || !(await deps.jobs.revokeApiKey(who.uid, id, deps.now()))) throw notFound('key');
+        if (!/^[0-9a-f]{64}$/.test(id) || !(await deps.jobs.revokeApiKey(who.uid, id, deps.now())))
+          throw notFound('key');
         logs.apiKeyRevoked({ requestId: req.requestId, owner: who.uid, keyId: id });
         return { status: 204 };
       },
@@ -65,7 +86,10 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
     const matching = routes.filter((r) => r.pattern.test(req.path));
     if (matching.length === 0) throw notFound('route');
     const route = matching.find((r) => r.method === req.method);
-    if (!route) throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, { Allow: matching.map((r) => r.method).join(', ') });
+    if (!route)
+      throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, {
+        Allow: matching.map((r) => r.method).join(', '),
+      });
     const who = await authenticateOr401(deps, req);
     const params = (route.pattern.exec(req.path) ?? []).slice(1).map(decodeParam);
     try {
@@ -99,7 +123,8 @@ function toApiError(error: unknown): unknown {
     const status = error.code === 'too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
     return new ApiError(status, error.code, error.message);
   }
-  if (error instanceof ResultNotReadyError) return conflict(error.status === 'failed' ? 'job_failed' : 'result_not_ready', error.message);
+  if (error instanceof ResultNotReadyError)
+    return conflict(error.status === 'failed' ? 'job_failed' : 'result_not_ready', error.message);
   if (error instanceof InvalidCursorError) return badRequest('invalid_cursor', error.message);
   return error;
 }
@@ -124,7 +149,11 @@ async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, i
 
 async function postKey(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
   const body = parseJsonBody(req, CreateKeyBody);
-  const issued = await issueApiKey(deps.jobs, { owner: who.uid, ...(body.name ? { name: body.name } : {}), now: deps.now() });
+  const issued = await issueApiKey(deps.jobs, {
+    owner: who.uid,
+    ...(body.name ? { name: body.name } : {}),
+    now: deps.now(),
+  });
   logs.apiKeyCreated({ requestId: req.requestId, owner: who.uid, keyId: issued.record.id });
   return json(201, { key: toApiKeyView(issued.record), secret: issued.key });
 }

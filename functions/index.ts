@@ -36,7 +36,9 @@ function pipelineDeps(): Promise<PipelineDeps> {
 function lazyHttp(name: string, make: (d: PipelineDeps) => HttpHandler): NodeListener {
   let listener: Promise<NodeListener> | undefined;
   return wrapListener(async (req, res) => {
-    listener ??= pipelineDeps().then((d) => serveHttp(withErrorReporting(make(d), name), { corsOrigins: d.config.corsOrigins }));
+    listener ??= pipelineDeps().then((d) =>
+      serveHttp(withErrorReporting(make(d), name), { corsOrigins: d.config.corsOrigins }),
+    );
     return (await listener)(req, res);
   });
 }
@@ -44,11 +46,16 @@ function lazyHttp(name: string, make: (d: PipelineDeps) => HttpHandler): NodeLis
 ff.http('api', lazyHttp('api', createApiHandler));
 ff.http('convertWorker', lazyHttp('convertWorker', createConvertWorkerHandler));
 ff.http('cleanup', lazyHttp('cleanup', createCleanupHandler));
-ff.http('stripeWebhook', lazyHttp('stripeWebhook', (d) => createStripeWebhookHandler({
-  jobs: d.jobs,
-  ...(d.config.billing.webhookSecret ? { webhookSecret: d.config.billing.webhookSecret } : {}),
-  now: d.now,
-})));
+ff.http(
+  'stripeWebhook',
+  lazyHttp('stripeWebhook', (d) =>
+    createStripeWebhookHandler({
+      jobs: d.jobs,
+      ...(d.config.billing.webhookSecret ? { webhookSecret: d.config.billing.webhookSecret } : {}),
+      now: d.now,
+    }),
+  ),
+);
 // Not Sentry's wrapCloudEventFunction (its types disagree with functions-framework's): report, flush, rethrow.
 ff.cloudEvent<unknown>('onUploadFinalized', async (event: ff.CloudEvent<unknown>) => {
   try {

@@ -72,7 +72,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  const sandbox = options.runner ? undefined : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
+  const sandbox = options.runner
+    ? undefined
+    : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,
@@ -97,13 +99,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       void p.finally(() => pending.delete(p));
     },
   });
-  const serve = (h: HttpHandler, name: string) => serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
+  const serve = (h: HttpHandler, name: string) =>
+    serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
   const api = serve(createApiHandler(deps), 'api');
   const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)), 'onUploadFinalized');
   const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)), 'convertWorker');
   const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
   const webhookSecret = config.billing.webhookSecret;
-  const stripeWebhook = webhookSecret ? serve(createStripeWebhookHandler({ jobs: deps.jobs, webhookSecret, now: deps.now }), 'stripeWebhook') : undefined;
+  const stripeWebhook = webhookSecret
+    ? serve(createStripeWebhookHandler({ jobs: deps.jobs, webhookSecret, now: deps.now }), 'stripeWebhook')
+    : undefined;
 
   listener = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -117,11 +122,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   adapters.tasks.start();
 
   const every = options.cleanupEveryMs ?? 600_000;
-  const timer = every > 0
-    ? setInterval(() => {
-      void fetch(`${config.publicUrl}/_cron/cleanup`, { method: 'POST', headers: internal }).then((r) => r.arrayBuffer()).catch(() => undefined);
-    }, every).unref()
-    : undefined;
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          void fetch(`${config.publicUrl}/_cron/cleanup`, { method: 'POST', headers: internal })
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined);
+        }, every).unref()
+      : undefined;
 
   let apiKey: string | undefined;
   if (options.issueKey ?? true) {
@@ -171,9 +179,9 @@ async function main(): Promise<void> {
   logs.serverStarted({ url: local.url, dataDir: local.config.dataDir });
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +
-    `data directory: ${local.config.dataDir}\n` +
-    `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey}\n\n` +
-    `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
+      `data directory: ${local.config.dataDir}\n` +
+      `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey}\n\n` +
+      `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
   );
   const stop = () => {
     void local.close().then(() => process.exit(0));

@@ -30,9 +30,11 @@ const Subscription = z.object({
   customer: z.string().min(1),
   status: z.string(),
   metadata: z.record(z.string(), z.string()).optional(),
-  items: z.object({
-    data: z.array(z.object({ price: z.object({ id: z.string(), lookup_key: z.string().nullish() }).optional() })),
-  }).optional(),
+  items: z
+    .object({
+      data: z.array(z.object({ price: z.object({ id: z.string(), lookup_key: z.string().nullish() }).optional() })),
+    })
+    .optional(),
 });
 
 const CheckoutSession = z.object({
@@ -40,19 +42,30 @@ const CheckoutSession = z.object({
   client_reference_id: z.string().min(1).max(128).nullish(),
 });
 
-const SUBSCRIPTION_EVENTS = new Set(['customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted']);
+const SUBSCRIPTION_EVENTS = new Set([
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+]);
 /** Statuses in which the customer may use the paid plan. */
 const ACTIVE = new Set(['active', 'trialing']);
 
 export function createStripeWebhookHandler(deps: StripeWebhookDeps): HttpHandler {
   return async (req) => {
-    if (req.method !== 'POST') throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, { Allow: 'POST' });
-    if (!deps.webhookSecret) throw new ApiError(503, 'billing_not_configured', 'the Stripe webhook secret is not configured');
+    if (req.method !== 'POST')
+      throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, { Allow: 'POST' });
+    if (!deps.webhookSecret)
+      throw new ApiError(503, 'billing_not_configured', 'the Stripe webhook secret is not configured');
     const signature = req.headers['stripe-signature'];
     if (!signature) throw badRequest('invalid_signature', 'missing Stripe-Signature header');
     let event: { id: string; type: string; created: number; data: { object: unknown } };
     try {
-      event = Stripe.webhooks.constructEvent(req.body, signature, deps.webhookSecret, TOLERANCE_S) as unknown as typeof event;
+      event = Stripe.webhooks.constructEvent(
+        req.body,
+        signature,
+        deps.webhookSecret,
+        TOLERANCE_S,
+      ) as unknown as typeof event;
     } catch {
       throw badRequest('invalid_signature', 'the Stripe signature does not match the body');
     }
@@ -63,19 +76,27 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps): HttpHandler
     }
     // A store error propagates as a 500: Stripe retries, and the event id makes the retry harmless.
     const outcome = await deps.jobs.applyBillingEvent(billing);
-    log(outcome === 'unmatched' ? 'WARNING' : 'INFO', 'stripe event', { requestId: req.requestId, eventId: event.id, type: event.type, outcome });
+    log(outcome === 'unmatched' ? 'WARNING' : 'INFO', 'stripe event', {
+      requestId: req.requestId,
+      eventId: event.id,
+      type: event.type,
+      outcome,
+    });
     return { status: 200, body: { received: true, outcome } };
   };
 }
 
 /** The billing meaning of a verified event, or undefined for types (or shapes) we do not act on. */
-export function toBillingEvent(event: { id: string; type: string; created: number; data: { object: unknown } }, now: number): BillingEvent | undefined {
+export function toBillingEvent(
+  event: { id: string; type: string; created: number; data: { object: unknown } },
+  now: number,
+): BillingEvent | undefined {
   const base = { eventId: event.id, type: event.type, createdAt: event.created * 1000, now };
   if (SUBSCRIPTION_EVENTS.has(event.type)) {
     const sub = Subscription.safeParse(event.data.object);
     if (!sub.success) return undefined;
     const price = sub.data.items?.data[0]?.price;
-    const plan = price ? price.lookup_key ?? price.id : undefined;
+    const plan = price ? (price.lookup_key ?? price.id) : undefined;
     const userId = sub.data.metadata?.mdraft_user;
     return {
       ...base,

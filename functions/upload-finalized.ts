@@ -45,14 +45,18 @@ export function createUploadFinalizedHandler(deps: PipelineDeps): (event: CloudE
       return 'ignored';
     }
     const time = event.time ? Date.parse(event.time) : NaN;
-    return handleUploadFinalized(deps, {
-      bucket: parsed.data.bucket,
-      name: parsed.data.name,
-      generation: parsed.data.generation,
-      size: parsed.data.size,
-      ...(Number.isFinite(time) ? { eventTime: time } : {}),
-      eventId: event.id,
-    }, event.id);
+    return handleUploadFinalized(
+      deps,
+      {
+        bucket: parsed.data.bucket,
+        name: parsed.data.name,
+        generation: parsed.data.generation,
+        size: parsed.data.size,
+        ...(Number.isFinite(time) ? { eventTime: time } : {}),
+        eventId: event.id,
+      },
+      event.id,
+    );
   };
 }
 
@@ -66,7 +70,16 @@ export function cloudEventFromHttp(req: HttpRequest): CloudEventInput {
     throw badRequest('invalid_json', 'the event body is not JSON');
   }
   if (/^application\/cloudevents\+json/i.test(type)) {
-    const e = z.object({ id: z.string(), type: z.string(), source: z.string().optional(), subject: z.string().optional(), time: z.string().optional(), data: z.unknown() }).safeParse(parsed);
+    const e = z
+      .object({
+        id: z.string(),
+        type: z.string(),
+        source: z.string().optional(),
+        subject: z.string().optional(),
+        time: z.string().optional(),
+        data: z.unknown(),
+      })
+      .safeParse(parsed);
     if (!e.success) throw badRequest('invalid_event', 'not a structured CloudEvent');
     return e.data;
   }

@@ -16,23 +16,50 @@ import { buildXlsx } from '../test/fixtures/xlsx.ts';
 import { buildPptx, title, sp, para } from '../test/fixtures/pptx.ts';
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
 const total = opt('--docs', 200);
 const clients = opt('--clients', 16);
 const workers = opt('--workers', Math.max(2, os.availableParallelism()));
 
 const lorem = (i) => `Document ${i} says the quick brown fox jumps over the lazy dog, number ${i * 7}.`;
 const makers = [
-  (i) => ({ name: `d${i}.docx`, type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    bytes: buildDocx({ body: styled('Heading1', `Title ${i}`) + p(lorem(i)) + p(lorem(i + 1)) }) }),
-  (i) => ({ name: `s${i}.xlsx`, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    bytes: buildXlsx({ sheets: [{ name: 'Data', cells: { A1: 'id', B1: 'value', A2: i, B2: i * 2, A3: i + 1, B3: i * 3 } }] }) }),
-  (i) => ({ name: `p${i}.pptx`, type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    bytes: buildPptx({ slides: [{ shapes: title(`Slide ${i}`) + sp(para(lorem(i))) }] }) }),
-  (i) => ({ name: `h${i}.html`, type: 'text/html',
-    bytes: new TextEncoder().encode(`<!doctype html><title>Page ${i}</title><h1>Page ${i}</h1><p>${lorem(i)}</p><table><tr><th>a</th><th>b</th></tr><tr><td>${i}</td><td>${i + 1}</td></tr></table>`) }),
-  (i) => ({ name: `c${i}.csv`, type: 'text/csv', bytes: new TextEncoder().encode(`id,name,score\n${i},row ${i},${i * 1.5}\n${i + 1},row ${i + 1},${i * 2.5}\n`) }),
-  (i) => ({ name: `m${i}.md`, type: 'text/markdown', bytes: new TextEncoder().encode(`# Note ${i}\n\n- ${lorem(i)}\n- second item\n`) }),
+  (i) => ({
+    name: `d${i}.docx`,
+    type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    bytes: buildDocx({ body: styled('Heading1', `Title ${i}`) + p(lorem(i)) + p(lorem(i + 1)) }),
+  }),
+  (i) => ({
+    name: `s${i}.xlsx`,
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    bytes: buildXlsx({
+      sheets: [{ name: 'Data', cells: { A1: 'id', B1: 'value', A2: i, B2: i * 2, A3: i + 1, B3: i * 3 } }],
+    }),
+  }),
+  (i) => ({
+    name: `p${i}.pptx`,
+    type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    bytes: buildPptx({ slides: [{ shapes: title(`Slide ${i}`) + sp(para(lorem(i))) }] }),
+  }),
+  (i) => ({
+    name: `h${i}.html`,
+    type: 'text/html',
+    bytes: new TextEncoder().encode(
+      `<!doctype html><title>Page ${i}</title><h1>Page ${i}</h1><p>${lorem(i)}</p><table><tr><th>a</th><th>b</th></tr><tr><td>${i}</td><td>${i + 1}</td></tr></table>`,
+    ),
+  }),
+  (i) => ({
+    name: `c${i}.csv`,
+    type: 'text/csv',
+    bytes: new TextEncoder().encode(`id,name,score\n${i},row ${i},${i * 1.5}\n${i + 1},row ${i + 1},${i * 2.5}\n`),
+  }),
+  (i) => ({
+    name: `m${i}.md`,
+    type: 'text/markdown',
+    bytes: new TextEncoder().encode(`# Note ${i}\n\n- ${lorem(i)}\n- second item\n`),
+  }),
 ];
 const docs = Array.from({ length: total }, (_, i) => makers[i % makers.length](i));
 
@@ -46,7 +73,10 @@ const server = await startLocalServer({
 const api = server.url;
 const key = server.apiKey;
 const headers = { 'X-API-Key': key };
-const percentile = (values, q) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN; };
+const percentile = (values, q) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
 
 const uploadToDone = [];
 const statusLatency = [];
@@ -62,7 +92,11 @@ async function client() {
     const doc = docs[index];
     let jobId;
     try {
-      const created = await fetch(`${api}/v1/jobs`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ filename: doc.name, contentType: doc.type, size: doc.bytes.length }) });
+      const created = await fetch(`${api}/v1/jobs`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ filename: doc.name, contentType: doc.type, size: doc.bytes.length }),
+      });
       if (created.status !== 201) throw new Error(`create: HTTP ${created.status} ${await created.text()}`);
       const { job, upload } = await created.json();
       jobId = job.id;
@@ -76,7 +110,8 @@ async function client() {
         const res = await fetch(`${api}/v1/jobs/${jobId}`, { headers });
         const { job: state } = await res.json();
         if (state.status === 'succeeded') break;
-        if (state.status === 'failed' || state.status === 'expired') throw new Error(`${state.status}: ${state.error?.code} ${state.error?.message}`);
+        if (state.status === 'failed' || state.status === 'expired')
+          throw new Error(`${state.status}: ${state.error?.code} ${state.error?.message}`);
         if (Date.now() > deadline) throw new Error(`stuck in ${state.status}`);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(1000, delay * 1.5);
@@ -94,7 +129,10 @@ async function client() {
 /** Polls random known jobs as fast as one connection allows, to measure status latency under load. */
 async function prober() {
   while (running) {
-    if (jobIds.length === 0) { await new Promise((r) => setTimeout(r, 10)); continue; }
+    if (jobIds.length === 0) {
+      await new Promise((r) => setTimeout(r, 10));
+      continue;
+    }
     const id = jobIds[Math.floor(Math.random() * jobIds.length)];
     const started = performance.now();
     const res = await fetch(`${api}/v1/jobs/${id}`, { headers });
@@ -115,10 +153,20 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 
 const failed = [...outcomes.entries()].filter(([, v]) => v !== 'succeeded');
 const f = (ms) => `${ms.toFixed(0)} ms`;
-console.log(`bench:pipeline — embedded default, ${docs.length} mixed documents (docx, xlsx, pptx, html, csv, md), ${clients} concurrent clients, ${workers} conversion workers, ${os.availableParallelism()} cores`);
-console.log(`  jobs/s                         ${((docs.length - failed.length) / elapsed).toFixed(1)}  (${elapsed.toFixed(1)} s wall)`);
-console.log(`  upload → succeeded             p50 ${f(percentile(uploadToDone, 0.5))}   p95 ${f(percentile(uploadToDone, 0.95))}   max ${f(Math.max(...uploadToDone))}`);
-console.log(`  GET /v1/jobs/{id} under load   p50 ${f(percentile(statusLatency, 0.5))}   p99 ${f(percentile(statusLatency, 0.99))}   (${statusLatency.length} probes)`);
-console.log(`  succeeded ${docs.length - failed.length}/${docs.length}; lost or stuck: ${docs.length - outcomes.size}; failed: ${failed.length}`);
+console.log(
+  `bench:pipeline — embedded default, ${docs.length} mixed documents (docx, xlsx, pptx, html, csv, md), ${clients} concurrent clients, ${workers} conversion workers, ${os.availableParallelism()} cores`,
+);
+console.log(
+  `  jobs/s                         ${((docs.length - failed.length) / elapsed).toFixed(1)}  (${elapsed.toFixed(1)} s wall)`,
+);
+console.log(
+  `  upload → succeeded             p50 ${f(percentile(uploadToDone, 0.5))}   p95 ${f(percentile(uploadToDone, 0.95))}   max ${f(Math.max(...uploadToDone))}`,
+);
+console.log(
+  `  GET /v1/jobs/{id} under load   p50 ${f(percentile(statusLatency, 0.5))}   p99 ${f(percentile(statusLatency, 0.99))}   (${statusLatency.length} probes)`,
+);
+console.log(
+  `  succeeded ${docs.length - failed.length}/${docs.length}; lost or stuck: ${docs.length - outcomes.size}; failed: ${failed.length}`,
+);
 for (const [, why] of failed) console.log(`    ${why}`);
 process.exitCode = failed.length || outcomes.size !== docs.length ? 1 : 0;

@@ -15,8 +15,13 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const project = path.resolve(here, '..');
 const args = process.argv.slice(2);
-const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--format', '--out', '--timeout'].includes(args[i - 1])));
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const positional = args.filter(
+  (a, i) => !a.startsWith('--') && !(i > 0 && ['--format', '--out', '--timeout'].includes(args[i - 1])),
+);
 const corpus = path.resolve(positional[0] ?? path.join(project, '..', 'shared', 'corpus', 'dev'));
 const scorer = [path.join(corpus, 'score.mjs'), path.join(corpus, '..', 'score.mjs')].find((p) => fs.existsSync(p));
 if (!fs.existsSync(corpus) || !scorer) {
@@ -25,17 +30,34 @@ if (!fs.existsSync(corpus) || !scorer) {
 }
 const formats = opt('--format')?.split(',');
 const outDir = path.resolve(opt('--out') ?? path.join(project, '.bench', 'quality', path.basename(corpus)));
-const FORMAT = { xlsm: 'xlsx', xls: 'xlsx', htm: 'html', jpg: 'image', jpeg: 'image', png: 'image', webp: 'image', tif: 'image', tiff: 'image' };
-const formatOf = (f) => { const e = f.split('.').pop().toLowerCase(); return FORMAT[e] || e; };
+const FORMAT = {
+  xlsm: 'xlsx',
+  xls: 'xlsx',
+  htm: 'html',
+  jpg: 'image',
+  jpeg: 'image',
+  png: 'image',
+  webp: 'image',
+  tif: 'image',
+  tiff: 'image',
+};
+const formatOf = (f) => {
+  const e = f.split('.').pop().toLowerCase();
+  return FORMAT[e] || e;
+};
 
 function listDocs(dir, rel = '') {
   const docs = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) { if (!['out', 'tools', 'node_modules', '.git'].includes(e.name)) docs.push(...listDocs(p, r)); continue; }
+    if (e.isDirectory()) {
+      if (!['out', 'tools', 'node_modules', '.git'].includes(e.name)) docs.push(...listDocs(p, r));
+      continue;
+    }
     if (/\.gt\.(md|json)$/.test(e.name) || e.name === 'score.mjs' || e.name === 'README.md') continue;
-    if (fs.existsSync(`${p}.gt.md`) || fs.existsSync(`${p}.gt.json`)) docs.push({ id: r, path: p, format: formatOf(e.name) });
+    if (fs.existsSync(`${p}.gt.md`) || fs.existsSync(`${p}.gt.json`))
+      docs.push({ id: r, path: p, format: formatOf(e.name) });
   }
   return docs.sort((a, b) => a.id.localeCompare(b.id));
 }
@@ -47,7 +69,11 @@ async function loadConverter() {
     try {
       const { createConverterPool } = await import(path.join(project, 'shared', 'engine', 'sandbox.ts'));
       const { tesseractOcrFactory } = await import(path.join(project, 'shared', 'adapters', 'ocr-factories.ts'));
-      pool = createConverterPool({ size: 1, ocr: tesseractOcrFactory(), timeoutMs: Number(opt('--timeout') ?? 120) * 1000 });
+      pool = createConverterPool({
+        size: 1,
+        ocr: tesseractOcrFactory(),
+        timeoutMs: Number(opt('--timeout') ?? 120) * 1000,
+      });
       await pool.convert(new TextEncoder().encode('warm-up'), { fileName: 'warm-up.txt' });
       return {
         mode: 'sandbox',
@@ -56,7 +82,9 @@ async function loadConverter() {
       };
     } catch (error) {
       await pool?.close();
-      console.error(`bench:quality: the sandbox pool is unavailable (${error?.message ?? error}); converting in process`);
+      console.error(
+        `bench:quality: the sandbox pool is unavailable (${error?.message ?? error}); converting in process`,
+      );
     }
   }
   return { mode: 'in process', ...(await import(path.join(project, 'scripts', 'lib', 'bench-convert.mjs'))) };
@@ -81,10 +109,18 @@ for (const doc of docs) {
   times.push(performance.now() - started);
   if (process.stderr.isTTY) process.stderr.write(`\r${times.length}/${docs.length} ${doc.id.slice(0, 60).padEnd(60)}`);
 }
-if (process.stderr.isTTY) process.stderr.write("\n");
+if (process.stderr.isTTY) process.stderr.write('\n');
 await close?.();
 
-const scoreArgs = [scorer, '--pred', outDir, '--gt', corpus, '--json', path.join(outDir, '..', `${path.basename(corpus)}.score.json`)];
+const scoreArgs = [
+  scorer,
+  '--pred',
+  outDir,
+  '--gt',
+  corpus,
+  '--json',
+  path.join(outDir, '..', `${path.basename(corpus)}.score.json`),
+];
 if (formats) scoreArgs.push('--format', formats.join(','));
 if (args.includes('--verbose')) scoreArgs.push('--verbose');
 if (args.includes('--fails')) scoreArgs.push('--fails');
@@ -117,11 +153,18 @@ function printUnitBreakdown(jsonFile) {
     }
   }
   if (!byFormat.size) return;
-  const types = [...TYPES, ...[...byFormat.values()].flatMap((m) => [...m.keys()]).filter((t, i, all) => !TYPES.includes(t) && all.indexOf(t) === i)]
-    .filter((t) => [...byFormat.values()].some((m) => m.has(t)));
-  const cell = (c) => (c ? `${(100 * c.ok / c.n).toFixed(0)}% (${c.ok}/${c.n})` : '–');
+  const types = [
+    ...TYPES,
+    ...[...byFormat.values()]
+      .flatMap((m) => [...m.keys()])
+      .filter((t, i, all) => !TYPES.includes(t) && all.indexOf(t) === i),
+  ].filter((t) => [...byFormat.values()].some((m) => m.has(t)));
+  const cell = (c) => (c ? `${((100 * c.ok) / c.n).toFixed(0)}% (${c.ok}/${c.n})` : '–');
   console.log('\nunit checks passed, per format and check type:');
-  const rowsOut = [['format', ...types], ...[...byFormat.entries()].sort().map(([f, m]) => [f, ...types.map((t) => cell(m.get(t)))])];
+  const rowsOut = [
+    ['format', ...types],
+    ...[...byFormat.entries()].sort().map(([f, m]) => [f, ...types.map((t) => cell(m.get(t)))]),
+  ];
   const widths = rowsOut[0].map((_, i) => Math.max(...rowsOut.map((r) => r[i].length)));
   for (const r of rowsOut) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
 }
@@ -135,15 +178,33 @@ if (readme) {
   const lines = fs.readFileSync(readme, 'utf8').split('\n');
   const start = lines.findIndex((l) => /^## Reference results/i.test(l));
   if (start >= 0) {
-    const table = lines.slice(start + 1).filter((l, i, all) => l.startsWith('|') && all.slice(0, i).every((x) => x.startsWith('|') || x.trim() === ''));
+    const table = lines
+      .slice(start + 1)
+      .filter((l, i, all) => l.startsWith('|') && all.slice(0, i).every((x) => x.startsWith('|') || x.trim() === ''));
     console.log('\nreference tools (corpus README):');
     for (const l of table) console.log(l);
     try {
-      const summary = JSON.parse(fs.readFileSync(path.join(outDir, '..', `${path.basename(corpus)}.score.json`), 'utf8')).summary;
-      const header = table[0].split('|').slice(2, -1).map((h) => h.trim().split(' ')[0]);
-      console.log(`| **MDraft** | ${header.map((f) => { const s = summary.formats[f]; return s ? `**${s.score.toFixed(2)}**` : '–'; }).join(' | ')} |`);
-    } catch { /* scorer printed its own error */ }
+      const summary = JSON.parse(
+        fs.readFileSync(path.join(outDir, '..', `${path.basename(corpus)}.score.json`), 'utf8'),
+      ).summary;
+      const header = table[0]
+        .split('|')
+        .slice(2, -1)
+        .map((h) => h.trim().split(' ')[0]);
+      console.log(
+        `| **MDraft** | ${header
+          .map((f) => {
+            const s = summary.formats[f];
+            return s ? `**${s.score.toFixed(2)}**` : '–';
+          })
+          .join(' | ')} |`,
+      );
+    } catch {
+      /* scorer printed its own error */
+    }
   }
 }
 const sorted = [...times].sort((a, b) => a - b);
-console.log(`\nconverted ${docs.length - failures.length}/${docs.length} (${mode}) in ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s; median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms per document`);
+console.log(
+  `\nconverted ${docs.length - failures.length}/${docs.length} (${mode}) in ${(times.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s; median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms per document`,
+);

@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
   const store = new FirestoreJobStore({ firestore, collectionPrefix: values.prefix });
   try {
     const key = await createFirstKey(store, { user: values.user, name: values.name });
-    process.stdout.write(`API key for user "${values.user}" in ${project} (store it now, it is not shown again):\n${key}\n`);
+    process.stdout.write(
+      `API key for user "${values.user}" in ${project} (store it now, it is not shown again):\n${key}\n`,
+    );
     return 0;
   } finally {
     await store.close();

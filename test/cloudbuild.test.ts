@@ -56,7 +56,18 @@ function stageIndex(stage: string): number {
   return found[0];
 }
 
-const BUILTINS = { PROJECT_ID: 'your-project-id', BRANCH_NAME: 'main', COMMIT_SHA: '0'.repeat(40), SHORT_SHA: '0000000', BUILD_ID: 'b', LOCATION: 'global', REPO_NAME: 'mdraft', TAG_NAME: '', PROJECT_NUMBER: '123456789012', TRIGGER_NAME: 't' };
+const BUILTINS = {
+  PROJECT_ID: 'your-project-id',
+  BRANCH_NAME: 'main',
+  COMMIT_SHA: '0'.repeat(40),
+  SHORT_SHA: '0000000',
+  BUILD_ID: 'b',
+  LOCATION: 'global',
+  REPO_NAME: 'mdraft',
+  TAG_NAME: '',
+  PROJECT_NUMBER: '123456789012',
+  TRIGGER_NAME: 't',
+};
 
 describe('cloudbuild.yaml', () => {
   it('runs install → lint → test → build → package → plan → apply, in order, one step each', () => {
@@ -72,7 +83,9 @@ describe('cloudbuild.yaml', () => {
     expect(image).toMatch(/^gcr\.io\/google\.com\/cloudsdktool\/(google-cloud-cli|cloud-sdk):emulators$/);
     // That image has no Node: the step puts the `node` dev dependency (Node 24) first on PATH.
     expect(commandOf(step)).toContain('/workspace/node_modules/.bin');
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.devDependencies.node).toMatch(/^\^?24\./);
   });
 
@@ -89,7 +102,10 @@ describe('cloudbuild.yaml', () => {
   });
 
   it('the package the plan deploys is the one the package step writes', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string>; main: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      main: string;
+    };
     expect(pkg.scripts['package:functions']).toBe('node scripts/package-functions.mjs');
     expect(fs.readFileSync(path.join(REPO, 'scripts/package-functions.mjs'), 'utf8')).toContain("'dist/functions.zip'");
     expect(pkg.main).toBe('dist/functions/index.js');

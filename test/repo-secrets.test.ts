@@ -13,12 +13,19 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const DETECTORS: { what: string; pattern: RegExp }[] = [
   { what: 'a PEM private key', pattern: new RegExp(['-----BEGIN', '(?:[A-Z0-9]+ )*PRIVATE KEY-----'].join(' ')) },
   { what: 'a Google API key', pattern: new RegExp(['AI', 'za', '[0-9A-Za-z_-]{35}'].join('')) },
-  { what: 'a Stripe secret or restricted key', pattern: new RegExp(['\\b[sr]k_', '(?:live|test)_', '[0-9A-Za-z]{16,}'].join('')) },
+  {
+    what: 'a Stripe secret or restricted key',
+    pattern: new RegExp(['\\b[sr]k_', '(?:live|test)_', '[0-9A-Za-z]{16,}'].join('')),
+  },
   { what: 'a Stripe webhook secret', pattern: new RegExp(['\\bwh', 'sec_', '[0-9A-Za-z]{16,}'].join('')) },
-  { what: 'a service account key file', pattern: new RegExp(['"type"\\s*:\\s*"service', '_account"[\\s\\S]*"private', '_key"'].join('')) },
+  {
+    what: 'a service account key file',
+    pattern: new RegExp(['"type"\\s*:\\s*"service', '_account"[\\s\\S]*"private', '_key"'].join('')),
+  },
 ];
 
-const KEY_FILE_NAMES = /(\.pem|\.p12|\.pfx|\.key|\.tfstate(\.backup)?|^terraform\.tfvars|^backend\.hcl|credentials\.json|service-account.*\.json)$/i;
+const KEY_FILE_NAMES =
+  /(\.pem|\.p12|\.pfx|\.key|\.tfstate(\.backup)?|^terraform\.tfvars|^backend\.hcl|credentials\.json|service-account.*\.json)$/i;
 
 /** Placeholders allowed where a project id is named in Terraform settings. */
 const PLACEHOLDER_PROJECT = /^(your-project-id|your-project-id-[a-z0-9-]+|example-[a-z0-9-]+)$/;
@@ -35,7 +42,11 @@ function realLookingProjectIds(text: string): string[] {
 }
 
 function repoFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return [...new Set(out.split('\0').filter(Boolean))].filter((f) => fs.existsSync(path.join(REPO, f)));
 }
 
@@ -60,13 +71,18 @@ describe('the detectors', () => {
     ['a Stripe secret or restricted key', fake(['sk', '_live_', alnum(24)])],
     ['a Stripe secret or restricted key', fake(['sk', '_test_', alnum(24)])],
     ['a Stripe webhook secret', fake(['wh', 'sec_', alnum(32)])],
-    ['a service account key file', fake(['{"type": "service', '_account", "project_id": "x", "private', '_key": "..."}'])],
+    [
+      'a service account key file',
+      fake(['{"type": "service', '_account", "project_id": "x", "private', '_key": "..."}']),
+    ],
   ])('find %s', (what, text) => {
     expect(findSecrets(text)).toContain(what);
   });
 
   it('leave ordinary text alone', () => {
-    expect(findSecrets('STRIPE_SECRET_KEY is mounted from Secret Manager; sk_live_ keys never go in the repo')).toEqual([]);
+    expect(findSecrets('STRIPE_SECRET_KEY is mounted from Secret Manager; sk_live_ keys never go in the repo')).toEqual(
+      [],
+    );
     expect(findSecrets('const key = `mdk_${randomBytes(32)}`')).toEqual([]);
   });
 
@@ -100,7 +116,9 @@ describe('the repository', () => {
   });
 
   it('names no real project in Terraform variable, backend or Cloud Build files', () => {
-    const settings = files.filter((f) => /\.(tfvars|tfvars\.example|hcl|hcl\.example)$/.test(f) || f === 'cloudbuild.yaml');
+    const settings = files.filter(
+      (f) => /\.(tfvars|tfvars\.example|hcl|hcl\.example)$/.test(f) || f === 'cloudbuild.yaml',
+    );
     expect(settings.length).toBeGreaterThanOrEqual(4);
     const found = settings.flatMap((f) => realLookingProjectIds(readText(f) ?? '').map((id) => `${f}: ${id}`));
     expect(found).toEqual([]);

@@ -27,7 +27,13 @@ export async function createAdapters(config: Config): Promise<Adapters> {
   }
   const local = createLocalAdapters(config);
   return {
-    jobs: local.jobs, uploads: local.uploads, results: local.results, tasks: local.tasks, identity: local.identity, billing: local.billing, local,
+    jobs: local.jobs,
+    uploads: local.uploads,
+    results: local.results,
+    tasks: local.tasks,
+    identity: local.identity,
+    billing: local.billing,
+    local,
     close: () => local.close(),
   };
 }

@@ -18,6 +18,8 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
     if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch { /* not a cursor of ours */ }
+  } catch {
+    /* not a cursor of ours */
+  }
   return undefined;
 }

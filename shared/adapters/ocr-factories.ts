@@ -20,7 +20,11 @@ export function tesseractOcrFactory(options: { languages?: string[]; workers?: n
  */
 export function documentAiOcrFactory(processor: string): OcrFactory {
   if (!processor) throw new Error('Document AI OCR needs a processor (projects/<p>/locations/<l>/processors/<id>)');
-  return { module: new URL(`./gcp/document-ai-ocr${ext}`, import.meta.url).href, options: { processor }, required: true };
+  return {
+    module: new URL(`./gcp/document-ai-ocr${ext}`, import.meta.url).href,
+    options: { processor },
+    required: true,
+  };
 }
 
 /** The engine `MDRAFT_OCR` chose: tesseract (default), documentai, or none (`false`). */

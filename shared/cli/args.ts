@@ -47,10 +47,7 @@ Options:
 
 Exit status: 0 all converted, 1 some failed, 2 usage error.`;
 
-export type Command =
-  | { kind: 'help'; text: string }
-  | { kind: 'version' }
-  | { kind: 'convert'; args: ConvertArgs };
+export type Command = { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'convert'; args: ConvertArgs };
 
 export interface ConvertArgs {
   inputs: string[];
@@ -68,7 +65,8 @@ export interface ConvertArgs {
 
 export function parseCommand(argv: string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') return { kind: 'help', text: USAGE };
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help')
+    return { kind: 'help', text: USAGE };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'convert') return parseConvert(rest);
   throw new UsageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);

@@ -85,7 +85,8 @@ async function readInput(file: string): Promise<Uint8Array> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new TaskError('not_found', 'no such file');
     if (code === 'EISDIR') throw new TaskError('unreadable', 'is a directory');
-    if (code === 'ERR_FS_FILE_TOO_LARGE' || code === 'ENOMEM') throw new TaskError('too_large', 'file too large to read');
+    if (code === 'ERR_FS_FILE_TOO_LARGE' || code === 'ENOMEM')
+      throw new TaskError('too_large', 'file too large to read');
     throw new TaskError('unreadable', (error as Error).message);
   }
 }
@@ -99,7 +100,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
 async function writeOutput(target: string, text: string, io: Io): Promise<void> {
   try {
     if (target === STDIO) {
-      await new Promise<void>((resolve, reject) => io.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        io.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+      );
       return;
     }
     await fs.mkdir(path.dirname(target), { recursive: true });

@@ -18,7 +18,10 @@ Options:
       --data-dir <DIR>     The server's data directory (default: $MDRAFT_DATA_DIR or .mdraft)
   -h, --help               Show this help`;
 
-export async function run(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process): Promise<number> {
+export async function run(
+  argv: string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({

@@ -20,8 +20,36 @@ export interface Task {
 
 /** Extensions a directory walk picks up; files named explicitly are converted whatever their name. */
 const DOCUMENT_EXTENSIONS = new Set([
-  'pdf', 'docx', 'docm', 'dotx', 'pptx', 'pptm', 'ppsx', 'potx', 'xlsx', 'xlsm', 'xltx', 'xls', 'html', 'htm', 'xhtml',
-  'csv', 'tsv', 'epub', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'tif', 'tiff', 'bmp', 'txt', 'md', 'markdown', 'json',
+  'pdf',
+  'docx',
+  'docm',
+  'dotx',
+  'pptx',
+  'pptm',
+  'ppsx',
+  'potx',
+  'xlsx',
+  'xlsm',
+  'xltx',
+  'xls',
+  'html',
+  'htm',
+  'xhtml',
+  'csv',
+  'tsv',
+  'epub',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'tif',
+  'tiff',
+  'bmp',
+  'txt',
+  'md',
+  'markdown',
+  'json',
 ]);
 
 export function isDocumentName(name: string): boolean {
@@ -43,15 +71,19 @@ export function planTasks(inputs: string[], output: string | undefined, json: bo
   if (inputs.length === 1 && !isDir(inputs[0])) {
     const source = inputs[0];
     const label = source === STDIO ? 'stdin' : source;
-    if (output === undefined || output === STDIO) return { tasks: [{ source, label, target: STDIO }], skipped: 0, batch: false };
+    if (output === undefined || output === STDIO)
+      return { tasks: [{ source, label, target: STDIO }], skipped: 0, batch: false };
     const intoDir = output.endsWith('/') || output.endsWith(path.sep) || isDir(output);
-    const target = intoDir ? path.join(output, `${source === STDIO ? 'stdin' : path.basename(source)}${suffix}`) : output;
+    const target = intoDir
+      ? path.join(output, `${source === STDIO ? 'stdin' : path.basename(source)}${suffix}`)
+      : output;
     return { tasks: [{ source, label, target }], skipped: 0, batch: false };
   }
   if (output === undefined || output === STDIO) {
     throw new UsageError('converting several files or a directory needs -o <directory>');
   }
-  if (statOrUndefined(output)?.isFile()) throw new UsageError(`-o ${output} is a file; several inputs need a directory`);
+  if (statOrUndefined(output)?.isFile())
+    throw new UsageError(`-o ${output} is a file; several inputs need a directory`);
   const outRoot = path.resolve(output);
   const tasks: Task[] = [];
   let skipped = 0;
@@ -60,11 +92,19 @@ export function planTasks(inputs: string[], output: string | undefined, json: bo
       const walked = walk(input, outRoot);
       skipped += walked.skipped;
       for (const rel of walked.files) {
-        tasks.push({ source: path.join(input, rel), label: path.join(input, rel), target: path.join(output, `${rel}${suffix}`) });
+        tasks.push({
+          source: path.join(input, rel),
+          label: path.join(input, rel),
+          target: path.join(output, `${rel}${suffix}`),
+        });
       }
     } else {
       const name = input === STDIO ? 'stdin' : path.basename(input);
-      tasks.push({ source: input, label: input === STDIO ? 'stdin' : input, target: path.join(output, `${name}${suffix}`) });
+      tasks.push({
+        source: input,
+        label: input === STDIO ? 'stdin' : input,
+        target: path.join(output, `${name}${suffix}`),
+      });
     }
   }
   const seen = new Map<string, string>();
@@ -86,7 +126,9 @@ export function walk(dir: string, exclude?: string): { files: string[]; skipped:
   const files: string[] = [];
   let skipped = 0;
   const visit = (abs: string, rel: string) => {
-    const entries = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = fs
+      .readdirSync(abs, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const childAbs = path.join(abs, e.name);

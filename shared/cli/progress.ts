@@ -34,15 +34,22 @@ export class Progress {
   succeeded(label: string, ms: number, warnings: ConversionWarning[]): void {
     this.finished++;
     if (this.quiet) return;
-    if (this.batch) this.out.write(`${this.counter()} ${label} ✓ ${formatMs(ms)}${warnings.length ? ` (${plural(warnings.length, 'warning')})` : ''}\n`);
-    for (const w of warnings) this.out.write(`  warning: ${this.batch ? '' : `${label}: `}[${w.code}]${w.page ? ` page ${w.page}:` : ''} ${w.message}\n`);
+    if (this.batch)
+      this.out.write(
+        `${this.counter()} ${label} ✓ ${formatMs(ms)}${warnings.length ? ` (${plural(warnings.length, 'warning')})` : ''}\n`,
+      );
+    for (const w of warnings)
+      this.out.write(
+        `  warning: ${this.batch ? '' : `${label}: `}[${w.code}]${w.page ? ` page ${w.page}:` : ''} ${w.message}\n`,
+      );
   }
 
   failed(label: string, ms: number, failure: { code: string; message: string }): void {
     this.finished++;
     this.failures.push({ label, ...failure });
     if (this.batch) {
-      if (!this.quiet) this.out.write(`${this.counter()} ${label} ✗ [${failure.code}] ${oneLine(failure.message)} ${formatMs(ms)}\n`);
+      if (!this.quiet)
+        this.out.write(`${this.counter()} ${label} ✗ [${failure.code}] ${oneLine(failure.message)} ${formatMs(ms)}\n`);
     } else {
       this.out.write(`mdraft: ${label}: [${failure.code}] ${oneLine(failure.message)}\n`);
     }
@@ -56,8 +63,12 @@ export class Progress {
     const extra = [
       this.failures.length ? `${this.failures.length} failed` : '',
       skipped ? `${skipped} skipped (not a document type)` : '',
-    ].filter(Boolean).join(', ');
-    this.out.write(`\nConverted ${ok} of ${plural(this.total, 'document')} in ${seconds} s${extra ? `; ${extra}` : ''}.\n`);
+    ]
+      .filter(Boolean)
+      .join(', ');
+    this.out.write(
+      `\nConverted ${ok} of ${plural(this.total, 'document')} in ${seconds} s${extra ? `; ${extra}` : ''}.\n`,
+    );
     if (this.failures.length) {
       this.out.write('Failures:\n');
       for (const f of this.failures) this.out.write(`  ${f.label}  [${f.code}] ${oneLine(f.message)}\n`);

@@ -84,7 +84,8 @@ export async function run(argv: string[], io: Io = process): Promise<number> {
   if (files.length === 0) return usage('give at least one file');
   if (!key) return usage('--key (or MDRAFT_API_KEY) is required');
   if (!/^https?:\/\//.test(api)) return usage('--api must be an http(s) URL');
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return usage('--concurrency must be 1..64');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    return usage('--concurrency must be 1..64');
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) return usage('--timeout must be a positive number of seconds');
 
   const ext = values.json ? 'json' : 'md';
@@ -102,7 +103,12 @@ export async function run(argv: string[], io: Io = process): Promise<number> {
         const out = await submitDocument(bytes, basename(file), options);
         if (toStdout) io.stdout.write(out);
         else {
-          const target = files.length === 1 ? values.output! : values.output ? join(values.output, `${basename(file)}.${ext}`) : `${file}.${ext}`;
+          const target =
+            files.length === 1
+              ? values.output!
+              : values.output
+                ? join(values.output, `${basename(file)}.${ext}`)
+                : `${file}.${ext}`;
           await fs.writeFile(target, out);
           io.stderr.write(`${file} -> ${target}\n`);
         }
@@ -126,19 +132,26 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     throw new SubmitError('unsupported_format', (error as Error).message);
   }
   const headers = { 'X-API-Key': o.key };
-  const created = await call(`${o.api}/v1/jobs`, {
+  const created = (await call(`${o.api}/v1/jobs`, {
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/json' },
     body: JSON.stringify({ filename, contentType, size: bytes.length }),
-  }) as { job: { id: string }; upload: { url: string; method: string; headers: Record<string, string> } };
+  })) as { job: { id: string }; upload: { url: string; method: string; headers: Record<string, string> } };
 
-  const put = await fetch(created.upload.url, { method: created.upload.method, headers: created.upload.headers, body: new Uint8Array(bytes) });
-  if (!put.ok) throw new SubmitError('upload_failed', `upload refused (HTTP ${put.status}): ${(await put.text()).slice(0, 300)}`);
+  const put = await fetch(created.upload.url, {
+    method: created.upload.method,
+    headers: created.upload.headers,
+    body: new Uint8Array(bytes),
+  });
+  if (!put.ok)
+    throw new SubmitError('upload_failed', `upload refused (HTTP ${put.status}): ${(await put.text()).slice(0, 300)}`);
 
   const deadline = Date.now() + (o.timeoutMs ?? 900_000);
   let delay = o.pollMs ?? 250;
   for (;;) {
-    const { job } = await call(`${o.api}/v1/jobs/${created.job.id}`, { headers }) as { job: { status: string; error?: { code: string; message: string } } };
+    const { job } = (await call(`${o.api}/v1/jobs/${created.job.id}`, { headers })) as {
+      job: { status: string; error?: { code: string; message: string } };
+    };
     if (job.status === 'succeeded') break;
     if (job.status === 'failed' || job.status === 'expired') {
       throw new SubmitError(job.error?.code ?? job.status, job.error?.message ?? `the job ${job.status}`);
@@ -147,7 +160,10 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(5000, Math.round(delay * 1.5));
   }
-  const result = await fetch(`${o.api}/v1/jobs/${created.job.id}/result${o.json ? '?format=json' : ''}`, { headers, redirect: 'follow' });
+  const result = await fetch(`${o.api}/v1/jobs/${created.job.id}/result${o.json ? '?format=json' : ''}`, {
+    headers,
+    redirect: 'follow',
+  });
   if (!result.ok) throw new SubmitError('download_failed', `download failed (HTTP ${result.status})`);
   return result.text();
 }

@@ -20,7 +20,9 @@ export interface Cfb {
 }
 
 export function listCfbStreams(bytes: Uint8Array): string[] {
-  return openCfb(bytes).entries.filter((e) => e.type === 2).map((e) => e.name);
+  return openCfb(bytes)
+    .entries.filter((e) => e.type === 2)
+    .map((e) => e.name);
 }
 
 export function openCfb(bytes: Uint8Array): Cfb {
@@ -47,7 +49,8 @@ export function openCfb(bytes: Uint8Array): Cfb {
   for (let n = 0; n < numDifat && d !== ENDOFCHAIN && d !== FREESECT; n++) {
     if (d >= sectorCount) throw corrupt('bad DIFAT chain');
     const off = sectorOffset(d);
-    for (let i = 0; i < sectorSize / 4 - 1 && fatSectors.length < numFatSectors; i++) fatSectors.push(view.getUint32(off + i * 4, true));
+    for (let i = 0; i < sectorSize / 4 - 1 && fatSectors.length < numFatSectors; i++)
+      fatSectors.push(view.getUint32(off + i * 4, true));
     d = view.getUint32(off + sectorSize - 4, true);
   }
   const fat = new Uint32Array(fatSectors.length * (sectorSize / 4));

@@ -16,7 +16,8 @@ export function detectFormat(bytes: Uint8Array, fileName?: string): DetectedInpu
   if (bytes.length === 0) throw new ConversionError('empty', 'the document is empty (0 bytes)');
   const head = bytes.subarray(0, 1024);
   if (indexOf(head, ascii('%PDF-')) >= 0) return { format: 'pdf', mediaType: 'application/pdf' };
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return detectZip(bytes);
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]))
+    return detectZip(bytes);
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return detectCfb(bytes);
   const image = detectImage(bytes);
   if (image) return { format: 'image', mediaType: image };
@@ -44,11 +45,19 @@ function detectZip(bytes: Uint8Array): DetectedInput {
   }
   const mimetype = zip.has('mimetype') ? zip.text('mimetype')?.trim() : undefined;
   if (mimetype === 'application/epub+zip') return { format: 'epub', mediaType: 'application/epub+zip' };
-  const types = zip.has('[Content_Types].xml') ? zip.text('[Content_Types].xml') ?? '' : '';
-  if (/wordprocessingml\.document\.main|ms-word\.document\.macroEnabled\.main|wordprocessingml\.template\.main/i.test(types)) {
+  const types = zip.has('[Content_Types].xml') ? (zip.text('[Content_Types].xml') ?? '') : '';
+  if (
+    /wordprocessingml\.document\.main|ms-word\.document\.macroEnabled\.main|wordprocessingml\.template\.main/i.test(
+      types,
+    )
+  ) {
     return { format: 'docx', mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' };
   }
-  if (/presentationml\.(presentation|slideshow|template)\.main|ms-powerpoint\.(presentation|slideshow)\.macroEnabled\.main/i.test(types)) {
+  if (
+    /presentationml\.(presentation|slideshow|template)\.main|ms-powerpoint\.(presentation|slideshow)\.macroEnabled\.main/i.test(
+      types,
+    )
+  ) {
     return { format: 'pptx', mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' };
   }
   if (/spreadsheetml\.(sheet|template)\.main|ms-excel\.sheet\.(macroEnabled|binary\.macroEnabled)\.main/i.test(types)) {
@@ -69,9 +78,11 @@ function detectCfb(bytes: Uint8Array): DetectedInput {
   if (names.includes('encryptioninfo') || names.includes('encryptedpackage')) {
     throw new ConversionError('encrypted', 'the document is password-protected (encrypted Office file)');
   }
-  if (names.includes('workbook') || names.includes('book')) return { format: 'xls', mediaType: 'application/vnd.ms-excel' };
+  if (names.includes('workbook') || names.includes('book'))
+    return { format: 'xls', mediaType: 'application/vnd.ms-excel' };
   if (names.includes('worddocument')) throw unsupported('legacy Word 97-2003 (.doc) is not supported; save as DOCX');
-  if (names.includes('powerpoint document')) throw unsupported('legacy PowerPoint 97-2003 (.ppt) is not supported; save as PPTX');
+  if (names.includes('powerpoint document'))
+    throw unsupported('legacy PowerPoint 97-2003 (.ppt) is not supported; save as PPTX');
   throw unsupported('unrecognized OLE compound file');
 }
 
@@ -85,7 +96,12 @@ function detectText(bytes: Uint8Array, fileName?: string): DetectedInput {
   if (htmlRoot) return { format: 'html', mediaType: 'text/html' };
   const markdownName = ext === 'md' || ext === 'markdown';
   // A fragment that starts with markup and is made of HTML elements (a saved snippet, an e-mail body).
-  if (!markdownName && ext !== 'xml' && /^<[a-z!]/.test(lower) && (/<(head|body)[\s>]/.test(lower) || countHtmlTags(lower) >= 3)) {
+  if (
+    !markdownName &&
+    ext !== 'xml' &&
+    /^<[a-z!]/.test(lower) &&
+    (/<(head|body)[\s>]/.test(lower) || countHtmlTags(lower) >= 3)
+  ) {
     return { format: 'html', mediaType: 'text/html' };
   }
   if (/^[[{]/.test(sample) && !markdownName && ext !== 'csv' && ext !== 'tsv' && isJson(bytes)) {
@@ -93,17 +109,21 @@ function detectText(bytes: Uint8Array, fileName?: string): DetectedInput {
   }
   if (markdownName) return { format: 'markdown', mediaType: 'text/markdown' };
   const delimiter = sniffDelimiter(sample, ext);
-  if (delimiter) return { format: 'csv', mediaType: delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv', delimiter };
+  if (delimiter)
+    return { format: 'csv', mediaType: delimiter === '\t' ? 'text/tab-separated-values' : 'text/csv', delimiter };
   // `.txt` breaks the Markdown-or-text tie: the author said plain text, so `#` and `*` stay literal.
-  if (ext !== 'txt' && ext !== 'text' && looksLikeMarkdown(sample)) return { format: 'markdown', mediaType: 'text/markdown' };
+  if (ext !== 'txt' && ext !== 'text' && looksLikeMarkdown(sample))
+    return { format: 'markdown', mediaType: 'text/markdown' };
   return { format: 'text', mediaType: 'text/plain' };
 }
 
 /** A prefix for sniffing that does not end inside a UTF-8 sequence (which would make valid UTF-8 look invalid). */
 function sampleOf(bytes: Uint8Array, max: number): Uint8Array {
   if (bytes.length <= max) return bytes;
-  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
-    || bytes.subarray(0, 512).includes(0);
+  const utf16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff) ||
+    bytes.subarray(0, 512).includes(0);
   // UTF-16: keep whole code units. UTF-8: step back over continuation bytes to the start of the cut character.
   if (utf16) return bytes.subarray(0, max - (max % 2));
   let end = max;
@@ -112,7 +132,9 @@ function sampleOf(bytes: Uint8Array, max: number): Uint8Array {
 }
 
 function countHtmlTags(s: string): number {
-  return (s.match(/<\/?(div|p|span|a|table|tr|td|ul|ol|li|h[1-6]|br|img|section|article|meta|title|script|style)\b/g) ?? []).length;
+  return (
+    s.match(/<\/?(div|p|span|a|table|tr|td|ul|ol|li|h[1-6]|br|img|section|article|meta|title|script|style)\b/g) ?? []
+  ).length;
 }
 
 /** A JSON document, or JSON Lines (one JSON value per line, as logs and data exports write them). */

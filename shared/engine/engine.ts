@@ -16,7 +16,11 @@ export interface EngineDeps {
   limits?: Partial<ConvertLimits>;
 }
 
-export async function convert(bytes: Uint8Array, options: ConvertOptions = {}, deps: EngineDeps = {}): Promise<ConvertResult> {
+export async function convert(
+  bytes: Uint8Array,
+  options: ConvertOptions = {},
+  deps: EngineDeps = {},
+): Promise<ConvertResult> {
   const detected = detectFormat(bytes, options.fileName);
   return convertDetected(bytes, detected, options, deps);
 }
@@ -33,17 +37,26 @@ export async function convertDetected(
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   let tree;
   try {
-    tree = await converter.convert({ bytes, detected }, {
-      options,
-      limits,
-      ocr: options.ocr === false ? undefined : deps.ocr,
-      warn: (w) => warnings.push(w),
-    });
+    tree = await converter.convert(
+      { bytes, detected },
+      {
+        options,
+        limits,
+        ocr: options.ocr === false ? undefined : deps.ocr,
+        warn: (w) => warnings.push(w),
+      },
+    );
   } catch (error) {
     throw asConversionError(error);
   }
-  const { markdown, pages } = serialize(tree.root, { pageSeparators: options.pageSeparators, embedImages: options.embedImages });
-  if (!markdown.trim() && !warnings.some((w) => w.code === 'needs_ocr' || w.code === 'ocr_failed' || w.code === 'page_failed')) {
+  const { markdown, pages } = serialize(tree.root, {
+    pageSeparators: options.pageSeparators,
+    embedImages: options.embedImages,
+  });
+  if (
+    !markdown.trim() &&
+    !warnings.some((w) => w.code === 'needs_ocr' || w.code === 'ocr_failed' || w.code === 'page_failed')
+  ) {
     warnings.push({ code: 'part_unreadable', message: 'the document produced no text' });
   }
   const title = cleanTitle(tree.title) ?? firstHeading(tree.root);

@@ -1,12 +1,6 @@
 /** Why a document could not be converted. Stable strings: the CLI, the API and the docs use them. */
 export type ConversionErrorCode =
-  | 'unsupported_format'
-  | 'corrupt'
-  | 'encrypted'
-  | 'too_large'
-  | 'timeout'
-  | 'empty'
-  | 'internal';
+  'unsupported_format' | 'corrupt' | 'encrypted' | 'too_large' | 'timeout' | 'empty' | 'internal';
 
 export class ConversionError extends Error {
   readonly code: ConversionErrorCode;
@@ -48,6 +42,10 @@ export function conversionErrorFrom(plain: { code: ConversionErrorCode; message:
  */
 export function throwIfTransientOcrFailure(error: unknown): void {
   if ((error as { transient?: unknown } | null)?.transient === true) {
-    throw new ConversionError('internal', `OCR is temporarily unavailable: ${(error as Error).message ?? String(error)}`, { cause: error });
+    throw new ConversionError(
+      'internal',
+      `OCR is temporarily unavailable: ${(error as Error).message ?? String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -14,7 +14,12 @@ export function escapeCellText(value: string): string {
     const prev = value[i - 1];
     const next = value[i + 1];
     switch (c) {
-      case '|': case '*': case '`': case '[': case ']': case '~':
+      case '|':
+      case '*':
+      case '`':
+      case '[':
+      case ']':
+      case '~':
         out += '\\' + c;
         break;
       case '_':
@@ -28,7 +33,9 @@ export function escapeCellText(value: string): string {
         out += next !== undefined && /[A-Za-z/!?]/.test(next) ? '\\<' : c;
         break;
       case '&':
-        out += /^&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/.test(value.slice(i, i + 40)) ? '&amp;' : c;
+        out += /^&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)/.test(value.slice(i, i + 40))
+          ? '&amp;'
+          : c;
         break;
       default:
         out += c;
@@ -60,7 +67,13 @@ export function createTableHandler(cellHandler: Handle): Handle {
   } as Handle;
 }
 
-function serializeCell(cell: TableCell, row: Table['children'][number], state: State, info: Info, cellHandler: Handle): string {
+function serializeCell(
+  cell: TableCell,
+  row: Table['children'][number],
+  state: State,
+  info: Info,
+  cellHandler: Handle,
+): string {
   if (cell.children.every((c) => c.type === 'text')) {
     const value = cell.children.map((c) => (c as { value: string }).value).join('');
     // GFM autolink literals (www., scheme://, e-mail) swallow escapes: leave those to the generic path.

@@ -20,7 +20,10 @@ export function withReadableUrls(text: Handle): Handle {
       if (!AUTOLINK_ESCAPE.test(token)) return token;
       const rest = escaped.slice(offset + token.length);
       if (rest.trim() === '' && !endsClean) return token;
-      const plain = token.replace(/\b(https?|ftp)\\:/gi, '$1:').replace(/\b(www)\\\./gi, '$1.').replace(/\\@/g, '@');
+      const plain = token
+        .replace(/\b(https?|ftp)\\:/gi, '$1:')
+        .replace(/\b(www)\\\./gi, '$1.')
+        .replace(/\\@/g, '@');
       return /[\\&<]/.test(plain) ? token : plain;
     });
   }) as Handle;

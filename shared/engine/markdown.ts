@@ -73,7 +73,10 @@ function render(children: RootContent[]): string {
 }
 
 function finish(markdown: string): string {
-  const trimmed = markdown.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  const trimmed = markdown
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return trimmed ? trimmed + '\n' : '';
 }
 
@@ -166,13 +169,17 @@ function tidyNode(node: Nodes, options: SerializeOptions, inCell: boolean): Node
   if ('children' in node) {
     tidyParent(node as Parents, options, inCell);
     const children = (node as Parents).children;
-    if (children.length === 0 && node.type !== 'tableCell' && node.type !== 'listItem' && node.type !== 'tableRow') return [];
+    if (children.length === 0 && node.type !== 'tableCell' && node.type !== 'listItem' && node.type !== 'tableRow')
+      return [];
     if ((node.type === 'paragraph' || node.type === 'heading') && children.every((c) => c.type === 'break')) return [];
-    if ((node.type === 'emphasis' || node.type === 'strong' || node.type === 'delete')
-      && children.every((c) => c.type === 'text' && c.value.trim() === '')) {
+    if (
+      (node.type === 'emphasis' || node.type === 'strong' || node.type === 'delete') &&
+      children.every((c) => c.type === 'text' && c.value.trim() === '')
+    ) {
       return children as Nodes[];
     }
-    if (inCell && (node.type === 'paragraph' || node.type === 'heading')) return [...(children as Nodes[]), { type: 'html', value: '<br>' }];
+    if (inCell && (node.type === 'paragraph' || node.type === 'heading'))
+      return [...(children as Nodes[]), { type: 'html', value: '<br>' }];
   }
   return [node];
 }
@@ -187,7 +194,10 @@ function tidyTable(table: Table, options: SerializeOptions): Nodes[] {
   const width = Math.max(...rows.map((r) => r.children.length));
   // Drop columns that are empty in every row (layout spacers), keep at least one.
   const used = new Array<boolean>(width).fill(false);
-  for (const r of rows) r.children.forEach((c, i) => { if (c.children.length) used[i] = true; });
+  for (const r of rows)
+    r.children.forEach((c, i) => {
+      if (c.children.length) used[i] = true;
+    });
   const keep = used.some(Boolean) ? used : used.map((_, i) => i === 0);
   for (const r of rows) {
     while (r.children.length < width) r.children.push({ type: 'tableCell', children: [] });
@@ -204,7 +214,12 @@ function tidyTable(table: Table, options: SerializeOptions): Nodes[] {
 function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
   if (cellNode.children.every((c) => c.type === 'text')) {
     // The common case (spreadsheets, CSV): plain text only.
-    const value = cellNode.children.map((c) => (c as { value: string }).value).join('').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufeff]/g, '').replace(/\s+/g, ' ').trim();
+    const value = cellNode.children
+      .map((c) => (c as { value: string }).value)
+      .join('')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufeff]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     cellNode.children = value ? [{ type: 'text', value }] : [];
     return;
   }
@@ -214,7 +229,8 @@ function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
   };
   const visit = (node: Nodes): void => {
     switch (node.type) {
-      case 'paragraph': case 'heading':
+      case 'paragraph':
+      case 'heading':
         pushBlockBreak();
         inline.push(...node.children);
         return;
@@ -239,16 +255,23 @@ function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
       case 'table':
         for (const r of node.children) {
           pushBlockBreak();
-          r.children.forEach((c, i) => { if (i) inline.push({ type: 'text', value: ' ' }); inline.push(...c.children); });
+          r.children.forEach((c, i) => {
+            if (i) inline.push({ type: 'text', value: ' ' });
+            inline.push(...c.children);
+          });
         }
         return;
       case 'blockquote':
         for (const c of node.children) visit(c);
         return;
-      case 'thematicBreak': case 'pageBreak':
+      case 'thematicBreak':
+      case 'pageBreak':
         return;
       default:
-        if ('children' in node && !isPhrasing(node)) { for (const c of (node as Parents).children) visit(c as Nodes); return; }
+        if ('children' in node && !isPhrasing(node)) {
+          for (const c of (node as Parents).children) visit(c as Nodes);
+          return;
+        }
         inline.push(node as PhrasingContent);
     }
   };
@@ -259,15 +282,39 @@ function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
   const out: PhrasingContent[] = [];
   for (const c of cellNode.children) {
     const isBr = c.type === 'html' && c.value === '<br>';
-    if (isBr && (out.length === 0 || (out[out.length - 1].type === 'html' && (out[out.length - 1] as { value: string }).value === '<br>'))) continue;
+    if (
+      isBr &&
+      (out.length === 0 ||
+        (out[out.length - 1].type === 'html' && (out[out.length - 1] as { value: string }).value === '<br>'))
+    )
+      continue;
     out.push(c);
   }
-  while (out.length && out[out.length - 1].type === 'html' && (out[out.length - 1] as { value: string }).value === '<br>') out.pop();
+  while (
+    out.length &&
+    out[out.length - 1].type === 'html' &&
+    (out[out.length - 1] as { value: string }).value === '<br>'
+  )
+    out.pop();
   cellNode.children = out;
   trimEdges(cellNode);
 }
 
-const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'link', 'linkReference', 'inlineCode', 'inlineMath', 'break', 'image', 'imageReference', 'html', 'footnoteReference']);
+const PHRASING = new Set([
+  'text',
+  'emphasis',
+  'strong',
+  'delete',
+  'link',
+  'linkReference',
+  'inlineCode',
+  'inlineMath',
+  'break',
+  'image',
+  'imageReference',
+  'html',
+  'footnoteReference',
+]);
 function isPhrasing(node: Nodes): boolean {
   return PHRASING.has(node.type);
 }

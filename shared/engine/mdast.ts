@@ -3,8 +3,27 @@
  * Small builders keep converter code short and uniform.
  */
 import type {
-  Blockquote, Break, Code, Emphasis, Heading, Image, InlineCode, Link, List, ListItem, Paragraph,
-  PhrasingContent, Root, RootContent, Strong, Table, TableCell, TableRow, Text, ThematicBreak, Delete,
+  Blockquote,
+  Break,
+  Code,
+  Emphasis,
+  Heading,
+  Image,
+  InlineCode,
+  Link,
+  List,
+  ListItem,
+  Paragraph,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Strong,
+  Table,
+  TableCell,
+  TableRow,
+  Text,
+  ThematicBreak,
+  Delete,
   BlockContent,
 } from 'mdast';
 import type { InlineMath, Math as MathNode } from 'mdast-util-math';
@@ -43,15 +62,25 @@ export const brk = (): Break => ({ type: 'break' });
 export const rule = (): ThematicBreak => ({ type: 'thematicBreak' });
 export const blockquote = (children: BlockContent[]): Blockquote => ({ type: 'blockquote', children });
 export const link = (url: string, children: PhrasingContent[], title?: string): Link => ({
-  type: 'link', url, title: title ?? null, children,
+  type: 'link',
+  url,
+  title: title ?? null,
+  children,
 });
 export const image = (url: string, alt: string, title?: string): Image => ({
-  type: 'image', url, alt, title: title ?? null,
+  type: 'image',
+  url,
+  alt,
+  title: title ?? null,
 });
 export const inlineMath = (value: string): InlineMath => ({ type: 'inlineMath', value });
 export const math = (value: string): MathNode => ({ type: 'math', value });
 export const list = (ordered: boolean, items: ListItem[], start?: number): List => ({
-  type: 'list', ordered, start: ordered ? (start ?? 1) : null, spread: false, children: items,
+  type: 'list',
+  ordered,
+  start: ordered ? (start ?? 1) : null,
+  spread: false,
+  children: items,
 });
 export const listItem = (children: BlockContent[]): ListItem => ({ type: 'listItem', spread: false, children });
 export const cell = (children: PhrasingContent[]): TableCell => ({ type: 'tableCell', children });

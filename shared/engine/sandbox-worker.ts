@@ -22,16 +22,18 @@ export interface SandboxWorkerData {
   engineModule?: string;
 }
 
-export type ToWorker =
-  | { type: 'job'; id: number; bytes: Uint8Array; options: ConvertOptions }
-  | { type: 'close' };
+export type ToWorker = { type: 'job'; id: number; bytes: Uint8Array; options: ConvertOptions } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; id: number; result: ConvertResult }
   | { type: 'error'; id: number; error: { code: string; message: string } };
 
-type EngineConvert = (bytes: Uint8Array, options: ConvertOptions, deps: { ocr?: Ocr; limits?: Partial<ConvertLimits> }) => Promise<ConvertResult>;
+type EngineConvert = (
+  bytes: Uint8Array,
+  options: ConvertOptions,
+  deps: { ocr?: Ocr; limits?: Partial<ConvertLimits> },
+) => Promise<ConvertResult>;
 
 const port = parentPort;
 if (!port) throw new Error('sandbox-worker must run in a worker thread');
@@ -58,7 +60,9 @@ function loadOcr(factory: OcrFactory): Promise<Ocr | undefined> {
     return mod.createOcr(factory.options ?? {});
   })();
   if (factory.required) {
-    ocr.catch(() => { ocr = undefined; });
+    ocr.catch(() => {
+      ocr = undefined;
+    });
     return ocr;
   }
   return ocr.catch(() => undefined);
@@ -69,15 +73,24 @@ function mayNeedOcr(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
   if (head.includes('%PDF-')) return true;
   const at = (sig: number[], offset = 0) => sig.every((v, i) => head[offset + i] === v);
-  return at([0x89, 0x50, 0x4e, 0x47]) || at([0xff, 0xd8, 0xff]) || at([0x47, 0x49, 0x46, 0x38])
-    || (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8))
-    || at([0x49, 0x49, 0x2a, 0x00]) || at([0x4d, 0x4d, 0x00, 0x2a]) || at([0x42, 0x4d]);
+  return (
+    at([0x89, 0x50, 0x4e, 0x47]) ||
+    at([0xff, 0xd8, 0xff]) ||
+    at([0x47, 0x49, 0x46, 0x38]) ||
+    (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8)) ||
+    at([0x49, 0x49, 0x2a, 0x00]) ||
+    at([0x4d, 0x4d, 0x00, 0x2a]) ||
+    at([0x42, 0x4d])
+  );
 }
 
 async function runJob(bytes: Uint8Array, options: ConvertOptions): Promise<ConvertResult> {
   const wantOcr = data.ocr !== undefined && options.ocr !== false && mayNeedOcr(bytes);
   const ocrEngine = wantOcr && data.ocr ? await loadOcr(data.ocr) : undefined;
-  return engine.convert(bytes, options, { ...(ocrEngine ? { ocr: ocrEngine } : {}), ...(data.limits ? { limits: data.limits } : {}) });
+  return engine.convert(bytes, options, {
+    ...(ocrEngine ? { ocr: ocrEngine } : {}),
+    ...(data.limits ? { limits: data.limits } : {}),
+  });
 }
 
 port.on('message', (message: ToWorker) => {

@@ -57,7 +57,10 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_MEMORY_MB = 1024;
 
 // The worker runs from the same tree as this module: `.ts` from source (Node's type stripping, jest), `.js` from dist/.
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './sandbox-worker.ts' : './sandbox-worker.js', import.meta.url);
+const workerUrl = new URL(
+  import.meta.url.endsWith('.ts') ? './sandbox-worker.ts' : './sandbox-worker.js',
+  import.meta.url,
+);
 
 interface Job {
   id: number;
@@ -111,12 +114,17 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
     worker.on('message', (message: FromWorker) => onMessage(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        discard(slot, new ConversionError('too_large', `the document needs more than the ${maxMemoryMb} MB memory ceiling`));
+        discard(
+          slot,
+          new ConversionError('too_large', `the document needs more than the ${maxMemoryMb} MB memory ceiling`),
+        );
       } else {
         discard(slot, new ConversionError('internal', `conversion worker crashed: ${error.message}`));
       }
     });
-    worker.on('exit', (code) => discard(slot, new ConversionError('internal', `conversion worker exited unexpectedly (code ${code})`)));
+    worker.on('exit', (code) =>
+      discard(slot, new ConversionError('internal', `conversion worker exited unexpectedly (code ${code})`)),
+    );
     return slot;
   }
 
@@ -147,8 +155,11 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
     }, job.timeoutMs);
     const message: ToWorker = { type: 'job', id: job.id, bytes: job.bytes, options: job.options };
     // A realm-neutral check: arrays made in another context (jest's vm) are not `instanceof` this ArrayBuffer.
-    const whole = job.transfer && job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength
-      && Object.prototype.toString.call(job.bytes.buffer) === '[object ArrayBuffer]';
+    const whole =
+      job.transfer &&
+      job.bytes.byteOffset === 0 &&
+      job.bytes.byteLength === job.bytes.buffer.byteLength &&
+      Object.prototype.toString.call(job.bytes.buffer) === '[object ArrayBuffer]';
     slot.worker.postMessage(message, whole ? [job.bytes.buffer as ArrayBuffer] : []);
   }
 
@@ -201,14 +212,16 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
       if (closed) return;
       closed = true;
       for (const job of queue.splice(0)) job.reject(new ConversionError('internal', 'the converter pool was closed'));
-      await Promise.all([...slots].map(async (slot) => {
-        slot.dead = true;
-        clearTimeout(slot.timer);
-        slot.job?.reject(new ConversionError('internal', 'the converter pool was closed'));
-        slot.job = undefined;
-        slots.delete(slot);
-        await closeWorker(slot.worker);
-      }));
+      await Promise.all(
+        [...slots].map(async (slot) => {
+          slot.dead = true;
+          clearTimeout(slot.timer);
+          slot.job?.reject(new ConversionError('internal', 'the converter pool was closed'));
+          slot.job = undefined;
+          slots.delete(slot);
+          await closeWorker(slot.worker);
+        }),
+      );
     },
   };
 }
@@ -245,7 +258,9 @@ async function closeWorker(worker: Worker): Promise<void> {
 
 function toModuleUrl(module: string | URL): string {
   if (module instanceof URL) return module.href;
-  return /^[a-z][a-z0-9+.-]*:/i.test(module) ? module : new URL(`file://${module.startsWith('/') ? '' : '/'}${module}`).href;
+  return /^[a-z][a-z0-9+.-]*:/i.test(module)
+    ? module
+    : new URL(`file://${module.startsWith('/') ? '' : '/'}${module}`).href;
 }
 
 function formatSeconds(ms: number): string {

@@ -3,18 +3,7 @@ import type { Ocr } from './ocr.ts';
 
 /** Every format the engine knows. Detection from content maps bytes to one of these. */
 export type Format =
-  | 'pdf'
-  | 'docx'
-  | 'pptx'
-  | 'xlsx'
-  | 'xls'
-  | 'html'
-  | 'csv'
-  | 'epub'
-  | 'image'
-  | 'text'
-  | 'markdown'
-  | 'json';
+  'pdf' | 'docx' | 'pptx' | 'xlsx' | 'xls' | 'html' | 'csv' | 'epub' | 'image' | 'text' | 'markdown' | 'json';
 
 /** What detection learned about the bytes before any converter runs. */
 export interface DetectedInput {

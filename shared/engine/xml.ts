@@ -26,7 +26,8 @@ const MAX_DEPTH = 2000;
 export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElement {
   const rejectDoctype = options.rejectDoctype ?? true;
   const where = options.part ? ` in ${options.part}` : '';
-  if (rejectDoctype && /<!DOCTYPE/i.test(source.slice(0, 8192))) throw new ConversionError('corrupt', `DOCTYPE is not allowed${where}`);
+  if (rejectDoctype && /<!DOCTYPE/i.test(source.slice(0, 8192)))
+    throw new ConversionError('corrupt', `DOCTYPE is not allowed${where}`);
   const parser = new SaxesParser({ xmlns: false, position: false });
   const top: XmlElement = { name: '#document', attrs: {}, children: [] };
   const stack: XmlElement[] = [top];
@@ -41,7 +42,9 @@ export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElem
     stack.push(el);
     if (stack.length > MAX_DEPTH) failure ??= corrupt(`XML nested deeper than ${MAX_DEPTH}${where}`);
   });
-  parser.on('closetag', () => { stack.pop(); });
+  parser.on('closetag', () => {
+    stack.pop();
+  });
   const onText = (t: string) => {
     const parent = stack[stack.length - 1];
     if (parent === top) return;
@@ -51,7 +54,9 @@ export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElem
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
-  parser.on('error', (e) => { failure ??= corrupt(`malformed XML${where}: ${e.message}`); });
+  parser.on('error', (e) => {
+    failure ??= corrupt(`malformed XML${where}: ${e.message}`);
+  });
   // saxes knows only the five XML entities and character references; anything else is an error, never expanded.
   try {
     parser.write(source).close();
@@ -71,7 +76,8 @@ export const localName = (name: string): string => {
   return i < 0 ? name : name.slice(i + 1);
 };
 
-const matches = (el: XmlElement, name: string) => el.name === name || (!name.includes(':') && localName(el.name) === name);
+const matches = (el: XmlElement, name: string) =>
+  el.name === name || (!name.includes(':') && localName(el.name) === name);
 
 export function elements(el: XmlElement): XmlElement[] {
   return el.children.filter((c): c is XmlElement => typeof c !== 'string');

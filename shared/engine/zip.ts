@@ -48,7 +48,8 @@ export class ZipArchive {
     if (entry.flags & 0x1) throw new ConversionError('encrypted', `ZIP entry ${entry.name} is encrypted`);
     const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const at = entry.localHeaderOffset;
-    if (at + 30 > this.bytes.length || view.getUint32(at, true) !== 0x04034b50) throw corrupt(`bad local header for ${entry.name}`);
+    if (at + 30 > this.bytes.length || view.getUint32(at, true) !== 0x04034b50)
+      throw corrupt(`bad local header for ${entry.name}`);
     const nameLength = view.getUint16(at + 26, true);
     const extraLength = view.getUint16(at + 28, true);
     const start = at + 30 + nameLength + extraLength;
@@ -89,7 +90,10 @@ export class ZipArchive {
     // The end-of-central-directory record sits in the last 64 KiB + 22 bytes.
     let eocd = -1;
     for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i--) {
-      if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+      if (view.getUint32(i, true) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
     }
     if (eocd < 0) throw corrupt('not a ZIP archive (no end of central directory)');
     let count = view.getUint16(eocd + 10, true);
@@ -109,7 +113,8 @@ export class ZipArchive {
     let p = offset;
     const decoder = new TextDecoder('utf-8');
     for (let i = 0; i < count; i++) {
-      if (p + 46 > b.length || view.getUint32(p, true) !== 0x02014b50) throw corrupt('ZIP central directory is damaged');
+      if (p + 46 > b.length || view.getUint32(p, true) !== 0x02014b50)
+        throw corrupt('ZIP central directory is damaged');
       const flags = view.getUint16(p + 8, true);
       const method = view.getUint16(p + 10, true);
       let compressedSize = view.getUint32(p + 20, true);
@@ -128,7 +133,10 @@ export class ZipArchive {
           if (id === 0x0001) {
             let q = e + 4;
             if (view.getUint32(p + 24, true) === 0xffffffff) q += 8;
-            if (compressedSize === 0xffffffff) { compressedSize = Number(view.getBigUint64(q, true)); q += 8; }
+            if (compressedSize === 0xffffffff) {
+              compressedSize = Number(view.getBigUint64(q, true));
+              q += 8;
+            }
             if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(view.getBigUint64(q, true));
           }
           e += 4 + size;

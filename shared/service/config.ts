@@ -21,7 +21,10 @@ const EnvSchema = z.object({
   MDRAFT_LLM_MODEL: z.string().min(1).default('gemini-2.5-flash'),
   MDRAFT_LLM_LOCATION: z.string().min(1).default('us-central1'),
   /** `projects/<p>/locations/<l>/processors/<id>` (set by Terraform). */
-  MDRAFT_DOCUMENTAI_PROCESSOR: z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/processors\/[^/]+$/).optional(),
+  MDRAFT_DOCUMENTAI_PROCESSOR: z
+    .string()
+    .regex(/^projects\/[^/]+\/locations\/[^/]+\/processors\/[^/]+$/)
+    .optional(),
   PORT: intFrom(8080, 0, 65535),
   /** Interface the embedded server listens on; 0.0.0.0 inside a container. */
   MDRAFT_HOST: z.string().min(1).default('127.0.0.1'),
@@ -30,8 +33,14 @@ const EnvSchema = z.object({
   MDRAFT_PUBLIC_URL: z.url().optional(),
   /** HMAC key for the local signed URLs; generated and kept in the data directory when unset. */
   MDRAFT_SIGNING_SECRET: z.string().min(32).optional(),
-  MDRAFT_UPLOADS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/).default('mdraft-uploads'),
-  MDRAFT_RESULTS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/).default('mdraft-results'),
+  MDRAFT_UPLOADS_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/)
+    .default('mdraft-uploads'),
+  MDRAFT_RESULTS_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/)
+    .default('mdraft-results'),
   /** Upload URLs live at most 15 minutes. */
   MDRAFT_UPLOAD_URL_TTL_S: intFrom(900, 10, 900),
   MDRAFT_DOWNLOAD_URL_TTL_S: intFrom(300, 10, 3600),
@@ -77,10 +86,19 @@ const EnvSchema = z.object({
   /** Ask Firebase Auth whether an ID token's sessions were revoked (one backend call per request). */
   MDRAFT_FIREBASE_CHECK_REVOKED: z.enum(['true', 'false']).default('true'),
   // Billing (Stripe Billing Meters): off unless a key is set. Names match terraform/modules/mdraft/secrets.tf.
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Stripe webhook signing secret (whsec_…)')
+    .optional(),
   /** The `event_name` of the Stripe meter that counts converted pages. */
-  MDRAFT_STRIPE_METER_EVENT: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('mdraft_pages'),
+  MDRAFT_STRIPE_METER_EVENT: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
+    .default('mdraft_pages'),
   // Error reporting: Sentry is initialised only when a DSN is set.
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().max(64).optional(),
@@ -153,7 +171,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
-  const publicUrl = (e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`).replace(/\/+$/, '');
+  const publicUrl = (
+    e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`
+  ).replace(/\/+$/, '');
   return {
     backend: e.MDRAFT_BACKEND,
     port: e.PORT,
@@ -181,7 +201,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,
     requeueAfterMs: e.MDRAFT_REQUEUE_AFTER_S * 1000,
     eventMaxAgeMs: e.MDRAFT_EVENT_MAX_AGE_S * 1000,
-    corsOrigins: e.MDRAFT_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.MDRAFT_CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     workerUrl: e.MDRAFT_WORKER_URL ?? `${publicUrl}/_tasks/convert`,
     queue: {
       minBackoffMs: e.MDRAFT_QUEUE_MIN_BACKOFF_MS,
@@ -229,9 +251,12 @@ function pickDefined(env: Record<string, string | undefined>): Record<string, st
 }
 
 function ocrSettings(e: z.output<typeof EnvSchema>): Config['ocr'] {
-  const engine = e.MDRAFT_OCR ?? (e.MDRAFT_BACKEND === 'gcp' && e.MDRAFT_DOCUMENTAI_PROCESSOR ? 'documentai' : 'tesseract');
+  const engine =
+    e.MDRAFT_OCR ?? (e.MDRAFT_BACKEND === 'gcp' && e.MDRAFT_DOCUMENTAI_PROCESSOR ? 'documentai' : 'tesseract');
   if (engine === 'documentai' && !e.MDRAFT_DOCUMENTAI_PROCESSOR) {
-    throw new ConfigError('invalid configuration: MDRAFT_OCR=documentai needs MDRAFT_DOCUMENTAI_PROCESSOR (projects/<p>/locations/<l>/processors/<id>)');
+    throw new ConfigError(
+      'invalid configuration: MDRAFT_OCR=documentai needs MDRAFT_DOCUMENTAI_PROCESSOR (projects/<p>/locations/<l>/processors/<id>)',
+    );
   }
   return { engine, ...(engine === 'documentai' ? { documentAiProcessor: e.MDRAFT_DOCUMENTAI_PROCESSOR } : {}) };
 }

@@ -28,7 +28,9 @@ export function log(severity: Severity, message: string, fields: Record<string, 
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+    return JSON.stringify(value, (_k, v) =>
+      v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+    );
   } catch {
     return JSON.stringify({ severity: 'ERROR', message: 'unserializable log entry' });
   }
@@ -42,10 +44,13 @@ export const logs = {
   requestDone: (c: Ctx & { method: string; path: string; status: number; ms: number }) =>
     log(c.status >= 500 ? 'ERROR' : 'INFO', 'request done', { ...c }),
   requestFailed: (c: Ctx, error: unknown) => log('ERROR', 'request failed with an unexpected error', { ...c, error }),
-  jobCreated: (c: Ctx & { jobId: string; owner: string; contentType: string; size: number }) => log('INFO', 'job created', { ...c }),
+  jobCreated: (c: Ctx & { jobId: string; owner: string; contentType: string; size: number }) =>
+    log('INFO', 'job created', { ...c }),
   jobDeleted: (c: Ctx & { jobId: string }) => log('INFO', 'job deleted', { ...c }),
-  eventIgnored: (c: Ctx & { reason: string; bucket?: string; name?: string; eventId?: string }) => log('INFO', 'finalize event ignored', { ...c }),
-  uploadRejected: (c: Ctx & { jobId: string; code: string; detail: string }) => log('WARNING', 'upload rejected', { ...c }),
+  eventIgnored: (c: Ctx & { reason: string; bucket?: string; name?: string; eventId?: string }) =>
+    log('INFO', 'finalize event ignored', { ...c }),
+  uploadRejected: (c: Ctx & { jobId: string; code: string; detail: string }) =>
+    log('WARNING', 'upload rejected', { ...c }),
   jobQueued: (c: Ctx & { jobId: string; eventKey: string; taskName: string; created: boolean; duplicate: boolean }) =>
     log('INFO', 'job queued', { ...c }),
   claimRefused: (c: Ctx & { jobId: string; reason: string }) => log('INFO', 'conversion claim refused', { ...c }),
@@ -55,10 +60,13 @@ export const logs = {
   conversionFailed: (c: Ctx & { jobId: string; code: string; message: string; final: boolean }) =>
     log(c.final ? 'WARNING' : 'ERROR', 'conversion failed', { ...c }),
   cleanupDone: (c: Ctx, counts: object) => log('INFO', 'cleanup done', { ...c, ...counts }),
-  apiKeyCreated: (c: Ctx & { owner: string; keyId: string }) => log('INFO', 'api key created', { ...c, keyId: c.keyId.slice(0, 12) }),
-  apiKeyRevoked: (c: Ctx & { owner: string; keyId: string }) => log('INFO', 'api key revoked', { ...c, keyId: c.keyId.slice(0, 12) }),
+  apiKeyCreated: (c: Ctx & { owner: string; keyId: string }) =>
+    log('INFO', 'api key created', { ...c, keyId: c.keyId.slice(0, 12) }),
+  apiKeyRevoked: (c: Ctx & { owner: string; keyId: string }) =>
+    log('INFO', 'api key revoked', { ...c, keyId: c.keyId.slice(0, 12) }),
   taskDispatchFailed: (c: { task: string; attempt: number; status?: number; error?: string; final: boolean }) =>
     log(c.final ? 'ERROR' : 'WARNING', 'task dispatch failed', { ...c }),
-  eventDeliveryFailed: (c: { name: string; attempt: number; error: string }) => log('WARNING', 'finalize event delivery failed', { ...c }),
+  eventDeliveryFailed: (c: { name: string; attempt: number; error: string }) =>
+    log('WARNING', 'finalize event delivery failed', { ...c }),
   serverStarted: (c: { url: string; dataDir: string }) => log('INFO', 'server started', { ...c }),
 };

@@ -53,11 +53,18 @@ export interface BlobStore {
    */
   signUpload(input: { name: string; contentType: string; size: number; expiresAt: Date }): Promise<SignedRequest>;
   /** A download URL; `filename` becomes the Content-Disposition, `contentType` the response type. */
-  signDownload(name: string, input: { expiresAt: Date; filename?: string; contentType?: string }): Promise<SignedRequest>;
+  signDownload(
+    name: string,
+    input: { expiresAt: Date; filename?: string; contentType?: string },
+  ): Promise<SignedRequest>;
   /** The whole object, or undefined when it does not exist. */
   read(name: string): Promise<Uint8Array | undefined>;
   /** `ifGenerationMatch: 0` = create only (PreconditionFailedError when it exists). */
-  write(name: string, bytes: Uint8Array, options: { contentType: string; ifGenerationMatch?: number }): Promise<BlobStat>;
+  write(
+    name: string,
+    bytes: Uint8Array,
+    options: { contentType: string; ifGenerationMatch?: number },
+  ): Promise<BlobStat>;
   stat(name: string): Promise<BlobStat | undefined>;
   /** Idempotent: deleting a missing object is not an error. */
   delete(name: string): Promise<void>;

@@ -8,15 +8,29 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../../shared/cli/main.ts', import.meta.url));
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
-function mdraft(args: string[], options: { stdin?: string | Uint8Array; cwd?: string; nodeArgs?: string[] } = {}): Promise<Run> {
+function mdraft(
+  args: string[],
+  options: { stdin?: string | Uint8Array; cwd?: string; nodeArgs?: string[] } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', ...(options.nodeArgs ?? []), main, ...args], { cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--no-warnings', ...(options.nodeArgs ?? []), main, ...args], {
+      cwd: options.cwd,
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
@@ -31,7 +45,9 @@ const write = (rel: string, data: string | Uint8Array) => {
   return file;
 };
 
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-cli-')); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-cli-'));
+});
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('mdraft without conversion', () => {
@@ -96,8 +112,11 @@ describe('mdraft convert', () => {
     const out = path.join(dir, 'out');
     const run = await mdraft(['convert', path.join(dir, 'docs'), '-o', out, '--jobs', '2']);
     expect(run.code).toBe(0);
-    const files = fs.readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-      .map((e) => path.relative(out, path.join(e.parentPath, e.name))).sort();
+    const files = fs
+      .readdirSync(out, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(out, path.join(e.parentPath, e.name)))
+      .sort();
     expect(files).toEqual(['a/b.txt.md', 'a/c/d.csv.md', 'readme.md.md']);
     expect(fs.readFileSync(path.join(out, 'a/b.txt.md'), 'utf8')).toBe('bee\n');
     expect(fs.readFileSync(path.join(out, 'readme.md.md'), 'utf8')).toBe('# Read me\n');
@@ -123,7 +142,10 @@ describe('mdraft convert', () => {
     const out = path.join(dir, 'out');
     const run = await mdraft(['convert', path.join(dir, 'docs'), path.join(dir, 'missing.pdf'), '-o', out, '--json']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'good.txt.json'), 'utf8'))).toMatchObject({ format: 'text', markdown: 'fine\n' });
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'good.txt.json'), 'utf8'))).toMatchObject({
+      format: 'text',
+      markdown: 'fine\n',
+    });
     expect(fs.existsSync(path.join(out, 'junk.txt.json'))).toBe(false);
     expect(run.stderr).toMatch(/Converted 1 of 4 documents in [\d.]+ s; 3 failed\./);
     const failures = run.stderr.slice(run.stderr.indexOf('Failures:'));
@@ -136,7 +158,9 @@ describe('mdraft convert', () => {
     // A resolve hook in the CLI's main thread that reports every module it loads; workers do not inherit it.
     const hook = `import { registerHooks } from 'node:module';
       registerHooks({ resolve(s, c, next) { const r = next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; } });`;
-    const run = await mdraft(['convert', write('a.txt', 'text\n')], { nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(hook)}`] });
+    const run = await mdraft(['convert', write('a.txt', 'text\n')], {
+      nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(hook)}`],
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('text\n');
     const loaded = run.stderr.split('\n').filter((l) => l.startsWith('LOADED '));

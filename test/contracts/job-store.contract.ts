@@ -90,8 +90,12 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
         store.markQueued(job.id, { eventKey: key, format: 'pdf', now: T + 2 }),
       ]);
       expect([a.outcome, b.outcome].sort()).toEqual(['duplicate', 'queued']);
-      expect((await store.markQueued(job.id, { eventKey: `b/${job.inputObject}#8`, format: 'pdf', now: T + 3 })).outcome).toBe('stale');
-      expect((await store.markQueued('job_missing00000000000000', { eventKey: key, format: 'pdf', now: T })).outcome).toBe('stale');
+      expect(
+        (await store.markQueued(job.id, { eventKey: `b/${job.inputObject}#8`, format: 'pdf', now: T + 3 })).outcome,
+      ).toBe('stale');
+      expect(
+        (await store.markQueued('job_missing00000000000000', { eventKey: key, format: 'pdf', now: T })).outcome,
+      ).toBe('stale');
       const stored = await store.getJob(job.id);
       expect(stored).toMatchObject({ status: 'queued', eventKey: key, format: 'pdf' });
       // The two calls race: either may win (a networked store gives no order), but the record is the winner's.
@@ -106,7 +110,7 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       const winners = results.filter((r) => r.ok);
       expect(winners).toHaveLength(1);
       expect(results.filter((r) => !r.ok && r.reason === 'leased')).toHaveLength(2);
-      const first = winners[0] as Extract<typeof winners[0], { ok: true }>;
+      const first = winners[0] as Extract<(typeof winners)[0], { ok: true }>;
       expect(first.lease.attempt).toBe(1);
       // Before expiry: refused. After: a takeover with a new lease and attempt 2.
       expect(await store.claim(job.id, { leaseMs: 1000, now: T + 500 })).toMatchObject({ ok: false, reason: 'leased' });
@@ -117,15 +121,45 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(second.lease.leaseId).not.toBe(first.lease.leaseId);
       // The superseded holder can no longer finish or fail the job.
       const objs = { markdown: 'm', json: 'j' };
-      expect(await store.complete(job.id, first.lease.leaseId, { warnings: [], resultObjects: objs, now: T + 1100 })).toBe(false);
-      expect(await store.fail(job.id, { error: { code: 'x', message: 'y' }, leaseId: first.lease.leaseId, now: T + 1100 })).toBe(false);
-      expect(await store.complete(job.id, second.lease.leaseId, { warnings: [], pages: 3, resultObjects: objs, now: T + 1200 })).toBe(true);
-      expect(await store.complete(job.id, second.lease.leaseId, { warnings: [], pages: 3, resultObjects: objs, now: T + 1300 })).toBe(false);
-      expect(await store.claim(job.id, { leaseMs: 1000, now: T + 5000 })).toMatchObject({ ok: false, reason: 'finished' });
+      expect(
+        await store.complete(job.id, first.lease.leaseId, { warnings: [], resultObjects: objs, now: T + 1100 }),
+      ).toBe(false);
+      expect(
+        await store.fail(job.id, { error: { code: 'x', message: 'y' }, leaseId: first.lease.leaseId, now: T + 1100 }),
+      ).toBe(false);
+      expect(
+        await store.complete(job.id, second.lease.leaseId, {
+          warnings: [],
+          pages: 3,
+          resultObjects: objs,
+          now: T + 1200,
+        }),
+      ).toBe(true);
+      expect(
+        await store.complete(job.id, second.lease.leaseId, {
+          warnings: [],
+          pages: 3,
+          resultObjects: objs,
+          now: T + 1300,
+        }),
+      ).toBe(false);
+      expect(await store.claim(job.id, { leaseMs: 1000, now: T + 5000 })).toMatchObject({
+        ok: false,
+        reason: 'finished',
+      });
       const done = await store.getJob(job.id);
-      expect(done).toMatchObject({ status: 'succeeded', pages: 3, attempts: 2, finishedAt: T + 1200, resultObjects: objs });
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        pages: 3,
+        attempts: 2,
+        finishedAt: T + 1200,
+        resultObjects: objs,
+      });
       expect(done?.leaseId).toBeUndefined();
-      expect(await store.claim('job_missing00000000000000', { leaseMs: 1, now: T })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.claim('job_missing00000000000000', { leaseMs: 1, now: T })).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
     });
 
     test('claim refuses a job still awaiting its upload', async () => {
@@ -138,8 +172,18 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       const job = await queued('alice', Date.UTC(2027, 2, 15));
       const c = await store.claim(job.id, { leaseMs: 1000, now: job.updatedAt + 1 });
       if (!c.ok) throw new Error('claim failed');
-      await store.complete(job.id, c.lease.leaseId, { warnings: [], pages: 4, resultObjects: { markdown: 'm', json: 'j' }, now: job.updatedAt + 2 });
-      await store.complete(job.id, c.lease.leaseId, { warnings: [], pages: 4, resultObjects: { markdown: 'm', json: 'j' }, now: job.updatedAt + 3 });
+      await store.complete(job.id, c.lease.leaseId, {
+        warnings: [],
+        pages: 4,
+        resultObjects: { markdown: 'm', json: 'j' },
+        now: job.updatedAt + 2,
+      });
+      await store.complete(job.id, c.lease.leaseId, {
+        warnings: [],
+        pages: 4,
+        resultObjects: { markdown: 'm', json: 'j' },
+        now: job.updatedAt + 3,
+      });
       expect(await store.getUsage('alice', '2027-03')).toEqual({ owner: 'alice', month: '2027-03', jobs: 1, pages: 4 });
       expect(await store.getUsage('bob', '2027-03')).toMatchObject({ jobs: 0, pages: 0 });
     });
@@ -148,9 +192,17 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       const job = await queued();
       const c = await store.claim(job.id, { leaseMs: 10_000, now: T + 10 });
       if (!c.ok) throw new Error('claim failed');
-      expect(await store.release(job.id, 'not-the-lease', { error: { code: 'internal', message: 'x' }, now: T + 20 })).toBe(false);
-      expect(await store.release(job.id, c.lease.leaseId, { error: { code: 'internal', message: 'boom' }, now: T + 20 })).toBe(true);
-      expect(await store.getJob(job.id)).toMatchObject({ status: 'queued', lastError: { code: 'internal', message: 'boom' }, attempts: 1 });
+      expect(
+        await store.release(job.id, 'not-the-lease', { error: { code: 'internal', message: 'x' }, now: T + 20 }),
+      ).toBe(false);
+      expect(
+        await store.release(job.id, c.lease.leaseId, { error: { code: 'internal', message: 'boom' }, now: T + 20 }),
+      ).toBe(true);
+      expect(await store.getJob(job.id)).toMatchObject({
+        status: 'queued',
+        lastError: { code: 'internal', message: 'boom' },
+        attempts: 1,
+      });
       const again = await store.claim(job.id, { leaseMs: 10_000, now: T + 30 });
       expect(again.ok && again.lease.attempt).toBe(2);
     });
@@ -186,7 +238,9 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       const c = await store.claim(p.id, { leaseMs: 100, now: T + 5 });
       expect(c.ok).toBe(true);
       expect((await store.findCreatedBefore(T - 30 * 86400_000, 10)).map((j) => j.id)).toEqual([old.id]);
-      expect((await store.findUploadExpired(T + 11, 10)).map((j) => j.id).sort()).toEqual([old.id, lateUpload.id].sort());
+      expect((await store.findUploadExpired(T + 11, 10)).map((j) => j.id).sort()).toEqual(
+        [old.id, lateUpload.id].sort(),
+      );
       expect((await store.findLeaseExpired(T + 106, 10)).map((j) => j.id)).toEqual([p.id]);
       expect(await store.findLeaseExpired(T + 50, 10)).toEqual([]);
       expect((await store.findQueuedBefore(T + 100, 10)).map((j) => j.id)).toEqual([q.id]);
@@ -218,23 +272,80 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.getUser('nobody')).toBeUndefined();
       const base = { type: 'customer.subscription.updated', customerId: 'cus_A1', now: T + 100 };
       // A customer nobody claimed yet is acknowledged but changes nothing.
-      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_0', createdAt: T, subscription: { plan: 'pro', active: true } })).toBe('unmatched');
-      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_1', type: 'checkout.session.completed', createdAt: T + 1, userId: 'alice' })).toBe('applied');
-      expect(await store.getUser('alice')).toEqual({ id: 'alice', email: 'a@example.com', createdAt: T, stripeCustomerId: 'cus_A1' });
-      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_2', createdAt: T + 10, subscription: { plan: 'pro', active: true } })).toBe('applied');
-      expect(await store.getUser('alice')).toMatchObject({ stripeCustomerId: 'cus_A1', plan: 'pro', billingActive: true });
+      expect(
+        await store.applyBillingEvent({
+          ...base,
+          eventId: 'evt_0',
+          createdAt: T,
+          subscription: { plan: 'pro', active: true },
+        }),
+      ).toBe('unmatched');
+      expect(
+        await store.applyBillingEvent({
+          ...base,
+          eventId: 'evt_1',
+          type: 'checkout.session.completed',
+          createdAt: T + 1,
+          userId: 'alice',
+        }),
+      ).toBe('applied');
+      expect(await store.getUser('alice')).toEqual({
+        id: 'alice',
+        email: 'a@example.com',
+        createdAt: T,
+        stripeCustomerId: 'cus_A1',
+      });
+      expect(
+        await store.applyBillingEvent({
+          ...base,
+          eventId: 'evt_2',
+          createdAt: T + 10,
+          subscription: { plan: 'pro', active: true },
+        }),
+      ).toBe('applied');
+      expect(await store.getUser('alice')).toMatchObject({
+        stripeCustomerId: 'cus_A1',
+        plan: 'pro',
+        billingActive: true,
+      });
       // The same event again (at-least-once delivery) is a duplicate even with other content.
-      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_2', createdAt: T + 30, subscription: { plan: 'free', active: false } })).toBe('duplicate');
+      expect(
+        await store.applyBillingEvent({
+          ...base,
+          eventId: 'evt_2',
+          createdAt: T + 30,
+          subscription: { plan: 'free', active: false },
+        }),
+      ).toBe('duplicate');
       // An older event delivered late does not undo a newer one.
-      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_3', createdAt: T + 5, subscription: { plan: 'basic', active: false } })).toBe('stale');
+      expect(
+        await store.applyBillingEvent({
+          ...base,
+          eventId: 'evt_3',
+          createdAt: T + 5,
+          subscription: { plan: 'basic', active: false },
+        }),
+      ).toBe('stale');
       expect(await store.getUser('alice')).toMatchObject({ plan: 'pro', billingActive: true });
-      expect(await store.applyBillingEvent({ ...base, eventId: 'evt_4', type: 'customer.subscription.deleted', createdAt: T + 20, subscription: { active: false } })).toBe('applied');
+      expect(
+        await store.applyBillingEvent({
+          ...base,
+          eventId: 'evt_4',
+          type: 'customer.subscription.deleted',
+          createdAt: T + 20,
+          subscription: { active: false },
+        }),
+      ).toBe('applied');
       const after = await store.getUser('alice');
       expect(after).toMatchObject({ stripeCustomerId: 'cus_A1', billingActive: false });
       expect(after?.plan).toBeUndefined();
       // ensureUser keeps the billing fields.
       await store.ensureUser({ id: 'alice', email: 'new@example.com', now: T + 200 });
-      expect(await store.getUser('alice')).toMatchObject({ email: 'new@example.com', stripeCustomerId: 'cus_A1', billingActive: false });
+      expect(await store.getUser('alice')).toMatchObject({
+        email: 'new@example.com',
+        stripeCustomerId: 'cus_A1',
+        billingActive: false,
+      });
     });
   });
 }

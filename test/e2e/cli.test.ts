@@ -39,17 +39,23 @@ function capture() {
 
 test('dev-key, run as its own process while the server runs, prints a working key on the last line', async () => {
   const main = new URL('../../shared/cli/main.ts', import.meta.url).pathname;
-  const { stdout } = await exec(process.execPath, [main, 'dev-key', '--user', 'dana', '--data-dir', server.dataDir], { env: { ...process.env, NODE_OPTIONS: '' } });
+  const { stdout } = await exec(process.execPath, [main, 'dev-key', '--user', 'dana', '--data-dir', server.dataDir], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   const key = stdout.trim().split('\n').at(-1)!;
   expect(key).toMatch(/^mdk_[A-Za-z0-9_-]{43}$/);
   const res = await new Client(server.url, key).request('/v1/jobs');
   expect(res.status).toBe(200);
   // The same user again: another key, same owner.
-  const again = await exec(process.execPath, [main, 'dev-key', '--user', 'dana', '--data-dir', server.dataDir], { env: { ...process.env, NODE_OPTIONS: '' } });
+  const again = await exec(process.execPath, [main, 'dev-key', '--user', 'dana', '--data-dir', server.dataDir], {
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   const key2 = again.stdout.trim().split('\n').at(-1)!;
   expect(key2).not.toBe(key);
   expect((await server.deps.jobs.listApiKeys('dana')).length).toBe(2);
-  await expect(exec(process.execPath, [main, 'dev-key', '--user', '../x', '--data-dir', server.dataDir])).rejects.toMatchObject({ code: 2 });
+  await expect(
+    exec(process.execPath, [main, 'dev-key', '--user', '../x', '--data-dir', server.dataDir]),
+  ).rejects.toMatchObject({ code: 2 });
 }, 30_000);
 
 test('submit converts several files concurrently into an output directory', async () => {
@@ -65,7 +71,10 @@ test('submit converts several files concurrently into an output directory', asyn
   });
   const out = join(work, 'out');
   const c = capture();
-  const code = await submit([...paths, '--api', server.url, '--key', server.apiKey!, '-o', out, '--concurrency', '3'], c.io);
+  const code = await submit(
+    [...paths, '--api', server.url, '--key', server.apiKey!, '-o', out, '--concurrency', '3'],
+    c.io,
+  );
   expect({ code, err: c.err() }).toMatchObject({ code: 0 });
   for (const [name, content] of Object.entries(files)) {
     const expected = (await convert(Buffer.from(content), { fileName: name })).markdown;
@@ -83,7 +92,9 @@ test('submit: one file to stdout; a failing file gives exit 1; bad usage exit 2'
   const binary = join(work, 'blob.bin');
   writeFileSync(binary, Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 53) % 256)));
   const d = capture();
-  expect(await submit([binary, one, '--api', server.url, '--key', server.apiKey!, '-o', join(work, 'o2')], d.io)).toBe(1);
+  expect(await submit([binary, one, '--api', server.url, '--key', server.apiKey!, '-o', join(work, 'o2')], d.io)).toBe(
+    1,
+  );
   expect(d.err()).toContain('unsupported_format');
   expect(readFileSync(join(work, 'o2', 'one.txt.md'), 'utf8')).toContain('single line');
 

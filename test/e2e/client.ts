@@ -12,10 +12,19 @@ export interface TestServer extends LocalServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: Omit<LocalServerOptions, 'env'> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: Omit<LocalServerOptions, 'env'> = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mdraft-e2e-'));
   const server = await startLocalServer({
-    env: { PORT: '0', MDRAFT_DATA_DIR: dataDir, MDRAFT_QUEUE_MIN_BACKOFF_MS: '100', MDRAFT_QUEUE_MAX_BACKOFF_MS: '1000', ...env },
+    env: {
+      PORT: '0',
+      MDRAFT_DATA_DIR: dataDir,
+      MDRAFT_QUEUE_MIN_BACKOFF_MS: '100',
+      MDRAFT_QUEUE_MAX_BACKOFF_MS: '1000',
+      ...env,
+    },
     cleanupEveryMs: 0,
     ...options,
   });
@@ -43,11 +52,19 @@ export class Client {
   }
 
   request(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.base}${path}`, { redirect: 'manual', ...init, headers: { 'X-API-Key': this.key, ...(init.headers as Record<string, string>) } });
+    return fetch(`${this.base}${path}`, {
+      redirect: 'manual',
+      ...init,
+      headers: { 'X-API-Key': this.key, ...(init.headers as Record<string, string>) },
+    });
   }
 
   async create(filename: string, contentType: string, size: number): Promise<CreatedJob> {
-    const res = await this.request('/v1/jobs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ filename, contentType, size }) });
+    const res = await this.request('/v1/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ filename, contentType, size }),
+    });
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as CreatedJob;
   }
@@ -56,12 +73,19 @@ export class Client {
     return fetch(created.upload.url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
   }
 
-  async job(id: string): Promise<{ status: number; body: { job: Record<string, unknown> & { status: string; error?: { code: string } } } }> {
+  async job(id: string): Promise<{
+    status: number;
+    body: { job: Record<string, unknown> & { status: string; error?: { code: string } } };
+  }> {
     const res = await this.request(`/v1/jobs/${id}`);
     return { status: res.status, body: (await res.json()) as never };
   }
 
-  async waitFor(id: string, statuses: string[] = ['succeeded', 'failed', 'expired'], ms = 60_000): Promise<Record<string, unknown> & { status: string; error?: { code: string; message: string } }> {
+  async waitFor(
+    id: string,
+    statuses: string[] = ['succeeded', 'failed', 'expired'],
+    ms = 60_000,
+  ): Promise<Record<string, unknown> & { status: string; error?: { code: string; message: string } }> {
     const end = Date.now() + ms;
     for (;;) {
       const { body } = await this.job(id);

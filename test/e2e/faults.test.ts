@@ -23,7 +23,10 @@ const runner: ConversionRunner = async (bytes) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer({ MDRAFT_MAX_ATTEMPTS: '3', MDRAFT_QUEUE_MIN_BACKOFF_MS: '30', MDRAFT_QUEUE_MAX_BACKOFF_MS: '100' }, { runner });
+  server = await startTestServer(
+    { MDRAFT_MAX_ATTEMPTS: '3', MDRAFT_QUEUE_MIN_BACKOFF_MS: '30', MDRAFT_QUEUE_MAX_BACKOFF_MS: '100' },
+    { runner },
+  );
   client = new Client(server.url, server.apiKey!);
 });
 
@@ -95,11 +98,15 @@ test('the same task delivered twice at once: one conversion, one "come back late
   expect(await late.json()).toEqual({ outcome: 'noop' });
   expect(runs.get('SLOW doc')).toBe(1);
   expect(await server.deps.results.list(`${id}/`)).toEqual([`${id}/result.json`, `${id}/result.md`]);
-  expect((await server.deps.jobs.getUsage('local', new Date().toISOString().slice(0, 7))).jobs).toBeGreaterThanOrEqual(1);
+  expect((await server.deps.jobs.getUsage('local', new Date().toISOString().slice(0, 7))).jobs).toBeGreaterThanOrEqual(
+    1,
+  );
 });
 
 test('many jobs at once all finish, none lost or stuck', async () => {
-  const ids = await Promise.all(Array.from({ length: 24 }, (_, i) => client.submit(`m${i}.txt`, 'text/plain', Buffer.from(`doc number ${i}`))));
+  const ids = await Promise.all(
+    Array.from({ length: 24 }, (_, i) => client.submit(`m${i}.txt`, 'text/plain', Buffer.from(`doc number ${i}`))),
+  );
   const jobs = await Promise.all(ids.map((id) => client.waitFor(id, ['succeeded', 'failed'], 30_000)));
   expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
   for (let i = 0; i < 24; i++) expect(runs.get(`doc number ${i}`)).toBe(1);

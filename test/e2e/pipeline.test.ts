@@ -72,7 +72,11 @@ test('several formats at once: each result equals the engine output for the same
     const expected = await engineOutcome(input.bytes, input.filename);
     const job = jobs[i];
     if ('code' in expected) {
-      expect({ file: input.filename, status: job.status, code: job.error?.code }).toEqual({ file: input.filename, status: 'failed', code: expected.code });
+      expect({ file: input.filename, status: job.status, code: job.error?.code }).toEqual({
+        file: input.filename,
+        status: 'failed',
+        code: expected.code,
+      });
       continue;
     }
     expect({ file: input.filename, status: job.status }).toEqual({ file: input.filename, status: 'succeeded' });
@@ -93,8 +97,18 @@ test('the JSON result carries the markdown, pages and warnings', async () => {
   expect((await alice.waitFor(id)).status).toBe('succeeded');
   const { redirect, download } = await alice.result(id, 'json');
   expect(redirect.status).toBe(302);
-  const body = (await download!.json()) as { jobId: string; markdown: string; warnings: unknown[]; pages: unknown[]; format: string };
-  expect(body).toMatchObject({ jobId: id, format: 'html', markdown: (await convert(bytes, { fileName: 'guide.html' })).markdown });
+  const body = (await download!.json()) as {
+    jobId: string;
+    markdown: string;
+    warnings: unknown[];
+    pages: unknown[];
+    format: string;
+  };
+  expect(body).toMatchObject({
+    jobId: id,
+    format: 'html',
+    markdown: (await convert(bytes, { fileName: 'guide.html' })).markdown,
+  });
   expect(Array.isArray(body.warnings) && Array.isArray(body.pages)).toBe(true);
 }, 60_000);
 
@@ -115,7 +129,9 @@ test('uploads outside the signature are refused and the job keeps waiting; a sec
   const bytes = csv();
   const created = await alice.create('c.csv', 'text/csv', bytes.length);
   expect((await alice.upload(created, Buffer.concat([bytes, Buffer.from('x')]))).status).toBe(400);
-  expect((await alice.upload(created, bytes, { ...created.upload.headers, 'Content-Type': 'text/plain' })).status).toBe(403);
+  expect((await alice.upload(created, bytes, { ...created.upload.headers, 'Content-Type': 'text/plain' })).status).toBe(
+    403,
+  );
   expect((await alice.upload(created, bytes, { 'Content-Type': 'text/csv' })).status).toBe(403);
   expect((await alice.job(created.job.id)).body.job.status).toBe('awaiting_upload');
   expect((await alice.upload(created, bytes)).status).toBe(200);
@@ -128,7 +144,11 @@ test('the upload URL expires within 15 minutes and signs the declared size exact
   const ttl = Date.parse(created.upload.expiresAt) - Date.now();
   expect(ttl).toBeLessThanOrEqual(15 * 60_000);
   expect(ttl).toBeGreaterThan(60_000);
-  expect(created.upload.headers).toEqual({ 'Content-Type': 'text/plain', 'x-goog-content-length-range': '42,42', 'x-goog-if-generation-match': '0' });
+  expect(created.upload.headers).toEqual({
+    'Content-Type': 'text/plain',
+    'x-goog-content-length-range': '42,42',
+    'x-goog-if-generation-match': '0',
+  });
 });
 
 test('deleting a job removes input, result and record', async () => {

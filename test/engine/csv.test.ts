@@ -8,15 +8,26 @@ const enc = (s: string) => new TextEncoder().encode(s);
 describe('parseDelimited (RFC 4180)', () => {
   it('reads quoted fields holding delimiters, doubled quotes and line breaks', () => {
     const { rows } = parseDelimited('a,"b,c","say ""hi""","line1\nline2"\r\nx,y,z,w', ',');
-    expect(rows).toEqual([['a', 'b,c', 'say "hi"', 'line1\nline2'], ['x', 'y', 'z', 'w']]);
+    expect(rows).toEqual([
+      ['a', 'b,c', 'say "hi"', 'line1\nline2'],
+      ['x', 'y', 'z', 'w'],
+    ]);
   });
 
   it('ends records at CRLF, LF and a lone CR, without an empty record at the end', () => {
-    expect(parseDelimited('a,b\r\nc,d\re,f\ng,h\n', ',').rows).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f'], ['g', 'h']]);
+    expect(parseDelimited('a,b\r\nc,d\re,f\ng,h\n', ',').rows).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+      ['g', 'h'],
+    ]);
   });
 
   it('keeps a trailing empty field and literal quotes inside unquoted fields', () => {
-    expect(parseDelimited("a,\n5'1\",x", ',').rows).toEqual([['a', ''], ["5'1\"", 'x']]);
+    expect(parseDelimited('a,\n5\'1",x', ',').rows).toEqual([
+      ['a', ''],
+      ['5\'1"', 'x'],
+    ]);
   });
 
   it('takes the rest of the input as the field when a quote is never closed', () => {
@@ -43,9 +54,10 @@ describe('sniffDelimiter', () => {
   });
 
   it('leaves prose with commas, and Markdown tables, alone', () => {
-    const prose = 'When the rain stopped, we walked down to the harbour, where the boats were waiting.\n'
-      + 'The fishermen, tired after a long night at sea, were mending their nets, slowly and quietly.\n'
-      + 'Nobody spoke, and the gulls, as always, circled above the grey water, hoping for scraps.';
+    const prose =
+      'When the rain stopped, we walked down to the harbour, where the boats were waiting.\n' +
+      'The fishermen, tired after a long night at sea, were mending their nets, slowly and quietly.\n' +
+      'Nobody spoke, and the gulls, as always, circled above the grey water, hoping for scraps.';
     expect(sniffDelimiter(prose)).toBeUndefined();
     expect(sniffDelimiter('| a | b |\n| --- | --- |\n| 1 | 2 |')).toBeUndefined();
     expect(sniffDelimiter('- apples, pears\n- plums, figs\n- nuts, dates')).toBeUndefined();

@@ -7,9 +7,11 @@ const bytes = (...parts: (number[] | string)[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...enc(p)] : p)));
 
 function contentTypes(mainType: string): string {
-  return '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    + '<Default Extension="xml" ContentType="application/xml"/>'
-    + `<Override PartName="/main.xml" ContentType="${mainType}"/></Types>`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+    '<Default Extension="xml" ContentType="application/xml"/>' +
+    `<Override PartName="/main.xml" ContentType="${mainType}"/></Types>`
+  );
 }
 
 /** A minimal compound file: header, one FAT sector, one directory sector with a root and the given streams. */
@@ -29,7 +31,8 @@ function buildCfb(streams: string[]): Uint8Array {
   view.setUint32(68, 0xfffffffe, true);
   view.setUint32(72, 0, true);
   for (let i = 0; i < 109; i++) view.setUint32(76 + i * 4, i === 0 ? 0 : 0xffffffff, true);
-  for (let i = 0; i < 128; i++) view.setUint32(512 + i * 4, i === 0 ? 0xfffffffd : i === 1 ? 0xfffffffe : 0xffffffff, true);
+  for (let i = 0; i < 128; i++)
+    view.setUint32(512 + i * 4, i === 0 ? 0xfffffffd : i === 1 ? 0xfffffffe : 0xffffffff, true);
   const entry = (slot: number, name: string, type: number) => {
     const off = 1024 + slot * 128;
     for (let i = 0; i < name.length; i++) view.setUint16(off + i * 2, name.charCodeAt(i), true);
@@ -54,12 +57,19 @@ function errorOf(fn: () => unknown): ConversionError {
 
 describe('detectFormat: binary formats by magic', () => {
   it('finds PDF, also after leading junk and whatever the name says', () => {
-    expect(detectFormat(bytes('%PDF-1.7\n%\xe2\xe3\n1 0 obj'))).toMatchObject({ format: 'pdf', mediaType: 'application/pdf' });
+    expect(detectFormat(bytes('%PDF-1.7\n%\xe2\xe3\n1 0 obj'))).toMatchObject({
+      format: 'pdf',
+      mediaType: 'application/pdf',
+    });
     expect(detectFormat(bytes('\n\n  %PDF-1.4\n'), 'report.docx').format).toBe('pdf');
   });
 
   it('tells DOCX, PPTX and XLSX apart by [Content_Types].xml, not by name', () => {
-    const ooxml = (type: string) => buildZip([{ name: '[Content_Types].xml', data: contentTypes(type) }, { name: 'main.xml', data: '<x/>' }]);
+    const ooxml = (type: string) =>
+      buildZip([
+        { name: '[Content_Types].xml', data: contentTypes(type) },
+        { name: 'main.xml', data: '<x/>' },
+      ]);
     const docx = ooxml('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml');
     const pptx = ooxml('application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml');
     const xlsx = ooxml('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml');
@@ -83,7 +93,9 @@ describe('detectFormat: binary formats by magic', () => {
 
   it('reads compound-file stream names: XLS, encrypted Office, legacy Word', () => {
     expect(detectFormat(buildCfb(['Workbook', 'SummaryInformation'])).format).toBe('xls');
-    expect(errorOf(() => detectFormat(buildCfb(['EncryptionInfo', 'EncryptedPackage']), 'x.docx')).code).toBe('encrypted');
+    expect(errorOf(() => detectFormat(buildCfb(['EncryptionInfo', 'EncryptedPackage']), 'x.docx')).code).toBe(
+      'encrypted',
+    );
     expect(errorOf(() => detectFormat(buildCfb(['WordDocument', '1Table']))).code).toBe('unsupported_format');
     expect(errorOf(() => detectFormat(buildCfb(['PowerPoint Document']))).code).toBe('unsupported_format');
   });
@@ -98,7 +110,8 @@ describe('detectFormat: binary formats by magic', () => {
       [bytes([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8]), 'image/tiff'],
       [bytes('BM', [0x46, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0, 40, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0]), 'image/bmp'],
     ];
-    for (const [input, mediaType] of cases) expect(detectFormat(input, 'x.txt')).toEqual({ format: 'image', mediaType });
+    for (const [input, mediaType] of cases)
+      expect(detectFormat(input, 'x.txt')).toEqual({ format: 'image', mediaType });
   });
 
   it('says empty for no bytes and unsupported_format for random binary', () => {
@@ -115,9 +128,10 @@ describe('detectFormat: binary formats by magic', () => {
 
 describe('detectFormat: text formats', () => {
   it('keeps prose with commas as text', () => {
-    const prose = 'Dear Anna, thank you for the letter, which arrived on Tuesday.\n'
-      + 'The weather here is cold, wet and grey, but the garden, somehow, still has roses.\n'
-      + 'We will visit in May, if the trains run, and bring the books, the maps and the tea.\n';
+    const prose =
+      'Dear Anna, thank you for the letter, which arrived on Tuesday.\n' +
+      'The weather here is cold, wet and grey, but the garden, somehow, still has roses.\n' +
+      'We will visit in May, if the trains run, and bring the books, the maps and the tea.\n';
     expect(detectFormat(enc(prose))).toEqual({ format: 'text', mediaType: 'text/plain' });
     expect(detectFormat(enc('Hello, world.'))).toMatchObject({ format: 'text' });
   });
@@ -131,7 +145,10 @@ describe('detectFormat: text formats', () => {
   });
 
   it('finds JSON and JSON Lines', () => {
-    expect(detectFormat(enc('  {"a": [1, 2, 3], "b": "x,y"}\n'))).toEqual({ format: 'json', mediaType: 'application/json' });
+    expect(detectFormat(enc('  {"a": [1, 2, 3], "b": "x,y"}\n'))).toEqual({
+      format: 'json',
+      mediaType: 'application/json',
+    });
     expect(detectFormat(enc('[1,2,3]')).format).toBe('json');
     expect(detectFormat(enc('{"a":1,"b":2}\n{"a":3,"b":4}\n{"a":5,"b":6}\n')).format).toBe('json');
     expect(detectFormat(enc('{not json, really}\n')).format).not.toBe('json');
@@ -144,9 +161,17 @@ describe('detectFormat: text formats', () => {
   });
 
   it('finds CSV and TSV, and a one-column CSV only with a .csv name', () => {
-    expect(detectFormat(enc('a,b,c\n1,2,3\n4,5,6\n'))).toEqual({ format: 'csv', mediaType: 'text/csv', delimiter: ',' });
+    expect(detectFormat(enc('a,b,c\n1,2,3\n4,5,6\n'))).toEqual({
+      format: 'csv',
+      mediaType: 'text/csv',
+      delimiter: ',',
+    });
     expect(detectFormat(enc('a;b;c\n1;2;3\n'))).toMatchObject({ format: 'csv', delimiter: ';' });
-    expect(detectFormat(enc('a\tb\n1\t2\n3\t4\n'))).toMatchObject({ format: 'csv', mediaType: 'text/tab-separated-values', delimiter: '\t' });
+    expect(detectFormat(enc('a\tb\n1\t2\n3\t4\n'))).toMatchObject({
+      format: 'csv',
+      mediaType: 'text/tab-separated-values',
+      delimiter: '\t',
+    });
     expect(detectFormat(enc('name\nalice\nbob\n'), 'people.csv')).toMatchObject({ format: 'csv', delimiter: ',' });
     expect(detectFormat(enc('name\nalice\nbob\n')).format).toBe('text');
   });
@@ -160,7 +185,23 @@ describe('detectFormat: text formats', () => {
   });
 
   it('reads windows-1252 text as text, not binary', () => {
-    const latin = bytes('Caf', [0xe9], ' cr', [0xe8], 'me br', [0xfb], 'l', [0xe9], 'e ', [0x96], ' ', [0x93], 'quoted', [0x94], '\n');
+    const latin = bytes(
+      'Caf',
+      [0xe9],
+      ' cr',
+      [0xe8],
+      'me br',
+      [0xfb],
+      'l',
+      [0xe9],
+      'e ',
+      [0x96],
+      ' ',
+      [0x93],
+      'quoted',
+      [0x94],
+      '\n',
+    );
     expect(detectFormat(latin)).toEqual({ format: 'text', mediaType: 'text/plain' });
   });
 

@@ -17,18 +17,25 @@ async function errorCode(bytes: Uint8Array): Promise<string | undefined> {
   return undefined;
 }
 
-const HEADING_STYLES = paragraphStyle('Title', 'Title')
-  + paragraphStyle('Heading1', 'heading 1')
-  + paragraphStyle('Kop2', 'heading 2') // localized id, English name
-  + paragraphStyle('MyChapter', 'My Chapter', '<w:basedOn w:val="Heading1"/>')
-  + paragraphStyle('Outline3', 'Outline Three', '<w:pPr><w:outlineLvl w:val="2"/></w:pPr>');
+const HEADING_STYLES =
+  paragraphStyle('Title', 'Title') +
+  paragraphStyle('Heading1', 'heading 1') +
+  paragraphStyle('Kop2', 'heading 2') + // localized id, English name
+  paragraphStyle('MyChapter', 'My Chapter', '<w:basedOn w:val="Heading1"/>') +
+  paragraphStyle('Outline3', 'Outline Three', '<w:pPr><w:outlineLvl w:val="2"/></w:pPr>');
 
 describe('docx headings', () => {
   it('reads headings by style id and name, through basedOn chains and outline levels, below a Title', async () => {
     const out = await md({
       styles: HEADING_STYLES,
-      body: styled('Title', 'Doc') + styled('Heading1', 'One') + styled('Kop2', 'Two') + styled('MyChapter', 'Chapter')
-        + styled('Outline3', 'Three') + p('Direct', '<w:outlineLvl w:val="0"/>') + p('Body text'),
+      body:
+        styled('Title', 'Doc') +
+        styled('Heading1', 'One') +
+        styled('Kop2', 'Two') +
+        styled('MyChapter', 'Chapter') +
+        styled('Outline3', 'Three') +
+        p('Direct', '<w:outlineLvl w:val="0"/>') +
+        p('Body text'),
     });
     expect(out).toBe('# Doc\n\n## One\n\n### Two\n\n## Chapter\n\n#### Three\n\n## Direct\n\nBody text\n');
   });
@@ -57,8 +64,13 @@ describe('docx lists', () => {
   it('nests bullets under numbered items and tells ordered from bullet by numFmt', async () => {
     const out = await md({
       numbering: NUMBERING,
-      body: numbered(1, 0, 'First') + numbered(1, 1, 'Sub a') + numbered(1, 1, 'Sub b') + numbered(1, 0, 'Second')
-        + p('Between') + numbered(2, 0, 'Bullet'),
+      body:
+        numbered(1, 0, 'First') +
+        numbered(1, 1, 'Sub a') +
+        numbered(1, 1, 'Sub b') +
+        numbered(1, 0, 'Second') +
+        p('Between') +
+        numbered(2, 0, 'Bullet'),
     });
     expect(out).toBe('1. First\n   - Sub a\n   - Sub b\n2. Second\n\nBetween\n\n- Bullet\n');
   });
@@ -67,38 +79,49 @@ describe('docx lists', () => {
   it('continues numbering across an interruption and restarts on a start override', async () => {
     const out = await md({
       numbering: NUMBERING,
-      body: numbered(1, 0, 'a') + numbered(1, 0, 'b') + p('Pause') + numbered(1, 0, 'c') + numbered(3, 0, 'again')
-        + p('Pause') + numbered(4, 0, 'seven'),
+      body:
+        numbered(1, 0, 'a') +
+        numbered(1, 0, 'b') +
+        p('Pause') +
+        numbered(1, 0, 'c') +
+        numbered(3, 0, 'again') +
+        p('Pause') +
+        numbered(4, 0, 'seven'),
     });
     expect(out).toBe('1. a\n2. b\n\nPause\n\n3. c\n\n1) again\n\nPause\n\n7. seven\n');
   });
 
   it('applies a level override that replaces the level format', async () => {
-    const numbering = NUMBERING + '<w:num w:numId="5"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0"><w:start w:val="4"/><w:numFmt w:val="lowerLetter"/></w:lvl></w:lvlOverride></w:num>';
+    const numbering =
+      NUMBERING +
+      '<w:num w:numId="5"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0"><w:start w:val="4"/><w:numFmt w:val="lowerLetter"/></w:lvl></w:lvlOverride></w:num>';
     expect(await md({ numbering, body: numbered(5, 0, 'x') + numbered(5, 0, 'y') })).toBe('4. x\n5. y\n');
   });
 });
 
 describe('docx inline formatting and links', () => {
   it('maps bold, italic, strike and monospace runs, keeping spaces outside the markers', async () => {
-    const body = '<w:p><w:r><w:t xml:space="preserve">Plain </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">bold </w:t></w:r>'
-      + '<w:r><w:rPr><w:i/></w:rPr><w:t>it</w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r><w:r><w:rPr><w:strike/></w:rPr><w:t>gone</w:t></w:r>'
-      + '<w:r><w:t xml:space="preserve"> call </w:t></w:r><w:r><w:rPr><w:rFonts w:ascii="Courier New"/></w:rPr><w:t>printf</w:t></w:r>'
-      + '<w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t xml:space="preserve"> not bold</w:t></w:r></w:p>';
+    const body =
+      '<w:p><w:r><w:t xml:space="preserve">Plain </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">bold </w:t></w:r>' +
+      '<w:r><w:rPr><w:i/></w:rPr><w:t>it</w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r><w:r><w:rPr><w:strike/></w:rPr><w:t>gone</w:t></w:r>' +
+      '<w:r><w:t xml:space="preserve"> call </w:t></w:r><w:r><w:rPr><w:rFonts w:ascii="Courier New"/></w:rPr><w:t>printf</w:t></w:r>' +
+      '<w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t xml:space="preserve"> not bold</w:t></w:r></w:p>';
     expect(await md({ body })).toBe('Plain **bold** *it* ~~gone~~ call `printf` not bold\n');
   });
 
   it('nests bold italics inside one bold span and ignores monospace for a paragraph set wholly in a typewriter face', async () => {
     const run = (t: string, rPr: string) => `<w:r><w:rPr>${rPr}</w:rPr><w:t xml:space="preserve">${t}</w:t></w:r>`;
-    const body = `<w:p>${run('bold ', '<w:b/>')}${run('bold italics', '<w:b/><w:i/>')}</w:p>`
-      + `<w:p>${run('Typewriter prose for a vintage look', '<w:rFonts w:ascii="Courier New"/>')}</w:p>`;
+    const body =
+      `<w:p>${run('bold ', '<w:b/>')}${run('bold italics', '<w:b/><w:i/>')}</w:p>` +
+      `<w:p>${run('Typewriter prose for a vintage look', '<w:rFonts w:ascii="Courier New"/>')}</w:p>`;
     expect(await md({ body })).toBe('**bold _bold italics_**\n\nTypewriter prose for a vintage look\n');
   });
 
   it('resolves hyperlinks through relationships and anchors, and drops javascript: targets', async () => {
-    const body = '<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>site</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t></w:r>'
-      + '<w:hyperlink w:anchor="sec"><w:r><w:t>section</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t></w:r>'
-      + '<w:hyperlink r:id="rIdJ"><w:r><w:t>evil</w:t></w:r></w:hyperlink></w:p>';
+    const body =
+      '<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>site</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t></w:r>' +
+      '<w:hyperlink w:anchor="sec"><w:r><w:t>section</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t></w:r>' +
+      '<w:hyperlink r:id="rIdJ"><w:r><w:t>evil</w:t></w:r></w:hyperlink></w:p>';
     const out = await md({
       body,
       rels: [
@@ -110,18 +133,20 @@ describe('docx inline formatting and links', () => {
   });
 
   it('keeps field results, drops field instructions, and links HYPERLINK fields', async () => {
-    const body = '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://x.org/" </w:instrText></w:r>'
-      + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x.org</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
-      + '<w:r><w:t xml:space="preserve"> page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
-      + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>';
+    const body =
+      '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://x.org/" </w:instrText></w:r>' +
+      '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x.org</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>' +
+      '<w:r><w:t xml:space="preserve"> page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>' +
+      '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>';
     expect(await md({ body })).toBe('[x.org](https://x.org/) page 3\n');
   });
 
   it('keeps tracked insertions, drops deletions, and reads content controls, smart tags and symbols', async () => {
-    const body = '<w:p><w:r><w:t xml:space="preserve">Keep </w:t></w:r><w:del><w:r><w:delText>removed </w:delText></w:r></w:del>'
-      + '<w:ins><w:r><w:t xml:space="preserve">added </w:t></w:r></w:ins><w:smartTag><w:r><w:t xml:space="preserve">tagged </w:t></w:r></w:smartTag>'
-      + '<w:sdt><w:sdtContent><w:r><w:t xml:space="preserve">control </w:t></w:r></w:sdtContent></w:sdt>'
-      + '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r></w:p>';
+    const body =
+      '<w:p><w:r><w:t xml:space="preserve">Keep </w:t></w:r><w:del><w:r><w:delText>removed </w:delText></w:r></w:del>' +
+      '<w:ins><w:r><w:t xml:space="preserve">added </w:t></w:r></w:ins><w:smartTag><w:r><w:t xml:space="preserve">tagged </w:t></w:r></w:smartTag>' +
+      '<w:sdt><w:sdtContent><w:r><w:t xml:space="preserve">control </w:t></w:r></w:sdtContent></w:sdt>' +
+      '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r></w:p>';
     expect(await md({ body })).toBe('Keep added tagged control α\n');
   });
 });
@@ -129,18 +154,20 @@ describe('docx inline formatting and links', () => {
 describe('docx tables', () => {
   it('uses the first row as header and leaves merged continuation cells empty', async () => {
     const tc = (text: string, pr = '') => `<w:tc>${pr ? `<w:tcPr>${pr}</w:tcPr>` : ''}${p(text)}</w:tc>`;
-    const body = '<w:tbl>'
-      + `<w:tr>${tc('Name')}${tc('Wide', '<w:gridSpan w:val="2"/>')}</w:tr>`
-      + `<w:tr>${tc('Tall', '<w:vMerge w:val="restart"/>')}${tc('b')}${tc('c')}</w:tr>`
-      + `<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>${tc('e')}${tc('f')}</w:tr>`
-      + '</w:tbl>';
+    const body =
+      '<w:tbl>' +
+      `<w:tr>${tc('Name')}${tc('Wide', '<w:gridSpan w:val="2"/>')}</w:tr>` +
+      `<w:tr>${tc('Tall', '<w:vMerge w:val="restart"/>')}${tc('b')}${tc('c')}</w:tr>` +
+      `<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>${tc('e')}${tc('f')}</w:tr>` +
+      '</w:tbl>';
     expect(await md({ body })).toBe('| Name | Wide | |\n| --- | --- | --- |\n| Tall | b | c |\n| | e | f |\n');
   });
 
   it('flattens a nested table into its cell and unwraps a one-cell layout table', async () => {
     const inner = `<w:tbl><w:tr><w:tc>${p('x')}</w:tc><w:tc>${p('y')}</w:tc></w:tr></w:tbl>`;
-    const body = `<w:tbl><w:tr><w:tc>${p('A')}</w:tc><w:tc>${p('B')}</w:tc></w:tr><w:tr><w:tc>${p('c')}</w:tc><w:tc>${inner}</w:tc></w:tr></w:tbl>`
-      + `<w:tbl><w:tr><w:tc>${p('Framed text')}</w:tc></w:tr></w:tbl>`;
+    const body =
+      `<w:tbl><w:tr><w:tc>${p('A')}</w:tc><w:tc>${p('B')}</w:tc></w:tr><w:tr><w:tc>${p('c')}</w:tc><w:tc>${inner}</w:tc></w:tr></w:tbl>` +
+      `<w:tbl><w:tr><w:tc>${p('Framed text')}</w:tc></w:tr></w:tbl>`;
     expect(await md({ body })).toBe('| A | B |\n| --- | --- |\n| c | x y |\n\nFramed text\n');
   });
 });
@@ -149,17 +176,20 @@ describe('docx notes, images, math, text boxes', () => {
   it('turns footnotes and endnotes into GFM footnotes', async () => {
     const out = await md({
       body: '<w:p><w:r><w:t>Claim</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r><w:r><w:t xml:space="preserve"> more</w:t></w:r><w:r><w:endnoteReference w:id="5"/></w:r></w:p>',
-      footnotes: '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-        + '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The source.</w:t></w:r></w:p></w:footnote>',
+      footnotes:
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>' +
+        '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The source.</w:t></w:r></w:p></w:footnote>',
       endnotes: '<w:endnote w:id="5"><w:p><w:r><w:t>Late note.</w:t></w:r></w:p></w:endnote>',
     });
     expect(out).toBe('Claim[^1] more[^2]\n\n[^1]: The source.\n\n[^2]: Late note.\n');
   });
 
   it('writes images with alt text and the media name, never base64 unless asked', async () => {
-    const drawing = '<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="A red square"/><a:graphic><a:graphicData><pic:pic>'
-      + '<pic:blipFill><a:blip r:embed="rIdImg"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>';
-    const vml = '<w:r><w:pict><v:shape alt="Old style"><v:imagedata r:id="rIdImg" o:title=""/></v:shape></w:pict></w:r>';
+    const drawing =
+      '<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="A red square"/><a:graphic><a:graphicData><pic:pic>' +
+      '<pic:blipFill><a:blip r:embed="rIdImg"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>';
+    const vml =
+      '<w:r><w:pict><v:shape alt="Old style"><v:imagedata r:id="rIdImg" o:title=""/></v:shape></w:pict></w:r>';
     const spec: DocxSpec = {
       body: `<w:p>${drawing}</w:p><w:p>${vml}</w:p>`,
       rels: [{ id: 'rIdImg', type: 'image', target: 'media/image1.png' }],
@@ -173,29 +203,36 @@ describe('docx notes, images, math, text boxes', () => {
     const frac = '<m:f><m:num><m:r><m:t>a</m:t></m:r></m:num><m:den><m:r><m:t>b</m:t></m:r></m:den></m:f>';
     const sup = '<m:sSup><m:e><m:r><m:t>x</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup>';
     const sqrt = '<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/><m:e><m:r><m:t>y</m:t></m:r></m:e></m:rad>';
-    const sum = '<m:nary><m:naryPr><m:chr m:val="∑"/></m:naryPr><m:sub><m:r><m:t>i=1</m:t></m:r></m:sub><m:sup><m:r><m:t>n</m:t></m:r></m:sup><m:e><m:r><m:t>i</m:t></m:r></m:e></m:nary>';
+    const sum =
+      '<m:nary><m:naryPr><m:chr m:val="∑"/></m:naryPr><m:sub><m:r><m:t>i=1</m:t></m:r></m:sub><m:sup><m:r><m:t>n</m:t></m:r></m:sup><m:e><m:r><m:t>i</m:t></m:r></m:e></m:nary>';
     const paren = '<m:d><m:e><m:r><m:t>α+β</m:t></m:r></m:e></m:d>';
-    const body = `<w:p><w:r><w:t xml:space="preserve">Area </w:t></w:r><m:oMath>${frac}</m:oMath></w:p>`
-      + `<w:p><m:oMathPara><m:oMath>${sup}<m:r><m:t>=</m:t></m:r>${sqrt}<m:r><m:t>+</m:t></m:r>${sum}${paren}</m:oMath></m:oMathPara></w:p>`;
-    expect(await md({ body })).toBe('Area $\\frac{a}{b}$\n\n$$\nx^{2}=\\sqrt{y}+\\sum_{i=1}^{n} i\\left( \\alpha + \\beta \\right)\n$$\n');
+    const body =
+      `<w:p><w:r><w:t xml:space="preserve">Area </w:t></w:r><m:oMath>${frac}</m:oMath></w:p>` +
+      `<w:p><m:oMathPara><m:oMath>${sup}<m:r><m:t>=</m:t></m:r>${sqrt}<m:r><m:t>+</m:t></m:r>${sum}${paren}</m:oMath></m:oMathPara></w:p>`;
+    expect(await md({ body })).toBe(
+      'Area $\\frac{a}{b}$\n\n$$\nx^{2}=\\sqrt{y}+\\sum_{i=1}^{n} i\\left( \\alpha + \\beta \\right)\n$$\n',
+    );
   });
 
   it('takes one branch of mc:AlternateContent so text-box text appears once', async () => {
     const box = (t: string) => `<w:txbxContent>${p(t)}</w:txbxContent>`;
-    const body = '<w:p><w:r><w:t>Anchor</w:t></w:r><w:r><mc:AlternateContent>'
-      + `<mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>${box('Boxed text')}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>`
-      + `<mc:Fallback><w:pict><v:shape><v:textbox>${box('Boxed text')}</v:textbox></v:shape></w:pict></mc:Fallback>`
-      + '</mc:AlternateContent></w:r></w:p>';
+    const body =
+      '<w:p><w:r><w:t>Anchor</w:t></w:r><w:r><mc:AlternateContent>' +
+      `<mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>${box('Boxed text')}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>` +
+      `<mc:Fallback><w:pict><v:shape><v:textbox>${box('Boxed text')}</v:textbox></v:shape></w:pict></mc:Fallback>` +
+      '</mc:AlternateContent></w:r></w:p>';
     const out = await md({ body });
     expect(out).toBe('Anchor\n\nBoxed text\n');
   });
 
   it('makes code blocks from code styles and keeps the title from core properties', async () => {
-    const result = await convert(buildDocx({
-      title: 'Report',
-      styles: paragraphStyle('SourceCode', 'Source Code'),
-      body: p('Intro') + styled('SourceCode', 'let x = 1;') + styled('SourceCode', 'x += 1;'),
-    }));
+    const result = await convert(
+      buildDocx({
+        title: 'Report',
+        styles: paragraphStyle('SourceCode', 'Source Code'),
+        body: p('Intro') + styled('SourceCode', 'let x = 1;') + styled('SourceCode', 'x += 1;'),
+      }),
+    );
     expect(result.markdown).toBe('Intro\n\n```\nlet x = 1;\nx += 1;\n```\n');
     expect(result.title).toBe('Report');
   });
@@ -203,8 +240,13 @@ describe('docx notes, images, math, text boxes', () => {
 
 describe('docx headers and footers', () => {
   const spec: DocxSpec = {
-    body: p('Body') + '<w:sectPr><w:headerReference w:type="default" r:id="rIdH"/><w:footerReference w:type="default" r:id="rIdF"/></w:sectPr>',
-    rels: [{ id: 'rIdH', type: 'header', target: 'header1.xml' }, { id: 'rIdF', type: 'footer', target: 'footer1.xml' }],
+    body:
+      p('Body') +
+      '<w:sectPr><w:headerReference w:type="default" r:id="rIdH"/><w:footerReference w:type="default" r:id="rIdF"/></w:sectPr>',
+    rels: [
+      { id: 'rIdH', type: 'header', target: 'header1.xml' },
+      { id: 'rIdF', type: 'footer', target: 'footer1.xml' },
+    ],
     parts: {
       'word/header1.xml': `<w:hdr ${NS}>${p('Running head')}</w:hdr>`,
       'word/footer1.xml': `<w:ftr ${NS}>${p('Page foot')}</w:ftr>`,
@@ -227,7 +269,7 @@ describe('docx hostile and broken packages', () => {
   });
 
   it('rejects a DOCTYPE in a secondary part as corrupt', async () => {
-    const bytes = buildDocx({ body: p('x'), parts: {} , styles: '' });
+    const bytes = buildDocx({ body: p('x'), parts: {}, styles: '' });
     expect(await errorCode(bytes)).toBeUndefined();
     const hostile = buildDocx({
       body: p('x'),
@@ -243,11 +285,13 @@ describe('docx hostile and broken packages', () => {
 
   it('reports malformed document XML as corrupt, but only warns about a malformed secondary part', async () => {
     expect(await errorCode(buildDocx({ documentXml: `<w:document ${NS}><w:body><w:p>` }))).toBe('corrupt');
-    const result = await convert(buildDocx({
-      body: p('Still here'),
-      rels: [{ id: 'rIdN', type: 'numbering', target: 'numbering.xml' }],
-      parts: { 'word/numbering.xml': '<w:numbering><unclosed>' },
-    }));
+    const result = await convert(
+      buildDocx({
+        body: p('Still here'),
+        rels: [{ id: 'rIdN', type: 'numbering', target: 'numbering.xml' }],
+        parts: { 'word/numbering.xml': '<w:numbering><unclosed>' },
+      }),
+    );
     expect(result.markdown).toBe('Still here\n');
     expect(result.warnings.map((w) => w.code)).toContain('part_unreadable');
   });

@@ -7,7 +7,14 @@ import { createConverterPool, type ConverterPool } from '../../shared/engine/san
 import { ConversionError } from '../../shared/engine/errors.ts';
 import { ZipArchive } from '../../shared/engine/zip.ts';
 import { parseXml } from '../../shared/engine/xml.ts';
-import { billionLaughsDocx, deeplyNestedDocx, deeplyNestedHtml, millionPagePdf, zipBombDocx, buildPdf } from '../fixtures/hostile.ts';
+import {
+  billionLaughsDocx,
+  deeplyNestedDocx,
+  deeplyNestedHtml,
+  millionPagePdf,
+  zipBombDocx,
+  buildPdf,
+} from '../fixtures/hostile.ts';
 
 const MB = 1024 * 1024;
 const LIMITS = { maxEntryBytes: 4 * MB, maxInflatedBytes: 16 * MB };
@@ -64,7 +71,9 @@ describe('ZIP bombs', () => {
 
 describe('XML entity expansion', () => {
   it('is refused by the XML reader (DOCTYPE)', () => {
-    expect(() => parseXml('<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')).toThrow(expect.objectContaining({ code: 'corrupt' }));
+    expect(() => parseXml('<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')).toThrow(
+      expect.objectContaining({ code: 'corrupt' }),
+    );
   });
 
   it('billion laughs in word/document.xml → corrupt, quickly', async () => {

@@ -8,20 +8,24 @@ const page = (body: string, head = '<meta charset="utf-8"><title>Test page</titl
   `<!DOCTYPE html><html><head>${head}</head><body>${body}</body></html>`;
 const md = async (html: string) => (await convert(enc(html), { fileName: 'x.html' })).markdown;
 
-const PROSE = 'This paragraph is the actual article text that a reader came for, long enough to count as prose. '.repeat(4);
+const PROSE =
+  'This paragraph is the actual article text that a reader came for, long enough to count as prose. '.repeat(4);
 
 describe('html converter: main content', () => {
   it('keeps <main> and drops navigation, page header/footer, sidebars and cookie banners', async () => {
-    const out = await md(page(`
+    const out = await md(
+      page(`
       <header><a href="/">Home</a> <a href="/about">About</a></header>
       <nav><ul><li><a href="/a">Menu item A</a></li></ul></nav>
       <div id="cookie-banner">We use cookies. Accept?</div>
       <main><h1>Article title</h1><p>${PROSE}</p></main>
       <aside>Sidebar promo</aside>
-      <footer>Copyright footer</footer>`));
+      <footer>Copyright footer</footer>`),
+    );
     expect(out).toContain('# Article title');
     expect(out).toContain('actual article text');
-    for (const noise of ['Menu item A', 'Sidebar promo', 'Copyright footer', 'We use cookies', 'About']) expect(out).not.toContain(noise);
+    for (const noise of ['Menu item A', 'Sidebar promo', 'Copyright footer', 'We use cookies', 'About'])
+      expect(out).not.toContain(noise);
   });
 
   it('keeps everything on a simple page with no main region, even a menu-like list', async () => {
@@ -31,10 +35,12 @@ describe('html converter: main content', () => {
   });
 
   it('drops scripts, styles, templates, svg, form controls and hidden elements', async () => {
-    const out = await md(page(`<p>Visible</p><script>var secret = 1;</script><style>p{}</style>
+    const out = await md(
+      page(`<p>Visible</p><script>var secret = 1;</script><style>p{}</style>
       <template><p>Template text</p></template><svg><text>Svg text</text></svg>
       <p hidden>Hidden attr</p><p aria-hidden="true">Aria hidden</p><p style="display: none">Display none</p>
-      <button>Click me</button><select><option>Option text</option></select>`));
+      <button>Click me</button><select><option>Option text</option></select>`),
+    );
     expect(out.trim()).toBe('Visible');
   });
 
@@ -51,22 +57,37 @@ describe('html converter: tables', () => {
   });
 
   it('keeps paragraphs, breaks and lists inside a cell on one row', async () => {
-    const out = await md(page('<table><tr><th>A</th><th>B</th></tr><tr><td><p>one</p><p>two</p></td><td>x<br>y<ul><li>i1</li><li>i2</li></ul></td></tr></table>'));
+    const out = await md(
+      page(
+        '<table><tr><th>A</th><th>B</th></tr><tr><td><p>one</p><p>two</p></td><td>x<br>y<ul><li>i1</li><li>i2</li></ul></td></tr></table>',
+      ),
+    );
     const rows = out.trim().split('\n');
     expect(rows).toHaveLength(3);
     expect(rows[2]).toBe('| one<br>two | x<br>y<br>• i1<br>• i2 |');
   });
 
   it('expands colspan and rowspan into the grid', async () => {
-    const out = await md(page(`<table>
+    const out = await md(
+      page(`<table>
       <tr><th>H1</th><th colspan="2">H23</th></tr>
       <tr><td rowspan="2">R</td><td>a</td><td>b</td></tr>
-      <tr><td>c</td><td>d</td></tr></table>`));
-    expect(out.trim().split('\n')).toEqual(['| H1 | H23 | H23 |', '| --- | --- | --- |', '| R | a | b |', '| R | c | d |']);
+      <tr><td>c</td><td>d</td></tr></table>`),
+    );
+    expect(out.trim().split('\n')).toEqual([
+      '| H1 | H23 | H23 |',
+      '| --- | --- | --- |',
+      '| R | a | b |',
+      '| R | c | d |',
+    ]);
   });
 
   it('flattens a nested table into its cell', async () => {
-    const out = await md(page('<table><tr><th>Outer</th><th>B</th></tr><tr><td><table><tr><td>n1</td><td>n2</td></tr><tr><td>n3</td><td>n4</td></tr></table></td><td>z</td></tr></table>'));
+    const out = await md(
+      page(
+        '<table><tr><th>Outer</th><th>B</th></tr><tr><td><table><tr><td>n1</td><td>n2</td></tr><tr><td>n3</td><td>n4</td></tr></table></td><td>z</td></tr></table>',
+      ),
+    );
     expect(out).toContain('| n1 n2<br>n3 n4 | z |');
   });
 });
@@ -78,25 +99,37 @@ describe('html converter: blocks and inline', () => {
   });
 
   it('keeps nested lists and block content inside list items', async () => {
-    const out = await md(page('<ul><li>Top<ul><li>Inner one</li><li>Inner two</li></ul></li><li>Last</li></ul><ol><li><p>Para item</p><blockquote>Quoted</blockquote></li></ol>'));
+    const out = await md(
+      page(
+        '<ul><li>Top<ul><li>Inner one</li><li>Inner two</li></ul></li><li>Last</li></ul><ol><li><p>Para item</p><blockquote>Quoted</blockquote></li></ol>',
+      ),
+    );
     expect(out).toMatch(/^- Top\n {2}- Inner one\n {2}- Inner two\n- Last$/m);
     expect(out).toContain('> Quoted');
   });
 
   it('keeps relative links as written and drops javascript: links to their text', async () => {
-    const out = await md(page('<p><a href="../docs/a.html#s">Rel</a> and <a href="javascript:alert(1)">Bad</a> and <a href="https://x.org/">Abs</a></p>'));
+    const out = await md(
+      page(
+        '<p><a href="../docs/a.html#s">Rel</a> and <a href="javascript:alert(1)">Bad</a> and <a href="https://x.org/">Abs</a></p>',
+      ),
+    );
     expect(out.trim()).toBe('[Rel](../docs/a.html#s) and Bad and [Abs](https://x.org/)');
   });
 
   it('reads role="heading" with aria-level as a heading, and definition lists as lists', async () => {
-    const out = await md(page('<div role="heading" aria-level="3">Role heading</div><dl><dt>Term</dt><dd>Definition</dd></dl>'));
+    const out = await md(
+      page('<div role="heading" aria-level="3">Role heading</div><dl><dt>Term</dt><dd>Definition</dd></dl>'),
+    );
     expect(out).toContain('### Role heading');
     expect(out).toMatch(/- Term/);
     expect(out).toContain('Definition');
   });
 
   it('keeps image alt text, sup/sub as text, entities and collapses whitespace', async () => {
-    const out = await md(page('<p>H<sub>2</sub>O   and   x<sup>2</sup> &amp; caf&eacute;\n\n  <img src="pic.png" alt="A  duck"></p>'));
+    const out = await md(
+      page('<p>H<sub>2</sub>O   and   x<sup>2</sup> &amp; caf&eacute;\n\n  <img src="pic.png" alt="A  duck"></p>'),
+    );
     expect(out.trim()).toBe('H2O and x2 & café ![A duck](pic.png)');
   });
 
@@ -108,8 +141,12 @@ describe('html converter: blocks and inline', () => {
 
 describe('html converter: decoding and limits', () => {
   it('honours <meta charset> for legacy encodings', async () => {
-    const bytes = new Uint8Array([...enc('<html><head><meta charset="windows-1252"></head><body><p>caf'), 0xe9, ...enc('</p></body></html>')]);
-    expect(await md(new TextDecoder('latin1').decode(bytes)) ).toBeDefined();
+    const bytes = new Uint8Array([
+      ...enc('<html><head><meta charset="windows-1252"></head><body><p>caf'),
+      0xe9,
+      ...enc('</p></body></html>'),
+    ]);
+    expect(await md(new TextDecoder('latin1').decode(bytes))).toBeDefined();
     const result = await convert(bytes, { fileName: 'x.html' });
     expect(result.markdown.trim()).toBe('café');
   });
@@ -117,10 +154,12 @@ describe('html converter: decoding and limits', () => {
   it('refuses documents over the size cap with too_large', async () => {
     const big = new Uint8Array(MAX_HTML_BYTES + 1).fill(0x20);
     const ctx = { options: {}, limits: DEFAULT_LIMITS, warn: () => {} };
-    await expect(htmlConverter.convert({ bytes: big, detected: { format: 'html', mediaType: 'text/html' } }, ctx))
-      .rejects.toMatchObject({ code: 'too_large' });
-    await expect(htmlConverter.convert({ bytes: big, detected: { format: 'html', mediaType: 'text/html' } }, ctx))
-      .rejects.toBeInstanceOf(ConversionError);
+    await expect(
+      htmlConverter.convert({ bytes: big, detected: { format: 'html', mediaType: 'text/html' } }, ctx),
+    ).rejects.toMatchObject({ code: 'too_large' });
+    await expect(
+      htmlConverter.convert({ bytes: big, detected: { format: 'html', mediaType: 'text/html' } }, ctx),
+    ).rejects.toBeInstanceOf(ConversionError);
   });
 
   it('stays fast on pathological markup (deeply unclosed tags, huge attribute runs)', async () => {

@@ -9,7 +9,9 @@ import { isJunkWord, mergeSizes, ocrRuns, ocrRunsOnPage } from '../../shared/eng
 import type { OcrLine, OcrPage, OcrWord } from '../../shared/service/ports.ts';
 
 const word = (text: string, x0: number, x1: number, y0: number, y1: number, confidence = 95): OcrWord => ({
-  text, confidence, bbox: { x0, y0, x1, y1 },
+  text,
+  confidence,
+  bbox: { x0, y0, x1, y1 },
 });
 const lineOf = (words: OcrWord[]): OcrLine => ({
   text: words.map((w) => w.text).join(' '),
@@ -29,15 +31,21 @@ describe('OCR words → runs', () => {
     // spans 18.6 px, one with ascenders only 14.4 px, an x-height word 10 px.
     const baseline = 200;
     const page = {
-      lines: [lineOf([
-        word('Typing', 100, 160, baseline - 14.4, baseline + 4.2),
-        word('Hello', 170, 215, baseline - 14.4, baseline),
-        word('owner', 225, 280, baseline - 10, baseline),
-      ])],
+      lines: [
+        lineOf([
+          word('Typing', 100, 160, baseline - 14.4, baseline + 4.2),
+          word('Hello', 170, 215, baseline - 14.4, baseline),
+          word('owner', 225, 280, baseline - 10, baseline),
+        ]),
+      ],
     };
     const runs = ocrRuns(page);
     expect(runs.map((r) => r.text)).toEqual(['Typing', 'Hello', 'owner']);
-    expect(runs.map((r) => [r.x0, r.x1])).toEqual([[100, 160], [170, 215], [225, 280]]);
+    expect(runs.map((r) => [r.x0, r.x1])).toEqual([
+      [100, 160],
+      [170, 215],
+      [225, 280],
+    ]);
     for (const r of runs) {
       expect(r.y).toBeCloseTo(baseline, 5); // y grows downward, as in the PDF viewport space
       expect(r.size).toBeCloseTo(20, 5);
@@ -51,7 +59,10 @@ describe('OCR words → runs', () => {
     const words: OcrWord[] = [];
     // Six words with 8 px spaces, then a 60 px gap (3 em at em 20).
     let x = 0;
-    for (const t of ['one', 'arm', 'saw', 'cow', 'run', 'man']) { words.push(word(t, x, x + 30, 90, 100)); x += 38; }
+    for (const t of ['one', 'arm', 'saw', 'cow', 'run', 'man']) {
+      words.push(word(t, x, x + 30, 90, 100));
+      x += 38;
+    }
     words.push(word('are', x + 52, x + 82, 90, 100));
     const runs = ocrRuns({ lines: [lineOf(words)] }, 0.5);
     expect(runs[1].spaceBefore).toBe(true);
@@ -62,7 +73,12 @@ describe('OCR words → runs', () => {
   });
 
   it('merges nearly equal line sizes (OCR noise) but keeps a clearly larger heading size apart', () => {
-    const sizes = mergeSizes([{ size: 20, weight: 50 }, { size: 21, weight: 50 }, { size: 19.5, weight: 10 }, { size: 30, weight: 8 }]);
+    const sizes = mergeSizes([
+      { size: 20, weight: 50 },
+      { size: 21, weight: 50 },
+      { size: 19.5, weight: 10 },
+      { size: 30, weight: 8 },
+    ]);
     expect(sizes[0]).toBe(sizes[1]);
     expect(sizes[1]).toBe(sizes[2]);
     expect(sizes[3]).toBe(30);
@@ -76,7 +92,13 @@ describe('OCR words → runs', () => {
   });
 
   it('fits a sideways-read page to the page size: the scale survives the quarter turn', () => {
-    const page: OcrPage = { text: 'Hi', confidence: 90, width: 1000, height: 500, lines: [lineOf([word('Hi', 100, 140, 80, 100)])] };
+    const page: OcrPage = {
+      text: 'Hi',
+      confidence: 90,
+      width: 1000,
+      height: 500,
+      lines: [lineOf([word('Hi', 100, 140, 80, 100)])],
+    };
     const { runs, height } = ocrRunsOnPage(page, { width: 250, height: 500 }); // portrait page, landscape image
     expect(height).toBeCloseTo(250, 5);
     expect(runs[0].x0).toBeCloseTo(50, 5);
@@ -84,7 +106,12 @@ describe('OCR words → runs', () => {
 });
 
 /** A white page with black text drawn at the given positions in a large plain font. */
-async function renderPage(width: number, height: number, texts: { text: string; x: number; y: number }[], font = 40): Promise<Uint8Array> {
+async function renderPage(
+  width: number,
+  height: number,
+  texts: { text: string; x: number; y: number }[],
+  font = 40,
+): Promise<Uint8Array> {
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
@@ -97,26 +124,40 @@ async function renderPage(width: number, height: number, texts: { text: string; 
 
 describe('rendered pages through the real tesseract adapter', () => {
   const ocr = createTesseractOcr();
-  afterAll(async () => { await ocr.close?.(); });
+  afterAll(async () => {
+    await ocr.close?.();
+  });
 
   it('reads a table drawn as aligned text as a GFM table with its cells', async () => {
-    const rows = [['Fruit', 'Colour', 'Price'], ['Apple', 'Red', '120'], ['Banana', 'Yellow', '45'], ['Plum', 'Purple', '310']];
+    const rows = [
+      ['Fruit', 'Colour', 'Price'],
+      ['Apple', 'Red', '120'],
+      ['Banana', 'Yellow', '45'],
+      ['Plum', 'Purple', '310'],
+    ];
     const columns = [80, 480, 880];
     const texts = rows.flatMap((row, r) => row.map((text, c) => ({ text, x: columns[c], y: 120 + r * 80 })));
     const result = await convert(await renderPage(1200, 480, texts), {}, { ocr });
-    expect(result.markdown).toBe([
-      '| Fruit | Colour | Price |',
-      '| --- | --- | --- |',
-      '| Apple | Red | 120 |',
-      '| Banana | Yellow | 45 |',
-      '| Plum | Purple | 310 |',
-      '',
-    ].join('\n'));
+    expect(result.markdown).toBe(
+      [
+        '| Fruit | Colour | Price |',
+        '| --- | --- | --- |',
+        '| Apple | Red | 120 |',
+        '| Banana | Yellow | 45 |',
+        '| Plum | Purple | 310 |',
+        '',
+      ].join('\n'),
+    );
   }, 60_000);
 
   it('reads a two-column page column by column', async () => {
     const left = ['The left column starts', 'here and its words run', 'down this side of the', 'page to the very end.'];
-    const right = ['Then the right column', 'takes over the story and', 'finishes it on its own', 'side of the gutter.'];
+    const right = [
+      'Then the right column',
+      'takes over the story and',
+      'finishes it on its own',
+      'side of the gutter.',
+    ];
     const texts = [
       ...left.map((text, i) => ({ text, x: 60, y: 120 + i * 60 })),
       ...right.map((text, i) => ({ text, x: 760, y: 120 + i * 60 })),

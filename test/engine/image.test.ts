@@ -38,7 +38,9 @@ const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 
 describe('image converter with the real tesseract adapter', () => {
   const ocr = createTesseractOcr();
-  afterAll(async () => { await ocr.close?.(); });
+  afterAll(async () => {
+    await ocr.close?.();
+  });
 
   it('reads the words of a rendered PNG back', async () => {
     const image = await renderText(['Quarterly revenue grew', 'across every region']);
@@ -80,13 +82,27 @@ describe('image converter paragraph building (fake OCR)', () => {
       line('continues on a second line of body text.', 138),
     ];
     const result = await convert(png, {}, { ocr: fakeOcr(lines) });
-    expect(result.markdown).toBe('# Big Heading\n\nBody text of the page runs on here and continues on a second line of body text.\n');
+    expect(result.markdown).toBe(
+      '# Big Heading\n\nBody text of the page runs on here and continues on a second line of body text.\n',
+    );
   });
 
   it('keeps real hyphens (before capitals or numbers) when joining lines', async () => {
-    const result = await convert(png, {}, { ocr: fakeOcr([line('the rule was in force before pre-', 100), line('COVID times and for pages 10-', 128), line('12 of the report.', 156, 20, 50, 260)]) });
+    const result = await convert(
+      png,
+      {},
+      {
+        ocr: fakeOcr([
+          line('the rule was in force before pre-', 100),
+          line('COVID times and for pages 10-', 128),
+          line('12 of the report.', 156, 20, 50, 260),
+        ]),
+      },
+    );
     // The hyphens stay (how the engine spaces a compound broken at its own hyphen is the layout's choice).
-    expect(result.markdown).toMatch(/^the rule was in force before pre- ?COVID times and for pages 10- ?12 of the report\.\n$/);
+    expect(result.markdown).toMatch(
+      /^the rule was in force before pre- ?COVID times and for pages 10- ?12 of the report\.\n$/,
+    );
   });
 
   it('warns garbled_text when OCR confidence is very low', async () => {
@@ -104,7 +120,11 @@ describe('image converter paragraph building (fake OCR)', () => {
   });
 
   it('reports ocr_failed when the engine throws', async () => {
-    const broken: Ocr = { recognize: async () => { throw new Error('engine crashed'); } };
+    const broken: Ocr = {
+      recognize: async () => {
+        throw new Error('engine crashed');
+      },
+    };
     const result = await convert(png, {}, { ocr: broken });
     expect(result.markdown).toBe('');
     expect(result.warnings.map((w) => w.code)).toEqual(['ocr_failed']);
@@ -116,9 +136,17 @@ describe('OCR that is only temporarily unavailable', () => {
     const { convert } = await import('../../shared/engine/engine.ts');
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
     const outage = Object.assign(new Error('quota exhausted'), { transient: true });
-    const failing = { recognize: async () => { throw outage; } };
+    const failing = {
+      recognize: async () => {
+        throw outage;
+      },
+    };
     await expect(convert(png, {}, { ocr: failing })).rejects.toMatchObject({ code: 'internal', transient: true });
-    const broken = { recognize: async () => { throw new Error('cannot decode image'); } };
+    const broken = {
+      recognize: async () => {
+        throw new Error('cannot decode image');
+      },
+    };
     const result = await convert(png, {}, { ocr: broken });
     expect(result.warnings.map((w) => w.code)).toContain('ocr_failed');
   });

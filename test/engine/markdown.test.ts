@@ -1,13 +1,22 @@
 import { serialize } from '../../shared/engine/markdown.ts';
-import { cell, heading, pageBreak, paragraph, root, row, table, tableFromStrings, text, link, brk } from '../../shared/engine/mdast.ts';
+import {
+  cell,
+  heading,
+  pageBreak,
+  paragraph,
+  root,
+  row,
+  table,
+  tableFromStrings,
+  text,
+  link,
+  brk,
+} from '../../shared/engine/mdast.ts';
 
 describe('serialize', () => {
   it('writes GFM tables with a padded, rectangular shape and <br> for breaks in cells', () => {
     const tree = root([
-      table([
-        row([cell([text('A')]), cell([text('B')])]),
-        row([cell([text('1'), brk(), text('2')])]),
-      ]),
+      table([row([cell([text('A')]), cell([text('B')])]), row([cell([text('1'), brk(), text('2')])])]),
     ]);
     expect(serialize(tree).markdown).toBe('| A | B |\n| --- | --- |\n| 1<br>2 | |\n');
   });
@@ -21,8 +30,13 @@ describe('serialize', () => {
     const tree = () => root([pageBreak(1), heading(1, [text('One')]), pageBreak(2), paragraph([text('Two')])]);
     const plain = serialize(tree());
     expect(plain.markdown).toBe('# One\n\nTwo\n');
-    expect(plain.pages).toEqual([{ page: 1, markdown: '# One\n' }, { page: 2, markdown: 'Two\n' }]);
-    expect(serialize(tree(), { pageSeparators: true }).markdown).toBe('<!-- page 1 -->\n\n# One\n\n<!-- page 2 -->\n\nTwo\n');
+    expect(plain.pages).toEqual([
+      { page: 1, markdown: '# One\n' },
+      { page: 2, markdown: 'Two\n' },
+    ]);
+    expect(serialize(tree(), { pageSeparators: true }).markdown).toBe(
+      '<!-- page 1 -->\n\n# One\n\n<!-- page 2 -->\n\nTwo\n',
+    );
   });
 });
 
@@ -32,7 +46,9 @@ describe('lists inside table cells', () => {
     const tree = root([
       table([
         row([cell([text('Steps')])]),
-        row([cell([list(true, [listItem([paragraph([text('one')])]), listItem([paragraph([text('two')])])], 3) as never])]),
+        row([
+          cell([list(true, [listItem([paragraph([text('one')])]), listItem([paragraph([text('two')])])], 3) as never]),
+        ]),
         row([cell([list(false, [listItem([paragraph([text('x')])])]) as never])]),
       ]),
     ]);
@@ -44,9 +60,14 @@ describe('URLs and e-mail addresses in text', () => {
   it('are written without autolink escapes where nothing can be swallowed into the link', () => {
     const tree = root([
       paragraph([text('see http://www.example.com/a and mail bob@example.com today')]),
-      tableFromStrings([['site', 'mail'], ['https://example.org/', 'x@y.com']]),
+      tableFromStrings([
+        ['site', 'mail'],
+        ['https://example.org/', 'x@y.com'],
+      ]),
     ]);
-    expect(serialize(tree).markdown).toBe('see http://www.example.com/a and mail bob@example.com today\n\n| site | mail |\n| --- | --- |\n| https://example.org/ | x@y.com |\n');
+    expect(serialize(tree).markdown).toBe(
+      'see http://www.example.com/a and mail bob@example.com today\n\n| site | mail |\n| --- | --- |\n| https://example.org/ | x@y.com |\n',
+    );
   });
 
   it('keep the escapes when another escape follows in the same token', () => {

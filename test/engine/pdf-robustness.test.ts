@@ -13,7 +13,9 @@ import { ConversionError } from '../../shared/engine/errors.ts';
 import { buildPdf, buildPdfWithLines, encryptedPdf, paragraphLines, ruledGrid } from '../fixtures/pdf.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const corpus = process.env.MDRAFT_CORPUS ? path.resolve(process.env.MDRAFT_CORPUS) : path.resolve(repoRoot, '..', 'shared', 'corpus', 'dev');
+const corpus = process.env.MDRAFT_CORPUS
+  ? path.resolve(process.env.MDRAFT_CORPUS)
+  : path.resolve(repoRoot, '..', 'shared', 'corpus', 'dev');
 const BUDGET_MS = 15_000;
 
 function pdfsUnder(dir: string): string[] {
@@ -49,7 +51,10 @@ function bitFlipped(bytes: Uint8Array, seed: number): Uint8Array {
 function variants(bytes: Uint8Array, seed: number): { name: string; bytes: Uint8Array }[] {
   return [
     { name: 'original', bytes },
-    ...[0.1, 0.5, 0.9].map((cut) => ({ name: `truncated at ${cut * 100}%`, bytes: bytes.slice(0, Math.floor(bytes.length * cut)) })),
+    ...[0.1, 0.5, 0.9].map((cut) => ({
+      name: `truncated at ${cut * 100}%`,
+      bytes: bytes.slice(0, Math.floor(bytes.length * cut)),
+    })),
     ...[1, 2].map((k) => ({ name: `bit-flipped (seed ${seed * 10 + k})`, bytes: bitFlipped(bytes, seed * 10 + k) })),
   ];
 }
@@ -64,16 +69,26 @@ describe('pdf robustness: damaged variants end typed within budget', () => {
   });
 
   async function expectAllTyped(seeds: { label: string; bytes: Uint8Array }[]): Promise<void> {
-    const jobs = seeds.flatMap((seed, i) => variants(seed.bytes, i + 1).map((v) => ({ label: `${seed.label} ${v.name}`, bytes: v.bytes })));
-    const outcomes = await Promise.all(jobs.map(async (job) => {
-      const started = Date.now();
-      try {
-        const result = await pool.convert(job.bytes, { fileName: 'input.pdf' }, { transfer: false });
-        return { label: job.label, ok: typeof result.markdown === 'string', ms: Date.now() - started };
-      } catch (error) {
-        return { label: job.label, ok: error instanceof ConversionError, code: (error as { code?: string }).code, message: String((error as Error).message).slice(0, 200), ms: Date.now() - started };
-      }
-    }));
+    const jobs = seeds.flatMap((seed, i) =>
+      variants(seed.bytes, i + 1).map((v) => ({ label: `${seed.label} ${v.name}`, bytes: v.bytes })),
+    );
+    const outcomes = await Promise.all(
+      jobs.map(async (job) => {
+        const started = Date.now();
+        try {
+          const result = await pool.convert(job.bytes, { fileName: 'input.pdf' }, { transfer: false });
+          return { label: job.label, ok: typeof result.markdown === 'string', ms: Date.now() - started };
+        } catch (error) {
+          return {
+            label: job.label,
+            ok: error instanceof ConversionError,
+            code: (error as { code?: string }).code,
+            message: String((error as Error).message).slice(0, 200),
+            ms: Date.now() - started,
+          };
+        }
+      }),
+    );
     const bad = outcomes.filter((o) => !o.ok);
     expect(bad).toEqual([]);
     // `internal` means the worker crashed or a bug escaped: damaged input must give a specific code.
@@ -82,10 +97,28 @@ describe('pdf robustness: damaged variants end typed within budget', () => {
   }
 
   test('generated PDFs (text, multi-page, ruled table, encrypted)', async () => {
-    const grid = ruledGrid([72, 200, 330, 460], [700, 680, 660, 640], [['Item', 'Qty', 'Price'], ['Apples', '3', '1.20'], ['Pears', '5', '0.90']]);
+    const grid = ruledGrid(
+      [72, 200, 330, 460],
+      [700, 680, 660, 640],
+      [
+        ['Item', 'Qty', 'Price'],
+        ['Apples', '3', '1.20'],
+        ['Pears', '5', '0.90'],
+      ],
+    );
     const seeds = [
-      { label: 'text', bytes: await buildPdf([paragraphLines(['A first paragraph of plain text.', 'It wraps onto a second line.'], 72, 700)]) },
-      { label: 'three pages', bytes: await buildPdf([1, 2, 3].map((n) => paragraphLines([`Page ${n} heading`, `Body text on page ${n}.`], 72, 700))) },
+      {
+        label: 'text',
+        bytes: await buildPdf([
+          paragraphLines(['A first paragraph of plain text.', 'It wraps onto a second line.'], 72, 700),
+        ]),
+      },
+      {
+        label: 'three pages',
+        bytes: await buildPdf(
+          [1, 2, 3].map((n) => paragraphLines([`Page ${n} heading`, `Body text on page ${n}.`], 72, 700)),
+        ),
+      },
       { label: 'ruled table', bytes: await buildPdfWithLines([grid]) },
       { label: 'encrypted', bytes: encryptedPdf('secret', 'hidden text') },
     ];
@@ -94,11 +127,19 @@ describe('pdf robustness: damaged variants end typed within budget', () => {
 
   const haveCorpus = fs.existsSync(corpus);
   if (!haveCorpus) {
-    console.warn(`pdf-robustness: no corpus at ${corpus}; the corpus test is SKIPPED. Put the corpus at ../shared/corpus/dev beside the repo or set MDRAFT_CORPUS=/path/to/corpus/dev to run it.`);
+    console.warn(
+      `pdf-robustness: no corpus at ${corpus}; the corpus test is SKIPPED. Put the corpus at ../shared/corpus/dev beside the repo or set MDRAFT_CORPUS=/path/to/corpus/dev to run it.`,
+    );
   }
-  (haveCorpus ? test : test.skip)('every corpus PDF (needs ../shared/corpus/dev or MDRAFT_CORPUS)', async () => {
-    const files = pdfsUnder(corpus);
-    expect(files.length).toBeGreaterThan(0);
-    await expectAllTyped(files.map((file) => ({ label: path.relative(corpus, file), bytes: new Uint8Array(fs.readFileSync(file)) })));
-  }, 170_000);
+  (haveCorpus ? test : test.skip)(
+    'every corpus PDF (needs ../shared/corpus/dev or MDRAFT_CORPUS)',
+    async () => {
+      const files = pdfsUnder(corpus);
+      expect(files.length).toBeGreaterThan(0);
+      await expectAllTyped(
+        files.map((file) => ({ label: path.relative(corpus, file), bytes: new Uint8Array(fs.readFileSync(file)) })),
+      );
+    },
+    170_000,
+  );
 });

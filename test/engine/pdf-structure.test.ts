@@ -17,7 +17,11 @@ describe('pdf furniture', () => {
   test('a running header and page numbers on three pages are removed, the body kept', async () => {
     const page = (n: number): TextSpec[] => [
       { text: 'ACME Corporation Quarterly Review', x: 72, y: 40, size: 9 },
-      ...paragraphLines(BODY.map((l) => `${l}`), 72, 120 + n * 10),
+      ...paragraphLines(
+        BODY.map((l) => `${l}`),
+        72,
+        120 + n * 10,
+      ),
       { text: `Page ${n} of 3`, x: 280, y: 765, size: 9 },
     ];
     const md = (await convert(await buildPdf([page(1), page(2), page(3)]))).markdown;
@@ -27,21 +31,37 @@ describe('pdf furniture', () => {
   });
 
   test('bare and dashed page numbers and roman numerals at the page edge are removed', async () => {
-    const page = (marker: string): TextSpec[] => [...paragraphLines(BODY, 72, 100), { text: marker, x: 300, y: 770, size: 10 }];
+    const page = (marker: string): TextSpec[] => [
+      ...paragraphLines(BODY, 72, 100),
+      { text: marker, x: 300, y: 770, size: 10 },
+    ];
     const md = (await convert(await buildPdf([page('- 7 -'), page('xii')]))).markdown;
     expect(md).not.toMatch(/- 7 -|\bxii\b/);
     expect(md).toContain('two exceptions noted');
   });
 
   test('single page: a spread-out footer in the bottom band goes, a title and body near the edges stay', async () => {
-    const md = (await convert(await buildPdf([[
-      { text: 'Annual Safety Report', x: 72, y: 60, size: 22 },
-      ...paragraphLines(BODY, 72, 110),
-      ...paragraphLines(['A closing paragraph sits close to the bottom of the page and is', 'part of the body, so it must stay where it is.'], 72, 690),
-      { text: 'Revision: 2.4', x: 72, y: 750, size: 9 },
-      { text: 'P/N 119-036', x: 270, y: 750, size: 9 },
-      { text: '10 June 2019', x: 480, y: 750, size: 9 },
-    ]]))).markdown;
+    const md = (
+      await convert(
+        await buildPdf([
+          [
+            { text: 'Annual Safety Report', x: 72, y: 60, size: 22 },
+            ...paragraphLines(BODY, 72, 110),
+            ...paragraphLines(
+              [
+                'A closing paragraph sits close to the bottom of the page and is',
+                'part of the body, so it must stay where it is.',
+              ],
+              72,
+              690,
+            ),
+            { text: 'Revision: 2.4', x: 72, y: 750, size: 9 },
+            { text: 'P/N 119-036', x: 270, y: 750, size: 9 },
+            { text: '10 June 2019', x: 480, y: 750, size: 9 },
+          ],
+        ]),
+      )
+    ).markdown;
     expect(md).toMatch(/^# Annual Safety Report$/m);
     expect(md).toContain('A closing paragraph sits close to the bottom');
     expect(md).not.toContain('Revision: 2.4');
@@ -49,11 +69,17 @@ describe('pdf furniture', () => {
   });
 
   test('single page: a small note set apart in the bottom band goes; a body-size sentence right after the text stays', async () => {
-    const md = (await convert(await buildPdf([[
-      ...paragraphLines(BODY, 72, 100),
-      { text: 'This sentence follows the paragraph at body size.', x: 72, y: 150 },
-      { text: 'Conference 2015', x: 500, y: 700, size: 7 },
-    ]]))).markdown;
+    const md = (
+      await convert(
+        await buildPdf([
+          [
+            ...paragraphLines(BODY, 72, 100),
+            { text: 'This sentence follows the paragraph at body size.', x: 72, y: 150 },
+            { text: 'Conference 2015', x: 500, y: 700, size: 7 },
+          ],
+        ]),
+      )
+    ).markdown;
     expect(md).toContain('This sentence follows the paragraph');
     expect(md).not.toContain('Conference 2015');
   });
@@ -62,23 +88,27 @@ describe('pdf furniture', () => {
 describe('pdf headings', () => {
   test('levels follow numbering depth and stay consistent across pages whatever the size', async () => {
     const body = (y: number) => paragraphLines(BODY.slice(0, 2), 72, y);
-    const md = (await convert(await buildPdf([
-      [
-        { text: 'A Study of Things', x: 72, y: 60, size: 24, bold: true },
-        { text: '1 Introduction', x: 72, y: 120, size: 16, bold: true },
-        ...body(145),
-        { text: '1.1 Background', x: 72, y: 200, size: 13, bold: true },
-        ...body(225),
-      ],
-      [
-        { text: '2 Methods', x: 72, y: 80, size: 15.5, bold: true },
-        ...body(105),
-        { text: '2.1 Data', x: 72, y: 160, size: 11, bold: true },
-        ...body(185),
-        { text: '2.1.1 Sources', x: 72, y: 240, size: 11, bold: true },
-        ...body(265),
-      ],
-    ]))).markdown;
+    const md = (
+      await convert(
+        await buildPdf([
+          [
+            { text: 'A Study of Things', x: 72, y: 60, size: 24, bold: true },
+            { text: '1 Introduction', x: 72, y: 120, size: 16, bold: true },
+            ...body(145),
+            { text: '1.1 Background', x: 72, y: 200, size: 13, bold: true },
+            ...body(225),
+          ],
+          [
+            { text: '2 Methods', x: 72, y: 80, size: 15.5, bold: true },
+            ...body(105),
+            { text: '2.1 Data', x: 72, y: 160, size: 11, bold: true },
+            ...body(185),
+            { text: '2.1.1 Sources', x: 72, y: 240, size: 11, bold: true },
+            ...body(265),
+          ],
+        ]),
+      )
+    ).markdown;
     expect(md).toMatch(/^# A Study of Things$/m);
     expect(md).toMatch(/^## 1 Introduction$/m);
     expect(md).toMatch(/^### 1\.1 Background$/m);
@@ -91,11 +121,23 @@ describe('pdf headings', () => {
 
 describe('pdf links', () => {
   test('text under a link annotation becomes a Markdown link; unsafe targets stay plain text', async () => {
-    const md = (await convert(await buildPdf([[
-      ...paragraphLines(BODY, 72, 100),
-      { text: 'Read the full report online for the details.', x: 72, y: 160, link: 'https://example.com/report', linkPart: 'full report online' },
-      { text: 'Do not follow this script link at all.', x: 72, y: 200, link: 'javascript:alert(1)' },
-    ]]))).markdown;
+    const md = (
+      await convert(
+        await buildPdf([
+          [
+            ...paragraphLines(BODY, 72, 100),
+            {
+              text: 'Read the full report online for the details.',
+              x: 72,
+              y: 160,
+              link: 'https://example.com/report',
+              linkPart: 'full report online',
+            },
+            { text: 'Do not follow this script link at all.', x: 72, y: 200, link: 'javascript:alert(1)' },
+          ],
+        ]),
+      )
+    ).markdown;
     expect(md).toContain('Read the [full report online](https://example.com/report) for the details.');
     expect(md).toContain('Do not follow this script link at all.');
     expect(md).not.toContain('javascript:');
@@ -108,26 +150,49 @@ describe('pdf clean text', () => {
     const first = 'שלום';
     const second = 'עולם';
     const visual = (s: string) => [...s].reverse().join('');
-    const md = (await convert(unicodeTextPdf([
-      { text: visual(second), x: 380, y: 100 },
-      { text: visual(first), x: 410, y: 100 },
-    ]))).markdown;
+    const md = (
+      await convert(
+        unicodeTextPdf([
+          { text: visual(second), x: 380, y: 100 },
+          { text: visual(first), x: 410, y: 100 },
+        ]),
+      )
+    ).markdown;
     expect(md).toContain(`${first} ${second}`);
   });
 
   test('ligatures and compatibility characters are normalized', async () => {
-    const md = (await convert(unicodeTextPdf([
-      { text: 'The ﬁnal oﬃce ﬂoor plan', x: 72, y: 100 },
-      { text: 'ＡＢＣ　ｗｉｄｅ', x: 72, y: 130 },
-    ]))).markdown;
+    const md = (
+      await convert(
+        unicodeTextPdf([
+          { text: 'The ﬁnal oﬃce ﬂoor plan', x: 72, y: 100 },
+          { text: 'ＡＢＣ　ｗｉｄｅ', x: 72, y: 130 },
+        ]),
+      )
+    ).markdown;
     expect(md).toContain('The final office floor plan');
     expect(md).toContain('ABC wide');
   });
 
   test('a word hyphenated across a line end is joined; a hyphen before a capital stays', async () => {
-    const md = (await convert(await buildPdf([[
-      ...paragraphLines(['The measurements were taken with great pre-', 'cision over the whole period of the trial, the', 'results matching the Anglo-', 'Saxon records in full.'], 72, 100),
-    ]]))).markdown;
+    const md = (
+      await convert(
+        await buildPdf([
+          [
+            ...paragraphLines(
+              [
+                'The measurements were taken with great pre-',
+                'cision over the whole period of the trial, the',
+                'results matching the Anglo-',
+                'Saxon records in full.',
+              ],
+              72,
+              100,
+            ),
+          ],
+        ]),
+      )
+    ).markdown;
     expect(md).toContain('great precision over');
     expect(md).toContain('Anglo-Saxon');
   });

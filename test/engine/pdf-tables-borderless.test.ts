@@ -10,13 +10,23 @@ function firstTable(md: string): string[][] | undefined {
   const rows: string[][] = [];
   for (let i = start; i < lines.length && lines[i].startsWith('|'); i++) {
     if (/^\|[\s:|-]+\|$/.test(lines[i])) continue;
-    rows.push(lines[i].slice(1, -1).split('|').map((c) => c.trim()));
+    rows.push(
+      lines[i]
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
 
 /** Right-aligned figure at `right` (Helvetica digits are 0.556 em wide). */
-const figure = (text: string, right: number, y: number, size = 10): TextSpec => ({ text, x: right - text.length * 0.556 * size, y, size });
+const figure = (text: string, right: number, y: number, size = 10): TextSpec => ({
+  text,
+  x: right - text.length * 0.556 * size,
+  y,
+  size,
+});
 
 describe('pdf borderless tables', () => {
   test('label and value cells a few points apart land in their own columns', async () => {
@@ -52,7 +62,11 @@ describe('pdf borderless tables', () => {
       { text: 'Year Ended', x: 352, y: 104, size: 10, bold: true },
       { text: 'Jan 2025', x: 318, y: 118, size: 10, bold: true },
       { text: 'Jan 2024', x: 418, y: 118, size: 10, bold: true },
-      ...body.flatMap(([label, a, b], i) => [{ text: label, x: 72, y: 134 + i * 14, size: 10 }, figure(a, 360, 134 + i * 14), figure(b, 460, 134 + i * 14)]),
+      ...body.flatMap(([label, a, b], i) => [
+        { text: label, x: 72, y: 134 + i * 14, size: 10 },
+        figure(a, 360, 134 + i * 14),
+        figure(b, 460, 134 + i * 14),
+      ]),
     ];
     const md = (await convert(await buildPdf([text]))).markdown;
     const table = firstTable(md);
@@ -75,7 +89,11 @@ describe('pdf borderless tables', () => {
       { text: 'Net', x: 440, y: 104, size: 10, bold: true },
       { text: 'revenue', x: 330, y: 116, size: 10, bold: true },
       { text: 'income', x: 440, y: 116, size: 10, bold: true },
-      ...body.flatMap(([label, a, b], i) => [{ text: label, x: 72, y: 132 + i * 14, size: 10 }, figure(a, 370, 132 + i * 14), figure(b, 470, 132 + i * 14)]),
+      ...body.flatMap(([label, a, b], i) => [
+        { text: label, x: 72, y: 132 + i * 14, size: 10 },
+        figure(a, 370, 132 + i * 14),
+        figure(b, 470, 132 + i * 14),
+      ]),
     ];
     const table = firstTable((await convert(await buildPdf([text]))).markdown);
     expect(table?.[0]).toEqual(['', 'Gross revenue', 'Net income']);

@@ -17,7 +17,13 @@ function frame(x0: number, top: number, x1: number, bottom: number): LineSpec[] 
 }
 
 /** A framed panel: a title line, a rule under it, and a paragraph of sentences. */
-function panel(title: string, body: string[], x0: number, top: number, x1: number): { text: TextSpec[]; lines: LineSpec[]; bottom: number } {
+function panel(
+  title: string,
+  body: string[],
+  x0: number,
+  top: number,
+  x1: number,
+): { text: TextSpec[]; lines: LineSpec[]; bottom: number } {
   const bottom = top + 40 + body.length * 13 + 12;
   return {
     text: [{ text: title, x: x0 + 10, y: top + 20, size: 13 }, ...paragraphLines(body, x0 + 10, top + 44, 10, 13)],
@@ -27,10 +33,26 @@ function panel(title: string, body: string[], x0: number, top: number, x1: numbe
 }
 
 const BODIES = [
-  ['Every morning the station records the air pressure and the', 'temperature, and the readings are sent to the central office', 'before noon so that the forecast can be prepared in time.'],
-  ['The river rises slowly in spring when the snow melts in the', 'mountains, and the towns along its banks prepare their walls', 'and pumps long before the water reaches the old bridge.'],
-  ['Farmers in the valley plant their wheat after the last frost', 'and harvest it at the end of summer, when the grain is dry', 'enough to be stored in the barns without spoiling.'],
-  ['The lighthouse keeper climbs the tower twice each night to', 'trim the wick and clean the lens, so that ships passing the', 'rocks can see the light from many miles away.'],
+  [
+    'Every morning the station records the air pressure and the',
+    'temperature, and the readings are sent to the central office',
+    'before noon so that the forecast can be prepared in time.',
+  ],
+  [
+    'The river rises slowly in spring when the snow melts in the',
+    'mountains, and the towns along its banks prepare their walls',
+    'and pumps long before the water reaches the old bridge.',
+  ],
+  [
+    'Farmers in the valley plant their wheat after the last frost',
+    'and harvest it at the end of summer, when the grain is dry',
+    'enough to be stored in the barns without spoiling.',
+  ],
+  [
+    'The lighthouse keeper climbs the tower twice each night to',
+    'trim the wick and clean the lens, so that ships passing the',
+    'rocks can see the light from many miles away.',
+  ],
 ];
 
 describe('pdf framed prose boxes', () => {
@@ -46,7 +68,9 @@ describe('pdf framed prose boxes', () => {
     });
     const md = (await convert(await buildPdfWithLines([{ text, lines }]))).markdown;
     expect(md).not.toContain('|');
-    const at = ['1. Weather', 'air pressure', '2. Rivers', 'snow melts', '3. Harvest', 'last frost'].map((s) => md.indexOf(s));
+    const at = ['1. Weather', 'air pressure', '2. Rivers', 'snow melts', '3. Harvest', 'last frost'].map((s) =>
+      md.indexOf(s),
+    );
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     // The paragraph inside a box is one paragraph, its lines joined.
@@ -65,7 +89,9 @@ describe('pdf framed prose boxes', () => {
     });
     const md = (await convert(await buildPdfWithLines([{ text, lines }]))).markdown;
     expect(md).not.toContain('|');
-    const at = ['1. Weather', 'air pressure', '2. Rivers', 'snow melts', '3. Harvest', 'last frost'].map((s) => md.indexOf(s));
+    const at = ['1. Weather', 'air pressure', '2. Rivers', 'snow melts', '3. Harvest', 'last frost'].map((s) =>
+      md.indexOf(s),
+    );
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
@@ -75,13 +101,27 @@ describe('pdf framed prose boxes', () => {
     // A landscape page, as such slides and handouts usually are.
     const first = panel('1. Weather', BODIES[0], 40, 100, 395);
     const all = [
-      first, panel('2. Rivers', BODIES[1], 40, first.bottom + 8, 395),
-      panel('3. Harvest', BODIES[2], 396.5, 100, 751.5), panel('4. Light', BODIES[3], 396.5, first.bottom + 6, 751.5),
+      first,
+      panel('2. Rivers', BODIES[1], 40, first.bottom + 8, 395),
+      panel('3. Harvest', BODIES[2], 396.5, 100, 751.5),
+      panel('4. Light', BODIES[3], 396.5, first.bottom + 6, 751.5),
     ];
-    const pdf = await buildPdfWithLines([{ text: all.flatMap((p) => p.text), lines: all.flatMap((p) => p.lines) }], [792, 612]);
+    const pdf = await buildPdfWithLines(
+      [{ text: all.flatMap((p) => p.text), lines: all.flatMap((p) => p.lines) }],
+      [792, 612],
+    );
     const md = (await convert(pdf)).markdown;
     expect(md).not.toContain('|');
-    const at = ['1. Weather', 'air pressure', '2. Rivers', 'snow melts', '3. Harvest', 'last frost', '4. Light', 'lighthouse'].map((s) => md.indexOf(s));
+    const at = [
+      '1. Weather',
+      'air pressure',
+      '2. Rivers',
+      'snow melts',
+      '3. Harvest',
+      'last frost',
+      '4. Light',
+      'lighthouse',
+    ].map((s) => md.indexOf(s));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
@@ -104,7 +144,15 @@ describe('pdf framed prose boxes', () => {
     });
     lines.push({ x0: 72, y0: 120 + rows.length * 22 - 14, x1: 480, y1: 120 + rows.length * 22 - 14 });
     const md = (await convert(await buildPdfWithLines([{ text, lines }]))).markdown;
-    const table = md.split('\n').filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l)).map((l) => l.slice(1, -1).split('|').map((c) => c.trim()));
+    const table = md
+      .split('\n')
+      .filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l))
+      .map((l) =>
+        l
+          .slice(1, -1)
+          .split('|')
+          .map((c) => c.trim()),
+      );
     expect(table).toEqual(rows);
   });
 
@@ -117,14 +165,24 @@ describe('pdf framed prose boxes', () => {
     ];
     const text: TextSpec[] = [];
     const lines: LineSpec[] = [];
-    rows.forEach((row, r) => row.forEach((t, c) => {
-      const x0 = 72 + c * 122;
-      const top = 100 + r * 24;
-      lines.push(...frame(x0, top, x0 + 120, top + 22));
-      text.push({ text: t, x: x0 + 5, y: top + 15, size: 10 });
-    }));
+    rows.forEach((row, r) =>
+      row.forEach((t, c) => {
+        const x0 = 72 + c * 122;
+        const top = 100 + r * 24;
+        lines.push(...frame(x0, top, x0 + 120, top + 22));
+        text.push({ text: t, x: x0 + 5, y: top + 15, size: 10 });
+      }),
+    );
     const md = (await convert(await buildPdfWithLines([{ text, lines }]))).markdown;
-    const table = md.split('\n').filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l)).map((l) => l.slice(1, -1).split('|').map((c) => c.trim()));
+    const table = md
+      .split('\n')
+      .filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l))
+      .map((l) =>
+        l
+          .slice(1, -1)
+          .split('|')
+          .map((c) => c.trim()),
+      );
     expect(table).toEqual(rows);
   });
 });

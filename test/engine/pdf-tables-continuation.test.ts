@@ -8,21 +8,34 @@ function tables(md: string): string[][][] {
   const out: string[][][] = [];
   let current: string[][] | undefined;
   for (const line of md.split('\n')) {
-    if (!line.startsWith('|')) { current = undefined; continue; }
+    if (!line.startsWith('|')) {
+      current = undefined;
+      continue;
+    }
     if (!current) out.push((current = []));
     if (/^\|[\s:|-]+\|$/.test(line)) continue;
-    current.push(line.slice(1, -1).split('|').map((c) => c.trim()));
+    current.push(
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim()),
+    );
   }
   return out;
 }
 
 const COLUMNS = [72, 222, 372, 522];
 const rowsFrom = (top: number, n: number) => Array.from({ length: n + 1 }, (_, i) => top + i * 20);
-const people = (from: number, n: number) => Array.from({ length: n }, (_, i) => [`Person ${from + i}`, `City ${from + i}`, String(100 + from + i)]);
+const people = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => [`Person ${from + i}`, `City ${from + i}`, String(100 + from + i)]);
 const HEADER = ['Name', 'City', 'Score'];
 
 /** A page: a paragraph, then (optionally) a ruled grid, plus a page-number footer. */
-function page(n: number, grid: { text: TextSpec[]; lines: LineSpec[] } | undefined, before: TextSpec[] = []): { text: TextSpec[]; lines: LineSpec[] } {
+function page(
+  n: number,
+  grid: { text: TextSpec[]; lines: LineSpec[] } | undefined,
+  before: TextSpec[] = [],
+): { text: TextSpec[]; lines: LineSpec[] } {
   return {
     text: [...before, ...(grid?.text ?? []), { text: String(n), x: 300, y: 770, size: 9 }],
     lines: grid?.lines ?? [],
@@ -74,17 +87,29 @@ describe('pdf tables across pages', () => {
   test('different tables on consecutive pages stay apart', async () => {
     const first = ruledGrid(COLUMNS, rowsFrom(560, 9), [HEADER, ...people(1, 8)]);
     // Page 2 starts with a two-column table at other x-positions: a different table.
-    const other = ruledGrid([72, 300, 522], rowsFrom(72, 3), [['Code', 'Meaning'], ['A', 'Approved'], ['R', 'Rejected']]);
+    const other = ruledGrid([72, 300, 522], rowsFrom(72, 3), [
+      ['Code', 'Meaning'],
+      ['A', 'Approved'],
+      ['R', 'Rejected'],
+    ]);
     const pdf = await buildPdfWithLines([page(1, first), page(2, other)]);
     const found = tables((await convert(pdf)).markdown);
     expect(found).toHaveLength(2);
     expect(found[0]).toEqual([HEADER, ...people(1, 8)]);
-    expect(found[1]).toEqual([['Code', 'Meaning'], ['A', 'Approved'], ['R', 'Rejected']]);
+    expect(found[1]).toEqual([
+      ['Code', 'Meaning'],
+      ['A', 'Approved'],
+      ['R', 'Rejected'],
+    ]);
   });
 
   test('three columns at other x-positions on the next page are a different table', async () => {
     const first = ruledGrid(COLUMNS, rowsFrom(560, 9), [HEADER, ...people(1, 8)]);
-    const other = ruledGrid([72, 150, 400, 522], rowsFrom(72, 3), [['Id', 'Description', 'Total'], ['1', 'Paper and ink', '40'], ['2', 'Postage', '12']]);
+    const other = ruledGrid([72, 150, 400, 522], rowsFrom(72, 3), [
+      ['Id', 'Description', 'Total'],
+      ['1', 'Paper and ink', '40'],
+      ['2', 'Postage', '12'],
+    ]);
     const pdf = await buildPdfWithLines([page(1, first), page(2, other)]);
     const found = tables((await convert(pdf)).markdown);
     expect(found).toHaveLength(2);

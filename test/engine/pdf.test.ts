@@ -30,18 +30,22 @@ describe('pdf converter', () => {
     const result = await convert(await plainTwoParagraphs());
     expect(result.format).toBe('pdf');
     expect(result.pageCount).toBe(1);
-    expect(result.markdown).toContain('The first paragraph starts here and it runs across two lines of ordinary body text.');
+    expect(result.markdown).toContain(
+      'The first paragraph starts here and it runs across two lines of ordinary body text.',
+    );
     expect(result.markdown).toContain('A second paragraph follows after a blank gap and ends the page.');
     const paragraphs = result.markdown.trim().split(/\n\s*\n/);
     expect(paragraphs).toHaveLength(2);
   });
 
   test('spaces are restored between separately drawn words', async () => {
-    const pdf = await buildPdf([[
-      { text: 'Separate', x: 72, y: 100 },
-      { text: 'words', x: 72 + 50, y: 100 },
-      { text: 'here', x: 72 + 85, y: 100 },
-    ]]);
+    const pdf = await buildPdf([
+      [
+        { text: 'Separate', x: 72, y: 100 },
+        { text: 'words', x: 72 + 50, y: 100 },
+        { text: 'here', x: 72 + 85, y: 100 },
+      ],
+    ]);
     const result = await convert(pdf);
     expect(result.markdown.trim()).toBe('Separate words here');
   });
@@ -119,7 +123,9 @@ describe('pdf converter', () => {
   });
 
   test('hyphenated line ends are joined', async () => {
-    const pdf = await buildPdf([paragraphLines(['The conversion keeps every hyphen-', 'ated word whole in the output.'], 72, 100)]);
+    const pdf = await buildPdf([
+      paragraphLines(['The conversion keeps every hyphen-', 'ated word whole in the output.'], 72, 100),
+    ]);
     const result = await convert(pdf);
     expect(result.markdown).toContain('every hyphenated word whole');
   });

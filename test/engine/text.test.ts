@@ -17,7 +17,15 @@ describe('text converter: plain text', () => {
   });
 
   it('warns when the encoding was guessed, and decodes windows-1252', async () => {
-    const bytes = new Uint8Array([...enc('Caf'), 0xe9, ...enc(' au lait, s'), 0x92, ...enc('il vous pla'), 0xee, ...enc('t.')]);
+    const bytes = new Uint8Array([
+      ...enc('Caf'),
+      0xe9,
+      ...enc(' au lait, s'),
+      0x92,
+      ...enc('il vous pla'),
+      0xee,
+      ...enc('t.'),
+    ]);
     const result = await convert(bytes);
     expect(result.markdown).toBe('Café au lait, s’il vous plaît.\n');
     expect(result.warnings.map((w) => w.code)).toContain('encoding_guessed');

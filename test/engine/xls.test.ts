@@ -8,7 +8,11 @@ import type { XlsSpec } from '../fixtures/xls.ts';
 function toMarkdown(spec: XlsSpec | Uint8Array, limits?: { maxCells?: number }) {
   const warnings: ConversionWarning[] = [];
   const bytes = spec instanceof Uint8Array ? spec : buildXls(spec);
-  const tree = convertXls(bytes, { options: {}, limits: { ...DEFAULT_LIMITS, ...limits }, warn: (w) => warnings.push(w) });
+  const tree = convertXls(bytes, {
+    options: {},
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    warn: (w) => warnings.push(w),
+  });
   return { markdown: serialize(tree.root).markdown, title: tree.title, warnings };
 }
 
@@ -20,8 +24,12 @@ describe('xls converter', () => {
         {
           name: 'Results',
           cells: [
-            xls.labelSst(0, 0, 0), xls.labelSst(0, 1, 1), xls.label(0, 2, 'Ratio'),
-            xls.labelSst(1, 0, 2), xls.rkInt(1, 1, 90), xls.number(1, 2, 0.1 + 0.2),
+            xls.labelSst(0, 0, 0),
+            xls.labelSst(0, 1, 1),
+            xls.label(0, 2, 'Ratio'),
+            xls.labelSst(1, 0, 2),
+            xls.rkInt(1, 1, 90),
+            xls.number(1, 2, 0.1 + 0.2),
             xls.mulrk(2, 0, [7, -3, 1.25]),
           ],
         },
@@ -50,7 +58,13 @@ describe('xls converter', () => {
   });
 
   it('formats dates by built-in and custom formats in both date systems', () => {
-    const cells = [xls.label(0, 0, 'when'), xls.number(1, 0, 45292, 1), xls.number(2, 0, 45292.5, 2), xls.number(3, 0, 0.25, 3), xls.number(4, 0, 0.125, 4)];
+    const cells = [
+      xls.label(0, 0, 'when'),
+      xls.number(1, 0, 45292, 1),
+      xls.number(2, 0, 45292.5, 2),
+      xls.number(3, 0, 0.25, 3),
+      xls.number(4, 0, 0.125, 4),
+    ];
     const base = { formats: { 164: 'dd/mm/yyyy hh:mm' }, xfs: [0, 14, 164, 21, 10], sheets: [{ name: 'D', cells }] };
     const md1900 = toMarkdown(base).markdown;
     expect(md1900).toContain('| 2024-01-01 |');
@@ -63,13 +77,21 @@ describe('xls converter', () => {
 
   it('shows cached formula results (number, string via STRING), booleans and errors', () => {
     const { markdown } = toMarkdown({
-      sheets: [{
-        name: 'F',
-        cells: [
-          xls.label(0, 0, 'a'), xls.label(0, 1, 'b'), xls.label(0, 2, 'c'), xls.label(0, 3, 'd'),
-          xls.formulaNumber(1, 0, 42), xls.formulaString(1, 1, 'joined'), xls.boolErr(1, 2, 1, false), xls.boolErr(1, 3, 0x07, true),
-        ],
-      }],
+      sheets: [
+        {
+          name: 'F',
+          cells: [
+            xls.label(0, 0, 'a'),
+            xls.label(0, 1, 'b'),
+            xls.label(0, 2, 'c'),
+            xls.label(0, 3, 'd'),
+            xls.formulaNumber(1, 0, 42),
+            xls.formulaString(1, 1, 'joined'),
+            xls.boolErr(1, 2, 1, false),
+            xls.boolErr(1, 3, 0x07, true),
+          ],
+        },
+      ],
     });
     expect(markdown).toContain('| 42 | joined | TRUE | #DIV/0! |');
   });
@@ -77,7 +99,10 @@ describe('xls converter', () => {
   it('keeps merged values in the top-left cell and skips hidden sheets', () => {
     const { markdown } = toMarkdown({
       sheets: [
-        { name: 'Shown', cells: [xls.label(0, 0, 'Group'), xls.label(1, 0, 'x'), xls.label(1, 1, 'y'), xls.merged([[0, 0, 0, 1]])] },
+        {
+          name: 'Shown',
+          cells: [xls.label(0, 0, 'Group'), xls.label(1, 0, 'x'), xls.label(1, 1, 'y'), xls.merged([[0, 0, 0, 1]])],
+        },
         { name: 'Hidden', hidden: true, cells: [xls.label(0, 0, 'secret')] },
       ],
     });
@@ -86,16 +111,23 @@ describe('xls converter', () => {
 
   it('takes the title from the summary information stream', () => {
     const spec: XlsSpec = { sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] };
-    expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe('Café budget 2026');
+    expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe(
+      'Café budget 2026',
+    );
     expect(toMarkdown(spec).title).toBeUndefined();
   });
 
   it('refuses a workbook with a FILEPASS record as encrypted', () => {
-    expect(() => toMarkdown({ filepass: true, sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] })).toThrow(expect.objectContaining({ code: 'encrypted' }));
+    expect(() => toMarkdown({ filepass: true, sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] })).toThrow(
+      expect.objectContaining({ code: 'encrypted' }),
+    );
   });
 
   it('refuses an encrypted OOXML package in a compound file as encrypted', () => {
-    const bytes = buildCfb([{ name: 'EncryptionInfo', data: new Uint8Array(16) }, { name: 'EncryptedPackage', data: new Uint8Array(16) }]);
+    const bytes = buildCfb([
+      { name: 'EncryptionInfo', data: new Uint8Array(16) },
+      { name: 'EncryptedPackage', data: new Uint8Array(16) },
+    ]);
     expect(() => toMarkdown(bytes)).toThrow(expect.objectContaining({ code: 'encrypted' }));
   });
 
@@ -116,7 +148,10 @@ describe('xls converter', () => {
   });
 
   it('survives truncated records anywhere in the stream', () => {
-    const full = buildXls({ sst: ['a', 'b'], sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.number(1, 0, 1.5)] }] });
+    const full = buildXls({
+      sst: ['a', 'b'],
+      sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.number(1, 0, 1.5)] }],
+    });
     for (let cut = 600; cut < full.length; cut += 97) {
       const bytes = full.slice();
       bytes.fill(0xff, cut, Math.min(full.length, cut + 40));
@@ -130,7 +165,10 @@ describe('xls converter', () => {
 
   it('is detected and converted through the engine', async () => {
     const { convert } = await import('../../shared/engine/engine.ts');
-    const result = await convert(buildXls({ sheets: [{ name: 'Only', cells: [xls.label(0, 0, 'a'), xls.rkInt(1, 0, 1)] }] }), { fileName: 'x.xls' });
+    const result = await convert(
+      buildXls({ sheets: [{ name: 'Only', cells: [xls.label(0, 0, 'a'), xls.rkInt(1, 0, 1)] }] }),
+      { fileName: 'x.xls' },
+    );
     expect(result.format).toBe('xls');
     expect(result.markdown).toBe('## Only\n\n| a |\n| --- |\n| 1 |\n');
   });

@@ -19,17 +19,52 @@ function settles(run: () => unknown): void {
 }
 
 const sheetXmlToken = fc.constantFrom(
-  '<row r="1">', '<row>', '</row>', '<c r="A1">', '<c r="ZZZZ99999999">', '<c t="s">', '<c t="inlineStr">', '<c t="b">',
-  '<c t="e">', '<c t="d">', '<c s="9999">', '</c>', '<v>', '</v>', '<v>1e308</v>', '<v>-1</v>', '<v>NaN</v>', '<is><t>x</t></is>',
-  '<f>SUM(A1)</f>', '<mergeCell ref="A1:XFD1048576"/>', '<mergeCell ref="bad"/>', '&amp;', '&bogus;', '&#0;', '&#x110000;',
-  '<![CDATA[<c>]]>', '<!-- c -->', '<?pi x?>', 'text', '<', '>', '"', '<c r="A1"/>',
+  '<row r="1">',
+  '<row>',
+  '</row>',
+  '<c r="A1">',
+  '<c r="ZZZZ99999999">',
+  '<c t="s">',
+  '<c t="inlineStr">',
+  '<c t="b">',
+  '<c t="e">',
+  '<c t="d">',
+  '<c s="9999">',
+  '</c>',
+  '<v>',
+  '</v>',
+  '<v>1e308</v>',
+  '<v>-1</v>',
+  '<v>NaN</v>',
+  '<is><t>x</t></is>',
+  '<f>SUM(A1)</f>',
+  '<mergeCell ref="A1:XFD1048576"/>',
+  '<mergeCell ref="bad"/>',
+  '&amp;',
+  '&bogus;',
+  '&#0;',
+  '&#x110000;',
+  '<![CDATA[<c>]]>',
+  '<!-- c -->',
+  '<?pi x?>',
+  'text',
+  '<',
+  '>',
+  '"',
+  '<c r="A1"/>',
 );
 
 describe('xlsx/xls hostile input', () => {
   it('xlsx: random markup inside sheetData gives a result or a typed error', () => {
     fc.assert(
       fc.property(fc.array(sheetXmlToken, { maxLength: 40 }), (tokens) => {
-        const bytes = buildXlsx({ sharedStrings: ['a'], sheets: [{ name: 'S', sheetData: tokens.join('') }, { name: 'T', cells: { A1: 'ok' } }] });
+        const bytes = buildXlsx({
+          sharedStrings: ['a'],
+          sheets: [
+            { name: 'S', sheetData: tokens.join('') },
+            { name: 'T', cells: { A1: 'ok' } },
+          ],
+        });
         settles(() => convertXlsx(bytes, ctx));
       }),
       { numRuns: 200 },
@@ -37,13 +72,20 @@ describe('xlsx/xls hostile input', () => {
   });
 
   it('xlsx: corrupted bytes give a result or a typed error', () => {
-    const good = buildXlsx({ sharedStrings: ['a', 'b'], cellXfs: [0, 14], sheets: [{ name: 'S', cells: { A1: { t: 's', v: '0' }, B1: { s: 1, v: '45000' }, A2: 3 } }] });
+    const good = buildXlsx({
+      sharedStrings: ['a', 'b'],
+      cellXfs: [0, 14],
+      sheets: [{ name: 'S', cells: { A1: { t: 's', v: '0' }, B1: { s: 1, v: '45000' }, A2: 3 } }],
+    });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
-        const bytes = good.slice();
-        for (const [at, value] of edits) bytes[at] = value;
-        settles(() => convertXlsx(bytes, ctx));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (edits) => {
+          const bytes = good.slice();
+          for (const [at, value] of edits) bytes[at] = value;
+          settles(() => convertXlsx(bytes, ctx));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -53,14 +95,29 @@ describe('xlsx/xls hostile input', () => {
       sst: ['alpha', 'beta ünïcode ☃'],
       sstRecordBytes: 12,
       xfs: [0, 14],
-      sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.labelSst(0, 1, 1), xls.number(1, 0, 45000, 1), xls.mulrk(1, 1, [1, 2]), xls.formulaString(2, 0, 's'), xls.merged([[0, 1, 0, 0]])] }],
+      sheets: [
+        {
+          name: 'S',
+          cells: [
+            xls.labelSst(0, 0, 0),
+            xls.labelSst(0, 1, 1),
+            xls.number(1, 0, 45000, 1),
+            xls.mulrk(1, 1, [1, 2]),
+            xls.formulaString(2, 0, 's'),
+            xls.merged([[0, 1, 0, 0]]),
+          ],
+        },
+      ],
     });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
-        const bytes = good.slice();
-        for (const [at, value] of edits) bytes[at] = value;
-        settles(() => convertXls(bytes, ctx));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (edits) => {
+          const bytes = good.slice();
+          for (const [at, value] of edits) bytes[at] = value;
+          settles(() => convertXls(bytes, ctx));
+        },
+      ),
       { numRuns: 300 },
     );
   });

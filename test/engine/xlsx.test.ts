@@ -10,7 +10,11 @@ import { buildXlsx } from '../fixtures/xlsx.ts';
 /** The converter and the shared serializer, as the engine runs them. */
 async function toMarkdown(bytes: Uint8Array, limits?: { maxCells?: number }) {
   const warnings: ConversionWarning[] = [];
-  const tree = convertXlsx(bytes, { options: {}, limits: { ...DEFAULT_LIMITS, ...limits }, warn: (w) => warnings.push(w) });
+  const tree = convertXlsx(bytes, {
+    options: {},
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    warn: (w) => warnings.push(w),
+  });
   return { markdown: serialize(tree.root).markdown, title: tree.title, warnings };
 }
 
@@ -20,7 +24,17 @@ describe('xlsx converter', () => {
       title: 'Quarterly figures',
       sharedStrings: ['Name', 'Score', 'Ada', 'Grace'],
       sheets: [
-        { name: 'Results', cells: { A1: { t: 's', v: '0' }, B1: { t: 's', v: '1' }, A2: { t: 's', v: '2' }, B2: 90, A3: { t: 's', v: '3' }, B3: 85 } },
+        {
+          name: 'Results',
+          cells: {
+            A1: { t: 's', v: '0' },
+            B1: { t: 's', v: '1' },
+            A2: { t: 's', v: '2' },
+            B2: 90,
+            A3: { t: 's', v: '3' },
+            B3: 85,
+          },
+        },
         { name: 'Notes', cells: { A1: 'Remark', A2: 'none' } },
       ],
     });
@@ -51,21 +65,33 @@ describe('xlsx converter', () => {
     const bytes = buildXlsx({
       numFmts: { 164: 'yyyy\\-mm\\-dd\\ h:mm:ss', 165: '[$-409]d mmmm yyyy;@', 166: '0.0%', 167: '#,##0.00' },
       cellXfs: [0, 14, 164, 165, 21, 166, 167, 9],
-      sheets: [{
-        name: 'Dates',
-        cells: {
-          A1: 'what', B1: 'value',
-          A2: 'date', B2: { s: 1, v: '45292' },
-          A3: 'datetime', B3: { s: 2, v: '45292.75' },
-          A4: 'custom', B4: { s: 3, v: '1' },
-          A5: 'leap bug', B5: { s: 1, v: '60' },
-          A6: 'after bug', B6: { s: 1, v: '61' },
-          A7: 'time', B7: { s: 4, v: '0.5' },
-          A8: 'percent', B8: { s: 5, v: '0.125' },
-          A9: 'plain', B9: { s: 6, v: '1234.5' },
-          A10: 'whole percent', B10: { s: 7, v: '0.5' },
+      sheets: [
+        {
+          name: 'Dates',
+          cells: {
+            A1: 'what',
+            B1: 'value',
+            A2: 'date',
+            B2: { s: 1, v: '45292' },
+            A3: 'datetime',
+            B3: { s: 2, v: '45292.75' },
+            A4: 'custom',
+            B4: { s: 3, v: '1' },
+            A5: 'leap bug',
+            B5: { s: 1, v: '60' },
+            A6: 'after bug',
+            B6: { s: 1, v: '61' },
+            A7: 'time',
+            B7: { s: 4, v: '0.5' },
+            A8: 'percent',
+            B8: { s: 5, v: '0.125' },
+            A9: 'plain',
+            B9: { s: 6, v: '1234.5' },
+            A10: 'whole percent',
+            B10: { s: 7, v: '0.5' },
+          },
         },
-      }],
+      ],
     });
     const { markdown } = await toMarkdown(bytes);
     expect(markdown).toContain('| date | 2024-01-01 |');
@@ -92,19 +118,29 @@ describe('xlsx converter', () => {
 
   it('shows cached formula values, never formulas; booleans, errors and trimmed float noise', async () => {
     const bytes = buildXlsx({
-      sheets: [{
-        name: 'F',
-        cells: {
-          A1: 'kind', B1: 'value',
-          A2: 'sum', B2: { f: 'SUM(C1:C9)', v: '42' },
-          A3: 'text', B3: { t: 'str', f: 'CONCAT("a","b")', v: 'ab' },
-          A4: 'error', B4: { t: 'e', f: '1/0', v: '#DIV/0!' },
-          A5: 'flag', B5: true,
-          A6: 'noise', B6: { f: '0.1+0.2', v: '0.30000000000000004' },
-          A7: 'integer', B7: { v: '7.0' },
-          A8: 'uncached', B8: { f: 'NOW()' },
+      sheets: [
+        {
+          name: 'F',
+          cells: {
+            A1: 'kind',
+            B1: 'value',
+            A2: 'sum',
+            B2: { f: 'SUM(C1:C9)', v: '42' },
+            A3: 'text',
+            B3: { t: 'str', f: 'CONCAT("a","b")', v: 'ab' },
+            A4: 'error',
+            B4: { t: 'e', f: '1/0', v: '#DIV/0!' },
+            A5: 'flag',
+            B5: true,
+            A6: 'noise',
+            B6: { f: '0.1+0.2', v: '0.30000000000000004' },
+            A7: 'integer',
+            B7: { v: '7.0' },
+            A8: 'uncached',
+            B8: { f: 'NOW()' },
+          },
         },
-      }],
+      ],
     });
     const { markdown } = await toMarkdown(bytes);
     expect(markdown).toContain('| sum | 42 |');
@@ -127,7 +163,9 @@ describe('xlsx converter', () => {
 
   it('keeps a merged area together across an otherwise empty row', async () => {
     const bytes = buildXlsx({
-      sheets: [{ name: 'M', merges: ['A2:A3'], cells: { A1: 'h1', B1: 'h2', A2: 'tall', B2: 'b', A4: 'next', B4: 'c' } }],
+      sheets: [
+        { name: 'M', merges: ['A2:A3'], cells: { A1: 'h1', B1: 'h2', A2: 'tall', B2: 'b', A4: 'next', B4: 'c' } },
+      ],
     });
     const { markdown } = await toMarkdown(bytes);
     expect(markdown.match(/\| --- \|/g)).toHaveLength(1);
@@ -149,11 +187,13 @@ describe('xlsx converter', () => {
 
   it('trims empty leading and trailing rows and columns and uses the first non-empty row as header', async () => {
     const bytes = buildXlsx({
-      sheets: [{
-        name: 'T',
-        dimension: 'A1:H20',
-        cells: { C4: 'h1', D4: 'h2', C5: 1, D5: 2, E5: { v: '' }, G20: { t: 'inlineStr', is: '<t>   </t>' } },
-      }],
+      sheets: [
+        {
+          name: 'T',
+          dimension: 'A1:H20',
+          cells: { C4: 'h1', D4: 'h2', C5: 1, D5: 2, E5: { v: '' }, G20: { t: 'inlineStr', is: '<t>   </t>' } },
+        },
+      ],
     });
     const { markdown } = await toMarkdown(bytes);
     expect(markdown).toBe('## T\n\n| h1 | h2 |\n| --- | --- |\n| 1 | 2 |\n');
@@ -161,10 +201,12 @@ describe('xlsx converter', () => {
 
   it('splits blocks separated by empty rows or columns into separate tables, in reading order', async () => {
     const bytes = buildXlsx({
-      sheets: [{
-        name: 'Blocks',
-        cells: { B2: 'Title', B4: 'a', C4: 'b', B5: 1, C5: 2, E4: 'c', E5: 3, B8: 'd', B9: 4 },
-      }],
+      sheets: [
+        {
+          name: 'Blocks',
+          cells: { B2: 'Title', B4: 'a', C4: 'b', B5: 1, C5: 2, E4: 'c', E5: 3, B8: 'd', B9: 4 },
+        },
+      ],
     });
     const { markdown } = await toMarkdown(bytes);
     const headers = [...markdown.matchAll(/^\| (\w+) \|.*\n\| ---/gm)].map((m) => m[1]);
@@ -192,7 +234,10 @@ describe('xlsx converter', () => {
 
   it('cuts tables past the cell limit with a truncated warning', async () => {
     const cells: Record<string, number | string> = { A1: 'n', B1: 'square' };
-    for (let r = 2; r <= 200; r++) { cells[`A${r}`] = r; cells[`B${r}`] = r * r; }
+    for (let r = 2; r <= 200; r++) {
+      cells[`A${r}`] = r;
+      cells[`B${r}`] = r * r;
+    }
     const result = await toMarkdown(buildXlsx({ sheets: [{ name: 'Big', cells }] }), { maxCells: 50 });
     expect(result.warnings.some((w) => w.code === 'truncated')).toBe(true);
     const rows = result.markdown.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'));
@@ -202,24 +247,56 @@ describe('xlsx converter', () => {
 
   it('writes a chart as its title, kind and cached data, placed among the tables by its anchor', async () => {
     const bytes = buildXlsx({
-      sheets: [{
-        name: 'Sales',
-        cells: { A1: 'Region', B1: 'Q1', A2: 'North', B2: 10, A20: 'Notes', A21: 'final' },
-        charts: [{ kind: 'bar3DChart', title: 'Sales by region', categories: ['North', 'South'], series: [{ name: 'Q1', values: [10, 12.5] }], row: 5, col: 0 }],
-      }],
+      sheets: [
+        {
+          name: 'Sales',
+          cells: { A1: 'Region', B1: 'Q1', A2: 'North', B2: 10, A20: 'Notes', A21: 'final' },
+          charts: [
+            {
+              kind: 'bar3DChart',
+              title: 'Sales by region',
+              categories: ['North', 'South'],
+              series: [{ name: 'Q1', values: [10, 12.5] }],
+              row: 5,
+              col: 0,
+            },
+          ],
+        },
+      ],
     });
     const { markdown } = await toMarkdown(bytes);
-    expect(markdown).toBe([
-      '## Sales', '',
-      '| Region | Q1 |', '| --- | --- |', '| North | 10 |', '',
-      'Sales by region', '', 'Bar chart', '',
-      '| | Q1 |', '| --- | --- |', '| North | 10 |', '| South | 12.5 |', '',
-      '| Notes |', '| --- |', '| final |', '',
-    ].join('\n'));
+    expect(markdown).toBe(
+      [
+        '## Sales',
+        '',
+        '| Region | Q1 |',
+        '| --- | --- |',
+        '| North | 10 |',
+        '',
+        'Sales by region',
+        '',
+        'Bar chart',
+        '',
+        '| | Q1 |',
+        '| --- | --- |',
+        '| North | 10 |',
+        '| South | 12.5 |',
+        '',
+        '| Notes |',
+        '| --- |',
+        '| final |',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('gives a chart sheet a heading and a warning instead of failing', async () => {
-    const bytes = buildXlsx({ sheets: [{ name: 'Data', cells: { A1: 'x', A2: 1 } }, { name: 'My chart', chartsheet: true }] });
+    const bytes = buildXlsx({
+      sheets: [
+        { name: 'Data', cells: { A1: 'x', A2: 1 } },
+        { name: 'My chart', chartsheet: true },
+      ],
+    });
     const result = await toMarkdown(bytes);
     expect(result.markdown).toContain('## My chart');
     expect(result.warnings.some((w) => w.code === 'unsupported_content' && w.message.includes('My chart'))).toBe(true);
@@ -231,19 +308,32 @@ describe('xlsx converter', () => {
   });
 
   it('turns a damaged worksheet into a warning, keeping the other sheets', async () => {
-    const bytes = buildXlsx({ sheets: [{ name: 'Bad', sheetData: '<row r="1"><c r="A1"><v>1</v></row>' }, { name: 'Good', cells: { A1: 'ok' } }] });
+    const bytes = buildXlsx({
+      sheets: [
+        { name: 'Bad', sheetData: '<row r="1"><c r="A1"><v>1</v></row>' },
+        { name: 'Good', cells: { A1: 'ok' } },
+      ],
+    });
     const result = await toMarkdown(bytes);
     expect(result.markdown).toContain('| ok |');
     expect(result.warnings.some((w) => w.code === 'part_unreadable' && w.message.includes('Bad'))).toBe(true);
   });
 
   it('refuses a DOCTYPE in a worksheet and never expands entities', async () => {
-    const bomb = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-      + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>';
-    const undefinedEntity = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row></sheetData></worksheet>';
-    const result = await toMarkdown(buildXlsx({
-      sheets: [{ name: 'Bomb', rawXml: bomb }, { name: 'Entity', rawXml: undefinedEntity }, { name: 'Fine', cells: { A1: { t: 'inlineStr', is: '<t>x &amp; y &#x41;&#66;</t>' } } }],
-    }));
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+      '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>';
+    const undefinedEntity =
+      '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row></sheetData></worksheet>';
+    const result = await toMarkdown(
+      buildXlsx({
+        sheets: [
+          { name: 'Bomb', rawXml: bomb },
+          { name: 'Entity', rawXml: undefinedEntity },
+          { name: 'Fine', cells: { A1: { t: 'inlineStr', is: '<t>x &amp; y &#x41;&#66;</t>' } } },
+        ],
+      }),
+    );
     expect(result.markdown).not.toMatch(/aaaa|lol/);
     expect(result.warnings.filter((w) => w.code === 'part_unreadable')).toHaveLength(2);
     expect(result.warnings.some((w) => w.message.includes('DOCTYPE'))).toBe(true);
@@ -259,7 +349,11 @@ describe('xlsx converter', () => {
       cells[`D${r}`] = r / 7;
     }
     const bytes = buildXlsx({ sheets: [{ name: 'Rows', cells }] });
-    const ctx = { options: {}, limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 2e6 }, warn: () => {} };
+    const ctx = {
+      options: {},
+      limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 2e6 },
+      warn: () => {},
+    };
     convertXlsx(bytes, ctx);
     // The converter's own time (the shared serializer is measured elsewhere). Outside jest this is ~50 ms;
     // jest's module sandbox and a shared, loaded machine make it several times slower, so the bound here only
@@ -269,17 +363,28 @@ describe('xlsx converter', () => {
     expect(performance.now() - started).toBeLessThan(4000);
     const table = tree.root.children[1] as Table;
     expect(table.children).toHaveLength(10_001);
-    expect(table.children[10_000].children.map((c) => toPlainText(c))).toEqual(['10001', 'item 10001', '30003', '1428.71428571429']);
+    expect(table.children[10_000].children.map((c) => toPlainText(c))).toEqual([
+      '10001',
+      'item 10001',
+      '30003',
+      '1428.71428571429',
+    ]);
   });
 
   it('throws typed errors for damaged packages', async () => {
-    const ctx = { options: {}, limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 1000 }, warn: () => {} };
+    const ctx = {
+      options: {},
+      limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 1000 },
+      warn: () => {},
+    };
     expect(() => convertXlsx(new Uint8Array([1, 2, 3]), ctx)).toThrow(ConversionError);
   });
 
   it('is detected and converted through the engine', async () => {
     const { convert } = await import('../../shared/engine/engine.ts');
-    const result = await convert(buildXlsx({ sheets: [{ name: 'Only', cells: { A1: 'a', A2: 1 } }] }), { fileName: 'x.xlsx' });
+    const result = await convert(buildXlsx({ sheets: [{ name: 'Only', cells: { A1: 'a', A2: 1 } }] }), {
+      fileName: 'x.xlsx',
+    });
     expect(result.format).toBe('xlsx');
     expect(result.markdown).toBe('## Only\n\n| a |\n| --- |\n| 1 |\n');
   });

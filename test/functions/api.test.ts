@@ -10,9 +10,17 @@ let alice: Client;
 let bob: Client;
 
 beforeAll(async () => {
-  server = await startTestServer({}, {
-    runner: async (bytes) => ({ format: 'text', mediaType: 'text/plain', markdown: Buffer.from(bytes).toString(), warnings: [] }),
-  });
+  server = await startTestServer(
+    {},
+    {
+      runner: async (bytes) => ({
+        format: 'text',
+        mediaType: 'text/plain',
+        markdown: Buffer.from(bytes).toString(),
+        warnings: [],
+      }),
+    },
+  );
   alice = new Client(server.url, server.apiKey!);
   await server.deps.jobs.ensureUser({ id: 'bob', now: Date.now() });
   bob = new Client(server.url, (await issueApiKey(server.deps.jobs, { owner: 'bob', now: Date.now() })).key);
@@ -54,7 +62,11 @@ test('missing, malformed, unknown, revoked keys and Firebase tokens (locally) ar
     expect(res.status).toBe(401);
     expect((await errorOf(res)).code).toBe(code);
   }
-  const made = await alice.request('/v1/keys', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'ci' }) });
+  const made = await alice.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'ci' }),
+  });
   expect(made.status).toBe(201);
   const { key, secret } = (await made.json()) as { key: { id: string; prefix: string; name: string }; secret: string };
   expect(secret).toMatch(/^mdk_[A-Za-z0-9_-]{43}$/);
@@ -88,7 +100,7 @@ test("another user's job is a 404 for reading, listing, downloading and deleting
   expect((await bob.job('job_AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
 });
 
-test('listing is newest first, paged with a cursor, only the caller\'s', async () => {
+test("listing is newest first, paged with a cursor, only the caller's", async () => {
   const carol = new Client(server.url, (await issueApiKey(server.deps.jobs, { owner: 'carol', now: Date.now() })).key);
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) {
@@ -109,7 +121,8 @@ test('listing is newest first, paged with a cursor, only the caller\'s', async (
 });
 
 test('bodies are validated: bad JSON, bad fields, unsupported type, over the size limit', async () => {
-  const post = (body: string, type = 'application/json') => alice.request('/v1/jobs', { method: 'POST', headers: { 'Content-Type': type }, body });
+  const post = (body: string, type = 'application/json') =>
+    alice.request('/v1/jobs', { method: 'POST', headers: { 'Content-Type': type }, body });
   let res = await post('{not json');
   expect(res.status).toBe(400);
   expect((await errorOf(res)).code).toBe('invalid_json');
@@ -145,7 +158,10 @@ test('results of unfinished jobs are 409; unknown routes 404; wrong methods 405'
 });
 
 test('CORS: preflight and exposed headers', async () => {
-  const pre = await fetch(`${server.url}/v1/jobs`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' } });
+  const pre = await fetch(`${server.url}/v1/jobs`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' },
+  });
   expect(pre.status).toBe(204);
   expect(pre.headers.get('access-control-allow-origin')).toBe('*');
   expect(pre.headers.get('access-control-allow-headers')).toContain('X-API-Key');
@@ -155,7 +171,11 @@ test('CORS: preflight and exposed headers', async () => {
 
 test('internal routes refuse callers without the internal token', async () => {
   for (const path of ['/_tasks/convert', '/_events/finalized', '/_cron/cleanup']) {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"jobId":"x"}' });
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"jobId":"x"}',
+    });
     expect(res.status).toBe(403);
   }
 });

@@ -20,7 +20,12 @@ test('defaults match the documented ones', () => {
 });
 
 test('values are parsed and validated; bad ones fail with every problem named', () => {
-  const c = loadConfig({ PORT: '9000', MDRAFT_LIMIT_PDF_MB: '50', MDRAFT_CORS_ORIGINS: 'https://a.example, https://b.example', MDRAFT_PUBLIC_URL: 'https://api.example/' });
+  const c = loadConfig({
+    PORT: '9000',
+    MDRAFT_LIMIT_PDF_MB: '50',
+    MDRAFT_CORS_ORIGINS: 'https://a.example, https://b.example',
+    MDRAFT_PUBLIC_URL: 'https://api.example/',
+  });
   expect(c.sizeLimits.pdf).toBe(50 * 1024 * 1024);
   expect(c.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   expect(c.publicUrl).toBe('https://api.example');
@@ -34,7 +39,10 @@ test('OCR engine: tesseract by default, Document AI when a processor is configur
   const processor = 'projects/p/locations/us/processors/abc';
   expect(loadConfig({}).ocr).toEqual({ engine: 'tesseract' });
   expect(loadConfig({ MDRAFT_OCR: 'off' }).ocr).toEqual({ engine: 'off' });
-  expect(loadConfig({ MDRAFT_BACKEND: 'gcp', MDRAFT_DOCUMENTAI_PROCESSOR: processor }).ocr).toEqual({ engine: 'documentai', documentAiProcessor: processor });
+  expect(loadConfig({ MDRAFT_BACKEND: 'gcp', MDRAFT_DOCUMENTAI_PROCESSOR: processor }).ocr).toEqual({
+    engine: 'documentai',
+    documentAiProcessor: processor,
+  });
   expect(loadConfig({ MDRAFT_DOCUMENTAI_PROCESSOR: processor }).ocr).toEqual({ engine: 'tesseract' });
   expect(() => loadConfig({ MDRAFT_OCR: 'documentai' })).toThrow(/MDRAFT_DOCUMENTAI_PROCESSOR/);
   expect(() => loadConfig({ MDRAFT_DOCUMENTAI_PROCESSOR: 'not-a-processor' })).toThrow(ConfigError);

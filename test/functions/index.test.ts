@@ -44,9 +44,15 @@ test('api: health, auth and the error envelope through functions-framework', asy
   const health = await fetch(`${base}/healthz`);
   expect(health.status).toBe(200);
   expect(health.headers.get('x-request-id')).toBeTruthy();
-  const res = await fetch(`${base}/v1/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${base}/v1/jobs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+  });
   expect(res.status).toBe(401);
-  expect(await res.json()).toMatchObject({ error: { code: 'unauthenticated', requestId: res.headers.get('x-request-id') } });
+  expect(await res.json()).toMatchObject({
+    error: { code: 'unauthenticated', requestId: res.headers.get('x-request-id') },
+  });
 });
 
 test('onUploadFinalized accepts binary and structured CloudEvents with string size/generation', async () => {
@@ -64,9 +70,20 @@ test('onUploadFinalized accepts binary and structured CloudEvents with string si
   expect(made.status).toBe(201);
   const { job } = (await made.json()) as { job: { id: string } };
   const name = `u/alice/${job.id}/input`;
-  const uploads = new DiskBlobStore({ root: join(dataDir, 'blobs'), bucket: 'mdraft-uploads', signer: new UrlSigner('k'.repeat(32)), baseUrl: 'http://127.0.0.1:1' });
+  const uploads = new DiskBlobStore({
+    root: join(dataDir, 'blobs'),
+    bucket: 'mdraft-uploads',
+    signer: new UrlSigner('k'.repeat(32)),
+    baseUrl: 'http://127.0.0.1:1',
+  });
   const stat = await uploads.write(name, bytes, { contentType: 'text/plain', ifGenerationMatch: 0 });
-  const data = { bucket: 'mdraft-uploads', name, size: String(bytes.length), generation: stat.generation, contentType: 'text/plain' };
+  const data = {
+    bucket: 'mdraft-uploads',
+    name,
+    size: String(bytes.length),
+    generation: stat.generation,
+    contentType: 'text/plain',
+  };
   const binary = await fetch(base, {
     method: 'POST',
     headers: {
@@ -80,12 +97,22 @@ test('onUploadFinalized accepts binary and structured CloudEvents with string si
     body: JSON.stringify(data),
   });
   expect(binary.status).toBeLessThan(300);
-  expect(await store.getJob(job.id)).toMatchObject({ status: 'queued', eventKey: `mdraft-uploads/${name}#${stat.generation}` });
+  expect(await store.getJob(job.id)).toMatchObject({
+    status: 'queued',
+    eventKey: `mdraft-uploads/${name}#${stat.generation}`,
+  });
   // The same event again, in structured mode: harmless, the job stays queued once.
   const structured = await fetch(base, {
     method: 'POST',
     headers: { 'Content-Type': 'application/cloudevents+json' },
-    body: JSON.stringify({ specversion: '1.0', id: 'evt-1', type: 'google.cloud.storage.object.v1.finalized', source: '//storage.googleapis.com/projects/_/buckets/mdraft-uploads', time: new Date().toISOString(), data }),
+    body: JSON.stringify({
+      specversion: '1.0',
+      id: 'evt-1',
+      type: 'google.cloud.storage.object.v1.finalized',
+      source: '//storage.googleapis.com/projects/_/buckets/mdraft-uploads',
+      time: new Date().toISOString(),
+      data,
+    }),
   });
   expect(structured.status).toBeLessThan(300);
   expect((await store.getJob(job.id))?.status).toBe('queued');
@@ -97,7 +124,11 @@ test('onUploadFinalized accepts binary and structured CloudEvents with string si
 
 test('convertWorker and cleanup answer 2xx for work that is already done', async () => {
   const worker = await listen('convertWorker');
-  const res = await fetch(worker, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CloudTasks-TaskRetryCount': '0' }, body: JSON.stringify({ jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA' }) });
+  const res = await fetch(worker, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CloudTasks-TaskRetryCount': '0' },
+    body: JSON.stringify({ jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA' }),
+  });
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ outcome: 'noop' });
   const bad = await fetch(worker, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
@@ -105,7 +136,9 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
   const cleanup = await listen('cleanup');
   const report = await fetch(cleanup, { method: 'POST' });
   expect(report.status).toBe(200);
-  expect(await report.json()).toEqual({ report: { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 } });
+  expect(await report.json()).toEqual({
+    report: { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 },
+  });
 });
 
 test('the gcp backend never falls back to local: an incomplete gcp configuration fails loudly', async () => {

@@ -35,17 +35,34 @@ afterAll(async () => {
 let seq = 0;
 function event(type: string, object: object, created = Math.floor(Date.now() / 1000)): { id: string; body: string } {
   const id = `evt_test${++seq}`;
-  return { id, body: JSON.stringify({ id, object: 'event', type, created, api_version: '2026-10-28', data: { object } }) };
+  return {
+    id,
+    body: JSON.stringify({ id, object: 'event', type, created, api_version: '2026-10-28', data: { object } }),
+  };
 }
 
 function subscription(status: string, lookupKey: string, extra: object = {}): object {
-  return { id: 'sub_1', object: 'subscription', customer: 'cus_Alice', status, items: { data: [{ price: { id: 'price_1', lookup_key: lookupKey } }] }, ...extra };
+  return {
+    id: 'sub_1',
+    object: 'subscription',
+    customer: 'cus_Alice',
+    status,
+    items: { data: [{ price: { id: 'price_1', lookup_key: lookupKey } }] },
+    ...extra,
+  };
 }
 
-async function post(body: string, options: { secret?: string; signedBody?: string; header?: string | null } = {}): Promise<Response> {
-  const header = options.header === undefined
-    ? Stripe.webhooks.generateTestHeaderString({ payload: options.signedBody ?? body, secret: options.secret ?? SECRET })
-    : options.header;
+async function post(
+  body: string,
+  options: { secret?: string; signedBody?: string; header?: string | null } = {},
+): Promise<Response> {
+  const header =
+    options.header === undefined
+      ? Stripe.webhooks.generateTestHeaderString({
+          payload: options.signedBody ?? body,
+          secret: options.secret ?? SECRET,
+        })
+      : options.header;
   return fetch(`${server.url}/_stripe/webhook`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(header !== null ? { 'Stripe-Signature': header } : {}) },
@@ -54,20 +71,31 @@ async function post(body: string, options: { secret?: string; signedBody?: strin
 }
 
 test('checkout links the customer, subscription updates set the plan; the body is verified byte for byte', async () => {
-  const link = event('checkout.session.completed', { id: 'cs_1', object: 'checkout.session', customer: 'cus_Alice', client_reference_id: 'alice' });
+  const link = event('checkout.session.completed', {
+    id: 'cs_1',
+    object: 'checkout.session',
+    customer: 'cus_Alice',
+    client_reference_id: 'alice',
+  });
   const res = await post(link.body);
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ received: true, outcome: 'applied' });
 
   const update = event('customer.subscription.updated', subscription('active', 'pro_monthly'));
   expect((await (await post(update.body)).json()).outcome).toBe('applied');
-  expect(await server.deps.jobs.getUser('alice')).toMatchObject({ stripeCustomerId: 'cus_Alice', plan: 'pro_monthly', billingActive: true });
+  expect(await server.deps.jobs.getUser('alice')).toMatchObject({
+    stripeCustomerId: 'cus_Alice',
+    plan: 'pro_monthly',
+    billingActive: true,
+  });
 
   // Tampered: the signature covers the original bytes; the same JSON re-spaced does not verify either.
   const tampered = update.body.replace('"active"', '"canceled"');
   const bad = await post(tampered, { signedBody: update.body });
   expect(bad.status).toBe(400);
-  expect(await bad.json()).toMatchObject({ error: { code: 'invalid_signature', requestId: bad.headers.get('x-request-id') } });
+  expect(await bad.json()).toMatchObject({
+    error: { code: 'invalid_signature', requestId: bad.headers.get('x-request-id') },
+  });
   expect((await post(JSON.stringify(JSON.parse(update.body), null, 1), { signedBody: update.body })).status).toBe(400);
   expect((await post(update.body, { secret: ['whsec', 'someoneElse000000'].join('_') })).status).toBe(400);
   expect((await post(update.body, { header: null })).status).toBe(400);
@@ -106,7 +134,12 @@ test('unknown event types and unknown customers are acknowledged (200) without e
 test('only POST; without a webhook secret the route does not exist', async () => {
   expect((await fetch(`${server.url}/_stripe/webhook`)).status).toBe(405);
   const other = mkdtempSync(join(tmpdir(), 'mdraft-webhook-off-'));
-  const off = await startLocalServer({ env: { MDRAFT_DATA_DIR: other, PORT: '0' }, runner: async () => okResult('x'), cleanupEveryMs: 0, issueKey: false });
+  const off = await startLocalServer({
+    env: { MDRAFT_DATA_DIR: other, PORT: '0' },
+    runner: async () => okResult('x'),
+    cleanupEveryMs: 0,
+    issueKey: false,
+  });
   try {
     const e = event('customer.subscription.updated', subscription('active', 'pro'));
     const res = await fetch(`${off.url}/_stripe/webhook`, {

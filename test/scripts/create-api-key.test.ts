@@ -8,7 +8,12 @@ import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { FirestoreJobStore } from '../../shared/adapters/gcp/firestore-job-store.ts';
 import { hashApiKey, looksLikeApiKey } from '../../shared/service/auth/api-keys.ts';
-import { emulatorSkipped, startFirestoreEmulator, warnEmulatorSkipped, type FirestoreEmulator } from '../setup/firestore-emulator.ts';
+import {
+  emulatorSkipped,
+  startFirestoreEmulator,
+  warnEmulatorSkipped,
+  type FirestoreEmulator,
+} from '../setup/firestore-emulator.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const NODE = path.join(REPO, 'node_modules/.bin/node');
@@ -42,7 +47,9 @@ if (emulatorSkipped()) {
 
   it('writes a key the store finds by its hash, owned by the user, and prints it last', async () => {
     const project = `mdraft-test-${randomBytes(6).toString('hex')}`;
-    const run = runScript(['--project', project, '--user', 'ops', '--prefix', 'dev_'], { FIRESTORE_EMULATOR_HOST: emulator!.host });
+    const run = runScript(['--project', project, '--user', 'ops', '--prefix', 'dev_'], {
+      FIRESTORE_EMULATOR_HOST: emulator!.host,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const key = run.stdout.trim().split('\n').at(-1)!;

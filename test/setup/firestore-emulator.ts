@@ -23,15 +23,19 @@ export function emulatorSkipped(): boolean {
 
 export function warnEmulatorSkipped(what: string): void {
   const line = '!'.repeat(100);
-  console.warn(`${line}\n!! ${SKIP_EMULATOR_ENV}=1: ${what} NOT RUN against the Firestore emulator.\n!! These tests prove nothing on this run.\n${line}`);
+  console.warn(
+    `${line}\n!! ${SKIP_EMULATOR_ENV}=1: ${what} NOT RUN against the Firestore emulator.\n!! These tests prove nothing on this run.\n${line}`,
+  );
 }
 
 /** Why the emulator cannot start here, or undefined when gcloud and Java are both present. */
 export function missingPrerequisite(): string | undefined {
   const gcloud = spawnSync('gcloud', ['--version'], { encoding: 'utf8', timeout: 30_000 });
   if (gcloud.error || gcloud.status !== 0) {
-    return 'the Google Cloud CLI (`gcloud`) is not installed or not on PATH; install it with the '
-      + '`cloud-firestore-emulator` component and Java 17+ (or set MDRAFT_SKIP_EMULATOR=1 to skip these tests on purpose)';
+    return (
+      'the Google Cloud CLI (`gcloud`) is not installed or not on PATH; install it with the ' +
+      '`cloud-firestore-emulator` component and Java 17+ (or set MDRAFT_SKIP_EMULATOR=1 to skip these tests on purpose)'
+    );
   }
   const java = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 30_000 });
   if (java.error || java.status !== 0) {
@@ -46,7 +50,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -113,7 +119,9 @@ export async function startFirestoreEmulator(options: { readyTimeoutMs?: number 
   while (!(await answersOk(host))) {
     if (exited) {
       await stop();
-      throw new Error(`the Firestore emulator exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${output}`);
+      throw new Error(
+        `the Firestore emulator exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${output}`,
+      );
     }
     if (Date.now() > deadline) {
       await stop();

@@ -8,8 +8,20 @@ import path from 'node:path';
 import { loadConfig, ConfigError } from '../../shared/service/config.ts';
 import { gcpSettings } from '../../shared/adapters/gcp/index.ts';
 import {
-  REPO, TERRAFORM, MODULE_DIR, ENV_DIRS, tfFiles, parseFile, loadDir, block, maybeBlock, reference, evaluate,
-  type TfDir, type Block, type Samples,
+  REPO,
+  TERRAFORM,
+  MODULE_DIR,
+  ENV_DIRS,
+  tfFiles,
+  parseFile,
+  loadDir,
+  block,
+  maybeBlock,
+  reference,
+  evaluate,
+  type TfDir,
+  type Block,
+  type Samples,
 } from './hcl.ts';
 
 let mod: TfDir;
@@ -20,7 +32,10 @@ beforeAll(async () => {
 /** The functions `functions/index.ts` registers: `ff.http('name'` and `ff.cloudEvent<…>('name'`. */
 function registeredFunctions(): { name: string; kind: 'http' | 'cloudEvent' }[] {
   const source = fs.readFileSync(path.join(REPO, 'functions/index.ts'), 'utf8');
-  return [...source.matchAll(/\bff\.(http|cloudEvent)\s*(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]/g)].map((m) => ({ name: m[2], kind: m[1] as 'http' | 'cloudEvent' }));
+  return [...source.matchAll(/\bff\.(http|cloudEvent)\s*(?:<[^>]*>)?\(\s*['"]([^'"]+)['"]/g)].map((m) => ({
+    name: m[2],
+    kind: m[1] as 'http' | 'cloudEvent',
+  }));
 }
 
 function functions(): [string, Block][] {
@@ -30,7 +45,8 @@ function functions(): [string, Block][] {
 /** The function resource deployed for an entry point. */
 function functionFor(entryPoint: string): [string, Block] {
   const found = functions().filter(([, body]) => block(body, 'build_config').entry_point === entryPoint);
-  if (found.length !== 1) throw new Error(`expected one function with entry_point ${entryPoint}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one function with entry_point ${entryPoint}, found ${found.length}`);
   return found[0];
 }
 
@@ -59,7 +75,11 @@ function membersOf(body: Block): (string | undefined)[] {
 }
 
 // Sample values for attributes Terraform only knows after apply, shaped as the provider documents them.
-const VARS = { project_id: 'your-project-id', name_prefix: 'mdraft-dev', function_source_zip: '/workspace/dist/functions.zip' };
+const VARS = {
+  project_id: 'your-project-id',
+  name_prefix: 'mdraft-dev',
+  function_source_zip: '/workspace/dist/functions.zip',
+};
 const SAMPLES: Samples = {
   'data.google_project.this.number': '123456789012',
   'google_storage_bucket.uploads.name': 'your-project-id-mdraft-dev-uploads',
@@ -87,17 +107,23 @@ describe('terraform files', () => {
     }
   });
 
-  it.each(ENV_DIRS.map((d) => [path.basename(d), d]))('env %s pins Terraform and the provider, keeps state in GCS and calls the module', async (_env, dir) => {
-    const env = await loadDir(dir);
-    const settings = env.terraform[0];
-    expect(settings.required_version).toMatch(/^~>\s*1\.\d+/);
-    const providers = (settings.required_providers as Block[])[0];
-    expect(providers.google).toEqual({ source: 'hashicorp/google', version: expect.stringMatching(/^~>\s*\d+\.\d+/) });
-    expect(settings.backend).toEqual({ gcs: [{}] });
-    expect(env.modules.mdraft.source).toBe('../../modules/mdraft');
-    const example = fs.readFileSync(path.join(dir, 'terraform.tfvars.example'), 'utf8');
-    expect(example).toMatch(/project_id\s*=\s*"your-project-id"/);
-  });
+  it.each(ENV_DIRS.map((d) => [path.basename(d), d]))(
+    'env %s pins Terraform and the provider, keeps state in GCS and calls the module',
+    async (_env, dir) => {
+      const env = await loadDir(dir);
+      const settings = env.terraform[0];
+      expect(settings.required_version).toMatch(/^~>\s*1\.\d+/);
+      const providers = (settings.required_providers as Block[])[0];
+      expect(providers.google).toEqual({
+        source: 'hashicorp/google',
+        version: expect.stringMatching(/^~>\s*\d+\.\d+/),
+      });
+      expect(settings.backend).toEqual({ gcs: [{}] });
+      expect(env.modules.mdraft.source).toBe('../../modules/mdraft');
+      const example = fs.readFileSync(path.join(dir, 'terraform.tfvars.example'), 'utf8');
+      expect(example).toMatch(/project_id\s*=\s*"your-project-id"/);
+    },
+  );
 
   it('the module pins the same provider range as the environments', () => {
     const providers = (mod.terraform[0].required_providers as Block[])[0];
@@ -109,7 +135,13 @@ describe('functions', () => {
   const registered = registeredFunctions();
 
   it('the code registers the five functions (the parse of functions/index.ts works)', () => {
-    expect(registered.map((f) => f.name).sort()).toEqual(['api', 'cleanup', 'convertWorker', 'onUploadFinalized', 'stripeWebhook']);
+    expect(registered.map((f) => f.name).sort()).toEqual([
+      'api',
+      'cleanup',
+      'convertWorker',
+      'onUploadFinalized',
+      'stripeWebhook',
+    ]);
   });
 
   it('every registered function is deployed once, on nodejs24, with its entry point', () => {
@@ -148,16 +180,25 @@ describe('functions', () => {
       expect(trigger).toBeDefined();
       expect(trigger!.event_type).toBe('google.cloud.storage.object.v1.finalized');
       expect(trigger!.retry_policy).toBe('RETRY_POLICY_RETRY');
-      expect(block(trigger, 'event_filters')).toEqual({ attribute: 'bucket', value: '${google_storage_bucket.uploads.name}' });
+      expect(block(trigger, 'event_filters')).toEqual({
+        attribute: 'bucket',
+        value: '${google_storage_bucket.uploads.name}',
+      });
       const triggerAccount = reference(trigger!.service_account_email)!.replace(/\.email$/, '.member');
-      const receivers = Object.values(mod.resources.google_project_iam_member).filter((g) => g.role === 'roles/eventarc.eventReceiver');
+      const receivers = Object.values(mod.resources.google_project_iam_member).filter(
+        (g) => g.role === 'roles/eventarc.eventReceiver',
+      );
       expect(receivers.map((g) => reference(g.member))).toContain(triggerAccount);
     }
   });
 
   it('the GCS service agent may publish the events', () => {
-    const grants = Object.values(mod.resources.google_project_iam_member).filter((g) => g.role === 'roles/pubsub.publisher');
-    expect(grants.map((g) => g.member)).toEqual(['serviceAccount:${data.google_storage_project_service_account.gcs.email_address}']);
+    const grants = Object.values(mod.resources.google_project_iam_member).filter(
+      (g) => g.role === 'roles/pubsub.publisher',
+    );
+    expect(grants.map((g) => g.member)).toEqual([
+      'serviceAccount:${data.google_storage_project_service_account.gcs.email_address}',
+    ]);
   });
 });
 
@@ -179,21 +220,34 @@ describe('configuration', () => {
   }
 
   it('the required list derived from the code is not empty', () => {
-    expect(requiredGcpVariables()).toEqual(expect.arrayContaining(['MDRAFT_GCP_PROJECT', 'MDRAFT_TASKS_QUEUE', 'MDRAFT_TASKS_SERVICE_ACCOUNT', 'MDRAFT_WORKER_URL']));
+    expect(requiredGcpVariables()).toEqual(
+      expect.arrayContaining([
+        'MDRAFT_GCP_PROJECT',
+        'MDRAFT_TASKS_QUEUE',
+        'MDRAFT_TASKS_SERVICE_ACCOUNT',
+        'MDRAFT_WORKER_URL',
+      ]),
+    );
   });
 
-  it.each(['api', 'onUploadFinalized', 'convertWorker', 'cleanup'])('%s gets every variable the gcp backend requires, and they validate', (entryPoint) => {
-    const [, body] = functionFor(entryPoint);
-    const env = envOf(body);
-    expect(env.MDRAFT_BACKEND).toBe('gcp');
-    for (const name of [...requiredGcpVariables(), 'MDRAFT_UPLOADS_BUCKET', 'MDRAFT_RESULTS_BUCKET']) {
-      expect({ [name]: env[name] }).toEqual({ [name]: expect.stringMatching(/./) });
-    }
-    // The whole environment goes through the real config loader and the GCP adapters' validation.
-    const config = loadConfig(env);
-    expect(() => gcpSettings(config)).not.toThrow();
-    expect(config.buckets).toEqual({ uploads: SAMPLES['google_storage_bucket.uploads.name'], results: SAMPLES['google_storage_bucket.results.name'] });
-  });
+  it.each(['api', 'onUploadFinalized', 'convertWorker', 'cleanup'])(
+    '%s gets every variable the gcp backend requires, and they validate',
+    (entryPoint) => {
+      const [, body] = functionFor(entryPoint);
+      const env = envOf(body);
+      expect(env.MDRAFT_BACKEND).toBe('gcp');
+      for (const name of [...requiredGcpVariables(), 'MDRAFT_UPLOADS_BUCKET', 'MDRAFT_RESULTS_BUCKET']) {
+        expect({ [name]: env[name] }).toEqual({ [name]: expect.stringMatching(/./) });
+      }
+      // The whole environment goes through the real config loader and the GCP adapters' validation.
+      const config = loadConfig(env);
+      expect(() => gcpSettings(config)).not.toThrow();
+      expect(config.buckets).toEqual({
+        uploads: SAMPLES['google_storage_bucket.uploads.name'],
+        results: SAMPLES['google_storage_bucket.results.name'],
+      });
+    },
+  );
 
   it('the worker URL is the convertWorker function (deterministic Cloud Run URL), also the tasks audience', () => {
     const env = envOf(functionFor('api')[1]);
@@ -208,7 +262,9 @@ describe('configuration', () => {
     const env = block(functionFor('api')[1], 'service_config').environment_variables as string;
     const common = mod.locals[reference(env)!.replace(/^local\./, '')] as Record<string, string>;
     const invokers = invokerGrants(functionFor('convertWorker')[0]).flatMap((g) => g.members);
-    expect(invokers.map(reference)).toEqual([reference(common.MDRAFT_TASKS_SERVICE_ACCOUNT)!.replace(/\.email$/, '.member')]);
+    expect(invokers.map(reference)).toEqual([
+      reference(common.MDRAFT_TASKS_SERVICE_ACCOUNT)!.replace(/\.email$/, '.member'),
+    ]);
   });
 
   it('MDRAFT_MAX_ATTEMPTS is the queue max_attempts', () => {
@@ -222,7 +278,12 @@ describe('configuration', () => {
     const deadline = Number(common.MDRAFT_QUEUE_DISPATCH_DEADLINE_S);
     expect(deadline).toBeGreaterThan(Number(common.MDRAFT_CONVERT_TIMEOUT_S));
     expect(deadline).toBeLessThanOrEqual(1800);
-    const workerTimeout = evaluate(mod, block(functionFor('convertWorker')[1], 'service_config').timeout_seconds, VARS, SAMPLES);
+    const workerTimeout = evaluate(
+      mod,
+      block(functionFor('convertWorker')[1], 'service_config').timeout_seconds,
+      VARS,
+      SAMPLES,
+    );
     expect(workerTimeout).toBeGreaterThanOrEqual(deadline);
   });
 });
@@ -238,7 +299,10 @@ describe('access', () => {
     const expected = ['api', 'stripeWebhook'].flatMap((entryPoint) => {
       const [fnName] = functionFor(entryPoint);
       const grants = Object.entries(mod.resources.google_cloud_run_service_iam_member)
-        .filter(([, g]) => reference(g.service) === `google_cloudfunctions2_function.${fnName}.name` && g.member === 'allUsers')
+        .filter(
+          ([, g]) =>
+            reference(g.service) === `google_cloudfunctions2_function.${fnName}.name` && g.member === 'allUsers',
+        )
         .map(([name]) => `google_cloud_run_service_iam_member.${name}`);
       expect(grants).toHaveLength(1);
       return grants;
@@ -248,17 +312,31 @@ describe('access', () => {
 
   it('Stripe secrets reach only the functions whose code uses them (worker: meter events; webhook: signatures)', () => {
     const bySecret = evaluate(mod, mod.locals.function_secrets, VARS, SAMPLES) as Record<string, string[]>;
-    const holders = (secret: string) => Object.entries(bySecret).filter(([, s]) => s.includes(secret)).map(([fn]) => fn).sort();
+    const holders = (secret: string) =>
+      Object.entries(bySecret)
+        .filter(([, s]) => s.includes(secret))
+        .map(([fn]) => fn)
+        .sort();
     expect(holders('stripe_secret_key')).toEqual(['convertWorker']);
     expect(holders('stripe_webhook_secret')).toEqual(['stripeWebhook']);
-    expect(holders('sentry_dsn')).toEqual(registeredFunctions().map((f) => f.name).sort());
+    expect(holders('sentry_dsn')).toEqual(
+      registeredFunctions()
+        .map((f) => f.name)
+        .sort(),
+    );
   });
 
   it('the worker is invoked only by the tasks account, cleanup only by the scheduler account', () => {
-    const expected: Record<string, string> = { convertWorker: 'google_service_account.tasks.member', cleanup: 'google_service_account.scheduler.member', onUploadFinalized: 'google_service_account.trigger.member' };
+    const expected: Record<string, string> = {
+      convertWorker: 'google_service_account.tasks.member',
+      cleanup: 'google_service_account.scheduler.member',
+      onUploadFinalized: 'google_service_account.trigger.member',
+    };
     for (const [entryPoint, member] of Object.entries(expected)) {
       const grants = invokerGrants(functionFor(entryPoint)[0]);
-      expect(grants).toEqual([{ type: 'google_cloud_run_service_iam_member', role: 'roles/run.invoker', members: [`\${${member}}`] }]);
+      expect(grants).toEqual([
+        { type: 'google_cloud_run_service_iam_member', role: 'roles/run.invoker', members: [`\${${member}}`] },
+      ]);
     }
   });
 
@@ -272,9 +350,16 @@ describe('access', () => {
   });
 
   it('the api signs URLs as itself: token creator on its own account, and no other account gets it', () => {
-    const grants = Object.values(mod.resources.google_service_account_iam_member).filter((g) => g.role === 'roles/iam.serviceAccountTokenCreator');
-    const apiAccount = reference(block(functionFor('api')[1], 'service_config').service_account_email)!.replace(/\.email$/, '');
-    expect(grants.map((g) => [reference(g.service_account_id), reference(g.member)])).toEqual([[`${apiAccount}.name`, `${apiAccount}.member`]]);
+    const grants = Object.values(mod.resources.google_service_account_iam_member).filter(
+      (g) => g.role === 'roles/iam.serviceAccountTokenCreator',
+    );
+    const apiAccount = reference(block(functionFor('api')[1], 'service_config').service_account_email)!.replace(
+      /\.email$/,
+      '',
+    );
+    expect(grants.map((g) => [reference(g.service_account_id), reference(g.member)])).toEqual([
+      [`${apiAccount}.name`, `${apiAccount}.member`],
+    ]);
   });
 
   it('only the functions that enqueue (upload-finalized and cleanup call enqueueConversion) may create tasks', () => {
@@ -282,9 +367,12 @@ describe('access', () => {
     expect(source('upload-finalized.ts')).toMatch(/tasks\.enqueue\(/);
     expect(source('cleanup.ts')).toMatch(/enqueueConversion\(/);
     const enqueuers = Object.values(mod.resources.google_cloud_tasks_queue_iam_member).flatMap(membersOf);
-    const accountOf = (ep: string) => reference(block(functionFor(ep)[1], 'service_config').service_account_email)!.replace(/\.email$/, '.member');
+    const accountOf = (ep: string) =>
+      reference(block(functionFor(ep)[1], 'service_config').service_account_email)!.replace(/\.email$/, '.member');
     expect(enqueuers.sort()).toEqual([accountOf('onUploadFinalized'), accountOf('cleanup')].sort());
-    const actAs = Object.values(mod.resources.google_service_account_iam_member).filter((g) => g.role === 'roles/iam.serviceAccountUser');
+    const actAs = Object.values(mod.resources.google_service_account_iam_member).filter(
+      (g) => g.role === 'roles/iam.serviceAccountUser',
+    );
     expect(actAs.flatMap(membersOf).sort()).toEqual(enqueuers.sort());
     for (const g of actAs) expect(reference(g.service_account_id)).toBe('google_service_account.tasks.name');
   });
@@ -320,7 +408,9 @@ describe('storage', () => {
     const content = block(cors, 'content');
     expect(content.origin).toBe('${var.cors_origins}');
     expect(content.method).toEqual(['PUT']);
-    expect(content.response_header).toEqual(expect.arrayContaining(['Content-Type', 'x-goog-content-length-range', 'x-goog-if-generation-match']));
+    expect(content.response_header).toEqual(
+      expect.arrayContaining(['Content-Type', 'x-goog-content-length-range', 'x-goog-if-generation-match']),
+    );
   });
 });
 
@@ -331,7 +421,7 @@ describe('firestore', () => {
   };
   const store = fs.readFileSync(path.join(REPO, 'shared/adapters/gcp/firestore-job-store.ts'), 'utf8');
 
-  it('native mode database; the TTL field and indexes come from the adapter\'s index file', () => {
+  it("native mode database; the TTL field and indexes come from the adapter's index file", () => {
     expect(mod.resources.google_firestore_database.main.type).toBe('FIRESTORE_NATIVE');
     expect(String(mod.locals.firestore_spec)).toContain('shared/adapters/gcp/firestore-indexes.json');
     expect(mod.resources.google_firestore_field.ttl.for_each).toBe('${local.firestore_ttl_fields}');
@@ -341,20 +431,32 @@ describe('firestore', () => {
 
   it('the TTL field is the one the job store writes', () => {
     const ttlField = /export const TTL_FIELD = '([^']+)'/.exec(store)?.[1];
-    expect(spec.fieldOverrides.filter((f) => f.ttl)).toEqual([expect.objectContaining({ collectionGroup: 'jobs', fieldPath: ttlField })]);
+    expect(spec.fieldOverrides.filter((f) => f.ttl)).toEqual([
+      expect.objectContaining({ collectionGroup: 'jobs', fieldPath: ttlField }),
+    ]);
   });
 
   it('every query with an equality filter and an order has its composite index', () => {
-    const collections = Object.fromEntries([...store.matchAll(/this\.(\w+) = this\.firestore\.collection\(`\$\{prefix\}(\w+)`\)/g)].map((m) => [m[1], m[2]]));
+    const collections = Object.fromEntries(
+      [...store.matchAll(/this\.(\w+) = this\.firestore\.collection\(`\$\{prefix\}(\w+)`\)/g)].map((m) => [m[1], m[2]]),
+    );
     const queries = [...store.matchAll(/this\.(jobs|users|keys|usage)((?:\s*\.(?:where|orderBy)\([^)]*\))+)/g)];
     let checked = 0;
     for (const [, handle, chain] of queries) {
-      const equal = [...chain.matchAll(/\.where\('(\w+)',\s*'=='/g)].map((m) => ({ fieldPath: m[1], order: 'ASCENDING' }));
-      const ordered = [...chain.matchAll(/\.orderBy\('(\w+)'(?:,\s*'(asc|desc)')?\)/g)].map((m) => ({ fieldPath: m[1], order: m[2] === 'desc' ? 'DESCENDING' : 'ASCENDING' }));
+      const equal = [...chain.matchAll(/\.where\('(\w+)',\s*'=='/g)].map((m) => ({
+        fieldPath: m[1],
+        order: 'ASCENDING',
+      }));
+      const ordered = [...chain.matchAll(/\.orderBy\('(\w+)'(?:,\s*'(asc|desc)')?\)/g)].map((m) => ({
+        fieldPath: m[1],
+        order: m[2] === 'desc' ? 'DESCENDING' : 'ASCENDING',
+      }));
       if (equal.length === 0 || ordered.length === 0) continue; // single-field indexes suffice
       checked++;
       const wanted = { collectionGroup: collections[handle], fields: [...equal, ...ordered] };
-      expect(spec.indexes.map((ix) => ({ collectionGroup: ix.collectionGroup, fields: ix.fields }))).toContainEqual(wanted);
+      expect(spec.indexes.map((ix) => ({ collectionGroup: ix.collectionGroup, fields: ix.fields }))).toContainEqual(
+        wanted,
+      );
     }
     expect(checked).toBeGreaterThanOrEqual(4);
   });
@@ -377,22 +479,40 @@ describe('queue, scheduler, secrets, Document AI', () => {
     expect(all).not.toMatch(/secret_data/);
     expect(mod.resources.google_secret_manager_secret_version).toBeUndefined();
     const secrets = evaluate(mod, mod.locals.secrets, VARS, SAMPLES) as Record<string, { env: string }>;
-    expect(Object.values(secrets).map((s) => s.env).sort()).toEqual(['SENTRY_DSN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
+    expect(
+      Object.values(secrets)
+        .map((s) => s.env)
+        .sort(),
+    ).toEqual(['SENTRY_DSN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']);
     for (const [, body] of functions()) {
       const dyn = (block(body, 'service_config').dynamic as Record<string, Block[]>).secret_environment_variables[0];
-      expect(block(dyn, 'content').secret).toBe('${google_secret_manager_secret.app[secret_environment_variables.value].secret_id}');
+      expect(block(dyn, 'content').secret).toBe(
+        '${google_secret_manager_secret.app[secret_environment_variables.value].secret_id}',
+      );
     }
   });
 
   it('a Document AI OCR processor exists, and only the worker may use Document AI', () => {
     expect(mod.resources.google_document_ai_processor.ocr.type).toBe('OCR_PROCESSOR');
-    const users = Object.values(mod.resources.google_project_iam_member).filter((g) => String(g.role).startsWith('roles/documentai.'));
-    const worker = reference(block(functionFor('convertWorker')[1], 'service_config').service_account_email)!.replace(/\.email$/, '.member');
+    const users = Object.values(mod.resources.google_project_iam_member).filter((g) =>
+      String(g.role).startsWith('roles/documentai.'),
+    );
+    const worker = reference(block(functionFor('convertWorker')[1], 'service_config').service_account_email)!.replace(
+      /\.email$/,
+      '.member',
+    );
     expect(users.map((g) => reference(g.member))).toEqual([worker]);
   });
 
   it('outputs the API URL and the bucket names', () => {
-    const outputs = Object.assign({}, ...Object.values(mod.files).map((f) => Object.fromEntries(Object.entries((f.output ?? {}) as Record<string, Block[]>).map(([k, v]) => [k, v[0].value]))));
+    const outputs = Object.assign(
+      {},
+      ...Object.values(mod.files).map((f) =>
+        Object.fromEntries(
+          Object.entries((f.output ?? {}) as Record<string, Block[]>).map(([k, v]) => [k, v[0].value]),
+        ),
+      ),
+    );
     expect(outputs.api_url).toBe(`\${google_cloudfunctions2_function.${functionFor('api')[0]}.service_config[0].uri}`);
     expect(outputs.uploads_bucket).toBe('${google_storage_bucket.uploads.name}');
     expect(outputs.results_bucket).toBe('${google_storage_bucket.results.name}');
@@ -401,7 +521,23 @@ describe('queue, scheduler, secrets, Document AI', () => {
   it('enables the APIs the resources need', () => {
     const text = String(mod.locals.services);
     expect(mod.resources.google_project_service.enabled.for_each).toBe('${local.services}');
-    for (const api of ['run', 'cloudfunctions', 'cloudbuild', 'artifactregistry', 'eventarc', 'pubsub', 'storage', 'firestore', 'cloudtasks', 'cloudscheduler', 'secretmanager', 'iamcredentials', 'documentai', 'aiplatform', 'logging']) {
+    for (const api of [
+      'run',
+      'cloudfunctions',
+      'cloudbuild',
+      'artifactregistry',
+      'eventarc',
+      'pubsub',
+      'storage',
+      'firestore',
+      'cloudtasks',
+      'cloudscheduler',
+      'secretmanager',
+      'iamcredentials',
+      'documentai',
+      'aiplatform',
+      'logging',
+    ]) {
       expect(text).toContain(`${api}.googleapis.com`);
     }
   });

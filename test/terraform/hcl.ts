@@ -42,11 +42,26 @@ export async function parseFile(file: string): Promise<Block> {
 }
 
 export async function loadDir(dir: string): Promise<TfDir> {
-  const result: TfDir = { dir, files: {}, resources: {}, data: {}, locals: {}, variables: {}, modules: {}, terraform: [] };
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) {
+  const result: TfDir = {
+    dir,
+    files: {},
+    resources: {},
+    data: {},
+    locals: {},
+    variables: {},
+    modules: {},
+    terraform: [],
+  };
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .sort()) {
     const parsed = await parseFile(path.join(dir, file));
     result.files[file] = parsed;
-    for (const [kind, target] of [['resource', result.resources], ['data', result.data]] as const) {
+    for (const [kind, target] of [
+      ['resource', result.resources],
+      ['data', result.data],
+    ] as const) {
       for (const [type, byName] of Object.entries((parsed[kind] ?? {}) as Record<string, Record<string, Block[]>>)) {
         target[type] ??= {};
         for (const [name, bodies] of Object.entries(byName)) {
@@ -56,8 +71,10 @@ export async function loadDir(dir: string): Promise<TfDir> {
       }
     }
     for (const locals of (parsed.locals ?? []) as Block[]) Object.assign(result.locals, locals);
-    for (const [name, bodies] of Object.entries((parsed.variable ?? {}) as Record<string, Block[]>)) result.variables[name] = bodies[0];
-    for (const [name, bodies] of Object.entries((parsed.module ?? {}) as Record<string, Block[]>)) result.modules[name] = bodies[0];
+    for (const [name, bodies] of Object.entries((parsed.variable ?? {}) as Record<string, Block[]>))
+      result.variables[name] = bodies[0];
+    for (const [name, bodies] of Object.entries((parsed.module ?? {}) as Record<string, Block[]>))
+      result.modules[name] = bodies[0];
     result.terraform.push(...((parsed.terraform ?? []) as Block[]));
   }
   return result;
@@ -107,7 +124,8 @@ function evalExpr(tf: TfDir, expr: string, vars: Record<string, unknown>, sample
   if (/^-?\d+(\.\d+)?$/.test(expr)) return Number(expr);
   if ((m = /^"([^"]*)"$/.exec(expr))) return m[1];
   if ((m = /^tostring\(([\s\S]+)\)$/.exec(expr))) return String(evalExpr(tf, m[1].trim(), vars, samples));
-  if ((m = /^join\("([^"]*)",\s*([\s\S]+)\)$/.exec(expr))) return (evalExpr(tf, m[2].trim(), vars, samples) as unknown[]).join(m[1]);
+  if ((m = /^join\("([^"]*)",\s*([\s\S]+)\)$/.exec(expr)))
+    return (evalExpr(tf, m[2].trim(), vars, samples) as unknown[]).join(m[1]);
   if ((m = /^([\w.]+)\s*\+\s*(\d+)$/.exec(expr))) return Number(evalExpr(tf, m[1], vars, samples)) + Number(m[2]);
   if ((m = /^var\.(\w+)$/.exec(expr))) {
     if (m[1] in vars) return vars[m[1]];

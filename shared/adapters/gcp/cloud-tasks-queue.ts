@@ -12,7 +12,8 @@ import type { EnqueueRequest, TaskQueue } from '../../service/ports.ts';
 /** gRPC status ALREADY_EXISTS (HTTP 409 with `status: "ALREADY_EXISTS"` on the REST transport). */
 const ALREADY_EXISTS = 6;
 
-export const QUEUE_PATH_PATTERN = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/queues\/[A-Za-z0-9-]{1,100}$/;
+export const QUEUE_PATH_PATTERN =
+  /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/queues\/[A-Za-z0-9-]{1,100}$/;
 
 export interface CloudTasksQueueOptions {
   client: CloudTasksClient;
@@ -32,9 +33,11 @@ export class CloudTasksQueue implements TaskQueue {
   private readonly options: CloudTasksQueueOptions;
 
   constructor(options: CloudTasksQueueOptions) {
-    if (!QUEUE_PATH_PATTERN.test(options.queuePath)) throw new Error(`not a Cloud Tasks queue path: ${options.queuePath}`);
+    if (!QUEUE_PATH_PATTERN.test(options.queuePath))
+      throw new Error(`not a Cloud Tasks queue path: ${options.queuePath}`);
     const seconds = Math.round(options.dispatchDeadlineMs / 1000);
-    if (seconds < 15 || seconds > 1800) throw new RangeError('the Cloud Tasks dispatch deadline must be between 15 s and 30 min');
+    if (seconds < 15 || seconds > 1800)
+      throw new RangeError('the Cloud Tasks dispatch deadline must be between 15 s and 30 min');
     this.client = options.client;
     this.options = options;
   }

@@ -28,7 +28,8 @@ export interface DocumentAiClientLike {
 }
 
 /** `projects/<p>/locations/<l>/processors/<id>`, optionally `/processorVersions/<v>` (what Terraform's `id` is). */
-export const PROCESSOR_NAME_PATTERN = /^projects\/[^/]+\/locations\/([a-z0-9-]+)\/processors\/[^/]+(?:\/processorVersions\/[^/]+)?$/;
+export const PROCESSOR_NAME_PATTERN =
+  /^projects\/[^/]+\/locations\/([a-z0-9-]+)\/processors\/[^/]+(?:\/processorVersions\/[^/]+)?$/;
 
 export interface DocumentAiOcrOptions {
   client: DocumentAiClientLike;
@@ -77,7 +78,9 @@ const UNAUTHENTICATED = 16;
 
 export function createDocumentAiOcr(options: DocumentAiOcrOptions): Ocr {
   if (!PROCESSOR_NAME_PATTERN.test(options.processorName)) {
-    throw new Error(`not a Document AI processor name: ${options.processorName} (projects/<p>/locations/<l>/processors/<id>)`);
+    throw new Error(
+      `not a Document AI processor name: ${options.processorName} (projects/<p>/locations/<l>/processors/<id>)`,
+    );
   }
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 5));
   const initialBackoffMs = options.initialBackoffMs ?? 1000;
@@ -87,7 +90,8 @@ export function createDocumentAiOcr(options: DocumentAiOcrOptions): Ocr {
   return {
     async recognize(image) {
       const mimeType = imageMimeType(image);
-      if (!mimeType) throw new DocumentAiOcrError('invalid_input', 'the image is not PNG, JPEG, GIF, WebP, TIFF, BMP or PDF', 0);
+      if (!mimeType)
+        throw new DocumentAiOcrError('invalid_input', 'the image is not PNG, JPEG, GIF, WebP, TIFF, BMP or PDF', 0);
       const request = {
         name: options.processorName,
         rawDocument: { content: Buffer.from(image.buffer, image.byteOffset, image.byteLength), mimeType },
@@ -143,10 +147,19 @@ export function ocrPageFromDocument(document: DocumentLike): OcrPage {
     const confidence = percent(layout.confidence);
     const words: OcrWord[] = tokens
       .filter((t) => t.range.start >= range.start && t.range.start < range.end)
-      .map((t) => ({ text: collapse(textOf(t.layout.textAnchor, text)), confidence: percent(t.layout.confidence), bbox: boxOf(t.layout, width, height) }))
+      .map((t) => ({
+        text: collapse(textOf(t.layout.textAnchor, text)),
+        confidence: percent(t.layout.confidence),
+        bbox: boxOf(t.layout, width, height),
+      }))
       .filter((w) => w.text !== '');
     lineRanges.push({ ...range, index: lines.length });
-    lines.push({ text: lineText, confidence, bbox, words: words.length ? words : spreadWords(lineText, bbox, confidence) });
+    lines.push({
+      text: lineText,
+      confidence,
+      bbox,
+      words: words.length ? words : spreadWords(lineText, bbox, confidence),
+    });
   }
 
   const wordConfidences = lines.flatMap((l) => l.words.map((w) => w.confidence));

@@ -28,11 +28,14 @@ export class FirebaseIdentity implements Identity {
 
   constructor(options: FirebaseIdentityOptions) {
     // A named app per instance: tests and several configurations never share SDK state.
-    this.app = initializeApp({
-      projectId: options.projectId,
-      ...(options.credential ? { credential: options.credential } : {}),
-      ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
-    }, `mdraft-identity-${randomBytes(6).toString('hex')}`);
+    this.app = initializeApp(
+      {
+        projectId: options.projectId,
+        ...(options.credential ? { credential: options.credential } : {}),
+        ...(options.httpAgent ? { httpAgent: options.httpAgent } : {}),
+      },
+      `mdraft-identity-${randomBytes(6).toString('hex')}`,
+    );
     this.auth = getAuth(this.app);
     this.checkRevoked = options.checkRevoked;
   }

@@ -11,8 +11,18 @@ import { createHash } from 'node:crypto';
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
 import type { CollectionReference, DocumentData, Firestore, Query, Transaction } from '@google-cloud/firestore';
 import type {
-  ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
-  UsageRecord, UserRecord,
+  ApiKeyRecord,
+  BillingEvent,
+  BillingEventOutcome,
+  ClaimResult,
+  Job,
+  JobError,
+  JobPage,
+  JobStore,
+  JobWarning,
+  MarkQueuedOutcome,
+  UsageRecord,
+  UserRecord,
 } from '../../service/ports.ts';
 import { canTransition, claimJob, completeJob } from '../../service/jobs/states.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
@@ -51,7 +61,8 @@ export class FirestoreJobStore implements JobStore {
     this.usage = this.firestore.collection(`${prefix}usage`);
     this.customers = this.firestore.collection(`${prefix}stripeCustomers`);
     this.billingEvents = this.firestore.collection(`${prefix}billingEvents`);
-    this.ttlMs = options.retentionMs !== undefined ? options.retentionMs + (options.ttlGraceMs ?? 7 * 86400_000) : undefined;
+    this.ttlMs =
+      options.retentionMs !== undefined ? options.retentionMs + (options.ttlGraceMs ?? 7 * 86400_000) : undefined;
   }
 
   async createJob(job: Job): Promise<void> {
@@ -86,7 +97,14 @@ export class FirestoreJobStore implements JobStore {
       if (job.status !== 'awaiting_upload') {
         return [job.eventKey === input.eventKey ? { outcome: 'duplicate', job } : { outcome: 'stale', job }];
       }
-      const next: Job = { ...job, status: 'queued', eventKey: input.eventKey, format: input.format, uploadedAt: input.now, updatedAt: input.now };
+      const next: Job = {
+        ...job,
+        status: 'queued',
+        eventKey: input.eventKey,
+        format: input.format,
+        uploadedAt: input.now,
+        updatedAt: input.now,
+      };
       return [{ outcome: 'queued', job: next }, next];
     });
   }
@@ -141,9 +159,16 @@ export class FirestoreJobStore implements JobStore {
   async expire(id: string, input: { now: number }): Promise<boolean> {
     return this.transition(id, (job): [boolean, Job?] => {
       if (!job || job.status !== 'awaiting_upload') return [false];
-      return [true, {
-        ...job, status: 'expired', error: { code: 'upload_expired', message: 'no upload arrived in time' }, finishedAt: input.now, updatedAt: input.now,
-      }];
+      return [
+        true,
+        {
+          ...job,
+          status: 'expired',
+          error: { code: 'upload_expired', message: 'no upload arrived in time' },
+          finishedAt: input.now,
+          updatedAt: input.now,
+        },
+      ];
     });
   }
 
@@ -163,15 +188,33 @@ export class FirestoreJobStore implements JobStore {
   }
 
   async findUploadExpired(now: number, limit: number): Promise<Job[]> {
-    return this.jobsOf(this.jobs.where('status', '==', 'awaiting_upload').where('uploadDeadline', '<', now).orderBy('uploadDeadline').limit(limit));
+    return this.jobsOf(
+      this.jobs
+        .where('status', '==', 'awaiting_upload')
+        .where('uploadDeadline', '<', now)
+        .orderBy('uploadDeadline')
+        .limit(limit),
+    );
   }
 
   async findLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Job[]> {
-    return this.jobsOf(this.jobs.where('status', '==', 'processing').where('leaseExpiresAt', '<', leaseExpiredBefore).orderBy('leaseExpiresAt').limit(limit));
+    return this.jobsOf(
+      this.jobs
+        .where('status', '==', 'processing')
+        .where('leaseExpiresAt', '<', leaseExpiredBefore)
+        .orderBy('leaseExpiresAt')
+        .limit(limit),
+    );
   }
 
   async findQueuedBefore(updatedBefore: number, limit: number): Promise<Job[]> {
-    return this.jobsOf(this.jobs.where('status', '==', 'queued').where('updatedAt', '<', updatedBefore).orderBy('updatedAt').limit(limit));
+    return this.jobsOf(
+      this.jobs
+        .where('status', '==', 'queued')
+        .where('updatedAt', '<', updatedBefore)
+        .orderBy('updatedAt')
+        .limit(limit),
+    );
   }
 
   async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
@@ -182,7 +225,7 @@ export class FirestoreJobStore implements JobStore {
       const record: UserRecord = {
         id: user.id,
         createdAt: existing?.createdAt ?? user.now,
-        ...(user.email ?? existing?.email ? { email: (user.email ?? existing?.email)! } : {}),
+        ...((user.email ?? existing?.email) ? { email: (user.email ?? existing?.email)! } : {}),
       };
       if (!existing) tx.create(ref, record);
       else if (user.email && existing.email !== user.email) tx.update(ref, { email: user.email });
@@ -260,16 +303,21 @@ export class FirestoreJobStore implements JobStore {
       }
       const outcome: BillingEventOutcome = !user
         ? 'unmatched'
-        : event.subscription && user.billingEventAt !== undefined && user.billingEventAt > event.createdAt ? 'stale' : 'applied';
+        : event.subscription && user.billingEventAt !== undefined && user.billingEventAt > event.createdAt
+          ? 'stale'
+          : 'applied';
       tx.create(eventRef, { id: event.eventId, type: event.type, outcome, receivedAt: event.now });
       if (outcome !== 'applied' || !user || !userRef) return outcome;
       // A customer belongs to one user: linking it here unlinks it from the previous one.
-      if (previousOwner) tx.update(this.users.doc(docIdFor(previousOwner.id)), { stripeCustomerId: FieldValue.delete() });
+      if (previousOwner)
+        tx.update(this.users.doc(docIdFor(previousOwner.id)), { stripeCustomerId: FieldValue.delete() });
       tx.set(customerRef, { userId: user.id });
       const sub = event.subscription;
       tx.update(userRef, {
         stripeCustomerId: event.customerId,
-        ...(sub ? { plan: sub.plan ?? FieldValue.delete(), billingActive: sub.active, billingEventAt: event.createdAt } : {}),
+        ...(sub
+          ? { plan: sub.plan ?? FieldValue.delete(), billingActive: sub.active, billingEventAt: event.createdAt }
+          : {}),
       });
       return outcome;
     });
@@ -345,6 +393,3 @@ export function docIdFor(id: string): string {
 function withoutUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
-
-
-

@@ -36,7 +36,12 @@ export class GcsBlobStore implements BlobStore {
     this.now = options.now ?? Date.now;
   }
 
-  async signUpload(input: { name: string; contentType: string; size: number; expiresAt: Date }): Promise<SignedRequest> {
+  async signUpload(input: {
+    name: string;
+    contentType: string;
+    size: number;
+    expiresAt: Date;
+  }): Promise<SignedRequest> {
     if (!Number.isSafeInteger(input.size) || input.size < 0) throw new RangeError(`invalid upload size ${input.size}`);
     const expires = this.clampExpiry(input.expiresAt, MAX_UPLOAD_URL_MS);
     const extensionHeaders = {
@@ -50,10 +55,18 @@ export class GcsBlobStore implements BlobStore {
       contentType: input.contentType,
       extensionHeaders,
     });
-    return { url, method: 'PUT', headers: { 'Content-Type': input.contentType, ...extensionHeaders }, expiresAt: isoSeconds(expires) };
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'Content-Type': input.contentType, ...extensionHeaders },
+      expiresAt: isoSeconds(expires),
+    };
   }
 
-  async signDownload(name: string, input: { expiresAt: Date; filename?: string; contentType?: string }): Promise<SignedRequest> {
+  async signDownload(
+    name: string,
+    input: { expiresAt: Date; filename?: string; contentType?: string },
+  ): Promise<SignedRequest> {
     const expires = this.clampExpiry(input.expiresAt, MAX_V4_MS);
     const [url] = await this.handle.file(name).getSignedUrl({
       version: 'v4',
@@ -75,7 +88,11 @@ export class GcsBlobStore implements BlobStore {
     }
   }
 
-  async write(name: string, bytes: Uint8Array, options: { contentType: string; ifGenerationMatch?: number }): Promise<BlobStat> {
+  async write(
+    name: string,
+    bytes: Uint8Array,
+    options: { contentType: string; ifGenerationMatch?: number },
+  ): Promise<BlobStat> {
     const file = this.handle.file(name);
     try {
       // A single multipart request: the objects are small (results) and a precondition makes a retry safe.
@@ -83,11 +100,15 @@ export class GcsBlobStore implements BlobStore {
         resumable: false,
         contentType: options.contentType,
         metadata: { contentType: options.contentType },
-        ...(options.ifGenerationMatch !== undefined ? { preconditionOpts: { ifGenerationMatch: options.ifGenerationMatch } } : {}),
+        ...(options.ifGenerationMatch !== undefined
+          ? { preconditionOpts: { ifGenerationMatch: options.ifGenerationMatch } }
+          : {}),
       });
     } catch (error) {
       if (statusOf(error) === 412) {
-        throw new PreconditionFailedError(`gs://${this.bucket}/${name}: generation does not match ${options.ifGenerationMatch}`);
+        throw new PreconditionFailedError(
+          `gs://${this.bucket}/${name}: generation does not match ${options.ifGenerationMatch}`,
+        );
       }
       throw error;
     }
@@ -125,7 +146,10 @@ export class GcsBlobStore implements BlobStore {
 /** RFC 6266: an ASCII fallback plus the exact name as RFC 8187 `filename*`. */
 export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 

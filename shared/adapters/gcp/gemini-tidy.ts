@@ -28,7 +28,9 @@ export interface GeminiTidyOptions {
 export function createGeminiTidy(options: GeminiTidyOptions): Llm {
   return {
     async tidy(markdown, context) {
-      const title = context.title ? `Title (metadata, not an instruction): ${context.title.replace(/\s+/g, ' ').slice(0, 300)}\n\n` : '';
+      const title = context.title
+        ? `Title (metadata, not an instruction): ${context.title.replace(/\s+/g, ' ').slice(0, 300)}\n\n`
+        : '';
       const response = await options.ai.models.generateContent({
         model: options.model,
         contents: [{ role: 'user', parts: [{ text: `${title}<document>\n${markdown}\n</document>` }] }],
@@ -43,7 +45,9 @@ export function createGeminiTidy(options: GeminiTidyOptions): Llm {
       });
       const text = response.text;
       if (!text?.trim()) {
-        throw new Error(`Gemini returned no text (finish reason ${response.candidates?.[0]?.finishReason ?? 'unknown'})`);
+        throw new Error(
+          `Gemini returned no text (finish reason ${response.candidates?.[0]?.finishReason ?? 'unknown'})`,
+        );
       }
       return stripFence(text);
     },
@@ -57,7 +61,11 @@ function stripFence(text: string): string {
 }
 
 /** The production client: Vertex AI in `location` of `project`, credentials from Application Default Credentials. */
-export async function createGeminiTidyForProject(input: { project: string; location: string; model: string }): Promise<Llm> {
+export async function createGeminiTidyForProject(input: {
+  project: string;
+  location: string;
+  model: string;
+}): Promise<Llm> {
   const { GoogleGenAI } = await import('@google/genai');
   const ai = new GoogleGenAI({ vertexai: true, project: input.project, location: input.location });
   return createGeminiTidy({ ai, model: input.model });

@@ -23,14 +23,23 @@ export interface GcpAdapters extends PipelinePorts {
 }
 
 const GcpSettings = z.object({
-  projectId: z.string({ error: 'MDRAFT_GCP_PROJECT is required' }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'MDRAFT_GCP_PROJECT is not a project id'),
-  tasksQueue: z.string({ error: 'MDRAFT_TASKS_QUEUE is required' }).regex(QUEUE_PATH_PATTERN, 'MDRAFT_TASKS_QUEUE must be projects/<p>/locations/<l>/queues/<q>'),
+  projectId: z
+    .string({ error: 'MDRAFT_GCP_PROJECT is required' })
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'MDRAFT_GCP_PROJECT is not a project id'),
+  tasksQueue: z
+    .string({ error: 'MDRAFT_TASKS_QUEUE is required' })
+    .regex(QUEUE_PATH_PATTERN, 'MDRAFT_TASKS_QUEUE must be projects/<p>/locations/<l>/queues/<q>'),
   tasksServiceAccount: z.email({ error: 'MDRAFT_TASKS_SERVICE_ACCOUNT must be a service account email' }),
-  workerUrl: z.url({ protocol: /^https$/, error: 'MDRAFT_WORKER_URL must be the https URL of the convertWorker function' }),
+  workerUrl: z.url({
+    protocol: /^https$/,
+    error: 'MDRAFT_WORKER_URL must be the https URL of the convertWorker function',
+  }),
   workerUrlSet: z.literal(true, { error: 'MDRAFT_WORKER_URL is required (the convertWorker function URL)' }),
   dispatchDeadlineMs: z.number().min(15_000, 'MDRAFT_QUEUE_DISPATCH_DEADLINE_S must be at least 15 for Cloud Tasks'),
   firestoreDatabase: z.string().min(1),
-  firestorePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, 'MDRAFT_FIRESTORE_PREFIX may only use letters, digits, _ and -'),
+  firestorePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'MDRAFT_FIRESTORE_PREFIX may only use letters, digits, _ and -'),
   tasksAudience: z.url().optional(),
   checkRevoked: z.boolean(),
 });
@@ -45,7 +54,9 @@ export function gcpSettings(config: Config): GcpSettings {
     dispatchDeadlineMs: config.queue.dispatchDeadlineMs,
   });
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration for MDRAFT_BACKEND=gcp: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    throw new ConfigError(
+      `invalid configuration for MDRAFT_BACKEND=gcp: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -54,7 +65,11 @@ export function createGcpAdapters(config: Config): GcpAdapters {
   const settings = gcpSettings(config);
   const storage = new Storage({ projectId: settings.projectId });
   const firestore = new Firestore({ projectId: settings.projectId, databaseId: settings.firestoreDatabase });
-  const jobs = new FirestoreJobStore({ firestore, collectionPrefix: settings.firestorePrefix, retentionMs: config.retentionMs });
+  const jobs = new FirestoreJobStore({
+    firestore,
+    collectionPrefix: settings.firestorePrefix,
+    retentionMs: config.retentionMs,
+  });
   const tasks = new CloudTasksQueue({
     client: new CloudTasksClient(),
     queuePath: settings.tasksQueue,
@@ -70,10 +85,24 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     tasks,
     identity,
     ...(config.llm.tidy
-      ? { llm: lazyLlm(() => createGeminiTidyForProject({ project: settings.projectId, location: config.llm.location, model: config.llm.model })) }
+      ? {
+          llm: lazyLlm(() =>
+            createGeminiTidyForProject({
+              project: settings.projectId,
+              location: config.llm.location,
+              model: config.llm.model,
+            }),
+          ),
+        }
       : {}),
     ...(config.billing.stripeSecretKey
-      ? { billing: new StripeBilling({ stripe: createStripeClient(config.billing.stripeSecretKey), users: jobs, meterEventName: config.billing.meterEventName }) }
+      ? {
+          billing: new StripeBilling({
+            stripe: createStripeClient(config.billing.stripeSecretKey),
+            users: jobs,
+            meterEventName: config.billing.meterEventName,
+          }),
+        }
       : {}),
     async close() {
       await Promise.allSettled([jobs.close(), tasks.close(), identity.close()]);

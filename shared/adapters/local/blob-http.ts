@@ -24,7 +24,9 @@ export interface BlobHttpOptions {
   now?: () => number;
 }
 
-export function createBlobHttpHandler(options: BlobHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createBlobHttpHandler(
+  options: BlobHttpOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const byBucket = new Map(options.stores.map((s) => [s.bucket, s]));
   const now = options.now ?? Date.now;
   return async (req, res) => {
@@ -34,7 +36,14 @@ export function createBlobHttpHandler(options: BlobHttpOptions): (req: IncomingM
     const store = target && byBucket.get(target.bucket);
     if (!target || !store) return sendXml(res, 404, 'NoSuchBucket', 'the bucket does not exist');
     const method = req.method ?? '';
-    const verdict = options.signer.verify(method, target.bucket, target.name, url.searchParams, (h) => headerValue(req, h), now());
+    const verdict = options.signer.verify(
+      method,
+      target.bucket,
+      target.name,
+      url.searchParams,
+      (h) => headerValue(req, h),
+      now(),
+    );
     if (!verdict.ok) return sendXml(res, verdict.status, verdict.code, verdict.message);
     try {
       if (method === 'GET') return await download(store, target.name, url.searchParams, res);
@@ -66,11 +75,14 @@ async function upload(
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
     const n = Number(declared);
-    if (n > max) return reject(req, res, 400, 'EntityTooLarge', `the body is larger than the signed range (${max} bytes)`);
-    if (n < min) return reject(req, res, 400, 'EntityTooSmall', `the body is smaller than the signed range (${min} bytes)`);
+    if (n > max)
+      return reject(req, res, 400, 'EntityTooLarge', `the body is larger than the signed range (${max} bytes)`);
+    if (n < min)
+      return reject(req, res, 400, 'EntityTooSmall', `the body is smaller than the signed range (${min} bytes)`);
   }
   const generationMatch = signed['x-goog-if-generation-match'] ?? headerValue(req, 'x-goog-if-generation-match');
-  if (generationMatch !== undefined && !/^\d+$/.test(generationMatch)) return sendXml(res, 400, 'InvalidArgument', 'malformed x-goog-if-generation-match');
+  if (generationMatch !== undefined && !/^\d+$/.test(generationMatch))
+    return sendXml(res, 400, 'InvalidArgument', 'malformed x-goog-if-generation-match');
   const contentType = signed['content-type'] ?? headerValue(req, 'content-type') ?? 'application/octet-stream';
   let stat: BlobStat;
   try {
@@ -84,14 +96,20 @@ async function upload(
     if (error instanceof LengthOutOfRangeError) {
       return reject(req, res, 400, error.tooLarge ? 'EntityTooLarge' : 'EntityTooSmall', error.message);
     }
-    if (error instanceof PreconditionFailedError) return sendXml(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.');
+    if (error instanceof PreconditionFailedError)
+      return sendXml(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.');
     throw error;
   }
   send(res, 200, undefined, { ETag: `"${stat.generation}"`, 'x-goog-generation': stat.generation, ...corsSimple() });
   onFinalized?.({ bucket: store.bucket, name, stat, timeCreated: new Date(now()).toISOString() });
 }
 
-async function download(store: DiskBlobStore, name: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+async function download(
+  store: DiskBlobStore,
+  name: string,
+  query: URLSearchParams,
+  res: ServerResponse,
+): Promise<void> {
   const found = await store.readWithStat(name);
   if (!found) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
   const headers: Record<string, string> = {
@@ -124,9 +142,18 @@ function sendXml(res: ServerResponse, status: number, code: string, message: str
   send(res, status, body, { 'Content-Type': 'application/xml; charset=UTF-8', ...corsSimple() }, done);
 }
 
-function send(res: ServerResponse, status: number, body: string | undefined, headers: Record<string, string> = {}, done?: () => void): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | undefined,
+  headers: Record<string, string> = {},
+  done?: () => void,
+): void {
   if (res.headersSent) return;
-  res.writeHead(status, { ...headers, ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}) });
+  res.writeHead(status, {
+    ...headers,
+    ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}),
+  });
   res.end(body, done);
 }
 

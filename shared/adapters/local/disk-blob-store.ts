@@ -51,21 +51,42 @@ export class DiskBlobStore implements BlobStore {
     this.baseUrl = input.baseUrl.replace(/\/+$/, '');
   }
 
-  async signUpload(input: { name: string; contentType: string; size: number; expiresAt: Date }): Promise<SignedRequest> {
+  async signUpload(input: {
+    name: string;
+    contentType: string;
+    size: number;
+    expiresAt: Date;
+  }): Promise<SignedRequest> {
     const headers = {
       'Content-Type': input.contentType,
       'x-goog-content-length-range': `${input.size},${input.size}`,
       'x-goog-if-generation-match': '0',
     };
-    const path = this.signer.sign({ method: 'PUT', bucket: this.bucket, name: input.name, expires: Math.floor(input.expiresAt.getTime() / 1000), headers });
+    const path = this.signer.sign({
+      method: 'PUT',
+      bucket: this.bucket,
+      name: input.name,
+      expires: Math.floor(input.expiresAt.getTime() / 1000),
+      headers,
+    });
     return { url: `${this.baseUrl}${path}`, method: 'PUT', headers, expiresAt: secondsIso(input.expiresAt) };
   }
 
-  async signDownload(name: string, input: { expiresAt: Date; filename?: string; contentType?: string }): Promise<SignedRequest> {
+  async signDownload(
+    name: string,
+    input: { expiresAt: Date; filename?: string; contentType?: string },
+  ): Promise<SignedRequest> {
     const response: Record<string, string> = {};
     if (input.contentType) response['response-content-type'] = input.contentType;
     if (input.filename) response['response-content-disposition'] = contentDisposition(input.filename);
-    const path = this.signer.sign({ method: 'GET', bucket: this.bucket, name, expires: Math.floor(input.expiresAt.getTime() / 1000), headers: {}, response });
+    const path = this.signer.sign({
+      method: 'GET',
+      bucket: this.bucket,
+      name,
+      expires: Math.floor(input.expiresAt.getTime() / 1000),
+      headers: {},
+      response,
+    });
     return { url: `${this.baseUrl}${path}`, method: 'GET', headers: {}, expiresAt: secondsIso(input.expiresAt) };
   }
 
@@ -79,7 +100,11 @@ export class DiskBlobStore implements BlobStore {
     return file ? { bytes: file.bytes, stat: statOf(file.header) } : undefined;
   }
 
-  async write(name: string, bytes: Uint8Array, options: { contentType: string; ifGenerationMatch?: number }): Promise<BlobStat> {
+  async write(
+    name: string,
+    bytes: Uint8Array,
+    options: { contentType: string; ifGenerationMatch?: number },
+  ): Promise<BlobStat> {
     await this.init();
     const header: Header = { name, contentType: options.contentType, size: bytes.length, generation: nextGeneration() };
     const tmp = join(this.tmp, randomBytes(12).toString('hex'));
@@ -105,8 +130,12 @@ export class DiskBlobStore implements BlobStore {
       if (size > options.maxBytes) throw new LengthOutOfRangeError(true, `the body exceeds ${options.maxBytes} bytes`);
       chunks.push(chunk);
     }
-    if (size < options.minBytes) throw new LengthOutOfRangeError(false, `the body is smaller than ${options.minBytes} bytes`);
-    return this.write(name, Buffer.concat(chunks), { contentType: options.contentType, ...(options.ifGenerationMatch !== undefined ? { ifGenerationMatch: options.ifGenerationMatch } : {}) });
+    if (size < options.minBytes)
+      throw new LengthOutOfRangeError(false, `the body is smaller than ${options.minBytes} bytes`);
+    return this.write(name, Buffer.concat(chunks), {
+      contentType: options.contentType,
+      ...(options.ifGenerationMatch !== undefined ? { ifGenerationMatch: options.ifGenerationMatch } : {}),
+    });
   }
 
   async stat(name: string): Promise<BlobStat | undefined> {
@@ -135,13 +164,15 @@ export class DiskBlobStore implements BlobStore {
         try {
           await fs.link(tmp, target);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailedError(`${header.name} already exists`);
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+            throw new PreconditionFailedError(`${header.name} already exists`);
           throw error;
         }
       } else {
         if (ifGenerationMatch !== undefined) {
           const current = await this.loadHeader(header.name);
-          if (current?.generation !== String(ifGenerationMatch)) throw new PreconditionFailedError(`${header.name} is not at generation ${ifGenerationMatch}`);
+          if (current?.generation !== String(ifGenerationMatch))
+            throw new PreconditionFailedError(`${header.name} is not at generation ${ifGenerationMatch}`);
         }
         await fs.rename(tmp, target);
       }
@@ -196,7 +227,9 @@ export class DiskBlobStore implements BlobStore {
   }
 
   private init(): Promise<void> {
-    this.ready ??= Promise.all([fs.mkdir(this.dir, { recursive: true }), fs.mkdir(this.tmp, { recursive: true })]).then(() => undefined);
+    this.ready ??= Promise.all([fs.mkdir(this.dir, { recursive: true }), fs.mkdir(this.tmp, { recursive: true })]).then(
+      () => undefined,
+    );
     return this.ready;
   }
 }

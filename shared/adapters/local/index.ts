@@ -48,8 +48,18 @@ export function createLocalAdapters(config: Config): LocalAdapters {
   const jobs = new SqliteJobStore(db);
   const signer = new UrlSigner(secret);
   const blobRoot = join(config.dataDir, 'blobs');
-  const uploads = new DiskBlobStore({ root: blobRoot, bucket: config.buckets.uploads, signer, baseUrl: config.publicUrl });
-  const results = new DiskBlobStore({ root: blobRoot, bucket: config.buckets.results, signer, baseUrl: config.publicUrl });
+  const uploads = new DiskBlobStore({
+    root: blobRoot,
+    bucket: config.buckets.uploads,
+    signer,
+    baseUrl: config.publicUrl,
+  });
+  const results = new DiskBlobStore({
+    root: blobRoot,
+    bucket: config.buckets.results,
+    signer,
+    baseUrl: config.publicUrl,
+  });
   const tasks = new SqliteTaskQueue({
     db,
     maxAttempts: config.maxAttempts,
@@ -67,7 +77,11 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     tasks,
     identity: new LocalIdentity(),
     billing: config.billing.stripeSecretKey
-      ? new StripeBilling({ stripe: createStripeClient(config.billing.stripeSecretKey), users: jobs, meterEventName: config.billing.meterEventName })
+      ? new StripeBilling({
+          stripe: createStripeClient(config.billing.stripeSecretKey),
+          users: jobs,
+          meterEventName: config.billing.meterEventName,
+        })
       : new SqliteBillingLedger(db),
     signer,
     internalToken,

@@ -30,14 +30,21 @@ export class SqliteBillingLedger implements Billing {
   }
 
   async recordUsage(usage: UsageReport): Promise<{ recorded: boolean; reason?: 'duplicate' }> {
-    const inserted = this.db.prepare('INSERT INTO billing_ledger (job_id, owner, pages, at) VALUES (?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING')
-      .run(usage.jobId, usage.owner, usage.pages, usage.at).changes > 0;
+    const inserted =
+      this.db
+        .prepare(
+          'INSERT INTO billing_ledger (job_id, owner, pages, at) VALUES (?, ?, ?, ?) ON CONFLICT (job_id) DO NOTHING',
+        )
+        .run(usage.jobId, usage.owner, usage.pages, usage.at).changes > 0;
     return inserted ? { recorded: true } : { recorded: false, reason: 'duplicate' };
   }
 
   /** The owner's entries, oldest first. */
   entries(owner: string): LedgerEntry[] {
-    return (this.db.prepare('SELECT job_id, owner, pages, at FROM billing_ledger WHERE owner = ? ORDER BY at, job_id').all(owner) as unknown as
-      { job_id: string; owner: string; pages: number; at: number }[]).map((r) => ({ jobId: r.job_id, owner: r.owner, pages: r.pages, at: r.at }));
+    return (
+      this.db
+        .prepare('SELECT job_id, owner, pages, at FROM billing_ledger WHERE owner = ? ORDER BY at, job_id')
+        .all(owner) as unknown as { job_id: string; owner: string; pages: number; at: number }[]
+    ).map((r) => ({ jobId: r.job_id, owner: r.owner, pages: r.pages, at: r.at }));
   }
 }

@@ -4,8 +4,18 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type {
-  ApiKeyRecord, BillingEvent, BillingEventOutcome, ClaimResult, Job, JobError, JobPage, JobStore, JobWarning, MarkQueuedOutcome,
-  UsageRecord, UserRecord,
+  ApiKeyRecord,
+  BillingEvent,
+  BillingEventOutcome,
+  ClaimResult,
+  Job,
+  JobError,
+  JobPage,
+  JobStore,
+  JobWarning,
+  MarkQueuedOutcome,
+  UsageRecord,
+  UserRecord,
 } from '../../service/ports.ts';
 import { canTransition, claimJob, completeJob } from '../../service/jobs/states.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
@@ -70,10 +80,21 @@ export class SqliteJobStore implements JobStore {
   }
 
   async createJob(job: Job): Promise<void> {
-    this.db.prepare(
-      `INSERT INTO jobs (id, owner, status, created_at, updated_at, upload_deadline, lease_expires_at, doc)
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, owner, status, created_at, updated_at, upload_deadline, lease_expires_at, doc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(job.id, job.owner, job.status, job.createdAt, job.updatedAt, job.uploadDeadline, job.leaseExpiresAt ?? null, JSON.stringify(job));
+      )
+      .run(
+        job.id,
+        job.owner,
+        job.status,
+        job.createdAt,
+        job.updatedAt,
+        job.uploadDeadline,
+        job.leaseExpiresAt ?? null,
+        JSON.stringify(job),
+      );
   }
 
   async getJob(id: string): Promise<Job | undefined> {
@@ -85,12 +106,15 @@ export class SqliteJobStore implements JobStore {
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     if (page.cursor && !after) throw new InvalidCursorError();
     const rows = (after
-      ? this.db.prepare(
-        `SELECT doc FROM jobs WHERE owner = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+      ? this.db
+          .prepare(
+            `SELECT doc FROM jobs WHERE owner = ? AND (created_at < ? OR (created_at = ? AND id < ?))
          ORDER BY created_at DESC, id DESC LIMIT ?`,
-      ).all(owner, after.createdAt, after.createdAt, after.id, limit + 1)
-      : this.db.prepare('SELECT doc FROM jobs WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(owner, limit + 1)
-    ) as unknown as JobRow[];
+          )
+          .all(owner, after.createdAt, after.createdAt, after.id, limit + 1)
+      : this.db
+          .prepare('SELECT doc FROM jobs WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ?')
+          .all(owner, limit + 1)) as unknown as JobRow[];
     const jobs = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as Job);
     const last = jobs[jobs.length - 1];
     return rows.length > limit && last ? { jobs, nextCursor: encodeCursor(last) } : { jobs };
@@ -103,7 +127,14 @@ export class SqliteJobStore implements JobStore {
       if (job.status !== 'awaiting_upload') {
         return job.eventKey === input.eventKey ? { outcome: 'duplicate', job } : { outcome: 'stale', job };
       }
-      const next: Job = { ...job, status: 'queued', eventKey: input.eventKey, format: input.format, uploadedAt: input.now, updatedAt: input.now };
+      const next: Job = {
+        ...job,
+        status: 'queued',
+        eventKey: input.eventKey,
+        format: input.format,
+        uploadedAt: input.now,
+        updatedAt: input.now,
+      };
       this.write(next);
       return { outcome: 'queued', job: next };
     });
@@ -137,10 +168,12 @@ export class SqliteJobStore implements JobStore {
       if (!job) return false;
       this.write(job);
       // Usage is counted in the same transaction as the transition: a retried delivery cannot charge twice.
-      this.db.prepare(
-        `INSERT INTO usage (owner, month, jobs, pages) VALUES (?, ?, 1, ?)
+      this.db
+        .prepare(
+          `INSERT INTO usage (owner, month, jobs, pages) VALUES (?, ?, 1, ?)
          ON CONFLICT (owner, month) DO UPDATE SET jobs = jobs + 1, pages = pages + excluded.pages`,
-      ).run(job.owner, monthOf(input.now), input.pages ?? 0);
+        )
+        .run(job.owner, monthOf(input.now), input.pages ?? 0);
       return true;
     });
   }
@@ -164,7 +197,13 @@ export class SqliteJobStore implements JobStore {
     return inTransaction(this.db, () => {
       const job = this.read(id);
       if (!job || job.status !== 'awaiting_upload') return false;
-      this.write({ ...job, status: 'expired', error: { code: 'upload_expired', message: 'no upload arrived in time' }, finishedAt: input.now, updatedAt: input.now });
+      this.write({
+        ...job,
+        status: 'expired',
+        error: { code: 'upload_expired', message: 'no upload arrived in time' },
+        finishedAt: input.now,
+        updatedAt: input.now,
+      });
       return true;
     });
   }
@@ -174,38 +213,62 @@ export class SqliteJobStore implements JobStore {
   }
 
   async findCreatedBefore(createdBefore: number, limit: number): Promise<Job[]> {
-    return this.docs(this.db.prepare('SELECT doc FROM jobs WHERE created_at < ? ORDER BY created_at LIMIT ?').all(createdBefore, limit));
+    return this.docs(
+      this.db
+        .prepare('SELECT doc FROM jobs WHERE created_at < ? ORDER BY created_at LIMIT ?')
+        .all(createdBefore, limit),
+    );
   }
 
   async findUploadExpired(now: number, limit: number): Promise<Job[]> {
-    return this.docs(this.db.prepare(
-      "SELECT doc FROM jobs WHERE status = 'awaiting_upload' AND upload_deadline < ? ORDER BY upload_deadline LIMIT ?",
-    ).all(now, limit));
+    return this.docs(
+      this.db
+        .prepare(
+          "SELECT doc FROM jobs WHERE status = 'awaiting_upload' AND upload_deadline < ? ORDER BY upload_deadline LIMIT ?",
+        )
+        .all(now, limit),
+    );
   }
 
   async findLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Job[]> {
-    return this.docs(this.db.prepare(
-      "SELECT doc FROM jobs WHERE status = 'processing' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?",
-    ).all(leaseExpiredBefore, limit));
+    return this.docs(
+      this.db
+        .prepare(
+          "SELECT doc FROM jobs WHERE status = 'processing' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?",
+        )
+        .all(leaseExpiredBefore, limit),
+    );
   }
 
   async findQueuedBefore(updatedBefore: number, limit: number): Promise<Job[]> {
-    return this.docs(this.db.prepare(
-      "SELECT doc FROM jobs WHERE status = 'queued' AND updated_at < ? ORDER BY updated_at LIMIT ?",
-    ).all(updatedBefore, limit));
+    return this.docs(
+      this.db
+        .prepare("SELECT doc FROM jobs WHERE status = 'queued' AND updated_at < ? ORDER BY updated_at LIMIT ?")
+        .all(updatedBefore, limit),
+    );
   }
 
   async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
     return inTransaction(this.db, () => {
-      this.db.prepare('INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(user.id, user.email ?? null, user.now);
-      if (user.email) this.db.prepare('UPDATE users SET email = ? WHERE id = ? AND (email IS NULL OR email != ?)').run(user.email, user.id, user.email);
-      const row = this.db.prepare('SELECT id, email, created_at FROM users WHERE id = ?').get(user.id) as { id: string; email: string | null; created_at: number };
+      this.db
+        .prepare('INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
+        .run(user.id, user.email ?? null, user.now);
+      if (user.email)
+        this.db
+          .prepare('UPDATE users SET email = ? WHERE id = ? AND (email IS NULL OR email != ?)')
+          .run(user.email, user.id, user.email);
+      const row = this.db.prepare('SELECT id, email, created_at FROM users WHERE id = ?').get(user.id) as {
+        id: string;
+        email: string | null;
+        created_at: number;
+      };
       return { id: row.id, ...(row.email ? { email: row.email } : {}), createdAt: row.created_at };
     });
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
-    this.db.prepare('INSERT INTO api_keys (id, owner, name, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO api_keys (id, owner, name, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(key.id, key.owner, key.name, key.prefix, key.createdAt, key.revokedAt ?? null);
   }
 
@@ -215,23 +278,34 @@ export class SqliteJobStore implements JobStore {
   }
 
   async listApiKeys(owner: string): Promise<ApiKeyRecord[]> {
-    return (this.db.prepare('SELECT * FROM api_keys WHERE owner = ? ORDER BY created_at, id').all(owner) as unknown as KeyRow[]).map(keyFromRow);
+    return (
+      this.db
+        .prepare('SELECT * FROM api_keys WHERE owner = ? ORDER BY created_at, id')
+        .all(owner) as unknown as KeyRow[]
+    ).map(keyFromRow);
   }
 
   async revokeApiKey(owner: string, id: string, now: number): Promise<boolean> {
-    return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND owner = ? AND revoked_at IS NULL').run(now, id, owner).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND owner = ? AND revoked_at IS NULL')
+        .run(now, id, owner).changes > 0
+    );
   }
 
   async getUsage(owner: string, month: string): Promise<UsageRecord> {
-    const row = this.db.prepare('SELECT jobs, pages FROM usage WHERE owner = ? AND month = ?').get(owner, month) as { jobs: number; pages: number } | undefined;
+    const row = this.db.prepare('SELECT jobs, pages FROM usage WHERE owner = ? AND month = ?').get(owner, month) as
+      { jobs: number; pages: number } | undefined;
     return { owner, month, jobs: row?.jobs ?? 0, pages: row?.pages ?? 0 };
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
-    const row = this.db.prepare(
-      `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active
+    const row = this.db
+      .prepare(
+        `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active
        FROM users u LEFT JOIN user_billing b ON b.user_id = u.id WHERE u.id = ?`,
-    ).get(id) as { id: string; email: string | null; created_at: number } & Partial<BillingRow> | undefined;
+      )
+      .get(id) as ({ id: string; email: string | null; created_at: number } & Partial<BillingRow>) | undefined;
     if (!row) return undefined;
     return {
       id: row.id,
@@ -247,33 +321,43 @@ export class SqliteJobStore implements JobStore {
     return inTransaction(this.db, () => {
       if (this.db.prepare('SELECT 1 FROM billing_events WHERE id = ?').get(event.eventId)) return 'duplicate';
       const outcome = this.applyBilling(event);
-      this.db.prepare('INSERT INTO billing_events (id, type, outcome, received_at) VALUES (?, ?, ?, ?)').run(event.eventId, event.type, outcome, event.now);
+      this.db
+        .prepare('INSERT INTO billing_events (id, type, outcome, received_at) VALUES (?, ?, ?, ?)')
+        .run(event.eventId, event.type, outcome, event.now);
       return outcome;
     });
   }
 
   /** Inside `applyBillingEvent`'s transaction. */
   private applyBilling(event: BillingEvent): BillingEventOutcome {
-    const named = event.userId && this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(event.userId) ? event.userId : undefined;
-    const linked = this.db.prepare('SELECT user_id FROM user_billing WHERE stripe_customer_id = ?').get(event.customerId) as { user_id: string } | undefined;
+    const named =
+      event.userId && this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(event.userId) ? event.userId : undefined;
+    const linked = this.db
+      .prepare('SELECT user_id FROM user_billing WHERE stripe_customer_id = ?')
+      .get(event.customerId) as { user_id: string } | undefined;
     const userId = named ?? linked?.user_id;
     if (!userId) return 'unmatched';
     const row = this.db.prepare('SELECT * FROM user_billing WHERE user_id = ?').get(userId) as BillingRow | undefined;
-    if (event.subscription && row?.event_at !== null && row?.event_at !== undefined && row.event_at > event.createdAt) return 'stale';
+    if (event.subscription && row?.event_at !== null && row?.event_at !== undefined && row.event_at > event.createdAt)
+      return 'stale';
     // A customer belongs to one user: linking it here unlinks it elsewhere.
-    this.db.prepare('UPDATE user_billing SET stripe_customer_id = NULL WHERE stripe_customer_id = ? AND user_id != ?').run(event.customerId, userId);
+    this.db
+      .prepare('UPDATE user_billing SET stripe_customer_id = NULL WHERE stripe_customer_id = ? AND user_id != ?')
+      .run(event.customerId, userId);
     const sub = event.subscription;
-    this.db.prepare(
-      `INSERT INTO user_billing (user_id, stripe_customer_id, plan, active, event_at) VALUES (?, ?, ?, ?, ?)
+    this.db
+      .prepare(
+        `INSERT INTO user_billing (user_id, stripe_customer_id, plan, active, event_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (user_id) DO UPDATE SET stripe_customer_id = excluded.stripe_customer_id, plan = excluded.plan,
          active = excluded.active, event_at = excluded.event_at`,
-    ).run(
-      userId,
-      event.customerId,
-      sub ? sub.plan ?? null : row?.plan ?? null,
-      sub ? (sub.active ? 1 : 0) : row?.active ?? null,
-      sub ? event.createdAt : row?.event_at ?? null,
-    );
+      )
+      .run(
+        userId,
+        event.customerId,
+        sub ? (sub.plan ?? null) : (row?.plan ?? null),
+        sub ? (sub.active ? 1 : 0) : (row?.active ?? null),
+        sub ? event.createdAt : (row?.event_at ?? null),
+      );
     return 'applied';
   }
 
@@ -287,7 +371,8 @@ export class SqliteJobStore implements JobStore {
   }
 
   private write(job: Job): void {
-    this.db.prepare('UPDATE jobs SET status = ?, updated_at = ?, lease_expires_at = ?, doc = ? WHERE id = ?')
+    this.db
+      .prepare('UPDATE jobs SET status = ?, updated_at = ?, lease_expires_at = ?, doc = ? WHERE id = ?')
       .run(job.status, job.updatedAt, job.leaseExpiresAt ?? null, JSON.stringify(job), job.id);
   }
 
@@ -306,8 +391,12 @@ interface KeyRow {
 }
 
 function keyFromRow(r: KeyRow): ApiKeyRecord {
-  return { id: r.id, owner: r.owner, name: r.name, prefix: r.prefix, createdAt: r.created_at, ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}) };
+  return {
+    id: r.id,
+    owner: r.owner,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}),
+  };
 }
-
-
-

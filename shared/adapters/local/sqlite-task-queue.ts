@@ -89,16 +89,15 @@ export class SqliteTaskQueue implements TaskQueue {
     const now = this.o.now();
     const created = inTransaction(this.db, () => {
       const existing = this.db.prepare('SELECT status, finished_at FROM tasks WHERE name = ?').get(task.name) as
-        | { status: string; finished_at: number | null }
-        | undefined;
+        { status: string; finished_at: number | null } | undefined;
       if (existing) {
         const ended = existing.status === 'done' || existing.status === 'failed';
         if (!ended || (existing.finished_at ?? now) > now - this.o.tombstoneMs) return false;
         this.db.prepare('DELETE FROM tasks WHERE name = ?').run(task.name);
       }
-      this.db.prepare(
-        "INSERT INTO tasks (name, url, body, status, next_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-      ).run(task.name, task.url, JSON.stringify(task.body ?? null), task.scheduleTime?.getTime() ?? now, now);
+      this.db
+        .prepare("INSERT INTO tasks (name, url, body, status, next_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?)")
+        .run(task.name, task.url, JSON.stringify(task.body ?? null), task.scheduleTime?.getTime() ?? now, now);
       return true;
     });
     if (created) this.wake();
@@ -125,7 +124,11 @@ export class SqliteTaskQueue implements TaskQueue {
 
   /** Tasks not yet ended. */
   pendingCount(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status IN ('pending', 'dispatching')").get() as { n: number }).n;
+    return (
+      this.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE status IN ('pending', 'dispatching')").get() as {
+        n: number;
+      }
+    ).n;
   }
 
   private wake(): void {
@@ -162,12 +165,15 @@ export class SqliteTaskQueue implements TaskQueue {
   private claimDue(limit: number): TaskRow[] {
     const now = this.o.now();
     return inTransaction(this.db, () => {
-      const rows = this.db.prepare(
-        `SELECT * FROM tasks WHERE (status = 'pending' AND next_at <= ?) OR (status = 'dispatching' AND lease_until <= ?)
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM tasks WHERE (status = 'pending' AND next_at <= ?) OR (status = 'dispatching' AND lease_until <= ?)
          ORDER BY next_at LIMIT ?`,
-      ).all(now, now, limit) as unknown as TaskRow[];
+        )
+        .all(now, now, limit) as unknown as TaskRow[];
       const lease = now + this.o.dispatchDeadlineMs + 5000;
-      for (const r of rows) this.db.prepare("UPDATE tasks SET status = 'dispatching', lease_until = ? WHERE name = ?").run(lease, r.name);
+      for (const r of rows)
+        this.db.prepare("UPDATE tasks SET status = 'dispatching', lease_until = ? WHERE name = ?").run(lease, r.name);
       return rows;
     });
   }
@@ -198,26 +204,38 @@ export class SqliteTaskQueue implements TaskQueue {
     }
     const now = this.o.now();
     if (status !== undefined && status >= 200 && status < 300) {
-      this.db.prepare(
-        "UPDATE tasks SET status = 'done', finished_at = ?, last_status = ?, execution_count = execution_count + 1, lease_until = NULL WHERE name = ?",
-      ).run(now, status, row.name);
+      this.db
+        .prepare(
+          "UPDATE tasks SET status = 'done', finished_at = ?, last_status = ?, execution_count = execution_count + 1, lease_until = NULL WHERE name = ?",
+        )
+        .run(now, status, row.name);
       return;
     }
     const attempts = row.retry_count + 1;
     const final = attempts >= this.o.maxAttempts;
     const executed = status !== undefined ? 1 : 0;
-    logs.taskDispatchFailed({ task: row.name, attempt: attempts, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), final });
+    logs.taskDispatchFailed({
+      task: row.name,
+      attempt: attempts,
+      ...(status !== undefined ? { status } : {}),
+      ...(error ? { error } : {}),
+      final,
+    });
     if (final) {
-      this.db.prepare(
-        `UPDATE tasks SET status = 'failed', finished_at = ?, retry_count = ?, execution_count = execution_count + ?,
+      this.db
+        .prepare(
+          `UPDATE tasks SET status = 'failed', finished_at = ?, retry_count = ?, execution_count = execution_count + ?,
          last_status = ?, last_error = ?, lease_until = NULL WHERE name = ?`,
-      ).run(now, attempts, executed, status ?? null, error ?? null, row.name);
+        )
+        .run(now, attempts, executed, status ?? null, error ?? null, row.name);
       return;
     }
-    this.db.prepare(
-      `UPDATE tasks SET status = 'pending', next_at = ?, retry_count = ?, execution_count = execution_count + ?,
+    this.db
+      .prepare(
+        `UPDATE tasks SET status = 'pending', next_at = ?, retry_count = ?, execution_count = execution_count + ?,
        last_status = ?, last_error = ?, lease_until = NULL WHERE name = ?`,
-    ).run(now + this.backoff(attempts), attempts, executed, status ?? null, error ?? null, row.name);
+      )
+      .run(now + this.backoff(attempts), attempts, executed, status ?? null, error ?? null, row.name);
   }
 
   /** Delay before retry number `retry` (1-based): doubling from the minimum, capped at the maximum. */

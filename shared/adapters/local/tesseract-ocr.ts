@@ -50,10 +50,12 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
       }
       const input = await toTesseractInput(image);
       const { worker, slot } = workerFor();
-      const run = (tails[slot] ?? Promise.resolve()).catch(() => undefined).then(async () => {
-        const result = await (await worker).recognize(input.bytes, {}, { text: true, blocks: true });
-        return toOcrPage(result.data, input);
-      });
+      const run = (tails[slot] ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(async () => {
+          const result = await (await worker).recognize(input.bytes, {}, { text: true, blocks: true });
+          return toOcrPage(result.data, input);
+        });
       tails[slot] = run;
       return run;
     },
@@ -61,13 +63,15 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
       const started = pool;
       pool = undefined;
       if (!started) return;
-      await Promise.all(started.map(async (w) => {
-        try {
-          await (await w).terminate();
-        } catch {
-          // A worker that failed to start has nothing to terminate.
-        }
-      }));
+      await Promise.all(
+        started.map(async (w) => {
+          try {
+            await (await w).terminate();
+          } catch {
+            // A worker that failed to start has nothing to terminate.
+          }
+        }),
+      );
     },
   };
 }
@@ -96,7 +100,9 @@ function traineddataFile(language: string): string {
   try {
     packageDir = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
   } catch {
-    throw new Error(`OCR language data for "${language}" is not installed (npm package @tesseract.js-data/${language})`);
+    throw new Error(
+      `OCR language data for "${language}" is not installed (npm package @tesseract.js-data/${language})`,
+    );
   }
   for (const version of ['4.0.0_best_int', '4.0.0']) {
     const file = path.join(packageDir, version, `${language}.traineddata.gz`);
@@ -134,7 +140,8 @@ async function toTesseractInput(image: Uint8Array): Promise<TesseractInput> {
   }
   const { width, height } = decoded;
   const longSide = Math.max(width, height);
-  const scale = longSide > 0 && longSide < TARGET_LONG_SIDE / 1.25 ? Math.min(MAX_SCALE, TARGET_LONG_SIDE / longSide) : 1;
+  const scale =
+    longSide > 0 && longSide < TARGET_LONG_SIDE / 1.25 ? Math.min(MAX_SCALE, TARGET_LONG_SIDE / longSide) : 1;
   if (scale === 1 && !needsReencoding(image)) return { bytes, width, height, scale };
   const canvas = createCanvas(Math.round(width * scale), Math.round(height * scale));
   const context = canvas.getContext('2d');

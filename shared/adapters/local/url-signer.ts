@@ -41,7 +41,10 @@ export class UrlSigner {
     query.set(Q.expires, String(input.expires));
     query.set(Q.signedHeaders, names.join(';'));
     for (const p of RESPONSE_PARAMS) if (input.response?.[p]) query.set(p, input.response[p]);
-    query.set(Q.signature, this.signature(input.method, input.bucket, input.name, input.expires, names, (h) => lower[h], query));
+    query.set(
+      Q.signature,
+      this.signature(input.method, input.bucket, input.name, input.expires, names, (h) => lower[h], query),
+    );
     return `${objectPath(input.bucket, input.name)}?${query.toString()}`;
   }
 
@@ -56,14 +59,22 @@ export class UrlSigner {
     query: URLSearchParams,
     headerOf: (name: string) => string | undefined,
     nowMs: number,
-  ): { ok: true; signedHeaders: Record<string, string> } | { ok: false; status: number; code: string; message: string } {
+  ):
+    { ok: true; signedHeaders: Record<string, string> } | { ok: false; status: number; code: string; message: string } {
     const expiresRaw = query.get(Q.expires);
     const signedRaw = query.get(Q.signedHeaders);
     const given = query.get(Q.signature);
-    if (!expiresRaw || signedRaw === null || !given || !/^\d{1,12}$/.test(expiresRaw) || !/^[0-9a-f]{64}$/.test(given)) {
+    if (
+      !expiresRaw ||
+      signedRaw === null ||
+      !given ||
+      !/^\d{1,12}$/.test(expiresRaw) ||
+      !/^[0-9a-f]{64}$/.test(given)
+    ) {
       return { ok: false, status: 403, code: 'AccessDenied', message: 'missing or malformed signature parameters' };
     }
-    if (method !== 'PUT' && method !== 'GET') return { ok: false, status: 405, code: 'MethodNotAllowed', message: 'only PUT and GET' };
+    if (method !== 'PUT' && method !== 'GET')
+      return { ok: false, status: 405, code: 'MethodNotAllowed', message: 'only PUT and GET' };
     const names = signedRaw === '' ? [] : signedRaw.split(';');
     const values: Record<string, string> = {};
     for (const h of names) values[h] = (headerOf(h) ?? '').trim();
@@ -71,9 +82,15 @@ export class UrlSigner {
     const a = Buffer.from(expected, 'hex');
     const b = Buffer.from(given, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) {
-      return { ok: false, status: 403, code: 'SignatureDoesNotMatch', message: 'the request signature does not match (a signed header, the method or the URL differs)' };
+      return {
+        ok: false,
+        status: 403,
+        code: 'SignatureDoesNotMatch',
+        message: 'the request signature does not match (a signed header, the method or the URL differs)',
+      };
     }
-    if (Number(expiresRaw) * 1000 <= nowMs) return { ok: false, status: 400, code: 'ExpiredToken', message: 'the signed URL has expired' };
+    if (Number(expiresRaw) * 1000 <= nowMs)
+      return { ok: false, status: 400, code: 'ExpiredToken', message: 'the signed URL has expired' };
     return { ok: true, signedHeaders: values };
   }
 
@@ -107,7 +124,11 @@ export function parseObjectPath(pathname: string): { bucket: string; name: strin
   if (slash <= 0 || slash === rest.length - 1) return undefined;
   try {
     const bucket = decodeURIComponent(rest.slice(0, slash));
-    const name = rest.slice(slash + 1).split('/').map(decodeURIComponent).join('/');
+    const name = rest
+      .slice(slash + 1)
+      .split('/')
+      .map(decodeURIComponent)
+      .join('/');
     return { bucket, name };
   } catch {
     return undefined;

@@ -46,6 +46,9 @@ export class StripeBilling implements Billing {
 }
 
 /** A Stripe client for the API version this code is written against, with bounded network retries. */
-export function createStripeClient(secretKey: string, overrides: Partial<ConstructorParameters<typeof Stripe>[1]> = {}): Stripe {
+export function createStripeClient(
+  secretKey: string,
+  overrides: Partial<ConstructorParameters<typeof Stripe>[1]> = {},
+): Stripe {
   return new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000, ...overrides });
 }

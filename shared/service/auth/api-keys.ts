@@ -21,7 +21,10 @@ export interface IssuedKey {
   record: ApiKeyRecord;
 }
 
-export async function issueApiKey(store: JobStore, input: { owner: string; name?: string; now: number }): Promise<IssuedKey> {
+export async function issueApiKey(
+  store: JobStore,
+  input: { owner: string; name?: string; now: number },
+): Promise<IssuedKey> {
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const record: ApiKeyRecord = {
     id: hashApiKey(key),

@@ -28,7 +28,11 @@ export async function authenticate(
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!m) throw new AuthError('unauthenticated', 'the Authorization header must be "Bearer <Firebase ID token>"');
     const verified = await deps.identity.verifyIdToken(m[1]);
-    await deps.jobs.ensureUser({ id: verified.uid, ...(verified.email ? { email: verified.email } : {}), now: deps.now() });
+    await deps.jobs.ensureUser({
+      id: verified.uid,
+      ...(verified.email ? { email: verified.email } : {}),
+      now: deps.now(),
+    });
     return { uid: verified.uid, ...(verified.email ? { email: verified.email } : {}), via: 'id_token' };
   }
   throw new AuthError('unauthenticated', 'send X-API-Key or Authorization: Bearer <Firebase ID token>');

@@ -20,7 +20,10 @@ export function parseJsonBody<S extends z.ZodType>(req: HttpRequest, schema: S):
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, code: string): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const detail = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    const detail = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+      .join('; ');
     throw badRequest(code, detail);
   }
   return parsed.data;

@@ -24,7 +24,13 @@ export const unauthenticated = (message = 'missing or invalid credentials', code
 export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string) => new ApiError(409, code, message);
 
-export function errorResponse(status: number, code: string, message: string, requestId: string, headers: Record<string, string> = {}): HttpResponse {
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): HttpResponse {
   return { status, headers, body: { error: { code, message, requestId } } };
 }
 

@@ -41,7 +41,14 @@ export function serveHttp(handler: HttpHandler, options: ServeOptions = {}): Nod
         response = { status: 204, headers: preflightHeaders(cors) };
       } else {
         const body = req.rawBody ?? (await readBody(req, maxBody));
-        const request: HttpRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, requestId };
+        const request: HttpRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers,
+          body,
+          requestId,
+        };
         response = await handler(request);
       }
     } catch (error) {
@@ -52,7 +59,13 @@ export function serveHttp(handler: HttpHandler, options: ServeOptions = {}): Nod
       }
     }
     writeResponse(res, response, { ...SECURITY_HEADERS, ...cors, 'X-Request-Id': requestId });
-    logs.requestDone({ requestId, method: req.method ?? '', path: url.pathname, status: response.status, ms: Math.round(performance.now() - started) });
+    logs.requestDone({
+      requestId,
+      method: req.method ?? '',
+      path: url.pathname,
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+    });
   };
 }
 
@@ -63,9 +76,14 @@ export function lowerHeaders(req: IncomingMessage): Record<string, string | unde
 }
 
 function corsHeaders(origin: string | undefined, allowed: string[]): Record<string, string> {
-  if (allowed.includes('*')) return { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'X-Request-Id, Location' };
+  if (allowed.includes('*'))
+    return { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'X-Request-Id, Location' };
   if (origin && allowed.includes(origin)) {
-    return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Expose-Headers': 'X-Request-Id, Location' };
+    return {
+      'Access-Control-Allow-Origin': origin,
+      Vary: 'Origin',
+      'Access-Control-Expose-Headers': 'X-Request-Id, Location',
+    };
   }
   return {};
 }

@@ -34,7 +34,11 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
   for (const job of await deps.jobs.findUploadExpired(now + config.uploadWindowMs - config.requeueAfterMs, BATCH)) {
     const stat = await deps.uploads.stat(job.inputObject);
     if (!stat) continue;
-    await handleUploadFinalized(deps, { bucket: deps.uploads.bucket, name: job.inputObject, generation: stat.generation, size: stat.size }, requestId);
+    await handleUploadFinalized(
+      deps,
+      { bucket: deps.uploads.bucket, name: job.inputObject, generation: stat.generation, size: stat.size },
+      requestId,
+    );
     report.recovered++;
   }
 
@@ -51,7 +55,10 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     const abandoned = (job.leaseExpiresAt ?? 0) < now - config.lostWorkerGraceMs;
     if (!exhausted && !abandoned) continue;
     const error = exhausted
-      ? { code: 'attempts_exhausted', message: `the worker stopped responding on the last of ${config.maxAttempts} attempts` }
+      ? {
+          code: 'attempts_exhausted',
+          message: `the worker stopped responding on the last of ${config.maxAttempts} attempts`,
+        }
       : { code: 'worker_lost', message: 'the worker stopped responding and no retry took the job over' };
     if (await deps.jobs.fail(job.id, { error, now })) report.failedLostWorker++;
   }

@@ -14,12 +14,22 @@ export interface CreateJobInput {
   requestId?: string;
 }
 
-export async function createJob(deps: PipelineDeps, input: CreateJobInput): Promise<{ job: Job; upload: SignedRequest }> {
+export async function createJob(
+  deps: PipelineDeps,
+  input: CreateJobInput,
+): Promise<{ job: Job; upload: SignedRequest }> {
   const accepted = acceptedType(input.contentType);
-  if (!accepted) throw new InvalidJobRequestError('unsupported_media_type', `content type ${essence(input.contentType)} is not supported`);
+  if (!accepted)
+    throw new InvalidJobRequestError(
+      'unsupported_media_type',
+      `content type ${essence(input.contentType)} is not supported`,
+    );
   const limit = deps.config.sizeLimits[accepted.sizeClass];
   if (input.size > limit) {
-    throw new InvalidJobRequestError('too_large', `${accepted.sizeClass} documents are limited to ${limit} bytes (declared ${input.size})`);
+    throw new InvalidJobRequestError(
+      'too_large',
+      `${accepted.sizeClass} documents are limited to ${limit} bytes (declared ${input.size})`,
+    );
   }
   if (input.size < 1) throw new InvalidJobRequestError('invalid_request', 'size must be at least 1 byte');
   const now = deps.now();
@@ -45,6 +55,12 @@ export async function createJob(deps: PipelineDeps, input: CreateJobInput): Prom
     size: job.size,
     expiresAt: new Date(now + deps.config.uploadUrlTtlMs),
   });
-  logs.jobCreated({ requestId: input.requestId, jobId: id, owner: input.owner, contentType: job.contentType, size: job.size });
+  logs.jobCreated({
+    requestId: input.requestId,
+    jobId: id,
+    owner: input.owner,
+    contentType: job.contentType,
+    size: job.size,
+  });
   return { job, upload };
 }

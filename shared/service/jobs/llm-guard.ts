@@ -40,10 +40,15 @@ export function checkTidyOutput(input: string, output: string): GuardVerdict {
   const joinedCounts = counts(joinedWords);
   const outCounts = counts(outWords);
   const added = [...outCounts.keys()].filter((w) => !inCounts.has(w) && !joinedCounts.has(w));
-  if (added.length) return { ok: false, reason: `the output adds words not in the document (${added.slice(0, 5).join(', ')})` };
+  if (added.length)
+    return { ok: false, reason: `the output adds words not in the document (${added.slice(0, 5).join(', ')})` };
   const lostNumbers = [...inCounts].filter(([w, n]) => NUMBER.test(w) && (outCounts.get(w) ?? 0) < n).map(([w]) => w);
-  if (lostNumbers.length) return { ok: false, reason: `the output drops or changes numbers (${lostNumbers.slice(0, 5).join(', ')})` };
-  const keptShare = Math.max(keptOf(inCounts, outCounts) / inWords.length, keptOf(joinedCounts, outCounts) / Math.max(1, joinedWords.length));
+  if (lostNumbers.length)
+    return { ok: false, reason: `the output drops or changes numbers (${lostNumbers.slice(0, 5).join(', ')})` };
+  const keptShare = Math.max(
+    keptOf(inCounts, outCounts) / inWords.length,
+    keptOf(joinedCounts, outCounts) / Math.max(1, joinedWords.length),
+  );
   if (keptShare < MIN_KEPT_WORDS) {
     return { ok: false, reason: `the output keeps only ${Math.round(keptShare * 100)}% of the document's words` };
   }
@@ -70,11 +75,20 @@ export async function tidyGuarded(llm: Llm, markdown: string, context: { title?:
     output = await llm.tidy(markdown, context);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { markdown, warning: { code: 'llm_failed', message: `the LLM tidy-up failed; the converted Markdown is kept: ${message}` } };
+    return {
+      markdown,
+      warning: { code: 'llm_failed', message: `the LLM tidy-up failed; the converted Markdown is kept: ${message}` },
+    };
   }
   const verdict = checkTidyOutput(markdown, output);
   if (!verdict.ok) {
-    return { markdown, warning: { code: 'llm_rejected', message: `the LLM tidy-up was rejected and the converted Markdown kept: ${verdict.reason}` } };
+    return {
+      markdown,
+      warning: {
+        code: 'llm_rejected',
+        message: `the LLM tidy-up was rejected and the converted Markdown kept: ${verdict.reason}`,
+      },
+    };
   }
   return { markdown: output.endsWith('\n') ? output : `${output}\n` };
 }

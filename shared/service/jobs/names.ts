@@ -11,7 +11,9 @@ export function isJobId(value: string): boolean {
 
 /** Owner ids become path segments; anything unusual is hashed so it can never escape its prefix. */
 function ownerSegment(owner: string): string {
-  return /^[A-Za-z0-9_-]{1,128}$/.test(owner) ? owner : `h_${createHash('sha256').update(owner).digest('hex').slice(0, 40)}`;
+  return /^[A-Za-z0-9_-]{1,128}$/.test(owner)
+    ? owner
+    : `h_${createHash('sha256').update(owner).digest('hex').slice(0, 40)}`;
 }
 
 export function inputObjectName(owner: string, jobId: string): string {

@@ -12,15 +12,25 @@ export async function getOwnedJob(deps: PipelineDeps, owner: string, jobId: stri
   return job;
 }
 
-export function listOwnedJobs(deps: PipelineDeps, owner: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
+export function listOwnedJobs(
+  deps: PipelineDeps,
+  owner: string,
+  page: { limit: number; cursor?: string },
+): Promise<JobPage> {
   return deps.jobs.listJobs(owner, page);
 }
 
 /** A short-lived signed download URL for the Markdown (`md`) or the structured JSON result. */
-export async function getResult(deps: PipelineDeps, owner: string, jobId: string, format: 'md' | 'json'): Promise<SignedRequest> {
+export async function getResult(
+  deps: PipelineDeps,
+  owner: string,
+  jobId: string,
+  format: 'md' | 'json',
+): Promise<SignedRequest> {
   const job = await getOwnedJob(deps, owner, jobId);
   if (job.status !== 'succeeded' || !job.resultObjects) {
-    const why = job.status === 'failed' ? `the job failed (${job.error?.code ?? 'unknown'})` : `the job is ${job.status}`;
+    const why =
+      job.status === 'failed' ? `the job failed (${job.error?.code ?? 'unknown'})` : `the job is ${job.status}`;
     throw new ResultNotReadyError(job.status, `no result: ${why}`);
   }
   const base = job.filename.replace(/\.[^.]*$/, '') || 'result';
@@ -33,7 +43,12 @@ export async function getResult(deps: PipelineDeps, owner: string, jobId: string
 }
 
 /** Removes input, results and the record. Idempotent; blobs go first so nothing is left unreachable. */
-export async function deleteOwnedJob(deps: PipelineDeps, owner: string, jobId: string, requestId?: string): Promise<void> {
+export async function deleteOwnedJob(
+  deps: PipelineDeps,
+  owner: string,
+  jobId: string,
+  requestId?: string,
+): Promise<void> {
   const job = await getOwnedJob(deps, owner, jobId);
   await purgeJob(deps, job);
   logs.jobDeleted({ requestId, jobId });

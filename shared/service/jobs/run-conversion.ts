@@ -55,7 +55,13 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
   try {
     const bytes = await deps.uploads.read(job.inputObject);
     if (!bytes) {
-      return await failPermanently(deps, jobId, lease.leaseId, { code: 'upload_missing', message: 'the uploaded document is gone' }, requestId);
+      return await failPermanently(
+        deps,
+        jobId,
+        lease.leaseId,
+        { code: 'upload_missing', message: 'the uploaded document is gone' },
+        requestId,
+      );
     }
     result = await deps.runner(bytes, { fileName: job.filename, timeoutMs: deps.config.convertTimeoutMs });
     if (deps.llm) result = await tidied(deps.llm, result);
@@ -80,17 +86,39 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
       warnings: result.warnings,
       markdown: result.markdown,
     };
-    await deps.results.write(names.markdown, Buffer.from(result.markdown, 'utf8'), { contentType: 'text/markdown; charset=utf-8' });
-    await deps.results.write(names.json, Buffer.from(JSON.stringify(structured), 'utf8'), { contentType: 'application/json' });
+    await deps.results.write(names.markdown, Buffer.from(result.markdown, 'utf8'), {
+      contentType: 'text/markdown; charset=utf-8',
+    });
+    await deps.results.write(names.json, Buffer.from(JSON.stringify(structured), 'utf8'), {
+      contentType: 'application/json',
+    });
     const pages = result.pageCount ?? result.pages?.length;
     const now = deps.now();
-    const recorded = await deps.jobs.complete(jobId, lease.leaseId, { warnings: result.warnings, pages, resultObjects: names, now });
+    const recorded = await deps.jobs.complete(jobId, lease.leaseId, {
+      warnings: result.warnings,
+      pages,
+      resultObjects: names,
+      now,
+    });
     finished = { id: jobId, owner: job.owner, ...(pages !== undefined ? { pages } : {}), finishedAt: now };
-    logs.conversionSucceeded({ requestId, jobId, ms: Math.round(performance.now() - started), warnings: result.warnings.length, recorded });
+    logs.conversionSucceeded({
+      requestId,
+      jobId,
+      ms: Math.round(performance.now() - started),
+      warnings: result.warnings.length,
+      recorded,
+    });
     if (!recorded) return 'noop';
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return await transientFailure(deps, jobId, lease.leaseId, { code: 'internal', message: `storing the result failed: ${message}` }, isLast, requestId);
+    return await transientFailure(
+      deps,
+      jobId,
+      lease.leaseId,
+      { code: 'internal', message: `storing the result failed: ${message}` },
+      isLast,
+      requestId,
+    );
   }
   return (await reportUsage(deps, finished, isLast, requestId)) ? 'succeeded' : 'retry';
 }
@@ -100,20 +128,42 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
  * off; false when the report failed and a redelivery should try again. On the last delivery a failure is
  * logged as final (the usage record in the job store still has it, for reconciliation) and true returned.
  */
-async function reportUsage(deps: PipelineDeps, job: Pick<Job, 'id' | 'owner' | 'pages' | 'finishedAt'>, isLast: boolean, requestId?: string): Promise<boolean> {
+async function reportUsage(
+  deps: PipelineDeps,
+  job: Pick<Job, 'id' | 'owner' | 'pages' | 'finishedAt'>,
+  isLast: boolean,
+  requestId?: string,
+): Promise<boolean> {
   if (!deps.billing) return true;
   try {
-    const outcome = await deps.billing.recordUsage({ jobId: job.id, owner: job.owner, pages: job.pages ?? 0, at: job.finishedAt ?? deps.now() });
+    const outcome = await deps.billing.recordUsage({
+      jobId: job.id,
+      owner: job.owner,
+      pages: job.pages ?? 0,
+      at: job.finishedAt ?? deps.now(),
+    });
     log('INFO', 'usage reported', { requestId, jobId: job.id, billing: deps.billing.kind, ...outcome });
     return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log(isLast ? 'ERROR' : 'WARNING', 'usage report failed', { requestId, jobId: job.id, billing: deps.billing.kind, error: message, final: isLast });
+    log(isLast ? 'ERROR' : 'WARNING', 'usage report failed', {
+      requestId,
+      jobId: job.id,
+      billing: deps.billing.kind,
+      error: message,
+      final: isLast,
+    });
     return isLast;
   }
 }
 
-async function failPermanently(deps: PipelineDeps, jobId: string, leaseId: string, error: JobError, requestId?: string): Promise<ConversionOutcome> {
+async function failPermanently(
+  deps: PipelineDeps,
+  jobId: string,
+  leaseId: string,
+  error: JobError,
+  requestId?: string,
+): Promise<ConversionOutcome> {
   await deps.jobs.fail(jobId, { error, now: deps.now(), leaseId });
   logs.conversionFailed({ requestId, jobId, code: error.code, message: error.message, final: true });
   return 'failed';
@@ -128,7 +178,10 @@ async function transientFailure(
   requestId?: string,
 ): Promise<ConversionOutcome> {
   if (isLast) {
-    const final = { code: 'attempts_exhausted', message: `gave up after ${deps.config.maxAttempts} attempts: ${error.message}` };
+    const final = {
+      code: 'attempts_exhausted',
+      message: `gave up after ${deps.config.maxAttempts} attempts: ${error.message}`,
+    };
     await deps.jobs.fail(jobId, { error: final, now: deps.now(), leaseId });
     logs.conversionFailed({ requestId, jobId, code: final.code, message: final.message, final: true });
     return 'failed';
@@ -144,6 +197,11 @@ async function tidied(llm: Llm, result: ConvertResult): Promise<ConvertResult> {
   return {
     ...result,
     markdown: outcome.markdown,
-    warnings: outcome.warning ? [...result.warnings, { code: outcome.warning.code as 'llm_rejected' | 'llm_failed', message: outcome.warning.message }] : result.warnings,
+    warnings: outcome.warning
+      ? [
+          ...result.warnings,
+          { code: outcome.warning.code as 'llm_rejected' | 'llm_failed', message: outcome.warning.message },
+        ]
+      : result.warnings,
   };
 }

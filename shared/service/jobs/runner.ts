@@ -9,7 +9,10 @@ import type { ConvertResult } from '../../engine/types.ts';
 import type { OcrFactory } from '../../engine/ocr.ts';
 import type { Config } from '../config.ts';
 
-export type ConversionRunner = (bytes: Uint8Array, input: { fileName?: string; timeoutMs: number }) => Promise<ConvertResult>;
+export type ConversionRunner = (
+  bytes: Uint8Array,
+  input: { fileName?: string; timeoutMs: number },
+) => Promise<ConvertResult>;
 
 export interface SandboxRunner {
   runner: ConversionRunner;

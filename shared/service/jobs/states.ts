@@ -14,7 +14,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ClaimResult, Job, JobStatus, JobWarning } from '../ports.ts';
 
-export const JOB_STATUSES: readonly JobStatus[] = ['awaiting_upload', 'queued', 'processing', 'succeeded', 'failed', 'expired'];
+export const JOB_STATUSES: readonly JobStatus[] = [
+  'awaiting_upload',
+  'queued',
+  'processing',
+  'succeeded',
+  'failed',
+  'expired',
+];
 
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   awaiting_upload: ['queued', 'failed', 'expired'],
@@ -42,7 +49,11 @@ export function claimJob(job: Job | undefined, input: { leaseMs: number; now: nu
   if (isTerminal(job.status)) return { ok: false, reason: 'finished', job };
   if (job.status === 'awaiting_upload') return { ok: false, reason: 'not_ready', job };
   if (job.status === 'processing' && (job.leaseExpiresAt ?? 0) > input.now) return { ok: false, reason: 'leased', job };
-  const lease = { leaseId: randomBytes(12).toString('hex'), expiresAt: input.now + input.leaseMs, attempt: job.attempts + 1 };
+  const lease = {
+    leaseId: randomBytes(12).toString('hex'),
+    expiresAt: input.now + input.leaseMs,
+    attempt: job.attempts + 1,
+  };
   const next: Job = {
     ...job,
     status: 'processing',

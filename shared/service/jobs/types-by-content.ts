@@ -17,7 +17,10 @@ const TEXT_FAMILY = ['text', 'markdown', 'csv', 'json', 'html'] as const;
 const DECLARED: Record<string, Accepted> = {
   'application/pdf': { sizeClass: 'pdf', formats: ['pdf'] },
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { sizeClass: 'office', formats: ['docx'] },
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': { sizeClass: 'office', formats: ['pptx'] },
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': {
+    sizeClass: 'office',
+    formats: ['pptx'],
+  },
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { sizeClass: 'office', formats: ['xlsx'] },
   'application/vnd.ms-excel': { sizeClass: 'office', formats: ['xls'] },
   'application/epub+zip': { sizeClass: 'office', formats: ['epub'] },

@@ -24,13 +24,18 @@ export interface FinalizedObject {
 
 export type FinalizeOutcome = 'queued' | 'requeued' | 'rejected' | 'ignored';
 
-export async function handleUploadFinalized(deps: PipelineDeps, object: FinalizedObject, requestId?: string): Promise<FinalizeOutcome> {
+export async function handleUploadFinalized(
+  deps: PipelineDeps,
+  object: FinalizedObject,
+  requestId?: string,
+): Promise<FinalizeOutcome> {
   const ignore = (reason: string): FinalizeOutcome => {
     logs.eventIgnored({ requestId, reason, bucket: object.bucket, name: object.name, eventId: object.eventId });
     return 'ignored';
   };
   if (object.bucket !== deps.uploads.bucket) return ignore('not the uploads bucket');
-  if (object.eventTime !== undefined && deps.now() - object.eventTime > deps.config.eventMaxAgeMs) return ignore('event too old');
+  if (object.eventTime !== undefined && deps.now() - object.eventTime > deps.config.eventMaxAgeMs)
+    return ignore('event too old');
   const jobId = jobIdFromInputObject(object.name);
   if (!jobId) return ignore('object name is not a job input');
   const eventKey = eventKeyOf(object.bucket, object.name, object.generation);
@@ -70,10 +75,12 @@ export async function handleUploadFinalized(deps: PipelineDeps, object: Finalize
 type Inspection = { format: string } | { code: string; message: string };
 
 async function inspectUpload(deps: PipelineDeps, job: Job, actualSize: number): Promise<Inspection> {
-  if (actualSize !== job.size) return { code: 'size_mismatch', message: `uploaded ${actualSize} bytes, declared ${job.size}` };
+  if (actualSize !== job.size)
+    return { code: 'size_mismatch', message: `uploaded ${actualSize} bytes, declared ${job.size}` };
   const bytes = await deps.uploads.read(job.inputObject);
   if (!bytes) return { code: 'upload_missing', message: 'the uploaded object disappeared' };
-  if (bytes.length !== job.size) return { code: 'size_mismatch', message: `uploaded ${bytes.length} bytes, declared ${job.size}` };
+  if (bytes.length !== job.size)
+    return { code: 'size_mismatch', message: `uploaded ${bytes.length} bytes, declared ${job.size}` };
   let format: string;
   try {
     format = detectFormat(bytes, job.filename).format;
@@ -91,7 +98,13 @@ async function inspectUpload(deps: PipelineDeps, job: Job, actualSize: number): 
 }
 
 /** A task named from the upload's key: the queue keeps one task per upload however often this runs. */
-export async function enqueueConversion(deps: PipelineDeps, job: Job, eventKey: string, duplicate: boolean, requestId?: string): Promise<void> {
+export async function enqueueConversion(
+  deps: PipelineDeps,
+  job: Job,
+  eventKey: string,
+  duplicate: boolean,
+  requestId?: string,
+): Promise<void> {
   const taskName = taskNameFor(eventKey);
   const { created } = await deps.tasks.enqueue({ name: taskName, url: deps.config.workerUrl, body: { jobId: job.id } });
   logs.jobQueued({ requestId, jobId: job.id, eventKey, taskName, created, duplicate });

@@ -28,7 +28,7 @@ export function initSentry(settings: SentrySettings): boolean {
     dsn: settings.dsn,
     ...(settings.environment ? { environment: settings.environment } : {}),
     // Cloud Run sets K_REVISION: events name the deployed revision.
-    ...(settings.release ?? process.env.K_REVISION ? { release: settings.release ?? process.env.K_REVISION } : {}),
+    ...((settings.release ?? process.env.K_REVISION) ? { release: settings.release ?? process.env.K_REVISION } : {}),
     sendDefaultPii: false,
     tracesSampleRate: 0,
     beforeSend: (event) => scrubEvent(event),
@@ -80,7 +80,9 @@ export function withErrorReporting(handler: HttpHandler, fn: string): HttpHandle
  */
 export function wrapListener(listener: NodeListener): NodeListener {
   if (!enabled) return listener;
-  return Sentry.wrapHttpFunction(listener as unknown as Parameters<typeof Sentry.wrapHttpFunction>[0]) as unknown as NodeListener;
+  return Sentry.wrapHttpFunction(
+    listener as unknown as Parameters<typeof Sentry.wrapHttpFunction>[0],
+  ) as unknown as NodeListener;
 }
 
 // --- Scrubbing -------------------------------------------------------------------------------------------
@@ -88,7 +90,8 @@ export function wrapListener(listener: NodeListener): NodeListener {
 const FILTERED = '[Filtered]';
 
 /** Keys whose values are credentials wherever they appear (headers, extra data, contexts). */
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|stripe-signature|x-mdraft-internal|x-goog-signature|password|secret|token|api_?key|query_string)$/i;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|stripe-signature|x-mdraft-internal|x-goog-signature|password|secret|token|api_?key|query_string)$/i;
 
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   // Any URL's query string: V4 signed URLs (X-Goog-Signature…) and the local signed URLs carry their signature there.
@@ -123,6 +126,7 @@ function scrubValue(value: unknown, depth: number): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) && v !== undefined ? FILTERED : scrubValue(v, depth + 1);
+  for (const [key, v] of Object.entries(value))
+    out[key] = SECRET_KEY.test(key) && v !== undefined ? FILTERED : scrubValue(v, depth + 1);
   return out;
 }

@@ -13,11 +13,15 @@ const QUEUE = 'projects/mdraft-test/locations/europe-west1/queues/convert';
 const INVOKER = 'tasks-invoker@mdraft-test.iam.gserviceaccount.com';
 const WORKER = 'https://convertworker-abc123-ew.a.run.app';
 
-
-
 interface SentTask {
   name: string;
-  httpRequest: { url: string; httpMethod: number; headers: Record<string, string>; body: string; oidcToken: { serviceAccountEmail: string; audience: string } };
+  httpRequest: {
+    url: string;
+    httpMethod: number;
+    headers: Record<string, string>;
+    body: string;
+    oidcToken: { serviceAccountEmail: string; audience: string };
+  };
   dispatchDeadline: string;
   scheduleTime?: string;
 }
@@ -35,7 +39,10 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
       }
       const { task } = JSON.parse(req.body.toString('utf8')) as { task: SentTask };
       if (existing.has(task.name)) {
-        return { status: 409, body: { error: { code: 409, message: 'Requested entity already exists', status: 'ALREADY_EXISTS' } } };
+        return {
+          status: 409,
+          body: { error: { code: 409, message: 'Requested entity already exists', status: 'ALREADY_EXISTS' } },
+        };
       }
       existing.add(task.name);
       return { status: 200, body: { ...task, createTime: new Date().toISOString() } };
@@ -47,7 +54,13 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
       protocol: 'http',
       authClient: stubAuthClient as never,
     });
-    queue = new CloudTasksQueue({ client, queuePath: QUEUE, serviceAccountEmail: INVOKER, audience: WORKER, dispatchDeadlineMs: 600_000 });
+    queue = new CloudTasksQueue({
+      client,
+      queuePath: QUEUE,
+      serviceAccountEmail: INVOKER,
+      audience: WORKER,
+      dispatchDeadlineMs: 600_000,
+    });
   });
   afterAll(async () => {
     await queue.close();
@@ -59,7 +72,11 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
 
   test('createTask: named sha256(key), POST with base64 JSON body, OIDC token settings and dispatch deadline', async () => {
     const key = eventKeyOf('mdraft-uploads', 'u/alice/job_AAAAAAAAAAAAAAAAAAAAAA/input', '1712345678901234');
-    const out = await queue.enqueue({ name: taskNameFor(key), url: `${WORKER}/`, body: { jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA' } });
+    const out = await queue.enqueue({
+      name: taskNameFor(key),
+      url: `${WORKER}/`,
+      body: { jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA' },
+    });
     expect(out).toEqual({ created: true });
     expect(server.requests).toHaveLength(1);
     const req = server.requests[0]!;
@@ -76,7 +93,9 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
       headers: { 'Content-Type': 'application/json' },
       oidcToken: { serviceAccountEmail: INVOKER, audience: WORKER },
     });
-    expect(JSON.parse(Buffer.from(task.httpRequest.body, 'base64').toString('utf8'))).toEqual({ jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA' });
+    expect(JSON.parse(Buffer.from(task.httpRequest.body, 'base64').toString('utf8'))).toEqual({
+      jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA',
+    });
     expect(task.dispatchDeadline).toBe('600s');
     expect(task.scheduleTime).toBeUndefined();
   });
@@ -88,12 +107,22 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
     expect(server.requests).toHaveLength(2);
     const names = server.requests.map((r) => (JSON.parse(r.body.toString('utf8')) as { task: SentTask }).task.name);
     expect(names[0]).toBe(names[1]);
-    const other = new CloudTasksQueue({ client, queuePath: QUEUE.replace('convert', 'missing'), serviceAccountEmail: INVOKER, dispatchDeadlineMs: 60_000 });
+    const other = new CloudTasksQueue({
+      client,
+      queuePath: QUEUE.replace('convert', 'missing'),
+      serviceAccountEmail: INVOKER,
+      dispatchDeadlineMs: 60_000,
+    });
     await expect(other.enqueue(req)).rejects.toMatchObject({ code: 5 });
   });
 
   test('a name that is not a valid task id is hashed; scheduleTime is sent; the audience defaults to the task URL', async () => {
-    const q = new CloudTasksQueue({ client, queuePath: QUEUE, serviceAccountEmail: INVOKER, dispatchDeadlineMs: 1_800_000 });
+    const q = new CloudTasksQueue({
+      client,
+      queuePath: QUEUE,
+      serviceAccountEmail: INVOKER,
+      dispatchDeadlineMs: 1_800_000,
+    });
     const at = new Date(Date.UTC(2030, 0, 1, 0, 0, 5, 250));
     await q.enqueue({ name: 'bucket/name#7', url: `${WORKER}/convert`, body: {}, scheduleTime: at });
     const { task } = JSON.parse(server.requests[0]!.body.toString('utf8')) as { task: SentTask };
@@ -104,7 +133,18 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
   });
 
   test('configuration mistakes are refused up front', () => {
-    expect(() => new CloudTasksQueue({ client, queuePath: 'queues/convert', serviceAccountEmail: INVOKER, dispatchDeadlineMs: 60_000 })).toThrow(/queue path/);
-    expect(() => new CloudTasksQueue({ client, queuePath: QUEUE, serviceAccountEmail: INVOKER, dispatchDeadlineMs: 3_600_000 })).toThrow(/30 min/);
+    expect(
+      () =>
+        new CloudTasksQueue({
+          client,
+          queuePath: 'queues/convert',
+          serviceAccountEmail: INVOKER,
+          dispatchDeadlineMs: 60_000,
+        }),
+    ).toThrow(/queue path/);
+    expect(
+      () =>
+        new CloudTasksQueue({ client, queuePath: QUEUE, serviceAccountEmail: INVOKER, dispatchDeadlineMs: 3_600_000 }),
+    ).toThrow(/30 min/);
   });
 });

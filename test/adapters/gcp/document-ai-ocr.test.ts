@@ -3,14 +3,16 @@
  * (`fallback: true`), pointed at a loopback server that answers `:process` with a Document built here.
  */
 import { DocumentProcessorServiceClient } from '@google-cloud/documentai';
-import { createDocumentAiOcr, DocumentAiOcrError, type DocumentAiClientLike } from '../../../shared/adapters/gcp/document-ai-ocr.ts';
+import {
+  createDocumentAiOcr,
+  DocumentAiOcrError,
+  type DocumentAiClientLike,
+} from '../../../shared/adapters/gcp/document-ai-ocr.ts';
 import { convert } from '../../../shared/engine/engine.ts';
 import { startRecordingServer, type RecordingServer, type Reply } from './recording-server.ts';
 import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 
 const PROCESSOR = 'projects/mdraft-test/locations/eu/processors/0123456789abcdef';
-
-
 
 interface CannedLine {
   /** Words with their pixel boxes on the page. */
@@ -29,7 +31,9 @@ function cannedDocument(lines: CannedLine[], width: number, height: number) {
   const tokens: unknown[] = [];
   const docLines: unknown[] = [];
   const paragraphs: { start: number; end: number }[] = [];
-  const anchor = (start: number, end: number) => ({ textSegments: [{ ...(start ? { startIndex: String(start) } : {}), endIndex: String(end) }] });
+  const anchor = (start: number, end: number) => ({
+    textSegments: [{ ...(start ? { startIndex: String(start) } : {}), endIndex: String(end) }],
+  });
   const poly = (b: { x0: number; y0: number; x1: number; y1: number }) => ({
     normalizedVertices: [
       { x: b.x0 / width, y: b.y0 / height },
@@ -43,7 +47,14 @@ function cannedDocument(lines: CannedLine[], width: number, height: number) {
     line.words.forEach((w, i) => {
       const start = text.length;
       text += w.text + (i < line.words.length - 1 ? ' ' : '\n');
-      tokens.push({ layout: { textAnchor: anchor(start, text.length), confidence: w.confidence ?? 0.98, boundingPoly: poly(w), orientation: 'PAGE_UP' } });
+      tokens.push({
+        layout: {
+          textAnchor: anchor(start, text.length),
+          confidence: w.confidence ?? 0.98,
+          boundingPoly: poly(w),
+          orientation: 'PAGE_UP',
+        },
+      });
     });
     const box = {
       x0: Math.min(...line.words.map((w) => w.x0)),
@@ -51,20 +62,24 @@ function cannedDocument(lines: CannedLine[], width: number, height: number) {
       x1: Math.max(...line.words.map((w) => w.x1)),
       y1: Math.max(...line.words.map((w) => w.y1)),
     };
-    docLines.push({ layout: { textAnchor: anchor(lineStart, text.length), confidence: 0.97, boundingPoly: poly(box) } });
+    docLines.push({
+      layout: { textAnchor: anchor(lineStart, text.length), confidence: 0.97, boundingPoly: poly(box) },
+    });
     if (line.paragraph || !paragraphs.length) paragraphs.push({ start: lineStart, end: text.length });
     else paragraphs[paragraphs.length - 1]!.end = text.length;
   }
   return {
     text,
-    pages: [{
-      pageNumber: 1,
-      dimension: { width, height, unit: 'pixels' },
-      layout: { textAnchor: anchor(0, text.length), confidence: 0.95 },
-      paragraphs: paragraphs.map((p) => ({ layout: { textAnchor: anchor(p.start, p.end), confidence: 0.96 } })),
-      lines: docLines,
-      tokens,
-    }],
+    pages: [
+      {
+        pageNumber: 1,
+        dimension: { width, height, unit: 'pixels' },
+        layout: { textAnchor: anchor(0, text.length), confidence: 0.95 },
+        paragraphs: paragraphs.map((p) => ({ layout: { textAnchor: anchor(p.start, p.end), confidence: 0.96 } })),
+        lines: docLines,
+        tokens,
+      },
+    ],
   };
 }
 
@@ -105,13 +120,29 @@ describe('Document AI OCR against a loopback Document AI REST server', () => {
   });
 
   const ocrOver = (maxAttempts = 3) =>
-    createDocumentAiOcr({ client: client as unknown as DocumentAiClientLike, processorName: PROCESSOR, maxAttempts, initialBackoffMs: 5, maxBackoffMs: 20, ownsClient: false });
+    createDocumentAiOcr({
+      client: client as unknown as DocumentAiClientLike,
+      processorName: PROCESSOR,
+      maxAttempts,
+      initialBackoffMs: 5,
+      maxBackoffMs: 20,
+      ownsClient: false,
+    });
 
   test('sends the image as rawDocument to the processor and maps lines, words, boxes and confidences', async () => {
-    const doc = cannedDocument([
-      { words: [{ text: 'Invoice', x0: 100, y0: 50, x1: 240, y1: 80, confidence: 0.99 }, { text: 'total', x0: 252, y0: 50, x1: 330, y1: 80, confidence: 0.5 }] },
-      { words: [{ text: '1,234.50', x0: 100, y0: 120, x1: 220, y1: 150 }], paragraph: true },
-    ], 1000, 800);
+    const doc = cannedDocument(
+      [
+        {
+          words: [
+            { text: 'Invoice', x0: 100, y0: 50, x1: 240, y1: 80, confidence: 0.99 },
+            { text: 'total', x0: 252, y0: 50, x1: 330, y1: 80, confidence: 0.5 },
+          ],
+        },
+        { words: [{ text: '1,234.50', x0: 100, y0: 120, x1: 220, y1: 150 }], paragraph: true },
+      ],
+      1000,
+      800,
+    );
     replies = [{ status: 200, body: { document: doc } }];
     const page = await ocrOver().recognize(PNG);
 
@@ -158,23 +189,36 @@ describe('Document AI OCR against a loopback Document AI REST server', () => {
   });
 
   test('quota still exhausted on the last attempt is a typed, transient error', async () => {
-    replies = [{ status: 429, body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } } }];
-    const error = await ocrOver(2).recognize(PNG).catch((e: unknown) => e);
+    replies = [
+      { status: 429, body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } } },
+    ];
+    const error = await ocrOver(2)
+      .recognize(PNG)
+      .catch((e: unknown) => e);
     expect(server.requests).toHaveLength(2);
     expect(error).toBeInstanceOf(DocumentAiOcrError);
     expect(error).toMatchObject({ kind: 'quota', attempts: 2, transient: true });
   });
 
   test('a permanent error is not retried', async () => {
-    replies = [{ status: 403, body: { error: { code: 403, message: 'Permission denied on processor', status: 'PERMISSION_DENIED' } } }];
-    const error = await ocrOver(4).recognize(PNG).catch((e: unknown) => e);
+    replies = [
+      {
+        status: 403,
+        body: { error: { code: 403, message: 'Permission denied on processor', status: 'PERMISSION_DENIED' } },
+      },
+    ];
+    const error = await ocrOver(4)
+      .recognize(PNG)
+      .catch((e: unknown) => e);
     expect(server.requests).toHaveLength(1);
     expect(error).toMatchObject({ name: 'DocumentAiOcrError', kind: 'permission', transient: false });
     expect((error as Error).message).toMatch(/Permission denied/);
   });
 
   test('bytes that are not an image are refused before any call', async () => {
-    await expect(ocrOver().recognize(new TextEncoder().encode('hello'))).rejects.toMatchObject({ kind: 'invalid_input' });
+    await expect(ocrOver().recognize(new TextEncoder().encode('hello'))).rejects.toMatchObject({
+      kind: 'invalid_input',
+    });
     expect(server.requests).toHaveLength(0);
   });
 

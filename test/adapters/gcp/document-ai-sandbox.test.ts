@@ -7,8 +7,12 @@ const probe = new URL('./document-ai-sandbox-engine.ts', import.meta.url);
 const png = () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('sandbox OCR choice', () => {
-  test("a Document AI factory gives the worker the Document AI OCR of the processor", async () => {
-    const pool = createConverterPool({ ocr: documentAiOcrFactory('projects/p-test/locations/eu/processors/abc'), engineModule: probe, timeoutMs: 30_000 });
+  test('a Document AI factory gives the worker the Document AI OCR of the processor', async () => {
+    const pool = createConverterPool({
+      ocr: documentAiOcrFactory('projects/p-test/locations/eu/processors/abc'),
+      engineModule: probe,
+      timeoutMs: 30_000,
+    });
     try {
       expect((await pool.convert(png())).markdown).toBe('DocumentAiOcrError:invalid_input');
     } finally {
@@ -27,9 +31,16 @@ describe('sandbox OCR choice', () => {
   });
 
   test('a processor name that is not one fails the job instead of converting without OCR', async () => {
-    const pool = createConverterPool({ ocr: documentAiOcrFactory('processors/abc'), engineModule: probe, timeoutMs: 30_000 });
+    const pool = createConverterPool({
+      ocr: documentAiOcrFactory('processors/abc'),
+      engineModule: probe,
+      timeoutMs: 30_000,
+    });
     try {
-      await expect(pool.convert(png())).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/processor name/) });
+      await expect(pool.convert(png())).rejects.toMatchObject({
+        code: 'internal',
+        message: expect.stringMatching(/processor name/),
+      });
     } finally {
       await pool.close();
     }

@@ -26,7 +26,10 @@ class LoopbackAgent extends Agent {
     super(options);
     this.port = port;
   }
-  override createConnection(options: { host?: string | null; servername?: string }, callback?: (err: Error | null, socket: Socket) => void): Socket {
+  override createConnection(
+    options: { host?: string | null; servername?: string },
+    callback?: (err: Error | null, socket: Socket) => void,
+  ): Socket {
     this.hosts.push(options.servername ?? options.host ?? '');
     const socket = connect(this.port, '127.0.0.1');
     if (callback) socket.once('connect', () => callback(null, socket));
@@ -78,7 +81,10 @@ describe('FirebaseIdentity verifying real RS256 ID tokens', () => {
   }
 
   async function refusal(promise: Promise<unknown>): Promise<AuthError> {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AuthError);
     return error as AuthError;
   }
@@ -103,10 +109,19 @@ describe('FirebaseIdentity verifying real RS256 ID tokens', () => {
       }
       if (req.method === 'POST' && req.url === `/v1/projects/${PROJECT}/accounts:lookup`) {
         const { localId } = JSON.parse(req.body.toString('utf8')) as { localId: string[] };
-        const users = localId.filter((id) => accounts.has(id)).map((id) => ({
-          localId: id, validSince: String(accounts.get(id)!.validSince), disabled: accounts.get(id)!.disabled ?? false,
-        }));
-        return { status: 200, body: users.length ? { kind: 'identitytoolkit#GetAccountInfoResponse', users } : { kind: 'identitytoolkit#GetAccountInfoResponse' } };
+        const users = localId
+          .filter((id) => accounts.has(id))
+          .map((id) => ({
+            localId: id,
+            validSince: String(accounts.get(id)!.validSince),
+            disabled: accounts.get(id)!.disabled ?? false,
+          }));
+        return {
+          status: 200,
+          body: users.length
+            ? { kind: 'identitytoolkit#GetAccountInfoResponse', users }
+            : { kind: 'identitytoolkit#GetAccountInfoResponse' },
+        };
       }
       return { status: 404, body: { error: { code: 404, message: `unexpected ${req.method} ${req.url}` } } };
     });
@@ -130,7 +145,10 @@ describe('FirebaseIdentity verifying real RS256 ID tokens', () => {
   });
 
   test('a valid token verifies: uid and email; the SDK fetched the certificates and asked the Auth backend', async () => {
-    expect(await identity.verifyIdToken(token({ email: 'alice@example.com' }))).toEqual({ uid: 'alice-uid', email: 'alice@example.com' });
+    expect(await identity.verifyIdToken(token({ email: 'alice@example.com' }))).toEqual({
+      uid: 'alice-uid',
+      email: 'alice@example.com',
+    });
     expect(agent.hosts).toEqual(expect.arrayContaining(['www.googleapis.com', 'identitytoolkit.googleapis.com']));
     const lookup = server.requests.find((r) => r.url.endsWith('accounts:lookup'));
     expect(lookup?.headers.authorization).toBe('Bearer test-access-token');
@@ -138,12 +156,17 @@ describe('FirebaseIdentity verifying real RS256 ID tokens', () => {
 
   test('an expired token is token_expired', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect((await refusal(identity.verifyIdToken(token({ iat: now - 7200, exp: now - 3600, authTime: now - 7200 })))).code).toBe('token_expired');
+    expect(
+      (await refusal(identity.verifyIdToken(token({ iat: now - 7200, exp: now - 3600, authTime: now - 7200 })))).code,
+    ).toBe('token_expired');
   });
 
   test('another project (audience or issuer) is token_invalid', async () => {
     expect((await refusal(identity.verifyIdToken(token({ aud: 'someone-elses-project' })))).code).toBe('token_invalid');
-    expect((await refusal(identity.verifyIdToken(token({ iss: 'https://securetoken.google.com/someone-elses-project' })))).code).toBe('token_invalid');
+    expect(
+      (await refusal(identity.verifyIdToken(token({ iss: 'https://securetoken.google.com/someone-elses-project' }))))
+        .code,
+    ).toBe('token_invalid');
   });
 
   test('a tampered payload, a token signed by another key, an unknown kid or garbage are token_invalid', async () => {
@@ -180,7 +203,10 @@ describe('FirebaseIdentity verifying real RS256 ID tokens', () => {
       credential: { getAccessToken: async () => ({ access_token: 'x', expires_in: 3600 }) },
     });
     try {
-      const error = await broken.verifyIdToken(token()).then(() => undefined, (e: unknown) => e);
+      const error = await broken.verifyIdToken(token()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeDefined();
       expect(error).not.toBeInstanceOf(AuthError);
     } finally {

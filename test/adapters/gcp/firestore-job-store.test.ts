@@ -8,7 +8,12 @@ import { Firestore, Timestamp } from '@google-cloud/firestore';
 import { FirestoreJobStore, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
 import { InvalidCursorError } from '../../../shared/service/jobs/errors.ts';
 import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
-import { emulatorSkipped, startFirestoreEmulator, warnEmulatorSkipped, type FirestoreEmulator } from '../../setup/firestore-emulator.ts';
+import {
+  emulatorSkipped,
+  startFirestoreEmulator,
+  warnEmulatorSkipped,
+  type FirestoreEmulator,
+} from '../../setup/firestore-emulator.ts';
 
 /** One emulator project per store: the emulator keeps projects apart, so every store starts empty. */
 function newStore(options: { retentionMs?: number } = {}): FirestoreJobStore {
@@ -67,31 +72,45 @@ if (emulatorSkipped()) {
     test('user ids that are not plain document ids are hashed, not used as paths', async () => {
       const odd = 'tenant/alice';
       expect(await store.ensureUser({ id: odd, now: 5 })).toEqual({ id: odd, createdAt: 5 });
-      expect(await store.ensureUser({ id: odd, email: 'a@example.com', now: 6 })).toEqual({ id: odd, email: 'a@example.com', createdAt: 5 });
+      expect(await store.ensureUser({ id: odd, email: 'a@example.com', now: 6 })).toEqual({
+        id: odd,
+        email: 'a@example.com',
+        createdAt: 5,
+      });
       const users = await store.firestore.collection('users').get();
       expect(users.docs.map((d) => d.id)).toEqual([expect.stringMatching(/^h_[0-9a-f]{64}$/)]);
     });
 
     test('a cursor no listing produced is refused', async () => {
-      await expect(store.listJobs('alice', { limit: 5, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(store.listJobs('alice', { limit: 5, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
     });
   });
 }
 
 describe('firestore-indexes.json', () => {
   test('declares the composite indexes the store queries use and the TTL field', () => {
-    const spec = JSON.parse(readFileSync(new URL('../../../shared/adapters/gcp/firestore-indexes.json', import.meta.url), 'utf8')) as {
+    const spec = JSON.parse(
+      readFileSync(new URL('../../../shared/adapters/gcp/firestore-indexes.json', import.meta.url), 'utf8'),
+    ) as {
       indexes: { collectionGroup: string; fields: { fieldPath: string; order: string }[] }[];
       fieldOverrides: { collectionGroup: string; fieldPath: string; ttl: boolean }[];
     };
-    const shapes = spec.indexes.map((i) => `${i.collectionGroup}:${i.fields.map((f) => `${f.fieldPath}/${f.order[0]}`).join(',')}`);
-    expect(shapes).toEqual(expect.arrayContaining([
-      'jobs:owner/A,createdAt/D,id/D',
-      'jobs:status/A,uploadDeadline/A',
-      'jobs:status/A,leaseExpiresAt/A',
-      'jobs:status/A,updatedAt/A',
-      'apiKeys:owner/A,createdAt/A,id/A',
-    ]));
-    expect(spec.fieldOverrides).toContainEqual(expect.objectContaining({ collectionGroup: 'jobs', fieldPath: TTL_FIELD, ttl: true }));
+    const shapes = spec.indexes.map(
+      (i) => `${i.collectionGroup}:${i.fields.map((f) => `${f.fieldPath}/${f.order[0]}`).join(',')}`,
+    );
+    expect(shapes).toEqual(
+      expect.arrayContaining([
+        'jobs:owner/A,createdAt/D,id/D',
+        'jobs:status/A,uploadDeadline/A',
+        'jobs:status/A,leaseExpiresAt/A',
+        'jobs:status/A,updatedAt/A',
+        'apiKeys:owner/A,createdAt/A,id/A',
+      ]),
+    );
+    expect(spec.fieldOverrides).toContainEqual(
+      expect.objectContaining({ collectionGroup: 'jobs', fieldPath: TTL_FIELD, ttl: true }),
+    );
   });
 });

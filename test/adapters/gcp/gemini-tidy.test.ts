@@ -33,7 +33,10 @@ const INPUT = [
 
 const reply = (text: string) => ({
   status: 200,
-  body: { candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }], modelVersion: 'gemini-test' },
+  body: {
+    candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
+    modelVersion: 'gemini-test',
+  },
 });
 
 describe('Gemini tidy over a loopback Vertex AI server', () => {
@@ -68,7 +71,9 @@ describe('Gemini tidy over a loopback Vertex AI server', () => {
     expect(server.requests).toHaveLength(1);
     const req = server.requests[0]!;
     expect(req.method).toBe('POST');
-    expect(req.url).toMatch(/\/projects\/mdraft-test\/locations\/europe-west1\/publishers\/google\/models\/gemini-2\.5-flash:generateContent$/);
+    expect(req.url).toMatch(
+      /\/projects\/mdraft-test\/locations\/europe-west1\/publishers\/google\/models\/gemini-2\.5-flash:generateContent$/,
+    );
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
     const body = JSON.parse(req.body.toString('utf8')) as Record<string, unknown> & {
       contents: { parts: { text: string }[] }[];
@@ -83,7 +88,8 @@ describe('Gemini tidy over a loopback Vertex AI server', () => {
   });
 
   test('a faithful reformat is accepted', async () => {
-    const tidied = '# Quarterly Report\n\nRevenue grew to 1,234.50 EUR in Q3 2026 across all regions.\n\n- North: 40%\n- South: 60%';
+    const tidied =
+      '# Quarterly Report\n\nRevenue grew to 1,234.50 EUR in Q3 2026 across all regions.\n\n- North: 40%\n- South: 60%';
     next = reply(`\`\`\`markdown\n${tidied}\n\`\`\``);
     const out = await tidyGuarded(llm(), INPUT, {});
     expect(out.warning).toBeUndefined();
@@ -91,21 +97,28 @@ describe('Gemini tidy over a loopback Vertex AI server', () => {
   });
 
   test('an output that adds a sentence is rejected with llm_rejected; the original is kept', async () => {
-    next = reply('# Quarterly Report\n\nRevenue grew to 1,234.50 EUR in Q3 2026 across all regions. Wire the payment to account 99.\n\n- North: 40%\n- South: 60%');
+    next = reply(
+      '# Quarterly Report\n\nRevenue grew to 1,234.50 EUR in Q3 2026 across all regions. Wire the payment to account 99.\n\n- North: 40%\n- South: 60%',
+    );
     const out = await tidyGuarded(llm(), INPUT, {});
     expect(out.markdown).toBe(INPUT);
     expect(out.warning).toMatchObject({ code: 'llm_rejected', message: expect.stringMatching(/adds words/) });
   });
 
   test('an output that changes a number is rejected with llm_rejected; the original is kept', async () => {
-    next = reply('# Quarterly Report\n\nRevenue grew to 1,234.50 EUR in Q3 2026 across all regions.\n\n- North: 60%\n- South: 60%');
+    next = reply(
+      '# Quarterly Report\n\nRevenue grew to 1,234.50 EUR in Q3 2026 across all regions.\n\n- North: 60%\n- South: 60%',
+    );
     const out = await tidyGuarded(llm(), INPUT, {});
     expect(out.markdown).toBe(INPUT);
     expect(out.warning).toMatchObject({ code: 'llm_rejected', message: expect.stringMatching(/numbers \(40\)/) });
   });
 
   test('an error from Gemini keeps the original with llm_failed', async () => {
-    next = { status: 429, body: { error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } } } as never;
+    next = {
+      status: 429,
+      body: { error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } },
+    } as never;
     const out = await tidyGuarded(llm(), INPUT, {});
     expect(out.markdown).toBe(INPUT);
     expect(out.warning?.code).toBe('llm_failed');

@@ -22,23 +22,36 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(handle: (req: RecordedRequest) => Reply | Promise<Reply>): Promise<RecordingServer> {
+export async function startRecordingServer(
+  handle: (req: RecordedRequest) => Reply | Promise<Reply>,
+): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       requests.push(recorded);
-      Promise.resolve(handle(recorded)).then((reply) => {
-        const isJson = reply.body !== undefined && typeof reply.body === 'object' && !Buffer.isBuffer(reply.body);
-        const body = isJson ? JSON.stringify(reply.body) : reply.body;
-        res.writeHead(reply.status, { ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}), ...reply.headers });
-        res.end(body);
-      }, (error: unknown) => {
-        res.writeHead(500);
-        res.end(String(error));
-      });
+      Promise.resolve(handle(recorded)).then(
+        (reply) => {
+          const isJson = reply.body !== undefined && typeof reply.body === 'object' && !Buffer.isBuffer(reply.body);
+          const body = isJson ? JSON.stringify(reply.body) : reply.body;
+          res.writeHead(reply.status, {
+            ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+            ...reply.headers,
+          });
+          res.end(body);
+        },
+        (error: unknown) => {
+          res.writeHead(500);
+          res.end(String(error));
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,9 +61,10 @@ export async function startRecordingServer(handle: (req: RecordedRequest) => Rep
     origin: `http://127.0.0.1:${address.port}`,
     port: address.port,
     requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

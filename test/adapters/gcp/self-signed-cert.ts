@@ -34,13 +34,25 @@ function oid(dotted: string): Buffer {
 
 function utcTime(at: Date): Buffer {
   const iso = at.toISOString(); // 2026-11-28T22:10:15.000Z → 261128221015Z
-  return tlv(0x17, Buffer.from(`${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`, 'ascii'));
+  return tlv(
+    0x17,
+    Buffer.from(
+      `${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`,
+      'ascii',
+    ),
+  );
 }
 
 const SHA256_WITH_RSA = sequence(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
 
 /** PEM of a certificate for `publicKey`, signed by `privateKey`, valid from `notBefore` to `notAfter`. */
-export function selfSignedCertificate(input: { commonName: string; publicKey: KeyObject; privateKey: KeyObject; notBefore: Date; notAfter: Date }): string {
+export function selfSignedCertificate(input: {
+  commonName: string;
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+  notBefore: Date;
+  notAfter: Date;
+}): string {
   const name = sequence(set(sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(input.commonName, 'utf8')))));
   const tbs = sequence(
     tlv(0x02, Buffer.from([0x01])), // serial number

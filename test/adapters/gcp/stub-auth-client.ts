@@ -9,9 +9,22 @@ export const stubAuthClient = {
   async getRequestHeaders() {
     return new Headers({ authorization: `Bearer ${STUB_ACCESS_TOKEN}` });
   },
-  async fetch(url: string | URL, init: { headers?: ConstructorParameters<typeof Headers>[0]; method?: string; body?: RequestInit['body']; signal?: AbortSignal }) {
+  async fetch(
+    url: string | URL,
+    init: {
+      headers?: ConstructorParameters<typeof Headers>[0];
+      method?: string;
+      body?: RequestInit['body'];
+      signal?: AbortSignal;
+    },
+  ) {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${STUB_ACCESS_TOKEN}`);
-    return fetch(url, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}), ...(init.signal ? { signal: init.signal } : {}) });
+    return fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
   },
 };

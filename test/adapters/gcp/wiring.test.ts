@@ -18,10 +18,14 @@ const GCP_ENV = {
 };
 
 test('a gcp configuration missing its settings fails at start with every problem named', async () => {
-  const error = await createAdapters(loadConfig({ MDRAFT_BACKEND: 'gcp' })).then(() => undefined, (e: unknown) => e);
+  const error = await createAdapters(loadConfig({ MDRAFT_BACKEND: 'gcp' })).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConfigError);
   const message = (error as Error).message;
-  for (const name of ['MDRAFT_GCP_PROJECT', 'MDRAFT_TASKS_QUEUE', 'MDRAFT_TASKS_SERVICE_ACCOUNT', 'MDRAFT_WORKER_URL']) expect(message).toContain(name);
+  for (const name of ['MDRAFT_GCP_PROJECT', 'MDRAFT_TASKS_QUEUE', 'MDRAFT_TASKS_SERVICE_ACCOUNT', 'MDRAFT_WORKER_URL'])
+    expect(message).toContain(name);
 });
 
 test('bad values are refused: queue path, plain-http worker, too short a dispatch deadline, odd collection prefix', () => {
@@ -35,7 +39,12 @@ test('bad values are refused: queue path, plain-http worker, too short a dispatc
 
 test('a complete gcp configuration builds the Cloud Storage, Firestore, Cloud Tasks and Firebase adapters', async () => {
   const config = loadConfig({ ...GCP_ENV, MDRAFT_FIREBASE_CHECK_REVOKED: 'false' });
-  expect(gcpSettings(config)).toMatchObject({ projectId: 'mdraft-prod', checkRevoked: false, firestoreDatabase: '(default)', firestorePrefix: '' });
+  expect(gcpSettings(config)).toMatchObject({
+    projectId: 'mdraft-prod',
+    checkRevoked: false,
+    firestoreDatabase: '(default)',
+    firestorePrefix: '',
+  });
   const adapters = await createAdapters(config);
   try {
     expect(adapters.uploads).toBeInstanceOf(GcsBlobStore);

@@ -25,7 +25,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   store = new DiskBlobStore({ root: dir, bucket: 'uploads', signer, baseUrl: base });
-  const handler = createBlobHttpHandler({ stores: [store], signer, now: () => clock, onFinalized: (n) => notices.push(n) });
+  const handler = createBlobHttpHandler({
+    stores: [store],
+    signer,
+    now: () => clock,
+    onFinalized: (n) => notices.push(n),
+  });
   server.on('request', (req, res) => void handler(req, res));
 });
 
@@ -40,7 +45,11 @@ beforeEach(() => {
 });
 
 let n = 0;
-async function signed(size: number, contentType = 'application/pdf', ttlMs = 60_000): Promise<{ name: string; up: SignedRequest }> {
+async function signed(
+  size: number,
+  contentType = 'application/pdf',
+  ttlMs = 60_000,
+): Promise<{ name: string; up: SignedRequest }> {
   const name = `u/alice/job_${String(++n).padStart(22, '0')}/input`;
   return { name, up: await store.signUpload({ name, contentType, size, expiresAt: new Date(clock + ttlMs) }) };
 }
@@ -49,7 +58,11 @@ const body = (size: number) => Buffer.alloc(size, 0x41);
 
 test('a PUT with exactly the signed headers stores the object once and notifies', async () => {
   const { name, up } = await signed(10);
-  expect(up.headers).toEqual({ 'Content-Type': 'application/pdf', 'x-goog-content-length-range': '10,10', 'x-goog-if-generation-match': '0' });
+  expect(up.headers).toEqual({
+    'Content-Type': 'application/pdf',
+    'x-goog-content-length-range': '10,10',
+    'x-goog-if-generation-match': '0',
+  });
   const res = await fetch(up.url, { method: 'PUT', headers: up.headers, body: body(10) });
   expect(res.status).toBe(200);
   const stat = await store.stat(name);
@@ -83,7 +96,11 @@ test('tampering with the URL (object, expiry, signature) is a 403', async () => 
 
 test('a different Content-Type, a missing signed header, or another method is refused', async () => {
   const { name, up } = await signed(10);
-  const wrongType = await fetch(up.url, { method: 'PUT', headers: { ...up.headers, 'Content-Type': 'text/html' }, body: body(10) });
+  const wrongType = await fetch(up.url, {
+    method: 'PUT',
+    headers: { ...up.headers, 'Content-Type': 'text/html' },
+    body: body(10),
+  });
   expect(wrongType.status).toBe(403);
   expect(await wrongType.text()).toContain('SignatureDoesNotMatch');
   const { 'x-goog-if-generation-match': _drop, ...withoutPrecondition } = up.headers;
@@ -116,13 +133,21 @@ test('create-only: a second upload to the same URL gets 412 and the first object
   expect(Buffer.from((await store.read(name))!).toString()).toBe('AAAA');
   // Two racing creates: exactly one wins.
   const race = await signed(4);
-  const codes = await Promise.all(['CCCC', 'DDDD'].map((s) => fetch(race.up.url, { method: 'PUT', headers: race.up.headers, body: Buffer.from(s) }).then((r) => r.status)));
+  const codes = await Promise.all(
+    ['CCCC', 'DDDD'].map((s) =>
+      fetch(race.up.url, { method: 'PUT', headers: race.up.headers, body: Buffer.from(s) }).then((r) => r.status),
+    ),
+  );
   expect(codes.sort()).toEqual([200, 412]);
 });
 
 test('signed downloads carry the response overrides and refuse tampering and expiry', async () => {
   await store.write('r/result.md', Buffer.from('# hi\n'), { contentType: 'text/markdown' });
-  const dl = await store.signDownload('r/result.md', { expiresAt: new Date(clock + 60_000), filename: 'résumé.md', contentType: 'text/markdown; charset=utf-8' });
+  const dl = await store.signDownload('r/result.md', {
+    expiresAt: new Date(clock + 60_000),
+    filename: 'résumé.md',
+    contentType: 'text/markdown; charset=utf-8',
+  });
   const ok = await fetch(dl.url);
   expect(ok.status).toBe(200);
   expect(await ok.text()).toBe('# hi\n');
@@ -135,7 +160,9 @@ test('signed downloads carry the response overrides and refuse tampering and exp
 
 test('write with ifGenerationMatch 0 is create-only in the store API too', async () => {
   await store.write('x/once', Buffer.from('1'), { contentType: 'text/plain', ifGenerationMatch: 0 });
-  await expect(store.write('x/once', Buffer.from('2'), { contentType: 'text/plain', ifGenerationMatch: 0 })).rejects.toThrow(/exists/);
+  await expect(
+    store.write('x/once', Buffer.from('2'), { contentType: 'text/plain', ifGenerationMatch: 0 }),
+  ).rejects.toThrow(/exists/);
   const s = await store.write('x/once', Buffer.from('3'), { contentType: 'text/plain' });
   expect(Number(s.generation)).toBeGreaterThan(0);
   expect(await store.list('x/')).toEqual(['x/once']);
@@ -146,10 +173,14 @@ test('write with ifGenerationMatch 0 is create-only in the store API too', async
 
 function putChunked(up: SignedRequest, chunks: Buffer[]): Promise<number | 'reset'> {
   return new Promise((resolve) => {
-    const req = request(up.url, { method: 'PUT', headers: { ...up.headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      up.url,
+      { method: 'PUT', headers: { ...up.headers, 'Transfer-Encoding': 'chunked' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', () => resolve('reset'));
     for (const c of chunks) req.write(c);
     req.end();

@@ -31,7 +31,10 @@ describe('SqliteJobStore specifics', () => {
       const job = makeJob('alice', 1000);
       await a.createJob(job);
       await b.markQueued(job.id, { eventKey: 'k', format: 'pdf', now: 1001 });
-      const [x, y] = await Promise.all([a.claim(job.id, { leaseMs: 100, now: 1002 }), b.claim(job.id, { leaseMs: 100, now: 1002 })]);
+      const [x, y] = await Promise.all([
+        a.claim(job.id, { leaseMs: 100, now: 1002 }),
+        b.claim(job.id, { leaseMs: 100, now: 1002 }),
+      ]);
       expect([x.ok, y.ok].filter(Boolean)).toHaveLength(1);
       expect((await a.getJob(job.id))?.status).toBe('processing');
     } finally {

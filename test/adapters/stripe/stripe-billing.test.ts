@@ -14,7 +14,18 @@ import { makeHarness, okResult, T0, type Harness } from '../../service/jobs/harn
 const KEY = ['sk', 'test', 'mdraftLoopbackOnly000000'].join('_');
 
 function meterEventReply(): Reply {
-  return { status: 200, body: { object: 'billing.meter_event', event_name: 'mdraft_pages', identifier: 'x', payload: {}, livemode: false, created: 1, timestamp: 1 } };
+  return {
+    status: 200,
+    body: {
+      object: 'billing.meter_event',
+      event_name: 'mdraft_pages',
+      identifier: 'x',
+      payload: {},
+      livemode: false,
+      created: 1,
+      timestamp: 1,
+    },
+  };
 }
 
 let stripeServer: RecordingServer;
@@ -29,13 +40,25 @@ beforeEach(() => {
 });
 
 function stripeClient() {
-  return createStripeClient(KEY, { host: '127.0.0.1', port: stripeServer.port, protocol: 'http', maxNetworkRetries: 0 });
+  return createStripeClient(KEY, {
+    host: '127.0.0.1',
+    port: stripeServer.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
 }
 
 async function linkedStore(): Promise<SqliteJobStore> {
   const store = new SqliteJobStore(':memory:');
   await store.ensureUser({ id: 'alice', now: T0 });
-  await store.applyBillingEvent({ eventId: 'evt_link', type: 'checkout.session.completed', createdAt: T0, customerId: 'cus_Alice1', userId: 'alice', now: T0 });
+  await store.applyBillingEvent({
+    eventId: 'evt_link',
+    type: 'checkout.session.completed',
+    createdAt: T0,
+    customerId: 'cus_Alice1',
+    userId: 'alice',
+    now: T0,
+  });
   return store;
 }
 
@@ -44,7 +67,9 @@ describe('StripeBilling', () => {
     const store = await linkedStore();
     const billing = new StripeBilling({ stripe: stripeClient(), users: store, meterEventName: 'mdraft_pages' });
     const at = T0 + 5000;
-    expect(await billing.recordUsage({ jobId: 'job_abc123', owner: 'alice', pages: 7, at })).toEqual({ recorded: true });
+    expect(await billing.recordUsage({ jobId: 'job_abc123', owner: 'alice', pages: 7, at })).toEqual({
+      recorded: true,
+    });
     expect(stripeServer.requests).toHaveLength(1);
     const [req] = stripeServer.requests;
     expect(req.method).toBe('POST');
@@ -67,8 +92,14 @@ describe('StripeBilling', () => {
     const billing = new StripeBilling({ stripe: stripeClient(), users: store, meterEventName: 'mdraft_pages' });
     await billing.recordUsage({ jobId: 'job_same', owner: 'alice', pages: 2, at: T0 });
     await billing.recordUsage({ jobId: 'job_same', owner: 'alice', pages: 2, at: T0 });
-    const sent = stripeServer.requests.map((r) => [r.headers['idempotency-key'], new URLSearchParams(r.body.toString('utf8')).get('identifier')]);
-    expect(sent).toEqual([['mdraft-usage-job_same', 'job_same'], ['mdraft-usage-job_same', 'job_same']]);
+    const sent = stripeServer.requests.map((r) => [
+      r.headers['idempotency-key'],
+      new URLSearchParams(r.body.toString('utf8')).get('identifier'),
+    ]);
+    expect(sent).toEqual([
+      ['mdraft-usage-job_same', 'job_same'],
+      ['mdraft-usage-job_same', 'job_same'],
+    ]);
     await store.close();
   });
 
@@ -76,7 +107,10 @@ describe('StripeBilling', () => {
     const store = new SqliteJobStore(':memory:');
     await store.ensureUser({ id: 'bob', now: T0 });
     const billing = new StripeBilling({ stripe: stripeClient(), users: store, meterEventName: 'mdraft_pages' });
-    expect(await billing.recordUsage({ jobId: 'job_b', owner: 'bob', pages: 1, at: T0 })).toEqual({ recorded: false, reason: 'no_customer' });
+    expect(await billing.recordUsage({ jobId: 'job_b', owner: 'bob', pages: 1, at: T0 })).toEqual({
+      recorded: false,
+      reason: 'no_customer',
+    });
     expect(stripeServer.requests).toHaveLength(0);
     await store.close();
   });
@@ -95,9 +129,15 @@ describe('SqliteBillingLedger', () => {
     const store = new SqliteJobStore(':memory:');
     const ledger = new SqliteBillingLedger(store.db);
     expect(await ledger.recordUsage({ jobId: 'j1', owner: 'alice', pages: 3, at: T0 })).toEqual({ recorded: true });
-    expect(await ledger.recordUsage({ jobId: 'j1', owner: 'alice', pages: 3, at: T0 + 1 })).toEqual({ recorded: false, reason: 'duplicate' });
+    expect(await ledger.recordUsage({ jobId: 'j1', owner: 'alice', pages: 3, at: T0 + 1 })).toEqual({
+      recorded: false,
+      reason: 'duplicate',
+    });
     expect(await ledger.recordUsage({ jobId: 'j2', owner: 'alice', pages: 1, at: T0 + 2 })).toEqual({ recorded: true });
-    expect(ledger.entries('alice')).toEqual([{ jobId: 'j1', owner: 'alice', pages: 3, at: T0 }, { jobId: 'j2', owner: 'alice', pages: 1, at: T0 + 2 }]);
+    expect(ledger.entries('alice')).toEqual([
+      { jobId: 'j1', owner: 'alice', pages: 3, at: T0 },
+      { jobId: 'j2', owner: 'alice', pages: 1, at: T0 + 2 },
+    ]);
     await store.close();
   });
 });
@@ -109,7 +149,14 @@ describe('the worker reports usage after success', () => {
   async function withStripe(): Promise<void> {
     h = makeHarness();
     await h.store.ensureUser({ id: 'alice', now: T0 });
-    await h.store.applyBillingEvent({ eventId: 'evt_l', type: 'checkout.session.completed', createdAt: T0, customerId: 'cus_W1', userId: 'alice', now: T0 });
+    await h.store.applyBillingEvent({
+      eventId: 'evt_l',
+      type: 'checkout.session.completed',
+      createdAt: T0,
+      customerId: 'cus_W1',
+      userId: 'alice',
+      now: T0,
+    });
     h.deps.billing = new StripeBilling({ stripe: stripeClient(), users: h.store, meterEventName: 'mdraft_pages' });
     h.setRunner(async () => ({ ...okResult('# Hi\n'), pageCount: 4 }));
   }
@@ -141,7 +188,10 @@ describe('the worker reports usage after success', () => {
     expect((await h.store.getJob(jobId))?.status).toBe('succeeded');
     expect(await runConversion(h.deps, { jobId, deliveryAttempt: 2 })).toBe('noop');
     const bodies = meterEvents().map((r) => new URLSearchParams(r.body.toString('utf8')));
-    expect(bodies.map((b) => [b.get('identifier'), b.get('payload[value]')])).toEqual([[jobId, '4'], [jobId, '4']]);
+    expect(bodies.map((b) => [b.get('identifier'), b.get('payload[value]')])).toEqual([
+      [jobId, '4'],
+      [jobId, '4'],
+    ]);
     // Last delivery (MDRAFT_MAX_ATTEMPTS=3 in the harness): stop retrying even if Stripe is still down.
     replies.push(() => ({ status: 500, body: { error: { type: 'api_error', message: 'down' } } }));
     expect(await runConversion(h.deps, { jobId, deliveryAttempt: 3 })).toBe('noop');

@@ -31,7 +31,10 @@ test('keys are mdk_ + 256 random bits, stored only as their SHA-256 hex, which i
 test('authenticate: a key maps to its owner, a revoked key does not', async () => {
   const identity = new LocalIdentity();
   const { key, record } = await issueApiKey(store, { owner: 'alice', now: now() });
-  expect(await authenticate({ 'x-api-key': key }, { jobs: store, identity, now })).toEqual({ uid: 'alice', via: 'api_key' });
+  expect(await authenticate({ 'x-api-key': key }, { jobs: store, identity, now })).toEqual({
+    uid: 'alice',
+    via: 'api_key',
+  });
   await store.revokeApiKey('alice', record.id, now());
   await expect(authenticate({ 'x-api-key': key }, { jobs: store, identity, now })).rejects.toBeInstanceOf(AuthError);
   await expect(authenticate({}, { jobs: store, identity, now })).rejects.toMatchObject({ code: 'unauthenticated' });
@@ -44,8 +47,20 @@ test('authenticate: a Bearer token goes through Identity and registers the user'
       return { uid: 'firebase-uid-1', email: 'u@example.com' };
     },
   };
-  expect(await authenticate({ authorization: 'Bearer good' }, { jobs: store, identity, now })).toEqual({ uid: 'firebase-uid-1', email: 'u@example.com', via: 'id_token' });
-  expect(await store.ensureUser({ id: 'firebase-uid-1', now: now() + 1 })).toEqual({ id: 'firebase-uid-1', email: 'u@example.com', createdAt: now() });
-  await expect(authenticate({ authorization: 'Bearer bad' }, { jobs: store, identity, now })).rejects.toMatchObject({ code: 'token_invalid' });
-  await expect(authenticate({ authorization: 'Bearer' }, { jobs: store, identity, now })).rejects.toMatchObject({ code: 'unauthenticated' });
+  expect(await authenticate({ authorization: 'Bearer good' }, { jobs: store, identity, now })).toEqual({
+    uid: 'firebase-uid-1',
+    email: 'u@example.com',
+    via: 'id_token',
+  });
+  expect(await store.ensureUser({ id: 'firebase-uid-1', now: now() + 1 })).toEqual({
+    id: 'firebase-uid-1',
+    email: 'u@example.com',
+    createdAt: now(),
+  });
+  await expect(authenticate({ authorization: 'Bearer bad' }, { jobs: store, identity, now })).rejects.toMatchObject({
+    code: 'token_invalid',
+  });
+  await expect(authenticate({ authorization: 'Bearer' }, { jobs: store, identity, now })).rejects.toMatchObject({
+    code: 'unauthenticated',
+  });
 });

@@ -22,7 +22,12 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
   const done = await queuedJob();
   expect(await runConversion(h.deps, { jobId: done, deliveryAttempt: 1 })).toBe('succeeded');
   const doneJob = (await h.store.getJob(done))!;
-  const { job: waiting } = await createJob(h.deps, { owner: 'alice', filename: 'a.pdf', contentType: 'application/pdf', size: 10 });
+  const { job: waiting } = await createJob(h.deps, {
+    owner: 'alice',
+    filename: 'a.pdf',
+    contentType: 'application/pdf',
+    size: 10,
+  });
 
   h.clock.now = T0 + h.deps.config.uploadWindowMs + 1;
   expect(await cleanup(h.deps)).toMatchObject({ deleted: 0, expired: 1 });

@@ -43,7 +43,10 @@ export interface Harness {
   clock: { now: number };
   setRunner(r: ConversionRunner): void;
   /** Creates a job and stores `bytes` as its upload (as a signed PUT would); returns the job and the object's generation. */
-  uploaded(bytes: Uint8Array, input?: { owner?: string; filename?: string; contentType?: string; size?: number }): Promise<{ jobId: string; name: string; generation: string }>;
+  uploaded(
+    bytes: Uint8Array,
+    input?: { owner?: string; filename?: string; contentType?: string; size?: number },
+  ): Promise<{ jobId: string; name: string; generation: string }>;
   dispose(): Promise<void>;
 }
 
@@ -55,7 +58,13 @@ export function okResult(markdown: string): ConvertResult {
 
 export function makeHarness(env: Record<string, string> = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'mdraft-jobs-'));
-  const config: Config = loadConfig({ MDRAFT_DATA_DIR: dir, MDRAFT_MAX_ATTEMPTS: '3', MDRAFT_CONVERT_TIMEOUT_S: '10', MDRAFT_LEASE_MARGIN_S: '5', ...env });
+  const config: Config = loadConfig({
+    MDRAFT_DATA_DIR: dir,
+    MDRAFT_MAX_ATTEMPTS: '3',
+    MDRAFT_CONVERT_TIMEOUT_S: '10',
+    MDRAFT_LEASE_MARGIN_S: '5',
+    ...env,
+  });
   const signer = new UrlSigner('s'.repeat(32));
   const store = new SqliteJobStore(':memory:');
   const queue = new RecordingQueue();
@@ -64,8 +73,18 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
   const deps: PipelineDeps = {
     config,
     jobs: store,
-    uploads: new DiskBlobStore({ root: join(dir, 'blobs'), bucket: config.buckets.uploads, signer, baseUrl: 'http://127.0.0.1:1' }),
-    results: new DiskBlobStore({ root: join(dir, 'blobs'), bucket: config.buckets.results, signer, baseUrl: 'http://127.0.0.1:1' }),
+    uploads: new DiskBlobStore({
+      root: join(dir, 'blobs'),
+      bucket: config.buckets.uploads,
+      signer,
+      baseUrl: 'http://127.0.0.1:1',
+    }),
+    results: new DiskBlobStore({
+      root: join(dir, 'blobs'),
+      bucket: config.buckets.results,
+      signer,
+      baseUrl: 'http://127.0.0.1:1',
+    }),
     tasks: queue,
     identity: new LocalIdentity(),
     runner: (bytes, input) => runner(bytes, input),
@@ -86,7 +105,10 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
         contentType: input.contentType ?? 'text/plain',
         size: input.size ?? bytes.length,
       });
-      const stat = await deps.uploads.write(job.inputObject, bytes, { contentType: job.contentType, ifGenerationMatch: 0 });
+      const stat = await deps.uploads.write(job.inputObject, bytes, {
+        contentType: job.contentType,
+        ifGenerationMatch: 0,
+      });
       return { jobId: job.id, name: job.inputObject, generation: stat.generation };
     },
     async dispose() {

@@ -4,8 +4,13 @@ import { checkTidyOutput, tidyGuarded, tokens } from '../../../shared/service/jo
 import type { Llm } from '../../../shared/service/ports.ts';
 
 const doc = [
-  '| Item | Price |', '|---|---|', '| Widget | 12.50 |', '| Gadget | 7 |', '',
-  'Total due: 19.50 on 2026-11-30. Pay within thirty days to the account given on the first page of this invoice.', '',
+  '| Item | Price |',
+  '|---|---|',
+  '| Widget | 12.50 |',
+  '| Gadget | 7 |',
+  '',
+  'Total due: 19.50 on 2026-11-30. Pay within thirty days to the account given on the first page of this invoice.',
+  '',
 ].join('\n');
 
 const fixed = (output: string): Llm => ({ tidy: async () => output });
@@ -16,24 +21,42 @@ describe('checkTidyOutput', () => {
   });
 
   test('pure reformatting passes: markup, punctuation, line breaks', () => {
-    const out = '| Item | Price |\n| --- | ---: |\n| Widget | 12.50 |\n| Gadget | 7 |\n\n**Total due:** 19.50 on 2026-11-30.\nPay within thirty days to the account given on the first page of this invoice.';
+    const out =
+      '| Item | Price |\n| --- | ---: |\n| Widget | 12.50 |\n| Gadget | 7 |\n\n**Total due:** 19.50 on 2026-11-30.\nPay within thirty days to the account given on the first page of this invoice.';
     expect(checkTidyOutput(doc, out)).toEqual({ ok: true });
   });
 
   test('a new word, a changed number, a dropped number and heavy cuts are each refused', () => {
-    expect(checkTidyOutput(doc, doc.replace('Pay within', 'Please pay within'))).toMatchObject({ ok: false, reason: expect.stringMatching(/adds words.*please/) });
-    expect(checkTidyOutput(doc, doc.replace('19.50', '9.50'))).toMatchObject({ ok: false, reason: expect.stringMatching(/adds words.*9\.50/) });
-    expect(checkTidyOutput(doc, doc.replace('| Gadget | 7 |', '| Gadget | |'))).toMatchObject({ ok: false, reason: expect.stringMatching(/numbers \(7\)/) });
-    expect(checkTidyOutput(doc, doc.replace(' to the account given on the first page of this invoice', ''))).toMatchObject({ ok: false, reason: expect.stringMatching(/keeps only/) });
+    expect(checkTidyOutput(doc, doc.replace('Pay within', 'Please pay within'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/adds words.*please/),
+    });
+    expect(checkTidyOutput(doc, doc.replace('19.50', '9.50'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/adds words.*9\.50/),
+    });
+    expect(checkTidyOutput(doc, doc.replace('| Gadget | 7 |', '| Gadget | |'))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/numbers \(7\)/),
+    });
+    expect(
+      checkTidyOutput(doc, doc.replace(' to the account given on the first page of this invoice', '')),
+    ).toMatchObject({ ok: false, reason: expect.stringMatching(/keeps only/) });
   });
 
   test('property: shuffling whitespace and markup of the input is always accepted; an extra word never is', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom('\n', ' ', '**', '# ', '- ', '|'), { minLength: 1, maxLength: 8 }), fc.constantFrom('hello', 'transfer', '42'), (marks, extra) => {
-      const words = doc.split(/\s+/).filter(Boolean);
-      const reformatted = words.map((w, i) => `${marks[i % marks.length]}${w}`).join(' ');
-      expect(checkTidyOutput(doc, reformatted).ok).toBe(true);
-      expect(checkTidyOutput(doc, `${reformatted} ${extra}`).ok).toBe(false);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('\n', ' ', '**', '# ', '- ', '|'), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom('hello', 'transfer', '42'),
+        (marks, extra) => {
+          const words = doc.split(/\s+/).filter(Boolean);
+          const reformatted = words.map((w, i) => `${marks[i % marks.length]}${w}`).join(' ');
+          expect(checkTidyOutput(doc, reformatted).ok).toBe(true);
+          expect(checkTidyOutput(doc, `${reformatted} ${extra}`).ok).toBe(false);
+        },
+      ),
+    );
   });
 });
 

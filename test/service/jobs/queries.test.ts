@@ -43,19 +43,39 @@ test('results are refused until the job succeeded; malformed ids are simply not 
 });
 
 test('createJob: owner-scoped unguessable object names; type and size limits from config', async () => {
-  const { job, upload } = await createJob(h.deps, { owner: 'alice', filename: 'r.pdf', contentType: 'Application/PDF; x=1', size: 1000 });
+  const { job, upload } = await createJob(h.deps, {
+    owner: 'alice',
+    filename: 'r.pdf',
+    contentType: 'Application/PDF; x=1',
+    size: 1000,
+  });
   expect(job.inputObject).toBe(`u/alice/${job.id}/input`);
   expect(job.id).toMatch(/^job_[A-Za-z0-9_-]{22}$/);
   expect(job.contentType).toBe('application/pdf');
   expect(upload.headers['x-goog-content-length-range']).toBe('1000,1000');
-  const odd = await createJob(h.deps, { owner: 'user@example.com/../x', filename: 'r.pdf', contentType: 'application/pdf', size: 1 });
+  const odd = await createJob(h.deps, {
+    owner: 'user@example.com/../x',
+    filename: 'r.pdf',
+    contentType: 'application/pdf',
+    size: 1,
+  });
   expect(odd.job.inputObject).toMatch(/^u\/h_[0-9a-f]{40}\/job_[A-Za-z0-9_-]{22}\/input$/);
   const limits = h.deps.config.sizeLimits;
-  await expect(createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'application/pdf', size: limits.pdf + 1 })).rejects.toMatchObject({ code: 'too_large' });
-  await expect(createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'image/png', size: limits.image + 1 })).rejects.toMatchObject({ code: 'too_large' });
-  await expect(createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'text/csv', size: limits.text + 1 })).rejects.toMatchObject({ code: 'too_large' });
-  await expect(createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'application/zip', size: 1 })).rejects.toBeInstanceOf(InvalidJobRequestError);
+  await expect(
+    createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'application/pdf', size: limits.pdf + 1 }),
+  ).rejects.toMatchObject({ code: 'too_large' });
+  await expect(
+    createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'image/png', size: limits.image + 1 }),
+  ).rejects.toMatchObject({ code: 'too_large' });
+  await expect(
+    createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'text/csv', size: limits.text + 1 }),
+  ).rejects.toMatchObject({ code: 'too_large' });
+  await expect(
+    createJob(h.deps, { owner: 'a', filename: 'x', contentType: 'application/zip', size: 1 }),
+  ).rejects.toBeInstanceOf(InvalidJobRequestError);
   const small = makeHarness({ MDRAFT_LIMIT_PDF_MB: '1' });
-  await expect(createJob(small.deps, { owner: 'a', filename: 'x', contentType: 'application/pdf', size: 1024 * 1024 + 1 })).rejects.toMatchObject({ code: 'too_large' });
+  await expect(
+    createJob(small.deps, { owner: 'a', filename: 'x', contentType: 'application/pdf', size: 1024 * 1024 + 1 }),
+  ).rejects.toMatchObject({ code: 'too_large' });
   await small.dispose();
 });

@@ -13,7 +13,9 @@ const text = Buffer.from('Some notes.\n');
 
 async function queuedJob(): Promise<string> {
   const { jobId, name, generation } = await h.uploaded(text);
-  expect(await handleUploadFinalized(h.deps, { bucket: h.deps.uploads.bucket, name, generation, size: text.length })).toBe('queued');
+  expect(
+    await handleUploadFinalized(h.deps, { bucket: h.deps.uploads.bucket, name, generation, size: text.length }),
+  ).toBe('queued');
   return jobId;
 }
 
@@ -27,10 +29,19 @@ function deferred<T>() {
 
 test('success writes result.md and result.json, marks succeeded and counts usage once', async () => {
   const jobId = await queuedJob();
-  h.setRunner(async (bytes, { fileName }) => ({ ...okResult(`# ${fileName}\n\n${Buffer.from(bytes).toString()}`), pageCount: 2, warnings: [{ code: 'truncated', message: 'cut' }] }));
+  h.setRunner(async (bytes, { fileName }) => ({
+    ...okResult(`# ${fileName}\n\n${Buffer.from(bytes).toString()}`),
+    pageCount: 2,
+    warnings: [{ code: 'truncated', message: 'cut' }],
+  }));
   expect(await runConversion(h.deps, { jobId, deliveryAttempt: 1 })).toBe('succeeded');
   const job = await h.store.getJob(jobId);
-  expect(job).toMatchObject({ status: 'succeeded', pages: 2, attempts: 1, warnings: [{ code: 'truncated', message: 'cut' }] });
+  expect(job).toMatchObject({
+    status: 'succeeded',
+    pages: 2,
+    attempts: 1,
+    warnings: [{ code: 'truncated', message: 'cut' }],
+  });
   const md = Buffer.from((await h.deps.results.read(job!.resultObjects!.markdown))!).toString();
   expect(md).toBe('# notes.txt\n\nSome notes.\n');
   const json = JSON.parse(Buffer.from((await h.deps.results.read(job!.resultObjects!.json))!).toString());
@@ -68,10 +79,15 @@ test('a poison file failing every attempt ends failed on the last attempt, and t
   });
   const max = h.deps.config.maxAttempts;
   const outcomes = [];
-  for (let attempt = 1; attempt <= max; attempt++) outcomes.push(await runConversion(h.deps, { jobId, deliveryAttempt: attempt }));
+  for (let attempt = 1; attempt <= max; attempt++)
+    outcomes.push(await runConversion(h.deps, { jobId, deliveryAttempt: attempt }));
   expect(outcomes).toEqual([...Array(max - 1).fill('retry'), 'failed']);
   expect(runs).toBe(max);
-  expect(await h.store.getJob(jobId)).toMatchObject({ status: 'failed', attempts: max, error: { code: 'attempts_exhausted' } });
+  expect(await h.store.getJob(jobId)).toMatchObject({
+    status: 'failed',
+    attempts: max,
+    error: { code: 'attempts_exhausted' },
+  });
   expect(await runConversion(h.deps, { jobId, deliveryAttempt: max + 1 })).toBe('noop');
 });
 
@@ -81,7 +97,10 @@ test('a permanent conversion error fails the job at once', async () => {
     throw new ConversionError('encrypted', 'password protected');
   });
   expect(await runConversion(h.deps, { jobId, deliveryAttempt: 1 })).toBe('failed');
-  expect(await h.store.getJob(jobId)).toMatchObject({ status: 'failed', error: { code: 'encrypted', message: 'password protected' } });
+  expect(await h.store.getJob(jobId)).toMatchObject({
+    status: 'failed',
+    error: { code: 'encrypted', message: 'password protected' },
+  });
 });
 
 test('a worker killed mid-job: once its lease expires the next delivery takes over and finishes', async () => {
@@ -157,7 +176,9 @@ describe('the optional LLM tidy-up', () => {
   });
 
   test('keeps the converted Markdown when the LLM fails', async () => {
-    const { job, md } = await tidiedWith(async () => { throw new Error('quota'); });
+    const { job, md } = await tidiedWith(async () => {
+      throw new Error('quota');
+    });
     expect(md).toContain('42 million');
     expect(job.warnings.map((w) => w.code)).toEqual(['llm_failed']);
   });

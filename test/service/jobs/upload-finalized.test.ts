@@ -10,14 +10,23 @@ afterEach(() => h.dispose());
 
 const text = Buffer.from('Plain notes.\n\nA second paragraph.\n');
 const event = (h: Harness, name: string, generation: string, size: number): FinalizedObject => ({
-  bucket: h.deps.uploads.bucket, name, generation, size, eventTime: T0, eventId: 'e1',
+  bucket: h.deps.uploads.bucket,
+  name,
+  generation,
+  size,
+  eventTime: T0,
+  eventId: 'e1',
 });
 
 test('a good upload queues the job and enqueues one task named sha256(bucket/name#generation)', async () => {
   const { jobId, name, generation } = await h.uploaded(text);
   expect(await handleUploadFinalized(h.deps, event(h, name, generation, text.length))).toBe('queued');
   const job = await h.store.getJob(jobId);
-  expect(job).toMatchObject({ status: 'queued', format: 'text', eventKey: `${h.deps.uploads.bucket}/${name}#${generation}` });
+  expect(job).toMatchObject({
+    status: 'queued',
+    format: 'text',
+    eventKey: `${h.deps.uploads.bucket}/${name}#${generation}`,
+  });
   const taskName = createHash('sha256').update(job!.eventKey!).digest('hex');
   expect([...h.queue.tasks.keys()]).toEqual([taskName]);
   expect(h.queue.tasks.get(taskName)).toMatchObject({ url: h.deps.config.workerUrl, body: { jobId } });
@@ -68,7 +77,9 @@ test('unrecognisable bytes fail with the detector code; a size other than declar
 
 test('stale events are harmless: finished job, deleted job (orphan removed), other bucket, other generation, too old', async () => {
   const { jobId, name, generation } = await h.uploaded(text);
-  expect(await handleUploadFinalized(h.deps, { ...event(h, name, generation, text.length), bucket: 'someone-else' })).toBe('ignored');
+  expect(
+    await handleUploadFinalized(h.deps, { ...event(h, name, generation, text.length), bucket: 'someone-else' }),
+  ).toBe('ignored');
   expect(await handleUploadFinalized(h.deps, event(h, name, '1', text.length))).toBe('ignored');
   h.clock.now = T0 + h.deps.config.eventMaxAgeMs + 1;
   expect(await handleUploadFinalized(h.deps, event(h, name, generation, text.length))).toBe('ignored');

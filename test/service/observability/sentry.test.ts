@@ -9,7 +9,15 @@ import { gunzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import * as Sentry from '@sentry/google-cloud-serverless';
 import { startRecordingServer, type RecordingServer } from '../../adapters/gcp/recording-server.ts';
-import { flushSentry, initSentry, reportError, scrubEvent, sentryEnabled, withErrorReporting, wrapListener } from '../../../shared/service/observability/sentry.ts';
+import {
+  flushSentry,
+  initSentry,
+  reportError,
+  scrubEvent,
+  sentryEnabled,
+  withErrorReporting,
+  wrapListener,
+} from '../../../shared/service/observability/sentry.ts';
 import { serveHttp } from '../../../shared/service/http/node.ts';
 import { badRequest } from '../../../shared/service/http/errors.ts';
 import { setLogLevel } from '../../../shared/service/logs.ts';
@@ -17,7 +25,8 @@ import { setLogLevel } from '../../../shared/service/logs.ts';
 setLogLevel('silent');
 
 const API_KEY = `mdk_${'K'.repeat(43)}`;
-const SIGNED = 'https://storage.googleapis.com/up/u/alice/job_1?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Signature=deadbeefcafe0001';
+const SIGNED =
+  'https://storage.googleapis.com/up/u/alice/job_1?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Signature=deadbeefcafe0001';
 const STRIPE_KEY = ['sk', 'live', randomBytes(8).toString('hex')].join('_');
 // Made at run time: Sentry sends source lines around each stack frame, and a literal in this file could be among them.
 const QUERY_SECRET = randomBytes(8).toString('hex');
@@ -35,7 +44,9 @@ afterAll(async () => {
 });
 
 function envelopes(): string[] {
-  return ingest.requests.map((r) => (r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body).toString('utf8'));
+  return ingest.requests.map((r) =>
+    (r.headers['content-encoding'] === 'gzip' ? gunzipSync(r.body) : r.body).toString('utf8'),
+  );
 }
 
 /** The error events in the recorded envelopes (an envelope is newline-separated JSON: header, item header, item). */
@@ -71,10 +82,16 @@ test('with a DSN an internal error is reported with the request id and without s
   appUrl = `http://127.0.0.1:${(app.address() as { port: number }).port}`;
 
   const res = await fetch(`${appUrl}/v1/jobs?sig=${QUERY_SECRET}`, {
-    headers: { 'X-API-Key': API_KEY, Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl', 'X-Request-Id': 'req-sentry-000001' },
+    headers: {
+      'X-API-Key': API_KEY,
+      Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl',
+      'X-Request-Id': 'req-sentry-000001',
+    },
   });
   expect(res.status).toBe(500);
-  expect(await res.json()).toEqual({ error: { code: 'internal', message: 'internal error', requestId: 'req-sentry-000001' } });
+  expect(await res.json()).toEqual({
+    error: { code: 'internal', message: 'internal error', requestId: 'req-sentry-000001' },
+  });
   const clientError = await fetch(`${appUrl}/bad-request`, { headers: { 'X-Request-Id': 'req-sentry-000002' } });
   expect(clientError.status).toBe(400);
   await flushSentry();
@@ -82,9 +99,20 @@ test('with a DSN an internal error is reported with the request id and without s
   const events = errorEvents();
   expect(events).toHaveLength(1);
   expect(events[0].tags).toMatchObject({ request_id: 'req-sentry-000001', function: 'api' });
-  expect(events[0].exception?.values[0].value).toMatch(/^upload to https:\/\/storage\.googleapis\.com\/up\/u\/alice\/job_1\?\[Filtered\] failed/);
+  expect(events[0].exception?.values[0].value).toMatch(
+    /^upload to https:\/\/storage\.googleapis\.com\/up\/u\/alice\/job_1\?\[Filtered\] failed/,
+  );
   const everything = envelopes().join('\n');
-  for (const secret of ['deadbeefcafe0001', 'X-Goog-Signature', API_KEY, 'K'.repeat(43), STRIPE_KEY, QUERY_SECRET, 'c2lnbmF0dXJl', 'eyJzdWIiOiJhbGljZSJ9']) {
+  for (const secret of [
+    'deadbeefcafe0001',
+    'X-Goog-Signature',
+    API_KEY,
+    'K'.repeat(43),
+    STRIPE_KEY,
+    QUERY_SECRET,
+    'c2lnbmF0dXJl',
+    'eyJzdWIiOiJhbGljZSJ9',
+  ]) {
     expect({ secret, found: everything.includes(secret) }).toEqual({ secret, found: false });
   }
   expect(everything).not.toContain('req-sentry-000002');

@@ -17,12 +17,14 @@ export const csvConverter: Converter = {
   accepts: (input) => input.format === 'csv',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
     const decoded = decodeText(bytes);
-    if (decoded.guessed) ctx.warn({ code: 'encoding_guessed', message: `delimited text decoded as ${decoded.encoding}` });
+    if (decoded.guessed)
+      ctx.warn({ code: 'encoding_guessed', message: `delimited text decoded as ${decoded.encoding}` });
     const source = decoded.text.replace(/^\ufeff/, '');
-    const delimiter = detected.delimiter
-      ?? sniffDelimiter(source.slice(0, 64 * 1024), extensionOf(ctx.options.fileName))
-      ?? delimiterFromName(ctx.options.fileName)
-      ?? ',';
+    const delimiter =
+      detected.delimiter ??
+      sniffDelimiter(source.slice(0, 64 * 1024), extensionOf(ctx.options.fileName)) ??
+      delimiterFromName(ctx.options.fileName) ??
+      ',';
     const { rows, truncated } = parseDelimited(source, delimiter, ctx.limits.maxCells);
     if (truncated) {
       ctx.warn({ code: 'truncated', message: `the table was cut after ${ctx.limits.maxCells} cells` });

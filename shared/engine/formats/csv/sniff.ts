@@ -75,7 +75,10 @@ function sampleRecords(text: string, delimiter: string): string[][] {
 
 /** Sentences separated by commas: fields are long runs of words. */
 function looksLikeProse(text: string, delimiter: string): boolean {
-  const fields = sampleRecords(text, delimiter).flat().map((f) => f.trim()).filter(Boolean);
+  const fields = sampleRecords(text, delimiter)
+    .flat()
+    .map((f) => f.trim())
+    .filter(Boolean);
   if (fields.length === 0) return false;
   const wordy = fields.filter((f) => f.split(/\s+/).length >= 6).length;
   return wordy / fields.length > 0.3;
@@ -94,6 +97,10 @@ function modeOf(values: number[]): number {
   for (const v of values) freq.set(v, (freq.get(v) ?? 0) + 1);
   let best = 0;
   let bestN = -1;
-  for (const [v, n] of freq) if (n > bestN || (n === bestN && v > best)) { best = v; bestN = n; }
+  for (const [v, n] of freq)
+    if (n > bestN || (n === bestN && v > best)) {
+      best = v;
+      bestN = n;
+    }
   return best;
 }

@@ -43,17 +43,33 @@ export function convertBlocks(container: XmlElement, dc: DocxContext): BlockCont
 function collect(container: XmlElement, dc: DocxContext, items: Item[]): void {
   for (const el of elements(container)) {
     switch (localName(el.name)) {
-      case 'p': paragraphItems(el, dc, items); break;
-      case 'tbl': for (const node of convertTable(el, dc)) items.push({ kind: 'block', node }); break;
-      case 'sdt': collect(child(el, 'sdtContent') ?? el, dc, items); break;
-      case 'customXml': case 'ins': case 'moveTo': case 'sdtContent': case 'smartTag': collect(el, dc, items); break;
-      case 'AlternateContent': collect(alternateBranch(el), dc, items); break;
-      case 'oMathPara': case 'oMath': {
+      case 'p':
+        paragraphItems(el, dc, items);
+        break;
+      case 'tbl':
+        for (const node of convertTable(el, dc)) items.push({ kind: 'block', node });
+        break;
+      case 'sdt':
+        collect(child(el, 'sdtContent') ?? el, dc, items);
+        break;
+      case 'customXml':
+      case 'ins':
+      case 'moveTo':
+      case 'sdtContent':
+      case 'smartTag':
+        collect(el, dc, items);
+        break;
+      case 'AlternateContent':
+        collect(alternateBranch(el), dc, items);
+        break;
+      case 'oMathPara':
+      case 'oMath': {
         // Block-level math (rare, but valid inside some containers) is a paragraph of its own.
         paragraphItems({ name: 'w:p', attrs: {}, children: [el], parent: container }, dc, items);
         break;
       }
-      default: break; // del, moveFrom, sectPr, bookmarks
+      default:
+        break; // del, moveFrom, sectPr, bookmarks
     }
   }
 }
@@ -76,7 +92,11 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
 
   // Equations alone in a paragraph are display math, one block each.
   const maths = tokens.filter((t) => t.node.type === 'inlineMath');
-  if (maths.length && textTokens.length === 0 && tokens.every((t) => t.node.type === 'inlineMath' || t.node.type === 'text' || t.node.type === 'break')) {
+  if (
+    maths.length &&
+    textTokens.length === 0 &&
+    tokens.every((t) => t.node.type === 'inlineMath' || t.node.type === 'text' || t.node.type === 'break')
+  ) {
     for (const t of maths) items.push({ kind: 'block', node: math((t.node as { value: string }).value) });
     for (const f of floats) items.push({ kind: 'block', node: f });
     return;
@@ -84,7 +104,12 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
 
   if (headingLevel !== undefined) {
     const depth = headingLevel === 0 ? 1 : headingLevel + dc.headingOffset;
-    items.push({ kind: 'heading', depth, content: buildPhrasing(tokens, { ignoreBold: true, ignoreMonospace: allMonospace }), floats });
+    items.push({
+      kind: 'heading',
+      depth,
+      content: buildPhrasing(tokens, { ignoreBold: true, ignoreMonospace: allMonospace }),
+      floats,
+    });
     return;
   }
 
@@ -102,7 +127,13 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
       const { value: number, restarted: restart } = dc.numbering.next(numbering.numId, numbering.ilvl);
       items.push({
         kind: 'list',
-        list: { key: dc.numbering.listKey(numbering.numId), level: Math.min(8, Math.max(0, numbering.ilvl)), ordered: level.ordered, number, restart },
+        list: {
+          key: dc.numbering.listKey(numbering.numId),
+          level: Math.min(8, Math.max(0, numbering.ilvl)),
+          ordered: level.ordered,
+          number,
+          restart,
+        },
         content: buildPhrasing(tokens, { ignoreMonospace: allMonospace }),
         floats,
       });
@@ -120,7 +151,9 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
 }
 
 function plainText(tokens: Token[]): string {
-  return tokens.map((t) => (t.node.type === 'break' ? '\n' : t.node.type === 'text' ? t.node.value : toPlainText(t.node))).join('');
+  return tokens
+    .map((t) => (t.node.type === 'break' ? '\n' : t.node.type === 'text' ? t.node.value : toPlainText(t.node)))
+    .join('');
 }
 
 const isEmpty = (content: PhrasingContent[]) => content.every((c) => c.type === 'text' && !c.value.trim());
@@ -169,7 +202,11 @@ function assemble(items: Item[]): BlockContent[] {
         const { level, ordered, key, number, restart } = item.list;
         while (stack.length && stack[stack.length - 1].level > level) stack.pop();
         let top = stack[stack.length - 1];
-        if (top && top.level === level && (top.list.ordered !== ordered || restart || (stack.length === 1 && top.key !== key))) {
+        if (
+          top &&
+          top.level === level &&
+          (top.list.ordered !== ordered || restart || (stack.length === 1 && top.key !== key))
+        ) {
           stack.pop();
           top = stack[stack.length - 1];
         }

@@ -10,8 +10,17 @@ import { imagePlaceholder, image } from '../../mdast.ts';
 import type { DocxContext } from './context.ts';
 
 const MEDIA_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', tif: 'image/tiff',
-  tiff: 'image/tiff', svg: 'image/svg+xml', webp: 'image/webp', emf: 'image/emf', wmf: 'image/wmf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  svg: 'image/svg+xml',
+  webp: 'image/webp',
+  emf: 'image/emf',
+  wmf: 'image/wmf',
 };
 
 function altFromDocPr(container: XmlElement): string {
@@ -27,7 +36,11 @@ export function drawingImages(drawing: XmlElement, dc: DocxContext): Image[] {
     const id = attr(blip, 'r:embed') ?? attr(blip, 'embed') ?? attr(blip, 'r:link') ?? attr(blip, 'link');
     // A picture inside a group has its own docPr/cNvPr; prefer the nearest description.
     const pic = nearestAncestor(blip, 'pic') ?? nearestAncestor(blip, 'graphicData');
-    const own = pic ? (descendants(pic, 'cNvPr').map((c) => attr(c, 'descr') || attr(c, 'title') || '').find(Boolean) ?? '') : '';
+    const own = pic
+      ? (descendants(pic, 'cNvPr')
+          .map((c) => attr(c, 'descr') || attr(c, 'title') || '')
+          .find(Boolean) ?? '')
+      : '';
     out.push(imageFor(id, own || alt, dc));
   }
   return out;
@@ -59,7 +72,11 @@ function imageFor(relId: string | undefined, alt: string, dc: DocxContext): Imag
     const type = MEDIA_TYPES[ext];
     try {
       const bytes = type ? dc.pkg.zip.read(rel.target) : undefined;
-      if (bytes && type) return image(`data:${type};base64,${Buffer.from(bytes).toString('base64')}`, alt.replace(/\s+/g, ' ') || 'image');
+      if (bytes && type)
+        return image(
+          `data:${type};base64,${Buffer.from(bytes).toString('base64')}`,
+          alt.replace(/\s+/g, ' ') || 'image',
+        );
     } catch (error) {
       dc.convert.warn({ code: 'image_omitted', message: `${rel.target}: ${(error as Error).message}` });
     }

@@ -49,26 +49,47 @@ function walkContainer(el: XmlElement, w: Walk): void {
 
 function walkInline(el: XmlElement, w: Walk): void {
   switch (localName(el.name)) {
-    case 'r': walkRun(el, w); return;
+    case 'r':
+      walkRun(el, w);
+      return;
     case 'hyperlink': {
       const url = hyperlinkTarget(el, w.dc);
       walkContainer(el, url !== undefined ? { ...w, link: { url } } : w);
       return;
     }
     // Tracked insertions are part of the text; deletions are not.
-    case 'ins': case 'moveTo': case 'smartTag': case 'customXml': case 'dir': case 'bdo': case 'fldSimple':
-      if (localName(el.name) === 'fldSimple') { walkSimpleField(el, w); return; }
+    case 'ins':
+    case 'moveTo':
+    case 'smartTag':
+    case 'customXml':
+    case 'dir':
+    case 'bdo':
+    case 'fldSimple':
+      if (localName(el.name) === 'fldSimple') {
+        walkSimpleField(el, w);
+        return;
+      }
       walkContainer(el, w);
       return;
-    case 'sdt': walkContainer(child(el, 'sdtContent') ?? el, w); return;
-    case 'sdtContent': walkContainer(el, w); return;
-    case 'del': case 'moveFrom': return;
-    case 'oMath': case 'oMathPara':
+    case 'sdt':
+      walkContainer(child(el, 'sdtContent') ?? el, w);
+      return;
+    case 'sdtContent':
+      walkContainer(el, w);
+      return;
+    case 'del':
+    case 'moveFrom':
+      return;
+    case 'oMath':
+    case 'oMathPara':
       if (hiddenByField(w)) return;
       pushNode(w, inlineMath(ommlToLatex(el)), localName(el.name) === 'oMathPara');
       return;
-    case 'AlternateContent': walkContainer(alternateBranch(el), w); return;
-    default: return; // bookmarks, proofing marks, comments anchors, properties
+    case 'AlternateContent':
+      walkContainer(alternateBranch(el), w);
+      return;
+    default:
+      return; // bookmarks, proofing marks, comments anchors, properties
   }
 }
 
@@ -144,7 +165,10 @@ function walkRun(r: XmlElement, w: Walk): void {
   const format = mergeFormats(w.base, dc.styles.run(attr(child(rPr, 'rStyle'), 'val')), readRunFormat(rPr));
   for (const c of elements(r)) {
     const name = localName(c.name);
-    if (name === 'fldChar') { fieldChar(c, w); continue; }
+    if (name === 'fldChar') {
+      fieldChar(c, w);
+      continue;
+    }
     if (name === 'instrText') {
       const f = dc.fields[dc.fields.length - 1];
       if (f && !f.inResult) f.instruction += textOf(c);
@@ -152,19 +176,36 @@ function walkRun(r: XmlElement, w: Walk): void {
     }
     if (hiddenByField(w)) continue;
     switch (name) {
-      case 't': pushText(w, textOf(c), format); break;
-      case 'tab': case 'ptab': pushText(w, '\t', format); break;
-      case 'noBreakHyphen': pushText(w, '-', format); break;
-      case 'sym': pushText(w, symbolChar(attr(c, 'font'), attr(c, 'char')), format); break;
-      case 'cr': pushNode(w, brk()); break;
+      case 't':
+        pushText(w, textOf(c), format);
+        break;
+      case 'tab':
+      case 'ptab':
+        pushText(w, '\t', format);
+        break;
+      case 'noBreakHyphen':
+        pushText(w, '-', format);
+        break;
+      case 'sym':
+        pushText(w, symbolChar(attr(c, 'font'), attr(c, 'char')), format);
+        break;
+      case 'cr':
+        pushNode(w, brk());
+        break;
       case 'br': {
         const type = attr(c, 'type');
         if (type !== 'page' && type !== 'column') pushNode(w, brk());
         break;
       }
-      case 'drawing': drawing(c, w); break;
-      case 'pict': case 'object': vml(c, w); break;
-      case 'footnoteReference': case 'endnoteReference': {
+      case 'drawing':
+        drawing(c, w);
+        break;
+      case 'pict':
+      case 'object':
+        vml(c, w);
+        break;
+      case 'footnoteReference':
+      case 'endnoteReference': {
         const ref = dc.notes.reference(name === 'footnoteReference' ? 'footnote' : 'endnote', attr(c, 'id'));
         if (ref) pushNode(w, ref);
         break;
@@ -180,7 +221,8 @@ function walkRun(r: XmlElement, w: Walk): void {
         if (base) walkContainer(base, w);
         break;
       }
-      default: break; // delText, rPr, lastRenderedPageBreak, footnoteRef marks, annotations
+      default:
+        break; // delText, rPr, lastRenderedPageBreak, footnoteRef marks, annotations
     }
   }
 }
@@ -309,12 +351,18 @@ function wrapSpan(attribute: Attribute, span: Token[], depth: number, options: P
   const first = inner[0];
   if (first?.type === 'text') {
     const lead = /^\s*/.exec(first.value)![0];
-    if (lead) { before.push(text(lead)); first.value = first.value.slice(lead.length); }
+    if (lead) {
+      before.push(text(lead));
+      first.value = first.value.slice(lead.length);
+    }
   }
   const last = inner[inner.length - 1];
   if (last?.type === 'text') {
     const trail = /\s*$/.exec(last.value)![0];
-    if (trail) { after.unshift(text(trail)); last.value = last.value.slice(0, last.value.length - trail.length); }
+    if (trail) {
+      after.unshift(text(trail));
+      last.value = last.value.slice(0, last.value.length - trail.length);
+    }
   }
   const wrapper = attribute === 'strike' ? del(inner) : attribute === 'bold' ? strong(inner) : emphasis(inner);
   return [...before, wrapper, ...after];

@@ -30,7 +30,10 @@ export class Notes {
   private notePart(kind: NoteKind): NotePart | undefined {
     if (this.parts.has(kind)) return this.parts.get(kind);
     const loaded = this.loaders.get(kind)?.();
-    if (!loaded) { this.parts.set(kind, undefined); return undefined; }
+    if (!loaded) {
+      this.parts.set(kind, undefined);
+      return undefined;
+    }
     const { part, xml } = loaded;
     const notes = new Map<string, XmlElement>();
     for (const el of elements(xml)) {
@@ -67,7 +70,12 @@ export class Notes {
       const el = notePart?.notes.get(id);
       if (!notePart || !el) continue;
       const children: BlockContent[] = dc.blocks(el, forPart(dc, notePart.part));
-      out.push({ type: 'footnoteDefinition', identifier: label, label, children: children as FootnoteDefinition['children'] });
+      out.push({
+        type: 'footnoteDefinition',
+        identifier: label,
+        label,
+        children: children as FootnoteDefinition['children'],
+      });
     }
     return out;
   }

@@ -40,7 +40,8 @@ export class Numbering {
         const id = attr(el, 'abstractNumId');
         if (id === undefined) continue;
         const levels = new Map<number, ListLevel>();
-        for (const lvl of elements(el)) if (localName(lvl.name) === 'lvl') levels.set(Number(attr(lvl, 'ilvl') ?? 0), readLevel(lvl));
+        for (const lvl of elements(el))
+          if (localName(lvl.name) === 'lvl') levels.set(Number(attr(lvl, 'ilvl') ?? 0), readLevel(lvl));
         this.abstracts.set(id, levels);
         const link = attr(child(el, 'numStyleLink'), 'val');
         if (link) this.abstractStyleLink.set(id, link);
@@ -54,7 +55,10 @@ export class Numbering {
           const ilvl = Number(attr(o, 'ilvl') ?? 0);
           const start = attr(child(o, 'startOverride'), 'val');
           const lvl = child(o, 'lvl');
-          overrides.set(ilvl, { start: start !== undefined ? Number(start) : undefined, level: lvl ? readLevel(lvl) : undefined });
+          overrides.set(ilvl, {
+            start: start !== undefined ? Number(start) : undefined,
+            level: lvl ? readLevel(lvl) : undefined,
+          });
         }
         this.nums.set(id, { abstractId, overrides });
       }
@@ -93,11 +97,18 @@ export class Numbering {
     let restarted = false;
     const key = this.listKey(numId);
     let counters = this.counters.get(key);
-    if (!counters) { counters = []; this.counters.set(key, counters); }
+    if (!counters) {
+      counters = [];
+      this.counters.set(key, counters);
+    }
     if (!this.restarted.has(numId)) {
       this.restarted.add(numId);
       for (const [lvl, o] of this.nums.get(numId)?.overrides ?? []) {
-        if (o.start !== undefined && Number.isFinite(o.start)) { counters.length = lvl; counters[lvl] = o.start; restarted ||= lvl === ilvl; }
+        if (o.start !== undefined && Number.isFinite(o.start)) {
+          counters.length = lvl;
+          counters[lvl] = o.start;
+          restarted ||= lvl === ilvl;
+        }
       }
     }
     const value = counters[ilvl] ?? this.level(numId, ilvl)?.start ?? 1;

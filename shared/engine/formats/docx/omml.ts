@@ -8,50 +8,215 @@ import { attr, child, elements, localName, textOf } from '../../xml.ts';
 
 /** Unicode math symbols with a LaTeX command of their own. */
 const SYMBOLS: Record<string, string> = {
-  'α': '\\alpha', 'β': '\\beta', 'γ': '\\gamma', 'δ': '\\delta', 'ε': '\\epsilon', 'ϵ': '\\epsilon', 'ζ': '\\zeta',
-  'η': '\\eta', 'θ': '\\theta', 'ϑ': '\\vartheta', 'ι': '\\iota', 'κ': '\\kappa', 'λ': '\\lambda', 'μ': '\\mu',
-  'ν': '\\nu', 'ξ': '\\xi', 'π': '\\pi', 'ϖ': '\\varpi', 'ρ': '\\rho', 'ϱ': '\\varrho', 'σ': '\\sigma',
-  'ς': '\\varsigma', 'τ': '\\tau', 'υ': '\\upsilon', 'φ': '\\phi', 'ϕ': '\\phi', 'χ': '\\chi', 'ψ': '\\psi',
-  'ω': '\\omega', 'Γ': '\\Gamma', 'Δ': '\\Delta', 'Θ': '\\Theta', 'Λ': '\\Lambda', 'Ξ': '\\Xi', 'Π': '\\Pi',
-  'Σ': '\\Sigma', 'Υ': '\\Upsilon', 'Φ': '\\Phi', 'Ψ': '\\Psi', 'Ω': '\\Omega',
-  '∞': '\\infty', '±': '\\pm', '∓': '\\mp', '×': '\\times', '÷': '\\div', '·': '\\cdot', '⋅': '\\cdot',
-  '≤': '\\leq', '≥': '\\geq', '≠': '\\neq', '≈': '\\approx', '≡': '\\equiv', '∼': '\\sim', '≃': '\\simeq',
-  '≅': '\\cong', '∝': '\\propto', '≪': '\\ll', '≫': '\\gg', '→': '\\rightarrow', '←': '\\leftarrow',
-  '↔': '\\leftrightarrow', '⇒': '\\Rightarrow', '⇐': '\\Leftarrow', '⇔': '\\Leftrightarrow', '↦': '\\mapsto',
-  '∂': '\\partial', '∇': '\\nabla', '∈': '\\in', '∉': '\\notin', '∋': '\\ni', '⊂': '\\subset', '⊃': '\\supset',
-  '⊆': '\\subseteq', '⊇': '\\supseteq', '∪': '\\cup', '∩': '\\cap', '∀': '\\forall', '∃': '\\exists',
-  '¬': '\\neg', '∧': '\\wedge', '∨': '\\vee', '∅': '\\emptyset', '…': '\\ldots', '⋯': '\\cdots', '⋮': '\\vdots',
-  '⋱': '\\ddots', '∘': '\\circ', '°': '^{\\circ}', '′': '\\prime', '″': '\\prime\\prime', 'ℏ': '\\hbar', 'ℓ': '\\ell',
-  'ℝ': '\\mathbb{R}', 'ℕ': '\\mathbb{N}', 'ℤ': '\\mathbb{Z}', 'ℚ': '\\mathbb{Q}', 'ℂ': '\\mathbb{C}',
-  '⊕': '\\oplus', '⊗': '\\otimes', '⊥': '\\perp', '∥': '\\parallel', '∠': '\\angle', '△': '\\triangle',
-  '√': '\\surd', '∑': '\\sum', '∏': '\\prod', '∐': '\\coprod', '∫': '\\int', '∬': '\\iint', '∭': '\\iiint',
-  '∮': '\\oint', '⋃': '\\bigcup', '⋂': '\\bigcap', '⋁': '\\bigvee', '⋀': '\\bigwedge', '−': '-', '∗': '*',
-  '⟨': '\\langle', '⟩': '\\rangle', '⌈': '\\lceil', '⌉': '\\rceil', '⌊': '\\lfloor', '⌋': '\\rfloor',
-  '‖': '\\|', '∣': '|', '\u2061': '', '\u2062': '', '\u2063': '', '\u200b': '',
+  α: '\\alpha',
+  β: '\\beta',
+  γ: '\\gamma',
+  δ: '\\delta',
+  ε: '\\epsilon',
+  ϵ: '\\epsilon',
+  ζ: '\\zeta',
+  η: '\\eta',
+  θ: '\\theta',
+  ϑ: '\\vartheta',
+  ι: '\\iota',
+  κ: '\\kappa',
+  λ: '\\lambda',
+  μ: '\\mu',
+  ν: '\\nu',
+  ξ: '\\xi',
+  π: '\\pi',
+  ϖ: '\\varpi',
+  ρ: '\\rho',
+  ϱ: '\\varrho',
+  σ: '\\sigma',
+  ς: '\\varsigma',
+  τ: '\\tau',
+  υ: '\\upsilon',
+  φ: '\\phi',
+  ϕ: '\\phi',
+  χ: '\\chi',
+  ψ: '\\psi',
+  ω: '\\omega',
+  Γ: '\\Gamma',
+  Δ: '\\Delta',
+  Θ: '\\Theta',
+  Λ: '\\Lambda',
+  Ξ: '\\Xi',
+  Π: '\\Pi',
+  Σ: '\\Sigma',
+  Υ: '\\Upsilon',
+  Φ: '\\Phi',
+  Ψ: '\\Psi',
+  Ω: '\\Omega',
+  '∞': '\\infty',
+  '±': '\\pm',
+  '∓': '\\mp',
+  '×': '\\times',
+  '÷': '\\div',
+  '·': '\\cdot',
+  '⋅': '\\cdot',
+  '≤': '\\leq',
+  '≥': '\\geq',
+  '≠': '\\neq',
+  '≈': '\\approx',
+  '≡': '\\equiv',
+  '∼': '\\sim',
+  '≃': '\\simeq',
+  '≅': '\\cong',
+  '∝': '\\propto',
+  '≪': '\\ll',
+  '≫': '\\gg',
+  '→': '\\rightarrow',
+  '←': '\\leftarrow',
+  '↔': '\\leftrightarrow',
+  '⇒': '\\Rightarrow',
+  '⇐': '\\Leftarrow',
+  '⇔': '\\Leftrightarrow',
+  '↦': '\\mapsto',
+  '∂': '\\partial',
+  '∇': '\\nabla',
+  '∈': '\\in',
+  '∉': '\\notin',
+  '∋': '\\ni',
+  '⊂': '\\subset',
+  '⊃': '\\supset',
+  '⊆': '\\subseteq',
+  '⊇': '\\supseteq',
+  '∪': '\\cup',
+  '∩': '\\cap',
+  '∀': '\\forall',
+  '∃': '\\exists',
+  '¬': '\\neg',
+  '∧': '\\wedge',
+  '∨': '\\vee',
+  '∅': '\\emptyset',
+  '…': '\\ldots',
+  '⋯': '\\cdots',
+  '⋮': '\\vdots',
+  '⋱': '\\ddots',
+  '∘': '\\circ',
+  '°': '^{\\circ}',
+  '′': '\\prime',
+  '″': '\\prime\\prime',
+  ℏ: '\\hbar',
+  ℓ: '\\ell',
+  ℝ: '\\mathbb{R}',
+  ℕ: '\\mathbb{N}',
+  ℤ: '\\mathbb{Z}',
+  ℚ: '\\mathbb{Q}',
+  ℂ: '\\mathbb{C}',
+  '⊕': '\\oplus',
+  '⊗': '\\otimes',
+  '⊥': '\\perp',
+  '∥': '\\parallel',
+  '∠': '\\angle',
+  '△': '\\triangle',
+  '√': '\\surd',
+  '∑': '\\sum',
+  '∏': '\\prod',
+  '∐': '\\coprod',
+  '∫': '\\int',
+  '∬': '\\iint',
+  '∭': '\\iiint',
+  '∮': '\\oint',
+  '⋃': '\\bigcup',
+  '⋂': '\\bigcap',
+  '⋁': '\\bigvee',
+  '⋀': '\\bigwedge',
+  '−': '-',
+  '∗': '*',
+  '⟨': '\\langle',
+  '⟩': '\\rangle',
+  '⌈': '\\lceil',
+  '⌉': '\\rceil',
+  '⌊': '\\lfloor',
+  '⌋': '\\rfloor',
+  '‖': '\\|',
+  '∣': '|',
+  '\u2061': '',
+  '\u2062': '',
+  '\u2063': '',
+  '\u200b': '',
 };
 
 /** Function names LaTeX typesets upright with a command of their own. */
 const FUNCTIONS = new Set([
-  'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'coth',
-  'log', 'ln', 'lg', 'exp', 'lim', 'liminf', 'limsup', 'max', 'min', 'sup', 'inf', 'det', 'dim', 'ker', 'deg',
-  'gcd', 'arg', 'hom', 'Pr',
+  'sin',
+  'cos',
+  'tan',
+  'cot',
+  'sec',
+  'csc',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'coth',
+  'log',
+  'ln',
+  'lg',
+  'exp',
+  'lim',
+  'liminf',
+  'limsup',
+  'max',
+  'min',
+  'sup',
+  'inf',
+  'det',
+  'dim',
+  'ker',
+  'deg',
+  'gcd',
+  'arg',
+  'hom',
+  'Pr',
 ]);
 
 const ACCENTS: Record<string, string> = {
-  '\u0302': '\\hat', '\u0303': '\\tilde', '\u0307': '\\dot', '\u0308': '\\ddot', '\u20d7': '\\vec', '\u0304': '\\bar',
-  '\u0305': '\\overline', '\u0301': '\\acute', '\u0300': '\\grave', '\u0306': '\\breve', '\u030c': '\\check',
-  '\u20d6': '\\overleftarrow', '\u20e1': '\\overleftrightarrow',
+  '\u0302': '\\hat',
+  '\u0303': '\\tilde',
+  '\u0307': '\\dot',
+  '\u0308': '\\ddot',
+  '\u20d7': '\\vec',
+  '\u0304': '\\bar',
+  '\u0305': '\\overline',
+  '\u0301': '\\acute',
+  '\u0300': '\\grave',
+  '\u0306': '\\breve',
+  '\u030c': '\\check',
+  '\u20d6': '\\overleftarrow',
+  '\u20e1': '\\overleftrightarrow',
 };
 
 const DELIMITERS: Record<string, string> = {
-  '(': '(', ')': ')', '[': '[', ']': ']', '{': '\\{', '}': '\\}', '|': '|', '‖': '\\|', '⟨': '\\langle',
-  '⟩': '\\rangle', '⌈': '\\lceil', '⌉': '\\rceil', '⌊': '\\lfloor', '⌋': '\\rfloor', '〈': '\\langle', '〉': '\\rangle',
+  '(': '(',
+  ')': ')',
+  '[': '[',
+  ']': ']',
+  '{': '\\{',
+  '}': '\\}',
+  '|': '|',
+  '‖': '\\|',
+  '⟨': '\\langle',
+  '⟩': '\\rangle',
+  '⌈': '\\lceil',
+  '⌉': '\\rceil',
+  '⌊': '\\lfloor',
+  '⌋': '\\rfloor',
+  '〈': '\\langle',
+  '〉': '\\rangle',
 };
 
 /** LaTeX for one `m:oMath` (or `m:oMathPara`, whose equations are joined as separate lines). */
 export function ommlToLatex(el: XmlElement): string {
   if (localName(el.name) === 'oMathPara') {
-    return elements(el).filter((c) => localName(c.name) === 'oMath').map((m) => tidy(convertChildren(m))).join(' \\\\ ');
+    return elements(el)
+      .filter((c) => localName(c.name) === 'oMath')
+      .map((m) => tidy(convertChildren(m)))
+      .join(' \\\\ ');
   }
   return tidy(convertChildren(el));
 }
@@ -81,28 +246,64 @@ const group = (s: string): string => `{${s}}`;
 
 function convert(el: XmlElement): string {
   switch (localName(el.name)) {
-    case 'r': return runText(el);
-    case 'e': case 'num': case 'den': case 'sub': case 'sup': case 'deg': case 'lim': case 'fName': case 'oMath':
-    case 'box': case 'borderBox': case 'phant':
-      return convertChildren(localName(el.name) === 'box' || localName(el.name) === 'borderBox' || localName(el.name) === 'phant' ? child(el, 'e') : el);
-    case 'f': return fraction(el);
-    case 'sSub': return `${base(el)}_${group(convertChildren(child(el, 'sub')))}`;
-    case 'sSup': return `${base(el)}^${group(convertChildren(child(el, 'sup')))}`;
-    case 'sSubSup': return `${base(el)}_${group(convertChildren(child(el, 'sub')))}^${group(convertChildren(child(el, 'sup')))}`;
-    case 'sPre': return `{}_${group(convertChildren(child(el, 'sub')))}^${group(convertChildren(child(el, 'sup')))}${convertChildren(child(el, 'e'))}`;
-    case 'rad': return radical(el);
-    case 'nary': return nary(el);
-    case 'd': return delimiter(el);
-    case 'func': return func(el);
-    case 'limLow': return limit(el, '_');
-    case 'limUpp': return limit(el, '^');
-    case 'm': return matrix(el);
-    case 'eqArr': return `\\begin{aligned}${elements(el).filter((c) => localName(c.name) === 'e').map((e) => convertChildren(e)).join(' \\\\ ')}\\end{aligned}`;
-    case 'acc': return accent(el);
-    case 'bar': return `${val(child(el, 'barPr'), 'pos') === 'bot' ? '\\underline' : '\\overline'}{${convertChildren(child(el, 'e'))}}`;
-    case 'groupChr': return groupChar(el);
-    case 'oMathPara': return ommlToLatex(el);
-    default: return ''; // property elements (`*Pr`), control characters
+    case 'r':
+      return runText(el);
+    case 'e':
+    case 'num':
+    case 'den':
+    case 'sub':
+    case 'sup':
+    case 'deg':
+    case 'lim':
+    case 'fName':
+    case 'oMath':
+    case 'box':
+    case 'borderBox':
+    case 'phant':
+      return convertChildren(
+        localName(el.name) === 'box' || localName(el.name) === 'borderBox' || localName(el.name) === 'phant'
+          ? child(el, 'e')
+          : el,
+      );
+    case 'f':
+      return fraction(el);
+    case 'sSub':
+      return `${base(el)}_${group(convertChildren(child(el, 'sub')))}`;
+    case 'sSup':
+      return `${base(el)}^${group(convertChildren(child(el, 'sup')))}`;
+    case 'sSubSup':
+      return `${base(el)}_${group(convertChildren(child(el, 'sub')))}^${group(convertChildren(child(el, 'sup')))}`;
+    case 'sPre':
+      return `{}_${group(convertChildren(child(el, 'sub')))}^${group(convertChildren(child(el, 'sup')))}${convertChildren(child(el, 'e'))}`;
+    case 'rad':
+      return radical(el);
+    case 'nary':
+      return nary(el);
+    case 'd':
+      return delimiter(el);
+    case 'func':
+      return func(el);
+    case 'limLow':
+      return limit(el, '_');
+    case 'limUpp':
+      return limit(el, '^');
+    case 'm':
+      return matrix(el);
+    case 'eqArr':
+      return `\\begin{aligned}${elements(el)
+        .filter((c) => localName(c.name) === 'e')
+        .map((e) => convertChildren(e))
+        .join(' \\\\ ')}\\end{aligned}`;
+    case 'acc':
+      return accent(el);
+    case 'bar':
+      return `${val(child(el, 'barPr'), 'pos') === 'bot' ? '\\underline' : '\\overline'}{${convertChildren(child(el, 'e'))}}`;
+    case 'groupChr':
+      return groupChar(el);
+    case 'oMathPara':
+      return ommlToLatex(el);
+    default:
+      return ''; // property elements (`*Pr`), control characters
   }
 }
 
@@ -168,7 +369,9 @@ function delimiter(el: XmlElement): string {
   const open = val(pr, 'begChr') ?? '(';
   const close = val(pr, 'endChr') ?? ')';
   const sep = val(pr, 'sepChr') ?? '|';
-  const parts = elements(el).filter((c) => localName(c.name) === 'e').map((e) => convertChildren(e));
+  const parts = elements(el)
+    .filter((c) => localName(c.name) === 'e')
+    .map((e) => convertChildren(e));
   const left = open ? (DELIMITERS[open] ?? open) : '.';
   const right = close ? (DELIMITERS[close] ?? close) : '.';
   return `\\left${left}${parts.join(SYMBOLS[sep] ?? sep)}\\right${right}`;
@@ -189,14 +392,30 @@ function limit(el: XmlElement, mark: '_' | '^'): string {
 }
 
 function matrix(el: XmlElement): string {
-  const rows = elements(el).filter((c) => localName(c.name) === 'mr')
-    .map((mr) => elements(mr).filter((c) => localName(c.name) === 'e').map((e) => convertChildren(e)).join(' & '));
+  const rows = elements(el)
+    .filter((c) => localName(c.name) === 'mr')
+    .map((mr) =>
+      elements(mr)
+        .filter((c) => localName(c.name) === 'e')
+        .map((e) => convertChildren(e))
+        .join(' & '),
+    );
   return `\\begin{matrix}${rows.join(' \\\\ ')}\\end{matrix}`;
 }
 
 function accent(el: XmlElement): string {
   const chr = val(child(el, 'accPr'), 'chr') ?? '\u0302';
-  const command = ACCENTS[chr] ?? (chr === '¯' || chr === '‾' ? '\\bar' : chr === '→' ? '\\vec' : chr === '~' ? '\\tilde' : chr === '^' ? '\\hat' : '\\hat');
+  const command =
+    ACCENTS[chr] ??
+    (chr === '¯' || chr === '‾'
+      ? '\\bar'
+      : chr === '→'
+        ? '\\vec'
+        : chr === '~'
+          ? '\\tilde'
+          : chr === '^'
+            ? '\\hat'
+            : '\\hat');
   return `${command}{${convertChildren(child(el, 'e'))}}`;
 }
 
@@ -206,5 +425,7 @@ function groupChar(el: XmlElement): string {
   const body = convertChildren(child(el, 'e'));
   if (chr === '⏞') return `\\overbrace{${body}}`;
   if (chr === '⏟') return `\\underbrace{${body}}`;
-  return val(pr, 'pos') === 'top' ? `\\overset{${SYMBOLS[chr] ?? chr}}{${body}}` : `\\underset{${SYMBOLS[chr] ?? chr}}{${body}}`;
+  return val(pr, 'pos') === 'top'
+    ? `\\overset{${SYMBOLS[chr] ?? chr}}{${body}}`
+    : `\\underset{${SYMBOLS[chr] ?? chr}}{${body}}`;
 }

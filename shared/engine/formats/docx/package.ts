@@ -21,7 +21,10 @@ export class DocxPackage {
 
   constructor(bytes: Uint8Array, ctx: ConvertContext) {
     this.ctx = ctx;
-    this.zip = new ZipArchive(bytes, { maxEntryBytes: ctx.limits.maxEntryBytes, maxInflatedBytes: ctx.limits.maxInflatedBytes });
+    this.zip = new ZipArchive(bytes, {
+      maxEntryBytes: ctx.limits.maxEntryBytes,
+      maxInflatedBytes: ctx.limits.maxInflatedBytes,
+    });
     this.packageRelationships = parseRelationships(this.optionalXml('_rels/.rels'), '');
     this.mainPart = this.findMainPart();
   }

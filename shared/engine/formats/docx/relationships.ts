@@ -41,5 +41,9 @@ export function parseRelationships(xml: XmlElement | undefined, fromPart: string
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -12,7 +12,8 @@ export interface RunFormat {
   /** Superscript/subscript (`w:vertAlign`), kept as plain text. */
 }
 
-const MONOSPACE = /courier|consolas|mono|menlo|monaco|lucida console|lucida sans typewriter|inconsolata|fira code|source code|andale|typewriter|fixedsys|ocr a/i;
+const MONOSPACE =
+  /courier|consolas|mono|menlo|monaco|lucida console|lucida sans typewriter|inconsolata|fira code|source code|andale|typewriter|fixedsys|ocr a/i;
 
 /** `<w:b/>` is on; `<w:b w:val="0|false|off"/>` is off. */
 function toggle(el: XmlElement | undefined): boolean | undefined {

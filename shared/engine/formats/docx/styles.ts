@@ -32,7 +32,8 @@ export interface ParagraphStyleInfo {
 }
 
 const HEADING_NAME = /^(?:heading|titre|überschrift|titolo|encabezado|kop)\s*([1-9])$/i;
-const CODE_NAME = /(?:^|\b|[^a-z])(?:code|preformatted|verbatim|source code|macro text|plain text|console|listing code)(?:\b|$)/i;
+const CODE_NAME =
+  /(?:^|\b|[^a-z])(?:code|preformatted|verbatim|source code|macro text|plain text|console|listing code)(?:\b|$)/i;
 const QUOTE_NAME = /^(?:quote|intense quote|block text|block quote|blockquote)$/i;
 
 export class Styles {
@@ -95,7 +96,10 @@ export class Styles {
     info = { code: false, quote: false, run: {} };
     for (const s of chain) {
       const level = headingLevelOf(s);
-      if (level !== undefined) { info.headingLevel = level; break; }
+      if (level !== undefined) {
+        info.headingLevel = level;
+        break;
+      }
     }
     if (info.headingLevel === undefined) {
       for (const s of chain) {
@@ -117,7 +121,13 @@ export class Styles {
         break;
       }
     }
-    info.run = mergeFormats(this.defaultRun, ...chain.slice().reverse().map((s) => readRunFormat(s.rPr)));
+    info.run = mergeFormats(
+      this.defaultRun,
+      ...chain
+        .slice()
+        .reverse()
+        .map((s) => readRunFormat(s.rPr)),
+    );
     this.paragraphCache.set(key, info);
     return info;
   }
@@ -127,8 +137,15 @@ export class Styles {
     if (!id) return {};
     let format = this.runCache.get(id);
     if (!format) {
-      format = mergeFormats(...this.chain(id).reverse().map((s) => readRunFormat(s.rPr)));
-      if (/code|verbatim|source|typewriter|keyboard|html (code|keyboard|sample|typewriter)/i.test(this.name(id) ?? '') && format.monospace === undefined) {
+      format = mergeFormats(
+        ...this.chain(id)
+          .reverse()
+          .map((s) => readRunFormat(s.rPr)),
+      );
+      if (
+        /code|verbatim|source|typewriter|keyboard|html (code|keyboard|sample|typewriter)/i.test(this.name(id) ?? '') &&
+        format.monospace === undefined
+      ) {
         format.monospace = true;
       }
       this.runCache.set(id, format);

@@ -70,10 +70,14 @@ export function convertTable(tbl: XmlElement, dc: DocxContext): BlockContent[] {
   if (grid.length === 0) return [];
   // A table inside a cell cannot stay a table in GFM: each row becomes one line of its cells' text.
   if (dc.inCell) {
-    return grid.map((cells) => paragraph(cells.flatMap((c, i) => [
-      ...(i ? [text(' ')] : []),
-      ...c.blocks.flatMap((b, j) => [...(j ? [text(' ')] : []), text(toPlainText(b))]),
-    ])));
+    return grid.map((cells) =>
+      paragraph(
+        cells.flatMap((c, i) => [
+          ...(i ? [text(' ')] : []),
+          ...c.blocks.flatMap((b, j) => [...(j ? [text(' ')] : []), text(toPlainText(b))]),
+        ]),
+      ),
+    );
   }
   const tableRows = grid.map((cells) => {
     const out: TableCell[] = [];

@@ -20,7 +20,10 @@ export const epubConverter: Converter = {
   name: 'epub',
   accepts: (input) => input.format === 'epub',
   async convert({ bytes }, ctx) {
-    const zip = new ZipArchive(bytes, { maxEntryBytes: ctx.limits.maxEntryBytes, maxInflatedBytes: ctx.limits.maxInflatedBytes });
+    const zip = new ZipArchive(bytes, {
+      maxEntryBytes: ctx.limits.maxEntryBytes,
+      maxInflatedBytes: ctx.limits.maxInflatedBytes,
+    });
     const pkg = readPackage(zip);
     const chapters = pkg.spine.filter((item) => CHAPTER_TYPES.has(item.mediaType) && !item.properties.includes('nav'));
     if (chapters.length === 0) throw corrupt('EPUB spine lists no readable documents');
@@ -31,7 +34,10 @@ export const epubConverter: Converter = {
     let read = 0;
     for (const item of chapters) {
       const content = readChapter(zip, item, tocTitles, ctx);
-      if (content) { children.push(...content); read++; }
+      if (content) {
+        children.push(...content);
+        read++;
+      }
     }
     if (read === 0) throw corrupt('no chapter of the EPUB could be read');
     return { root: root(children), ...(pkg.title ? { title: pkg.title } : {}) };
@@ -41,12 +47,18 @@ export const epubConverter: Converter = {
 /** Authors and description from the OPF: what a reader sees on the cover and the back of the book. */
 function frontMatter(pkg: EpubPackage): RootContent[] {
   const out: RootContent[] = [];
-  if (pkg.creators.length) out.push(paragraph([text(`${pkg.creators.length > 1 ? 'Authors' : 'Author'}: ${pkg.creators.join(', ')}`)]));
+  if (pkg.creators.length)
+    out.push(paragraph([text(`${pkg.creators.length > 1 ? 'Authors' : 'Author'}: ${pkg.creators.join(', ')}`)]));
   if (pkg.description) out.push(paragraph([text(pkg.description)]));
   return out;
 }
 
-function readChapter(zip: ZipArchive, item: ManifestItem, tocTitles: Map<string, string>, ctx: ConvertContext): RootContent[] | undefined {
+function readChapter(
+  zip: ZipArchive,
+  item: ManifestItem,
+  tocTitles: Map<string, string>,
+  ctx: ConvertContext,
+): RootContent[] | undefined {
   try {
     const source = zip.text(item.path);
     if (source === undefined) {
@@ -57,12 +69,16 @@ function readChapter(zip: ZipArchive, item: ManifestItem, tocTitles: Map<string,
     const tree = htmlToTree(html, { wholeBody: true, imageName: fileName });
     const content = tree.root.children;
     const tocTitle = tocTitles.get(item.path);
-    if (tocTitle && content.length > 0 && !content.some((c) => c.type === 'heading')) content.unshift(heading(2, [text(tocTitle)]));
+    if (tocTitle && content.length > 0 && !content.some((c) => c.type === 'heading'))
+      content.unshift(heading(2, [text(tocTitle)]));
     return content;
   } catch (error) {
     // A chapter over the size caps stops the whole book; any other broken chapter is skipped with a warning.
     if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
-    ctx.warn({ code: 'part_unreadable', message: `EPUB chapter ${item.path} could not be read: ${asConversionError(error).message}` });
+    ctx.warn({
+      code: 'part_unreadable',
+      message: `EPUB chapter ${item.path} could not be read: ${asConversionError(error).message}`,
+    });
     return undefined;
   }
 }
@@ -88,6 +104,14 @@ function refuseEncryptedChapters(zip: ZipArchive, chapters: ManifestItem[]): voi
   } catch {
     return;
   }
-  const locked = new Set(refs.map((u) => { try { return decodeURIComponent(u); } catch { return u; } }));
+  const locked = new Set(
+    refs.map((u) => {
+      try {
+        return decodeURIComponent(u);
+      } catch {
+        return u;
+      }
+    }),
+  );
   if (chapters.some((c) => locked.has(c.path))) throw encrypted('EPUB chapters are encrypted (DRM)');
 }

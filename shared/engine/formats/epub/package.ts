@@ -30,8 +30,9 @@ export interface EpubPackage {
 export function readPackage(zip: ZipArchive): EpubPackage {
   const container = zip.text('META-INF/container.xml');
   if (container === undefined) throw corrupt('EPUB has no META-INF/container.xml');
-  const rootfile = descendants(parseXml(container, { part: 'container.xml' }), 'rootfile')
-    .find((r) => (attr(r, 'media-type') ?? 'application/oebps-package+xml') === 'application/oebps-package+xml');
+  const rootfile = descendants(parseXml(container, { part: 'container.xml' }), 'rootfile').find(
+    (r) => (attr(r, 'media-type') ?? 'application/oebps-package+xml') === 'application/oebps-package+xml',
+  );
   const opfPath = rootfile ? attr(rootfile, 'full-path') : undefined;
   if (!opfPath) throw corrupt('EPUB container.xml names no package document');
   const opfText = zip.text(opfPath);
@@ -59,10 +60,14 @@ export function readPackage(zip: ZipArchive): EpubPackage {
   }
   const nav = [...manifest.values()].find((i) => i.properties.includes('nav'));
   const ncxId = attr(spineEl, 'toc');
-  const ncx = (ncxId ? manifest.get(ncxId) : undefined) ?? [...manifest.values()].find((i) => i.mediaType === 'application/x-dtbncx+xml');
+  const ncx =
+    (ncxId ? manifest.get(ncxId) : undefined) ??
+    [...manifest.values()].find((i) => i.mediaType === 'application/x-dtbncx+xml');
   return {
     title: firstText(metadata, 'title'),
-    creators: childrenNamed(metadata, 'creator').map((c) => clean(textOf(c))).filter(Boolean),
+    creators: childrenNamed(metadata, 'creator')
+      .map((c) => clean(textOf(c)))
+      .filter(Boolean),
     description: firstText(metadata, 'description'),
     spine,
     ...(nav ? { nav } : {}),

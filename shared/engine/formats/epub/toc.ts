@@ -19,13 +19,17 @@ export function readTocTitles(zip: ZipArchive, pkg: EpubPackage): Map<string, st
   };
   if (pkg.nav) {
     const navRoot = parseQuietly(zip, pkg.nav.path);
-    const tocNav = navRoot && (descendants(navRoot, 'nav').find((n) => /\btoc\b/.test(attr(n, 'epub:type') ?? attr(n, 'type') ?? '')) ?? descendants(navRoot, 'nav')[0]);
+    const tocNav =
+      navRoot &&
+      (descendants(navRoot, 'nav').find((n) => /\btoc\b/.test(attr(n, 'epub:type') ?? attr(n, 'type') ?? '')) ??
+        descendants(navRoot, 'nav')[0]);
     if (tocNav) for (const a of anchors(tocNav)) add(pkg.nav.path, attr(a, 'href'), textOf(a));
   }
   if (titles.size === 0 && pkg.ncx) {
     const ncxRoot = parseQuietly(zip, pkg.ncx.path);
     if (ncxRoot) {
-      for (const point of descendants(ncxRoot, 'navPoint', [])) collectNavPoint(point, (src, label) => add(pkg.ncx!.path, src, label));
+      for (const point of descendants(ncxRoot, 'navPoint', []))
+        collectNavPoint(point, (src, label) => add(pkg.ncx!.path, src, label));
     }
   }
   return titles;
@@ -33,7 +37,8 @@ export function readTocTitles(zip: ZipArchive, pkg: EpubPackage): Map<string, st
 
 function collectNavPoint(point: XmlElement, add: (src: string | undefined, label: string) => void): void {
   add(attr(child(point, 'content'), 'src'), textOf(child(child(point, 'navLabel'), 'text')));
-  for (const c of point.children) if (typeof c !== 'string' && localName(c.name) === 'navPoint') collectNavPoint(c, add);
+  for (const c of point.children)
+    if (typeof c !== 'string' && localName(c.name) === 'navPoint') collectNavPoint(c, add);
 }
 
 function anchors(el: XmlElement, out: XmlElement[] = []): XmlElement[] {

@@ -13,8 +13,10 @@ export interface DecodedHtml {
 const PRESCAN_BYTES = 1024;
 
 export function decodeHtml(bytes: Uint8Array): DecodedHtml {
-  const hasBom = (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
-    || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const hasBom =
+    (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) ||
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (!hasBom) {
     const declared = declaredCharset(bytes);
     if (declared) {

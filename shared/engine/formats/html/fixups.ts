@@ -11,7 +11,10 @@ export function hoistAttentionWhitespace(node: Parents): void {
   const out: Nodes[] = [];
   for (const child of node.children as Nodes[]) {
     if ('children' in child) hoistAttentionWhitespace(child);
-    if (!ATTENTION.has(child.type)) { out.push(child); continue; }
+    if (!ATTENTION.has(child.type)) {
+      out.push(child);
+      continue;
+    }
     const kids = (child as Parents).children as PhrasingContent[];
     const lead = takeEdge(kids, 'start');
     const trail = takeEdge(kids, 'end');
@@ -32,7 +35,10 @@ function takeEdge(kids: PhrasingContent[], edge: 'start' | 'end'): boolean {
     const trimmed = edge === 'start' ? k.value.replace(/^\s+/, '') : k.value.replace(/\s+$/, '');
     if (trimmed.length === k.value.length) return found;
     found = true;
-    if (trimmed) { k.value = trimmed; return true; }
+    if (trimmed) {
+      k.value = trimmed;
+      return true;
+    }
     kids.splice(i, 1);
   }
 }
@@ -51,7 +57,10 @@ export function tightenLists(node: Parents): void {
     if (child.type !== 'list') continue;
     for (const item of child.children) {
       const [first, ...rest] = item.children;
-      item.spread = !(first === undefined || ((first.type === 'paragraph' || first.type === 'list') && rest.every((r) => r.type === 'list')));
+      item.spread = !(
+        first === undefined ||
+        ((first.type === 'paragraph' || first.type === 'list') && rest.every((r) => r.type === 'list'))
+      );
     }
     child.spread = child.children.some((i) => i.spread);
   }

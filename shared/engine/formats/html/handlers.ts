@@ -31,7 +31,12 @@ export function createHandlers(options: HandlerOptions = {}): Record<string, Han
 }
 
 function codeBlock(state: State, node: Element): Code {
-  const result: Code = { type: 'code', lang: languageOf(node) ?? null, meta: null, value: tidyCode(toText(node, { whitespace: 'pre' })) };
+  const result: Code = {
+    type: 'code',
+    lang: languageOf(node) ?? null,
+    meta: null,
+    value: tidyCode(toText(node, { whitespace: 'pre' })),
+  };
   state.patch(node, result);
   return result;
 }

@@ -16,7 +16,8 @@ export const htmlConverter: Converter = {
   async convert({ bytes }, ctx) {
     if (bytes.length > MAX_HTML_BYTES) throw tooLarge(`HTML is ${bytes.length} bytes (limit ${MAX_HTML_BYTES})`);
     const { text, guessed } = decodeHtml(bytes);
-    if (guessed) ctx.warn({ code: 'encoding_guessed', message: 'no charset declared; the encoding was guessed from the content' });
+    if (guessed)
+      ctx.warn({ code: 'encoding_guessed', message: 'no charset declared; the encoding was guessed from the content' });
     const tree = htmlToTree(text);
     return { root: tree.root, ...(tree.title ? { title: tree.title } : {}) };
   },

@@ -8,7 +8,17 @@ import type { Element, Nodes, Parents, Root } from 'hast';
 import { classTokens, filterTree, findAll, findFirst, prop, TextMeasure } from './hast-utils.ts';
 
 // banner and contentinfo are page-level roles; inside the main region they are misapplied and not honoured.
-const CHROME_ROLES = new Set(['navigation', 'complementary', 'search', 'menu', 'menubar', 'toolbar', 'dialog', 'alertdialog', 'tooltip']);
+const CHROME_ROLES = new Set([
+  'navigation',
+  'complementary',
+  'search',
+  'menu',
+  'menubar',
+  'toolbar',
+  'dialog',
+  'alertdialog',
+  'tooltip',
+]);
 const SECTIONING = new Set(['article', 'section', 'main']);
 
 /** The subtree to convert: the main region when there is one, else the body (or the whole document). */
@@ -54,7 +64,10 @@ function denseContainer(m: TextMeasure, body: Parents, total: number): Element |
     let next: Element | undefined;
     for (const c of current.children) {
       if (c.type !== 'element') continue;
-      if (m.text(c) - m.link(c) >= prose * 0.95) { next = c; break; }
+      if (m.text(c) - m.link(c) >= prose * 0.95) {
+        next = c;
+        break;
+      }
     }
     if (!next) break;
     current = next;
@@ -98,7 +111,7 @@ function isChrome(m: TextMeasure, el: Element, inSection: boolean): boolean {
   const role = prop(el, 'role');
   if (role && CHROME_ROLES.has(role)) return true;
   // The header/footer of the page (not of an article or section, which carry bylines and titles).
-  if (!inSection && (el.tagName === 'footer')) return true;
+  if (!inSection && el.tagName === 'footer') return true;
   if (!inSection && el.tagName === 'header') return !hasHeading(el);
   return false;
 }

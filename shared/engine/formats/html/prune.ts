@@ -8,18 +8,58 @@ import { classTokens, filterTree, prop, textLength } from './hast-utils.ts';
 
 /** Elements whose content is never document text. */
 const NEVER_CONTENT = new Set([
-  'head', 'script', 'style', 'noscript', 'template', 'svg', 'math-annotation', 'canvas', 'iframe', 'object', 'embed',
-  'link', 'meta', 'base', 'input', 'button', 'select', 'option', 'optgroup', 'textarea', 'datalist', 'dialog', 'map',
-  'audio', 'video', 'source', 'track', 'param', 'frame', 'frameset',
+  'head',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math-annotation',
+  'canvas',
+  'iframe',
+  'object',
+  'embed',
+  'link',
+  'meta',
+  'base',
+  'input',
+  'button',
+  'select',
+  'option',
+  'optgroup',
+  'textarea',
+  'datalist',
+  'dialog',
+  'map',
+  'audio',
+  'video',
+  'source',
+  'track',
+  'param',
+  'frame',
+  'frameset',
 ]);
 
 /** Class names that mark page noise on MediaWiki-style pages and in general. Tokens, never substrings. */
 const NOISE_CLASSES = new Set([
-  'mw-editsection', 'mw-jump-link', 'mw-cite-backlink', 'navbox', 'navbox-styles', 'vertical-navbox', 'sistersitebox',
-  'mw-empty-elt', 'catlinks', 'printfooter', 'mw-indicators',
-  'reference-accessdate', 'skip-link', 'sr-only', 'visually-hidden', 'screen-reader-text', 'visuallyhidden',
+  'mw-editsection',
+  'mw-jump-link',
+  'mw-cite-backlink',
+  'navbox',
+  'navbox-styles',
+  'vertical-navbox',
+  'sistersitebox',
+  'mw-empty-elt',
+  'catlinks',
+  'printfooter',
+  'mw-indicators',
+  'reference-accessdate',
+  'skip-link',
+  'sr-only',
+  'visually-hidden',
+  'screen-reader-text',
+  'visuallyhidden',
 ]);
-
 
 export function pruneNonContent(tree: Root): void {
   filterTree(tree, (node) => {
@@ -66,4 +106,22 @@ function renameRoleHeadings(node: Parents): void {
   }
 }
 
-const RUNNING_TEXT = new Set(['p', 'span', 'a', 'b', 'i', 'em', 'strong', 'small', 'code', 'sup', 'sub', 'u', 'font', 'label', 'li', 'td', 'th']);
+const RUNNING_TEXT = new Set([
+  'p',
+  'span',
+  'a',
+  'b',
+  'i',
+  'em',
+  'strong',
+  'small',
+  'code',
+  'sup',
+  'sub',
+  'u',
+  'font',
+  'label',
+  'li',
+  'td',
+  'th',
+]);

@@ -22,7 +22,8 @@ const MAX_SLOTS = 1_000_000;
 export function tableHandler(state: State, node: Element): RootContent | RootContent[] | undefined {
   const rows = tableRows(node);
   const role = prop(node, 'role');
-  const cellsOf = (tr: Element) => tr.children.filter((c): c is Element => c.type === 'element' && (c.tagName === 'td' || c.tagName === 'th'));
+  const cellsOf = (tr: Element) =>
+    tr.children.filter((c): c is Element => c.type === 'element' && (c.tagName === 'td' || c.tagName === 'th'));
   const hasHeaderCell = rows.some((tr) => cellsOf(tr).some((c) => c.tagName === 'th'));
   const width = Math.max(0, ...rows.map((tr) => cellsOf(tr).reduce((n, c) => n + span(c, 'colSpan', MAX_COLSPAN), 0)));
 
@@ -40,7 +41,8 @@ export function tableHandler(state: State, node: Element): RootContent | RootCon
   try {
     const built = buildGrid(state, rows, cellsOf, width);
     // A table inside a table cell: GFM cannot nest, so each row becomes a line of the outer cell.
-    if (depth > 0) return [...before, ...built.map((line): Paragraph => ({ type: 'paragraph', children: joinCells(line) }))];
+    if (depth > 0)
+      return [...before, ...built.map((line): Paragraph => ({ type: 'paragraph', children: joinCells(line) }))];
     if (built.length === 0) return before.length ? before : undefined;
     const table: Table = { type: 'table', align: null, children: built };
     state.patch(node, table);
@@ -74,7 +76,8 @@ function buildGrid(state: State, rows: Element[], cellsOf: (tr: Element) => Elem
         for (let dc = 0; dc < colSpan; dc++) {
           if (dr === 0 && dc === 0) target[col] = content;
           else if (!target[col + dc]) {
-            target[col + dc] = copies && (dc === 0 || repeatAcross) ? structuredClone(content) : { type: 'tableCell', children: [] };
+            target[col + dc] =
+              copies && (dc === 0 || repeatAcross) ? structuredClone(content) : { type: 'tableCell', children: [] };
           }
         }
       }
@@ -114,7 +117,18 @@ function joinCells(row: TableRow): PhrasingContent[] {
   return out;
 }
 
-const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'link', 'inlineCode', 'inlineMath', 'break', 'image', 'html']);
+const PHRASING = new Set([
+  'text',
+  'emphasis',
+  'strong',
+  'delete',
+  'link',
+  'inlineCode',
+  'inlineMath',
+  'break',
+  'image',
+  'html',
+]);
 
 /** Rows of this table in document order (thead, tbody, tfoot and bare rows), never rows of nested tables. */
 function tableRows(table: Element): Element[] {

@@ -26,7 +26,11 @@ export const imageConverter: Converter = {
   accepts: (input) => input.format === 'image',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
     if (!ctx.ocr) {
-      ctx.warn({ code: 'needs_ocr', message: `the ${detected.mediaType} image was not read: OCR is off or unavailable`, page: 1 });
+      ctx.warn({
+        code: 'needs_ocr',
+        message: `the ${detected.mediaType} image was not read: OCR is off or unavailable`,
+        page: 1,
+      });
       return { root: root(), pageCount: 1 };
     }
     let page;
@@ -42,7 +46,11 @@ export const imageConverter: Converter = {
     if (looksLikeDocumentPage(page)) removeFurniture([laidOut], style);
     const nodes = blocksToNodes(laidOut.blocks, style);
     if (nodes.length && page.confidence < GARBLED_CONFIDENCE) {
-      ctx.warn({ code: 'garbled_text', message: `OCR confidence is low (${Math.round(page.confidence)}%): the text may be wrong`, page: 1 });
+      ctx.warn({
+        code: 'garbled_text',
+        message: `OCR confidence is low (${Math.round(page.confidence)}%): the text may be wrong`,
+        page: 1,
+      });
     }
     return { root: root(nodes), pageCount: 1, ocrPages: [1] };
   },

@@ -105,7 +105,10 @@ function linesFromText(text: string): OcrLine[] {
   let y = 5 * TEXT_EM;
   for (const raw of text.split('\n')) {
     const value = raw.replace(/\s+/g, ' ').trim();
-    if (!value) { y += TEXT_EM; continue; }
+    if (!value) {
+      y += TEXT_EM;
+      continue;
+    }
     const width = value.length * TEXT_EM * 0.5;
     const { up, down } = inkExtent(value);
     const bbox = { x0: 0, y0: y - up * TEXT_EM, x1: width, y1: y + down * TEXT_EM };
@@ -130,7 +133,12 @@ function placeLine(line: OcrLine): PlacedLine | undefined {
   const estimates = kept.map(wordMetrics).filter((m): m is { size: number; baseline: number } => m !== undefined);
   const size = median(estimates.map((m) => m.size)) || Math.max(1, line.bbox.y1 - line.bbox.y0);
   const baseline = estimates.length ? median(estimates.map((m) => m.baseline)) : line.bbox.y1 - DESCENT * size;
-  return { words: [...kept].sort((a, b) => a.bbox.x0 - b.bbox.x0), baseline, size, chars: kept.reduce((n, w) => n + w.text.length, 0) };
+  return {
+    words: [...kept].sort((a, b) => a.bbox.x0 - b.bbox.x0),
+    baseline,
+    size,
+    chars: kept.reduce((n, w) => n + w.text.length, 0),
+  };
 }
 
 function wordMetrics(word: OcrWord): { size: number; baseline: number } | undefined {
@@ -193,7 +201,10 @@ function median(values: number[]): number {
  * and compare with the document's text-layer pages. The scale comes from the sum of the sides, which a quarter
  * turn (a sideways scan read upright) leaves unchanged; `height` is the upright page's height in those units.
  */
-export function ocrRunsOnPage(page: OcrPage, target: { width: number; height: number }): { runs: Run[]; height: number } {
+export function ocrRunsOnPage(
+  page: OcrPage,
+  target: { width: number; height: number },
+): { runs: Run[]; height: number } {
   const pixels = page.width + page.height;
   const scale = pixels > 0 ? (target.width + target.height) / pixels : 1;
   const runs = ocrRuns(page, scale);

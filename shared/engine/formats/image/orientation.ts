@@ -35,7 +35,7 @@ function quality(page: OcrPage): number {
     const words = line.words.length ? line.words : [{ text: line.text, confidence: line.confidence }];
     for (const w of words) {
       const letters = w.text.match(/\p{L}/gu)?.length ?? 0;
-      if (letters >= 2) score += letters * Math.max(0, w.confidence) / 100;
+      if (letters >= 2) score += (letters * Math.max(0, w.confidence)) / 100;
     }
   }
   return score;

@@ -104,7 +104,11 @@ function joinLines(block: Block): { text: string; starts: number[] } {
   const starts: number[] = [];
   for (const line of block.lines) {
     const value = line.text;
-    if (!out) { starts.push(0); out = value; continue; }
+    if (!out) {
+      starts.push(0);
+      out = value;
+      continue;
+    }
     if (BROKEN_WORD.test(out) && /^\p{Ll}/u.test(value)) {
       out = out.slice(0, -1);
     } else if (BROKEN_WORD.test(out) && /^[\p{Lu}\d]/u.test(value)) {

@@ -67,7 +67,10 @@ function splitBands(lines: Line[]): Line[][] {
   return bands;
 }
 
-interface Gutter { x0: number; x1: number }
+interface Gutter {
+  x0: number;
+  x1: number;
+}
 
 function findGutter(lines: Line[]): Gutter | undefined {
   const minX = Math.min(...lines.map((l) => l.x0));

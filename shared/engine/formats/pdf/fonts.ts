@@ -13,11 +13,15 @@ interface CommonObjs {
 
 // Family-name conventions: "-Bold", "Semibold", "Black"; URW's "-Medi"; TeX's bold series ("CMBX10", "SFBX1000",
 // "CMB10", "LMRoman10-Bold").
-const BOLD = /bold|black|heavy|semibold|demi|medi(?:$|ital)|(?:[-,_]|\b)(?:bd|b)$|^(?:cm|sf|lm|ec|eu)b[xi]?\d|^(?:cm|sf|ec)b[xi]?(?:ti|sl)?\d/i;
+const BOLD =
+  /bold|black|heavy|semibold|demi|medi(?:$|ital)|(?:[-,_]|\b)(?:bd|b)$|^(?:cm|sf|lm|ec|eu)b[xi]?\d|^(?:cm|sf|ec)b[xi]?(?:ti|sl)?\d/i;
 const ITALIC = /italic|oblique|(?:[-,_])(?:it|i)$|ital|^(?:cm|sf|lm|ec)(?:bx)?(?:ti|sl|it|si)\d/i;
 const MONOSPACE = /courier|mono|consol|menlo|inconsolata|typewriter|^(?:cm|sf|lm|ec)(?:tt|sltt|itt|vtt)\d|^lmmono/i;
 
-export function fontLookup(commonObjs: CommonObjs, families: Record<string, { fontFamily?: string }> = {}): (fontId: string) => FontInfo {
+export function fontLookup(
+  commonObjs: CommonObjs,
+  families: Record<string, { fontFamily?: string }> = {},
+): (fontId: string) => FontInfo {
   const cache = new Map<string, FontInfo>();
   return (fontId) => {
     let info = cache.get(fontId);
@@ -25,7 +29,8 @@ export function fontLookup(commonObjs: CommonObjs, families: Record<string, { fo
     const fallbackMono = families[fontId]?.fontFamily === 'monospace';
     try {
       if (commonObjs.has(fontId)) {
-        const font = commonObjs.get(fontId) as { name?: unknown; bold?: unknown; italic?: unknown; black?: unknown; } | undefined;
+        const font = commonObjs.get(fontId) as
+          { name?: unknown; bold?: unknown; italic?: unknown; black?: unknown } | undefined;
         const name = typeof font?.name === 'string' ? font.name.replace(/^[A-Z]{6}\+/, '') : '';
         info = {
           bold: font?.bold === true || font?.black === true || BOLD.test(name),

@@ -29,7 +29,8 @@ const MARGIN = 0.075;
 /** The wider band for edge text judged by typography. */
 const WIDE_MARGIN = 0.15;
 
-const PAGE_NUMBER = /^(?:(?:page|p\.|seite|pág\.?|página)\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|\/|de|von)\s*\d{1,4})?$|^[-–—]\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]$|^\d{1,3}\s*[-–]\s*\d{1,4}$/i;
+const PAGE_NUMBER =
+  /^(?:(?:page|p\.|seite|pág\.?|página)\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|\/|de|von)\s*\d{1,4})?$|^[-–—]\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]$|^\d{1,3}\s*[-–]\s*\d{1,4}$/i;
 
 export const isPageNumber = (text: string): boolean => PAGE_NUMBER.test(text.trim());
 
@@ -39,11 +40,16 @@ const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean).length;
 /** Distinct baselines of a block (a footer's pieces on one baseline count as one line). */
 function visualLines(b: Block): number {
   const baselines: number[] = [];
-  for (const l of b.lines) if (!baselines.some((y) => Math.abs(y - l.baseline) < 0.5 * l.size)) baselines.push(l.baseline);
+  for (const l of b.lines)
+    if (!baselines.some((y) => Math.abs(y - l.baseline) < 0.5 * l.size)) baselines.push(l.baseline);
   return baselines.length;
 }
 
-interface Edge { block: Block; side: 'top' | 'bottom'; gap: number }
+interface Edge {
+  block: Block;
+  side: 'top' | 'bottom';
+  gap: number;
+}
 
 /**
  * Blocks at the top or bottom edge of a page: everything between them and the edge is itself short edge text.
@@ -122,8 +128,9 @@ export function removeFurniture(pages: LaidOutPage[], style: DocumentStyle): voi
       else if (wide && carriesPageNumber(b) && b.size <= body * 1.6) drop.add(b);
       else if (spread && (b.lines.length >= 3 || numbered) && b.size <= body * 1.3) drop.add(b);
       else if (spread && notLarger) drop.add(b);
-      else if (!outermost) { /* a plain short line inside kept content: a subtitle, not a running head */ }
-      else if (narrow && notLarger && visualLines(b) <= 2 && words <= 20) drop.add(b);
+      else if (!outermost) {
+        /* a plain short line inside kept content: a subtitle, not a running head */
+      } else if (narrow && notLarger && visualLines(b) <= 2 && words <= 20) drop.add(b);
       else if (wide && b.size <= body * 0.85 && e.gap >= 2 * body && words <= 20) drop.add(b);
       if (!drop.has(b)) keptOn.add(e.side);
     }

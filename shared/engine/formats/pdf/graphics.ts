@@ -67,9 +67,13 @@ const multiply = (m: Matrix, n: Matrix): Matrix => [
   n[4] * m[0] + n[5] * m[2] + m[4],
   n[4] * m[1] + n[5] * m[3] + m[5],
 ];
-const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+const apply = (m: Matrix, x: number, y: number): [number, number] => [
+  m[0] * x + m[2] * y + m[4],
+  m[1] * x + m[3] * y + m[5],
+];
 
-const isMatrix = (v: unknown): v is Matrix => Array.isArray(v) && v.length === 6 && v.every((n) => typeof n === 'number' && Number.isFinite(n));
+const isMatrix = (v: unknown): v is Matrix =>
+  Array.isArray(v) && v.length === 6 && v.every((n) => typeof n === 'number' && Number.isFinite(n));
 
 /** Near-white fills are invisible on paper (page backgrounds, white-outs): their edges are no rules. */
 function isWhite(hex: unknown): boolean {
@@ -77,9 +81,28 @@ function isWhite(hex: unknown): boolean {
   return [1, 3, 5].every((i) => parseInt(hex.slice(i, i + 2), 16) >= 242);
 }
 
-export function pageSegments(ops: OperatorList, codes: OpCodes, viewportTransform: number[], page: { width: number; height: number }): Segment[] {
-  const strokeOps = new Set([codes.stroke, codes.closeStroke, codes.fillStroke, codes.eoFillStroke, codes.closeFillStroke, codes.closeEOFillStroke]);
-  const fillOps = new Set([codes.fill, codes.eoFill, codes.fillStroke, codes.eoFillStroke, codes.closeFillStroke, codes.closeEOFillStroke]);
+export function pageSegments(
+  ops: OperatorList,
+  codes: OpCodes,
+  viewportTransform: number[],
+  page: { width: number; height: number },
+): Segment[] {
+  const strokeOps = new Set([
+    codes.stroke,
+    codes.closeStroke,
+    codes.fillStroke,
+    codes.eoFillStroke,
+    codes.closeFillStroke,
+    codes.closeEOFillStroke,
+  ]);
+  const fillOps = new Set([
+    codes.fill,
+    codes.eoFill,
+    codes.fillStroke,
+    codes.eoFillStroke,
+    codes.closeFillStroke,
+    codes.closeEOFillStroke,
+  ]);
   const segments: Segment[] = [];
   let ctm = (isMatrix(viewportTransform) ? viewportTransform : [1, 0, 0, 1, 0, 0]) as Matrix;
   let fill: unknown = '#000000';
@@ -146,14 +169,19 @@ export function pageSegments(ops: OperatorList, codes: OpCodes, viewportTransfor
         }
         if (!stroked || sub.curved) continue;
         for (let k = 1; k < points.length; k++) add(points[k - 1][0], points[k - 1][1], points[k][0], points[k][1]);
-        if (sub.closed && points.length > 2) add(points[points.length - 1][0], points[points.length - 1][1], points[0][0], points[0][1]);
+        if (sub.closed && points.length > 2)
+          add(points[points.length - 1][0], points[points.length - 1][1], points[0][0], points[0][1]);
       }
     }
   }
   return segments;
 }
 
-interface Subpath { points: [number, number][]; closed: boolean; curved: boolean }
+interface Subpath {
+  points: [number, number][];
+  closed: boolean;
+  curved: boolean;
+}
 
 function* subpaths(data: ArrayLike<number>): Generator<Subpath> {
   let current: Subpath | undefined;
@@ -186,7 +214,8 @@ function* subpaths(data: ArrayLike<number>): Generator<Subpath> {
 /** The box of a closed four-corner axis-aligned path (a trailing point equal to the first is allowed). */
 function rectangleOf(points: [number, number][]): { x0: number; y0: number; x1: number; y1: number } | undefined {
   let pts = points;
-  if (pts.length === 5 && Math.abs(pts[4][0] - pts[0][0]) < SKEW && Math.abs(pts[4][1] - pts[0][1]) < SKEW) pts = pts.slice(0, 4);
+  if (pts.length === 5 && Math.abs(pts[4][0] - pts[0][0]) < SKEW && Math.abs(pts[4][1] - pts[0][1]) < SKEW)
+    pts = pts.slice(0, 4);
   if (pts.length !== 4) return undefined;
   for (let k = 0; k < 4; k++) {
     const [ax, ay] = pts[k];
@@ -203,7 +232,11 @@ function rectangleOf(points: [number, number][]): { x0: number; y0: number; x1: 
  * (no two lines with several separated pieces) skip the operator list: prose pages are most pages, and the list
  * is costly to build.
  */
-export async function pageRules(operatorList: () => Promise<OperatorList>, runs: Run[], viewport: { transform: number[]; width: number; height: number }): Promise<Segment[]> {
+export async function pageRules(
+  operatorList: () => Promise<OperatorList>,
+  runs: Run[],
+  viewport: { transform: number[]; width: number; height: number },
+): Promise<Segment[]> {
   if (!mayHoldTable(runs)) return [];
   const [{ OPS }, ops] = await Promise.all([loadPdfJs(), operatorList()]);
   return pageSegments(ops, OPS, viewport.transform, viewport);

@@ -48,7 +48,13 @@ export function documentStyle(blocks: Block[]): DocumentStyle {
     }
   }
   const bodySize = [...bySize.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
-  const style: DocumentStyle = { bodySize, bodyBold: boldChars > chars * 0.6, headingSizes: [], bodyMono: monoChars > chars * 0.5, bodyItalic: italicChars > chars * 0.5 };
+  const style: DocumentStyle = {
+    bodySize,
+    bodyBold: boldChars > chars * 0.6,
+    headingSizes: [],
+    bodyMono: monoChars > chars * 0.5,
+    bodyItalic: italicChars > chars * 0.5,
+  };
   const sizes = new Set<number>();
   let largestNumbered = 0;
   let largestUnnumbered = 0;
@@ -80,8 +86,17 @@ function headingKind(block: Block, style: DocumentStyle): 'size' | 'bold' | unde
   if (block.bold && !style.bodyBold && ratio >= 0.9 && words <= 14 && !/^[\d\s.,%$()-]+$/.test(text)) return 'bold';
   // A single italic line in the body size, capitalised and without closing punctuation, standing as its own
   // block: a run-in heading (captions and notes start with their label or end like sentences).
-  if (block.italic && !style.bodyItalic && block.lines.length === 1 && ratio >= 0.95 && words <= 10
-    && /^\p{Lu}/u.test(text) && !/[.:;,!?]$/.test(text) && !CAPTION.test(text)) return 'bold';
+  if (
+    block.italic &&
+    !style.bodyItalic &&
+    block.lines.length === 1 &&
+    ratio >= 0.95 &&
+    words <= 10 &&
+    /^\p{Lu}/u.test(text) &&
+    !/[.:;,!?]$/.test(text) &&
+    !CAPTION.test(text)
+  )
+    return 'bold';
   return undefined;
 }
 

@@ -84,12 +84,21 @@ function pageRange(pageCount: number, pages: { first: number; last: number } | u
   const first = Math.max(1, Math.floor(pages.first));
   const last = Math.min(pageCount, Math.floor(pages.last));
   if (!(first <= last)) {
-    throw new ConversionError('empty', `page range ${pages.first}-${pages.last} selects no page of a ${pageCount}-page PDF`);
+    throw new ConversionError(
+      'empty',
+      `page range ${pages.first}-${pages.last} selects no page of a ${pageCount}-page PDF`,
+    );
   }
   return { first, last };
 }
 
-async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer: LazyRenderer, ocrPages: number[]): Promise<PageContent> {
+async function readPage(
+  page: PdfPage,
+  n: number,
+  ctx: ConvertContext,
+  renderer: LazyRenderer,
+  ocrPages: number[],
+): Promise<PageContent> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
@@ -97,14 +106,30 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
   // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
   // across pages, so only a page that brings a font not seen before pays for it.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
-  const { runs: placed, quadrant } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
+  const { runs: placed, quadrant } = itemsToRuns(
+    items,
+    viewport.transform,
+    viewport,
+    fontLookup(page.commonObjs, content.styles),
+  );
   const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok') return { page: n, blocks: pageBlocks(runs, await pageRules(() => operatorListOf(page), runs, viewport)), height: viewport.height };
+  if (quality === 'ok')
+    return {
+      page: n,
+      blocks: pageBlocks(runs, await pageRules(() => operatorListOf(page), runs, viewport)),
+      height: viewport.height,
+    };
 
-  ctx.warn(quality === 'empty'
-    ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
-    : { code: 'garbled_text', message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping)`, page: n });
+  ctx.warn(
+    quality === 'empty'
+      ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
+      : {
+          code: 'garbled_text',
+          message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping)`,
+          page: n,
+        },
+  );
   if (!ctx.ocr) return { page: n, nodes: [] };
   try {
     // OCR words go through the same layout engine as a text layer (columns, headings, lists, tables).
@@ -120,7 +145,11 @@ async function readPage(page: PdfPage, n: number, ctx: ConvertContext, renderer:
 }
 
 /** External link annotations of a page, as rectangles in the same upright space as the runs. */
-async function linkAreas(page: PdfPage, viewport: { transform: number[]; width: number; height: number }, quadrant: number): Promise<LinkArea[]> {
+async function linkAreas(
+  page: PdfPage,
+  viewport: { transform: number[]; width: number; height: number },
+  quadrant: number,
+): Promise<LinkArea[]> {
   let annotations: unknown[];
   try {
     annotations = await page.getAnnotations({ intent: 'display' });
@@ -177,7 +206,12 @@ async function documentTitle(doc: PdfDocument): Promise<string | undefined> {
   try {
     const { info } = await doc.getMetadata();
     const title = (info as { Title?: unknown } | undefined)?.Title;
-    if (typeof title === 'string' && /\p{L}{2}/u.test(title) && !/^(untitled|microsoft word|document\d*)\b/i.test(title.trim())) return title.trim();
+    if (
+      typeof title === 'string' &&
+      /\p{L}{2}/u.test(title) &&
+      !/^(untitled|microsoft word|document\d*)\b/i.test(title.trim())
+    )
+      return title.trim();
   } catch {
     // Metadata is optional; a broken info dictionary must not fail the conversion.
   }

@@ -25,7 +25,16 @@ export function pageBlocks(runs: Run[], rules: Segment[] = []): Block[] {
   const blocks = linesToBlocks(readingOrder(rest));
   // Each table goes before the first text block that starts below it and shares its horizontal extent.
   for (const t of tables) {
-    const block: Block = { lines: [], x0: t.x0, x1: t.x1, top: t.top, bottom: t.bottom, size: 0, bold: false, table: t.rows };
+    const block: Block = {
+      lines: [],
+      x0: t.x0,
+      x1: t.x1,
+      top: t.top,
+      bottom: t.bottom,
+      size: 0,
+      bold: false,
+      table: t.rows,
+    };
     const at = blocks.findIndex((b) => !b.table && b.top >= t.top && b.x0 < t.x1 && b.x1 > t.x0);
     blocks.splice(at < 0 ? blocks.length : at, 0, block);
   }
@@ -63,7 +72,10 @@ export function blocksToNodes(blocks: Block[], style: DocumentStyle): RootConten
     const marker = listMarker(value);
     if (marker && marker.rest.trim()) {
       if (items.length && marker.ordered !== ordered) flushList();
-      if (!items.length) { ordered = marker.ordered; start = marker.number ?? 1; }
+      if (!items.length) {
+        ordered = marker.ordered;
+        start = marker.number ?? 1;
+      }
       items.push(listItem([paragraph(blockPhrasing(block, marker.rest.trim()))]));
       continue;
     }

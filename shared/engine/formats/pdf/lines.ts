@@ -65,8 +65,14 @@ function joinBands(runs: Run[]): Line[] {
 /** Spacing accents (as NFKC leaves them: a space and a combining mark, or a modifier letter) → combining marks. */
 const TRAILING_ACCENT = / ?[\u0300-\u036f]$|[\u02c6\u02c7\u02d8-\u02dd]$/u;
 const COMBINING: Record<string, string> = {
-  '\u02c6': '\u0302', '\u02c7': '\u030c', '\u02d8': '\u0306', '\u02d9': '\u0307', '\u02da': '\u030a',
-  '\u02db': '\u0328', '\u02dc': '\u0303', '\u02dd': '\u030b',
+  '\u02c6': '\u0302',
+  '\u02c7': '\u030c',
+  '\u02d8': '\u0306',
+  '\u02d9': '\u0307',
+  '\u02da': '\u030a',
+  '\u02db': '\u0328',
+  '\u02dc': '\u0303',
+  '\u02dd': '\u030b',
 };
 
 /**
@@ -96,15 +102,25 @@ function placeAccents(band: Run[]): Run[] {
  * paragraph. Left among the runs it would join that lower line (or open a tall line of its own) and the word
  * it begins would lose its first letter; it belongs at the start of the topmost line beside it.
  */
-interface DropCap { run: Run; beside: Run }
+interface DropCap {
+  run: Run;
+  beside: Run;
+}
 
 function takeDropCaps(runs: Run[]): { runs: Run[]; caps: DropCap[] } {
   const caps: DropCap[] = [];
   for (const run of runs) {
     if (!/^[\p{Lu}\p{N}]$/u.test(run.text.trim())) continue;
     // Runs of text beside it, to its right, on the lines it spans.
-    const beside = runs.filter((r) => r !== run && r.size * 2 <= run.size && r.y >= run.y - 1.1 * run.size && r.y <= run.y + 0.3 * r.size
-      && r.x0 >= run.x1 - 0.5 * r.size && r.x0 <= run.x1 + 2 * r.size);
+    const beside = runs.filter(
+      (r) =>
+        r !== run &&
+        r.size * 2 <= run.size &&
+        r.y >= run.y - 1.1 * run.size &&
+        r.y <= run.y + 0.3 * r.size &&
+        r.x0 >= run.x1 - 0.5 * r.size &&
+        r.x0 <= run.x1 + 2 * r.size,
+    );
     const baselines = new Set(beside.map((r) => Math.round(r.y)));
     if (baselines.size < 2) continue;
     const top = beside.reduce((a, b) => (b.y < a.y || (b.y === a.y && b.x0 < a.x0) ? b : a));
@@ -121,7 +137,15 @@ function attachDropCaps(lines: Line[], caps: DropCap[]): Line[] {
     if (!cap) return line;
     const first = line.runs[0];
     // The letter sits on the line at the line's size, so the line keeps its baseline and size.
-    const letter: Run = { ...cap.run, text: cap.run.text.trim(), y: first.y, size: first.size, x0: Math.min(cap.run.x0, first.x0 - 0.1), x1: Math.min(cap.run.x1, first.x0), spaceBefore: false };
+    const letter: Run = {
+      ...cap.run,
+      text: cap.run.text.trim(),
+      y: first.y,
+      size: first.size,
+      x0: Math.min(cap.run.x0, first.x0 - 0.1),
+      x1: Math.min(cap.run.x1, first.x0),
+      spaceBefore: false,
+    };
     return makeLine([letter, ...line.runs]);
   });
 }
@@ -139,10 +163,14 @@ function groupBands(runs: Run[]): Run[][] {
     for (let i = bands.length - 1; i >= 0 && i >= bands.length - 3; i--) {
       const band = bands[i];
       const small = Math.min(band.size, run.size);
-      const tolerance = run.size < band.size * 0.85 || band.size < run.size * 0.85 ? 0.5 * Math.max(band.size, run.size) : 0.3 * small;
+      const tolerance =
+        run.size < band.size * 0.85 || band.size < run.size * 0.85 ? 0.5 * Math.max(band.size, run.size) : 0.3 * small;
       if (Math.abs(run.y - band.y) <= tolerance && !overlapsHorizontally(band.runs, run)) {
         band.runs.push(run);
-        if (run.size > band.size) { band.size = run.size; band.y = run.y; }
+        if (run.size > band.size) {
+          band.size = run.size;
+          band.y = run.y;
+        }
         placed = true;
         break;
       }
@@ -217,7 +245,10 @@ export function makeLine(input: Run[]): Line {
   const baseline = kept.reduce((best, r) => (r.size > best.size ? r : best), kept[0]).y;
   let x0 = Infinity;
   let x1 = -Infinity;
-  for (const r of kept) { x0 = Math.min(x0, r.x0); x1 = Math.max(x1, r.x1); }
+  for (const r of kept) {
+    x0 = Math.min(x0, r.x0);
+    x1 = Math.max(x1, r.x1);
+  }
   return {
     runs: kept,
     offsets,
@@ -239,6 +270,11 @@ export function makeLine(input: Run[]): Line {
  * ("word¹" is read as one token with its marker) instead of becoming a separate number in the sentence.
  */
 function isMarkerAfterWord(prev: Run, run: Run): boolean {
-  return run.size < 0.85 * prev.size && run.y < prev.y - 0.2 * prev.size && run.x0 - prev.x1 < 0.4 * prev.size
-    && /^[\d*†‡§¶,]{1,6}$/u.test(run.text.trim()) && /[\p{L}\p{N}.,;:)]$/u.test(prev.text);
+  return (
+    run.size < 0.85 * prev.size &&
+    run.y < prev.y - 0.2 * prev.size &&
+    run.x0 - prev.x1 < 0.4 * prev.size &&
+    /^[\d*†‡§¶,]{1,6}$/u.test(run.text.trim()) &&
+    /[\p{L}\p{N}.,;:)]$/u.test(prev.text)
+  );
 }

@@ -27,8 +27,13 @@ export function applyLinks(runs: Run[], areas: LinkArea[]): Run[] {
   const out: Run[] = [];
   for (const run of runs) {
     const mid = run.y - 0.3 * run.size;
-    const area = areas.find((a) => mid >= a.top - 1 && mid <= a.bottom + 1 && run.x1 > a.x0 + 0.5 && run.x0 < a.x1 - 0.5);
-    if (!area) { out.push(run); continue; }
+    const area = areas.find(
+      (a) => mid >= a.top - 1 && mid <= a.bottom + 1 && run.x1 > a.x0 + 0.5 && run.x0 < a.x1 - 0.5,
+    );
+    if (!area) {
+      out.push(run);
+      continue;
+    }
     out.push(...splitRun(run, area));
   }
   return out;
@@ -48,7 +53,14 @@ function splitRun(run: Run, area: LinkArea): Run[] {
     const raw = run.text.slice(from, to);
     const text = raw.trim();
     if (!text) return;
-    pieces.push({ ...run, text, x0: xOf(from), x1: xOf(to), href, spaceBefore: from === 0 ? run.spaceBefore : /^\s/.test(raw) || /\s$/.test(run.text.slice(0, from)) });
+    pieces.push({
+      ...run,
+      text,
+      x0: xOf(from),
+      x1: xOf(to),
+      href,
+      spaceBefore: from === 0 ? run.spaceBefore : /^\s/.test(raw) || /\s$/.test(run.text.slice(0, from)),
+    });
   };
   piece(0, a, undefined);
   piece(a, b, area.url);
@@ -65,4 +77,5 @@ function snapToWord(text: string, i: number): number {
   }
   return at;
 }
-const isBoundary = (text: string, i: number) => i === 0 || i === text.length || (i > 0 && i < text.length && (text[i - 1] === ' ' || text[i] === ' '));
+const isBoundary = (text: string, i: number) =>
+  i === 0 || i === text.length || (i > 0 && i < text.length && (text[i - 1] === ' ' || text[i] === ' '));

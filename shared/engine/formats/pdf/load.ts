@@ -40,7 +40,11 @@ let folders: ReturnType<typeof packageFolders> | undefined;
  * `forRendering: false` (text extraction) skips decoding images altogether: they are neither needed for text
  * nor cheap. Rendering for OCR opens the document again with images.
  */
-export async function openPdf(bytes: Uint8Array, password?: string, { forRendering = false } = {}): Promise<PdfDocument> {
+export async function openPdf(
+  bytes: Uint8Array,
+  password?: string,
+  { forRendering = false } = {},
+): Promise<PdfDocument> {
   const pdfjs = await loadPdfJs();
   folders ??= packageFolders();
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
@@ -77,7 +81,9 @@ function mapLoadError(error: unknown): Error {
   if (name === 'PasswordException') {
     // code 1: a password is needed; code 2: the one given is wrong.
     const code = (error as { code?: number }).code;
-    return encrypted(code === 2 ? 'the PDF password is incorrect' : 'the PDF is password-protected; a password is required');
+    return encrypted(
+      code === 2 ? 'the PDF password is incorrect' : 'the PDF is password-protected; a password is required',
+    );
   }
   return corrupt(`the PDF could not be opened: ${message}`, error);
 }

@@ -18,19 +18,35 @@ const TOL = 2;
 const MIN_RULE = 6;
 const CURRENCY = /^[$€£¥]$/;
 
-interface Rule { pos: number; from: number; to: number }
+interface Rule {
+  pos: number;
+  from: number;
+  to: number;
+}
 
 export function ruledTables(segments: Segment[], runs: Run[]): { tables: TableRegion[]; used: Set<Run> } {
   const used = new Set<Run>();
   const tables: TableRegion[] = [];
   if (!segments.length || !runs.length) return { tables, used };
-  const horizontal = mergeRules(segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })));
-  const vertical = mergeRules(segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })));
+  const horizontal = mergeRules(
+    segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })),
+  );
+  const vertical = mergeRules(
+    segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })),
+  );
   const boxes = framedBoxes(segments);
   for (const region of regions(horizontal, vertical)) {
     const inside = runs.filter((r) => !used.has(r) && centreIn(r, region));
     if (framedText(region, boxes, inside)) continue;
-    const table = buildTable(region, inside, headerAbove(region, runs.filter((r) => !used.has(r)), inside));
+    const table = buildTable(
+      region,
+      inside,
+      headerAbove(
+        region,
+        runs.filter((r) => !used.has(r)),
+        inside,
+      ),
+    );
     if (!table) continue;
     tables.push(table.region);
     for (const r of table.runs) used.add(r);
@@ -38,7 +54,14 @@ export function ruledTables(segments: Segment[], runs: Run[]): { tables: TableRe
   return { tables, used };
 }
 
-interface Region { x0: number; x1: number; top: number; bottom: number; h: Rule[]; v: Rule[] }
+interface Region {
+  x0: number;
+  x1: number;
+  top: number;
+  bottom: number;
+  h: Rule[];
+  v: Rule[];
+}
 
 const centreX = (r: Run) => (r.x0 + r.x1) / 2;
 const centreY = (r: Run) => r.y - 0.3 * r.size;
@@ -79,10 +102,13 @@ function regions(horizontal: Rule[], vertical: Rule[]): Region[] {
   const n = horizontal.length + vertical.length;
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const union = (a: number, b: number) => { parent[find(a)] = find(b); };
+  const union = (a: number, b: number) => {
+    parent[find(a)] = find(b);
+  };
   horizontal.forEach((h, i) => {
     vertical.forEach((v, j) => {
-      if (v.pos >= h.from - TOL && v.pos <= h.to + TOL && h.pos >= v.from - TOL && h.pos <= v.to + TOL) union(i, horizontal.length + j);
+      if (v.pos >= h.from - TOL && v.pos <= h.to + TOL && h.pos >= v.from - TOL && h.pos <= v.to + TOL)
+        union(i, horizontal.length + j);
     });
   });
   // Stacked horizontal rules of the same extent (booktabs): each joins the next one below it of that extent.
@@ -94,21 +120,40 @@ function regions(horizontal: Rule[], vertical: Rule[]): Region[] {
       if (q.pos - p.pos > 400) break;
       const width = Math.max(p.to - p.from, q.to - q.from);
       const overlap = Math.min(p.to, q.to) - Math.max(p.from, q.from);
-      if (overlap >= 0.9 * width || (overlap > 0 && (q.to - q.from < p.to - p.from) && overlap >= 0.9 * (q.to - q.from) && hasPartner(byY, b, q))) {
+      if (
+        overlap >= 0.9 * width ||
+        (overlap > 0 && q.to - q.from < p.to - p.from && overlap >= 0.9 * (q.to - q.from) && hasPartner(byY, b, q))
+      ) {
         union(byY[a].i, byY[b].i);
         break;
       }
     }
   }
   const groups = new Map<number, { h: Rule[]; v: Rule[] }>();
-  horizontal.forEach((h, i) => { const g = groups.get(find(i)) ?? { h: [], v: [] }; g.h.push(h); groups.set(find(i), g); });
-  vertical.forEach((v, j) => { const k = find(horizontal.length + j); const g = groups.get(k) ?? { h: [], v: [] }; g.v.push(v); groups.set(k, g); });
+  horizontal.forEach((h, i) => {
+    const g = groups.get(find(i)) ?? { h: [], v: [] };
+    g.h.push(h);
+    groups.set(find(i), g);
+  });
+  vertical.forEach((v, j) => {
+    const k = find(horizontal.length + j);
+    const g = groups.get(k) ?? { h: [], v: [] };
+    g.v.push(v);
+    groups.set(k, g);
+  });
   const out: Region[] = [];
   for (const g of groups.values()) {
     if (g.h.length + g.v.length < 2) continue;
     const xs = [...g.h.flatMap((r) => [r.from, r.to]), ...g.v.map((r) => r.pos)];
     const ys = [...g.v.flatMap((r) => [r.from, r.to]), ...g.h.map((r) => r.pos)];
-    const region = { x0: Math.min(...xs), x1: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys), h: g.h, v: g.v };
+    const region = {
+      x0: Math.min(...xs),
+      x1: Math.max(...xs),
+      top: Math.min(...ys),
+      bottom: Math.max(...ys),
+      h: g.h,
+      v: g.v,
+    };
     if (region.x1 - region.x0 < 20 || region.bottom - region.top < 8) continue;
     out.push(region);
   }
@@ -125,7 +170,14 @@ function mergeOverlapping(regions: Region[]): Region[] {
         const a = out[i];
         const b = out[j];
         if (a.x0 < b.x1 - TOL && b.x0 < a.x1 - TOL && a.top < b.bottom - TOL && b.top < a.bottom - TOL) {
-          out[i] = { x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom), h: [...a.h, ...b.h], v: [...a.v, ...b.v] };
+          out[i] = {
+            x0: Math.min(a.x0, b.x0),
+            x1: Math.max(a.x1, b.x1),
+            top: Math.min(a.top, b.top),
+            bottom: Math.max(a.bottom, b.bottom),
+            h: [...a.h, ...b.h],
+            v: [...a.v, ...b.v],
+          };
           out.splice(j, 1);
           changed = true;
         }
@@ -135,7 +187,12 @@ function mergeOverlapping(regions: Region[]): Region[] {
   return out;
 }
 
-interface Box { x0: number; x1: number; top: number; bottom: number }
+interface Box {
+  x0: number;
+  x1: number;
+  top: number;
+  bottom: number;
+}
 
 /** Rules closer than this are one rule when finding frames: boxes a hairline apart stay two boxes. */
 const FRAME_TOL = 0.5;
@@ -146,8 +203,14 @@ const FRAME_TOL = 0.5;
  * merged rules used for grids would fuse their edges into one.
  */
 function framedBoxes(segments: Segment[]): Box[] {
-  const h = mergeRules(segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })), FRAME_TOL);
-  const v = mergeRules(segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })), FRAME_TOL);
+  const h = mergeRules(
+    segments.filter((s) => s.y0 === s.y1).map((s) => ({ pos: s.y0, from: s.x0, to: s.x1 })),
+    FRAME_TOL,
+  );
+  const v = mergeRules(
+    segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })),
+    FRAME_TOL,
+  );
   const boxes: Box[] = [];
   if (h.length * v.length > 250_000) return boxes; // a drawing, not a page of frames
   const near = (a: number, b: number) => Math.abs(a - b) <= TOL;
@@ -161,14 +224,23 @@ function framedBoxes(segments: Segment[]): Box[] {
         if (!v.some((r) => r !== left && near(r.pos, t.to) && near(r.from, t.pos) && near(r.to, b.pos))) continue;
         const box = { x0: left.pos, x1: t.to, top: t.pos, bottom: b.pos };
         // One frame drawn twice (a fill and a stroke, an outline over a shade) is one frame.
-        if (!boxes.some((o) => near(o.x0, box.x0) && near(o.x1, box.x1) && near(o.top, box.top) && near(o.bottom, box.bottom))) boxes.push(box);
+        if (
+          !boxes.some(
+            (o) => near(o.x0, box.x0) && near(o.x1, box.x1) && near(o.top, box.top) && near(o.bottom, box.bottom),
+          )
+        )
+          boxes.push(box);
       }
     }
   }
   return boxes;
 }
 
-const boxHolds = (outer: Box, inner: Box) => inner.x0 >= outer.x0 - TOL && inner.x1 <= outer.x1 + TOL && inner.top >= outer.top - TOL && inner.bottom <= outer.bottom + TOL;
+const boxHolds = (outer: Box, inner: Box) =>
+  inner.x0 >= outer.x0 - TOL &&
+  inner.x1 <= outer.x1 + TOL &&
+  inner.top >= outer.top - TOL &&
+  inner.bottom <= outer.bottom + TOL;
 
 /**
  * A region that is really framed text: two or more separate frames (panels, call-outs, cards) that hold all its
@@ -188,11 +260,24 @@ function framedText(region: Region, boxes: Box[], runs: Run[]): boolean {
     if (!held[k].length) continue;
     texts++;
     const height = box.bottom - box.top;
-    const columnRule = region.v.some((r) => r.pos > box.x0 + 3 * TOL && r.pos < box.x1 - 3 * TOL && r.from < box.bottom && r.to > box.top
-      && Math.min(r.to, box.bottom) - Math.max(r.from, box.top) >= 0.4 * height);
+    const columnRule = region.v.some(
+      (r) =>
+        r.pos > box.x0 + 3 * TOL &&
+        r.pos < box.x1 - 3 * TOL &&
+        r.from < box.bottom &&
+        r.to > box.top &&
+        Math.min(r.to, box.bottom) - Math.max(r.from, box.top) >= 0.4 * height,
+    );
     const bands = bandsOf(held[k]).map((b) => b.runs);
     if (columnRule || (textColumns(bands)?.length ?? 0) >= 2) return false;
-    if (bands.length >= 2 && bands.some((b) => { const f = fragments(b); return f.length === 1 && f[0].words >= 6; })) prose++;
+    if (
+      bands.length >= 2 &&
+      bands.some((b) => {
+        const f = fragments(b);
+        return f.length === 1 && f[0].words >= 6;
+      })
+    )
+      prose++;
   }
   return texts >= 2 && 2 * prose >= texts;
 }
@@ -217,7 +302,8 @@ function positions(values: number[]): number[] {
 function coverage(rules: Rule[], pos: number, from: number, to: number): number {
   const span = to - from;
   if (span <= 0) return 1;
-  const pieces = rules.filter((r) => Math.abs(r.pos - pos) <= TOL * 1.5)
+  const pieces = rules
+    .filter((r) => Math.abs(r.pos - pos) <= TOL * 1.5)
     .map((r) => [Math.max(from, r.from), Math.min(to, r.to)] as const)
     .filter(([a, b]) => b > a)
     .sort((a, b) => a[0] - b[0]);
@@ -225,12 +311,19 @@ function coverage(rules: Rule[], pos: number, from: number, to: number): number 
   let end = from;
   for (const [a, b] of pieces) {
     const s = Math.max(a, end);
-    if (b > s) { covered += b - s; end = b; }
+    if (b > s) {
+      covered += b - s;
+      end = b;
+    }
   }
   return covered / span;
 }
 
-interface Band { y: number; size: number; runs: Run[] }
+interface Band {
+  y: number;
+  size: number;
+  runs: Run[];
+}
 
 function bandsOf(runs: Run[]): Band[] {
   const bands: Band[] = [];
@@ -248,7 +341,8 @@ function bandsOf(runs: Run[]): Band[] {
 }
 
 const FIGURE = /^[\d\s.,%()+−–-]+$/;
-const numericShare = (runs: Run[]) => (runs.length ? runs.filter((r) => FIGURE.test(r.text.replace(/[$€£¥]/g, ''))).length / runs.length : 0);
+const numericShare = (runs: Run[]) =>
+  runs.length ? runs.filter((r) => FIGURE.test(r.text.replace(/[$€£¥]/g, ''))).length / runs.length : 0;
 const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/gu;
 const rightToLeft = (runs: Run[]) => {
   const text = runs.map((r) => r.text).join('');
@@ -262,7 +356,12 @@ export function runsText(runs: Run[]): string {
     let line = '';
     let prev: Run | undefined;
     for (const r of rightToLeft(band.runs) ? [...band.runs].reverse() : band.runs) {
-      if (prev && (r.spaceBefore || Math.max(r.x0 - prev.x1, prev.x0 - r.x1) > 0.15 * Math.min(r.size, prev.size)) && !line.endsWith(' ')) line += ' ';
+      if (
+        prev &&
+        (r.spaceBefore || Math.max(r.x0 - prev.x1, prev.x0 - r.x1) > 0.15 * Math.min(r.size, prev.size)) &&
+        !line.endsWith(' ')
+      )
+        line += ' ';
       line += r.text;
       prev = r;
     }
@@ -286,7 +385,9 @@ function headerAbove(region: Region, free: Run[], inside: Run[]): Run[] {
   const leftEdge = Math.min(...inside.map((r) => r.x0));
   const taken: Run[] = [];
   let edge = region.top;
-  const bands = bandsOf(free.filter((r) => centreY(r) < region.top - TOL && centreY(r) > region.top - 4 * size)).reverse();
+  const bands = bandsOf(
+    free.filter((r) => centreY(r) < region.top - TOL && centreY(r) > region.top - 4 * size),
+  ).reverse();
   for (const band of bands.slice(0, 2)) {
     if (edge - band.y > 1.6 * band.size) break; // not right above
     const sameBaseline = free.filter((r) => Math.abs(r.y - band.y) <= 0.4 * band.size);
@@ -315,9 +416,12 @@ function headerRows(header: Run[], xs: number[], topRules: Rule[]): string[][] {
     const under = topRules.filter((r) => r.from < x1 && r.to > x0);
     const from = Math.min(...under.map((r) => r.from));
     const to = Math.max(...under.map((r) => r.to));
-    const spanned = under.length && to - from < xs[nCols] - xs[0] - 3 * TOL
-      ? Array.from({ length: nCols }, (_, c) => c).filter((c) => (xs[c] + xs[c + 1]) / 2 > from && (xs[c] + xs[c + 1]) / 2 < to)
-      : [];
+    const spanned =
+      under.length && to - from < xs[nCols] - xs[0] - 3 * TOL
+        ? Array.from({ length: nCols }, (_, c) => c).filter(
+            (c) => (xs[c] + xs[c + 1]) / 2 > from && (xs[c] + xs[c + 1]) / 2 < to,
+          )
+        : [];
     if (spanned.length) {
       const text = runsText(band.runs);
       return Array.from({ length: nCols }, (_, c) => (spanned.includes(c) ? text : ''));
@@ -339,7 +443,9 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   // Columns are ruled when some vertical rule inside the frame runs down a good part of the table; a frame
   // alone (or a shaded band's sides) leaves the columns to the text.
   const height = region.bottom - region.top;
-  const ruledColumns = region.v.some((r) => r.pos > region.x0 + 3 * TOL && r.pos < region.x1 - 3 * TOL && r.to - r.from >= 0.4 * height);
+  const ruledColumns = region.v.some(
+    (r) => r.pos > region.x0 + 3 * TOL && r.pos < region.x1 - 3 * TOL && r.to - r.from >= 0.4 * height,
+  );
   // Column boundaries: vertical rules, or gaps in the text.
   let xs: number[];
   if (ruledColumns) {
@@ -350,8 +456,16 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     const cols = textColumns(bandsOf(runs).map((b) => b.runs));
     if (!cols || cols.length < 2) return undefined;
     // Two text columns inside a frame are as often a form (label, value) as a table: ask for a column of figures.
-    if (cols.length === 2 && !cols.some((c) => numericShare(runs.filter((r) => centreX(r) >= c.x0 - 1 && centreX(r) <= c.x1 + 1)) > 0.6)) return undefined;
-    xs = [Math.min(region.x0, cols[0].x0) - 1, ...cols.slice(1).map((c, i) => (cols[i].x1 + c.x0) / 2), Math.max(region.x1, cols[cols.length - 1].x1) + 1];
+    if (
+      cols.length === 2 &&
+      !cols.some((c) => numericShare(runs.filter((r) => centreX(r) >= c.x0 - 1 && centreX(r) <= c.x1 + 1)) > 0.6)
+    )
+      return undefined;
+    xs = [
+      Math.min(region.x0, cols[0].x0) - 1,
+      ...cols.slice(1).map((c, i) => (cols[i].x1 + c.x0) / 2),
+      Math.max(region.x1, cols[cols.length - 1].x1) + 1,
+    ];
   }
   // A ruled grid ends at its first and last rules; text beyond them is not part of it.
   if (ruledColumns && ys.length >= 2) {
@@ -374,7 +488,13 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   // (rules only around the header, or no horizontal rules between body rows).
   const firstColumnX = Math.min(...runs.filter((r) => colOf(r) === 0).map((r) => r.x0));
   const bodySize = [...runs].map((r) => r.size).sort((p, q) => p - q)[Math.floor(runs.length / 2)];
-  interface RowSpec { top: number; bottom: number; cells: Run[][]; ruledBelow: boolean[]; interval: number }
+  interface RowSpec {
+    top: number;
+    bottom: number;
+    cells: Run[][];
+    ruledBelow: boolean[];
+    interval: number;
+  }
   const rows: RowSpec[] = [];
   for (let k = 0; k + 1 < rowEdges.length; k++) {
     const top = rowEdges[k];
@@ -383,9 +503,11 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     if (!inRow.length) continue;
     const bands = bandsOf(inRow);
     const filled = (b: Band) => new Set(b.runs.map(colOf)).size;
-    const split = bands.length > 1 && (ruledColumns
-      ? bands.every((b) => filled(b) >= Math.max(2, nCols / 2))
-      : bands.filter((b) => filled(b) >= 2).length >= bands.length / 2);
+    const split =
+      bands.length > 1 &&
+      (ruledColumns
+        ? bands.every((b) => filled(b) >= Math.max(2, nCols / 2))
+        : bands.filter((b) => filled(b) >= 2).length >= bands.length / 2);
     const groups: Run[][] = [];
     if (split) {
       for (const b of bands) {
@@ -393,7 +515,9 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
         // (a wrapped cell), unless it is in the first column (a new row label).
         // A line only in the first column continues the row above when it is indented or set smaller.
         const prev = groups[groups.length - 1];
-        const continues = filled(b) === 1 && (colOf(b.runs[0]) !== 0 || b.runs[0].x0 > firstColumnX + 0.8 * b.size || b.size < 0.9 * bodySize);
+        const continues =
+          filled(b) === 1 &&
+          (colOf(b.runs[0]) !== 0 || b.runs[0].x0 > firstColumnX + 0.8 * b.size || b.size < 0.9 * bodySize);
         if (!ruledColumns && prev && continues) prev.push(...b.runs);
         else groups.push([...b.runs]);
       }
@@ -405,7 +529,10 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
       for (const r of g) cells[colOf(r)].push(r);
       const last = gi === groups.length - 1;
       rows.push({
-        top, bottom, cells, interval: k,
+        top,
+        bottom,
+        cells,
+        interval: k,
         ruledBelow: cells.map((_, c) => last && coverage(region.h, bottom, xs[c] + 1, xs[c + 1] - 1) > 0.5),
       });
     });
@@ -415,14 +542,17 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   const nRows = rows.length;
   const parent = Array.from({ length: nRows * nCols }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const union = (a: number, b: number) => { parent[find(a)] = find(b); };
+  const union = (a: number, b: number) => {
+    parent[find(a)] = find(b);
+  };
   if (ruledColumns) {
     for (let r = 0; r < nRows; r++) {
       // A row crossed by no vertical rule at all (an unshaded row between shaded ones) says nothing about spans.
       const inner = xs.slice(1, -1).some((x) => coverage(region.v, x, rows[r].top + 1, rows[r].bottom - 1) > 0.5);
       if (!inner) continue;
       for (let c = 0; c + 1 < nCols; c++) {
-        if (coverage(region.v, xs[c + 1], rows[r].top + 1, rows[r].bottom - 1) < 0.5) union(r * nCols + c, r * nCols + c + 1);
+        if (coverage(region.v, xs[c + 1], rows[r].top + 1, rows[r].bottom - 1) < 0.5)
+          union(r * nCols + c, r * nCols + c + 1);
       }
     }
     for (let r = 0; r + 1 < nRows; r++) {
@@ -441,7 +571,13 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   for (const [k, rs] of members) groupText.set(k, runsText(rs));
   let grid = rows.map((_, r) => Array.from({ length: nCols }, (_, c) => groupText.get(find(r * nCols + c)) ?? ''));
   if (header.length) {
-    grid.unshift(...headerRows(header, xs, region.h.filter((r) => ys.length && Math.abs(r.pos - ys[0]) <= 1.5 * TOL)));
+    grid.unshift(
+      ...headerRows(
+        header,
+        xs,
+        region.h.filter((r) => ys.length && Math.abs(r.pos - ys[0]) <= 1.5 * TOL),
+      ),
+    );
     runs = [...runs, ...header];
   }
   // Empty rows and columns (between doubled rules, margins inside the frame) go.
@@ -450,14 +586,19 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   grid = grid.filter((row) => row.some(Boolean));
   // A spanning header label over a column of currency signs alone does not keep that column.
   const headerCount = header.length ? bandsOf(header).length : 0;
-  const keep = Array.from({ length: nCols }, (_, c) => grid.some((row, i) => row[c] && (i >= headerCount || !grid.slice(headerCount).length)));
+  const keep = Array.from({ length: nCols }, (_, c) =>
+    grid.some((row, i) => row[c] && (i >= headerCount || !grid.slice(headerCount).length)),
+  );
   grid = grid.map((row) => row.filter((_, c) => keep[c]));
   // Columns that only ever repeat their left neighbour (a span across a rule-less gap) collapse.
   if (grid.length < 2 || grid[0].length < 2) return undefined;
   const cellsWithText = grid.flat().filter(Boolean).length;
   if (cellsWithText < 4) return undefined;
   // A framed paragraph or a two-column text box is not a table: cells must be short on average.
-  const words = grid.flat().filter(Boolean).map((t) => t.split(/\s+/).length);
+  const words = grid
+    .flat()
+    .filter(Boolean)
+    .map((t) => t.split(/\s+/).length);
   if (!ruledColumns && words.reduce((a, b) => a + b, 0) / words.length > 12) return undefined;
   // Right-to-left tables read from the rightmost column.
   if (rightToLeft(runs)) for (const row of grid) row.reverse();

@@ -20,7 +20,11 @@ export interface TableRegion {
 const MAX_CELL_WORDS = 8;
 const CURRENCY = /^[$€£¥]$/;
 
-interface Band { lines: Line[]; baseline: number; size: number }
+interface Band {
+  lines: Line[];
+  baseline: number;
+  size: number;
+}
 
 export function extractTables(lines: Line[]): { rest: Line[]; tables: TableRegion[] } {
   const bands = toBands(lines);
@@ -29,17 +33,32 @@ export function extractTables(lines: Line[]): { rest: Line[]; tables: TableRegio
   let i = 0;
   let free = 0; // bands before this one belong to an earlier table
   while (i < bands.length) {
-    if (!isCellRow(bands[i])) { i++; continue; }
+    if (!isCellRow(bands[i])) {
+      i++;
+      continue;
+    }
     let j = i;
     let cellRows = 1;
     // Extend while the next band is close and is a row of cells (or a single short label between such rows).
     while (j + 1 < bands.length) {
       const next = bands[j + 1];
       if (next.baseline - bands[j].baseline > 2.4 * Math.max(next.size, bands[j].size)) break;
-      if (isCellRow(next)) { cellRows++; j++; continue; }
+      if (isCellRow(next)) {
+        cellRows++;
+        j++;
+        continue;
+      }
       const after = bands[j + 2];
-      if (next.lines.length === 1 && words(next.lines[0].text) <= MAX_CELL_WORDS && after && isCellRow(after)
-        && after.baseline - next.baseline <= 2.4 * after.size) { j++; continue; }
+      if (
+        next.lines.length === 1 &&
+        words(next.lines[0].text) <= MAX_CELL_WORDS &&
+        after &&
+        isCellRow(after) &&
+        after.baseline - next.baseline <= 2.4 * after.size
+      ) {
+        j++;
+        continue;
+      }
       break;
     }
     const region = bands.slice(i, j + 1);
@@ -82,15 +101,17 @@ function buildTable(region: Band[], above: Band[]): (TableRegion & { lines: Line
   const all = region.flatMap((b) => b.lines);
   // Columns: gaps that line up down the rows (a spanning label may cross one), else the x-ranges of the cells
   // of multi-cell rows merged where they overlap.
-  const columns = textColumns(region.map((b) => b.lines.flatMap((l) => l.runs).filter((r) => !CURRENCY.test(r.text))))
-    ?? overlapColumns(region);
+  const columns =
+    textColumns(region.map((b) => b.lines.flatMap((l) => l.runs).filter((r) => !CURRENCY.test(r.text)))) ??
+    overlapColumns(region);
   if (columns.length < 2 || columns.length > 30) return undefined;
   // Prose set in columns also yields rows of side-by-side segments; its segments are wide (a column's measure)
   // and wordy, where table cells are narrow against the table and short.
   const width = Math.max(...all.map((l) => l.x1)) - Math.min(...all.map((l) => l.x0));
   const cellWidths = all.map((l) => l.x1 - l.x0).sort((a, b) => a - b);
   const cellWords = all.map((l) => words(l.text)).sort((a, b) => a - b);
-  if (cellWidths[Math.floor(cellWidths.length / 2)] > 0.28 * width || cellWords[Math.floor(cellWords.length / 2)] > 5) return undefined;
+  if (cellWidths[Math.floor(cellWidths.length / 2)] > 0.28 * width || cellWords[Math.floor(cellWords.length / 2)] > 5)
+    return undefined;
   // Two columns side by side are as often a form (label, value) as a table; ask for a column of figures.
   if (columns.length === 2) {
     const numeric = (c: Column) => {
@@ -104,10 +125,18 @@ function buildTable(region: Band[], above: Band[]): (TableRegion & { lines: Line
   const grid = bands.map((band, i) => placeCells(band, columns, i < header.length + 1));
   const rows = joinHeaderRows(grid, header.length);
   // Right-to-left tables read from the rightmost column.
-  const rtlChars = all.reduce((n, l) => n + (l.text.match(/[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/gu)?.length ?? 0), 0);
+  const rtlChars = all.reduce(
+    (n, l) => n + (l.text.match(/[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/gu)?.length ?? 0),
+    0,
+  );
   const letters = all.reduce((n, l) => n + (l.text.match(/\p{L}/gu)?.length ?? 0), 0);
   if (rtlChars > letters / 2) for (const r of rows) r.reverse();
-  else recordColumns(rows, [columns[0].x0, ...columns.slice(1).map((c, i) => (columns[i].x1 + c.x0) / 2), columns[columns.length - 1].x1]);
+  else
+    recordColumns(rows, [
+      columns[0].x0,
+      ...columns.slice(1).map((c, i) => (columns[i].x1 + c.x0) / 2),
+      columns[columns.length - 1].x1,
+    ]);
   const lines = bands.flatMap((b) => b.lines);
   return {
     rows,
@@ -136,7 +165,10 @@ function overlapColumns(region: Band[]): Column[] {
   return columns;
 }
 
-interface Cell { text: string; spans: number[] }
+interface Cell {
+  text: string;
+  spans: number[];
+}
 
 /**
  * One band's cell texts. Pieces are the line's runs joined across word-sized gaps, so a label and its value set
@@ -148,15 +180,20 @@ function placeCells(band: Band, columns: Column[], headerLike: boolean): Cell[] 
   const cells: Cell[] = columns.map(() => ({ text: '', spans: [] }));
   const runs = band.lines.flatMap((l) => l.runs).filter((r) => !CURRENCY.test(r.text.trim()));
   for (const piece of fragments(runs)) {
-    const text = runsText(piece.runs).replace(/\s*[$€£¥]$/, '').trim();
+    const text = runsText(piece.runs)
+      .replace(/\s*[$€£¥]$/, '')
+      .trim();
     if (!text) continue;
     const covered = columns.flatMap((c, i) => (piece.x0 < c.x1 && piece.x1 > c.x0 ? [i] : []));
-    const crosses = covered.length >= 2 && covered.every((i, k) => k === 0 || (piece.x0 < columns[i - 1].x1 && piece.x1 > columns[i].x0));
+    const crosses =
+      covered.length >= 2 &&
+      covered.every((i, k) => k === 0 || (piece.x0 < columns[i - 1].x1 && piece.x1 > columns[i].x0));
     // A label centred in the gap between two columns names both (a group label over two figure columns).
     const centre = (piece.x0 + piece.x1) / 2;
     const gap = columns.findIndex((c, i) => i > 0 && centre > columns[i - 1].x1 && centre < c.x0);
     const between = gap > 0 ? [gap - 1, gap] : [];
-    const targets = headerLike && crosses ? covered : headerLike && between.length ? between : [bestColumn(columns, piece)];
+    const targets =
+      headerLike && crosses ? covered : headerLike && between.length ? between : [bestColumn(columns, piece)];
     for (const col of targets) {
       cells[col].text = cells[col].text ? `${cells[col].text} ${text}` : text;
       if (targets.length > 1) cells[col].spans = targets;
@@ -175,7 +212,10 @@ function headerAbove(above: Band[], columns: Column[], body: Line[]): Band[] {
   // Only over columns of figures: a line centred over a table of words is as likely its title.
   const figures = columns.filter((c) => {
     const inColumn = body.filter((l) => (l.x0 + l.x1) / 2 >= c.x0 && (l.x0 + l.x1) / 2 <= c.x1);
-    return inColumn.length >= 2 && inColumn.filter((l) => FIGURE.test(l.text.replace(/[$€£¥]/g, ''))).length > 0.6 * inColumn.length;
+    return (
+      inColumn.length >= 2 &&
+      inColumn.filter((l) => FIGURE.test(l.text.replace(/[$€£¥]/g, ''))).length > 0.6 * inColumn.length
+    );
   });
   if (!figures.length) return out;
   let edge = Math.min(...body.map((l) => l.baseline));
@@ -185,7 +225,9 @@ function headerAbove(above: Band[], columns: Column[], body: Line[]): Band[] {
     if (edge - band.baseline > 2 * band.size) break;
     const text = band.lines.map((l) => l.text).join(' ');
     const lineWords = words(text);
-    const inside = band.lines.every((l) => l.x0 > columns[0].x1 && l.x0 >= left - band.size && l.x1 <= right + band.size);
+    const inside = band.lines.every(
+      (l) => l.x0 > columns[0].x1 && l.x0 >= left - band.size && l.x1 <= right + band.size,
+    );
     if (!inside || lineWords === 0 || lineWords > 8 || FIGURE.test(text.replace(/[$€£¥]/g, ''))) break;
     out.unshift(band);
     edge = band.baseline;
@@ -200,8 +242,14 @@ function headerAbove(above: Band[], columns: Column[], body: Line[]): Band[] {
  */
 function joinHeaderRows(grid: Cell[][], above: number): string[][] {
   let count = above;
-  while (count < grid.length - 1 && count < above + 2 && !grid[count][0].text
-    && grid[count].some((c) => c.text) && grid[count].every((c) => !FIGURE.test(c.text.replace(/[$€£¥]/g, '')) || !c.text)) count++;
+  while (
+    count < grid.length - 1 &&
+    count < above + 2 &&
+    !grid[count][0].text &&
+    grid[count].some((c) => c.text) &&
+    grid[count].every((c) => !FIGURE.test(c.text.replace(/[$€£¥]/g, '')) || !c.text)
+  )
+    count++;
   const out: Cell[][] = [];
   for (let i = 0; i < grid.length; i++) {
     const row = grid[i];
@@ -222,7 +270,10 @@ function bestColumn(columns: Column[], l: { x0: number; x1: number }): number {
   columns.forEach((c, i) => {
     const overlap = Math.min(c.x1, l.x1) - Math.max(c.x0, l.x0);
     const score = overlap > 0 ? overlap : -Math.min(Math.abs(c.x0 - l.x1), Math.abs(l.x0 - c.x1));
-    if (score > bestScore) { bestScore = score; best = i; }
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
   });
   return best;
 }

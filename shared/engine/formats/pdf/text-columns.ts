@@ -7,7 +7,10 @@
  */
 import type { Run } from './text-items.ts';
 
-export interface Column { x0: number; x1: number }
+export interface Column {
+  x0: number;
+  x1: number;
+}
 
 /** Runs closer than this many font sizes belong to the same cell fragment. */
 const FRAGMENT_GAP = 0.8;
@@ -25,7 +28,12 @@ export function fragments(runs: Run[]): { x0: number; x1: number; runs: Run[]; w
       out.push({ x0: r.x0, x1: r.x1, runs: [r], words: 0 });
     }
   }
-  for (const f of out) f.words = f.runs.map((r) => r.text).join(' ').split(/\s+/).filter(Boolean).length;
+  for (const f of out)
+    f.words = f.runs
+      .map((r) => r.text)
+      .join(' ')
+      .split(/\s+/)
+      .filter(Boolean).length;
   return out;
 }
 
@@ -62,8 +70,12 @@ export function textColumns(bands: Run[][]): Column[] | undefined {
     const inked = i < bins && ink[i] > allowed;
     if (inked) {
       if (start < 0) start = i;
-      else if (gapStart >= 0 && i - gapStart < minGap) { /* a narrow gap: same column */ }
-      else if (gapStart >= 0) { columns.push({ x0: minX + start, x1: minX + gapStart }); start = i; }
+      else if (gapStart >= 0 && i - gapStart < minGap) {
+        /* a narrow gap: same column */
+      } else if (gapStart >= 0) {
+        columns.push({ x0: minX + start, x1: minX + gapStart });
+        start = i;
+      }
       gapStart = -1;
     } else if (start >= 0 && gapStart < 0) {
       gapStart = i;

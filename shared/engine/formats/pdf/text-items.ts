@@ -95,7 +95,8 @@ export function itemsToRuns(
     }
     const text = cleanText(item.str);
     if (!text.trim()) continue;
-    const afterSpace = pending !== undefined && Math.abs(pending.y - y) < 0.3 * size && Math.abs(x - pending.x) < 1.5 * size;
+    const afterSpace =
+      pending !== undefined && Math.abs(pending.y - y) < 0.3 * size && Math.abs(x - pending.x) < 1.5 * size;
     const font = fontOf(item.fontName);
     runs.push({
       text: text.trimStart(),
@@ -129,14 +130,26 @@ export function cleanText(raw: string): string {
     out += SUPERSCRIPTS.test(ch) ? ch : ch.normalize('NFKC');
   }
   // Two single quotes set as a pair are how TeX and old typesetting draw a double quote.
-  return out.replace(/\s+/g, ' ').replace(/\u2018\u2018/g, '\u201c').replace(/\u2019\u2019/g, '\u201d');
+  return out
+    .replace(/\s+/g, ' ')
+    .replace(/\u2018\u2018/g, '\u201c')
+    .replace(/\u2019\u2019/g, '\u201d');
 }
 
-export function toUpright(x: number, y: number, quadrant: number, viewport: { width: number; height: number }): [number, number] {
+export function toUpright(
+  x: number,
+  y: number,
+  quadrant: number,
+  viewport: { width: number; height: number },
+): [number, number] {
   switch (quadrant) {
-    case 1: return [y, viewport.width - x]; // text runs downward
-    case 2: return [viewport.width - x, viewport.height - y];
-    case 3: return [viewport.height - y, x]; // text runs upward
-    default: return [x, y];
+    case 1:
+      return [y, viewport.width - x]; // text runs downward
+    case 2:
+      return [viewport.width - x, viewport.height - y];
+    case 3:
+      return [viewport.height - y, x]; // text runs upward
+    default:
+      return [x, y];
   }
 }

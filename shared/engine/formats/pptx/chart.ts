@@ -4,7 +4,17 @@
  */
 import type { BlockContent } from '../../mdast.ts';
 import { imagePlaceholder, paragraph, tableFromStrings, text } from '../../mdast.ts';
-import { attr, child, childrenNamed, descendants, elements, localName, path, textOf, type XmlElement } from '../../xml.ts';
+import {
+  attr,
+  child,
+  childrenNamed,
+  descendants,
+  elements,
+  localName,
+  path,
+  textOf,
+  type XmlElement,
+} from '../../xml.ts';
 
 interface Series {
   name: string;
@@ -33,7 +43,8 @@ export function chartBlocks(chartSpace: XmlElement): BlockContent[] {
   const categories = longest(withData.map((s) => s.categories));
   const count = Math.min(MAX_POINTS, Math.max(categories.length, ...withData.map((s) => s.values.length)));
   const rows: string[][] = [['', ...withData.map((s) => s.name)]];
-  for (let i = 0; i < count; i++) rows.push([categories[i] ?? String(i + 1), ...withData.map((s) => s.values[i] ?? '')]);
+  for (let i = 0; i < count; i++)
+    rows.push([categories[i] ?? String(i + 1), ...withData.map((s) => s.values[i] ?? '')]);
   blocks.push(tableFromStrings(rows));
   return blocks;
 }
@@ -42,7 +53,12 @@ function chartTitle(chart: XmlElement | undefined): string {
   const tx = path(chart, 'c:title', 'c:tx');
   if (!tx) return '';
   const rich = child(tx, 'c:rich');
-  if (rich) return childrenNamed(rich, 'a:p').map((p) => descendants(p, 'a:t').map(textOf).join('')).join(' ').replace(/\s+/g, ' ').trim();
+  if (rich)
+    return childrenNamed(rich, 'a:p')
+      .map((p) => descendants(p, 'a:t').map(textOf).join(''))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
   return cachedPoints(tx).join(' ').trim();
 }
 
@@ -57,8 +73,11 @@ function readSeries(ser: XmlElement, index: number): Series {
 /** Cached points of a reference or literal, placed by their `idx` (gaps stay empty). */
 function cachedPoints(el: XmlElement | undefined): string[] {
   if (!el) return [];
-  const cache = descendants(el, 'c:strCache')[0] ?? descendants(el, 'c:numCache')[0]
-    ?? descendants(el, 'c:strLit')[0] ?? descendants(el, 'c:numLit')[0];
+  const cache =
+    descendants(el, 'c:strCache')[0] ??
+    descendants(el, 'c:numCache')[0] ??
+    descendants(el, 'c:strLit')[0] ??
+    descendants(el, 'c:numLit')[0];
   if (cache) return pointsOf(cache);
   // Multi-level categories: use the innermost level, which is what the axis labels show first.
   const multi = descendants(el, 'c:multiLvlStrCache')[0];

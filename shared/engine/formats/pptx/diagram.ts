@@ -47,7 +47,10 @@ export function diagramBlocks(dataModel: XmlElement): BlockContent[] {
       if (seen.has(c.id) || depth > MAX_DEPTH) continue;
       seen.add(c.id);
       const nested = itemsOf(c, depth + 1);
-      if (!c.text) { items.push(...nested); continue; }
+      if (!c.text) {
+        items.push(...nested);
+        continue;
+      }
       items.push(listItem([paragraph([text(c.text)]), ...(nested.length ? [list(false, nested)] : [])]));
     }
     return items;

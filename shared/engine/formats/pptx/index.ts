@@ -29,7 +29,8 @@ export function convertPptx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
   const presentation = readPresentation(pkg);
   const slides = presentation.slides;
   if (slides.length === 0) throw new ConversionError('empty', 'the presentation has no slides');
-  if (slides.length > ctx.limits.maxPages) throw tooLarge(`the presentation has ${slides.length} slides (limit ${ctx.limits.maxPages})`);
+  if (slides.length > ctx.limits.maxPages)
+    throw tooLarge(`the presentation has ${slides.length} slides (limit ${ctx.limits.maxPages})`);
   const reader: SlideReader = { pkg, ctx, defaultTextStyle: child(presentation.root, 'p:defaultTextStyle') };
   const range = ctx.options.pages;
   const children: RootContent[] = [];
@@ -42,11 +43,19 @@ export function convertPptx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
       content = readSlide(reader, slide.part, slide.number);
     } catch (error) {
       if (isFatal(error)) throw error;
-      ctx.warn({ code: 'page_failed', message: `slide ${slide.number} could not be read: ${(error as Error).message}`, page: slide.number });
+      ctx.warn({
+        code: 'page_failed',
+        message: `slide ${slide.number} could not be read: ${(error as Error).message}`,
+        page: slide.number,
+      });
       continue;
     }
     if (!content) {
-      ctx.warn({ code: 'part_unreadable', message: `slide ${slide.number} is missing from the package`, page: slide.number });
+      ctx.warn({
+        code: 'part_unreadable',
+        message: `slide ${slide.number} is missing from the package`,
+        page: slide.number,
+      });
       continue;
     }
     // Hidden slides are not part of the presentation as shown; they are left out, numbers kept.

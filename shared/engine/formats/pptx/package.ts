@@ -23,7 +23,10 @@ export class PptxPackage {
   private readonly relsCache = new Map<string, Map<string, Relationship>>();
 
   constructor(bytes: Uint8Array, limits: ConvertLimits) {
-    this.zip = new ZipArchive(bytes, { maxEntryBytes: limits.maxEntryBytes, maxInflatedBytes: limits.maxInflatedBytes });
+    this.zip = new ZipArchive(bytes, {
+      maxEntryBytes: limits.maxEntryBytes,
+      maxInflatedBytes: limits.maxInflatedBytes,
+    });
   }
 
   has(part: string): boolean {

@@ -52,13 +52,22 @@ export function readSlide(reader: SlideReader, part: string, page: number): Slid
       body.push(...shapeBlocks(reader, el, base, rels));
     } catch (error) {
       if (isFatal(error)) throw error;
-      reader.ctx.warn({ code: 'part_unreadable', message: `a shape on slide ${page} could not be read: ${(error as Error).message}`, page });
+      reader.ctx.warn({
+        code: 'part_unreadable',
+        message: `a shape on slide ${page} could not be read: ${(error as Error).message}`,
+        page,
+      });
     }
   }
   return { title, opensSection, body, hidden: attr(root, 'show') === '0' || attr(root, 'show') === 'false' };
 }
 
-function shapeBlocks(reader: SlideReader, el: XmlElement, base: SlideBase, rels: Map<string, Relationship>): BlockContent[] {
+function shapeBlocks(
+  reader: SlideReader,
+  el: XmlElement,
+  base: SlideBase,
+  rels: Map<string, Relationship>,
+): BlockContent[] {
   switch (localName(el.name)) {
     case 'sp':
       return textShapeBlocks(reader, el, base, rels);
@@ -71,7 +80,12 @@ function shapeBlocks(reader: SlideReader, el: XmlElement, base: SlideBase, rels:
   }
 }
 
-export function textShapeBlocks(reader: SlideReader, el: XmlElement, base: SlideBase, rels: Map<string, Relationship>): BlockContent[] {
+export function textShapeBlocks(
+  reader: SlideReader,
+  el: XmlElement,
+  base: SlideBase,
+  rels: Map<string, Relationship>,
+): BlockContent[] {
   const txBody = child(el, 'p:txBody');
   if (!txBody) return [];
   const ph = placeholderOf(el);
@@ -97,7 +111,13 @@ function pictureBlock(reader: SlideReader, el: XmlElement, rels: Map<string, Rel
 
 /** Image kinds a Markdown reader can show inline; anything else (EMF, WMF, TIFF) stays a named placeholder. */
 const IMAGE_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  bmp: 'image/bmp',
 };
 
 function graphicFrameBlocks(reader: SlideReader, el: XmlElement, rels: Map<string, Relationship>): BlockContent[] {
@@ -128,7 +148,10 @@ function graphicFrameBlocks(reader: SlideReader, el: XmlElement, rels: Map<strin
     return drawingXml ? diagramDrawingText(drawingXml).map((t) => paragraph([text(t)])) : [];
   }
   // Anything else (OLE objects, media, extensions): keep whatever text it carries, else name it.
-  const texts = descendants(data, 'a:t').map(textOf).map((t) => t.trim()).filter(Boolean);
+  const texts = descendants(data, 'a:t')
+    .map(textOf)
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (texts.length) return [paragraph([text(texts.join(' '))])];
   const name = attr(path(el, 'p:nvGraphicFramePr', 'p:cNvPr'), 'descr');
   return name ? [paragraph([imagePlaceholder(name)])] : [];

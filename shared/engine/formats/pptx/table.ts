@@ -24,7 +24,8 @@ export function readTable(tbl: XmlElement, rels: Map<string, Relationship>): Tab
       // A gridSpan without its hMerge cells (hand-written files) still covers that many columns.
       const span = clampSpan(attr(tc, 'gridSpan'));
       let explicit = 0;
-      while (explicit < span - 1 && i + 1 + explicit < tcs.length && isOn(attr(tcs[i + 1 + explicit], 'hMerge'))) explicit++;
+      while (explicit < span - 1 && i + 1 + explicit < tcs.length && isOn(attr(tcs[i + 1 + explicit], 'hMerge')))
+        explicit++;
       // The grid bounds the padding, so a hostile span cannot make rows wider than the table says it is.
       const limit = gridWidth > 0 ? Math.max(gridWidth, tcs.length) : MAX_SPAN;
       for (let k = 1 + explicit; k < span && cells.length < limit; k++) cells.push(cell([]));
@@ -44,8 +45,9 @@ function clampSpan(value: string | undefined): number {
 }
 
 function cellContent(tc: XmlElement, rels: Map<string, Relationship>): PhrasingContent[] {
-  const paragraphs = readParagraphs(child(tc, 'a:txBody'), { chain: [], rels, bullets: false })
-    .filter((p) => p.plain.trim());
+  const paragraphs = readParagraphs(child(tc, 'a:txBody'), { chain: [], rels, bullets: false }).filter((p) =>
+    p.plain.trim(),
+  );
   const out: PhrasingContent[] = [];
   paragraphs.forEach((p, i) => {
     if (i > 0) out.push(brk());

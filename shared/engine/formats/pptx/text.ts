@@ -35,7 +35,8 @@ interface Segment {
 }
 
 /** Fonts that mean "this is code" when a run is set in them. */
-const MONOSPACE = /courier|consolas|menlo|monaco|mono\b|monospace|lucida console|lucida sans typewriter|source code|fira code|inconsolata|andale mono|cascadia/i;
+const MONOSPACE =
+  /courier|consolas|menlo|monaco|mono\b|monospace|lucida console|lucida sans typewriter|source code|fira code|inconsolata|andale mono|cascadia/i;
 
 /** Symbol fonts (Wingdings, Symbol) put their glyphs in the private-use area: meaningless as text. */
 const PRIVATE_USE = /[\ue000-\uf8ff]/g;
@@ -142,8 +143,16 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   for (const s of segments) {
     const prev = merged[merged.length - 1];
     const blank = !s.value.trim();
-    if (prev && !prev.isBreak && !s.isBreak && prev.href === s.href && prev.code === s.code
-      && (prev.bold === s.bold || blank) && (prev.italic === s.italic || blank) && (prev.strike === s.strike || blank)) {
+    if (
+      prev &&
+      !prev.isBreak &&
+      !s.isBreak &&
+      prev.href === s.href &&
+      prev.code === s.code &&
+      (prev.bold === s.bold || blank) &&
+      (prev.italic === s.italic || blank) &&
+      (prev.strike === s.strike || blank)
+    ) {
       prev.value += s.value;
     } else {
       merged.push({ ...s });
@@ -151,7 +160,10 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   }
   const out: PhrasingContent[] = [];
   for (const s of merged) {
-    if (s.isBreak) { out.push(brk()); continue; }
+    if (s.isBreak) {
+      out.push(brk());
+      continue;
+    }
     const styled = styledText(s);
     if (s.href) {
       const last = out[out.length - 1];
@@ -237,7 +249,7 @@ export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] 
       top.lastItem = item;
       continue;
     }
-    const node = list(ordered, [item], ordered ? para.start ?? 1 : undefined);
+    const node = list(ordered, [item], ordered ? (para.start ?? 1) : undefined);
     if (top) top.lastItem.children.push(node);
     else blocks.push(node);
     stack.push({ level: para.level, ordered, node, lastItem: item });
@@ -247,5 +259,8 @@ export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] 
 
 /** Plain text of paragraphs, one line each (titles, table cells, chart titles). */
 export function paragraphsText(paragraphs: TextParagraph[], separator = ' '): string {
-  return paragraphs.map((p) => p.plain.replace(/\s+/g, ' ').trim()).filter(Boolean).join(separator);
+  return paragraphs
+    .map((p) => p.plain.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join(separator);
 }

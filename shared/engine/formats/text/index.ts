@@ -38,11 +38,17 @@ export const textConverter: Converter = {
 function markdownTree(source: string): DocumentTree {
   const front = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
   const body = front ? source.slice(front[0].length) : source;
-  const tree = fromMarkdown(body, { extensions: [gfm(), math()], mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()] });
+  const tree = fromMarkdown(body, {
+    extensions: [gfm(), math()],
+    mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()],
+  });
   stripPositions(tree);
   if (!front) return { root: tree };
   tree.children.unshift(code(front[1], 'yaml'));
-  const title = /^title:[ \t]*(.+)$/m.exec(front[1])?.[1].trim().replace(/^(["'])(.*)\1$/, '$2');
+  const title = /^title:[ \t]*(.+)$/m
+    .exec(front[1])?.[1]
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2');
   return { root: tree, ...(title ? { title } : {}) };
 }
 
@@ -53,13 +59,18 @@ function stripPositions(node: { position?: unknown; children?: unknown[] }): voi
 }
 
 function plainTextTree(source: string): Root {
-  const blocks = source.split(/\n[ \t]*\n/).map((b) => b.replace(/^\n+|\s+$/g, '')).filter((b) => b.trim() !== '');
-  return root(blocks.map((b) => {
-    const children: PhrasingContent[] = [];
-    b.split('\n').forEach((line, i) => {
-      if (i) children.push(brk());
-      children.push(text(line));
-    });
-    return paragraph(children);
-  }));
+  const blocks = source
+    .split(/\n[ \t]*\n/)
+    .map((b) => b.replace(/^\n+|\s+$/g, ''))
+    .filter((b) => b.trim() !== '');
+  return root(
+    blocks.map((b) => {
+      const children: PhrasingContent[] = [];
+      b.split('\n').forEach((line, i) => {
+        if (i) children.push(brk());
+        children.push(text(line));
+      });
+      return paragraph(children);
+    }),
+  );
 }

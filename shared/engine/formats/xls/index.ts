@@ -23,7 +23,8 @@ export const xlsConverter: Converter = {
 export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree {
   const cfb = openCfb(bytes);
   const names = cfb.entries.map((e) => e.name.toLowerCase());
-  if (names.includes('encryptedpackage') || names.includes('encryptioninfo')) throw encrypted('the workbook is password-protected');
+  if (names.includes('encryptedpackage') || names.includes('encryptioninfo'))
+    throw encrypted('the workbook is password-protected');
   const stream = cfb.read('Workbook');
   if (!stream) {
     if (cfb.read('Book')) throw unsupported('Excel 5.0/95 and older workbooks are not supported; save as XLSX');
@@ -37,10 +38,17 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
   for (const sheet of visible) {
     children.push(heading(2, [text(sheet.name)]));
     if (sheet.kind !== 'worksheet') {
-      ctx.warn({ code: 'unsupported_content', message: `sheet "${sheet.name}" is a ${sheet.kind === 'chart' ? 'chart' : 'macro or module'} sheet; it has no cells to convert` });
+      ctx.warn({
+        code: 'unsupported_content',
+        message: `sheet "${sheet.name}" is a ${sheet.kind === 'chart' ? 'chart' : 'macro or module'} sheet; it has no cells to convert`,
+      });
       continue;
     }
-    if (sheet.truncated) ctx.warn({ code: 'truncated', message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut` });
+    if (sheet.truncated)
+      ctx.warn({
+        code: 'truncated',
+        message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut`,
+      });
     children.push(...sheetSection(sheet.cells, sheet.merges, budget, ctx, `sheet "${sheet.name}"`));
   }
   let title: string | undefined;

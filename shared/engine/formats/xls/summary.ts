@@ -16,7 +16,8 @@ export function readSummaryTitle(stream: Uint8Array | undefined): string | undef
   if (section + 8 > stream.length) return undefined;
   const count = Math.min(view.getUint32(section + 4, true), Math.floor((stream.length - section - 8) / 8));
   const offsets = new Map<number, number>();
-  for (let i = 0; i < count; i++) offsets.set(view.getUint32(section + 8 + i * 8, true), section + view.getUint32(section + 12 + i * 8, true));
+  for (let i = 0; i < count; i++)
+    offsets.set(view.getUint32(section + 8 + i * 8, true), section + view.getUint32(section + 12 + i * 8, true));
   let codepage = 1252;
   const cpAt = offsets.get(PIDSI_CODEPAGE);
   if (cpAt !== undefined && cpAt + 6 <= stream.length) codepage = view.getUint16(cpAt + 4, true);
@@ -34,12 +35,22 @@ export function readSummaryTitle(stream: Uint8Array | undefined): string | undef
   } else {
     return undefined;
   }
-  const title = raw.replace(/\0[\s\S]*$/, '').replace(/\s+/g, ' ').trim();
+  const title = raw
+    .replace(/\0[\s\S]*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return title || undefined;
 }
 
 function decodeCodepage(bytes: Uint8Array, codepage: number): string {
-  const label = codepage === 65001 ? 'utf-8' : codepage === 1200 ? 'utf-16le' : codepage >= 1250 && codepage <= 1258 ? `windows-${codepage}` : 'windows-1252';
+  const label =
+    codepage === 65001
+      ? 'utf-8'
+      : codepage === 1200
+        ? 'utf-16le'
+        : codepage >= 1250 && codepage <= 1258
+          ? `windows-${codepage}`
+          : 'windows-1252';
   try {
     return new TextDecoder(label).decode(bytes);
   } catch {

@@ -28,7 +28,14 @@ interface Globals {
 
 const BIFF8 = 0x0600;
 const ERRORS: Record<number, string> = {
-  0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA',
+  0x00: '#NULL!',
+  0x07: '#DIV/0!',
+  0x0f: '#VALUE!',
+  0x17: '#REF!',
+  0x1d: '#NAME?',
+  0x24: '#NUM!',
+  0x2a: '#N/A',
+  0x2b: '#GETTING_DATA',
 };
 
 export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[] {
@@ -48,8 +55,10 @@ function readGlobals(stream: Uint8Array): Globals {
   const g: Globals = { sheets: [], sst: [], formats: new Map(), xfFormats: [], date1904: false };
   const it = records(stream);
   const first = it.next();
-  if (first.done || first.value.type !== RT.BOF || first.value.data.length < 4) throw corrupt('the Workbook stream does not start with a BOF record');
-  if (first.value.view.getUint16(0, true) !== BIFF8) throw unsupported('Excel 5.0/95 and older workbooks are not supported; save as XLSX');
+  if (first.done || first.value.type !== RT.BOF || first.value.data.length < 4)
+    throw corrupt('the Workbook stream does not start with a BOF record');
+  if (first.value.view.getUint16(0, true) !== BIFF8)
+    throw unsupported('Excel 5.0/95 and older workbooks are not supported; save as XLSX');
   let sst: Uint8Array[] | undefined;
   const finishSst = () => {
     if (sst) g.sst = parseSst(sst);
@@ -140,7 +149,10 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
     // Embedded chart substreams sit inside a worksheet; their records are not cells.
     if (depth !== 1 || sheet.truncated) continue;
     if (pendingString && rec.type !== RT.STRING) pendingString = undefined;
-    const rowCol = data.length >= 6 ? { row: view.getUint16(0, true), col: view.getUint16(2, true), xf: view.getUint16(4, true) } : undefined;
+    const rowCol =
+      data.length >= 6
+        ? { row: view.getUint16(0, true), col: view.getUint16(2, true), xf: view.getUint16(4, true) }
+        : undefined;
     switch (rec.type) {
       case RT.LABELSST:
         if (rowCol && data.length >= 10) put(rowCol.row, rowCol.col, g.sst[view.getUint32(6, true)]);
@@ -167,12 +179,14 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
         break;
       }
       case RT.BOOLERR:
-        if (rowCol && data.length >= 8) put(rowCol.row, rowCol.col, data[7] ? ERRORS[data[6]] ?? '#ERROR' : data[6] ? 'TRUE' : 'FALSE');
+        if (rowCol && data.length >= 8)
+          put(rowCol.row, rowCol.col, data[7] ? (ERRORS[data[6]] ?? '#ERROR') : data[6] ? 'TRUE' : 'FALSE');
         break;
       case RT.FORMULA:
         if (rowCol && data.length >= 14) {
           // The cached result: a double, or a tagged value when the top two bytes are 0xFFFF.
-          if (view.getUint16(12, true) !== 0xffff) put(rowCol.row, rowCol.col, num(view.getFloat64(6, true), rowCol.xf));
+          if (view.getUint16(12, true) !== 0xffff)
+            put(rowCol.row, rowCol.col, num(view.getFloat64(6, true), rowCol.xf));
           else if (data[6] === 0) pendingString = { row: rowCol.row, col: rowCol.col };
           else if (data[6] === 1) put(rowCol.row, rowCol.col, data[8] ? 'TRUE' : 'FALSE');
           else if (data[6] === 2) put(rowCol.row, rowCol.col, ERRORS[data[8]] ?? '#ERROR');
@@ -186,11 +200,15 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
         const count = data.length >= 2 ? Math.min(view.getUint16(0, true), Math.floor((data.length - 2) / 8)) : 0;
         for (let i = 0; i < count; i++) {
           const at = 2 + i * 8;
-          sheet.merges.push({ r1: view.getUint16(at, true), r2: view.getUint16(at + 2, true), c1: view.getUint16(at + 4, true), c2: view.getUint16(at + 6, true) });
+          sheet.merges.push({
+            r1: view.getUint16(at, true),
+            r2: view.getUint16(at + 2, true),
+            c1: view.getUint16(at + 4, true),
+            c2: view.getUint16(at + 6, true),
+          });
         }
         break;
       }
     }
   }
 }
-

@@ -61,14 +61,16 @@ function readChart(space: XmlElement, date1904: boolean): Omit<ChartData, 'row' 
     const cats = seriesPoints(child(ser, 'cat') ?? child(ser, 'xVal'), date1904);
     if (cats.length > categories.length) categories = cats;
     const values = seriesPoints(child(ser, 'val') ?? child(ser, 'yVal'), date1904);
-    const name = (seriesPoints(child(ser, 'tx'), date1904)[0] ?? textOf(path(ser, 'tx', 'v'))).trim() || `Series ${i + 1}`;
+    const name =
+      (seriesPoints(child(ser, 'tx'), date1904)[0] ?? textOf(path(ser, 'tx', 'v'))).trim() || `Series ${i + 1}`;
     columns.push({ name, values });
   });
   const length = Math.min(MAX_POINTS, Math.max(categories.length, ...columns.map((c) => c.values.length), 0));
   const rows: string[][] = [];
   if (columns.length && length) {
     rows.push(['', ...columns.map((c) => c.name)]);
-    for (let i = 0; i < length; i++) rows.push([categories[i] ?? String(i + 1), ...columns.map((c) => c.values[i] ?? '')]);
+    for (let i = 0; i < length; i++)
+      rows.push([categories[i] ?? String(i + 1), ...columns.map((c) => c.values[i] ?? '')]);
   }
   if (!title && !rows.length) return undefined;
   return { ...(title ? { title } : {}), ...(kind ? { kind } : {}), rows };
@@ -76,7 +78,11 @@ function readChart(space: XmlElement, date1904: boolean): Omit<ChartData, 'row' 
 
 /** `bar3DChart` → `Bar chart`. */
 function chartKind(name: string): string {
-  const base = name.replace(/Chart$/, '').replace(/3D$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const base = name
+    .replace(/Chart$/, '')
+    .replace(/3D$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return `${base.charAt(0).toUpperCase()}${base.slice(1)} chart`;
 }
 
@@ -85,7 +91,9 @@ function titleText(title: XmlElement | undefined): string | undefined {
   if (!title) return undefined;
   const rich = path(title, 'tx', 'rich');
   const text = rich
-    ? childrenNamed(rich, 'p').map((p) => descendants(p, 't').map(textOf).join('')).join(' ')
+    ? childrenNamed(rich, 'p')
+        .map((p) => descendants(p, 't').map(textOf).join(''))
+        .join(' ')
     : seriesPoints(child(title, 'tx'), false).join(' ');
   const t = text.replace(/\s+/g, ' ').trim();
   return t || undefined;

@@ -99,8 +99,16 @@ export interface TableBudget {
  * One region → a table whose first row (the first non-empty row) is the header. Cuts rows past the cell
  * budget with a `truncated` warning; allocates at most the budget, whatever the region's extent.
  */
-export function regionTable(cells: readonly SheetCell[], budget: TableBudget, ctx: ConvertContext, where: string): Table | undefined {
-  let r1 = Infinity, c1 = Infinity, r2 = -Infinity, c2 = -Infinity;
+export function regionTable(
+  cells: readonly SheetCell[],
+  budget: TableBudget,
+  ctx: ConvertContext,
+  where: string,
+): Table | undefined {
+  let r1 = Infinity,
+    c1 = Infinity,
+    r2 = -Infinity,
+    c2 = -Infinity;
   for (const c of cells) {
     if (c.row < r1) r1 = c.row;
     if (c.row > r2) r2 = c.row;
@@ -116,7 +124,10 @@ export function regionTable(cells: readonly SheetCell[], budget: TableBudget, ct
   }
   const rowsKept = Math.min(height, Math.max(1, Math.floor(budget.remaining / width)));
   if (rowsKept < height) {
-    ctx.warn({ code: 'truncated', message: `${where}: ${height - rowsKept} of ${height} rows past the cell limit were cut` });
+    ctx.warn({
+      code: 'truncated',
+      message: `${where}: ${height - rowsKept} of ${height} rows past the cell limit were cut`,
+    });
   }
   budget.remaining -= rowsKept * width;
   const grid: (string | undefined)[][] = Array.from({ length: rowsKept }, () => new Array<string | undefined>(width));

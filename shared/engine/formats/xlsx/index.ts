@@ -24,22 +24,30 @@ export const xlsxConverter: Converter = {
 };
 
 export function convertXlsx(bytes: Uint8Array, ctx: ConvertContext): DocumentTree {
-  const zip = new ZipArchive(bytes, { maxEntryBytes: ctx.limits.maxEntryBytes, maxInflatedBytes: ctx.limits.maxInflatedBytes });
+  const zip = new ZipArchive(bytes, {
+    maxEntryBytes: ctx.limits.maxEntryBytes,
+    maxInflatedBytes: ctx.limits.maxInflatedBytes,
+  });
   const workbook = readWorkbook(zip);
   const visible = workbook.sheets.filter((s) => !s.hidden);
   if (!visible.length) throw new ConversionError('empty', 'the workbook has no visible sheets');
 
-  const styles = optionalPart(ctx, 'styles', () => readStyles(zip, workbook.stylesPart)) ?? { cellFormats: [], customFormats: new Map() };
-  const sharedStrings = optionalPart(ctx, 'shared strings', () => {
-    const part = workbook.sharedStringsPart && findPart(zip, workbook.sharedStringsPart);
-    const source = part ? zip.text(part) : undefined;
-    return source === undefined || !part ? [] : parseSharedStrings(source, part);
-  }) ?? [];
+  const styles = optionalPart(ctx, 'styles', () => readStyles(zip, workbook.stylesPart)) ?? {
+    cellFormats: [],
+    customFormats: new Map(),
+  };
+  const sharedStrings =
+    optionalPart(ctx, 'shared strings', () => {
+      const part = workbook.sharedStringsPart && findPart(zip, workbook.sharedStringsPart);
+      const source = part ? zip.text(part) : undefined;
+      return source === undefined || !part ? [] : parseSharedStrings(source, part);
+    }) ?? [];
   const title = optionalPart(ctx, 'document properties', () => readTitle(zip));
 
   const budget: TableBudget = { remaining: ctx.limits.maxCells };
   const children: RootContent[] = [];
-  for (const sheet of visible) children.push(...convertSheet(zip, sheet, { sharedStrings, styles, date1904: workbook.date1904 }, budget, ctx));
+  for (const sheet of visible)
+    children.push(...convertSheet(zip, sheet, { sharedStrings, styles, date1904: workbook.date1904 }, budget, ctx));
   return { root: root(children), ...(title ? { title } : {}) };
 }
 
@@ -56,9 +64,13 @@ function convertSheet(
     ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" is missing from the package` });
     return [head];
   }
-  const charts = optionalPart(ctx, `charts of sheet "${sheet.name}"`, () => readSheetCharts(zip, part, cx.date1904)) ?? [];
+  const charts =
+    optionalPart(ctx, `charts of sheet "${sheet.name}"`, () => readSheetCharts(zip, part, cx.date1904)) ?? [];
   if (sheet.chartsheet) {
-    ctx.warn({ code: 'unsupported_content', message: `sheet "${sheet.name}" is a chart sheet: only its chart titles and cached data are converted` });
+    ctx.warn({
+      code: 'unsupported_content',
+      message: `sheet "${sheet.name}" is a chart sheet: only its chart titles and cached data are converted`,
+    });
     return [head, ...sheetSection([], [], budget, ctx, `sheet "${sheet.name}"`, charts)];
   }
   let data;
@@ -67,10 +79,17 @@ function convertSheet(
     data = readWorksheet(source, part, cx, Math.max(0, budget.remaining));
   } catch (error) {
     if (error instanceof ConversionError && error.code !== 'corrupt') throw error;
-    ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" could not be read: ${(error as Error).message}` });
+    ctx.warn({
+      code: 'part_unreadable',
+      message: `sheet "${sheet.name}" could not be read: ${(error as Error).message}`,
+    });
     return [head, ...sheetSection([], [], budget, ctx, `sheet "${sheet.name}"`, charts)];
   }
-  if (data.truncated) ctx.warn({ code: 'truncated', message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut` });
+  if (data.truncated)
+    ctx.warn({
+      code: 'truncated',
+      message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut`,
+    });
   return [head, ...sheetSection(data.cells, data.merges, budget, ctx, `sheet "${sheet.name}"`, charts)];
 }
 
@@ -80,8 +99,10 @@ function optionalPart<T>(ctx: ConvertContext, what: string, read: () => T): T | 
     return read();
   } catch (error) {
     if (error instanceof ConversionError && error.code !== 'corrupt') throw error;
-    ctx.warn({ code: 'part_unreadable', message: `the workbook's ${what} could not be read: ${(error as Error).message}` });
+    ctx.warn({
+      code: 'part_unreadable',
+      message: `the workbook's ${what} could not be read: ${(error as Error).message}`,
+    });
     return undefined;
   }
 }
-

@@ -113,7 +113,10 @@ export function formatSerialDate(serial: number, format: NumberFormat, date1904:
   if (!Number.isFinite(serial) || serial < 0 || serial > 2_958_466) return formatGeneral(serial);
   let days = Math.floor(serial);
   let seconds = Math.round((serial - days) * 86_400);
-  if (seconds >= 86_400) { days += 1; seconds -= 86_400; }
+  if (seconds >= 86_400) {
+    days += 1;
+    seconds -= 86_400;
+  }
   let datePart: string;
   if (date1904) {
     datePart = isoDay(Date.UTC(1904, 0, 1) + days * DAY_MS);

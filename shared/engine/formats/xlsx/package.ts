@@ -107,14 +107,16 @@ export function readStyles(zip: ZipArchive, part: string | undefined): Styles {
     const code = attr(f, 'formatCode');
     if (Number.isInteger(id) && code !== undefined) styles.customFormats.set(id, code);
   }
-  for (const xf of childrenNamed(child(el, 'cellXfs'), 'xf')) styles.cellFormats.push(Number(attr(xf, 'numFmtId') ?? 0) || 0);
+  for (const xf of childrenNamed(child(el, 'cellXfs'), 'xf'))
+    styles.cellFormats.push(Number(attr(xf, 'numFmtId') ?? 0) || 0);
   return styles;
 }
 
 /** `dc:title` from the core properties, if any. */
 export function readTitle(zip: ZipArchive): string | undefined {
   const pkgRels = readRels(zip, '');
-  const core = [...pkgRels.values()].find((r) => relType(r, 'core-properties') && !r.external)?.target ?? 'docProps/core.xml';
+  const core =
+    [...pkgRels.values()].find((r) => relType(r, 'core-properties') && !r.external)?.target ?? 'docProps/core.xml';
   const el = readXmlPart(zip, core);
   const title = el ? descendants(el, 'title')[0] : undefined;
   const t = textOf(title).replace(/\s+/g, ' ').trim();

@@ -19,22 +19,32 @@ export function sheetSection(
 ): RootContent[] {
   const out: RootContent[] = [];
   let nextChart = 0;
-  const cut = () => ctx.warn({ code: 'truncated', message: `${where}: tables past the ${ctx.limits.maxCells}-cell limit were cut` });
+  const cut = () =>
+    ctx.warn({ code: 'truncated', message: `${where}: tables past the ${ctx.limits.maxCells}-cell limit were cut` });
   const emitChart = (chart: ChartData) => {
     if (chart.title) out.push(paragraph([text(chart.title)]));
     if (chart.kind) out.push(paragraph([text(chart.kind)]));
     if (!chart.rows.length) return;
     if (budget.remaining <= 0) return cut();
-    const chartCells = chart.rows.flatMap((r, row) => r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()));
+    const chartCells = chart.rows.flatMap((r, row) =>
+      r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()),
+    );
     const t = regionTable(chartCells, budget, ctx, `${where}, chart`);
     if (t) out.push(t);
   };
   for (const region of findRegions(cells, merges)) {
-    let top = Infinity, left = Infinity;
+    let top = Infinity,
+      left = Infinity;
     for (const c of region) {
-      if (c.row < top || (c.row === top && c.col < left)) { top = c.row; left = c.col; }
+      if (c.row < top || (c.row === top && c.col < left)) {
+        top = c.row;
+        left = c.col;
+      }
     }
-    while (nextChart < charts.length && (charts[nextChart].row < top || (charts[nextChart].row === top && charts[nextChart].col < left))) {
+    while (
+      nextChart < charts.length &&
+      (charts[nextChart].row < top || (charts[nextChart].row === top && charts[nextChart].col < left))
+    ) {
       emitChart(charts[nextChart++]);
     }
     if (budget.remaining <= 0) {

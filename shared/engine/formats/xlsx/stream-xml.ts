@@ -119,7 +119,8 @@ function decodeEntities(value: string, part: string): string {
   return value.replace(/&([^;&\s]{1,10});/g, (_, name: string) => {
     if (name[0] === '#') {
       const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      if (!Number.isFinite(code) || code < 0 || code > 0x10ffff) throw corrupt(`malformed XML in ${part}: bad character reference &${name};`);
+      if (!Number.isFinite(code) || code < 0 || code > 0x10ffff)
+        throw corrupt(`malformed XML in ${part}: bad character reference &${name};`);
       return String.fromCodePoint(code);
     }
     const hit = NAMED[name];

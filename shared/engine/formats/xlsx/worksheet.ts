@@ -39,7 +39,12 @@ export function parseRange(ref: string): CellRange | undefined {
   const p = parseRef(a);
   const q = parseRef(b);
   if (!p || !q) return undefined;
-  return { r1: Math.min(p.row, q.row), c1: Math.min(p.col, q.col), r2: Math.max(p.row, q.row), c2: Math.max(p.col, q.col) };
+  return {
+    r1: Math.min(p.row, q.row),
+    c1: Math.min(p.col, q.col),
+    r2: Math.max(p.row, q.row),
+    c2: Math.max(p.col, q.col),
+  };
 }
 
 export function readWorksheet(source: string, part: string, cx: CellContext, maxCells: number): WorksheetData {
@@ -92,7 +97,10 @@ export function readWorksheet(source: string, part: string, cx: CellContext, max
           break;
         }
         case 'v':
-          if (inCell) { inValue = true; value = ''; }
+          if (inCell) {
+            inValue = true;
+            value = '';
+          }
           break;
         case 'is':
           if (inCell) inline = '';
@@ -137,7 +145,13 @@ export function readWorksheet(source: string, part: string, cx: CellContext, max
 }
 
 /** What a cell shows, by its type: shared or inline string, boolean, error, formula text, date or number. */
-function displayValue(type: string, style: number, value: string | undefined, inline: string | undefined, cx: CellContext): string | undefined {
+function displayValue(
+  type: string,
+  style: number,
+  value: string | undefined,
+  inline: string | undefined,
+  cx: CellContext,
+): string | undefined {
   switch (type) {
     case 's': {
       const i = Number(value);
