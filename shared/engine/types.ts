@@ -29,6 +29,17 @@ export interface ConvertOptions {
   fileName?: string;
   /** Keep DOCX headers/footers (default false: they are running furniture). */
   includeHeadersFooters?: boolean;
+  /**
+   * Charset of text input (CSV, TSV, plain text, HTML without a declared charset), as a WHATWG or iconv-lite
+   * label (`shift_jis`, `windows-1251`, `gb18030`…): overrides detection. A BOM still wins.
+   */
+  charset?: string;
+  /** Append DOCX/PPTX/XLSX comments as an appendix linked from where they anchor. Default false. */
+  comments?: boolean;
+  /** DOCX tracked changes: `accept` (default) shows the document as if accepted; `show` marks insertions and deletions. */
+  trackedChanges?: 'accept' | 'show';
+  /** OCR languages (tesseract codes such as `eng`, `deu`, `jpn`); each needs its language data installed. */
+  ocrLanguages?: string[];
 }
 
 export type WarningCode =
