@@ -104,8 +104,6 @@ const EnvSchema = z.object({
   SENTRY_ENVIRONMENT: z.string().max(64).optional(),
 });
 
-export type ConfigEnv = z.input<typeof EnvSchema>;
-
 export interface SizeLimits {
   pdf: number;
   office: number;

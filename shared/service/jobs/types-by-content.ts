@@ -48,8 +48,6 @@ export function acceptedType(contentType: string): Accepted | undefined {
   return DECLARED[essence(contentType)];
 }
 
-export const SUPPORTED_CONTENT_TYPES = Object.keys(DECLARED);
-
 /** The size class of a detected format, for re-checking the limit against what the bytes really are. */
 export function sizeClassOfFormat(format: string): SizeClass {
   if (format === 'pdf') return 'pdf';

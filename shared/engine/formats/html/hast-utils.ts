@@ -1,10 +1,6 @@
 /** Small helpers over hast elements: class tokens, attributes and text length, all linear. */
 import type { Element, Nodes, Parents } from 'hast';
 
-export function isElement(node: Nodes | undefined): node is Element {
-  return node?.type === 'element';
-}
-
 export function classTokens(el: Element): string[] {
   const c = el.properties?.className;
   if (Array.isArray(c)) return c.map(String);

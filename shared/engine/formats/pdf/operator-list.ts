@@ -18,6 +18,3 @@ export function operatorListOf(page: PdfPage): Promise<OperatorList> {
   }
   return list;
 }
-
-/** Whether the operator list of this page has been (or is being) fetched already. */
-export const hasOperatorList = (page: PdfPage): boolean => cache.has(page);
