@@ -18,7 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
+import { zipSync } from 'fflate';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,56 +58,16 @@ function listFiles(dir) {
   return files;
 }
 
-/** A plain zip (deflate, no extra fields) with every timestamp at 1980-01-01 00:00. */
+/**
+ * A deflated zip with every timestamp at 1980-01-01 00:00 local (the DOS epoch) and regular-file modes, so the
+ * same inputs give the same bytes. fflate writes zip64 records when needed.
+ */
 function zip(files) {
-  const DOS_TIME = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1;
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const file of files) {
-    const name = Buffer.from(file.name, 'utf8');
-    const data = zlib.deflateRawSync(file.bytes, { level: 9 });
-    const crc = zlib.crc32(file.bytes);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(file.bytes.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(file.bytes.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // regular file, rw-r--r--
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, data);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  if (files.length > 0xffff || offset > 0xffffffff) fail('the package is too large for a zip without zip64');
-  return Buffer.concat([...locals, directory, end]);
+  const epoch = new Date(1980, 0, 1, 0, 0, 0);
+  const tree = {};
+  for (const file of files)
+    tree[file.name] = [new Uint8Array(file.bytes), { level: 9, mtime: epoch, os: 3, attrs: (0o100644 << 16) >>> 0 }];
+  return Buffer.from(zipSync(tree));
 }
 
 function fail(message) {
