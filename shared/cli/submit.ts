@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { detectFormat } from '../engine/detect.ts';
+import { backoffDelay } from '../service/backoff.ts';
 
 export const SUBMIT_USAGE = `Usage: mdraft submit <file>... --api URL --key KEY [-o out]
 
@@ -147,7 +148,8 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     throw new SubmitError('upload_failed', `upload refused (HTTP ${put.status}): ${(await put.text()).slice(0, 300)}`);
 
   const deadline = Date.now() + (o.timeoutMs ?? 900_000);
-  let delay = o.pollMs ?? 250;
+  const poll = { initialMs: o.pollMs ?? 250, maxMs: 5000, factor: 1.5 };
+  let polls = 0;
   for (;;) {
     const { job } = (await call(`${o.api}/v1/jobs/${created.job.id}`, { headers })) as {
       job: { status: string; error?: { code: string; message: string } };
@@ -157,8 +159,7 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
       throw new SubmitError(job.error?.code ?? job.status, job.error?.message ?? `the job ${job.status}`);
     }
     if (Date.now() > deadline) throw new SubmitError('timeout', `still ${job.status} after the timeout`);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(5000, Math.round(delay * 1.5));
+    await new Promise((r) => setTimeout(r, backoffDelay(++polls, poll)));
   }
   const result = await fetch(`${o.api}/v1/jobs/${created.job.id}/result${o.json ? '?format=json' : ''}`, {
     headers,

@@ -12,6 +12,7 @@
  */
 import type { protos } from '@google-cloud/documentai';
 import type { Ocr, OcrLine, OcrPage, OcrWord } from '../../service/ports.ts';
+import { backoffDelay } from '../../service/backoff.ts';
 
 type DocumentLike = protos.google.cloud.documentai.v1.IDocument;
 type PageLike = protos.google.cloud.documentai.v1.Document.IPage;
@@ -104,7 +105,7 @@ export function createDocumentAiOcr(options: DocumentAiOcrOptions): Ocr {
         } catch (error) {
           const typed = classify(error, attempt);
           if (!typed.transient || attempt >= maxAttempts) throw typed;
-          await sleep(backoff(attempt, initialBackoffMs, maxBackoffMs));
+          await sleep(backoffDelay(attempt, { initialMs: initialBackoffMs, maxMs: maxBackoffMs, jitter: 'half' }));
         }
       }
     },
@@ -258,12 +259,6 @@ function classify(error: unknown, attempts: number): DocumentAiOcrError {
     default:
       return new DocumentAiOcrError('failed', message, attempts, code);
   }
-}
-
-/** Exponential backoff with jitter in [half, full] of the step, so parallel workers do not retry in lockstep. */
-function backoff(attempt: number, initialMs: number, maxMs: number): number {
-  const step = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
-  return step / 2 + Math.random() * (step / 2);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FinalizedNotice } from './blob-http.ts';
 import { logs } from '../../service/logs.ts';
+import { backoffDelay } from '../../service/backoff.ts';
 
 export const FINALIZED_TYPE = 'google.cloud.storage.object.v1.finalized';
 
@@ -65,7 +66,7 @@ export function deliverFinalized(n: FinalizedNotice, options: DeliveryOptions): 
       } catch (error) {
         logs.eventDeliveryFailed({ name: n.name, attempt, error: (error as Error).message });
       }
-      await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1)).unref());
+      await new Promise((r) => setTimeout(r, backoffDelay(attempt, { initialMs: backoff, maxMs: 30_000 })).unref());
     }
     return false;
   })();

@@ -9,6 +9,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { EnqueueRequest, TaskQueue } from '../../service/ports.ts';
 import { inTransaction } from './sqlite.ts';
 import { logs } from '../../service/logs.ts';
+import { backoffDelay } from '../../service/backoff.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -240,6 +241,6 @@ export class SqliteTaskQueue implements TaskQueue {
 
   /** Delay before retry number `retry` (1-based): doubling from the minimum, capped at the maximum. */
   backoff(retry: number): number {
-    return Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** Math.min(30, retry - 1));
+    return backoffDelay(retry, { initialMs: this.o.minBackoffMs, maxMs: this.o.maxBackoffMs });
   }
 }
