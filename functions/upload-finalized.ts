@@ -8,7 +8,7 @@ import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
 import { handleUploadFinalized, type FinalizeOutcome } from '../shared/service/jobs/upload-finalized.ts';
 import { badRequest } from '../shared/service/http/errors.ts';
 import type { HttpHandler, HttpRequest } from '../shared/service/http/types.ts';
-import { log } from '../shared/service/logs.ts';
+import { logs } from '../shared/service/logs.ts';
 
 export interface CloudEventInput {
   id: string;
@@ -35,13 +35,13 @@ export const FINALIZED = 'google.cloud.storage.object.v1.finalized';
 export function createUploadFinalizedHandler(deps: PipelineDeps): (event: CloudEventInput) => Promise<FinalizeOutcome> {
   return async (event) => {
     if (event.type !== FINALIZED) {
-      log('INFO', 'finalize function got another event type', { type: event.type, eventId: event.id });
+      logs.storageEventIgnored({ type: event.type, eventId: event.id });
       return 'ignored';
     }
     const parsed = StorageObjectData.safeParse(event.data);
     if (!parsed.success) {
       // A malformed event will never parse: acknowledge it instead of retrying for 24 hours.
-      log('ERROR', 'malformed storage event', { eventId: event.id, issues: parsed.error.issues.slice(0, 5) });
+      logs.storageEventMalformed({ eventId: event.id, issues: parsed.error.issues.slice(0, 5) });
       return 'ignored';
     }
     const time = event.time ? Date.parse(event.time) : NaN;

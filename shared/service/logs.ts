@@ -22,7 +22,8 @@ function normalize(level: string | undefined): keyof typeof ORDER {
 export function log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
   const level = threshold ?? normalize(process.env.MDRAFT_LOG_LEVEL);
   if (ORDER[severity] < ORDER[level]) return;
-  const entry = { severity, message, time: new Date().toISOString(), ...fields };
+  // The event name and severity are written last: a field called `message` can never overwrite them.
+  const entry = { ...fields, severity, message, time: new Date().toISOString() };
   process.stdout.write(`${safeJson(entry)}\n`);
 }
 
@@ -57,8 +58,16 @@ export const logs = {
   conversionStarted: (c: Ctx & { jobId: string; attempt: number }) => log('INFO', 'conversion started', { ...c }),
   conversionSucceeded: (c: Ctx & { jobId: string; ms: number; warnings: number; recorded: boolean }) =>
     log('INFO', 'conversion succeeded', { ...c }),
-  conversionFailed: (c: Ctx & { jobId: string; code: string; message: string; final: boolean }) =>
+  conversionFailed: (c: Ctx & { jobId: string; code: string; detail: string; final: boolean }) =>
     log(c.final ? 'WARNING' : 'ERROR', 'conversion failed', { ...c }),
+  usageReported: (c: Ctx & { jobId: string; billing: string; recorded: boolean; reason?: string }) =>
+    log('INFO', 'usage reported', { ...c }),
+  usageReportFailed: (c: Ctx & { jobId: string; billing: string; error: string; final: boolean }) =>
+    log(c.final ? 'ERROR' : 'WARNING', 'usage report failed', { ...c }),
+  storageEventIgnored: (c: { eventId?: string; type: string }) =>
+    log('INFO', 'finalize function got another event type', { ...c }),
+  storageEventMalformed: (c: { eventId?: string; issues: unknown[] }) =>
+    log('ERROR', 'malformed storage event', { ...c }),
   cleanupDone: (c: Ctx, counts: object) => log('INFO', 'cleanup done', { ...c, ...counts }),
   apiKeyCreated: (c: Ctx & { owner: string; keyId: string }) =>
     log('INFO', 'api key created', { ...c, keyId: c.keyId.slice(0, 12) }),

@@ -21,7 +21,7 @@ import type { Job, JobError, Llm } from '../ports.ts';
 import { tidyGuarded } from './llm-guard.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
-import { log, logs } from '../logs.ts';
+import { logs } from '../logs.ts';
 
 export type ConversionOutcome = 'succeeded' | 'failed' | 'noop' | 'busy' | 'retry';
 
@@ -142,11 +142,11 @@ async function reportUsage(
       pages: job.pages ?? 0,
       at: job.finishedAt ?? deps.now(),
     });
-    log('INFO', 'usage reported', { requestId, jobId: job.id, billing: deps.billing.kind, ...outcome });
+    logs.usageReported({ requestId, jobId: job.id, billing: deps.billing.kind, ...outcome });
     return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log(isLast ? 'ERROR' : 'WARNING', 'usage report failed', {
+    logs.usageReportFailed({
       requestId,
       jobId: job.id,
       billing: deps.billing.kind,
@@ -165,7 +165,7 @@ async function failPermanently(
   requestId?: string,
 ): Promise<ConversionOutcome> {
   await deps.jobs.fail(jobId, { error, now: deps.now(), leaseId });
-  logs.conversionFailed({ requestId, jobId, code: error.code, message: error.message, final: true });
+  logs.conversionFailed({ requestId, jobId, code: error.code, detail: error.message, final: true });
   return 'failed';
 }
 
@@ -183,11 +183,11 @@ async function transientFailure(
       message: `gave up after ${deps.config.maxAttempts} attempts: ${error.message}`,
     };
     await deps.jobs.fail(jobId, { error: final, now: deps.now(), leaseId });
-    logs.conversionFailed({ requestId, jobId, code: final.code, message: final.message, final: true });
+    logs.conversionFailed({ requestId, jobId, code: final.code, detail: final.message, final: true });
     return 'failed';
   }
   await deps.jobs.release(jobId, leaseId, { error, now: deps.now() });
-  logs.conversionFailed({ requestId, jobId, code: error.code, message: error.message, final: false });
+  logs.conversionFailed({ requestId, jobId, code: error.code, detail: error.message, final: false });
   return 'retry';
 }
 
