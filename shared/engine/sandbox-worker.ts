@@ -1,6 +1,7 @@
 /**
- * The worker-thread side of `sandbox.ts`: loads the engine once, then converts one job at a time.
- * Everything heavy (pdf.js, tesseract) lives only here, never in the thread that owns the pool.
+ * The sandboxed side of `sandbox.ts`, run as a worker thread or as a child process (`sandbox-hosts.ts`): loads
+ * the engine once, then converts one job at a time. Everything heavy (pdf.js, tesseract) lives only here,
+ * never in the thread that owns the pool.
  *
  * Protocol (structured-cloned messages):
  *   worker → parent  { type: 'ready' } once the engine is loaded
@@ -35,9 +36,40 @@ type EngineConvert = (
   deps: { ocr?: Ocr; limits?: Partial<ConvertLimits> },
 ) => Promise<ConvertResult>;
 
-const port = parentPort;
-if (!port) throw new Error('sandbox-worker must run in a worker thread');
-const data = workerData as SandboxWorkerData;
+/** The channel to the pool: the thread's port, or the child process's IPC channel. */
+interface Channel {
+  post(message: FromWorker): void;
+  onMessage(listener: (message: ToWorker) => void): void;
+  close(): void;
+}
+
+function openChannel(): { channel: Channel; data: SandboxWorkerData } {
+  const port = parentPort;
+  if (port) {
+    return {
+      channel: {
+        post: (m) => port.postMessage(m),
+        onMessage: (l) => port.on('message', l),
+        close: () => port.close(),
+      },
+      data: workerData as SandboxWorkerData,
+    };
+  }
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('sandbox-worker must run in a worker thread or a forked process');
+  // A child whose pool went away (the server crashed) must not live on as an orphan.
+  process.on('disconnect', () => process.exit(0));
+  return {
+    channel: {
+      post: (m) => void send(m),
+      onMessage: (l) => process.on('message', (m) => l(m as ToWorker)),
+      close: () => process.disconnect?.(),
+    },
+    data: JSON.parse(process.env.MDRAFT_SANDBOX_DATA ?? '{}') as SandboxWorkerData,
+  };
+}
+
+const { channel, data } = openChannel();
 
 // pdf.js rejects internal promises nobody awaits when a damaged file breaks a stream mid-parse; that
 // must not kill the worker. The job's own promise still settles, or the pool's time budget ends it.
@@ -93,24 +125,24 @@ async function runJob(bytes: Uint8Array, options: ConvertOptions): Promise<Conve
   });
 }
 
-port.on('message', (message: ToWorker) => {
+channel.onMessage((message: ToWorker) => {
   if (message.type === 'close') {
     void (async () => {
       const loaded = ocr ? await ocr.catch(() => undefined) : undefined;
       await loaded?.close?.().catch(() => undefined);
-      port.close();
+      channel.close();
       process.exit(0);
     })();
     return;
   }
   const { id, bytes, options } = message;
   runJob(bytes, options).then(
-    (result) => port.postMessage({ type: 'result', id, result } satisfies FromWorker),
+    (result) => channel.post({ type: 'result', id, result }),
     (error: unknown) => {
       const typed = asConversionError(error, 'internal');
-      port.postMessage({ type: 'error', id, error: { code: typed.code, message: typed.message } } satisfies FromWorker);
+      channel.post({ type: 'error', id, error: { code: typed.code, message: typed.message } });
     },
   );
 });
 
-port.postMessage({ type: 'ready' } satisfies FromWorker);
+channel.post({ type: 'ready' });

@@ -1,16 +1,17 @@
 /**
- * The engine under limits: each conversion runs in a worker thread with a V8 heap ceiling and a wall-clock
- * budget, so a hostile or pathological document costs one worker, never the process. Workers are pooled and
- * reused; one that times out, runs out of memory or crashes is thrown away and replaced on demand.
+ * The engine under limits: each conversion runs in a sandboxed converter (a worker thread, or a child process
+ * whose whole memory is watched: `sandbox-hosts.ts`) with a memory ceiling and a wall-clock budget, so a
+ * hostile or pathological document costs one converter, never the process. Converters are pooled and reused;
+ * one that times out, runs out of memory or crashes is thrown away and replaced on demand.
  *
  * This module is light on purpose (no engine import): the CLI and servers load it at start-up, and only the
- * workers load pdf.js, tesseract and the converters.
+ * converters load pdf.js, tesseract and the format readers.
  */
-import { Worker } from 'node:worker_threads';
 import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
 import { ConversionError, conversionErrorFrom, type ConversionErrorCode } from './errors.ts';
 import type { FromWorker, SandboxWorkerData, ToWorker } from './sandbox-worker.ts';
 import type { OcrFactory } from './ocr.ts';
+import { startHost, type HostLimits, type Isolation, type SandboxHost } from './sandbox-hosts.ts';
 
 export interface SandboxLimits {
   /** Wall-clock budget per document, from the moment a ready worker receives it. Default 120 s. */
@@ -21,6 +22,13 @@ export interface SandboxLimits {
   maxYoungMemoryMb?: number;
   /** Stack size per worker. Default 4 MB (Node's own default). */
   stackSizeMb?: number;
+  /**
+   * `thread` (default: starts fast, for the CLI) or `process` (the service: the child's whole resident set,
+   * native and WebAssembly memory included, is held under `maxRssMb`).
+   */
+  isolation?: Isolation;
+  /** Resident-set ceiling of a `process` converter, MB. Default `maxMemoryMb` + 1024. */
+  maxRssMb?: number;
 }
 
 export interface ConverterPoolOptions extends SandboxLimits {
@@ -56,12 +64,6 @@ export interface ConverterPool {
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_MEMORY_MB = 1024;
 
-// The worker runs from the same tree as this module: `.ts` from source (Node's type stripping, jest), `.js` from dist/.
-const workerUrl = new URL(
-  import.meta.url.endsWith('.ts') ? './sandbox-worker.ts' : './sandbox-worker.js',
-  import.meta.url,
-);
-
 interface Job {
   id: number;
   bytes: Uint8Array;
@@ -73,85 +75,123 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  host: SandboxHost;
   ready: boolean;
   job?: Job;
   timer?: NodeJS.Timeout;
-  /** Set once the worker is being discarded, so its late events are ignored. */
+  /** Set once the converter is being discarded, so its late events are ignored. */
   dead: boolean;
 }
 
+/**
+ * A pool of `size` sandboxed converters, started on demand.
+ * @throws nothing itself; each `convert` rejects with a `ConversionError` (`timeout`, `too_large`, `internal`…).
+ */
 export function createConverterPool(options: ConverterPoolOptions = {}): ConverterPool {
-  const size = Math.max(1, Math.floor(options.size ?? 1));
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
-  const workerData: SandboxWorkerData = {
-    ...(options.ocr ? { ocr: { ...options.ocr, module: toModuleUrl(options.ocr.module) } } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.engineModule ? { engineModule: toModuleUrl(options.engineModule) } : {}),
-  };
-  const slots = new Set<Slot>();
-  const queue: Job[] = [];
-  let nextId = 1;
-  let closed = false;
+  return new Pool(options);
+}
 
-  function spawn(): Slot {
-    const worker = new Worker(workerUrl, {
-      workerData,
-      resourceLimits: {
-        maxOldGenerationSizeMb: maxMemoryMb,
-        maxYoungGenerationSizeMb: options.maxYoungMemoryMb ?? 64,
-        stackSizeMb: options.stackSizeMb ?? 4,
-      },
-      // The worker's stdout/stderr are the CLI's: keep library chatter (pdf.js, tesseract) out of them.
-      stdout: true,
-      stderr: true,
+class Pool implements ConverterPool {
+  private readonly size: number;
+  private readonly timeoutMs: number;
+  private readonly isolation: Isolation;
+  private readonly limits: HostLimits;
+  private readonly workerData: SandboxWorkerData;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: ConverterPoolOptions) {
+    this.size = Math.max(1, Math.floor(options.size ?? 1));
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.isolation = options.isolation ?? 'thread';
+    const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+    this.limits = {
+      maxMemoryMb,
+      maxYoungMemoryMb: options.maxYoungMemoryMb ?? 64,
+      stackSizeMb: options.stackSizeMb ?? 4,
+      maxRssMb: options.maxRssMb ?? maxMemoryMb + 1024,
+    };
+    this.workerData = {
+      ...(options.ocr ? { ocr: { ...options.ocr, module: toModuleUrl(options.ocr.module) } } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.engineModule ? { engineModule: toModuleUrl(options.engineModule) } : {}),
+    };
+  }
+
+  convert(bytes: Uint8Array, convertOptions: ConvertOptions = {}, job: JobOptions = {}): Promise<ConvertResult> {
+    if (this.closed) return Promise.reject(new ConversionError('internal', 'the converter pool is closed'));
+    return new Promise<ConvertResult>((resolve, reject) => {
+      this.queue.push({
+        id: this.nextId++,
+        bytes,
+        options: convertOptions,
+        timeoutMs: job.timeoutMs ?? this.timeoutMs,
+        transfer: job.transfer ?? true,
+        resolve,
+        reject,
+      });
+      this.pump();
     });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    const slot: Slot = { worker, ready: false, dead: false };
-    slots.add(slot);
-    worker.on('message', (message: FromWorker) => onMessage(slot, message));
-    worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        discard(
-          slot,
-          new ConversionError('too_large', `the document needs more than the ${maxMemoryMb} MB memory ceiling`),
-        );
-      } else {
-        discard(slot, new ConversionError('internal', `conversion worker crashed: ${error.message}`));
-      }
-    });
-    worker.on('exit', (code) =>
-      discard(slot, new ConversionError('internal', `conversion worker exited unexpectedly (code ${code})`)),
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const closedError = () => new ConversionError('internal', 'the converter pool was closed');
+    for (const job of this.queue.splice(0)) job.reject(closedError());
+    await Promise.all(
+      [...this.slots].map(async (slot) => {
+        slot.dead = true;
+        clearTimeout(slot.timer);
+        slot.job?.reject(closedError());
+        slot.job = undefined;
+        this.slots.delete(slot);
+        await slot.host.close();
+      }),
     );
+  }
+
+  private spawn(): Slot {
+    const slot = { ready: false, dead: false } as Slot;
+    slot.host = startHost(this.isolation, this.workerData, this.limits, {
+      onMessage: (message) => this.onMessage(slot, message),
+      onFailure: (error) => this.discard(slot, error),
+    });
+    this.slots.add(slot);
     return slot;
   }
 
-  function onMessage(slot: Slot, message: FromWorker): void {
+  private onMessage(slot: Slot, message: FromWorker): void {
     if (slot.dead) return;
     if (message.type === 'ready') {
       slot.ready = true;
-      if (slot.job) start(slot, slot.job);
-      else slot.worker.unref();
-      pump();
+      if (slot.job) this.start(slot, slot.job);
+      else slot.host.unref();
+      this.pump();
       return;
     }
     const job = slot.job;
     if (!job || job.id !== message.id) return;
     clearTimeout(slot.timer);
+    slot.host.watch(false);
     slot.job = undefined;
-    slot.worker.unref();
+    slot.host.unref();
     if (message.type === 'result') job.resolve(message.result);
     else job.reject(conversionErrorFrom(message.error as { code: ConversionErrorCode; message: string }));
-    pump();
+    this.pump();
   }
 
-  /** Hand the job to a ready worker and start its clock. */
-  function start(slot: Slot, job: Job): void {
-    slot.worker.ref();
+  /** Hand the job to a ready converter and start its clock. */
+  private start(slot: Slot, job: Job): void {
+    slot.host.ref();
+    slot.host.watch(true);
     slot.timer = setTimeout(() => {
-      discard(slot, new ConversionError('timeout', `conversion did not finish within ${formatSeconds(job.timeoutMs)}`));
+      this.discard(
+        slot,
+        new ConversionError('timeout', `conversion did not finish within ${formatSeconds(job.timeoutMs)}`),
+      );
     }, job.timeoutMs);
     const message: ToWorker = { type: 'job', id: job.id, bytes: job.bytes, options: job.options };
     // A realm-neutral check: arrays made in another context (jest's vm) are not `instanceof` this ArrayBuffer.
@@ -160,77 +200,44 @@ export function createConverterPool(options: ConverterPoolOptions = {}): Convert
       job.bytes.byteOffset === 0 &&
       job.bytes.byteLength === job.bytes.buffer.byteLength &&
       Object.prototype.toString.call(job.bytes.buffer) === '[object ArrayBuffer]';
-    slot.worker.postMessage(message, whole ? [job.bytes.buffer as ArrayBuffer] : []);
+    slot.host.post(message, whole ? [job.bytes.buffer as ArrayBuffer] : []);
   }
 
-  /** Throw a worker away (timeout, OOM, crash); its job, if any, fails with `error`. */
-  function discard(slot: Slot, error: ConversionError): void {
+  /** Throw a converter away (timeout, memory, crash); its job, if any, fails with `error`. */
+  private discard(slot: Slot, error: ConversionError): void {
     if (slot.dead) return;
     slot.dead = true;
     clearTimeout(slot.timer);
-    slots.delete(slot);
+    this.slots.delete(slot);
     const job = slot.job;
     slot.job = undefined;
-    void slot.worker.terminate().catch(() => undefined);
+    void slot.host.terminate();
     job?.reject(error);
-    pump();
+    this.pump();
   }
 
-  /** Give queued jobs to idle workers, spawning up to `size`. */
-  function pump(): void {
-    if (closed) return;
-    while (queue.length > 0) {
-      // A worker still starting already holds the job it was spawned for.
-      let slot = [...slots].find((s) => s.ready && !s.job);
+  /** Give queued jobs to idle converters, spawning up to `size`. */
+  private pump(): void {
+    if (this.closed) return;
+    while (this.queue.length > 0) {
+      // A converter still starting already holds the job it was spawned for.
+      let slot = [...this.slots].find((s) => s.ready && !s.job);
       if (!slot) {
-        if (slots.size >= size) return;
-        slot = spawn();
+        if (this.slots.size >= this.size) return;
+        slot = this.spawn();
       }
-      const job = queue.shift()!;
+      const job = this.queue.shift()!;
       slot.job = job;
-      if (slot.ready) start(slot, job);
+      if (slot.ready) this.start(slot, job);
     }
   }
-
-  return {
-    convert(bytes, convertOptions = {}, job = {}) {
-      if (closed) return Promise.reject(new ConversionError('internal', 'the converter pool is closed'));
-      return new Promise<ConvertResult>((resolve, reject) => {
-        queue.push({
-          id: nextId++,
-          bytes,
-          options: convertOptions,
-          timeoutMs: job.timeoutMs ?? timeoutMs,
-          transfer: job.transfer ?? true,
-          resolve,
-          reject,
-        });
-        pump();
-      });
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const job of queue.splice(0)) job.reject(new ConversionError('internal', 'the converter pool was closed'));
-      await Promise.all(
-        [...slots].map(async (slot) => {
-          slot.dead = true;
-          clearTimeout(slot.timer);
-          slot.job?.reject(new ConversionError('internal', 'the converter pool was closed'));
-          slot.job = undefined;
-          slots.delete(slot);
-          await closeWorker(slot.worker);
-        }),
-      );
-    },
-  };
 }
 
 /** Convert one document in a fresh worker under limits, then shut the worker down. */
 export async function convertInSandbox(
   bytes: Uint8Array,
   options: ConvertOptions = {},
-  limits: SandboxLimits & Pick<ConverterPoolOptions, 'ocr' | 'limits' | 'engineModule'> = {},
+  limits: Omit<ConverterPoolOptions, 'size'> = {},
 ): Promise<ConvertResult> {
   const pool = createConverterPool({ ...limits, size: 1 });
   try {
@@ -238,22 +245,6 @@ export async function convertInSandbox(
   } finally {
     await pool.close();
   }
-}
-
-/** Ask for a clean exit (the worker closes its OCR engine), then force it after a grace period. */
-async function closeWorker(worker: Worker): Promise<void> {
-  if (worker.threadId === -1) return; // already exited
-  worker.ref(); // idle workers are unref'd; keep the process alive until this one has really gone
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  try {
-    worker.postMessage({ type: 'close' } satisfies ToWorker);
-  } catch {
-    /* already gone */
-  }
-  const grace = setTimeout(() => void worker.terminate().catch(() => undefined), 2000);
-  grace.unref();
-  await exited;
-  clearTimeout(grace);
 }
 
 function toModuleUrl(module: string | URL): string {

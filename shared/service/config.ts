@@ -57,6 +57,10 @@ const EnvSchema = z.object({
   /** Heap ceiling of a conversion thread, and how many convert at once in one instance. */
   MDRAFT_CONVERT_MAX_MEMORY_MB: intFrom(1024, 64, 16384),
   MDRAFT_CONVERT_WORKERS: intFrom(1, 1, 32),
+  // A child process per converter by default: its whole memory (native and WebAssembly) is held under the RSS
+  // ceiling. `thread` starts faster but only caps the V8 heap.
+  MDRAFT_CONVERT_ISOLATION: z.enum(['process', 'thread']).default('process'),
+  MDRAFT_CONVERT_MAX_RSS_MB: intFrom(2048, 128, 65536),
   /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
   MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
   /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
@@ -125,7 +129,7 @@ export interface Config {
   sizeLimits: SizeLimits;
   retentionMs: number;
   convertTimeoutMs: number;
-  convert: { maxMemoryMb: number; workers: number };
+  convert: { maxMemoryMb: number; workers: number; isolation: 'process' | 'thread'; maxRssMb: number };
   ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
   llm: { tidy: boolean; model: string; location: string };
   leaseMs: number;
@@ -191,7 +195,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     retentionMs: e.MDRAFT_RETENTION_DAYS * 86400_000,
     convertTimeoutMs: e.MDRAFT_CONVERT_TIMEOUT_S * 1000,
-    convert: { maxMemoryMb: e.MDRAFT_CONVERT_MAX_MEMORY_MB, workers: e.MDRAFT_CONVERT_WORKERS },
+    convert: {
+      maxMemoryMb: e.MDRAFT_CONVERT_MAX_MEMORY_MB,
+      workers: e.MDRAFT_CONVERT_WORKERS,
+      isolation: e.MDRAFT_CONVERT_ISOLATION,
+      // The resident set always leaves room above the heap ceiling for pdf.js's and tesseract's native memory.
+      maxRssMb: Math.max(e.MDRAFT_CONVERT_MAX_RSS_MB, e.MDRAFT_CONVERT_MAX_MEMORY_MB + 256),
+    },
     ocr: ocrSettings(e),
     llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },
     leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,

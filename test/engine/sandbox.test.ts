@@ -113,3 +113,44 @@ describe('convertInSandbox', () => {
     expect(result.markdown).toBe('# Title\n\nBody text.\n');
   });
 });
+
+describe('process isolation', () => {
+  let pool: ConverterPool;
+  beforeAll(() => {
+    pool = createConverterPool({
+      size: 1,
+      timeoutMs: 30_000,
+      maxMemoryMb: 128,
+      maxRssMb: 400,
+      isolation: 'process',
+      ocr: false,
+      engineModule: testEngine,
+    });
+  });
+  afterAll(() => pool.close());
+
+  it('converts in a child process with the real engine', async () => {
+    expect((await pool.convert(doc('Hello from a child process.'))).markdown).toBe('Hello from a child process.\n');
+  });
+
+  it('kills a converter whose native memory passes the RSS ceiling: too_large, final, and the pool goes on', async () => {
+    const error = await failure(pool.convert(doc('NATIVE')));
+    expect(error.code).toBe('too_large');
+    expect(error.transient).toBe(false);
+    expect(error.message).toMatch(/400 MB memory ceiling \(native and WebAssembly memory included\)/);
+    expect((await pool.convert(doc('after the native bomb'))).markdown).toBe('after the native bomb\n');
+  });
+
+  it('turns V8 heap exhaustion in a child into too_large', async () => {
+    const error = await failure(pool.convert(doc('OOM')));
+    expect(error.code).toBe('too_large');
+    expect((await pool.convert(doc('after the OOM'))).markdown).toBe('after the OOM\n');
+  });
+
+  it('stops a stuck child at the budget and reports a crash as internal', async () => {
+    expect((await failure(pool.convert(doc('HANG'), {}, { timeoutMs: 1500 }))).code).toBe('timeout');
+    const crash = await failure(pool.convert(doc('CRASH')));
+    expect(crash.code).toBe('internal');
+    expect((await pool.convert(doc('after the crash'))).markdown).toBe('after the crash\n');
+  });
+});

@@ -27,6 +27,8 @@ export function sandboxOptionsFrom(config: Config, ocr: OcrFactory | false): Con
   return {
     size: config.convert.workers,
     maxMemoryMb: config.convert.maxMemoryMb,
+    maxRssMb: config.convert.maxRssMb,
+    isolation: config.convert.isolation,
     timeoutMs: config.convertTimeoutMs,
     ocr,
   };
