@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { AuthError } from '../shared/service/ports.ts';
 import { authenticate, type Principal } from '../shared/service/auth/authenticate.ts';
-import { issueApiKey, toApiKeyView } from '../shared/service/auth/api-keys.ts';
+import { toApiKeyView } from '../shared/service/auth/api-keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../shared/service/accounts/api-keys.ts';
+import { ApiKeyNotFoundError } from '../shared/service/accounts/errors.ts';
 import { ApiError, badRequest, conflict, notFound, unauthenticated } from '../shared/service/http/errors.ts';
 import { parseJsonBody, parseWith } from '../shared/service/http/body.ts';
 import { json, type HttpHandler, type HttpRequest, type HttpResponse } from '../shared/service/http/types.ts';
@@ -19,7 +21,6 @@ import {
   ResultNotReadyError,
 } from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
-import { logs } from '../shared/service/logs.ts';
 
 const CreateJobBody = z
   .object({
@@ -67,15 +68,13 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
     {
       method: 'GET',
       pattern: /^\/v1\/keys$/,
-      run: async (_r, who) => json(200, { keys: (await deps.jobs.listApiKeys(who.uid)).map(toApiKeyView) }),
+      run: async (_r, who) => json(200, { keys: (await listApiKeys(deps, who.uid)).map(toApiKeyView) }),
     },
     {
       method: 'DELETE',
       pattern: /^\/v1\/keys\/([^/]+)$/,
       run: async (req, who, [id]) => {
-        if (!/^[0-9a-f]{64}$/.test(id) || !(await deps.jobs.revokeApiKey(who.uid, id, deps.now())))
-          throw notFound('key');
-        logs.apiKeyRevoked({ requestId: req.requestId, owner: who.uid, keyId: id });
+        await revokeApiKey(deps, { owner: who.uid, id, requestId: req.requestId });
         return { status: 204 };
       },
     },
@@ -119,6 +118,7 @@ async function authenticateOr401(deps: PipelineDeps, req: HttpRequest): Promise<
 
 function toApiError(error: unknown): unknown {
   if (error instanceof JobNotFoundError) return notFound('job');
+  if (error instanceof ApiKeyNotFoundError) return notFound('key');
   if (error instanceof InvalidJobRequestError) {
     const status = error.code === 'too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
     return new ApiError(status, error.code, error.message);
@@ -149,11 +149,10 @@ async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, i
 
 async function postKey(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
   const body = parseJsonBody(req, CreateKeyBody);
-  const issued = await issueApiKey(deps.jobs, {
+  const issued = await createApiKey(deps, {
     owner: who.uid,
     ...(body.name ? { name: body.name } : {}),
-    now: deps.now(),
+    requestId: req.requestId,
   });
-  logs.apiKeyCreated({ requestId: req.requestId, owner: who.uid, keyId: issued.record.id });
   return json(201, { key: toApiKeyView(issued.record), secret: issued.key });
 }

@@ -50,7 +50,7 @@ ff.http(
   'stripeWebhook',
   lazyHttp('stripeWebhook', (d) =>
     createStripeWebhookHandler({
-      jobs: d.jobs,
+      accounts: d.accounts,
       ...(d.config.billing.webhookSecret ? { webhookSecret: d.config.billing.webhookSecret } : {}),
       now: d.now,
     }),

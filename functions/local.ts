@@ -23,7 +23,7 @@ import type { HttpHandler } from '../shared/service/http/types.ts';
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
 import { createSandboxRunner, sandboxOptionsFrom, type ConversionRunner } from '../shared/service/jobs/runner.ts';
 import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
-import { issueApiKey } from '../shared/service/auth/api-keys.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../shared/service/accounts/api-keys.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
 import { createConvertWorkerHandler } from './convert-worker.ts';
@@ -78,6 +78,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,
+    accounts: adapters.accounts,
     uploads: adapters.uploads,
     results: adapters.results,
     tasks: adapters.tasks,
@@ -107,7 +108,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
   const webhookSecret = config.billing.webhookSecret;
   const stripeWebhook = webhookSecret
-    ? serve(createStripeWebhookHandler({ jobs: deps.jobs, webhookSecret, now: deps.now }), 'stripeWebhook')
+    ? serve(createStripeWebhookHandler({ accounts: deps.accounts, webhookSecret, now: deps.now }), 'stripeWebhook')
     : undefined;
 
   listener = async (req, res) => {
@@ -133,12 +134,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   let apiKey: string | undefined;
   if (options.issueKey ?? true) {
-    await deps.jobs.ensureUser({ id: LOCAL_USER, now: deps.now() });
+    await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
     // Each start shows a fresh key; the previous start's key is revoked so they do not pile up.
-    for (const k of await deps.jobs.listApiKeys(LOCAL_USER)) {
-      if (k.name === 'startup' && !k.revokedAt) await deps.jobs.revokeApiKey(LOCAL_USER, k.id, deps.now());
+    for (const k of await listApiKeys(deps, LOCAL_USER)) {
+      if (k.name === 'startup' && !k.revokedAt) await revokeApiKey(deps, { owner: LOCAL_USER, id: k.id });
     }
-    apiKey = (await issueApiKey(deps.jobs, { owner: LOCAL_USER, name: 'startup', now: deps.now() })).key;
+    apiKey = (await createApiKey(deps, { owner: LOCAL_USER, name: 'startup' })).key;
   }
 
   return {

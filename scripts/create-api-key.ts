@@ -12,9 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import { Firestore } from '@google-cloud/firestore';
-import { FirestoreJobStore } from '../shared/adapters/gcp/firestore-job-store.ts';
+import { FirestoreAccountStore } from '../shared/adapters/gcp/firestore-account-store.ts';
 import { issueApiKey } from '../shared/service/auth/api-keys.ts';
-import type { JobStore } from '../shared/service/ports.ts';
+import type { AccountStore } from '../shared/service/ports.ts';
 
 export interface CreateKeyOptions {
   user: string;
@@ -22,7 +22,11 @@ export interface CreateKeyOptions {
 }
 
 /** Creates the user if new and issues a key for it. */
-export async function createFirstKey(store: JobStore, options: CreateKeyOptions, now = Date.now()): Promise<string> {
+export async function createFirstKey(
+  store: Pick<AccountStore, 'ensureUser' | 'createApiKey'>,
+  options: CreateKeyOptions,
+  now = Date.now(),
+): Promise<string> {
   await store.ensureUser({ id: options.user, now });
   const { key } = await issueApiKey(store, { owner: options.user, name: options.name, now });
   return key;
@@ -49,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const firestore = new Firestore({ projectId: project, databaseId: values.database });
-  const store = new FirestoreJobStore({ firestore, collectionPrefix: values.prefix });
+  const store = new FirestoreAccountStore({ firestore, collectionPrefix: values.prefix });
   try {
     const key = await createFirstKey(store, { user: values.user, name: values.name });
     process.stdout.write(

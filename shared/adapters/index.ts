@@ -13,13 +13,6 @@ export interface Adapters extends PipelinePorts {
   close(): Promise<void>;
 }
 
-export class BackendUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackendUnavailableError';
-  }
-}
-
 export async function createAdapters(config: Config): Promise<Adapters> {
   if (config.backend === 'gcp') {
     const { createGcpAdapters } = await import('./gcp/index.ts');
@@ -28,6 +21,7 @@ export async function createAdapters(config: Config): Promise<Adapters> {
   const local = createLocalAdapters(config);
   return {
     jobs: local.jobs,
+    accounts: local.accounts,
     uploads: local.uploads,
     results: local.results,
     tasks: local.tasks,

@@ -4,7 +4,7 @@
  * The key alone is the last line of stdout.
  */
 import { parseArgs } from 'node:util';
-import { SqliteJobStore } from '../adapters/local/sqlite-job-store.ts';
+import { SqliteAccountStore } from '../adapters/local/sqlite-account-store.ts';
 import { databasePath } from '../adapters/local/index.ts';
 import { issueApiKey } from '../service/auth/api-keys.ts';
 
@@ -43,7 +43,7 @@ export async function run(
     return 2;
   }
   const dataDir = values['data-dir'] ?? process.env.MDRAFT_DATA_DIR ?? '.mdraft';
-  const store = new SqliteJobStore(databasePath(dataDir));
+  const store = new SqliteAccountStore(databasePath(dataDir));
   try {
     const now = Date.now();
     await store.ensureUser({ id: user, now });

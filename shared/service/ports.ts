@@ -15,7 +15,7 @@ export interface Llm {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Pipeline ports: blob storage, the job database, the task queue and caller identity. Each is small on
+// Pipeline ports: blob storage, the job and account stores, the task queue and caller identity. Each is small on
 // purpose so that a Cloud Storage / Firestore / Cloud Tasks / Firebase Auth adapter and a local adapter
 // (disk, node:sqlite, a sqlite-backed queue) can implement it with the same observable behaviour.
 // ---------------------------------------------------------------------------------------------------------
@@ -176,8 +176,10 @@ export interface UsageRecord {
 }
 
 /**
- * Jobs, users, API keys and usage. Every state change is one transaction that re-reads the record and
- * checks the transition is still allowed, so concurrent or repeated calls are harmless.
+ * The job records, nothing else. Every state change is one transaction that re-reads the record, asks
+ * `shared/service/jobs/states.ts` whether the transition is allowed and what the record becomes, and writes
+ * that, so concurrent or repeated calls are harmless. The decisions live in states.ts only; a store reads,
+ * decides through it, and writes.
  */
 export interface JobStore {
   /** Fails if the id exists. */
@@ -185,24 +187,33 @@ export interface JobStore {
   getJob(id: string): Promise<Job | undefined>;
   /** Newest first, only `owner`'s jobs; `cursor` comes from the previous page. */
   listJobs(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
-  /** `awaiting_upload` → `queued`, keyed on `bucket/name#generation`. */
+  /** `awaiting_upload` → `queued`, keyed on `bucket/name#generation` (decision: `queueJob`). */
   markQueued(id: string, input: { eventKey: string; format: string; now: number }): Promise<MarkQueuedOutcome>;
-  /** `queued` (or `processing` whose lease expired) → `processing` with a fresh lease. */
+  /** `queued` (or `processing` whose lease expired) → `processing` with a fresh lease (decision: `claimJob`). */
   claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult>;
-  /** Gives a lease back after a transient error: `processing` → `queued`. False if the lease was lost. */
+  /**
+   * Gives a lease back after a transient error: `processing` → `queued` (decision: `releaseJob`). False if
+   * the lease was lost.
+   */
   release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean>;
-  /** `processing` → `succeeded` for the current lease holder only; records usage in the same transaction. */
+  /**
+   * `processing` → `succeeded` for the current lease holder only (decision: `completeJob`). Adds the job and
+   * its pages to the owner's monthly usage counter (read through `AccountStore.getUsage`) IN THE SAME
+   * TRANSACTION: a succeeded job and its usage must never disagree, so neither a crash between two writes
+   * nor a redelivered task can leave a success uncounted or counted twice.
+   */
   complete(
     id: string,
     leaseId: string,
     input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
   ): Promise<boolean>;
   /**
-   * → `failed`. With `leaseId`: only for that lease holder. Without: from `awaiting_upload`/`queued`, or from
-   * `processing` when the lease has expired (`now` past it) — never from under a live worker.
+   * → `failed` (decision: `failJob`). With `leaseId`: only for that lease holder. Without: from
+   * `awaiting_upload`/`queued`, or from `processing` when the lease has expired (`now` past it) — never
+   * from under a live worker.
    */
   fail(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean>;
-  /** `awaiting_upload` → `expired`. */
+  /** `awaiting_upload` → `expired` (decision: `expireJob`). */
   expire(id: string, input: { now: number }): Promise<boolean>;
   deleteJob(id: string): Promise<boolean>;
   /** Jobs created before `createdBefore` (retention), oldest first. */
@@ -213,16 +224,28 @@ export interface JobStore {
   findLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Job[]>;
   /** `queued` jobs not touched since `updatedBefore` (their task may have been lost). */
   findQueuedBefore(updatedBefore: number, limit: number): Promise<Job[]>;
+  close?(): Promise<void>;
+}
 
+/**
+ * Users, their API keys, their monthly usage and their billing state. Backends keep it in the same
+ * database as the jobs (one node:sqlite file, one Firestore database), because `JobStore.complete` writes
+ * the usage counter this store reads in the job's own transaction.
+ */
+export interface AccountStore {
+  /** Creates the user when new; updates the email when one is given and differs. Keeps billing fields. */
   ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord>;
+  /** The user with billing fields, or undefined. */
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /** Fails if the id (the key's SHA-256 hex) exists. */
   createApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Oldest first (creation time, then id), revoked keys included. */
   listApiKeys(owner: string): Promise<ApiKeyRecord[]>;
   /** Owner-scoped; false when the key is not the owner's or is already revoked. */
   revokeApiKey(owner: string, id: string, now: number): Promise<boolean>;
+  /** The counters `JobStore.complete` wrote for `owner` in `month` (`YYYY-MM`, UTC); zeros when none. */
   getUsage(owner: string, month: string): Promise<UsageRecord>;
-  /** The user with billing fields, or undefined. */
-  getUser(id: string): Promise<UserRecord | undefined>;
   /**
    * Applies one billing webhook event and records its id, in one transaction: a redelivered event id is a
    * `duplicate` and changes nothing; an event older than the last one applied to that user is `stale`.
@@ -305,6 +328,8 @@ export interface Identity {
 /** The ports the pipeline's use cases run on; both backends (local, gcp) provide exactly this set. */
 export interface PipelinePorts {
   jobs: JobStore;
+  /** Users, API keys, usage, billing state: the same database as `jobs`. */
+  accounts: AccountStore;
   uploads: BlobStore;
   results: BlobStore;
   tasks: TaskQueue;

@@ -1,12 +1,14 @@
 /**
- * The JobStore contract: every adapter (node:sqlite here, Firestore later) must pass the same suite.
- * `describeJobStoreContract('name', factory)` registers it; the factory returns a fresh, empty store.
+ * The JobStore contract: every adapter (node:sqlite, Firestore) must pass the same suite.
+ * `describeJobStoreContract('name', factory)` registers it; the factory returns fresh, empty stores on one
+ * database (the job store and the account store that reads the usage its completions count).
  */
-import type { Job, JobStore } from '../../shared/service/ports.ts';
+import type { AccountStore, Job, JobStore } from '../../shared/service/ports.ts';
 import { newJobId, inputObjectName } from '../../shared/service/jobs/names.ts';
 
 export interface StoreHandle {
-  store: JobStore;
+  jobs: JobStore;
+  accounts: AccountStore;
   dispose(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
     const T = 1_800_000_000_000;
     beforeEach(async () => {
       h = await factory();
-      store = h.store;
+      store = h.jobs;
     });
     afterEach(async () => h.dispose());
 
@@ -168,26 +170,6 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.claim(job.id, { leaseMs: 1000, now: T })).toMatchObject({ ok: false, reason: 'not_ready' });
     });
 
-    test('usage is recorded once per successful job, in the same transaction', async () => {
-      const job = await queued('alice', Date.UTC(2027, 2, 15));
-      const c = await store.claim(job.id, { leaseMs: 1000, now: job.updatedAt + 1 });
-      if (!c.ok) throw new Error('claim failed');
-      await store.complete(job.id, c.lease.leaseId, {
-        warnings: [],
-        pages: 4,
-        resultObjects: { markdown: 'm', json: 'j' },
-        now: job.updatedAt + 2,
-      });
-      await store.complete(job.id, c.lease.leaseId, {
-        warnings: [],
-        pages: 4,
-        resultObjects: { markdown: 'm', json: 'j' },
-        now: job.updatedAt + 3,
-      });
-      expect(await store.getUsage('alice', '2027-03')).toEqual({ owner: 'alice', month: '2027-03', jobs: 1, pages: 4 });
-      expect(await store.getUsage('bob', '2027-03')).toMatchObject({ jobs: 0, pages: 0 });
-    });
-
     test('release gives the job back to the queue and keeps the error for diagnosis', async () => {
       const job = await queued();
       const c = await store.claim(job.id, { leaseMs: 10_000, now: T + 10 });
@@ -228,6 +210,34 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect((await store.getJob(waiting.id))?.status).toBe('expired');
     });
 
+    test('transitions from the wrong state or lease are refused and change nothing', async () => {
+      const waiting = makeJob('alice', T);
+      await store.createJob(waiting);
+      const err = { code: 'x', message: 'y' };
+      const objs = { markdown: 'm', json: 'j' };
+      // Nothing holds a job that is not processing: release, complete and fail-with-lease are refused.
+      expect(await store.release(waiting.id, 'lease', { error: err, now: T + 1 })).toBe(false);
+      expect(await store.complete(waiting.id, 'lease', { warnings: [], resultObjects: objs, now: T + 1 })).toBe(false);
+      expect(await store.fail(waiting.id, { error: err, leaseId: 'lease', now: T + 1 })).toBe(false);
+      expect(await store.getJob(waiting.id)).toEqual(waiting);
+      // A finished job stays finished: no fail, expire, release or queueing.
+      expect(await store.fail(waiting.id, { error: err, now: T + 2 })).toBe(true);
+      const failed = await store.getJob(waiting.id);
+      expect(failed).toMatchObject({ status: 'failed', error: err, finishedAt: T + 2 });
+      expect(await store.fail(waiting.id, { error: { code: 'z', message: 'z' }, now: T + 3 })).toBe(false);
+      expect(await store.expire(waiting.id, { now: T + 3 })).toBe(false);
+      expect((await store.markQueued(waiting.id, { eventKey: 'b/other#1', format: 'pdf', now: T + 3 })).outcome).toBe(
+        'stale',
+      );
+      expect(await store.getJob(waiting.id)).toEqual(failed);
+      // Missing jobs: every transition answers no.
+      const missing = 'job_missing00000000000000';
+      expect(await store.release(missing, 'lease', { error: err, now: T })).toBe(false);
+      expect(await store.complete(missing, 'lease', { warnings: [], resultObjects: objs, now: T })).toBe(false);
+      expect(await store.fail(missing, { error: err, now: T })).toBe(false);
+      expect(await store.expire(missing, { now: T })).toBe(false);
+    });
+
     test('the cleanup queries find exactly the jobs they describe', async () => {
       const old = makeJob('alice', T - 40 * 86400_000);
       const lateUpload = makeJob('alice', T, { uploadDeadline: T + 10 });
@@ -247,105 +257,6 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.deleteJob(old.id)).toBe(true);
       expect(await store.deleteJob(old.id)).toBe(false);
       expect(await store.getJob(old.id)).toBeUndefined();
-    });
-
-    test('users and API keys: ensureUser is idempotent; keys are found by hash, listed by owner, revoked once', async () => {
-      const u1 = await store.ensureUser({ id: 'alice', now: T });
-      const u2 = await store.ensureUser({ id: 'alice', email: 'a@example.com', now: T + 5 });
-      expect(u1.createdAt).toBe(T);
-      expect(u2).toEqual({ id: 'alice', email: 'a@example.com', createdAt: T });
-      const key = { id: 'a'.repeat(64), owner: 'alice', name: 'ci', prefix: 'mdk_abcdef', createdAt: T };
-      await store.createApiKey(key);
-      await store.createApiKey({ ...key, id: 'b'.repeat(64), owner: 'bob' });
-      expect(await store.findApiKeyByHash(key.id)).toEqual(key);
-      expect(await store.findApiKeyByHash('c'.repeat(64))).toBeUndefined();
-      expect((await store.listApiKeys('alice')).map((k) => k.id)).toEqual([key.id]);
-      expect(await store.revokeApiKey('bob', key.id, T + 1)).toBe(false);
-      expect(await store.revokeApiKey('alice', key.id, T + 1)).toBe(true);
-      expect(await store.revokeApiKey('alice', key.id, T + 2)).toBe(false);
-      expect(await store.findApiKeyByHash(key.id)).toEqual({ ...key, revokedAt: T + 1 });
-    });
-
-    test('billing events: linked by user id, applied once per event id, older events never overwrite newer state', async () => {
-      await store.ensureUser({ id: 'alice', email: 'a@example.com', now: T });
-      expect(await store.getUser('alice')).toEqual({ id: 'alice', email: 'a@example.com', createdAt: T });
-      expect(await store.getUser('nobody')).toBeUndefined();
-      const base = { type: 'customer.subscription.updated', customerId: 'cus_A1', now: T + 100 };
-      // A customer nobody claimed yet is acknowledged but changes nothing.
-      expect(
-        await store.applyBillingEvent({
-          ...base,
-          eventId: 'evt_0',
-          createdAt: T,
-          subscription: { plan: 'pro', active: true },
-        }),
-      ).toBe('unmatched');
-      expect(
-        await store.applyBillingEvent({
-          ...base,
-          eventId: 'evt_1',
-          type: 'checkout.session.completed',
-          createdAt: T + 1,
-          userId: 'alice',
-        }),
-      ).toBe('applied');
-      expect(await store.getUser('alice')).toEqual({
-        id: 'alice',
-        email: 'a@example.com',
-        createdAt: T,
-        stripeCustomerId: 'cus_A1',
-      });
-      expect(
-        await store.applyBillingEvent({
-          ...base,
-          eventId: 'evt_2',
-          createdAt: T + 10,
-          subscription: { plan: 'pro', active: true },
-        }),
-      ).toBe('applied');
-      expect(await store.getUser('alice')).toMatchObject({
-        stripeCustomerId: 'cus_A1',
-        plan: 'pro',
-        billingActive: true,
-      });
-      // The same event again (at-least-once delivery) is a duplicate even with other content.
-      expect(
-        await store.applyBillingEvent({
-          ...base,
-          eventId: 'evt_2',
-          createdAt: T + 30,
-          subscription: { plan: 'free', active: false },
-        }),
-      ).toBe('duplicate');
-      // An older event delivered late does not undo a newer one.
-      expect(
-        await store.applyBillingEvent({
-          ...base,
-          eventId: 'evt_3',
-          createdAt: T + 5,
-          subscription: { plan: 'basic', active: false },
-        }),
-      ).toBe('stale');
-      expect(await store.getUser('alice')).toMatchObject({ plan: 'pro', billingActive: true });
-      expect(
-        await store.applyBillingEvent({
-          ...base,
-          eventId: 'evt_4',
-          type: 'customer.subscription.deleted',
-          createdAt: T + 20,
-          subscription: { active: false },
-        }),
-      ).toBe('applied');
-      const after = await store.getUser('alice');
-      expect(after).toMatchObject({ stripeCustomerId: 'cus_A1', billingActive: false });
-      expect(after?.plan).toBeUndefined();
-      // ensureUser keeps the billing fields.
-      await store.ensureUser({ id: 'alice', email: 'new@example.com', now: T + 200 });
-      expect(await store.getUser('alice')).toMatchObject({
-        email: 'new@example.com',
-        stripeCustomerId: 'cus_A1',
-        billingActive: false,
-      });
     });
   });
 }

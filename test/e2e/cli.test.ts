@@ -52,7 +52,7 @@ test('dev-key, run as its own process while the server runs, prints a working ke
   });
   const key2 = again.stdout.trim().split('\n').at(-1)!;
   expect(key2).not.toBe(key);
-  expect((await server.deps.jobs.listApiKeys('dana')).length).toBe(2);
+  expect((await server.deps.accounts.listApiKeys('dana')).length).toBe(2);
   await expect(
     exec(process.execPath, [main, 'dev-key', '--user', '../x', '--data-dir', server.dataDir]),
   ).rejects.toMatchObject({ code: 2 });

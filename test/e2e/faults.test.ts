@@ -98,9 +98,9 @@ test('the same task delivered twice at once: one conversion, one "come back late
   expect(await late.json()).toEqual({ outcome: 'noop' });
   expect(runs.get('SLOW doc')).toBe(1);
   expect(await server.deps.results.list(`${id}/`)).toEqual([`${id}/result.json`, `${id}/result.md`]);
-  expect((await server.deps.jobs.getUsage('local', new Date().toISOString().slice(0, 7))).jobs).toBeGreaterThanOrEqual(
-    1,
-  );
+  expect(
+    (await server.deps.accounts.getUsage('local', new Date().toISOString().slice(0, 7))).jobs,
+  ).toBeGreaterThanOrEqual(1);
 });
 
 test('many jobs at once all finish, none lost or stuck', async () => {

@@ -22,8 +22,8 @@ beforeAll(async () => {
     },
   );
   alice = new Client(server.url, server.apiKey!);
-  await server.deps.jobs.ensureUser({ id: 'bob', now: Date.now() });
-  bob = new Client(server.url, (await issueApiKey(server.deps.jobs, { owner: 'bob', now: Date.now() })).key);
+  await server.deps.accounts.ensureUser({ id: 'bob', now: Date.now() });
+  bob = new Client(server.url, (await issueApiKey(server.deps.accounts, { owner: 'bob', now: Date.now() })).key);
 });
 
 afterAll(async () => {
@@ -101,7 +101,10 @@ test("another user's job is a 404 for reading, listing, downloading and deleting
 });
 
 test("listing is newest first, paged with a cursor, only the caller's", async () => {
-  const carol = new Client(server.url, (await issueApiKey(server.deps.jobs, { owner: 'carol', now: Date.now() })).key);
+  const carol = new Client(
+    server.url,
+    (await issueApiKey(server.deps.accounts, { owner: 'carol', now: Date.now() })).key,
+  );
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) {
     ids.push((await carol.create(`f${i}.txt`, 'text/plain', 3)).job.id);

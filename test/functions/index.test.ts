@@ -10,6 +10,7 @@ import { setLogLevel } from '../../shared/service/logs.ts';
 import { loadConfig } from '../../shared/service/config.ts';
 import { createAdapters } from '../../shared/adapters/index.ts';
 import { SqliteJobStore } from '../../shared/adapters/local/sqlite-job-store.ts';
+import { SqliteAccountStore } from '../../shared/adapters/local/sqlite-account-store.ts';
 import { DiskBlobStore } from '../../shared/adapters/local/disk-blob-store.ts';
 import { UrlSigner } from '../../shared/adapters/local/url-signer.ts';
 import { databasePath } from '../../shared/adapters/local/index.ts';
@@ -60,7 +61,8 @@ test('onUploadFinalized accepts binary and structured CloudEvents with string si
   const base = await listen('onUploadFinalized');
   // A key and an uploaded object, made the way dev-key and a signed PUT would (same data directory).
   const store = new SqliteJobStore(databasePath(dataDir));
-  const { key } = await issueApiKey(store, { owner: 'alice', now: Date.now() });
+  const accounts = new SqliteAccountStore(store.db);
+  const { key } = await issueApiKey(accounts, { owner: 'alice', now: Date.now() });
   const bytes = Buffer.from('hello world\n');
   const made = await fetch(`${api}/v1/jobs`, {
     method: 'POST',

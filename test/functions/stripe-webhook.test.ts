@@ -25,7 +25,7 @@ beforeAll(async () => {
     cleanupEveryMs: 0,
     issueKey: false,
   });
-  await server.deps.jobs.ensureUser({ id: 'alice', now: Date.now() });
+  await server.deps.accounts.ensureUser({ id: 'alice', now: Date.now() });
 });
 afterAll(async () => {
   await server.close();
@@ -83,7 +83,7 @@ test('checkout links the customer, subscription updates set the plan; the body i
 
   const update = event('customer.subscription.updated', subscription('active', 'pro_monthly'));
   expect((await (await post(update.body)).json()).outcome).toBe('applied');
-  expect(await server.deps.jobs.getUser('alice')).toMatchObject({
+  expect(await server.deps.accounts.getUser('alice')).toMatchObject({
     stripeCustomerId: 'cus_Alice',
     plan: 'pro_monthly',
     billingActive: true,
@@ -99,7 +99,7 @@ test('checkout links the customer, subscription updates set the plan; the body i
   expect((await post(JSON.stringify(JSON.parse(update.body), null, 1), { signedBody: update.body })).status).toBe(400);
   expect((await post(update.body, { secret: ['whsec', 'someoneElse000000'].join('_') })).status).toBe(400);
   expect((await post(update.body, { header: null })).status).toBe(400);
-  expect(await server.deps.jobs.getUser('alice')).toMatchObject({ plan: 'pro_monthly', billingActive: true });
+  expect(await server.deps.accounts.getUser('alice')).toMatchObject({ plan: 'pro_monthly', billingActive: true });
 });
 
 test('a replayed event is applied once; an older event delivered late is stale; deletion deactivates', async () => {
@@ -113,11 +113,11 @@ test('a replayed event is applied once; an older event delivered late is stale; 
 
   const older = event('customer.subscription.updated', subscription('past_due', 'enterprise'), now - 50);
   expect((await (await post(older.body)).json()).outcome).toBe('stale');
-  expect(await server.deps.jobs.getUser('alice')).toMatchObject({ plan: 'basic', billingActive: true });
+  expect(await server.deps.accounts.getUser('alice')).toMatchObject({ plan: 'basic', billingActive: true });
 
   const deleted = event('customer.subscription.deleted', subscription('canceled', 'basic'), now + 1);
   expect((await (await post(deleted.body)).json()).outcome).toBe('applied');
-  const user = await server.deps.jobs.getUser('alice');
+  const user = await server.deps.accounts.getUser('alice');
   expect(user).toMatchObject({ stripeCustomerId: 'cus_Alice', billingActive: false });
   expect(user?.plan).toBeUndefined();
 });

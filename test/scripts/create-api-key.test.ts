@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
-import { FirestoreJobStore } from '../../shared/adapters/gcp/firestore-job-store.ts';
+import { FirestoreAccountStore } from '../../shared/adapters/gcp/firestore-account-store.ts';
 import { hashApiKey, looksLikeApiKey } from '../../shared/service/auth/api-keys.ts';
 import {
   emulatorSkipped,
@@ -56,12 +56,15 @@ if (emulatorSkipped()) {
     expect(looksLikeApiKey(key)).toBe(true);
 
     process.env.FIRESTORE_EMULATOR_HOST = emulator!.host;
-    const store = new FirestoreJobStore({ firestore: new Firestore({ projectId: project }), collectionPrefix: 'dev_' });
+    const store = new FirestoreAccountStore({
+      firestore: new Firestore({ projectId: project }),
+      collectionPrefix: 'dev_',
+    });
     try {
       const record = await store.findApiKeyByHash(hashApiKey(key));
       expect(record).toMatchObject({ owner: 'ops', name: 'first-key', prefix: key.slice(0, 10) });
       // Another prefix is another deployment: the key is not there.
-      const other = new FirestoreJobStore({ firestore: store.firestore, collectionPrefix: 'prod_' });
+      const other = new FirestoreAccountStore({ firestore: store.firestore, collectionPrefix: 'prod_' });
       expect(await other.findApiKeyByHash(hashApiKey(key))).toBeUndefined();
     } finally {
       await store.close();

@@ -419,7 +419,10 @@ describe('firestore', () => {
     indexes: { collectionGroup: string; fields: { fieldPath: string; order: string }[] }[];
     fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean }[];
   };
-  const store = fs.readFileSync(path.join(REPO, 'shared/adapters/gcp/firestore-job-store.ts'), 'utf8');
+  // Both Firestore stores: the job store (jobs, usage writes) and the account store (users, keys, usage reads).
+  const store = ['firestore-job-store.ts', 'firestore-account-store.ts']
+    .map((f) => fs.readFileSync(path.join(REPO, 'shared/adapters/gcp', f), 'utf8'))
+    .join('\n');
 
   it("native mode database; the TTL field and indexes come from the adapter's index file", () => {
     expect(mod.resources.google_firestore_database.main.type).toBe('FIRESTORE_NATIVE');

@@ -12,6 +12,7 @@ import { ConfigError, type Config } from '../../service/config.ts';
 import type { Llm, PipelinePorts } from '../../service/ports.ts';
 import { GcsBlobStore } from './gcs-blob-store.ts';
 import { FirestoreJobStore } from './firestore-job-store.ts';
+import { FirestoreAccountStore } from './firestore-account-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
 import { FirebaseIdentity } from './firebase-identity.ts';
 import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
@@ -70,6 +71,8 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     collectionPrefix: settings.firestorePrefix,
     retentionMs: config.retentionMs,
   });
+  // The same client and prefix: a job's completion counts usage in the documents the account store reads.
+  const accounts = new FirestoreAccountStore({ firestore, collectionPrefix: settings.firestorePrefix });
   const tasks = new CloudTasksQueue({
     client: new CloudTasksClient(),
     queuePath: settings.tasksQueue,
@@ -80,6 +83,7 @@ export function createGcpAdapters(config: Config): GcpAdapters {
   const identity = new FirebaseIdentity({ projectId: settings.projectId, checkRevoked: settings.checkRevoked });
   return {
     jobs,
+    accounts,
     uploads: new GcsBlobStore({ storage, bucket: config.buckets.uploads }),
     results: new GcsBlobStore({ storage, bucket: config.buckets.results }),
     tasks,
@@ -99,12 +103,13 @@ export function createGcpAdapters(config: Config): GcpAdapters {
       ? {
           billing: new StripeBilling({
             stripe: createStripeClient(config.billing.stripeSecretKey),
-            users: jobs,
+            users: accounts,
             meterEventName: config.billing.meterEventName,
           }),
         }
       : {}),
     async close() {
+      // `jobs.close()` terminates the Firestore client the account store shares.
       await Promise.allSettled([jobs.close(), tasks.close(), identity.close()]);
     },
   };

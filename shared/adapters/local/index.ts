@@ -1,6 +1,6 @@
 /**
  * The local adapters wired together over one data directory:
- *   <dataDir>/mdraft.db      jobs, users, keys, usage and the task queue (node:sqlite, WAL)
+ *   <dataDir>/mdraft.db      jobs, accounts (users, keys, usage, billing) and the task queue (node:sqlite, WAL)
  *   <dataDir>/blobs/<bucket> objects
  *   <dataDir>/signing.key    the HMAC key of the signed URLs (created once, mode 0600)
  */
@@ -11,6 +11,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Config } from '../../service/config.ts';
 import { openDatabase } from './sqlite.ts';
 import { SqliteJobStore } from './sqlite-job-store.ts';
+import { SqliteAccountStore } from './sqlite-account-store.ts';
 import { SqliteTaskQueue } from './sqlite-task-queue.ts';
 import { DiskBlobStore } from './disk-blob-store.ts';
 import { UrlSigner } from './url-signer.ts';
@@ -22,6 +23,8 @@ import type { Billing } from '../../service/ports.ts';
 export interface LocalAdapters {
   db: DatabaseSync;
   jobs: SqliteJobStore;
+  /** On the same database as `jobs`: a job's completion counts its usage in the job's transaction. */
+  accounts: SqliteAccountStore;
   uploads: DiskBlobStore;
   results: DiskBlobStore;
   tasks: SqliteTaskQueue;
@@ -46,6 +49,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
   const internalToken = createHmac('sha256', secret).update('mdraft-internal-routes').digest('base64url');
   const db = openDatabase(databasePath(config.dataDir));
   const jobs = new SqliteJobStore(db);
+  const accounts = new SqliteAccountStore(db);
   const signer = new UrlSigner(secret);
   const blobRoot = join(config.dataDir, 'blobs');
   const uploads = new DiskBlobStore({
@@ -72,6 +76,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
   return {
     db,
     jobs,
+    accounts,
     uploads,
     results,
     tasks,
@@ -79,7 +84,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     billing: config.billing.stripeSecretKey
       ? new StripeBilling({
           stripe: createStripeClient(config.billing.stripeSecretKey),
-          users: jobs,
+          users: accounts,
           meterEventName: config.billing.meterEventName,
         })
       : new SqliteBillingLedger(db),

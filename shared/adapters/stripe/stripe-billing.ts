@@ -7,19 +7,19 @@
  * same request gets the first answer back).
  */
 import Stripe from 'stripe';
-import type { Billing, JobStore, UsageReport } from '../../service/ports.ts';
+import type { AccountStore, Billing, UsageReport } from '../../service/ports.ts';
 
 export interface StripeBillingOptions {
   stripe: Stripe;
   /** Reads the owner's `stripeCustomerId`. */
-  users: Pick<JobStore, 'getUser'>;
+  users: Pick<AccountStore, 'getUser'>;
   meterEventName: string;
 }
 
 export class StripeBilling implements Billing {
   readonly kind = 'stripe' as const;
   private readonly stripe: Stripe;
-  private readonly users: Pick<JobStore, 'getUser'>;
+  private readonly users: Pick<AccountStore, 'getUser'>;
   private readonly eventName: string;
 
   constructor(options: StripeBillingOptions) {

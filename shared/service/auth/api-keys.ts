@@ -3,7 +3,7 @@
  * that hash is the key's id; the key itself is shown once, at creation.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyRecord, JobStore } from '../ports.ts';
+import type { AccountStore, ApiKeyRecord } from '../ports.ts';
 
 export const API_KEY_PREFIX = 'mdk_';
 
@@ -22,7 +22,7 @@ export interface IssuedKey {
 }
 
 export async function issueApiKey(
-  store: JobStore,
+  store: Pick<AccountStore, 'createApiKey'>,
   input: { owner: string; name?: string; now: number },
 ): Promise<IssuedKey> {
   const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;

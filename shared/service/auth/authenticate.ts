@@ -3,7 +3,7 @@
  * `X-API-Key: <key>` (looked up by hash). Anything else, or anything invalid, is 401. The principal's
  * `uid` owns the jobs and keys it creates.
  */
-import { AuthError, type Identity, type JobStore } from '../ports.ts';
+import { AuthError, type AccountStore, type Identity } from '../ports.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
 
 export interface Principal {
@@ -14,12 +14,12 @@ export interface Principal {
 
 export async function authenticate(
   headers: Record<string, string | undefined>,
-  deps: { jobs: JobStore; identity: Identity; now: () => number },
+  deps: { accounts: Pick<AccountStore, 'findApiKeyByHash' | 'ensureUser'>; identity: Identity; now: () => number },
 ): Promise<Principal> {
   const apiKey = headers['x-api-key']?.trim();
   if (apiKey) {
     if (!looksLikeApiKey(apiKey)) throw new AuthError('unauthenticated', 'the API key is not valid');
-    const record = await deps.jobs.findApiKeyByHash(hashApiKey(apiKey));
+    const record = await deps.accounts.findApiKeyByHash(hashApiKey(apiKey));
     if (!record || record.revokedAt) throw new AuthError('unauthenticated', 'the API key is not valid');
     return { uid: record.owner, via: 'api_key' };
   }
@@ -28,7 +28,7 @@ export async function authenticate(
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!m) throw new AuthError('unauthenticated', 'the Authorization header must be "Bearer <Firebase ID token>"');
     const verified = await deps.identity.verifyIdToken(m[1]);
-    await deps.jobs.ensureUser({
+    await deps.accounts.ensureUser({
       id: verified.uid,
       ...(verified.email ? { email: verified.email } : {}),
       now: deps.now(),

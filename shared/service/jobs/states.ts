@@ -1,7 +1,13 @@
 /**
- * The job state machine, in one place. Stores check `canTransition` inside their transactions, so a
- * repeated or out-of-order call (a redelivered event, a duplicate task) finds the transition refused
- * instead of corrupting the record.
+ * The job state machine, in one place: every decision about a job's state (queue, claim, release,
+ * complete, fail, expire) — which transition is allowed from which state, lease and time, and what the
+ * record becomes. Pure: no I/O, no clock (time comes in as `now`, epoch ms), and the only randomness (a new
+ * lease id) can be injected. Every JobStore adapter does exactly this inside ONE transaction:
+ *
+ *   read the record → call the decision here → write the record it returns (if any) → return its answer
+ *
+ * so a repeated or out-of-order call (a redelivered event, a duplicate task, a lost worker coming back)
+ * finds the transition refused instead of corrupting the record, and both backends behave the same.
  *
  *   awaiting_upload ─upload ok→ queued ─claim→ processing ─→ succeeded
  *         │                      │  ↑ release (transient)  │
@@ -12,7 +18,7 @@
  * `processing → processing` is a takeover of an expired lease by another delivery.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClaimResult, Job, JobStatus, JobWarning } from '../ports.ts';
+import type { ClaimResult, Job, JobError, JobStatus, JobWarning, MarkQueuedOutcome } from '../ports.ts';
 
 export const JOB_STATUSES: readonly JobStatus[] = [
   'awaiting_upload',
@@ -32,28 +38,87 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   expired: [],
 };
 
+/** Whether the state machine has an edge `from → to` (it says nothing about leases or times). */
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/** `succeeded`, `failed` and `expired`: nothing leaves them. */
 export function isTerminal(status: JobStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }
 
+/** The error an expired job carries (`expireJob`). */
+export const UPLOAD_EXPIRED: JobError = { code: 'upload_expired', message: 'no upload arrived in time' };
+
+/** Whether `job` is `processing` under a lease that has not expired at `now` (a live worker holds it). */
+export function hasLiveLease(job: Job, now: number): boolean {
+  return job.status === 'processing' && (job.leaseExpiresAt ?? 0) > now;
+}
+
+/** Whether `leaseId` is the lease that currently holds `job`. */
+function holds(job: Job, leaseId: string): boolean {
+  return job.status === 'processing' && job.leaseId === leaseId;
+}
+
+/** The record without its lease (a job that is not `processing` has none). */
+function withoutLease(job: Job): Job {
+  const { leaseId: _l, leaseExpiresAt: _e, ...rest } = job;
+  return rest;
+}
+
 /**
- * The claim decision every JobStore makes inside its transaction: who may take the job now, and the job as
- * it is once taken. A store only reads the current record, calls this, and writes `job` back when `ok`.
+ * The upload of `job` arrived: `awaiting_upload` → `queued`, keyed on the upload's `bucket/name#generation`.
+ * A store writes `job` only when the outcome is `queued`.
+ *
+ * - `queued`: the transition happens now; `job` is the record to write.
+ * - `duplicate`: the same upload already queued the job (a redelivered event; enqueueing again is harmless).
+ * - `stale`: no such job, or it left `awaiting_upload` for another upload (or by expiring/failing).
  */
-export function claimJob(job: Job | undefined, input: { leaseMs: number; now: number }): ClaimResult {
+export function queueJob(
+  job: Job | undefined,
+  input: { eventKey: string; format: string; now: number },
+): MarkQueuedOutcome {
+  if (!job) return { outcome: 'stale' };
+  if (job.status !== 'awaiting_upload') {
+    return job.eventKey === input.eventKey ? { outcome: 'duplicate', job } : { outcome: 'stale', job };
+  }
+  return {
+    outcome: 'queued',
+    job: {
+      ...job,
+      status: 'queued',
+      eventKey: input.eventKey,
+      format: input.format,
+      uploadedAt: input.now,
+      updatedAt: input.now,
+    },
+  };
+}
+
+/** 96 random bits, hex: the id of a new lease. */
+export function newLeaseId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/**
+ * Who may take the job now, and the job as it is once taken: `queued` → `processing`, or `processing` →
+ * `processing` when the previous lease expired at or before `now` (a takeover). The new lease lasts
+ * `leaseMs` from `now`; `attempt` counts every claim. A store writes `job` only when `ok`.
+ *
+ * Refusals: `not_found` (no record), `finished` (terminal), `not_ready` (still `awaiting_upload`),
+ * `leased` (a live lease holds it).
+ */
+export function claimJob(
+  job: Job | undefined,
+  input: { leaseMs: number; now: number },
+  makeLeaseId: () => string = newLeaseId,
+): ClaimResult {
   if (!job) return { ok: false, reason: 'not_found' };
   if (isTerminal(job.status)) return { ok: false, reason: 'finished', job };
-  if (job.status === 'awaiting_upload') return { ok: false, reason: 'not_ready', job };
-  if (job.status === 'processing' && (job.leaseExpiresAt ?? 0) > input.now) return { ok: false, reason: 'leased', job };
-  const lease = {
-    leaseId: randomBytes(12).toString('hex'),
-    expiresAt: input.now + input.leaseMs,
-    attempt: job.attempts + 1,
-  };
+  if (!canTransition(job.status, 'processing')) return { ok: false, reason: 'not_ready', job };
+  if (hasLiveLease(job, input.now)) return { ok: false, reason: 'leased', job };
+  const lease = { leaseId: makeLeaseId(), expiresAt: input.now + input.leaseMs, attempt: job.attempts + 1 };
   const next: Job = {
     ...job,
     status: 'processing',
@@ -67,16 +132,31 @@ export function claimJob(job: Job | undefined, input: { leaseMs: number; now: nu
 }
 
 /**
- * The job as it is once its holder finishes it, or undefined when `leaseId` no longer holds it (a lost
- * lease, a duplicate delivery): stores write the result only in that case, in the transition's transaction.
+ * The lease holder gives the job back after a transient error: `processing` → `queued`, without a lease,
+ * with `error` kept as `lastError` for diagnosis. Undefined (write nothing) when `leaseId` no longer holds
+ * the job (a lost lease, a duplicate delivery) or there is no job.
+ */
+export function releaseJob(
+  job: Job | undefined,
+  leaseId: string,
+  input: { error: JobError; now: number },
+): Job | undefined {
+  if (!job || !holds(job, leaseId) || !canTransition(job.status, 'queued')) return undefined;
+  return { ...withoutLease(job), status: 'queued', lastError: input.error, updatedAt: input.now };
+}
+
+/**
+ * The job as it is once its lease holder finishes it: `processing` → `succeeded` with its warnings, page
+ * count and result objects, without a lease or `lastError`. Undefined (write nothing, count no usage) when
+ * `leaseId` no longer holds it.
  */
 export function completeJob(
   job: Job | undefined,
   leaseId: string,
   input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
 ): Job | undefined {
-  if (!job || job.status !== 'processing' || job.leaseId !== leaseId) return undefined;
-  const { leaseId: _l, leaseExpiresAt: _e, lastError: _le, ...rest } = job;
+  if (!job || !holds(job, leaseId) || !canTransition(job.status, 'succeeded')) return undefined;
+  const { lastError: _le, ...rest } = withoutLease(job);
   return {
     ...rest,
     status: 'succeeded',
@@ -86,4 +166,29 @@ export function completeJob(
     finishedAt: input.now,
     updatedAt: input.now,
   };
+}
+
+/**
+ * → `failed` with `error`, without a lease. With `leaseId`: only while that lease holds the job (the
+ * worker's own permanent error or last attempt). Without: from `awaiting_upload` or `queued`, or from
+ * `processing` once the lease expired at or before `now` (cleanup of a lost worker) — never from under a
+ * live worker. Undefined (write nothing) when refused, including from a terminal state.
+ */
+export function failJob(
+  job: Job | undefined,
+  input: { error: JobError; now: number; leaseId?: string },
+): Job | undefined {
+  if (!job || !canTransition(job.status, 'failed')) return undefined;
+  if (input.leaseId !== undefined ? !holds(job, input.leaseId) : hasLiveLease(job, input.now)) return undefined;
+  return { ...withoutLease(job), status: 'failed', error: input.error, finishedAt: input.now, updatedAt: input.now };
+}
+
+/**
+ * No upload arrived in time: `awaiting_upload` → `expired` with `UPLOAD_EXPIRED`. Undefined (write
+ * nothing) from any other state. Whether the deadline passed is the caller's query
+ * (`JobStore.findUploadExpired`), not a condition here: behaviour is unchanged from before the split.
+ */
+export function expireJob(job: Job | undefined, input: { now: number }): Job | undefined {
+  if (!job || job.status !== 'awaiting_upload') return undefined;
+  return { ...job, status: 'expired', error: UPLOAD_EXPIRED, finishedAt: input.now, updatedAt: input.now };
 }

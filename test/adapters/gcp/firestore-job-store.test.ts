@@ -1,10 +1,10 @@
 /**
- * The JobStore contract against the official Firestore emulator, started and stopped by this suite. Without
+ * The JobStore contract against the official Firestore emulator, started and stopped by this suite (the
+ * AccountStore contract is firestore-account-store.test.ts). Without
  * gcloud the suite FAILS (see test/setup/firestore-emulator.ts) unless MDRAFT_SKIP_EMULATOR=1 says so.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Firestore, Timestamp } from '@google-cloud/firestore';
+import { Timestamp } from '@google-cloud/firestore';
 import { FirestoreJobStore, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
 import { InvalidCursorError } from '../../../shared/service/jobs/errors.ts';
 import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
@@ -14,11 +14,10 @@ import {
   warnEmulatorSkipped,
   type FirestoreEmulator,
 } from '../../setup/firestore-emulator.ts';
+import { newFirestoreStores } from './firestore-stores.ts';
 
-/** One emulator project per store: the emulator keeps projects apart, so every store starts empty. */
 function newStore(options: { retentionMs?: number } = {}): FirestoreJobStore {
-  const firestore = new Firestore({ projectId: `mdraft-test-${randomBytes(6).toString('hex')}` });
-  return new FirestoreJobStore({ firestore, ...options });
+  return newFirestoreStores(options).jobs;
 }
 
 if (emulatorSkipped()) {
@@ -37,10 +36,7 @@ if (emulatorSkipped()) {
     await emulator?.stop();
   }, 30_000);
 
-  describeJobStoreContract('Firestore (official emulator)', async () => {
-    const store = newStore();
-    return { store, dispose: () => store.close() };
-  });
+  describeJobStoreContract('Firestore (official emulator)', async () => newFirestoreStores());
 
   describe('FirestoreJobStore specifics', () => {
     let store: FirestoreJobStore;
@@ -59,26 +55,10 @@ if (emulatorSkipped()) {
       expect(await store.getJob(job.id)).toEqual(job);
     });
 
-    test('API keys live under their SHA-256 hash; other ids are never documents', async () => {
-      const key = { id: 'd'.repeat(64), owner: 'alice', name: 'ci', prefix: 'mdk_dddd', createdAt: 1 };
-      await store.createApiKey(key);
-      expect((await store.firestore.collection('apiKeys').doc(key.id).get()).exists).toBe(true);
-      await expect(store.createApiKey({ ...key, id: 'plain-text-key' })).rejects.toThrow(/SHA-256/);
-      expect(await store.findApiKeyByHash('../users/alice')).toBeUndefined();
+    test('ids that are not plain document ids are never documents', async () => {
       expect(await store.getJob('jobs/../x')).toBeUndefined();
       expect(await store.claim('__bad__', { leaseMs: 1, now: 1 })).toEqual({ ok: false, reason: 'not_found' });
-    });
-
-    test('user ids that are not plain document ids are hashed, not used as paths', async () => {
-      const odd = 'tenant/alice';
-      expect(await store.ensureUser({ id: odd, now: 5 })).toEqual({ id: odd, createdAt: 5 });
-      expect(await store.ensureUser({ id: odd, email: 'a@example.com', now: 6 })).toEqual({
-        id: odd,
-        email: 'a@example.com',
-        createdAt: 5,
-      });
-      const users = await store.firestore.collection('users').get();
-      expect(users.docs.map((d) => d.id)).toEqual([expect.stringMatching(/^h_[0-9a-f]{64}$/)]);
+      expect(await store.fail('a/b', { error: { code: 'x', message: 'y' }, now: 1 })).toBe(false);
     });
 
     test('a cursor no listing produced is refused', async () => {

@@ -3,6 +3,7 @@ import { createAdapters } from '../../../shared/adapters/index.ts';
 import { gcpSettings } from '../../../shared/adapters/gcp/index.ts';
 import { GcsBlobStore } from '../../../shared/adapters/gcp/gcs-blob-store.ts';
 import { FirestoreJobStore } from '../../../shared/adapters/gcp/firestore-job-store.ts';
+import { FirestoreAccountStore } from '../../../shared/adapters/gcp/firestore-account-store.ts';
 import { CloudTasksQueue } from '../../../shared/adapters/gcp/cloud-tasks-queue.ts';
 import { FirebaseIdentity } from '../../../shared/adapters/gcp/firebase-identity.ts';
 import { ConfigError, loadConfig } from '../../../shared/service/config.ts';
@@ -51,6 +52,9 @@ test('a complete gcp configuration builds the Cloud Storage, Firestore, Cloud Ta
     expect(adapters.uploads.bucket).toBe('mdraft-prod-uploads');
     expect(adapters.results.bucket).toBe('mdraft-prod-results');
     expect(adapters.jobs).toBeInstanceOf(FirestoreJobStore);
+    expect(adapters.accounts).toBeInstanceOf(FirestoreAccountStore);
+    // One client: usage counted by the job store's completions is what the account store reads.
+    expect((adapters.accounts as FirestoreAccountStore).firestore).toBe((adapters.jobs as FirestoreJobStore).firestore);
     expect(adapters.tasks).toBeInstanceOf(CloudTasksQueue);
     expect((adapters.tasks as CloudTasksQueue).taskName('abc')).toBe(`${GCP_ENV.MDRAFT_TASKS_QUEUE}/tasks/abc`);
     expect(adapters.identity).toBeInstanceOf(FirebaseIdentity);

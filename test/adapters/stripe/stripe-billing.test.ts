@@ -6,7 +6,7 @@
 import { startRecordingServer, type RecordingServer, type Reply } from '../gcp/recording-server.ts';
 import { StripeBilling, createStripeClient } from '../../../shared/adapters/stripe/stripe-billing.ts';
 import { SqliteBillingLedger } from '../../../shared/adapters/local/sqlite-billing-ledger.ts';
-import { SqliteJobStore } from '../../../shared/adapters/local/sqlite-job-store.ts';
+import { SqliteAccountStore } from '../../../shared/adapters/local/sqlite-account-store.ts';
 import { runConversion } from '../../../shared/service/jobs/run-conversion.ts';
 import { makeHarness, okResult, T0, type Harness } from '../../service/jobs/harness.ts';
 
@@ -48,8 +48,8 @@ function stripeClient() {
   });
 }
 
-async function linkedStore(): Promise<SqliteJobStore> {
-  const store = new SqliteJobStore(':memory:');
+async function linkedStore(): Promise<SqliteAccountStore> {
+  const store = new SqliteAccountStore(':memory:');
   await store.ensureUser({ id: 'alice', now: T0 });
   await store.applyBillingEvent({
     eventId: 'evt_link',
@@ -104,7 +104,7 @@ describe('StripeBilling', () => {
   });
 
   test('an owner without a Stripe customer is not billed and Stripe is not called', async () => {
-    const store = new SqliteJobStore(':memory:');
+    const store = new SqliteAccountStore(':memory:');
     await store.ensureUser({ id: 'bob', now: T0 });
     const billing = new StripeBilling({ stripe: stripeClient(), users: store, meterEventName: 'mdraft_pages' });
     expect(await billing.recordUsage({ jobId: 'job_b', owner: 'bob', pages: 1, at: T0 })).toEqual({
@@ -126,7 +126,7 @@ describe('StripeBilling', () => {
 
 describe('SqliteBillingLedger', () => {
   test('records one row per job; the same job again is a duplicate', async () => {
-    const store = new SqliteJobStore(':memory:');
+    const store = new SqliteAccountStore(':memory:');
     const ledger = new SqliteBillingLedger(store.db);
     expect(await ledger.recordUsage({ jobId: 'j1', owner: 'alice', pages: 3, at: T0 })).toEqual({ recorded: true });
     expect(await ledger.recordUsage({ jobId: 'j1', owner: 'alice', pages: 3, at: T0 + 1 })).toEqual({
@@ -148,8 +148,8 @@ describe('the worker reports usage after success', () => {
 
   async function withStripe(): Promise<void> {
     h = makeHarness();
-    await h.store.ensureUser({ id: 'alice', now: T0 });
-    await h.store.applyBillingEvent({
+    await h.accounts.ensureUser({ id: 'alice', now: T0 });
+    await h.accounts.applyBillingEvent({
       eventId: 'evt_l',
       type: 'checkout.session.completed',
       createdAt: T0,
@@ -157,7 +157,7 @@ describe('the worker reports usage after success', () => {
       userId: 'alice',
       now: T0,
     });
-    h.deps.billing = new StripeBilling({ stripe: stripeClient(), users: h.store, meterEventName: 'mdraft_pages' });
+    h.deps.billing = new StripeBilling({ stripe: stripeClient(), users: h.accounts, meterEventName: 'mdraft_pages' });
     h.setRunner(async () => ({ ...okResult('# Hi\n'), pageCount: 4 }));
   }
 
@@ -171,12 +171,12 @@ describe('the worker reports usage after success', () => {
     expect(meterEvents()).toHaveLength(1);
     expect(new URLSearchParams(meterEvents()[0].body.toString('utf8')).get('payload[value]')).toBe('4');
     const month = new Date(h.clock.now).toISOString().slice(0, 7);
-    expect(await h.store.getUsage('alice', month)).toMatchObject({ jobs: 1, pages: 4 });
+    expect(await h.accounts.getUsage('alice', month)).toMatchObject({ jobs: 1, pages: 4 });
     // A duplicate delivery: the job is finished; a re-report carries the same identifier (Stripe keeps one).
     expect(await runConversion(h.deps, { jobId, deliveryAttempt: 1 })).toBe('noop');
     const ids = meterEvents().map((r) => new URLSearchParams(r.body.toString('utf8')).get('identifier'));
     expect(new Set(ids)).toEqual(new Set([jobId]));
-    expect(await h.store.getUsage('alice', month)).toMatchObject({ jobs: 1, pages: 4 });
+    expect(await h.accounts.getUsage('alice', month)).toMatchObject({ jobs: 1, pages: 4 });
   });
 
   test('a failed report answers retry; the redelivery reports it; on the last attempt the failure is final', async () => {

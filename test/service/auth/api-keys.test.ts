@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { SqliteJobStore } from '../../../shared/adapters/local/sqlite-job-store.ts';
+import { SqliteAccountStore } from '../../../shared/adapters/local/sqlite-account-store.ts';
 import { LocalIdentity } from '../../../shared/adapters/local/local-identity.ts';
 import { hashApiKey, issueApiKey, looksLikeApiKey } from '../../../shared/service/auth/api-keys.ts';
 import { authenticate } from '../../../shared/service/auth/authenticate.ts';
 import { AuthError, type Identity } from '../../../shared/service/ports.ts';
 
-let store: SqliteJobStore;
+let store: SqliteAccountStore;
 beforeEach(() => {
-  store = new SqliteJobStore(':memory:');
+  store = new SqliteAccountStore(':memory:');
 });
 afterEach(() => store.close());
 
@@ -31,13 +31,15 @@ test('keys are mdk_ + 256 random bits, stored only as their SHA-256 hex, which i
 test('authenticate: a key maps to its owner, a revoked key does not', async () => {
   const identity = new LocalIdentity();
   const { key, record } = await issueApiKey(store, { owner: 'alice', now: now() });
-  expect(await authenticate({ 'x-api-key': key }, { jobs: store, identity, now })).toEqual({
+  expect(await authenticate({ 'x-api-key': key }, { accounts: store, identity, now })).toEqual({
     uid: 'alice',
     via: 'api_key',
   });
   await store.revokeApiKey('alice', record.id, now());
-  await expect(authenticate({ 'x-api-key': key }, { jobs: store, identity, now })).rejects.toBeInstanceOf(AuthError);
-  await expect(authenticate({}, { jobs: store, identity, now })).rejects.toMatchObject({ code: 'unauthenticated' });
+  await expect(authenticate({ 'x-api-key': key }, { accounts: store, identity, now })).rejects.toBeInstanceOf(
+    AuthError,
+  );
+  await expect(authenticate({}, { accounts: store, identity, now })).rejects.toMatchObject({ code: 'unauthenticated' });
 });
 
 test('authenticate: a Bearer token goes through Identity and registers the user', async () => {
@@ -47,7 +49,7 @@ test('authenticate: a Bearer token goes through Identity and registers the user'
       return { uid: 'firebase-uid-1', email: 'u@example.com' };
     },
   };
-  expect(await authenticate({ authorization: 'Bearer good' }, { jobs: store, identity, now })).toEqual({
+  expect(await authenticate({ authorization: 'Bearer good' }, { accounts: store, identity, now })).toEqual({
     uid: 'firebase-uid-1',
     email: 'u@example.com',
     via: 'id_token',
@@ -57,10 +59,12 @@ test('authenticate: a Bearer token goes through Identity and registers the user'
     email: 'u@example.com',
     createdAt: now(),
   });
-  await expect(authenticate({ authorization: 'Bearer bad' }, { jobs: store, identity, now })).rejects.toMatchObject({
-    code: 'token_invalid',
-  });
-  await expect(authenticate({ authorization: 'Bearer' }, { jobs: store, identity, now })).rejects.toMatchObject({
+  await expect(authenticate({ authorization: 'Bearer bad' }, { accounts: store, identity, now })).rejects.toMatchObject(
+    {
+      code: 'token_invalid',
+    },
+  );
+  await expect(authenticate({ authorization: 'Bearer' }, { accounts: store, identity, now })).rejects.toMatchObject({
     code: 'unauthenticated',
   });
 });

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../../shared/service/config.ts';
+import { openDatabase } from '../../../shared/adapters/local/sqlite.ts';
 import { SqliteJobStore } from '../../../shared/adapters/local/sqlite-job-store.ts';
+import { SqliteAccountStore } from '../../../shared/adapters/local/sqlite-account-store.ts';
 import { DiskBlobStore } from '../../../shared/adapters/local/disk-blob-store.ts';
 import { UrlSigner } from '../../../shared/adapters/local/url-signer.ts';
 import { LocalIdentity } from '../../../shared/adapters/local/local-identity.ts';
@@ -39,6 +41,8 @@ export class RecordingQueue implements TaskQueue {
 export interface Harness {
   deps: PipelineDeps;
   store: SqliteJobStore;
+  /** On the same in-memory database as `store`. */
+  accounts: SqliteAccountStore;
   queue: RecordingQueue;
   clock: { now: number };
   setRunner(r: ConversionRunner): void;
@@ -66,13 +70,16 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
     ...env,
   });
   const signer = new UrlSigner('s'.repeat(32));
-  const store = new SqliteJobStore(':memory:');
+  const db = openDatabase(':memory:');
+  const store = new SqliteJobStore(db);
+  const accounts = new SqliteAccountStore(db);
   const queue = new RecordingQueue();
   const clock = { now: T0 };
   let runner: ConversionRunner = async () => okResult('# ok\n');
   const deps: PipelineDeps = {
     config,
     jobs: store,
+    accounts,
     uploads: new DiskBlobStore({
       root: join(dir, 'blobs'),
       bucket: config.buckets.uploads,
@@ -93,6 +100,7 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
   return {
     deps,
     store,
+    accounts,
     queue,
     clock,
     setRunner: (r) => {
@@ -112,7 +120,7 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
       return { jobId: job.id, name: job.inputObject, generation: stat.generation };
     },
     async dispose() {
-      await store.close();
+      db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -47,7 +47,7 @@ test('success writes result.md and result.json, marks succeeded and counts usage
   const json = JSON.parse(Buffer.from((await h.deps.results.read(job!.resultObjects!.json))!).toString());
   expect(json).toMatchObject({ jobId, markdown: md, pageCount: 2, warnings: [{ code: 'truncated' }] });
   expect(await runConversion(h.deps, { jobId, deliveryAttempt: 2 })).toBe('noop');
-  expect((await h.store.getUsage('alice', '2027-01')).jobs).toBe(1);
+  expect((await h.accounts.getUsage('alice', '2027-01')).jobs).toBe(1);
 });
 
 test('the same task delivered twice at once converts once: the second delivery is told to come back later', async () => {
@@ -67,7 +67,7 @@ test('the same task delivered twice at once converts once: the second delivery i
   // The retry of the "busy" delivery finds the job finished.
   expect(await runConversion(h.deps, { jobId, deliveryAttempt: 2 })).toBe('noop');
   expect(runs).toBe(1);
-  expect((await h.store.getUsage('alice', '2027-01')).jobs).toBe(1);
+  expect((await h.accounts.getUsage('alice', '2027-01')).jobs).toBe(1);
 });
 
 test('a poison file failing every attempt ends failed on the last attempt, and the queue is told to stop', async () => {
@@ -134,7 +134,7 @@ test('a slow worker whose lease was taken over cannot record a second result', a
   expect(await slow).toBe('noop');
   const job = await h.store.getJob(jobId);
   expect(job).toMatchObject({ status: 'succeeded', attempts: 2 });
-  expect((await h.store.getUsage('alice', '2027-01')).jobs).toBe(1);
+  expect((await h.accounts.getUsage('alice', '2027-01')).jobs).toBe(1);
 });
 
 test('busy on the last delivery acknowledges instead of retrying forever', async () => {

@@ -1,0 +1,170 @@
+/**
+ * `AccountStore` on Firestore: `users/<uid>` (user ids that are not plain document ids are hashed),
+ * `apiKeys/<sha256 of the key>`, `usage/<YYYY-MM>_<uid>` (written by `FirestoreJobStore.complete` in the
+ * job's transaction; read here), `stripeCustomers/<customer id>` → `{ userId }` and `billingEvents/<event
+ * id>` (the webhook events applied). Creation uses `create()`; every read-then-write runs in
+ * `runTransaction`. Use the same `Firestore` and `collectionPrefix` as the deployment's `FirestoreJobStore`.
+ */
+import { FieldValue } from '@google-cloud/firestore';
+import type { CollectionReference, Firestore } from '@google-cloud/firestore';
+import type {
+  AccountStore,
+  ApiKeyRecord,
+  BillingEvent,
+  BillingEventOutcome,
+  UsageRecord,
+  UserRecord,
+} from '../../service/ports.ts';
+import { docIdFor, usageDocId, withoutUndefined } from './firestore-docs.ts';
+
+export interface FirestoreAccountStoreOptions {
+  firestore: Firestore;
+  /** Prefixed to every collection name (several deployments or test runs in one database). */
+  collectionPrefix?: string;
+}
+
+export class FirestoreAccountStore implements AccountStore {
+  readonly firestore: Firestore;
+  private readonly users: CollectionReference;
+  private readonly keys: CollectionReference;
+  private readonly usage: CollectionReference;
+  /** `stripeCustomers/<customer id>` → `{ userId }`; `billingEvents/<event id>`: webhook events applied. */
+  private readonly customers: CollectionReference;
+  private readonly billingEvents: CollectionReference;
+
+  constructor(options: FirestoreAccountStoreOptions) {
+    this.firestore = options.firestore;
+    const prefix = options.collectionPrefix ?? '';
+    this.users = this.firestore.collection(`${prefix}users`);
+    this.keys = this.firestore.collection(`${prefix}apiKeys`);
+    this.usage = this.firestore.collection(`${prefix}usage`);
+    this.customers = this.firestore.collection(`${prefix}stripeCustomers`);
+    this.billingEvents = this.firestore.collection(`${prefix}billingEvents`);
+  }
+
+  async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
+    const ref = this.users.doc(docIdFor(user.id));
+    return this.firestore.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const existing = snap.exists ? (snap.data() as { id: string; email?: string; createdAt: number }) : undefined;
+      const record: UserRecord = {
+        id: user.id,
+        createdAt: existing?.createdAt ?? user.now,
+        ...((user.email ?? existing?.email) ? { email: (user.email ?? existing?.email)! } : {}),
+      };
+      if (!existing) tx.create(ref, record);
+      else if (user.email && existing.email !== user.email) tx.update(ref, { email: user.email });
+      return record;
+    });
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    const ref = this.keyRef(key.id);
+    if (!ref) throw new Error('an API key id is the SHA-256 hex of the key');
+    await ref.create(withoutUndefined(key));
+  }
+
+  async findApiKeyByHash(id: string): Promise<ApiKeyRecord | undefined> {
+    const snap = await this.keyRef(id)?.get();
+    return snap?.exists ? (snap.data() as ApiKeyRecord) : undefined;
+  }
+
+  async listApiKeys(owner: string): Promise<ApiKeyRecord[]> {
+    const snap = await this.keys.where('owner', '==', owner).orderBy('createdAt').orderBy('id').get();
+    return snap.docs.map((d) => d.data() as ApiKeyRecord);
+  }
+
+  async revokeApiKey(owner: string, id: string, now: number): Promise<boolean> {
+    const ref = this.keyRef(id);
+    if (!ref) return false;
+    return this.firestore.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const key = snap.exists ? (snap.data() as ApiKeyRecord) : undefined;
+      if (!key || key.owner !== owner || key.revokedAt !== undefined) return false;
+      tx.update(ref, { revokedAt: now });
+      return true;
+    });
+  }
+
+  async getUsage(owner: string, month: string): Promise<UsageRecord> {
+    const snap = await this.usage.doc(usageDocId(owner, month)).get();
+    const data = snap.exists ? (snap.data() as { jobs?: number; pages?: number }) : undefined;
+    return { owner, month, jobs: data?.jobs ?? 0, pages: data?.pages ?? 0 };
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const snap = await this.users.doc(docIdFor(id)).get();
+    if (!snap.exists) return undefined;
+    const d = snap.data() as UserDoc;
+    return {
+      id: d.id,
+      ...(d.email ? { email: d.email } : {}),
+      createdAt: d.createdAt,
+      ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
+      ...(d.plan ? { plan: d.plan } : {}),
+      ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
+    };
+  }
+
+  async applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome> {
+    const eventRef = this.billingEvents.doc(docIdFor(event.eventId));
+    const customerRef = this.customers.doc(docIdFor(event.customerId));
+    return this.firestore.runTransaction(async (tx): Promise<BillingEventOutcome> => {
+      // Every read happens before any write (a Firestore transaction rule).
+      const [seen, link, namedSnap] = await Promise.all([
+        tx.get(eventRef),
+        tx.get(customerRef),
+        event.userId ? tx.get(this.users.doc(docIdFor(event.userId))) : Promise.resolve(undefined),
+      ]);
+      if (seen.exists) return 'duplicate';
+      const linkedUser = link.exists ? (link.data() as { userId: string }).userId : undefined;
+      const userRef = namedSnap?.exists ? namedSnap.ref : linkedUser ? this.users.doc(docIdFor(linkedUser)) : undefined;
+      const userSnap = namedSnap?.exists ? namedSnap : userRef ? await tx.get(userRef) : undefined;
+      const user = userSnap?.exists ? (userSnap.data() as UserDoc) : undefined;
+      let previousOwner: UserDoc | undefined;
+      if (user && linkedUser && linkedUser !== user.id) {
+        const prev = await tx.get(this.users.doc(docIdFor(linkedUser)));
+        previousOwner = prev.exists ? (prev.data() as UserDoc) : undefined;
+      }
+      const outcome: BillingEventOutcome = !user
+        ? 'unmatched'
+        : event.subscription && user.billingEventAt !== undefined && user.billingEventAt > event.createdAt
+          ? 'stale'
+          : 'applied';
+      tx.create(eventRef, { id: event.eventId, type: event.type, outcome, receivedAt: event.now });
+      if (outcome !== 'applied' || !user || !userRef) return outcome;
+      // A customer belongs to one user: linking it here unlinks it from the previous one.
+      if (previousOwner)
+        tx.update(this.users.doc(docIdFor(previousOwner.id)), { stripeCustomerId: FieldValue.delete() });
+      tx.set(customerRef, { userId: user.id });
+      const sub = event.subscription;
+      tx.update(userRef, {
+        stripeCustomerId: event.customerId,
+        ...(sub
+          ? { plan: sub.plan ?? FieldValue.delete(), billingActive: sub.active, billingEventAt: event.createdAt }
+          : {}),
+      });
+      return outcome;
+    });
+  }
+
+  /** Terminates the `Firestore` client (shared with the job store when wired together: close one of them). */
+  async close(): Promise<void> {
+    await this.firestore.terminate();
+  }
+
+  private keyRef(id: string) {
+    return /^[0-9a-f]{64}$/.test(id) ? this.keys.doc(id) : undefined;
+  }
+}
+
+interface UserDoc {
+  id: string;
+  email?: string;
+  createdAt: number;
+  stripeCustomerId?: string;
+  plan?: string;
+  billingActive?: boolean;
+  /** Creation time of the last subscription event applied (out-of-order deliveries older than it are stale). */
+  billingEventAt?: number;
+}

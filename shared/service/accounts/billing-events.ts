@@ -1,0 +1,34 @@
+/**
+ * Applying a billing provider's webhook event to a user's account. The provider's payload is already
+ * verified and mapped to a `BillingEvent` by its adapter (Stripe: `shared/adapters/stripe/stripe-events.ts`);
+ * events it does not act on arrive as `undefined` and are acknowledged as `ignored`, so the provider does
+ * not retry them. Delivery is at least once and out of order: the `AccountStore` applies each event id
+ * once and never lets an older subscription event overwrite a newer one.
+ */
+import type { AccountStore, BillingEvent, BillingEventOutcome } from '../ports.ts';
+import { log } from '../logs.ts';
+
+export interface BillingEventDeps {
+  accounts: Pick<AccountStore, 'applyBillingEvent'>;
+}
+
+export type BillingEventResult = BillingEventOutcome | 'ignored';
+
+/**
+ * Applies `event` (or ignores an event the adapter did not map) and logs the outcome; `unmatched` (no user
+ * for the customer yet) is a WARNING. A store error propagates: the provider retries, and the event id
+ * makes the retry harmless.
+ */
+export async function applyBillingEvent(
+  deps: BillingEventDeps,
+  input: { eventId: string; type: string; event: BillingEvent | undefined; requestId?: string },
+): Promise<BillingEventResult> {
+  const ctx = { requestId: input.requestId, eventId: input.eventId, type: input.type };
+  if (!input.event) {
+    log('INFO', 'billing event ignored', ctx);
+    return 'ignored';
+  }
+  const outcome = await deps.accounts.applyBillingEvent(input.event);
+  log(outcome === 'unmatched' ? 'WARNING' : 'INFO', 'billing event', { ...ctx, outcome });
+  return outcome;
+}
