@@ -155,13 +155,24 @@ export interface ApiKeyRecord {
   revokedAt?: number;
 }
 
+export type UserStatus = 'active' | 'suspended';
+
 export interface UserRecord {
   id: string;
   email?: string;
+  /** What the person calls themselves (`PATCH /v1/me`); from the identity provider at first sign-in. */
+  displayName?: string;
   createdAt: number;
+  /** Last authenticated request (epoch ms), written at most once a minute. */
+  lastSeenAt?: number;
+  /** `suspended`: every key and token of the user is refused at once. Absent = active. */
+  status?: UserStatus;
   /** Set by billing webhooks: the Stripe customer this user is billed as. */
   stripeCustomerId?: string;
-  /** The subscription's price (lookup key or id), as Stripe last told us. */
+  /**
+   * The plan id (a key of the plans table, `shared/service/accounts/plans.ts`); absent = `free`. Billing
+   * webhooks set it from the subscription's price lookup key; an admin may set it.
+   */
   plan?: string;
   /** Whether the subscription is active or trialing. */
   billingActive?: boolean;
