@@ -1,7 +1,22 @@
 import { convert } from '../../shared/engine/engine.ts';
 import { ConversionError } from '../../shared/engine/errors.ts';
 import type { ConvertOptions } from '../../shared/engine/types.ts';
-import { buildDocx, numbered, p, paragraphStyle, styled, NS, type DocxSpec } from '../fixtures/docx.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildDocx,
+  checkBoxField,
+  checkboxControl,
+  formField,
+  numbered,
+  p,
+  paragraphStyle,
+  run,
+  styled,
+  NS,
+  type DocxSpec,
+} from '../fixtures/docx.ts';
 
 async function md(spec: DocxSpec, options: ConvertOptions = {}): Promise<string> {
   return (await convert(buildDocx(spec), options)).markdown;
@@ -300,5 +315,82 @@ describe('docx hostile and broken packages', () => {
     const strictNs = 'xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"';
     const documentXml = `<?xml version="1.0"?><w:document ${strictNs}><w:body><w:p><w:r><w:rPr><w:b w:val="true"/></w:rPr><w:t>Strict</w:t></w:r></w:p></w:body></w:document>`;
     expect((await convert(buildDocx({ documentXml }))).markdown).toBe('**Strict**\n');
+  });
+});
+
+describe('docx form fields', () => {
+  it('writes legacy check boxes as ☐/☒ from w:checked, else w:default, and keeps them apart when adjacent', async () => {
+    const body =
+      `<w:p>${run('Unchecked: ')}${checkBoxField(false)}</w:p>` +
+      `<w:p>${run('By default: ', '<w:b/>')}${checkBoxField(true, undefined, '<w:b/>')}</w:p>` +
+      `<w:p>${run('Unticked later: ')}${checkBoxField(true, false)}${run(' ticked later: ')}${checkBoxField(false, true)}</w:p>` +
+      `<w:p>${checkBoxField(true)}${checkBoxField(false)}${checkBoxField(true)}</w:p>`;
+    expect(await md({ body })).toBe(
+      'Unchecked: ☐\n\n**By default: ☒**\n\nUnticked later: ☐ ticked later: ☒\n\n☒ ☐ ☒\n',
+    );
+  });
+
+  it('keeps a table whose cells hold only check boxes', async () => {
+    const tc = (inner: string) => `<w:tc><w:p>${inner}</w:p></w:tc>`;
+    const body = `<w:tbl><w:tr>${tc(checkBoxField(false))}${tc(checkBoxField(true))}</w:tr></w:tbl>`;
+    expect(await md({ body })).toBe('| ☐ | ☒ |\n| --- | --- |\n');
+  });
+
+  it('shows a text input by its result, or its default when the result is empty, and a drop-down by its selection', async () => {
+    const text = (def: string, result: string) =>
+      formField(`<w:textInput><w:default w:val="${def}"/></w:textInput>`, 'FORMTEXT', result);
+    const dropDown = (result: string) =>
+      formField(
+        `<w:ddList>${result}<w:listEntry w:val="Red"/><w:listEntry w:val="Green"/><w:listEntry w:val="Blue"/></w:ddList>`,
+        'FORMDROPDOWN',
+      );
+    const body =
+      `<w:p>${run('Name: ')}${text('Your name', run('Ada Lovelace'))}</w:p>` +
+      `<w:p>${run('City: ')}${text('London', '')}</w:p>` +
+      `<w:p>${run('Colour: ')}${dropDown('<w:result w:val="2"/>')}${run(' or ')}${dropDown('')}</w:p>`;
+    expect(await md({ body })).toBe('Name: Ada Lovelace\n\nCity: London\n\nColour: Blue or Red\n');
+  });
+
+  it('writes content-control check boxes from their w14:checked state, not the glyph their font draws', async () => {
+    const body =
+      `<w:p>${checkboxControl(true, '☒')}${run(' Done ')}${checkboxControl(false, '☐')}${run(' Open')}</w:p>` +
+      `<w:p>${checkboxControl(true, '\uF0FE')}${run(' Private-use glyph')}</w:p>`;
+    expect(await md({ body })).toBe('☒ Done ☐ Open\n\n☒ Private-use glyph\n');
+  });
+
+  it('reads Wingdings check-box symbols as text', async () => {
+    const sym = (c: string) => `<w:r><w:sym w:font="Wingdings" w:char="${c}"/></w:r>`;
+    const body = `<w:p>${sym('F0A8')}${run(' no ')}${sym('F0FE')}${run(' yes ')}${sym('F0FD')}${run(' x ')}${sym('F0E0')}</w:p>`;
+    expect(await md({ body })).toBe('☐ no ☑ yes ☒ x\n');
+  });
+});
+
+/**
+ * Real documents from other projects' bug reports (`../shared/bughunt/cases` beside the repo, or
+ * MDRAFT_BUGHUNT): read when present, never copied into the repo. Each `.expect.md` lists facts a correct
+ * conversion shows; the assertions below check those facts.
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bughunt = process.env.MDRAFT_BUGHUNT
+  ? path.resolve(process.env.MDRAFT_BUGHUNT)
+  : path.resolve(repoRoot, '..', 'shared', 'bughunt', 'cases');
+const checkboxCase = path.join(bughunt, 'docx-legacy-checkboxes.docx');
+const haveCheckboxCase = fs.existsSync(checkboxCase);
+if (!haveCheckboxCase) {
+  console.warn(
+    `docx: no bughunt case at ${checkboxCase}; that test is SKIPPED. Put the cases at ../shared/bughunt/cases beside the repo or set MDRAFT_BUGHUNT.`,
+  );
+}
+describe('docx bughunt cases', () => {
+  (haveCheckboxCase ? it : it.skip)('legacy check boxes (docx-legacy-checkboxes.docx)', async () => {
+    const out = (await convert(new Uint8Array(fs.readFileSync(checkboxCase)))).markdown;
+    // Markup aside, the words and boxes in reading order.
+    const plain = out.replace(/<\/?[a-z]+>|[*_]/g, '').replace(/\s+/g, ' ');
+    expect(plain).toContain('This is a small test for checkboxes');
+    expect(out).toMatch(/^- unchecked: ☐$/m);
+    expect(out).toMatch(/^\*\*_Or checked: ☒_\*\*$/m);
+    expect(plain).toContain('Test a checkbox within a textbox: ☐ -> ☒');
+    expect(out).toMatch(/In Table:[^]*\n\| ☐ \| \*\*_☒_\*\* \|\n\| --- \| --- \|\n/);
+    expect(plain).toMatch(/In Sequence: ☒ ☐ ☒/);
   });
 });

@@ -7,6 +7,8 @@ import type { DocxPackage } from './package.ts';
 import type { Styles } from './styles.ts';
 import type { Numbering } from './numbering.ts';
 import type { Notes } from './notes.ts';
+import type { FormField } from './form-fields.ts';
+import type { RunFormat } from './run-format.ts';
 
 /** An open complex field (`w:fldChar begin … separate … end`). */
 export interface OpenField {
@@ -15,6 +17,11 @@ export interface OpenField {
   inResult: boolean;
   /** The link a HYPERLINK field gives its result text (one object, so its runs group into one link). */
   link?: { url: string };
+  /** A legacy form field (`w:ffData` on the `begin` mark), with the formatting of the run that began it. */
+  form?: FormField;
+  format?: RunFormat;
+  /** Visible text appeared in the result: a form field then shows that, not its own value. */
+  shown?: boolean;
 }
 
 export interface DocxContext {

@@ -14,6 +14,7 @@ import type { DocxContext } from './context.ts';
 import { drawingImages, vmlImages } from './images.ts';
 import { ommlToLatex } from './omml.ts';
 import { symbolChar } from './symbols.ts';
+import { contentControlCheckbox, readFormField, CHECKED, UNCHECKED } from './form-fields.ts';
 
 export interface Token {
   node: PhrasingContent;
@@ -71,9 +72,12 @@ function walkInline(el: XmlElement, w: Walk): void {
       }
       walkContainer(el, w);
       return;
-    case 'sdt':
-      walkContainer(child(el, 'sdtContent') ?? el, w);
+    case 'sdt': {
+      const box = contentControlCheckbox(el);
+      if (box === undefined) walkContainer(child(el, 'sdtContent') ?? el, w);
+      else if (!hiddenByField(w)) pushCheckbox(w, box, contentFormat(el, w));
       return;
+    }
     case 'sdtContent':
       walkContainer(el, w);
       return;
@@ -142,6 +146,8 @@ function walkSimpleField(el: XmlElement, w: Walk): void {
 
 function pushText(w: Walk, value: string, format: RunFormat): void {
   if (!value || format.hidden) return;
+  const open = w.dc.fields[w.dc.fields.length - 1];
+  if (open?.inResult && value.trim()) open.shown = true;
   const tokens = w.out.tokens;
   const last = tokens[tokens.length - 1];
   const link = fieldLink(w);
@@ -150,6 +156,22 @@ function pushText(w: Walk, value: string, format: RunFormat): void {
     return;
   }
   tokens.push({ node: text(value), format, link });
+}
+
+/** Adjacent check boxes are drawn apart in Word; a space keeps `☒ ☐` from reading as one symbol. */
+function pushCheckbox(w: Walk, glyph: string, format: RunFormat): void {
+  const last = w.out.tokens[w.out.tokens.length - 1];
+  const value = last?.node.type === 'text' ? last.node.value : '';
+  const after = value.endsWith(CHECKED) || value.endsWith(UNCHECKED);
+  pushText(w, (after ? ' ' : '') + glyph, format);
+}
+
+/** Formatting of the first run inside a content control: what its replacement text should look like. */
+function contentFormat(sdt: XmlElement, w: Walk): RunFormat {
+  const content = child(sdt, 'sdtContent');
+  const run = content ? findAll(content, 'r')[0] : undefined;
+  const rPr = child(run, 'rPr');
+  return mergeFormats(w.base, w.dc.styles.run(attr(child(rPr, 'rStyle'), 'val')), readRunFormat(rPr));
 }
 
 function pushNode(w: Walk, node: PhrasingContent, display = false): void {
@@ -166,7 +188,7 @@ function walkRun(r: XmlElement, w: Walk): void {
   for (const c of elements(r)) {
     const name = localName(c.name);
     if (name === 'fldChar') {
-      fieldChar(c, w);
+      fieldChar(c, w, format);
       continue;
     }
     if (name === 'instrText') {
@@ -227,11 +249,11 @@ function walkRun(r: XmlElement, w: Walk): void {
   }
 }
 
-function fieldChar(c: XmlElement, w: Walk): void {
+function fieldChar(c: XmlElement, w: Walk, format: RunFormat): void {
   const fields = w.dc.fields;
   const type = attr(c, 'fldCharType');
   if (type === 'begin') {
-    if (fields.length < 64) fields.push({ instruction: '', inResult: false });
+    if (fields.length < 64) fields.push({ instruction: '', inResult: false, form: readFormField(c), format });
   } else if (type === 'separate') {
     const f = fields[fields.length - 1];
     if (f) {
@@ -240,7 +262,12 @@ function fieldChar(c: XmlElement, w: Walk): void {
       if (url) f.link = { url };
     }
   } else if (type === 'end') {
-    fields.pop();
+    const f = fields.pop();
+    // A form field whose result shows nothing (a check box always, an empty text input) shows its own value.
+    if (f?.form && !f.shown && f.form.value && !hiddenByField(w)) {
+      if (f.form.kind === 'checkBox') pushCheckbox(w, f.form.value, f.format ?? format);
+      else pushText(w, f.form.value, f.format ?? format);
+    }
   }
 }
 
