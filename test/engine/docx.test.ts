@@ -166,6 +166,39 @@ describe('docx inline formatting and links', () => {
   });
 });
 
+describe('docx underline, superscript, subscript, strikethrough', () => {
+  it('writes them as <u>, <sup>, <sub> and ~~, outside bold and italic, escaping the text between', async () => {
+    const body =
+      `<w:p>${run('E=mc')}${run('2', '<w:vertAlign w:val="superscript"/>')}${run(' and H')}${run('2', '<w:vertAlign w:val="subscript"/>')}${run('O')}</w:p>` +
+      `<w:p>${run('A ')}${run('key', '<w:u w:val="single"/>')}${run(' and ')}${run('doubly', '<w:u w:val="double"/>')}${run(' word, ')}${run('not this', '<w:u w:val="none"/>')}</w:p>` +
+      `<w:p>${run('x', '<w:b/>')}${run('2', '<w:b/><w:vertAlign w:val="superscript"/>')}${run('y')}${run('gone', '<w:dstrike/>')}</w:p>` +
+      `<w:p>${run('&lt;b&gt;raw&lt;/b&gt; ')}${run('*stars* ', '<w:u/><w:i/>')}${run('tail')}</w:p>`;
+    expect(await md({ body })).toBe(
+      'E=mc<sup>2</sup> and H<sub>2</sub>O\n\n' +
+        'A <u>key</u> and <u>doubly</u> word, not this\n\n' +
+        '**x**<sup>**2**</sup>y~~gone~~\n\n' +
+        '\\<b>raw\\</b> <u>*\\*stars\\**</u> tail\n',
+    );
+  });
+
+  it('follows styles (a baseline run inside a superscript style) and leaves underline off links and headings', async () => {
+    const styles =
+      '<w:style w:type="character" w:styleId="Raised"><w:name w:val="Raised"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>' +
+      '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:u w:val="single"/></w:rPr></w:style>' +
+      paragraphStyle('Heading1', 'heading 1', '<w:rPr><w:u w:val="single"/></w:rPr>');
+    const body =
+      styled('Heading1', 'Underlined heading') +
+      `<w:p>${run('n')}${run('th', '<w:rStyle w:val="Raised"/>')}${run(' flat', '<w:rStyle w:val="Raised"/><w:vertAlign w:val="baseline"/>')}</w:p>` +
+      `<w:p><w:hyperlink r:id="rIdL">${run('site', '<w:rStyle w:val="Hyperlink"/>')}</w:hyperlink></w:p>`;
+    const out = await md({
+      styles,
+      body,
+      rels: [{ id: 'rIdL', type: 'hyperlink', target: 'https://example.com/', external: true }],
+    });
+    expect(out).toBe('# Underlined heading\n\nn<sup>th</sup> flat\n\n[site](https://example.com/)\n');
+  });
+});
+
 describe('docx tables', () => {
   it('uses the first row as header and leaves merged continuation cells empty', async () => {
     const tc = (text: string, pr = '') => `<w:tc>${pr ? `<w:tcPr>${pr}</w:tcPr>` : ''}${p(text)}</w:tc>`;

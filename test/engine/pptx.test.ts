@@ -259,6 +259,26 @@ describe('pptx converter', () => {
     expect(result.markdown).toBe('```\nlet x = 1;\n\n  x += 1;\n```\n\nCall `run()` and ~~not this~~\n');
   });
 
+  it('writes underline, superscript and subscript as <u>, <sup>, <sub>, and leaves underline off links', async () => {
+    const r = (t: string, rPr = '') => `<a:r><a:rPr${rPr}/><a:t>${t}</a:t></a:r>`;
+    const result = await toMarkdown({
+      slides: [
+        {
+          shapes: textBox(
+            `<a:p>${r('x')}${r('2', ' baseline="30000"')}${r(' + CO')}${r('2', ' baseline="-25000"')}${r(' is ')}${r('key', ' u="sng"')}` +
+              `${r(' not ')}${r('this', ' u="none"')}${r(' ')}${r('both', ' b="1" u="dbl"')}${r(' ')}</a:p>` +
+              `<a:p><a:r><a:rPr u="sng"><a:hlinkClick r:id="rIdLink"/></a:rPr><a:t>link</a:t></a:r></a:p>`,
+            { x: 0, y: 0 },
+          ),
+          rels: [{ id: 'rIdLink', type: 'hyperlink', target: 'https://example.com/', external: true }],
+        },
+      ],
+    });
+    expect(result.markdown).toBe(
+      'x<sup>2</sup> + CO<sub>2</sub> is <u>key</u> not this <u>**both**</u>\n\n[link](https://example.com/)\n',
+    );
+  });
+
   it('writes a chart with cached values as a table of its data', async () => {
     const point = (i: number, v: string) => `<c:pt idx="${i}"><c:v>${escapeText(v)}</c:v></c:pt>`;
     const ser = (name: string, values: string[]) =>

@@ -13,6 +13,7 @@ import { mergeFormats, readRunFormat } from './run-format.ts';
 import type { DocxContext } from './context.ts';
 import { drawingImages, vmlImages } from './images.ts';
 import { ommlToLatex } from './omml.ts';
+import { wrapHtmlMark, type HtmlMark } from '../ooxml/marks.ts';
 import { symbolChar } from './symbols.ts';
 import { contentControlCheckbox, readFormField, CHECKED, UNCHECKED } from './form-fields.ts';
 
@@ -178,8 +179,7 @@ function pushNode(w: Walk, node: PhrasingContent, display = false): void {
   w.out.tokens.push({ node, format: {}, link: fieldLink(w), display });
 }
 
-const sameFormat = (a: RunFormat, b: RunFormat) =>
-  !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.strike === !!b.strike && !!a.monospace === !!b.monospace;
+const sameFormat = (a: RunFormat, b: RunFormat) => ATTRIBUTES.every((key) => !!a[key] === !!b[key]);
 
 function walkRun(r: XmlElement, w: Walk): void {
   const dc = w.dc;
@@ -305,13 +305,28 @@ export interface PhrasingOptions {
   ignoreBold?: boolean;
   /** A paragraph set entirely in a monospace face is a font choice, not inline code. */
   ignoreMonospace?: boolean;
+  /** Headings are often underlined by style: decoration, not emphasis. */
+  ignoreUnderline?: boolean;
 }
 
-type Attribute = 'strike' | 'bold' | 'italic' | 'monospace';
-const ATTRIBUTES: Attribute[] = ['strike', 'bold', 'italic', 'monospace'];
+type Attribute = HtmlMark | 'strike' | 'bold' | 'italic' | 'monospace';
+/** Outermost first. The HTML marks come first so `**`/`*`/`~~` sit inside them (see `../ooxml/marks.ts`). */
+const ATTRIBUTES: Attribute[] = [
+  'inserted',
+  'deleted',
+  'underline',
+  'superscript',
+  'subscript',
+  'strike',
+  'bold',
+  'italic',
+  'monospace',
+];
+const HTML_MARKS = new Set<Attribute>(['inserted', 'deleted', 'underline', 'superscript', 'subscript']);
 
 /**
- * Tokens → phrasing nodes. Formatting nests from the outside in (strike, bold, italic, code): at each level
+ * Tokens → phrasing nodes. Formatting nests from the outside in (revision marks, underline, super/subscript,
+ * strike, bold, italic, code): at each level
  * the longest spans sharing the attribute are wrapped once, so `bold` + `bold italic` becomes
  * `**bold *bold italic***` rather than two adjacent strong nodes. Whitespace between two formatted tokens
  * joins the span; whitespace at a span's edges moves outside it.
@@ -334,7 +349,11 @@ export function buildPhrasing(tokens: Token[], options: PhrasingOptions = {}): P
 const isBlankText = (t: Token) => t.node.type === 'text' && !t.node.value.trim();
 
 function hasAttribute(t: Token, attribute: Attribute, options: PhrasingOptions): boolean {
-  if (t.node.type !== 'text' || !t.format[attribute]) return false;
+  if (!t.format[attribute]) return false;
+  // Revision marks also enclose what is not text (a deleted picture, an inserted footnote reference).
+  if (t.node.type !== 'text' && attribute !== 'inserted' && attribute !== 'deleted') return false;
+  // Links are underlined by the Hyperlink style: that says nothing more than the link does.
+  if (attribute === 'underline' && (options.ignoreUnderline || t.link)) return false;
   if (attribute === 'bold' && options.ignoreBold) return false;
   if (attribute === 'monospace' && options.ignoreMonospace) return false;
   return true;
@@ -391,6 +410,7 @@ function wrapSpan(attribute: Attribute, span: Token[], depth: number, options: P
       last.value = last.value.slice(0, last.value.length - trail.length);
     }
   }
+  if (HTML_MARKS.has(attribute)) return [...before, ...wrapHtmlMark(attribute as HtmlMark, inner), ...after];
   const wrapper = attribute === 'strike' ? del(inner) : attribute === 'bold' ? strong(inner) : emphasis(inner);
   return [...before, wrapper, ...after];
 }

@@ -8,6 +8,7 @@ import { brk, code, del, emphasis, inlineCode, link, list, listItem, paragraph, 
 import { attr, child, childrenNamed, elements, localName, textOf, type XmlElement } from '../../xml.ts';
 import type { Relationship } from './package.ts';
 import { levelProps } from './inherit.ts';
+import { wrapHtmlMark } from '../ooxml/marks.ts';
 
 export type BulletKind = 'none' | 'bullet' | 'number';
 
@@ -29,6 +30,10 @@ interface Segment {
   bold: boolean;
   italic: boolean;
   strike?: boolean;
+  underline?: boolean;
+  /** `baseline` above / below zero. */
+  superscript?: boolean;
+  subscript?: boolean;
   code?: boolean;
   href?: string;
   isBreak?: boolean;
@@ -112,10 +117,16 @@ function readSegments(p: XmlElement, rels: Map<string, Relationship>): Segment[]
     const raw = textOf(child(node, 'a:t')).replace(PRIVATE_USE, ' ');
     if (!raw) continue;
     const strike = attr(rPr, 'strike');
+    const underline = attr(rPr, 'u');
+    // `baseline` is a percentage of the font size in thousandths (ST_Percentage): +30000 raises, −25000 lowers.
+    const baseline = Number(attr(rPr, 'baseline') ?? 0) || 0;
     const style = {
       bold: isOn(attr(rPr, 'b')),
       italic: isOn(attr(rPr, 'i')),
       strike: strike !== undefined && strike !== 'noStrike',
+      underline: underline !== undefined && underline !== 'none',
+      superscript: baseline > 0,
+      subscript: baseline < 0,
       code: MONOSPACE.test(attr(child(rPr, 'a:latin'), 'typeface') ?? ''),
       href: hrefOf(child(rPr, 'a:hlinkClick'), rels),
     };
@@ -151,7 +162,10 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
       prev.code === s.code &&
       (prev.bold === s.bold || blank) &&
       (prev.italic === s.italic || blank) &&
-      (prev.strike === s.strike || blank)
+      (prev.strike === s.strike || blank) &&
+      (prev.underline === s.underline || blank) &&
+      prev.superscript === s.superscript &&
+      prev.subscript === s.subscript
     ) {
       prev.value += s.value;
     } else {
@@ -176,17 +190,32 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   return out;
 }
 
+/**
+ * One run's text with its formatting, innermost first: code, strike, italic, bold, then the HTML marks
+ * (super/subscript, underline; conventions in `../ooxml/marks.ts`). Links are underlined by the theme, so
+ * underline is not repeated on them.
+ */
 function styledText(s: Segment): PhrasingContent[] {
-  if (s.code && s.value.trim()) return [inlineCode(s.value)];
-  if (!s.bold && !s.italic && !s.strike) return [text(s.value)];
+  const underline = s.underline && !s.href;
+  const marked = underline || s.superscript || s.subscript;
+  if (s.code && s.value.trim() && !marked) return [inlineCode(s.value)];
   const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.value);
   const [lead, core, trail] = m ? [m[1], m[2], m[3]] : ['', s.value, ''];
   if (!core) return [text(s.value)];
-  let node: PhrasingContent = text(core);
-  if (s.strike) node = del([node]);
-  if (s.italic) node = emphasis([node]);
-  if (s.bold) node = strong([node]);
-  return [...(lead ? [text(lead)] : []), node, ...(trail ? [text(trail)] : [])];
+  let nodes: PhrasingContent[];
+  if (s.code) nodes = [inlineCode(core)];
+  else {
+    if (!s.bold && !s.italic && !s.strike && !marked) return [text(s.value)];
+    let node: PhrasingContent = text(core);
+    if (s.strike) node = del([node]);
+    if (s.italic) node = emphasis([node]);
+    if (s.bold) node = strong([node]);
+    nodes = [node];
+  }
+  if (s.superscript) nodes = wrapHtmlMark('superscript', nodes);
+  else if (s.subscript) nodes = wrapHtmlMark('subscript', nodes);
+  if (underline) nodes = wrapHtmlMark('underline', nodes);
+  return [...(lead ? [text(lead)] : []), ...nodes, ...(trail ? [text(trail)] : [])];
 }
 
 interface OpenList {
