@@ -6,6 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   buildDocx,
+  chartPart,
+  CHART_URI,
+  DIAGRAM_URI,
+  graphicDrawing,
   checkBoxField,
   checkboxControl,
   formField,
@@ -283,6 +287,53 @@ describe('docx notes, images, math, text boxes', () => {
     );
     expect(result.markdown).toBe('Intro\n\n```\nlet x = 1;\nx += 1;\n```\n');
     expect(result.title).toBe('Report');
+  });
+});
+
+describe('docx charts and SmartArt', () => {
+  it('writes a chart as its title and a table of its cached data, after the paragraph that anchors it', async () => {
+    const out = await md({
+      body: `<w:p>${run('Sales went up:')}${graphicDrawing(CHART_URI, '<c:chart r:id="rIdC"/>')}</w:p>${p('After.')}`,
+      rels: [{ id: 'rIdC', type: 'chart', target: 'charts/chart1.xml' }],
+      parts: {
+        'word/charts/chart1.xml': chartPart('Quarterly sales', ['Q1', 'Q2'], {
+          North: ['10', '12.5'],
+          South: ['7', ''],
+        }),
+      },
+    });
+    expect(out).toBe(
+      'Sales went up:\n\nQuarterly sales\n\n| | North | South |\n| --- | --- | --- |\n| Q1 | 10 | 7 |\n| Q2 | 12.5 | |\n\nAfter.\n',
+    );
+  });
+
+  it('names a chart whose part is missing, with a warning, and a chartex chart by its alt text', async () => {
+    const result = await convert(
+      buildDocx({
+        body:
+          `<w:p>${graphicDrawing(CHART_URI, '<c:chart r:id="rIdGone"/>', 'Revenue by region')}</w:p>` +
+          `<w:p>${graphicDrawing('http://schemas.microsoft.com/office/drawing/2014/chartex', '<cx:chart xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/chartex" r:id="rIdX"/>', 'Waterfall')}</w:p>`,
+        rels: [{ id: 'rIdGone', type: 'chart', target: 'charts/missing.xml' }],
+      }),
+    );
+    expect(result.markdown).toBe('![Chart: Revenue by region]()\n\n![Chart: Waterfall]()\n');
+    expect(result.warnings.map((w) => w.code)).toContain('part_unreadable');
+  });
+
+  it('writes SmartArt as its text outline from the diagram data part', async () => {
+    const pt = (id: string, t: string, type = '') =>
+      `<dgm:pt modelId="${id}"${type ? ` type="${type}"` : ''}>${t ? `<dgm:t><a:bodyPr/><a:p><a:r><a:t>${t}</a:t></a:r></a:p></dgm:t>` : ''}</dgm:pt>`;
+    const cxn = (src: string, dest: string, ord: number) =>
+      `<dgm:cxn modelId="c${src}${dest}" srcId="${src}" destId="${dest}" srcOrd="${ord}"/>`;
+    const data =
+      `<?xml version="1.0"?><dgm:dataModel ${NS}><dgm:ptLst>${pt('0', '', 'doc')}${pt('1', 'Plan')}${pt('2', 'Build')}${pt('3', 'Scope')}</dgm:ptLst>` +
+      `<dgm:cxnLst>${cxn('0', '1', 0)}${cxn('0', '2', 1)}${cxn('1', '3', 0)}</dgm:cxnLst></dgm:dataModel>`;
+    const out = await md({
+      body: `<w:p>${graphicDrawing(DIAGRAM_URI, '<dgm:relIds r:dm="rIdDm" r:lo="rIdLo" r:qs="rIdQs" r:cs="rIdCs"/>')}</w:p>`,
+      rels: [{ id: 'rIdDm', type: 'diagramData', target: 'diagrams/data1.xml' }],
+      parts: { 'word/diagrams/data1.xml': data },
+    });
+    expect(out).toBe('**Plan**\n\n- Scope\n\n**Build**\n');
   });
 });
 

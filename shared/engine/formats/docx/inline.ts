@@ -12,6 +12,7 @@ import type { RunFormat } from './run-format.ts';
 import { mergeFormats, readRunFormat } from './run-format.ts';
 import type { DocxContext } from './context.ts';
 import { drawingImages, vmlImages } from './images.ts';
+import { drawingGraphics } from './graphics.ts';
 import { ommlToLatex } from './omml.ts';
 import { wrapHtmlMark, type HtmlMark } from '../ooxml/marks.ts';
 import { symbolChar } from './symbols.ts';
@@ -273,6 +274,7 @@ function fieldChar(c: XmlElement, w: Walk, format: RunFormat): void {
 
 function drawing(el: XmlElement, w: Walk): void {
   for (const img of drawingImages(el, w.dc)) pushNode(w, img);
+  if (w.dc.depth <= 8) w.out.floats.push(...drawingGraphics(el, w.dc));
   textBoxes(el, w);
 }
 
