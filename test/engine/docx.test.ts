@@ -337,6 +337,46 @@ describe('docx charts and SmartArt', () => {
   });
 });
 
+describe('docx comments', () => {
+  const comment = (id: number, author: string, body: string) =>
+    `<w:comment w:id="${id}" w:author="${author}" w:date="2024-01-01T00:00:00Z" w:initials="X">` +
+    `<w:p><w:r><w:annotationRef/></w:r>${run(body)}</w:p></w:comment>`;
+  const spec: DocxSpec = {
+    body:
+      `<w:p><w:commentRangeStart w:id="3"/>${run('Revenue grew')}<w:commentRangeEnd w:id="3"/><w:r><w:commentReference w:id="3"/></w:r>` +
+      `${run(' by ten percent.')}<w:commentRangeStart w:id="1"/>${run(' Costs fell.')}<w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r>` +
+      `<w:r><w:commentReference w:id="99"/></w:r></w:p>`,
+    rels: [{ id: 'rIdCm', type: 'comments', target: 'comments.xml' }],
+    parts: {
+      'word/comments.xml': `<w:comments ${NS}>${comment(1, 'Bo Chen', 'Which costs?')}${comment(3, 'Ana Silva', 'Source: Q3 report.')}</w:comments>`,
+    },
+  };
+
+  it('leaves comments out by default', async () => {
+    expect(await md(spec)).toBe('Revenue grew by ten percent. Costs fell.\n');
+  });
+
+  it('with the comments option, links each comment from where its range ends to a footnote giving its author', async () => {
+    expect(await md(spec, { comments: true })).toBe(
+      'Revenue grew[^c1] by ten percent. Costs fell.[^c2]\n\n' +
+        '[^c1]: **Ana Silva:** Source: Q3 report.\n\n' +
+        '[^c2]: **Bo Chen:** Which costs?\n',
+    );
+  });
+
+  it('keeps comment labels apart from footnote labels', async () => {
+    const out = await md(
+      {
+        ...spec,
+        body: `<w:p>${run('Claim')}<w:r><w:footnoteReference w:id="2"/></w:r><w:r><w:commentReference w:id="1"/></w:r></w:p>`,
+        footnotes: `<w:footnote w:id="2"><w:p>${run('A note.')}</w:p></w:footnote>`,
+      },
+      { comments: true },
+    );
+    expect(out).toBe('Claim[^1][^c1]\n\n[^1]: A note.\n\n[^c1]: **Bo Chen:** Which costs?\n');
+  });
+});
+
 describe('docx headers and footers', () => {
   const spec: DocxSpec = {
     body:

@@ -279,6 +279,68 @@ describe('pptx converter', () => {
     );
   });
 
+  describe('comments', () => {
+    const P = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"';
+    const P188 = 'xmlns:p188="http://schemas.microsoft.com/office/powerpoint/2018/8/main"';
+    const A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"';
+    const MODERN = 'http://schemas.microsoft.com/office/2018/10/relationships/comments';
+    const spec: PptxSpec = {
+      slides: [
+        {
+          shapes: title('Budget') + body(para('Numbers')),
+          rels: [{ id: 'rIdCm', type: 'comments', target: '../comments/comment1.xml' }],
+        },
+        {
+          shapes: body(para('Untitled slide')),
+          rels: [{ id: 'rIdMc', type: MODERN, target: '../comments/modernComment_101_0.xml' }],
+        },
+      ],
+      presentationRels: [
+        { id: 'rIdCa', type: 'commentAuthors', target: 'commentAuthors.xml' },
+        {
+          id: 'rIdAu',
+          type: 'http://schemas.microsoft.com/office/2018/10/relationships/authors',
+          target: 'authors.xml',
+        },
+      ],
+      files: [
+        {
+          name: 'ppt/commentAuthors.xml',
+          data: `<p:cmAuthorLst ${P}><p:cmAuthor id="0" name="Ana Silva" initials="AS" lastIdx="2" clrIdx="0"/></p:cmAuthorLst>`,
+        },
+        {
+          name: 'ppt/authors.xml',
+          data: `<p188:authorLst ${P188}><p188:author id="{A1}" name="Bo Chen" initials="BC"/><p188:author id="{A2}" name="Cy Diaz" initials="CD"/></p188:authorLst>`,
+        },
+        {
+          name: 'ppt/comments/comment1.xml',
+          data:
+            `<p:cmLst ${P}><p:cm authorId="0" dt="2024-01-01T00:00:00" idx="1"><p:pos x="10" y="10"/><p:text>Check the totals.</p:text></p:cm>` +
+            `<p:cm authorId="0" idx="2"><p:pos x="10" y="10"/><p:text>Fonts too</p:text></p:cm></p:cmLst>`,
+        },
+        {
+          name: 'ppt/comments/modernComment_101_0.xml',
+          data:
+            `<p188:cmLst ${P188} ${A}><p188:cm id="{C1}" authorId="{A1}" created="2024-01-01T00:00:00Z">` +
+            `<p188:replyLst><p188:reply id="{R1}" authorId="{A2}"><p188:txBody><a:bodyPr/><a:p><a:r><a:t>Done.</a:t></a:r></a:p></p188:txBody></p188:reply></p188:replyLst>` +
+            `<p188:txBody><a:bodyPr/><a:p><a:r><a:t>Add a title</a:t></a:r></a:p><a:p><a:r><a:t>please.</a:t></a:r></a:p></p188:txBody></p188:cm></p188:cmLst>`,
+        },
+      ],
+    };
+
+    it('leaves comments out by default', async () => {
+      expect((await toMarkdown(spec)).markdown).toBe('## Budget\n\n- Numbers\n\n---\n\n- Untitled slide\n');
+    });
+
+    it('links legacy and modern comments from the slide to footnotes at the end of that slide, with authors and replies', async () => {
+      const result = await toMarkdown(spec, { comments: true, pageSeparators: true });
+      expect(result.markdown).toBe(
+        '<!-- page 1 -->\n\n## Budget[^c1][^c2]\n\n- Numbers\n\n[^c1]: **Ana Silva:** Check the totals.\n\n[^c2]: **Ana Silva:** Fonts too\n\n' +
+          '<!-- page 2 -->\n\n---\n\nComments:[^c3]\n\n- Untitled slide\n\n[^c3]: **Bo Chen:** Add a title please.\n\n    **Cy Diaz:** Done.\n',
+      );
+    });
+  });
+
   it('writes a chart with cached values as a table of its data', async () => {
     const point = (i: number, v: string) => `<c:pt idx="${i}"><c:v>${escapeText(v)}</c:v></c:pt>`;
     const ser = (name: string, values: string[]) =>

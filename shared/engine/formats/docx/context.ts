@@ -7,6 +7,7 @@ import type { DocxPackage } from './package.ts';
 import type { Styles } from './styles.ts';
 import type { Numbering } from './numbering.ts';
 import type { Notes } from './notes.ts';
+import type { Comments } from './comments.ts';
 import type { FormField } from './form-fields.ts';
 import type { RunFormat } from './run-format.ts';
 
@@ -30,6 +31,8 @@ export interface DocxContext {
   styles: Styles;
   numbering: Numbering;
   notes: Notes;
+  /** Present only when `options.comments` asks for comments. */
+  comments?: Comments;
   /** The part being walked, for its relationships (document, a note part, a header). */
   part: string;
   rels: Relationships;

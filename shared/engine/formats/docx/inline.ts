@@ -233,6 +233,11 @@ function walkRun(r: XmlElement, w: Walk): void {
         if (ref) pushNode(w, ref);
         break;
       }
+      case 'commentReference': {
+        const ref = dc.comments?.reference(attr(c, 'id'));
+        if (ref) pushNode(w, ref);
+        break;
+      }
       case 'AlternateContent': {
         // Inside a run the branches hold drawings; walk the chosen one as if it were the run's content.
         const branch = alternateBranch(c);
