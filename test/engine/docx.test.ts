@@ -377,6 +377,27 @@ describe('docx comments', () => {
   });
 });
 
+describe('docx tracked changes', () => {
+  const ins = (inner: string) => `<w:ins w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z">${inner}</w:ins>`;
+  const del = (inner: string) => `<w:del w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z">${inner}</w:del>`;
+  const delRun = (t: string, rPr = '') =>
+    `<w:r>${rPr ? `<w:rPr>${rPr}</w:rPr>` : ''}<w:delText xml:space="preserve">${t}</w:delText></w:r>`;
+  const body =
+    `<w:p>${run('The fee is ')}${del(delRun('ten'))}${ins(run('twelve'))}${run(' euros, ')}${del(delRun('not ', '<w:b/>'))}${run('due ')}` +
+    `<w:moveFrom w:id="3" w:author="A">${delRun('now')}</w:moveFrom><w:moveTo w:id="4" w:author="A">${run('monthly')}</w:moveTo>${run('.')}</w:p>`;
+
+  it('accepts them by default: insertions kept, deletions dropped', async () => {
+    expect(await md({ body })).toBe('The fee is twelve euros, due monthly.\n');
+    expect(await md({ body }, { trackedChanges: 'accept' })).toBe('The fee is twelve euros, due monthly.\n');
+  });
+
+  it("shows them with trackedChanges: 'show', insertions as <ins> and deletions as <del>, formatting kept inside", async () => {
+    expect(await md({ body }, { trackedChanges: 'show' })).toBe(
+      'The fee is <del>ten</del><ins>twelve</ins> euros, <del>**not**</del> due <del>now</del><ins>monthly</ins>.\n',
+    );
+  });
+});
+
 describe('docx headers and footers', () => {
   const spec: DocxSpec = {
     body:

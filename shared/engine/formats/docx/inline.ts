@@ -60,9 +60,16 @@ function walkInline(el: XmlElement, w: Walk): void {
       walkContainer(el, url !== undefined ? { ...w, link: { url } } : w);
       return;
     }
-    // Tracked insertions are part of the text; deletions are not.
+    // Tracked changes: accepted by default (insertions are text, deletions are not); with
+    // `trackedChanges: 'show'` both stay, marked `<ins>`/`<del>` (conventions in `../ooxml/marks.ts`).
     case 'ins':
     case 'moveTo':
+      walkContainer(el, showChanges(w) ? { ...w, base: { ...w.base, inserted: true } } : w);
+      return;
+    case 'del':
+    case 'moveFrom':
+      if (showChanges(w)) walkContainer(el, { ...w, base: { ...w.base, deleted: true } });
+      return;
     case 'smartTag':
     case 'customXml':
     case 'dir':
@@ -83,9 +90,6 @@ function walkInline(el: XmlElement, w: Walk): void {
     case 'sdtContent':
       walkContainer(el, w);
       return;
-    case 'del':
-    case 'moveFrom':
-      return;
     case 'oMath':
     case 'oMathPara':
       if (hiddenByField(w)) return;
@@ -98,6 +102,8 @@ function walkInline(el: XmlElement, w: Walk): void {
       return; // bookmarks, proofing marks, comments anchors, properties
   }
 }
+
+const showChanges = (w: Walk) => w.dc.convert.options.trackedChanges === 'show';
 
 /** `mc:AlternateContent` offers the same content several ways: take exactly one branch. */
 export function alternateBranch(el: XmlElement): XmlElement {
@@ -177,7 +183,11 @@ function contentFormat(sdt: XmlElement, w: Walk): RunFormat {
 }
 
 function pushNode(w: Walk, node: PhrasingContent, display = false): void {
-  w.out.tokens.push({ node, format: {}, link: fieldLink(w), display });
+  // Only revision marks apply to what is not text (a picture, a note reference inside a deletion).
+  const format: RunFormat = {};
+  if (w.base.inserted) format.inserted = true;
+  if (w.base.deleted) format.deleted = true;
+  w.out.tokens.push({ node, format, link: fieldLink(w), display });
 }
 
 const sameFormat = (a: RunFormat, b: RunFormat) => ATTRIBUTES.every((key) => !!a[key] === !!b[key]);
@@ -192,7 +202,8 @@ function walkRun(r: XmlElement, w: Walk): void {
       fieldChar(c, w, format);
       continue;
     }
-    if (name === 'instrText') {
+    // Deleted text and field code (`w:delText`, `w:delInstrText`) exist only inside shown deletions.
+    if (name === 'instrText' || (name === 'delInstrText' && format.deleted)) {
       const f = dc.fields[dc.fields.length - 1];
       if (f && !f.inResult) f.instruction += textOf(c);
       continue;
@@ -201,6 +212,9 @@ function walkRun(r: XmlElement, w: Walk): void {
     switch (name) {
       case 't':
         pushText(w, textOf(c), format);
+        break;
+      case 'delText':
+        if (format.deleted) pushText(w, textOf(c), format);
         break;
       case 'tab':
       case 'ptab':
@@ -250,7 +264,7 @@ function walkRun(r: XmlElement, w: Walk): void {
         break;
       }
       default:
-        break; // delText, rPr, lastRenderedPageBreak, footnoteRef marks, annotations
+        break; // rPr, lastRenderedPageBreak, footnoteRef marks, annotations
     }
   }
 }
