@@ -341,6 +341,25 @@ describe('pptx converter', () => {
     });
   });
 
+  it('writes equations (a14:m in the mc:Choice branch) as LaTeX, display math when alone, never the fallback picture', async () => {
+    const M = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"';
+    const mr = (t: string) =>
+      `<m:r><a:rPr lang="en-US" i="1"><a:latin typeface="Cambria Math"/></a:rPr><m:t>${t}</m:t></m:r>`;
+    const frac = `<m:f><m:num>${mr('a')}</m:num><m:den>${mr('b')}</m:den></m:f>`;
+    const sup = `<m:sSup><m:e>${mr('x')}</m:e><m:sup>${mr('2')}</m:sup></m:sSup>`;
+    const equation =
+      `<a:p><a14:m><m:oMathPara ${M}><m:oMathParaPr><m:jc m:val="centerGroup"/></m:oMathParaPr><m:oMath>${sup}${mr('=')}${frac}</m:oMath></m:oMathPara></a14:m><a:endParaRPr lang="en-US"/></a:p>` +
+      `<a:p><a:r><a:rPr lang="en-US"/><a:t>where </a:t></a:r><a14:m><m:oMath ${M}>${mr('b≠0')}</m:oMath></a14:m><a:r><a:rPr lang="en-US"/><a:t> always</a:t></a:r></a:p>`;
+    const alternate =
+      '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main">' +
+      `<mc:Choice Requires="a14">${textBox(equation, { x: 0, y: 0 }, 'TextBox 3')}</mc:Choice>` +
+      `<mc:Fallback>${pic('rIdEqImg', { at: { x: 0, y: 0 } })}</mc:Fallback></mc:AlternateContent>`;
+    const result = await toMarkdown({
+      slides: [{ shapes: alternate, rels: [{ id: 'rIdEqImg', type: 'image', target: '../media/image1.png' }] }],
+    });
+    expect(result.markdown).toBe('$$\nx^{2}=\\frac{a}{b}\n$$\n\nwhere $b \\neq 0$ always\n');
+  });
+
   it('writes a chart with cached values as a table of its data', async () => {
     const point = (i: number, v: string) => `<c:pt idx="${i}"><c:v>${escapeText(v)}</c:v></c:pt>`;
     const ser = (name: string, values: string[]) =>

@@ -13,7 +13,7 @@ import { mergeFormats, readRunFormat } from './run-format.ts';
 import type { DocxContext } from './context.ts';
 import { drawingImages, vmlImages } from './images.ts';
 import { drawingGraphics } from './graphics.ts';
-import { ommlToLatex } from './omml.ts';
+import { ommlToLatex } from '../ooxml/omml.ts';
 import { wrapHtmlMark, type HtmlMark } from '../ooxml/marks.ts';
 import { symbolChar } from './symbols.ts';
 import { contentControlCheckbox, readFormField, CHECKED, UNCHECKED } from './form-fields.ts';

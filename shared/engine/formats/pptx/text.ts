@@ -4,11 +4,26 @@
  */
 import type { Code } from 'mdast';
 import type { BlockContent, List, ListItem, PhrasingContent } from '../../mdast.ts';
-import { brk, code, del, emphasis, inlineCode, link, list, listItem, paragraph, strong, text } from '../../mdast.ts';
+import {
+  brk,
+  code,
+  del,
+  emphasis,
+  inlineCode,
+  inlineMath,
+  link,
+  list,
+  listItem,
+  math,
+  paragraph,
+  strong,
+  text,
+} from '../../mdast.ts';
 import { attr, child, childrenNamed, elements, localName, textOf, type XmlElement } from '../../xml.ts';
 import type { Relationship } from './package.ts';
 import { levelProps } from './inherit.ts';
 import { wrapHtmlMark } from '../ooxml/marks.ts';
+import { ommlToLatex } from '../ooxml/omml.ts';
 
 export type BulletKind = 'none' | 'bullet' | 'number';
 
@@ -23,6 +38,8 @@ export interface TextParagraph {
   plain: string;
   /** Every visible character is in a monospace font: a line of code. */
   code: boolean;
+  /** The paragraph is one display equation and nothing else. */
+  displayMath?: string;
 }
 
 interface Segment {
@@ -37,6 +54,9 @@ interface Segment {
   code?: boolean;
   href?: string;
   isBreak?: boolean;
+  /** An equation (`a14:m`), as LaTeX; `display` when it is an `m:oMathPara`. */
+  math?: string;
+  display?: boolean;
 }
 
 /** Fonts that mean "this is code" when a run is set in them. */
@@ -62,7 +82,7 @@ export function readParagraphs(txBody: XmlElement | undefined, options: TextOpti
     const level = clampLevel(Number(attr(pPr, 'lvl') ?? 0));
     const segments = readSegments(p, options.rels);
     const content = toPhrasing(segments);
-    const plain = segments.map((s) => (s.isBreak ? '\n' : s.value)).join('');
+    const plain = segments.map((s) => (s.isBreak ? '\n' : (s.math ?? s.value))).join('');
     let bullet: BulletKind = 'none';
     let start: number | undefined;
     if (options.bullets) {
@@ -72,7 +92,12 @@ export function readParagraphs(txBody: XmlElement | undefined, options: TextOpti
     }
     const visible = segments.filter((seg) => !seg.isBreak && seg.value.trim());
     const isCode = visible.length > 0 && visible.every((seg) => seg.code);
-    out.push({ level, bullet, start, content, plain, code: isCode });
+    const maths = segments.filter((seg) => seg.math);
+    const displayMath =
+      maths.length === 1 && maths[0].display && segments.every((seg) => seg.math || !seg.value.trim())
+        ? maths[0].math
+        : undefined;
+    out.push({ level, bullet, start, content, plain, code: isCode, ...(displayMath ? { displayMath } : {}) });
   }
   return out;
 }
@@ -110,6 +135,16 @@ function readSegments(p: XmlElement, rels: Map<string, Relationship>): Segment[]
     const name = localName(node.name);
     if (name === 'br') {
       segments.push({ value: '', bold: false, italic: false, isBreak: true });
+      continue;
+    }
+    if (name === 'm') {
+      // PowerPoint 2010+ equations: `a14:m` holds OMML (the shape's mc:Fallback holds a picture of it).
+      for (const eq of elements(node)) {
+        const kind = localName(eq.name);
+        if (kind !== 'oMath' && kind !== 'oMathPara') continue;
+        const latex = ommlToLatex(eq);
+        if (latex) segments.push({ value: '', bold: false, italic: false, math: latex, display: kind === 'oMathPara' });
+      }
       continue;
     }
     if (name !== 'r' && name !== 'fld') continue;
@@ -158,6 +193,8 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
       prev &&
       !prev.isBreak &&
       !s.isBreak &&
+      !prev.math &&
+      !s.math &&
       prev.href === s.href &&
       prev.code === s.code &&
       (prev.bold === s.bold || blank) &&
@@ -174,6 +211,10 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   }
   const out: PhrasingContent[] = [];
   for (const s of merged) {
+    if (s.math) {
+      out.push(inlineMath(s.math));
+      continue;
+    }
     if (s.isBreak) {
       out.push(brk());
       continue;
@@ -256,12 +297,14 @@ export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] 
     blankLines = 0;
     const body = paragraph(para.content);
     if (para.bullet === 'none') {
+      // An equation alone in its paragraph is display math.
+      const block: BlockContent = para.displayMath ? math(para.displayMath) : body;
       while (stack.length && stack[stack.length - 1].level >= para.level) stack.pop();
       const top = stack[stack.length - 1];
-      if (top && para.level > 0) top.lastItem.children.push(body);
+      if (top && para.level > 0) top.lastItem.children.push(block);
       else {
         stack.length = 0;
-        blocks.push(body);
+        blocks.push(block);
       }
       continue;
     }
