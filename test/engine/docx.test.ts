@@ -1,7 +1,26 @@
 import { convert } from '../../shared/engine/engine.ts';
 import { ConversionError } from '../../shared/engine/errors.ts';
 import type { ConvertOptions } from '../../shared/engine/types.ts';
-import { buildDocx, numbered, p, paragraphStyle, styled, NS, type DocxSpec } from '../fixtures/docx.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildDocx,
+  chartPart,
+  CHART_URI,
+  DIAGRAM_URI,
+  graphicDrawing,
+  checkBoxField,
+  checkboxControl,
+  formField,
+  numbered,
+  p,
+  paragraphStyle,
+  run,
+  styled,
+  NS,
+  type DocxSpec,
+} from '../fixtures/docx.ts';
 
 async function md(spec: DocxSpec, options: ConvertOptions = {}): Promise<string> {
   return (await convert(buildDocx(spec), options)).markdown;
@@ -151,6 +170,39 @@ describe('docx inline formatting and links', () => {
   });
 });
 
+describe('docx underline, superscript, subscript, strikethrough', () => {
+  it('writes them as <u>, <sup>, <sub> and ~~, outside bold and italic, escaping the text between', async () => {
+    const body =
+      `<w:p>${run('E=mc')}${run('2', '<w:vertAlign w:val="superscript"/>')}${run(' and H')}${run('2', '<w:vertAlign w:val="subscript"/>')}${run('O')}</w:p>` +
+      `<w:p>${run('A ')}${run('key', '<w:u w:val="single"/>')}${run(' and ')}${run('doubly', '<w:u w:val="double"/>')}${run(' word, ')}${run('not this', '<w:u w:val="none"/>')}</w:p>` +
+      `<w:p>${run('x', '<w:b/>')}${run('2', '<w:b/><w:vertAlign w:val="superscript"/>')}${run('y')}${run('gone', '<w:dstrike/>')}</w:p>` +
+      `<w:p>${run('&lt;b&gt;raw&lt;/b&gt; ')}${run('*stars* ', '<w:u/><w:i/>')}${run('tail')}</w:p>`;
+    expect(await md({ body })).toBe(
+      'E=mc<sup>2</sup> and H<sub>2</sub>O\n\n' +
+        'A <u>key</u> and <u>doubly</u> word, not this\n\n' +
+        '**x**<sup>**2**</sup>y~~gone~~\n\n' +
+        '\\<b>raw\\</b> <u>*\\*stars\\**</u> tail\n',
+    );
+  });
+
+  it('follows styles (a baseline run inside a superscript style) and leaves underline off links and headings', async () => {
+    const styles =
+      '<w:style w:type="character" w:styleId="Raised"><w:name w:val="Raised"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>' +
+      '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:u w:val="single"/></w:rPr></w:style>' +
+      paragraphStyle('Heading1', 'heading 1', '<w:rPr><w:u w:val="single"/></w:rPr>');
+    const body =
+      styled('Heading1', 'Underlined heading') +
+      `<w:p>${run('n')}${run('th', '<w:rStyle w:val="Raised"/>')}${run(' flat', '<w:rStyle w:val="Raised"/><w:vertAlign w:val="baseline"/>')}</w:p>` +
+      `<w:p><w:hyperlink r:id="rIdL">${run('site', '<w:rStyle w:val="Hyperlink"/>')}</w:hyperlink></w:p>`;
+    const out = await md({
+      styles,
+      body,
+      rels: [{ id: 'rIdL', type: 'hyperlink', target: 'https://example.com/', external: true }],
+    });
+    expect(out).toBe('# Underlined heading\n\nn<sup>th</sup> flat\n\n[site](https://example.com/)\n');
+  });
+});
+
 describe('docx tables', () => {
   it('uses the first row as header and leaves merged continuation cells empty', async () => {
     const tc = (text: string, pr = '') => `<w:tc>${pr ? `<w:tcPr>${pr}</w:tcPr>` : ''}${p(text)}</w:tc>`;
@@ -238,6 +290,114 @@ describe('docx notes, images, math, text boxes', () => {
   });
 });
 
+describe('docx charts and SmartArt', () => {
+  it('writes a chart as its title and a table of its cached data, after the paragraph that anchors it', async () => {
+    const out = await md({
+      body: `<w:p>${run('Sales went up:')}${graphicDrawing(CHART_URI, '<c:chart r:id="rIdC"/>')}</w:p>${p('After.')}`,
+      rels: [{ id: 'rIdC', type: 'chart', target: 'charts/chart1.xml' }],
+      parts: {
+        'word/charts/chart1.xml': chartPart('Quarterly sales', ['Q1', 'Q2'], {
+          North: ['10', '12.5'],
+          South: ['7', ''],
+        }),
+      },
+    });
+    expect(out).toBe(
+      'Sales went up:\n\nQuarterly sales\n\n| | North | South |\n| --- | --- | --- |\n| Q1 | 10 | 7 |\n| Q2 | 12.5 | |\n\nAfter.\n',
+    );
+  });
+
+  it('names a chart whose part is missing, with a warning, and a chartex chart by its alt text', async () => {
+    const result = await convert(
+      buildDocx({
+        body:
+          `<w:p>${graphicDrawing(CHART_URI, '<c:chart r:id="rIdGone"/>', 'Revenue by region')}</w:p>` +
+          `<w:p>${graphicDrawing('http://schemas.microsoft.com/office/drawing/2014/chartex', '<cx:chart xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/chartex" r:id="rIdX"/>', 'Waterfall')}</w:p>`,
+        rels: [{ id: 'rIdGone', type: 'chart', target: 'charts/missing.xml' }],
+      }),
+    );
+    expect(result.markdown).toBe('![Chart: Revenue by region]()\n\n![Chart: Waterfall]()\n');
+    expect(result.warnings.map((w) => w.code)).toContain('part_unreadable');
+  });
+
+  it('writes SmartArt as its text outline from the diagram data part', async () => {
+    const pt = (id: string, t: string, type = '') =>
+      `<dgm:pt modelId="${id}"${type ? ` type="${type}"` : ''}>${t ? `<dgm:t><a:bodyPr/><a:p><a:r><a:t>${t}</a:t></a:r></a:p></dgm:t>` : ''}</dgm:pt>`;
+    const cxn = (src: string, dest: string, ord: number) =>
+      `<dgm:cxn modelId="c${src}${dest}" srcId="${src}" destId="${dest}" srcOrd="${ord}"/>`;
+    const data =
+      `<?xml version="1.0"?><dgm:dataModel ${NS}><dgm:ptLst>${pt('0', '', 'doc')}${pt('1', 'Plan')}${pt('2', 'Build')}${pt('3', 'Scope')}</dgm:ptLst>` +
+      `<dgm:cxnLst>${cxn('0', '1', 0)}${cxn('0', '2', 1)}${cxn('1', '3', 0)}</dgm:cxnLst></dgm:dataModel>`;
+    const out = await md({
+      body: `<w:p>${graphicDrawing(DIAGRAM_URI, '<dgm:relIds r:dm="rIdDm" r:lo="rIdLo" r:qs="rIdQs" r:cs="rIdCs"/>')}</w:p>`,
+      rels: [{ id: 'rIdDm', type: 'diagramData', target: 'diagrams/data1.xml' }],
+      parts: { 'word/diagrams/data1.xml': data },
+    });
+    expect(out).toBe('**Plan**\n\n- Scope\n\n**Build**\n');
+  });
+});
+
+describe('docx comments', () => {
+  const comment = (id: number, author: string, body: string) =>
+    `<w:comment w:id="${id}" w:author="${author}" w:date="2024-01-01T00:00:00Z" w:initials="X">` +
+    `<w:p><w:r><w:annotationRef/></w:r>${run(body)}</w:p></w:comment>`;
+  const spec: DocxSpec = {
+    body:
+      `<w:p><w:commentRangeStart w:id="3"/>${run('Revenue grew')}<w:commentRangeEnd w:id="3"/><w:r><w:commentReference w:id="3"/></w:r>` +
+      `${run(' by ten percent.')}<w:commentRangeStart w:id="1"/>${run(' Costs fell.')}<w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="1"/></w:r>` +
+      `<w:r><w:commentReference w:id="99"/></w:r></w:p>`,
+    rels: [{ id: 'rIdCm', type: 'comments', target: 'comments.xml' }],
+    parts: {
+      'word/comments.xml': `<w:comments ${NS}>${comment(1, 'Bo Chen', 'Which costs?')}${comment(3, 'Ana Silva', 'Source: Q3 report.')}</w:comments>`,
+    },
+  };
+
+  it('leaves comments out by default', async () => {
+    expect(await md(spec)).toBe('Revenue grew by ten percent. Costs fell.\n');
+  });
+
+  it('with the comments option, links each comment from where its range ends to a footnote giving its author', async () => {
+    expect(await md(spec, { comments: true })).toBe(
+      'Revenue grew[^c1] by ten percent. Costs fell.[^c2]\n\n' +
+        '[^c1]: **Ana Silva:** Source: Q3 report.\n\n' +
+        '[^c2]: **Bo Chen:** Which costs?\n',
+    );
+  });
+
+  it('keeps comment labels apart from footnote labels', async () => {
+    const out = await md(
+      {
+        ...spec,
+        body: `<w:p>${run('Claim')}<w:r><w:footnoteReference w:id="2"/></w:r><w:r><w:commentReference w:id="1"/></w:r></w:p>`,
+        footnotes: `<w:footnote w:id="2"><w:p>${run('A note.')}</w:p></w:footnote>`,
+      },
+      { comments: true },
+    );
+    expect(out).toBe('Claim[^1][^c1]\n\n[^1]: A note.\n\n[^c1]: **Bo Chen:** Which costs?\n');
+  });
+});
+
+describe('docx tracked changes', () => {
+  const ins = (inner: string) => `<w:ins w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z">${inner}</w:ins>`;
+  const del = (inner: string) => `<w:del w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z">${inner}</w:del>`;
+  const delRun = (t: string, rPr = '') =>
+    `<w:r>${rPr ? `<w:rPr>${rPr}</w:rPr>` : ''}<w:delText xml:space="preserve">${t}</w:delText></w:r>`;
+  const body =
+    `<w:p>${run('The fee is ')}${del(delRun('ten'))}${ins(run('twelve'))}${run(' euros, ')}${del(delRun('not ', '<w:b/>'))}${run('due ')}` +
+    `<w:moveFrom w:id="3" w:author="A">${delRun('now')}</w:moveFrom><w:moveTo w:id="4" w:author="A">${run('monthly')}</w:moveTo>${run('.')}</w:p>`;
+
+  it('accepts them by default: insertions kept, deletions dropped', async () => {
+    expect(await md({ body })).toBe('The fee is twelve euros, due monthly.\n');
+    expect(await md({ body }, { trackedChanges: 'accept' })).toBe('The fee is twelve euros, due monthly.\n');
+  });
+
+  it("shows them with trackedChanges: 'show', insertions as <ins> and deletions as <del>, formatting kept inside", async () => {
+    expect(await md({ body }, { trackedChanges: 'show' })).toBe(
+      'The fee is <del>ten</del><ins>twelve</ins> euros, <del>**not**</del> due <del>now</del><ins>monthly</ins>.\n',
+    );
+  });
+});
+
 describe('docx headers and footers', () => {
   const spec: DocxSpec = {
     body:
@@ -300,5 +460,82 @@ describe('docx hostile and broken packages', () => {
     const strictNs = 'xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"';
     const documentXml = `<?xml version="1.0"?><w:document ${strictNs}><w:body><w:p><w:r><w:rPr><w:b w:val="true"/></w:rPr><w:t>Strict</w:t></w:r></w:p></w:body></w:document>`;
     expect((await convert(buildDocx({ documentXml }))).markdown).toBe('**Strict**\n');
+  });
+});
+
+describe('docx form fields', () => {
+  it('writes legacy check boxes as ☐/☒ from w:checked, else w:default, and keeps them apart when adjacent', async () => {
+    const body =
+      `<w:p>${run('Unchecked: ')}${checkBoxField(false)}</w:p>` +
+      `<w:p>${run('By default: ', '<w:b/>')}${checkBoxField(true, undefined, '<w:b/>')}</w:p>` +
+      `<w:p>${run('Unticked later: ')}${checkBoxField(true, false)}${run(' ticked later: ')}${checkBoxField(false, true)}</w:p>` +
+      `<w:p>${checkBoxField(true)}${checkBoxField(false)}${checkBoxField(true)}</w:p>`;
+    expect(await md({ body })).toBe(
+      'Unchecked: ☐\n\n**By default: ☒**\n\nUnticked later: ☐ ticked later: ☒\n\n☒ ☐ ☒\n',
+    );
+  });
+
+  it('keeps a table whose cells hold only check boxes', async () => {
+    const tc = (inner: string) => `<w:tc><w:p>${inner}</w:p></w:tc>`;
+    const body = `<w:tbl><w:tr>${tc(checkBoxField(false))}${tc(checkBoxField(true))}</w:tr></w:tbl>`;
+    expect(await md({ body })).toBe('| ☐ | ☒ |\n| --- | --- |\n');
+  });
+
+  it('shows a text input by its result, or its default when the result is empty, and a drop-down by its selection', async () => {
+    const text = (def: string, result: string) =>
+      formField(`<w:textInput><w:default w:val="${def}"/></w:textInput>`, 'FORMTEXT', result);
+    const dropDown = (result: string) =>
+      formField(
+        `<w:ddList>${result}<w:listEntry w:val="Red"/><w:listEntry w:val="Green"/><w:listEntry w:val="Blue"/></w:ddList>`,
+        'FORMDROPDOWN',
+      );
+    const body =
+      `<w:p>${run('Name: ')}${text('Your name', run('Ada Lovelace'))}</w:p>` +
+      `<w:p>${run('City: ')}${text('London', '')}</w:p>` +
+      `<w:p>${run('Colour: ')}${dropDown('<w:result w:val="2"/>')}${run(' or ')}${dropDown('')}</w:p>`;
+    expect(await md({ body })).toBe('Name: Ada Lovelace\n\nCity: London\n\nColour: Blue or Red\n');
+  });
+
+  it('writes content-control check boxes from their w14:checked state, not the glyph their font draws', async () => {
+    const body =
+      `<w:p>${checkboxControl(true, '☒')}${run(' Done ')}${checkboxControl(false, '☐')}${run(' Open')}</w:p>` +
+      `<w:p>${checkboxControl(true, '\uF0FE')}${run(' Private-use glyph')}</w:p>`;
+    expect(await md({ body })).toBe('☒ Done ☐ Open\n\n☒ Private-use glyph\n');
+  });
+
+  it('reads Wingdings check-box symbols as text', async () => {
+    const sym = (c: string) => `<w:r><w:sym w:font="Wingdings" w:char="${c}"/></w:r>`;
+    const body = `<w:p>${sym('F0A8')}${run(' no ')}${sym('F0FE')}${run(' yes ')}${sym('F0FD')}${run(' x ')}${sym('F0E0')}</w:p>`;
+    expect(await md({ body })).toBe('☐ no ☑ yes ☒ x\n');
+  });
+});
+
+/**
+ * Real documents from other projects' bug reports (`../shared/bughunt/cases` beside the repo, or
+ * MDRAFT_BUGHUNT): read when present, never copied into the repo. Each `.expect.md` lists facts a correct
+ * conversion shows; the assertions below check those facts.
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bughunt = process.env.MDRAFT_BUGHUNT
+  ? path.resolve(process.env.MDRAFT_BUGHUNT)
+  : path.resolve(repoRoot, '..', 'shared', 'bughunt', 'cases');
+const checkboxCase = path.join(bughunt, 'docx-legacy-checkboxes.docx');
+const haveCheckboxCase = fs.existsSync(checkboxCase);
+if (!haveCheckboxCase) {
+  console.warn(
+    `docx: no bughunt case at ${checkboxCase}; that test is SKIPPED. Put the cases at ../shared/bughunt/cases beside the repo or set MDRAFT_BUGHUNT.`,
+  );
+}
+describe('docx bughunt cases', () => {
+  (haveCheckboxCase ? it : it.skip)('legacy check boxes (docx-legacy-checkboxes.docx)', async () => {
+    const out = (await convert(new Uint8Array(fs.readFileSync(checkboxCase)))).markdown;
+    // Markup aside, the words and boxes in reading order.
+    const plain = out.replace(/<\/?[a-z]+>|[*_]/g, '').replace(/\s+/g, ' ');
+    expect(plain).toContain('This is a small test for checkboxes');
+    expect(out).toMatch(/^- unchecked: ☐$/m);
+    expect(out).toMatch(/^\*\*_Or checked: ☒_\*\*$/m);
+    expect(plain).toContain('Test a checkbox within a textbox: ☐ -> ☒');
+    expect(out).toMatch(/In Table:[^]*\n\| ☐ \| \*\*_☒_\*\* \|\n\| --- \| --- \|\n/);
+    expect(plain).toMatch(/In Sequence: ☒ ☐ ☒/);
   });
 });

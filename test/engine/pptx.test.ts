@@ -259,6 +259,107 @@ describe('pptx converter', () => {
     expect(result.markdown).toBe('```\nlet x = 1;\n\n  x += 1;\n```\n\nCall `run()` and ~~not this~~\n');
   });
 
+  it('writes underline, superscript and subscript as <u>, <sup>, <sub>, and leaves underline off links', async () => {
+    const r = (t: string, rPr = '') => `<a:r><a:rPr${rPr}/><a:t>${t}</a:t></a:r>`;
+    const result = await toMarkdown({
+      slides: [
+        {
+          shapes: textBox(
+            `<a:p>${r('x')}${r('2', ' baseline="30000"')}${r(' + CO')}${r('2', ' baseline="-25000"')}${r(' is ')}${r('key', ' u="sng"')}` +
+              `${r(' not ')}${r('this', ' u="none"')}${r(' ')}${r('both', ' b="1" u="dbl"')}${r(' ')}</a:p>` +
+              `<a:p><a:r><a:rPr u="sng"><a:hlinkClick r:id="rIdLink"/></a:rPr><a:t>link</a:t></a:r></a:p>`,
+            { x: 0, y: 0 },
+          ),
+          rels: [{ id: 'rIdLink', type: 'hyperlink', target: 'https://example.com/', external: true }],
+        },
+      ],
+    });
+    expect(result.markdown).toBe(
+      'x<sup>2</sup> + CO<sub>2</sub> is <u>key</u> not this <u>**both**</u>\n\n[link](https://example.com/)\n',
+    );
+  });
+
+  describe('comments', () => {
+    const P = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"';
+    const P188 = 'xmlns:p188="http://schemas.microsoft.com/office/powerpoint/2018/8/main"';
+    const A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"';
+    const MODERN = 'http://schemas.microsoft.com/office/2018/10/relationships/comments';
+    const spec: PptxSpec = {
+      slides: [
+        {
+          shapes: title('Budget') + body(para('Numbers')),
+          rels: [{ id: 'rIdCm', type: 'comments', target: '../comments/comment1.xml' }],
+        },
+        {
+          shapes: body(para('Untitled slide')),
+          rels: [{ id: 'rIdMc', type: MODERN, target: '../comments/modernComment_101_0.xml' }],
+        },
+      ],
+      presentationRels: [
+        { id: 'rIdCa', type: 'commentAuthors', target: 'commentAuthors.xml' },
+        {
+          id: 'rIdAu',
+          type: 'http://schemas.microsoft.com/office/2018/10/relationships/authors',
+          target: 'authors.xml',
+        },
+      ],
+      files: [
+        {
+          name: 'ppt/commentAuthors.xml',
+          data: `<p:cmAuthorLst ${P}><p:cmAuthor id="0" name="Ana Silva" initials="AS" lastIdx="2" clrIdx="0"/></p:cmAuthorLst>`,
+        },
+        {
+          name: 'ppt/authors.xml',
+          data: `<p188:authorLst ${P188}><p188:author id="{A1}" name="Bo Chen" initials="BC"/><p188:author id="{A2}" name="Cy Diaz" initials="CD"/></p188:authorLst>`,
+        },
+        {
+          name: 'ppt/comments/comment1.xml',
+          data:
+            `<p:cmLst ${P}><p:cm authorId="0" dt="2024-01-01T00:00:00" idx="1"><p:pos x="10" y="10"/><p:text>Check the totals.</p:text></p:cm>` +
+            `<p:cm authorId="0" idx="2"><p:pos x="10" y="10"/><p:text>Fonts too</p:text></p:cm></p:cmLst>`,
+        },
+        {
+          name: 'ppt/comments/modernComment_101_0.xml',
+          data:
+            `<p188:cmLst ${P188} ${A}><p188:cm id="{C1}" authorId="{A1}" created="2024-01-01T00:00:00Z">` +
+            `<p188:replyLst><p188:reply id="{R1}" authorId="{A2}"><p188:txBody><a:bodyPr/><a:p><a:r><a:t>Done.</a:t></a:r></a:p></p188:txBody></p188:reply></p188:replyLst>` +
+            `<p188:txBody><a:bodyPr/><a:p><a:r><a:t>Add a title</a:t></a:r></a:p><a:p><a:r><a:t>please.</a:t></a:r></a:p></p188:txBody></p188:cm></p188:cmLst>`,
+        },
+      ],
+    };
+
+    it('leaves comments out by default', async () => {
+      expect((await toMarkdown(spec)).markdown).toBe('## Budget\n\n- Numbers\n\n---\n\n- Untitled slide\n');
+    });
+
+    it('links legacy and modern comments from the slide to footnotes at the end of that slide, with authors and replies', async () => {
+      const result = await toMarkdown(spec, { comments: true, pageSeparators: true });
+      expect(result.markdown).toBe(
+        '<!-- page 1 -->\n\n## Budget[^c1][^c2]\n\n- Numbers\n\n[^c1]: **Ana Silva:** Check the totals.\n\n[^c2]: **Ana Silva:** Fonts too\n\n' +
+          '<!-- page 2 -->\n\n---\n\nComments:[^c3]\n\n- Untitled slide\n\n[^c3]: **Bo Chen:** Add a title please.\n\n    **Cy Diaz:** Done.\n',
+      );
+    });
+  });
+
+  it('writes equations (a14:m in the mc:Choice branch) as LaTeX, display math when alone, never the fallback picture', async () => {
+    const M = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"';
+    const mr = (t: string) =>
+      `<m:r><a:rPr lang="en-US" i="1"><a:latin typeface="Cambria Math"/></a:rPr><m:t>${t}</m:t></m:r>`;
+    const frac = `<m:f><m:num>${mr('a')}</m:num><m:den>${mr('b')}</m:den></m:f>`;
+    const sup = `<m:sSup><m:e>${mr('x')}</m:e><m:sup>${mr('2')}</m:sup></m:sSup>`;
+    const equation =
+      `<a:p><a14:m><m:oMathPara ${M}><m:oMathParaPr><m:jc m:val="centerGroup"/></m:oMathParaPr><m:oMath>${sup}${mr('=')}${frac}</m:oMath></m:oMathPara></a14:m><a:endParaRPr lang="en-US"/></a:p>` +
+      `<a:p><a:r><a:rPr lang="en-US"/><a:t>where </a:t></a:r><a14:m><m:oMath ${M}>${mr('b≠0')}</m:oMath></a14:m><a:r><a:rPr lang="en-US"/><a:t> always</a:t></a:r></a:p>`;
+    const alternate =
+      '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main">' +
+      `<mc:Choice Requires="a14">${textBox(equation, { x: 0, y: 0 }, 'TextBox 3')}</mc:Choice>` +
+      `<mc:Fallback>${pic('rIdEqImg', { at: { x: 0, y: 0 } })}</mc:Fallback></mc:AlternateContent>`;
+    const result = await toMarkdown({
+      slides: [{ shapes: alternate, rels: [{ id: 'rIdEqImg', type: 'image', target: '../media/image1.png' }] }],
+    });
+    expect(result.markdown).toBe('$$\nx^{2}=\\frac{a}{b}\n$$\n\nwhere $b \\neq 0$ always\n');
+  });
+
   it('writes a chart with cached values as a table of its data', async () => {
     const point = (i: number, v: string) => `<c:pt idx="${i}"><c:v>${escapeText(v)}</c:v></c:pt>`;
     const ser = (name: string, values: string[]) =>

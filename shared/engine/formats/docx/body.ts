@@ -107,7 +107,7 @@ function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {
     items.push({
       kind: 'heading',
       depth,
-      content: buildPhrasing(tokens, { ignoreBold: true, ignoreMonospace: allMonospace }),
+      content: buildPhrasing(tokens, { ignoreBold: true, ignoreUnderline: true, ignoreMonospace: allMonospace }),
       floats,
     });
     return;

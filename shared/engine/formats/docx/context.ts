@@ -7,6 +7,9 @@ import type { DocxPackage } from './package.ts';
 import type { Styles } from './styles.ts';
 import type { Numbering } from './numbering.ts';
 import type { Notes } from './notes.ts';
+import type { Comments } from './comments.ts';
+import type { FormField } from './form-fields.ts';
+import type { RunFormat } from './run-format.ts';
 
 /** An open complex field (`w:fldChar begin … separate … end`). */
 export interface OpenField {
@@ -15,6 +18,11 @@ export interface OpenField {
   inResult: boolean;
   /** The link a HYPERLINK field gives its result text (one object, so its runs group into one link). */
   link?: { url: string };
+  /** A legacy form field (`w:ffData` on the `begin` mark), with the formatting of the run that began it. */
+  form?: FormField;
+  format?: RunFormat;
+  /** Visible text appeared in the result: a form field then shows that, not its own value. */
+  shown?: boolean;
 }
 
 export interface DocxContext {
@@ -23,6 +31,8 @@ export interface DocxContext {
   styles: Styles;
   numbering: Numbering;
   notes: Notes;
+  /** Present only when `options.comments` asks for comments. */
+  comments?: Comments;
   /** The part being walked, for its relationships (document, a note part, a header). */
   part: string;
   rels: Relationships;

@@ -13,6 +13,7 @@ import { DocxPackage } from './package.ts';
 import { Styles } from './styles.ts';
 import { Numbering } from './numbering.ts';
 import { Notes } from './notes.ts';
+import { Comments } from './comments.ts';
 import type { DocxContext } from './context.ts';
 import { forPart } from './context.ts';
 import { convertBlocks } from './body.ts';
@@ -42,12 +43,21 @@ export function convertDocx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
     });
   }
 
+  const comments = ctx.options.comments
+    ? new Comments(() => {
+        const part = pkg.relatedPart('comments', 'word/comments.xml');
+        const xml = part ? pkg.optionalXml(part) : undefined;
+        return part && xml ? { part, xml } : undefined;
+      })
+    : undefined;
+
   const dc: DocxContext = {
     pkg,
     convert: ctx,
     styles,
     numbering,
     notes,
+    ...(comments ? { comments } : {}),
     part: pkg.mainPart,
     rels: pkg.relationships(pkg.mainPart),
     headingOffset: usesTitleStyle(body, styles) ? 1 : 0,
@@ -62,6 +72,7 @@ export function convertDocx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
   children.push(...convertBlocks(body, dc));
   for (const part of furniture.footers) children.push(...partBlocks(part, dc));
   children.push(...notes.definitions(dc));
+  if (comments) children.push(...comments.definitions(dc));
 
   const title = coreTitle(pkg);
   return { root: root(children), ...(title ? { title } : {}) };

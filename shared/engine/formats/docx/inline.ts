@@ -12,8 +12,11 @@ import type { RunFormat } from './run-format.ts';
 import { mergeFormats, readRunFormat } from './run-format.ts';
 import type { DocxContext } from './context.ts';
 import { drawingImages, vmlImages } from './images.ts';
-import { ommlToLatex } from './omml.ts';
+import { drawingGraphics } from './graphics.ts';
+import { ommlToLatex } from '../ooxml/omml.ts';
+import { wrapHtmlMark, type HtmlMark } from '../ooxml/marks.ts';
 import { symbolChar } from './symbols.ts';
+import { contentControlCheckbox, readFormField, CHECKED, UNCHECKED } from './form-fields.ts';
 
 export interface Token {
   node: PhrasingContent;
@@ -57,9 +60,16 @@ function walkInline(el: XmlElement, w: Walk): void {
       walkContainer(el, url !== undefined ? { ...w, link: { url } } : w);
       return;
     }
-    // Tracked insertions are part of the text; deletions are not.
+    // Tracked changes: accepted by default (insertions are text, deletions are not); with
+    // `trackedChanges: 'show'` both stay, marked `<ins>`/`<del>` (conventions in `../ooxml/marks.ts`).
     case 'ins':
     case 'moveTo':
+      walkContainer(el, showChanges(w) ? { ...w, base: { ...w.base, inserted: true } } : w);
+      return;
+    case 'del':
+    case 'moveFrom':
+      if (showChanges(w)) walkContainer(el, { ...w, base: { ...w.base, deleted: true } });
+      return;
     case 'smartTag':
     case 'customXml':
     case 'dir':
@@ -71,14 +81,14 @@ function walkInline(el: XmlElement, w: Walk): void {
       }
       walkContainer(el, w);
       return;
-    case 'sdt':
-      walkContainer(child(el, 'sdtContent') ?? el, w);
+    case 'sdt': {
+      const box = contentControlCheckbox(el);
+      if (box === undefined) walkContainer(child(el, 'sdtContent') ?? el, w);
+      else if (!hiddenByField(w)) pushCheckbox(w, box, contentFormat(el, w));
       return;
+    }
     case 'sdtContent':
       walkContainer(el, w);
-      return;
-    case 'del':
-    case 'moveFrom':
       return;
     case 'oMath':
     case 'oMathPara':
@@ -92,6 +102,8 @@ function walkInline(el: XmlElement, w: Walk): void {
       return; // bookmarks, proofing marks, comments anchors, properties
   }
 }
+
+const showChanges = (w: Walk) => w.dc.convert.options.trackedChanges === 'show';
 
 /** `mc:AlternateContent` offers the same content several ways: take exactly one branch. */
 export function alternateBranch(el: XmlElement): XmlElement {
@@ -142,6 +154,8 @@ function walkSimpleField(el: XmlElement, w: Walk): void {
 
 function pushText(w: Walk, value: string, format: RunFormat): void {
   if (!value || format.hidden) return;
+  const open = w.dc.fields[w.dc.fields.length - 1];
+  if (open?.inResult && value.trim()) open.shown = true;
   const tokens = w.out.tokens;
   const last = tokens[tokens.length - 1];
   const link = fieldLink(w);
@@ -152,12 +166,31 @@ function pushText(w: Walk, value: string, format: RunFormat): void {
   tokens.push({ node: text(value), format, link });
 }
 
-function pushNode(w: Walk, node: PhrasingContent, display = false): void {
-  w.out.tokens.push({ node, format: {}, link: fieldLink(w), display });
+/** Adjacent check boxes are drawn apart in Word; a space keeps `☒ ☐` from reading as one symbol. */
+function pushCheckbox(w: Walk, glyph: string, format: RunFormat): void {
+  const last = w.out.tokens[w.out.tokens.length - 1];
+  const value = last?.node.type === 'text' ? last.node.value : '';
+  const after = value.endsWith(CHECKED) || value.endsWith(UNCHECKED);
+  pushText(w, (after ? ' ' : '') + glyph, format);
 }
 
-const sameFormat = (a: RunFormat, b: RunFormat) =>
-  !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.strike === !!b.strike && !!a.monospace === !!b.monospace;
+/** Formatting of the first run inside a content control: what its replacement text should look like. */
+function contentFormat(sdt: XmlElement, w: Walk): RunFormat {
+  const content = child(sdt, 'sdtContent');
+  const run = content ? findAll(content, 'r')[0] : undefined;
+  const rPr = child(run, 'rPr');
+  return mergeFormats(w.base, w.dc.styles.run(attr(child(rPr, 'rStyle'), 'val')), readRunFormat(rPr));
+}
+
+function pushNode(w: Walk, node: PhrasingContent, display = false): void {
+  // Only revision marks apply to what is not text (a picture, a note reference inside a deletion).
+  const format: RunFormat = {};
+  if (w.base.inserted) format.inserted = true;
+  if (w.base.deleted) format.deleted = true;
+  w.out.tokens.push({ node, format, link: fieldLink(w), display });
+}
+
+const sameFormat = (a: RunFormat, b: RunFormat) => ATTRIBUTES.every((key) => !!a[key] === !!b[key]);
 
 function walkRun(r: XmlElement, w: Walk): void {
   const dc = w.dc;
@@ -166,10 +199,11 @@ function walkRun(r: XmlElement, w: Walk): void {
   for (const c of elements(r)) {
     const name = localName(c.name);
     if (name === 'fldChar') {
-      fieldChar(c, w);
+      fieldChar(c, w, format);
       continue;
     }
-    if (name === 'instrText') {
+    // Deleted text and field code (`w:delText`, `w:delInstrText`) exist only inside shown deletions.
+    if (name === 'instrText' || (name === 'delInstrText' && format.deleted)) {
       const f = dc.fields[dc.fields.length - 1];
       if (f && !f.inResult) f.instruction += textOf(c);
       continue;
@@ -178,6 +212,9 @@ function walkRun(r: XmlElement, w: Walk): void {
     switch (name) {
       case 't':
         pushText(w, textOf(c), format);
+        break;
+      case 'delText':
+        if (format.deleted) pushText(w, textOf(c), format);
         break;
       case 'tab':
       case 'ptab':
@@ -210,6 +247,11 @@ function walkRun(r: XmlElement, w: Walk): void {
         if (ref) pushNode(w, ref);
         break;
       }
+      case 'commentReference': {
+        const ref = dc.comments?.reference(attr(c, 'id'));
+        if (ref) pushNode(w, ref);
+        break;
+      }
       case 'AlternateContent': {
         // Inside a run the branches hold drawings; walk the chosen one as if it were the run's content.
         const branch = alternateBranch(c);
@@ -222,16 +264,16 @@ function walkRun(r: XmlElement, w: Walk): void {
         break;
       }
       default:
-        break; // delText, rPr, lastRenderedPageBreak, footnoteRef marks, annotations
+        break; // rPr, lastRenderedPageBreak, footnoteRef marks, annotations
     }
   }
 }
 
-function fieldChar(c: XmlElement, w: Walk): void {
+function fieldChar(c: XmlElement, w: Walk, format: RunFormat): void {
   const fields = w.dc.fields;
   const type = attr(c, 'fldCharType');
   if (type === 'begin') {
-    if (fields.length < 64) fields.push({ instruction: '', inResult: false });
+    if (fields.length < 64) fields.push({ instruction: '', inResult: false, form: readFormField(c), format });
   } else if (type === 'separate') {
     const f = fields[fields.length - 1];
     if (f) {
@@ -240,12 +282,18 @@ function fieldChar(c: XmlElement, w: Walk): void {
       if (url) f.link = { url };
     }
   } else if (type === 'end') {
-    fields.pop();
+    const f = fields.pop();
+    // A form field whose result shows nothing (a check box always, an empty text input) shows its own value.
+    if (f?.form && !f.shown && f.form.value && !hiddenByField(w)) {
+      if (f.form.kind === 'checkBox') pushCheckbox(w, f.form.value, f.format ?? format);
+      else pushText(w, f.form.value, f.format ?? format);
+    }
   }
 }
 
 function drawing(el: XmlElement, w: Walk): void {
   for (const img of drawingImages(el, w.dc)) pushNode(w, img);
+  if (w.dc.depth <= 8) w.out.floats.push(...drawingGraphics(el, w.dc));
   textBoxes(el, w);
 }
 
@@ -278,13 +326,28 @@ export interface PhrasingOptions {
   ignoreBold?: boolean;
   /** A paragraph set entirely in a monospace face is a font choice, not inline code. */
   ignoreMonospace?: boolean;
+  /** Headings are often underlined by style: decoration, not emphasis. */
+  ignoreUnderline?: boolean;
 }
 
-type Attribute = 'strike' | 'bold' | 'italic' | 'monospace';
-const ATTRIBUTES: Attribute[] = ['strike', 'bold', 'italic', 'monospace'];
+type Attribute = HtmlMark | 'strike' | 'bold' | 'italic' | 'monospace';
+/** Outermost first. The HTML marks come first so `**`/`*`/`~~` sit inside them (see `../ooxml/marks.ts`). */
+const ATTRIBUTES: Attribute[] = [
+  'inserted',
+  'deleted',
+  'underline',
+  'superscript',
+  'subscript',
+  'strike',
+  'bold',
+  'italic',
+  'monospace',
+];
+const HTML_MARKS = new Set<Attribute>(['inserted', 'deleted', 'underline', 'superscript', 'subscript']);
 
 /**
- * Tokens → phrasing nodes. Formatting nests from the outside in (strike, bold, italic, code): at each level
+ * Tokens → phrasing nodes. Formatting nests from the outside in (revision marks, underline, super/subscript,
+ * strike, bold, italic, code): at each level
  * the longest spans sharing the attribute are wrapped once, so `bold` + `bold italic` becomes
  * `**bold *bold italic***` rather than two adjacent strong nodes. Whitespace between two formatted tokens
  * joins the span; whitespace at a span's edges moves outside it.
@@ -307,7 +370,11 @@ export function buildPhrasing(tokens: Token[], options: PhrasingOptions = {}): P
 const isBlankText = (t: Token) => t.node.type === 'text' && !t.node.value.trim();
 
 function hasAttribute(t: Token, attribute: Attribute, options: PhrasingOptions): boolean {
-  if (t.node.type !== 'text' || !t.format[attribute]) return false;
+  if (!t.format[attribute]) return false;
+  // Revision marks also enclose what is not text (a deleted picture, an inserted footnote reference).
+  if (t.node.type !== 'text' && attribute !== 'inserted' && attribute !== 'deleted') return false;
+  // Links are underlined by the Hyperlink style: that says nothing more than the link does.
+  if (attribute === 'underline' && (options.ignoreUnderline || t.link)) return false;
   if (attribute === 'bold' && options.ignoreBold) return false;
   if (attribute === 'monospace' && options.ignoreMonospace) return false;
   return true;
@@ -364,6 +431,7 @@ function wrapSpan(attribute: Attribute, span: Token[], depth: number, options: P
       last.value = last.value.slice(0, last.value.length - trail.length);
     }
   }
+  if (HTML_MARKS.has(attribute)) return [...before, ...wrapHtmlMark(attribute as HtmlMark, inner), ...after];
   const wrapper = attribute === 'strike' ? del(inner) : attribute === 'bold' ? strong(inner) : emphasis(inner);
   return [...before, wrapper, ...after];
 }

@@ -1,4 +1,7 @@
-/** Character formatting that survives into Markdown: bold, italic, strike-through, monospace (code). */
+/**
+ * Character formatting that survives into Markdown: bold, italic, strike-through, monospace (code), underline,
+ * superscript and subscript (see `../ooxml/marks.ts` for how each is written), and tracked-change marks.
+ */
 import type { XmlElement } from '../../xml.ts';
 import { attr, child } from '../../xml.ts';
 
@@ -9,7 +12,13 @@ export interface RunFormat {
   monospace?: boolean;
   /** Hidden text (`w:vanish`) is not part of what a reader sees. */
   hidden?: boolean;
-  /** Superscript/subscript (`w:vertAlign`), kept as plain text. */
+  underline?: boolean;
+  /** `w:vertAlign` superscript / subscript. */
+  superscript?: boolean;
+  subscript?: boolean;
+  /** Inside a tracked insertion / deletion, when tracked changes are shown. */
+  inserted?: boolean;
+  deleted?: boolean;
 }
 
 const MONOSPACE =
@@ -40,6 +49,15 @@ export function readRunFormat(rPr: XmlElement | undefined): RunFormat {
   if (italic !== undefined) format.italic = italic;
   if (strike !== undefined) format.strike = strike;
   if (hidden !== undefined) format.hidden = hidden;
+  // `w:u` names a line style (single, double, words, wave…); only `none` is off.
+  const underline = toggle(child(rPr, 'u'));
+  if (underline !== undefined) format.underline = underline;
+  const vertAlign = attr(child(rPr, 'vertAlign'), 'val');
+  if (vertAlign !== undefined) {
+    // `baseline` turns both off, overriding a style that raised or lowered the text.
+    format.superscript = vertAlign === 'superscript';
+    format.subscript = vertAlign === 'subscript';
+  }
   if (font) format.monospace = isMonospaceFont(font);
   return format;
 }

@@ -81,6 +81,20 @@ const SYMBOL_FONT: Record<number, string> = {
   0xf2: '∫',
 };
 
+/**
+ * The few Wingdings glyphs that carry meaning in text: check boxes and marks, as documents use them for
+ * hand-made forms and check lists (code points from the Wingdings code chart; U+1F5F8-style pictographs are
+ * given as their common BMP equivalents, which every font has).
+ */
+const WINGDINGS: Record<number, string> = {
+  0x6f: '\u2610', // white square used as an empty box
+  0xa8: '\u2610', // medium white square
+  0xfb: '\u2717', // ballot X
+  0xfc: '\u2713', // check mark
+  0xfd: '\u2612', // ballot box with X
+  0xfe: '\u2611', // ballot box with check
+};
+
 export function symbolChar(font: string | undefined, code: string | undefined): string {
   if (!code) return '';
   let n = parseInt(code, 16);
@@ -88,7 +102,8 @@ export function symbolChar(font: string | undefined, code: string | undefined): 
   if (n >= 0xf000 && n <= 0xf0ff) n -= 0xf000;
   const f = (font ?? '').toLowerCase();
   if (f === 'symbol') return SYMBOL_FONT[n] ?? (n >= 0x20 && n < 0x7f ? String.fromCodePoint(n) : '');
-  // Wingdings and friends are pictographs (check boxes, arrows) with no reliable text meaning.
+  if (f === 'wingdings') return WINGDINGS[n] ?? '';
+  // Other pictograph fonts (arrows, ornaments) have no reliable text meaning.
   if (/wingdings|webdings|marlett/.test(f)) return '';
   return n >= 0x20 ? String.fromCodePoint(n) : '';
 }

@@ -5,13 +5,14 @@
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
-import { heading, pageBreak, root, rule, text } from '../../mdast.ts';
+import { heading, pageBreak, paragraph, root, rule, text } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
 import { child } from '../../xml.ts';
 import { isFatal, PptxPackage } from './package.ts';
 import { coreTitle, readPresentation } from './presentation.ts';
 import { readSlide, type SlideReader } from './slide.ts';
 import { readNotes } from './notes.ts';
+import { SlideComments } from './comments.ts';
 
 /** Titles that templates leave in the core properties: they name nothing. */
 const PLACEHOLDER_TITLE = /^(?:powerpoint\s+)?(?:presentation|slide)\s*\d*$/i;
@@ -32,6 +33,7 @@ export function convertPptx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
   if (slides.length > ctx.limits.maxPages)
     throw tooLarge(`the presentation has ${slides.length} slides (limit ${ctx.limits.maxPages})`);
   const reader: SlideReader = { pkg, ctx, defaultTextStyle: child(presentation.root, 'p:defaultTextStyle') };
+  const comments = ctx.options.comments ? new SlideComments(pkg, presentation.part, ctx) : undefined;
   const range = ctx.options.pages;
   const children: RootContent[] = [];
   let firstTitle: string | undefined;
@@ -61,16 +63,21 @@ export function convertPptx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
     // Hidden slides are not part of the presentation as shown; they are left out, numbers kept.
     if (content.hidden) continue;
     children.push(pageBreak(slide.number));
+    // Comments are anchored to the slide: their references follow its title.
+    const slideComments = comments?.forSlide(slide.part, slide.number);
+    const refs = slideComments?.references ?? [];
     if (content.title) {
       firstTitle ??= content.title;
-      children.push(heading(content.opensSection ? 1 : 2, [text(content.title)]));
-    } else if (emitted > 0) {
+      children.push(heading(content.opensSection ? 1 : 2, [text(content.title), ...refs]));
+    } else {
       // An untitled slide would run into the previous one: a rule marks where it starts.
-      children.push(rule());
+      if (emitted > 0) children.push(rule());
+      if (refs.length) children.push(paragraph([text('Comments:'), ...refs]));
     }
     children.push(...content.body);
     const notes = readNotesSafely(reader, slide.part, slide.number);
     if (notes) children.push(notes);
+    if (slideComments) children.push(...slideComments.definitions);
     emitted++;
   }
   const core = coreTitle(pkg);

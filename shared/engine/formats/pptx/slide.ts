@@ -10,8 +10,8 @@ import { isFurniture, listStyleChain, placeholderOf, readSlideBase, type SlideBa
 import { collectShapes, readingOrder } from './shapes.ts';
 import { paragraphsText, paragraphsToBlocks, readParagraphs } from './text.ts';
 import { readTable } from './table.ts';
-import { chartBlocks } from './chart.ts';
-import { diagramBlocks, diagramDrawingText } from './diagram.ts';
+import { chartBlocks } from '../ooxml/chart.ts';
+import { diagramBlocks, diagramDrawingText } from '../ooxml/diagram.ts';
 
 export interface SlideContent {
   title?: string;

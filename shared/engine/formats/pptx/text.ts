@@ -4,10 +4,26 @@
  */
 import type { Code } from 'mdast';
 import type { BlockContent, List, ListItem, PhrasingContent } from '../../mdast.ts';
-import { brk, code, del, emphasis, inlineCode, link, list, listItem, paragraph, strong, text } from '../../mdast.ts';
+import {
+  brk,
+  code,
+  del,
+  emphasis,
+  inlineCode,
+  inlineMath,
+  link,
+  list,
+  listItem,
+  math,
+  paragraph,
+  strong,
+  text,
+} from '../../mdast.ts';
 import { attr, child, childrenNamed, elements, localName, textOf, type XmlElement } from '../../xml.ts';
 import type { Relationship } from './package.ts';
 import { levelProps } from './inherit.ts';
+import { wrapHtmlMark } from '../ooxml/marks.ts';
+import { ommlToLatex } from '../ooxml/omml.ts';
 
 export type BulletKind = 'none' | 'bullet' | 'number';
 
@@ -22,6 +38,8 @@ export interface TextParagraph {
   plain: string;
   /** Every visible character is in a monospace font: a line of code. */
   code: boolean;
+  /** The paragraph is one display equation and nothing else. */
+  displayMath?: string;
 }
 
 interface Segment {
@@ -29,9 +47,16 @@ interface Segment {
   bold: boolean;
   italic: boolean;
   strike?: boolean;
+  underline?: boolean;
+  /** `baseline` above / below zero. */
+  superscript?: boolean;
+  subscript?: boolean;
   code?: boolean;
   href?: string;
   isBreak?: boolean;
+  /** An equation (`a14:m`), as LaTeX; `display` when it is an `m:oMathPara`. */
+  math?: string;
+  display?: boolean;
 }
 
 /** Fonts that mean "this is code" when a run is set in them. */
@@ -57,7 +82,7 @@ export function readParagraphs(txBody: XmlElement | undefined, options: TextOpti
     const level = clampLevel(Number(attr(pPr, 'lvl') ?? 0));
     const segments = readSegments(p, options.rels);
     const content = toPhrasing(segments);
-    const plain = segments.map((s) => (s.isBreak ? '\n' : s.value)).join('');
+    const plain = segments.map((s) => (s.isBreak ? '\n' : (s.math ?? s.value))).join('');
     let bullet: BulletKind = 'none';
     let start: number | undefined;
     if (options.bullets) {
@@ -67,7 +92,12 @@ export function readParagraphs(txBody: XmlElement | undefined, options: TextOpti
     }
     const visible = segments.filter((seg) => !seg.isBreak && seg.value.trim());
     const isCode = visible.length > 0 && visible.every((seg) => seg.code);
-    out.push({ level, bullet, start, content, plain, code: isCode });
+    const maths = segments.filter((seg) => seg.math);
+    const displayMath =
+      maths.length === 1 && maths[0].display && segments.every((seg) => seg.math || !seg.value.trim())
+        ? maths[0].math
+        : undefined;
+    out.push({ level, bullet, start, content, plain, code: isCode, ...(displayMath ? { displayMath } : {}) });
   }
   return out;
 }
@@ -107,15 +137,31 @@ function readSegments(p: XmlElement, rels: Map<string, Relationship>): Segment[]
       segments.push({ value: '', bold: false, italic: false, isBreak: true });
       continue;
     }
+    if (name === 'm') {
+      // PowerPoint 2010+ equations: `a14:m` holds OMML (the shape's mc:Fallback holds a picture of it).
+      for (const eq of elements(node)) {
+        const kind = localName(eq.name);
+        if (kind !== 'oMath' && kind !== 'oMathPara') continue;
+        const latex = ommlToLatex(eq);
+        if (latex) segments.push({ value: '', bold: false, italic: false, math: latex, display: kind === 'oMathPara' });
+      }
+      continue;
+    }
     if (name !== 'r' && name !== 'fld') continue;
     const rPr = child(node, 'a:rPr');
     const raw = textOf(child(node, 'a:t')).replace(PRIVATE_USE, ' ');
     if (!raw) continue;
     const strike = attr(rPr, 'strike');
+    const underline = attr(rPr, 'u');
+    // `baseline` is a percentage of the font size in thousandths (ST_Percentage): +30000 raises, −25000 lowers.
+    const baseline = Number(attr(rPr, 'baseline') ?? 0) || 0;
     const style = {
       bold: isOn(attr(rPr, 'b')),
       italic: isOn(attr(rPr, 'i')),
       strike: strike !== undefined && strike !== 'noStrike',
+      underline: underline !== undefined && underline !== 'none',
+      superscript: baseline > 0,
+      subscript: baseline < 0,
       code: MONOSPACE.test(attr(child(rPr, 'a:latin'), 'typeface') ?? ''),
       href: hrefOf(child(rPr, 'a:hlinkClick'), rels),
     };
@@ -147,11 +193,16 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
       prev &&
       !prev.isBreak &&
       !s.isBreak &&
+      !prev.math &&
+      !s.math &&
       prev.href === s.href &&
       prev.code === s.code &&
       (prev.bold === s.bold || blank) &&
       (prev.italic === s.italic || blank) &&
-      (prev.strike === s.strike || blank)
+      (prev.strike === s.strike || blank) &&
+      (prev.underline === s.underline || blank) &&
+      prev.superscript === s.superscript &&
+      prev.subscript === s.subscript
     ) {
       prev.value += s.value;
     } else {
@@ -160,6 +211,10 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   }
   const out: PhrasingContent[] = [];
   for (const s of merged) {
+    if (s.math) {
+      out.push(inlineMath(s.math));
+      continue;
+    }
     if (s.isBreak) {
       out.push(brk());
       continue;
@@ -176,17 +231,32 @@ function toPhrasing(segments: Segment[]): PhrasingContent[] {
   return out;
 }
 
+/**
+ * One run's text with its formatting, innermost first: code, strike, italic, bold, then the HTML marks
+ * (super/subscript, underline; conventions in `../ooxml/marks.ts`). Links are underlined by the theme, so
+ * underline is not repeated on them.
+ */
 function styledText(s: Segment): PhrasingContent[] {
-  if (s.code && s.value.trim()) return [inlineCode(s.value)];
-  if (!s.bold && !s.italic && !s.strike) return [text(s.value)];
+  const underline = s.underline && !s.href;
+  const marked = underline || s.superscript || s.subscript;
+  if (s.code && s.value.trim() && !marked) return [inlineCode(s.value)];
   const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.value);
   const [lead, core, trail] = m ? [m[1], m[2], m[3]] : ['', s.value, ''];
   if (!core) return [text(s.value)];
-  let node: PhrasingContent = text(core);
-  if (s.strike) node = del([node]);
-  if (s.italic) node = emphasis([node]);
-  if (s.bold) node = strong([node]);
-  return [...(lead ? [text(lead)] : []), node, ...(trail ? [text(trail)] : [])];
+  let nodes: PhrasingContent[];
+  if (s.code) nodes = [inlineCode(core)];
+  else {
+    if (!s.bold && !s.italic && !s.strike && !marked) return [text(s.value)];
+    let node: PhrasingContent = text(core);
+    if (s.strike) node = del([node]);
+    if (s.italic) node = emphasis([node]);
+    if (s.bold) node = strong([node]);
+    nodes = [node];
+  }
+  if (s.superscript) nodes = wrapHtmlMark('superscript', nodes);
+  else if (s.subscript) nodes = wrapHtmlMark('subscript', nodes);
+  if (underline) nodes = wrapHtmlMark('underline', nodes);
+  return [...(lead ? [text(lead)] : []), ...nodes, ...(trail ? [text(trail)] : [])];
 }
 
 interface OpenList {
@@ -227,12 +297,14 @@ export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] 
     blankLines = 0;
     const body = paragraph(para.content);
     if (para.bullet === 'none') {
+      // An equation alone in its paragraph is display math.
+      const block: BlockContent = para.displayMath ? math(para.displayMath) : body;
       while (stack.length && stack[stack.length - 1].level >= para.level) stack.pop();
       const top = stack[stack.length - 1];
-      if (top && para.level > 0) top.lastItem.children.push(body);
+      if (top && para.level > 0) top.lastItem.children.push(block);
       else {
         stack.length = 0;
-        blocks.push(body);
+        blocks.push(block);
       }
       continue;
     }

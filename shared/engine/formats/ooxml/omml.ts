@@ -1,6 +1,7 @@
 /**
- * Office Math (OMML, `m:oMath`) → LaTeX. OMML is a tree of layout objects (fraction, script, radical, n-ary,
- * delimiter, …) whose arguments are `m:e`, `m:num`, `m:sub`…; each maps onto one LaTeX construct.
+ * Office Math (OMML, `m:oMath`) → LaTeX, for DOCX paragraphs and PPTX text (where it sits in `a14:m`).
+ * OMML is a tree of layout objects (fraction, script, radical, n-ary, delimiter, …) whose arguments are `m:e`,
+ * `m:num`, `m:sub`…; each maps onto one LaTeX construct.
  * Elements are matched on local names so Strict and Transitional namespaces both work.
  */
 import type { XmlElement } from '../../xml.ts';

@@ -1,5 +1,5 @@
 /**
- * A chart part (`c:chartSpace`) → its title and its data as a table, read from the values PowerPoint caches
+ * A chart part (`c:chartSpace`) → its title and its data as a table, read from the values PowerPoint and Word cache
  * beside the formulas (`c:strCache`/`c:numCache`). Without caches there is nothing but a placeholder to give.
  */
 import type { BlockContent } from '../../mdast.ts';
