@@ -1,9 +1,10 @@
 /**
- * Command-line parsing with `node:util` parseArgs. Each subcommand describes its options here and gets a
- * typed, validated object back; anything wrong is a `UsageError` (exit code 2).
+ * The typed arguments of each subcommand and the validators of their option values. The command table in
+ * `program.ts` calls these; anything wrong is a `UsageError` (exit code 2) whose message completes
+ * "option '--x <v>' argument 'y' is invalid." (so it does not repeat the option). Kept free of commander and
+ * of the engine so the start-up stays light.
  */
-import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -12,44 +13,9 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `Usage: mdraft <command> [options]
-
-Commands:
-  convert <file|dir|->...   Convert documents to Markdown on this machine
-  submit <file>...          Convert through an MDraft API (upload, wait, download)
-  dev-key [--user NAME]     Print an API key for the embedded server (npm start)
-
-Options:
-  -h, --help                Show this help
-  -v, --version             Print the version
-
-Run \`mdraft <command> --help\` for the options of a command.`;
-
-export const CONVERT_USAGE = `Usage: mdraft convert <file|dir|->... [options]
-
-Converts PDF, DOCX, PPTX, XLSX, XLS, HTML, CSV, EPUB, images and text to Markdown.
-One file and no -o: the Markdown goes to stdout. Directories are walked recursively and
-mirrored into -o <dir>, each output named after its input plus .md (a/b.docx -> out/a/b.docx.md).
-"-" reads stdin (input) or writes stdout (-o).
-
-Options:
-  -o, --output <path>       Output file (one input) or directory (several inputs or a directory)
-      --json                Write the JSON result (markdown, pages, warnings...) instead of Markdown
-      --page-separators     Put <!-- page N --> before each page or slide
-      --password <P>        Password for encrypted PDFs
-      --pages <range>       Pages to convert: 3, 1-5 or 4- (1-based, inclusive)
-      --no-ocr              Never run OCR on images and scanned pages
-      --timeout <seconds>   Time budget per document (default 120)
-      --max-memory <MB>     Heap ceiling per conversion worker (default 1024)
-      --jobs <N>            Documents converted at once (default: CPU count, at most 4)
-  -q, --quiet               No progress lines or warnings on stderr
-  -h, --help                Show this help
-
-Exit status: 0 all converted, 1 some failed, 2 usage error.`;
-
-export type Command = { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'convert'; args: ConvertArgs };
-
+/** `mdraft convert`, validated. */
 export interface ConvertArgs {
+  /** Files, directories, or `-` (stdin), at least one. */
   inputs: string[];
   output?: string;
   json: boolean;
@@ -57,80 +23,108 @@ export interface ConvertArgs {
   password?: string;
   pages?: { first: number; last: number };
   ocr: boolean;
+  /** Tesseract language codes; only with OCR on. */
+  ocrLanguages?: string[];
+  /** Charset label of text input, known to iconv-lite. */
+  charset?: string;
+  comments: boolean;
+  trackedChanges?: 'accept' | 'show';
   timeoutMs: number;
   maxMemoryMb: number;
   jobs: number;
   quiet: boolean;
 }
 
-export function parseCommand(argv: string[]): Command {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help')
-    return { kind: 'help', text: USAGE };
-  if (first === '-v' || first === '--version') return { kind: 'version' };
-  if (first === 'convert') return parseConvert(rest);
-  throw new UsageError(first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`);
+/** `mdraft submit`, validated. */
+export interface SubmitArgs {
+  files: string[];
+  /** API base URL without a trailing slash. */
+  api: string;
+  key: string;
+  output?: string;
+  json: boolean;
+  concurrency: number;
+  timeoutMs: number;
 }
 
-function parseConvert(argv: string[]): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        json: { type: 'boolean' },
-        'page-separators': { type: 'boolean' },
-        password: { type: 'string' },
-        pages: { type: 'string' },
-        'no-ocr': { type: 'boolean' },
-        timeout: { type: 'string' },
-        'max-memory': { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help', text: CONVERT_USAGE };
-  if (positionals.length === 0) throw new UsageError('convert needs at least one file, directory or - (stdin)');
-  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
-  return {
-    kind: 'convert',
-    args: {
-      inputs: positionals,
-      ...(values.output !== undefined ? { output: values.output } : {}),
-      json: values.json ?? false,
-      pageSeparators: values['page-separators'] ?? false,
-      ...(values.password !== undefined ? { password: values.password } : {}),
-      ...(values.pages !== undefined ? { pages: parsePages(values.pages) } : {}),
-      ocr: !values['no-ocr'],
-      timeoutMs: Math.round(positiveNumber('--timeout', values.timeout, 120) * 1000),
-      maxMemoryMb: Math.round(positiveNumber('--max-memory', values['max-memory'], 1024)),
-      jobs: Math.max(1, Math.floor(positiveNumber('--jobs', values.jobs, Math.min(4, availableParallelism())))),
-      quiet: values.quiet ?? false,
-    },
-  };
+/** `mdraft dev-key`, validated. */
+export interface DevKeyArgs {
+  user: string;
+  dataDir: string;
 }
 
-/** `3`, `1-5`, `4-` → an inclusive 1-based range. */
+/**
+ * `3`, `1-5`, `4-` → an inclusive 1-based range (`4-` runs to the last page).
+ * @throws UsageError for anything else, or a range that is empty or starts before page 1.
+ */
 export function parsePages(spec: string): { first: number; last: number } {
   const m = /^\s*(\d+)\s*(?:(-)\s*(\d+)?)?\s*$/.exec(spec);
-  if (!m) throw new UsageError(`--pages expects N, N-M or N- (got "${spec}")`);
+  if (!m) throw new UsageError('Expected N, N-M or N- (1-based page numbers).');
   const first = Number(m[1]);
   const last = m[3] !== undefined ? Number(m[3]) : m[2] ? Number.MAX_SAFE_INTEGER : first;
-  if (first < 1 || last < first) throw new UsageError(`--pages range "${spec}" is empty or starts before page 1`);
+  if (first < 1 || last < first) throw new UsageError('The range is empty or starts before page 1.');
   return { first, last };
 }
 
-function positiveNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
+/**
+ * A finite number > 0, e.g. `--timeout 2.5`.
+ * @throws UsageError otherwise.
+ */
+export function parsePositive(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} expects a positive number (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError('Expected a positive number.');
   return n;
+}
+
+/**
+ * A whole number in `min..max`, e.g. `--concurrency 8`.
+ * @throws UsageError naming the range otherwise.
+ */
+export function parseIntegerIn(value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`Expected a whole number from ${min} to ${max}.`);
+  return n;
+}
+
+/**
+ * A charset label iconv-lite can decode (`shift_jis`, `windows-1251`, `gb18030`, `latin1`…), returned as
+ * given. iconv-lite is loaded only when the option is used: its tables would slow every start-up.
+ * @throws UsageError for an unknown label.
+ */
+export function parseCharset(label: string): string {
+  const iconv = createRequire(import.meta.url)('iconv-lite') as typeof import('iconv-lite');
+  if (!label.trim() || !iconv.encodingExists(label))
+    throw new UsageError('Unknown character set; examples of known ones: utf-8, windows-1252, shift_jis, gb18030.');
+  return label.trim();
+}
+
+/**
+ * `eng,deu` → `['eng', 'deu']`: tesseract language codes (three letters, optionally a script suffix such as
+ * `chi_sim` or `chi_tra_vert`), duplicates dropped, order kept (tesseract tries the first language first).
+ * @throws UsageError for an empty list or a malformed code.
+ */
+export function parseOcrLanguages(spec: string): string[] {
+  const codes = spec.split(',').map((c) => c.trim());
+  if (codes.some((c) => !/^[a-z]{3}(?:_[a-z]+)*$/.test(c)))
+    throw new UsageError('Expected comma-separated tesseract language codes such as eng,deu or chi_sim.');
+  return [...new Set(codes)];
+}
+
+/**
+ * A `dev-key` user name: what the embedded server accepts as a user id.
+ * @throws UsageError otherwise.
+ */
+export function parseUserName(name: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new UsageError('Expected 1-64 letters, digits, _ or -.');
+  return name;
+}
+
+/**
+ * An http(s) base URL, trailing slashes removed (paths are appended to it).
+ * @throws UsageError otherwise.
+ */
+export function parseApiUrl(url: string): string {
+  if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError('Expected an http(s) URL.');
+  return url.replace(/\/+$/, '');
 }

@@ -8,7 +8,7 @@ import type { ConvertArgs } from './args.ts';
 import { planTasks, STDIO, type Task } from './files.ts';
 import { Progress } from './progress.ts';
 import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
-import { createConverterPool, type ConverterPool } from '../engine/sandbox.ts';
+import { createConverterPool, type ConverterPool, type ConverterPoolOptions } from '../engine/sandbox.ts';
 import type { ConvertOptions, ConvertResult } from '../engine/types.ts';
 
 export interface Io {
@@ -26,17 +26,20 @@ class TaskError extends Error {
   }
 }
 
-/** Returns the exit code: 0 all converted, 1 any failed. */
-export async function runConvert(args: ConvertArgs, io: Io): Promise<number> {
+export interface ConvertDeps {
+  /** Run this module instead of the engine in the workers (see `ConverterPoolOptions.engineModule`): tests. */
+  engineModule?: string | URL;
+}
+
+/**
+ * Converts every input of `args`. Returns the exit code: 0 all converted, 1 any failed.
+ * @throws UsageError when the inputs and `-o` do not fit together (see `planTasks`), before anything runs.
+ */
+export async function runConvert(args: ConvertArgs, io: Io, deps: ConvertDeps = {}): Promise<number> {
   const plan = planTasks(args.inputs, args.output, args.json);
   const progress = new Progress({ total: plan.tasks.length, batch: plan.batch, quiet: args.quiet, stream: io.stderr });
   if (plan.tasks.length > 0) {
-    const pool = createConverterPool({
-      size: Math.min(args.jobs, plan.tasks.length),
-      timeoutMs: args.timeoutMs,
-      maxMemoryMb: args.maxMemoryMb,
-      ocr: args.ocr ? tesseractOcrFactory() : false,
-    });
+    const pool = createConverterPool(converterPoolOptions(args, plan.tasks.length, deps));
     try {
       const queue = [...plan.tasks];
       const lanes = Array.from({ length: Math.min(args.jobs, queue.length) }, async () => {
@@ -51,18 +54,41 @@ export async function runConvert(args: ConvertArgs, io: Io): Promise<number> {
   return progress.failureCount > 0 ? 1 : 0;
 }
 
+/** The worker pool for a run: as many workers as `--jobs` allows and there are tasks; tesseract in the OCR languages. */
+export function converterPoolOptions(
+  args: ConvertArgs,
+  taskCount: number,
+  deps: ConvertDeps = {},
+): ConverterPoolOptions {
+  return {
+    size: Math.min(args.jobs, taskCount),
+    timeoutMs: args.timeoutMs,
+    maxMemoryMb: args.maxMemoryMb,
+    ocr: args.ocr ? tesseractOcrFactory(args.ocrLanguages ? { languages: args.ocrLanguages } : {}) : false,
+    ...(deps.engineModule ? { engineModule: deps.engineModule } : {}),
+  };
+}
+
+/** What the engine is asked for one document: the run's options plus the file name as a hint. */
+export function convertOptions(args: ConvertArgs, source: string): ConvertOptions {
+  return {
+    ocr: args.ocr,
+    ...(args.pageSeparators ? { pageSeparators: true } : {}),
+    ...(args.password !== undefined ? { password: args.password } : {}),
+    ...(args.pages ? { pages: args.pages } : {}),
+    ...(args.charset !== undefined ? { charset: args.charset } : {}),
+    ...(args.comments ? { comments: true } : {}),
+    ...(args.trackedChanges ? { trackedChanges: args.trackedChanges } : {}),
+    ...(args.ocr && args.ocrLanguages ? { ocrLanguages: args.ocrLanguages } : {}),
+    ...(source !== STDIO ? { fileName: path.basename(source) } : {}),
+  };
+}
+
 async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: Io, progress: Progress): Promise<void> {
   const started = performance.now();
   try {
     const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
-    const options: ConvertOptions = {
-      ocr: args.ocr,
-      ...(args.pageSeparators ? { pageSeparators: true } : {}),
-      ...(args.password !== undefined ? { password: args.password } : {}),
-      ...(args.pages ? { pages: args.pages } : {}),
-      ...(task.source !== STDIO ? { fileName: path.basename(task.source) } : {}),
-    };
-    const result = await pool.convert(bytes, options);
+    const result = await pool.convert(bytes, convertOptions(args, task.source));
     await writeOutput(task.target, render(result, args.json), io);
     progress.succeeded(task.label, performance.now() - started, result.warnings);
   } catch (error) {

@@ -2,29 +2,13 @@
  * `mdraft submit <file…> --api URL --key KEY [-o out]`: the whole client flow against the API — create
  * the job, PUT the bytes with exactly the signed headers, poll with backoff, download the Markdown.
  * Several files run concurrently. The content type sent is detected from the bytes, as the server will.
+ * Options are parsed and validated by the command table (`program.ts`).
  */
-import { parseArgs } from 'node:util';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { SubmitArgs } from './args.ts';
 import { detectFormat } from '../engine/detect.ts';
 import { backoffDelay } from '../service/backoff.ts';
-
-export const SUBMIT_USAGE = `Usage: mdraft submit <file>... --api URL --key KEY [-o out]
-
-Sends documents to an MDraft API (the embedded server or the cloud) and downloads the Markdown.
-One file and no -o: the Markdown goes to stdout. Several files: -o is a directory (created if needed);
-without -o each result is written next to its input as <file>.md.
-
-Options:
-      --api <URL>          API base URL (default: $MDRAFT_API or http://127.0.0.1:8080)
-      --key <KEY>          API key (default: $MDRAFT_API_KEY)
-  -o, --output <path>      Output file (one input) or directory
-      --json               Download the structured JSON result instead of Markdown
-      --concurrency <N>    Files in flight at once (default 4)
-      --timeout <seconds>  Give up waiting for one document after this long (default 900)
-  -h, --help               Show this help
-
-Exit status: 0 all converted, 1 some failed, 2 usage error.`;
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -49,50 +33,17 @@ export class SubmitError extends Error {
   }
 }
 
-export async function run(argv: string[], io: Io = process): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        api: { type: 'string' },
-        key: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        json: { type: 'boolean' },
-        concurrency: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    io.stderr.write(`mdraft submit: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals: files } = parsed;
-  if (values.help) {
-    io.stdout.write(`${SUBMIT_USAGE}\n`);
-    return 0;
-  }
-  const api = (values.api ?? process.env.MDRAFT_API ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-  const key = values.key ?? process.env.MDRAFT_API_KEY;
-  const concurrency = Number(values.concurrency ?? '4');
-  const timeoutS = Number(values.timeout ?? '900');
-  const usage = (m: string) => {
-    io.stderr.write(`mdraft submit: ${m}\n`);
-    return 2;
-  };
-  if (files.length === 0) return usage('give at least one file');
-  if (!key) return usage('--key (or MDRAFT_API_KEY) is required');
-  if (!/^https?:\/\//.test(api)) return usage('--api must be an http(s) URL');
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
-    return usage('--concurrency must be 1..64');
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) return usage('--timeout must be a positive number of seconds');
-
-  const ext = values.json ? 'json' : 'md';
-  const toStdout = files.length === 1 && !values.output;
-  if (files.length > 1 && values.output) await fs.mkdir(values.output, { recursive: true });
-  const options: SubmitOptions = { api, key, json: values.json ?? false, timeoutMs: timeoutS * 1000 };
+/**
+ * Submits every file, `args.concurrency` at a time. One file and no `-o`: the result goes to stdout; several
+ * files: into `-o` (created) or next to each input as `<file>.md`. Returns the exit code: 0 all converted,
+ * 1 any failed (each failure is reported on stderr with its error code).
+ */
+export async function runSubmit(args: SubmitArgs, io: Io): Promise<number> {
+  const { files, output } = args;
+  const ext = args.json ? 'json' : 'md';
+  const toStdout = files.length === 1 && !output;
+  if (files.length > 1 && output) await fs.mkdir(output, { recursive: true });
+  const options: SubmitOptions = { api: args.api, key: args.key, json: args.json, timeoutMs: args.timeoutMs };
 
   let failures = 0;
   let next = 0;
@@ -105,11 +56,7 @@ export async function run(argv: string[], io: Io = process): Promise<number> {
         if (toStdout) io.stdout.write(out);
         else {
           const target =
-            files.length === 1
-              ? values.output!
-              : values.output
-                ? join(values.output, `${basename(file)}.${ext}`)
-                : `${file}.${ext}`;
+            files.length === 1 ? output! : output ? join(output, `${basename(file)}.${ext}`) : `${file}.${ext}`;
           await fs.writeFile(target, out);
           io.stderr.write(`${file} -> ${target}\n`);
         }
@@ -120,7 +67,7 @@ export async function run(argv: string[], io: Io = process): Promise<number> {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, files.length) }, worker));
   return failures ? 1 : 0;
 }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { run as submit } from '../../shared/cli/submit.ts';
+import { run } from '../../shared/cli/program.ts';
 import { convert } from '../../shared/engine/engine.ts';
 import { inProcessRunner } from '../../shared/service/jobs/runner.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';
@@ -26,6 +26,10 @@ afterAll(async () => {
   await server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
+
+/** `mdraft submit …` through the command table, in-process. */
+const submit = (argv: string[], io: { stdout: PassThrough; stderr: PassThrough }) =>
+  run(['submit', ...argv], { stdin: new PassThrough(), ...io });
 
 function capture() {
   const stdout = new PassThrough();

@@ -1,0 +1,325 @@
+/**
+ * The `mdraft` command table, on commander: the program and its three commands (`convert`, `submit`,
+ * `dev-key`) with every option, its validation and its help in one place, so all of them parse, explain and
+ * fail the same way. Exit codes: 0 success, 1 a conversion (or submission) failed, 2 usage error.
+ *
+ * `mdraft FILE…` is short for `mdraft convert FILE…` (as with markitdown and pandoc); with no file at all
+ * the document is read from stdin when stdin is not a terminal. A command's own module (and so the
+ * conversion pool, the database, the HTTP client) is imported only when that command runs, so `--help`
+ * and `--version` start instantly.
+ */
+import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  parseApiUrl,
+  parseCharset,
+  parseIntegerIn,
+  parseOcrLanguages,
+  parsePages,
+  parsePositive,
+  parseUserName,
+  UsageError,
+  type ConvertArgs,
+} from './args.ts';
+
+export interface CliIo {
+  /** Read by `convert` for `-` and when no file is given; `isTTY` decides between stdin and help. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface CliDeps {
+  /** A module the conversion workers run instead of the engine (`ConverterPoolOptions.engineModule`): tests. */
+  engineModule?: string | URL;
+}
+
+/** The commands; a first argument that is none of these nor a program option is a file to convert. */
+export const COMMANDS = ['convert', 'submit', 'dev-key'] as const;
+const PROGRAM_WORDS = new Set<string>([...COMMANDS, 'help', '-h', '--help', '-v', '--version']);
+
+const EXIT_STATUS = '\nExit status: 0 success, 1 a document failed, 2 usage error.';
+
+/** What convert's flags give commander's action (names are commander's camel-cased attribute names). */
+interface ConvertFlags {
+  output?: string;
+  json?: boolean;
+  pageSeparators?: boolean;
+  password?: string;
+  pages?: { first: number; last: number };
+  ocr: boolean;
+  ocrLang?: string[];
+  charset?: string;
+  comments?: boolean;
+  trackedChanges?: 'accept' | 'show';
+  timeout: number;
+  maxMemory: number;
+  jobs?: number;
+  quiet?: boolean;
+}
+
+/**
+ * Parses `argv` (the arguments after `mdraft`) and runs the command.
+ * @returns the exit code: 0 success, 1 any document failed, 2 usage error (message and a hint on stderr).
+ * @throws only on internal errors (bugs, environment failures), which the entry reports as such.
+ */
+export async function run(argv: string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  const shorthand = argv.length === 0 || !PROGRAM_WORDS.has(argv[0]);
+  const state = { exitCode: 0 };
+  const program = buildProgram(io, deps, state, shorthand ? { word: argv[0] } : undefined);
+  try {
+    await program.parseAsync(shorthand ? ['convert', ...argv] : argv, { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Help asked for and the version exit 0; help shown because something was missing, and errors, exit 2.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
+    return 2;
+  }
+}
+
+/** `shorthand`: the user gave no command (`word` is their first argument, if any), so `convert` was implied. */
+function buildProgram(
+  io: CliIo,
+  deps: CliDeps,
+  state: { exitCode: number },
+  shorthand: { word: string | undefined } | undefined,
+): Command {
+  const program = new Command('mdraft')
+    .usage('<command> [options]   or   mdraft <file|dir|->... [convert options]')
+    .description(
+      'Documents (PDF, DOCX, PPTX, XLSX, XLS, HTML, CSV, EPUB, images, text) to clean Markdown.\n' +
+        'A file as the first argument is short for `mdraft convert <file>...`; with no file at all,\n' +
+        'the document is read from stdin (when stdin is not a terminal).',
+    )
+    .version(version(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand('help [command]', 'show the help of a command')
+    .exitOverride()
+    .addHelpText('after', EXIT_STATUS);
+  configure(program, io, 'mdraft');
+
+  const convert = program
+    .command('convert')
+    .description(
+      'Convert documents to Markdown on this machine.\n' +
+        'One file and no -o: the Markdown goes to stdout. Directories are walked recursively and\n' +
+        'mirrored into -o <dir>, each output named after its input plus .md (a/b.docx -> out/a/b.docx.md).\n' +
+        'No file: stdin is read (when it is not a terminal).',
+    )
+    .summary('Convert documents to Markdown on this machine (the default command)')
+    .argument('[inputs...]', 'files, directories, or - for stdin')
+    .option('-o, --output <path>', 'output file (one input) or directory (several inputs or a directory); - is stdout')
+    .option('--json', 'write the JSON result (markdown, pages, warnings...) instead of Markdown')
+    .option('--page-separators', 'put <!-- page N --> before each page or slide')
+    .option('--password <password>', 'password for encrypted PDFs')
+    .option('--pages <range>', 'pages to convert: 3, 1-5 or 4- (1-based, inclusive)', validated(parsePages))
+    .option('--no-ocr', 'never run OCR on images and scanned pages')
+    .option(
+      '--ocr-lang <codes>',
+      'OCR languages, comma-separated tesseract codes such as eng,deu (default: eng; each needs its language data)',
+      validated(parseOcrLanguages),
+    )
+    .option(
+      '--charset <label>',
+      'character set of text input (CSV, TSV, text, HTML that declares none), e.g. windows-1252 or shift_jis; ' +
+        'overrides detection (a BOM still wins)',
+      validated(parseCharset),
+    )
+    .option('--comments', 'append DOCX/PPTX/XLSX comments, linked from where they anchor')
+    .addOption(
+      new Option(
+        '--tracked-changes <mode>',
+        'DOCX tracked changes: accept (the default: the document as if accepted) or show (insertions and deletions marked)',
+      ).choices(['accept', 'show']),
+    )
+    .option('--timeout <seconds>', 'time budget per document', validated(parsePositive), 120)
+    .option('--max-memory <MB>', 'heap ceiling per conversion worker', validated(parsePositive), 1024)
+    .option('-j, --jobs <N>', 'documents converted at once (default: CPU count, at most 4)', validated(parsePositive))
+    .option('-q, --quiet', 'no progress lines or warnings on stderr')
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (given: string[], flags: ConvertFlags) => {
+      let inputs = given;
+      if (inputs.length === 0) {
+        // A terminal on stdin means nobody is piping a document: waiting for one would look like a hang.
+        if (io.stdin.isTTY) (shorthand ? program : convert).help({ error: true });
+        inputs = ['-'];
+      }
+      const word = shorthand?.word;
+      if (word !== undefined && inputs[0] === word && isCommandLike(word) && !fs.existsSync(word)) {
+        fail(program, `unknown command "${word}" and no file of that name${suggestion(word)}`);
+      }
+      if (inputs.filter((p) => p === '-').length > 1) fail(convert, 'stdin (-) can be read only once');
+      if (flags.ocrLang && !flags.ocr) fail(convert, '--ocr-lang and --no-ocr contradict each other');
+      const args: ConvertArgs = {
+        inputs,
+        ...(flags.output !== undefined ? { output: flags.output } : {}),
+        json: flags.json ?? false,
+        pageSeparators: flags.pageSeparators ?? false,
+        ...(flags.password !== undefined ? { password: flags.password } : {}),
+        ...(flags.pages ? { pages: flags.pages } : {}),
+        ocr: flags.ocr,
+        ...(flags.ocrLang ? { ocrLanguages: flags.ocrLang } : {}),
+        ...(flags.charset !== undefined ? { charset: flags.charset } : {}),
+        comments: flags.comments ?? false,
+        ...(flags.trackedChanges ? { trackedChanges: flags.trackedChanges } : {}),
+        timeoutMs: Math.round(flags.timeout * 1000),
+        maxMemoryMb: Math.round(flags.maxMemory),
+        jobs: Math.max(1, Math.floor(flags.jobs ?? Math.min(4, availableParallelism()))),
+        quiet: flags.quiet ?? false,
+      };
+      const { runConvert } = await import('./convert-command.ts');
+      try {
+        state.exitCode = await runConvert(args, io, deps);
+      } catch (error) {
+        if (error instanceof UsageError) fail(convert, error.message);
+        throw error;
+      }
+    });
+  configure(convert, io, 'mdraft convert');
+
+  const submit = program
+    .command('submit')
+    .description(
+      'Send documents to an MDraft API (the embedded server or the cloud) and download the Markdown.\n' +
+        'One file and no -o: the Markdown goes to stdout. Several files: -o is a directory (created if\n' +
+        'needed); without -o each result is written next to its input as <file>.md.',
+    )
+    .summary('Convert through an MDraft API (upload, wait, download)')
+    .argument('<files...>', 'documents to convert')
+    .addOption(
+      new Option('--api <URL>', 'API base URL')
+        .env('MDRAFT_API')
+        .default('http://127.0.0.1:8080')
+        .argParser(validated(parseApiUrl)),
+    )
+    .addOption(new Option('--key <KEY>', 'API key').env('MDRAFT_API_KEY').makeOptionMandatory())
+    .option('-o, --output <path>', 'output file (one input) or directory')
+    .option('--json', 'download the structured JSON result instead of Markdown')
+    .option(
+      '--concurrency <N>',
+      'files in flight at once',
+      validated((v) => parseIntegerIn(v, 1, 64)),
+      4,
+    )
+    .option('--timeout <seconds>', 'give up waiting for one document after this long', validated(parsePositive), 900)
+    .addHelpText('after', EXIT_STATUS)
+    .action(
+      async (
+        files: string[],
+        flags: { api: string; key: string; output?: string; json?: boolean; concurrency: number; timeout: number },
+      ) => {
+        const { runSubmit } = await import('./submit.ts');
+        state.exitCode = await runSubmit(
+          {
+            files,
+            api: flags.api,
+            key: flags.key,
+            ...(flags.output !== undefined ? { output: flags.output } : {}),
+            json: flags.json ?? false,
+            concurrency: flags.concurrency,
+            timeoutMs: Math.round(flags.timeout * 1000),
+          },
+          io,
+        );
+      },
+    );
+  configure(submit, io, 'mdraft submit');
+
+  const devKey = program
+    .command('dev-key')
+    .description(
+      'Print a new API key for a local user of the embedded server (npm start), creating the user if new.\n' +
+        'The key is the last line of the output.',
+    )
+    .summary('Print an API key for the embedded server (npm start)')
+    .option('--user <NAME>', 'user name: letters, digits, _ and -', validated(parseUserName), 'local')
+    .addOption(new Option('--data-dir <DIR>', "the server's data directory").env('MDRAFT_DATA_DIR').default('.mdraft'))
+    .addHelpText('after', EXIT_STATUS.replace('a document failed', 'the key could not be issued'))
+    .action(async (flags: { user: string; dataDir: string }) => {
+      const { runDevKey } = await import('./dev-key.ts');
+      state.exitCode = await runDevKey({ user: flags.user, dataDir: flags.dataDir }, io);
+    });
+  configure(devKey, io, 'mdraft dev-key');
+
+  return program;
+}
+
+/** The same output, error style and hint for every command: `mdraft convert: <reason>` then where to look. */
+function configure(command: Command, io: CliIo, name: string): void {
+  command
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`${name}: ${text.replace(/^error: /, '')}`),
+      getOutHelpWidth: () => columns(io.stdout),
+      getErrHelpWidth: () => columns(io.stderr),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError(`Run \`${name} --help\` for usage.`);
+}
+
+function columns(stream: NodeJS.WritableStream): number {
+  const tty = stream as { isTTY?: boolean; columns?: number };
+  return tty.isTTY && tty.columns ? tty.columns : 100;
+}
+
+/** A validator from `args.ts` as a commander option parser: its `UsageError` becomes commander's usage error. */
+function validated<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof UsageError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+
+/** A usage error found after parsing (arguments that do not fit together): message, hint, exit 2. */
+function fail(command: Command, message: string): never {
+  command.error(message, { exitCode: 2, code: 'mdraft.usage' });
+  throw new Error('unreachable: commander.error throws under exitOverride');
+}
+
+/** A bare word (no dot, no slash) reads as a mistyped command rather than a file name. */
+function isCommandLike(word: string): boolean {
+  return /^[a-z][a-z-]*$/i.test(word);
+}
+
+/** ` (did you mean convert?)` for a command within two edits of `word`, else nothing. */
+function suggestion(word: string): string {
+  const near = COMMANDS.find((c) => editDistance(c, word.toLowerCase()) <= 2);
+  return near ? ` (did you mean ${near}?)` : '';
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), for short words. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The version from the project's package.json, found upwards from this file (source or dist/). */
+function version(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(new URL('package.json', dir), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'mdraft' && pkg.version) return pkg.version;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return 'unknown';
+}
