@@ -199,12 +199,12 @@ describe('xlsx converter', () => {
     expect(markdown).toBe('## T\n\n| h1 | h2 |\n| --- | --- |\n| 1 | 2 |\n');
   });
 
-  it('splits blocks separated by empty rows or columns into separate tables, in reading order', async () => {
+  it('splits blocks separated by two or more empty rows or columns, and a caption, in reading order', async () => {
     const bytes = buildXlsx({
       sheets: [
         {
           name: 'Blocks',
-          cells: { B2: 'Title', B4: 'a', C4: 'b', B5: 1, C5: 2, E4: 'c', E5: 3, B8: 'd', B9: 4 },
+          cells: { B2: 'Title', B4: 'a', C4: 'b', B5: 1, C5: 2, F4: 'c', F5: 3, B8: 'd', B9: 4 },
         },
       ],
     });
