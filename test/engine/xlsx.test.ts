@@ -172,7 +172,7 @@ describe('xlsx converter', () => {
     expect(markdown).toContain('| next | c |');
   });
 
-  it('skips hidden and very hidden sheets', async () => {
+  it('converts hidden and very hidden sheets, marked in their heading, in workbook order', async () => {
     const bytes = buildXlsx({
       sheets: [
         { name: 'Shown', cells: { A1: 'visible' } },
@@ -180,9 +180,12 @@ describe('xlsx converter', () => {
         { name: 'Deep', state: 'veryHidden', cells: { A1: 'very hidden text' } },
       ],
     });
-    const { markdown } = await toMarkdown(bytes);
-    expect(markdown).toContain('## Shown');
-    expect(markdown).not.toMatch(/Secret|Deep|hidden text/);
+    const { markdown, warnings } = await toMarkdown(bytes);
+    expect(markdown).toBe(
+      '## Shown\n\n| visible |\n| --- |\n\n## Secret (hidden sheet)\n\n| hidden text |\n| --- |\n\n' +
+        '## Deep (very hidden sheet)\n\n| very hidden text |\n| --- |\n',
+    );
+    expect(warnings).toEqual([]);
   });
 
   it('trims empty leading and trailing rows and columns and uses the first non-empty row as header', async () => {
@@ -302,9 +305,9 @@ describe('xlsx converter', () => {
     expect(result.warnings.some((w) => w.code === 'unsupported_content' && w.message.includes('My chart'))).toBe(true);
   });
 
-  it('refuses a workbook whose sheets are all hidden with a typed error', async () => {
+  it('converts a workbook whose sheets are all hidden rather than calling it empty', async () => {
     const bytes = buildXlsx({ sheets: [{ name: 'H', state: 'hidden', cells: { A1: 'x' } }] });
-    await expect(toMarkdown(bytes)).rejects.toMatchObject({ code: 'empty' });
+    expect((await toMarkdown(bytes)).markdown).toBe('## H (hidden sheet)\n\n| x |\n| --- |\n');
   });
 
   it('turns a damaged worksheet into a warning, keeping the other sheets', async () => {

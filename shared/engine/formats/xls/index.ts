@@ -1,6 +1,8 @@
 /**
- * Legacy Excel 97–2003 (.xls, BIFF8 inside an OLE compound file). Same shape as XLSX: a level-2 heading per
- * visible sheet, then one table per block of cells.
+ * Legacy Excel 97–2003 (.xls, BIFF8 inside an OLE compound file). Same shape and rules as XLSX: a level-2
+ * heading per sheet, then one table per block of cells (block rule in `../xlsx/grid.ts`). Hidden and very
+ * hidden sheets are converted with `(hidden sheet)` / `(very hidden sheet)` in their heading, and hidden rows and
+ * columns holding data are named in a note, as for XLSX (see `../xlsx/index.ts` for why).
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -31,12 +33,13 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
     throw new ConversionError('corrupt', 'the compound file has no Workbook stream');
   }
   const sheets = readXlsWorkbook(stream, ctx.limits.maxCells);
-  const visible = sheets.filter((s) => !s.hidden);
-  if (!visible.length) throw new ConversionError('empty', 'the workbook has no visible sheets');
+  if (!sheets.length) throw new ConversionError('empty', 'the workbook has no sheets');
   const budget: TableBudget = { remaining: ctx.limits.maxCells };
   const children: RootContent[] = [];
-  for (const sheet of visible) {
-    children.push(heading(2, [text(sheet.name)]));
+  for (const sheet of sheets) {
+    const marker =
+      sheet.state === 'veryHidden' ? ' (very hidden sheet)' : sheet.state === 'hidden' ? ' (hidden sheet)' : '';
+    children.push(heading(2, [text(`${sheet.name}${marker}`)]));
     if (sheet.kind !== 'worksheet') {
       ctx.warn({
         code: 'unsupported_content',
@@ -49,7 +52,10 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
         code: 'truncated',
         message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut`,
       });
-    children.push(...sheetSection(sheet.cells, sheet.merges, budget, ctx, `sheet "${sheet.name}"`));
+    const hidden = { rows: sheet.hiddenRows, cols: sheet.hiddenCols };
+    children.push(
+      ...sheetSection({ cells: sheet.cells, merges: sheet.merges, hidden }, budget, ctx, `sheet "${sheet.name}"`),
+    );
   }
   let title: string | undefined;
   try {
