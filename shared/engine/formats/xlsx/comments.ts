@@ -117,18 +117,20 @@ function readThreads(zip: ZipArchive, part: string, persons: ReadonlyMap<string,
 /** A bulleted "Notes" list after the sheet's tables: `B5 (Ann): text`, replies nested under their thread. */
 export function commentsBlock(comments: readonly CellComment[]): RootContent[] {
   if (!comments.length) return [];
+  // `**B5** (Ann): text` for a comment, `Ann: text` for a reply.
   const line = (ref: string | undefined, author: string | undefined, body: string) =>
-    paragraph([
-      ...(ref ? [strong([text(ref)])] : []),
-      text(`${ref ? ' ' : ''}${author ? `(${author})` : ''}${ref || author ? ': ' : ''}${body}`),
-    ]);
+    paragraph(
+      ref
+        ? [strong([text(ref)]), text(`${author ? ` (${author})` : ''}: ${body}`)]
+        : [text(`${author ?? 'Reply'}: ${body}`)],
+    );
   const items: ListItem[] = comments.map((c) => {
     const children: BlockContent[] = [line(c.ref, c.author, c.text)];
     if (c.replies.length)
       children.push(
         list(
           false,
-          c.replies.map((r) => listItem([line(undefined, r.author ?? 'reply', r.text)])),
+          c.replies.map((r) => listItem([line(undefined, r.author, r.text)])),
         ),
       );
     return listItem(children);
