@@ -96,8 +96,8 @@ describe('xls converter', () => {
     expect(markdown).toContain('| 42 | joined | TRUE | #DIV/0! |');
   });
 
-  it('keeps merged values in the top-left cell and converts hidden sheets with a marker in their heading', () => {
-    const { markdown } = toMarkdown({
+  it('keeps merged values in the top-left cell and leaves hidden sheets out with a warning naming each', () => {
+    const { markdown, warnings } = toMarkdown({
       sheets: [
         {
           name: 'Shown',
@@ -107,9 +107,22 @@ describe('xls converter', () => {
         { name: 'Deep', veryHidden: true, cells: [xls.label(0, 0, 'macro data')] },
       ],
     });
+    expect(markdown).toBe('## Shown\n\n| Group | |\n| --- | --- |\n| x | y |\n');
+    expect(warnings.filter((w) => w.code === 'unsupported_content').map((w) => w.message)).toEqual([
+      expect.stringContaining('hidden sheet "Hidden" was left out'),
+      expect.stringContaining('very hidden sheet "Deep" was left out'),
+    ]);
+  });
+
+  it('converts hidden sheets, marked in their headings, when no sheet is visible', () => {
+    const { markdown } = toMarkdown({
+      sheets: [
+        { name: 'Hidden', hidden: true, cells: [xls.label(0, 0, 'secret')] },
+        { name: 'Deep', veryHidden: true, cells: [xls.label(0, 0, 'macro data')] },
+      ],
+    });
     expect(markdown).toBe(
-      '## Shown\n\n| Group | |\n| --- | --- |\n| x | y |\n\n## Hidden (hidden sheet)\n\n| secret |\n| --- |\n\n' +
-        '## Deep (very hidden sheet)\n\n| macro data |\n| --- |\n',
+      '## Hidden (hidden sheet)\n\n| secret |\n| --- |\n\n## Deep (very hidden sheet)\n\n| macro data |\n| --- |\n',
     );
   });
 

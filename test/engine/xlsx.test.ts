@@ -172,20 +172,26 @@ describe('xlsx converter', () => {
     expect(markdown).toContain('| next | c |');
   });
 
-  it('converts hidden and very hidden sheets, marked in their heading, in workbook order', async () => {
+  it('leaves hidden and very hidden sheets out with a warning naming each', async () => {
     const bytes = buildXlsx({
       sheets: [
-        { name: 'Shown', cells: { A1: 'visible' } },
         { name: 'Secret', state: 'hidden', cells: { A1: 'hidden text' } },
+        { name: 'Shown', cells: { A1: 'visible' } },
         { name: 'Deep', state: 'veryHidden', cells: { A1: 'very hidden text' } },
       ],
     });
     const { markdown, warnings } = await toMarkdown(bytes);
-    expect(markdown).toBe(
-      '## Shown\n\n| visible |\n| --- |\n\n## Secret (hidden sheet)\n\n| hidden text |\n| --- |\n\n' +
-        '## Deep (very hidden sheet)\n\n| very hidden text |\n| --- |\n',
-    );
-    expect(warnings).toEqual([]);
+    expect(markdown).toBe('## Shown\n\n| visible |\n| --- |\n');
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([
+      [
+        'unsupported_content',
+        'hidden sheet "Secret" was left out (only visible sheets are converted when there are any)',
+      ],
+      [
+        'unsupported_content',
+        'very hidden sheet "Deep" was left out (only visible sheets are converted when there are any)',
+      ],
+    ]);
   });
 
   it('trims empty leading and trailing rows and columns and uses the first non-empty row as header', async () => {
@@ -305,9 +311,16 @@ describe('xlsx converter', () => {
     expect(result.warnings.some((w) => w.code === 'unsupported_content' && w.message.includes('My chart'))).toBe(true);
   });
 
-  it('converts a workbook whose sheets are all hidden rather than calling it empty', async () => {
-    const bytes = buildXlsx({ sheets: [{ name: 'H', state: 'hidden', cells: { A1: 'x' } }] });
-    expect((await toMarkdown(bytes)).markdown).toBe('## H (hidden sheet)\n\n| x |\n| --- |\n');
+  it('converts a workbook whose sheets are all hidden, marked in their headings, rather than calling it empty', async () => {
+    const bytes = buildXlsx({
+      sheets: [
+        { name: 'H', state: 'hidden', cells: { A1: 'x' } },
+        { name: 'V', state: 'veryHidden', cells: { A1: 'y' } },
+      ],
+    });
+    const { markdown, warnings } = await toMarkdown(bytes);
+    expect(markdown).toBe('## H (hidden sheet)\n\n| x |\n| --- |\n\n## V (very hidden sheet)\n\n| y |\n| --- |\n');
+    expect(warnings).toEqual([]);
   });
 
   it('turns a damaged worksheet into a warning, keeping the other sheets', async () => {

@@ -1,8 +1,7 @@
 /**
  * Legacy Excel 97–2003 (.xls, BIFF8 inside an OLE compound file). Same shape and rules as XLSX: a level-2
- * heading per sheet, then one table per block of cells (block rule in `../xlsx/grid.ts`). Hidden and very
- * hidden sheets are converted with `(hidden sheet)` / `(very hidden sheet)` in their heading, and hidden rows and
- * columns holding data are named in a note, as for XLSX (see `../xlsx/index.ts` for why).
+ * heading per sheet, then one table per block of cells (block rule in `../xlsx/grid.ts`). Hidden sheets, rows
+ * and columns follow the XLSX policy in `../xlsx/hidden.ts`.
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -10,6 +9,7 @@ import { heading, root, text } from '../../mdast.ts';
 import { openCfb } from '../../cfb.ts';
 import { ConversionError, encrypted, unsupported } from '../../errors.ts';
 import { sheetSection } from '../xlsx/sheet-section.ts';
+import { sheetHeadingText, sheetsToConvert } from '../xlsx/hidden.ts';
 import type { TableBudget } from '../xlsx/grid.ts';
 import { readXlsWorkbook } from './workbook.ts';
 import { readSummaryTitle } from './summary.ts';
@@ -36,10 +36,8 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
   if (!sheets.length) throw new ConversionError('empty', 'the workbook has no sheets');
   const budget: TableBudget = { remaining: ctx.limits.maxCells };
   const children: RootContent[] = [];
-  for (const sheet of sheets) {
-    const marker =
-      sheet.state === 'veryHidden' ? ' (very hidden sheet)' : sheet.state === 'hidden' ? ' (hidden sheet)' : '';
-    children.push(heading(2, [text(`${sheet.name}${marker}`)]));
+  for (const sheet of sheetsToConvert(sheets, ctx)) {
+    children.push(heading(2, [text(sheetHeadingText(sheet))]));
     if (sheet.kind !== 'worksheet') {
       ctx.warn({
         code: 'unsupported_content',

@@ -52,6 +52,8 @@ const ERRORS: Record<number, string> = {
 export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[] {
   const globals = readGlobals(stream);
   let remaining = maxCells;
+  // Hidden sheets are only converted when no sheet is visible (see ../xlsx/hidden.ts): read nothing else.
+  const anyVisible = globals.sheets.some((s) => s.state === 'visible');
   return globals.sheets.map((s) => {
     const sheet: XlsSheet = {
       name: s.name,
@@ -63,7 +65,7 @@ export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[
       hiddenRows: [],
       hiddenCols: [],
     };
-    if (s.kind === 'worksheet') {
+    if (s.kind === 'worksheet' && (s.state === 'visible' || !anyVisible)) {
       readSheet(stream, s.offset, globals, sheet, remaining);
       remaining -= sheet.cells.length;
     }

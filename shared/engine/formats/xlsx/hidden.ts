@@ -1,9 +1,18 @@
 /**
- * Hidden rows and columns of a sheet. They are converted like any other cells: they are usually detail rows
- * of a collapsed outline, rows a filter hides, or helper columns that the visible totals are computed from,
- * so leaving them out would lose data silently. Because a reader of the Markdown cannot otherwise tell what
- * the workbook's user did not see, the sheet says which rows and columns holding data were hidden.
+ * What the converters do with hidden parts of a workbook (shared by XLSX and XLS); nothing is dropped silently.
+ *
+ * - Hidden sheets (`state="hidden"`, and `veryHidden`, which only a macro can show again): when the workbook has
+ *   a visible sheet they are left out, each with an `unsupported_content` warning that names it. The visible
+ *   sheets are what the author presents; hidden ones mostly hold lookup lists, scratch work or data a macro
+ *   uses, which would otherwise lead the document (reference converters such as docling leave them out too).
+ *   When every sheet is hidden they are converted, their heading marked `(hidden sheet)` or
+ *   `(very hidden sheet)`, rather than refusing the workbook as empty.
+ * - Hidden rows and columns are converted like any other cells: they are usually detail rows of a collapsed
+ *   outline, rows a filter hides, or helper columns the visible totals are computed from, so leaving them out
+ *   would lose data. As a reader of the Markdown cannot otherwise tell what the workbook's user did not see, a
+ *   note under the sheet heading names the hidden rows and columns that hold data.
  */
+import type { ConvertContext } from '../../types.ts';
 import type { BlockContent } from '../../mdast.ts';
 import { paragraph, text } from '../../mdast.ts';
 import type { SheetCell } from './grid.ts';
@@ -16,6 +25,32 @@ export interface HiddenLines {
 }
 
 const MAX_COLS = 16_384;
+export type SheetState = 'visible' | 'hidden' | 'veryHidden';
+
+/** The sheets to convert, in workbook order, with a warning naming each hidden sheet left out. */
+export function sheetsToConvert<T extends { name: string; state: SheetState }>(
+  sheets: readonly T[],
+  ctx: ConvertContext,
+): T[] {
+  const visible = sheets.filter((s) => s.state === 'visible');
+  if (!visible.length) return [...sheets];
+  for (const s of sheets) {
+    if (s.state === 'visible') continue;
+    ctx.warn({
+      code: 'unsupported_content',
+      message: `${s.state === 'veryHidden' ? 'very hidden' : 'hidden'} sheet "${s.name}" was left out (only visible sheets are converted when there are any)`,
+    });
+  }
+  return visible;
+}
+
+/** The heading of a sheet: its name, marked when the sheet is hidden. */
+export function sheetHeadingText(sheet: { name: string; state: SheetState }): string {
+  if (sheet.state === 'veryHidden') return `${sheet.name} (very hidden sheet)`;
+  if (sheet.state === 'hidden') return `${sheet.name} (hidden sheet)`;
+  return sheet.name;
+}
+
 /** Listed runs before the rest are counted as "and N more". */
 const MAX_LISTED = 12;
 

@@ -3,10 +3,8 @@
  * level-2 heading with the sheet name, then one GFM table per block of cells on the sheet (the block rule is in
  * `grid.ts`), its charts' cached data, and its cell notes (`comments.ts`).
  *
- * Hidden sheets are converted, not skipped: a hidden sheet often holds the data the visible ones summarise or
- * look up, and leaving it out would lose it without a trace. Their heading says so — `Name (hidden sheet)`, or
- * `(very hidden sheet)` for `state="veryHidden"` (hidden so that only a macro can show it). Hidden rows and
- * columns are converted too, and named in a note (`hidden.ts`).
+ * Hidden sheets are left out with a warning naming each (converted, marked, when every sheet is hidden); hidden
+ * rows and columns are converted and named in a note — the policy and its reasons are in `hidden.ts`.
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -18,6 +16,7 @@ import type { SheetRef, Styles } from './package.ts';
 import { parseSharedStrings } from './shared-strings.ts';
 import { readWorksheet } from './worksheet.ts';
 import { sheetSection } from './sheet-section.ts';
+import { sheetHeadingText, sheetsToConvert } from './hidden.ts';
 import type { TableBudget } from './grid.ts';
 import { readSheetCharts } from './charts.ts';
 import { MAX_COMMENTS, readPersons, readSheetComments } from './comments.ts';
@@ -55,7 +54,7 @@ export function convertXlsx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
 
   const budget: TableBudget = { remaining: ctx.limits.maxCells };
   const children: RootContent[] = [];
-  for (const sheet of workbook.sheets)
+  for (const sheet of sheetsToConvert(workbook.sheets, ctx))
     children.push(
       ...convertSheet(
         zip,
@@ -81,9 +80,7 @@ function convertSheet(
   budget: TableBudget,
   ctx: ConvertContext,
 ): RootContent[] {
-  const marker =
-    sheet.state === 'veryHidden' ? ' (very hidden sheet)' : sheet.state === 'hidden' ? ' (hidden sheet)' : '';
-  const head = heading(2, [text(`${sheet.name}${marker}`)]);
+  const head = heading(2, [text(sheetHeadingText(sheet))]);
   const where = `sheet "${sheet.name}"`;
   const part = findPart(zip, sheet.part);
   if (!part) {
