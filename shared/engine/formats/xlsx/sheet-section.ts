@@ -38,13 +38,14 @@ export function sheetSection(
   const emitChart = (chart: ChartData) => {
     if (chart.title) out.push(paragraph([text(chart.title)]));
     if (chart.kind) out.push(paragraph([text(chart.kind)]));
-    if (!chart.rows.length) return;
-    if (budget.remaining <= 0) return cut();
-    const chartCells = chart.rows.flatMap((r, row) =>
-      r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()),
-    );
-    const t = regionTable(chartCells, budget, ctx, `${where}, chart`);
-    if (t) out.push(t);
+    for (const rows of chart.tables) {
+      if (budget.remaining <= 0) return cut();
+      const chartCells = rows.flatMap((r, row) =>
+        r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()),
+      );
+      const t = regionTable(chartCells, budget, ctx, `${where}, chart`);
+      if (t) out.push(t);
+    }
   };
   for (const region of findRegions(cells, merges)) {
     let top = Infinity,
