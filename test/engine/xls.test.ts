@@ -96,17 +96,82 @@ describe('xls converter', () => {
     expect(markdown).toContain('| 42 | joined | TRUE | #DIV/0! |');
   });
 
-  it('keeps merged values in the top-left cell and skips hidden sheets', () => {
-    const { markdown } = toMarkdown({
+  it('keeps merged values in the top-left cell and leaves hidden sheets out with a warning naming each', () => {
+    const { markdown, warnings } = toMarkdown({
       sheets: [
         {
           name: 'Shown',
           cells: [xls.label(0, 0, 'Group'), xls.label(1, 0, 'x'), xls.label(1, 1, 'y'), xls.merged([[0, 0, 0, 1]])],
         },
         { name: 'Hidden', hidden: true, cells: [xls.label(0, 0, 'secret')] },
+        { name: 'Deep', veryHidden: true, cells: [xls.label(0, 0, 'macro data')] },
       ],
     });
     expect(markdown).toBe('## Shown\n\n| Group | |\n| --- | --- |\n| x | y |\n');
+    expect(warnings.filter((w) => w.code === 'unsupported_content').map((w) => w.message)).toEqual([
+      expect.stringContaining('hidden sheet "Hidden" was left out'),
+      expect.stringContaining('very hidden sheet "Deep" was left out'),
+    ]);
+  });
+
+  it('converts hidden sheets, marked in their headings, when no sheet is visible', () => {
+    const { markdown } = toMarkdown({
+      sheets: [
+        { name: 'Hidden', hidden: true, cells: [xls.label(0, 0, 'secret')] },
+        { name: 'Deep', veryHidden: true, cells: [xls.label(0, 0, 'macro data')] },
+      ],
+    });
+    expect(markdown).toBe(
+      '## Hidden (hidden sheet)\n\n| secret |\n| --- |\n\n## Deep (very hidden sheet)\n\n| macro data |\n| --- |\n',
+    );
+  });
+
+  it('applies the block rule: a spacer column and spacer row stay inside one table, two blank columns split', () => {
+    const { markdown } = toMarkdown({
+      sheets: [
+        {
+          name: 'PnL',
+          cells: [
+            xls.label(0, 0, 'Item'),
+            xls.label(0, 2, 'FY 23'),
+            xls.label(1, 0, 'Revenue'),
+            xls.number(1, 2, 100),
+            xls.label(3, 0, 'Profit'),
+            xls.number(3, 2, 20),
+            xls.label(0, 5, 'Other'),
+            xls.number(1, 5, 7),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe(
+      '## PnL\n\n| Item | FY 23 |\n| --- | --- |\n| Revenue | 100 |\n| Profit | 20 |\n\n| Other |\n| --- |\n| 7 |\n',
+    );
+  });
+
+  it('keeps hidden rows and columns and names them in a note', () => {
+    const { markdown } = toMarkdown({
+      sheets: [
+        {
+          name: 'H',
+          cells: [
+            xls.colInfo(1, 1, true),
+            xls.colInfo(5, 9, true),
+            xls.row(0, false),
+            xls.row(2, true),
+            xls.label(0, 0, 'k'),
+            xls.label(0, 1, 'v'),
+            xls.label(1, 0, 'a'),
+            xls.number(1, 1, 1),
+            xls.label(2, 0, 'b'),
+            xls.number(2, 1, 2),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe(
+      '## H\n\nHidden row 3 and hidden column B are included.\n\n| k | v |\n| --- | --- |\n| a | 1 |\n| b | 2 |\n',
+    );
   });
 
   it('takes the title from the summary information stream', () => {

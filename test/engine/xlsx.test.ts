@@ -172,17 +172,26 @@ describe('xlsx converter', () => {
     expect(markdown).toContain('| next | c |');
   });
 
-  it('skips hidden and very hidden sheets', async () => {
+  it('leaves hidden and very hidden sheets out with a warning naming each', async () => {
     const bytes = buildXlsx({
       sheets: [
-        { name: 'Shown', cells: { A1: 'visible' } },
         { name: 'Secret', state: 'hidden', cells: { A1: 'hidden text' } },
+        { name: 'Shown', cells: { A1: 'visible' } },
         { name: 'Deep', state: 'veryHidden', cells: { A1: 'very hidden text' } },
       ],
     });
-    const { markdown } = await toMarkdown(bytes);
-    expect(markdown).toContain('## Shown');
-    expect(markdown).not.toMatch(/Secret|Deep|hidden text/);
+    const { markdown, warnings } = await toMarkdown(bytes);
+    expect(markdown).toBe('## Shown\n\n| visible |\n| --- |\n');
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([
+      [
+        'unsupported_content',
+        'hidden sheet "Secret" was left out (only visible sheets are converted when there are any)',
+      ],
+      [
+        'unsupported_content',
+        'very hidden sheet "Deep" was left out (only visible sheets are converted when there are any)',
+      ],
+    ]);
   });
 
   it('trims empty leading and trailing rows and columns and uses the first non-empty row as header', async () => {
@@ -199,12 +208,12 @@ describe('xlsx converter', () => {
     expect(markdown).toBe('## T\n\n| h1 | h2 |\n| --- | --- |\n| 1 | 2 |\n');
   });
 
-  it('splits blocks separated by empty rows or columns into separate tables, in reading order', async () => {
+  it('splits blocks separated by two or more empty rows or columns, and a caption, in reading order', async () => {
     const bytes = buildXlsx({
       sheets: [
         {
           name: 'Blocks',
-          cells: { B2: 'Title', B4: 'a', C4: 'b', B5: 1, C5: 2, E4: 'c', E5: 3, B8: 'd', B9: 4 },
+          cells: { B2: 'Title', B4: 'a', C4: 'b', B5: 1, C5: 2, F4: 'c', F5: 3, B8: 'd', B9: 4 },
         },
       ],
     });
@@ -302,9 +311,16 @@ describe('xlsx converter', () => {
     expect(result.warnings.some((w) => w.code === 'unsupported_content' && w.message.includes('My chart'))).toBe(true);
   });
 
-  it('refuses a workbook whose sheets are all hidden with a typed error', async () => {
-    const bytes = buildXlsx({ sheets: [{ name: 'H', state: 'hidden', cells: { A1: 'x' } }] });
-    await expect(toMarkdown(bytes)).rejects.toMatchObject({ code: 'empty' });
+  it('converts a workbook whose sheets are all hidden, marked in their headings, rather than calling it empty', async () => {
+    const bytes = buildXlsx({
+      sheets: [
+        { name: 'H', state: 'hidden', cells: { A1: 'x' } },
+        { name: 'V', state: 'veryHidden', cells: { A1: 'y' } },
+      ],
+    });
+    const { markdown, warnings } = await toMarkdown(bytes);
+    expect(markdown).toBe('## H (hidden sheet)\n\n| x |\n| --- |\n\n## V (very hidden sheet)\n\n| y |\n| --- |\n');
+    expect(warnings).toEqual([]);
   });
 
   it('turns a damaged worksheet into a warning, keeping the other sheets', async () => {

@@ -1,6 +1,7 @@
 /**
- * Legacy Excel 97–2003 (.xls, BIFF8 inside an OLE compound file). Same shape as XLSX: a level-2 heading per
- * visible sheet, then one table per block of cells.
+ * Legacy Excel 97–2003 (.xls, BIFF8 inside an OLE compound file). Same shape and rules as XLSX: a level-2
+ * heading per sheet, then one table per block of cells (block rule in `../xlsx/grid.ts`). Hidden sheets, rows
+ * and columns follow the XLSX policy in `../xlsx/hidden.ts`.
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -8,6 +9,7 @@ import { heading, root, text } from '../../mdast.ts';
 import { openCfb } from '../../cfb.ts';
 import { ConversionError, encrypted, unsupported } from '../../errors.ts';
 import { sheetSection } from '../xlsx/sheet-section.ts';
+import { sheetHeadingText, sheetsToConvert } from '../xlsx/hidden.ts';
 import type { TableBudget } from '../xlsx/grid.ts';
 import { readXlsWorkbook } from './workbook.ts';
 import { readSummaryTitle } from './summary.ts';
@@ -31,12 +33,11 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
     throw new ConversionError('corrupt', 'the compound file has no Workbook stream');
   }
   const sheets = readXlsWorkbook(stream, ctx.limits.maxCells);
-  const visible = sheets.filter((s) => !s.hidden);
-  if (!visible.length) throw new ConversionError('empty', 'the workbook has no visible sheets');
+  if (!sheets.length) throw new ConversionError('empty', 'the workbook has no sheets');
   const budget: TableBudget = { remaining: ctx.limits.maxCells };
   const children: RootContent[] = [];
-  for (const sheet of visible) {
-    children.push(heading(2, [text(sheet.name)]));
+  for (const sheet of sheetsToConvert(sheets, ctx)) {
+    children.push(heading(2, [text(sheetHeadingText(sheet))]));
     if (sheet.kind !== 'worksheet') {
       ctx.warn({
         code: 'unsupported_content',
@@ -49,7 +50,10 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
         code: 'truncated',
         message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut`,
       });
-    children.push(...sheetSection(sheet.cells, sheet.merges, budget, ctx, `sheet "${sheet.name}"`));
+    const hidden = { rows: sheet.hiddenRows, cols: sheet.hiddenCols };
+    children.push(
+      ...sheetSection({ cells: sheet.cells, merges: sheet.merges, hidden }, budget, ctx, `sheet "${sheet.name}"`),
+    );
   }
   let title: string | undefined;
   try {

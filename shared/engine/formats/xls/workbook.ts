@@ -9,16 +9,21 @@ import { ContinuedReader, RT, decodeRk, readRichString, readUnicodeString, recor
 
 export interface XlsSheet {
   name: string;
-  hidden: boolean;
+  /** BOUNDSHEET `hsState`: very hidden sheets can only be shown again by a macro. */
+  state: 'visible' | 'hidden' | 'veryHidden';
   /** Not a worksheet (chart, macro or VB module sheet): no cells to read. */
   kind: 'worksheet' | 'chart' | 'other';
   cells: SheetCell[];
   merges: CellRange[];
   truncated: boolean;
+  /** 0-based rows whose ROW record is flagged hidden (`fDyZero`). */
+  hiddenRows: number[];
+  /** 0-based, inclusive column spans of COLINFO records flagged hidden. */
+  hiddenCols: { min: number; max: number }[];
 }
 
 interface Globals {
-  sheets: { name: string; hidden: boolean; kind: XlsSheet['kind']; offset: number }[];
+  sheets: { name: string; state: XlsSheet['state']; kind: XlsSheet['kind']; offset: number }[];
   sst: string[];
   formats: Map<number, string>;
   /** numFmt id of each XF record, by index. */
@@ -27,6 +32,12 @@ interface Globals {
 }
 
 const BIFF8 = 0x0600;
+const STATES: Record<number, XlsSheet['state']> = { 0: 'visible', 1: 'hidden', 2: 'veryHidden' };
+/** ROW record option flag `fDyZero`: the row is hidden. */
+const ROW_HIDDEN = 0x20;
+/** COLINFO option flag `fHidden`. */
+const COL_HIDDEN = 0x01;
+const MAX_COL = 16_384;
 const ERRORS: Record<number, string> = {
   0x00: '#NULL!',
   0x07: '#DIV/0!',
@@ -41,9 +52,20 @@ const ERRORS: Record<number, string> = {
 export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[] {
   const globals = readGlobals(stream);
   let remaining = maxCells;
+  // Hidden sheets are only converted when no sheet is visible (see ../xlsx/hidden.ts): read nothing else.
+  const anyVisible = globals.sheets.some((s) => s.state === 'visible');
   return globals.sheets.map((s) => {
-    const sheet: XlsSheet = { name: s.name, hidden: s.hidden, kind: s.kind, cells: [], merges: [], truncated: false };
-    if (s.kind === 'worksheet' && !s.hidden) {
+    const sheet: XlsSheet = {
+      name: s.name,
+      state: s.state,
+      kind: s.kind,
+      cells: [],
+      merges: [],
+      truncated: false,
+      hiddenRows: [],
+      hiddenCols: [],
+    };
+    if (s.kind === 'worksheet' && (s.state === 'visible' || !anyVisible)) {
       readSheet(stream, s.offset, globals, sheet, remaining);
       remaining -= sheet.cells.length;
     }
@@ -82,7 +104,7 @@ function readGlobals(stream: Uint8Array): Globals {
         const dt = data[5];
         g.sheets.push({
           offset: view.getUint32(0, true),
-          hidden: (data[4] & 0x03) !== 0,
+          state: STATES[data[4] & 0x03] ?? 'hidden',
           kind: dt === 0 ? 'worksheet' : dt === 2 ? 'chart' : 'other',
           name: readUnicodeString(data, 6, 1) ?? '',
         });
@@ -195,6 +217,16 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
       case RT.STRING:
         if (pendingString) put(pendingString.row, pendingString.col, readUnicodeString(data, 0));
         pendingString = undefined;
+        break;
+      case RT.ROW:
+        if (data.length >= 16 && view.getUint16(12, true) & ROW_HIDDEN) sheet.hiddenRows.push(view.getUint16(0, true));
+        break;
+      case RT.COLINFO:
+        if (data.length >= 10 && view.getUint16(8, true) & COL_HIDDEN) {
+          const min = view.getUint16(0, true);
+          const max = Math.min(view.getUint16(2, true), MAX_COL - 1);
+          if (max >= min) sheet.hiddenCols.push({ min, max });
+        }
         break;
       case RT.MERGEDCELLS: {
         const count = data.length >= 2 ? Math.min(view.getUint16(0, true), Math.floor((data.length - 2) / 8)) : 0;

@@ -1,6 +1,10 @@
 /**
- * XLSX / XLSM: SpreadsheetML read directly from the package. One section per visible sheet, in workbook
- * order: a level-2 heading with the sheet name, then one GFM table per block of cells on the sheet.
+ * XLSX / XLSM: SpreadsheetML read directly from the package. One section per sheet, in workbook order: a
+ * level-2 heading with the sheet name, then one GFM table per block of cells on the sheet (the block rule is in
+ * `grid.ts`), its charts' cached data, and its cell notes (`comments.ts`).
+ *
+ * Hidden sheets are left out with a warning naming each (converted, marked, when every sheet is hidden); hidden
+ * rows and columns are converted and named in a note — the policy and its reasons are in `hidden.ts`.
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -12,8 +16,11 @@ import type { SheetRef, Styles } from './package.ts';
 import { parseSharedStrings } from './shared-strings.ts';
 import { readWorksheet } from './worksheet.ts';
 import { sheetSection } from './sheet-section.ts';
+import { sheetHeadingText, sheetsToConvert } from './hidden.ts';
 import type { TableBudget } from './grid.ts';
 import { readSheetCharts } from './charts.ts';
+import { MAX_COMMENTS, readPersons, readSheetComments } from './comments.ts';
+import type { CellComment } from './comments.ts';
 
 export const xlsxConverter: Converter = {
   name: 'xlsx',
@@ -29,8 +36,7 @@ export function convertXlsx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
     maxInflatedBytes: ctx.limits.maxInflatedBytes,
   });
   const workbook = readWorkbook(zip);
-  const visible = workbook.sheets.filter((s) => !s.hidden);
-  if (!visible.length) throw new ConversionError('empty', 'the workbook has no visible sheets');
+  if (!workbook.sheets.length) throw new ConversionError('empty', 'the workbook has no sheets');
 
   const styles = optionalPart(ctx, 'styles', () => readStyles(zip, workbook.stylesPart)) ?? {
     cellFormats: [],
@@ -43,22 +49,39 @@ export function convertXlsx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
       return source === undefined || !part ? [] : parseSharedStrings(source, part);
     }) ?? [];
   const title = optionalPart(ctx, 'document properties', () => readTitle(zip));
+  const threads = ctx.options.comments === true;
+  const persons = (threads && optionalPart(ctx, 'comment authors', () => readPersons(zip, workbook.part))) || new Map();
 
   const budget: TableBudget = { remaining: ctx.limits.maxCells };
   const children: RootContent[] = [];
-  for (const sheet of visible)
-    children.push(...convertSheet(zip, sheet, { sharedStrings, styles, date1904: workbook.date1904 }, budget, ctx));
+  for (const sheet of sheetsToConvert(workbook.sheets, ctx))
+    children.push(
+      ...convertSheet(
+        zip,
+        sheet,
+        { sharedStrings, styles, date1904: workbook.date1904, threads, persons },
+        budget,
+        ctx,
+      ),
+    );
   return { root: root(children), ...(title ? { title } : {}) };
 }
 
 function convertSheet(
   zip: ZipArchive,
   sheet: SheetRef,
-  cx: { sharedStrings: string[]; styles: Styles; date1904: boolean },
+  cx: {
+    sharedStrings: string[];
+    styles: Styles;
+    date1904: boolean;
+    threads: boolean;
+    persons: ReadonlyMap<string, string>;
+  },
   budget: TableBudget,
   ctx: ConvertContext,
 ): RootContent[] {
-  const head = heading(2, [text(sheet.name)]);
+  const head = heading(2, [text(sheetHeadingText(sheet))]);
+  const where = `sheet "${sheet.name}"`;
   const part = findPart(zip, sheet.part);
   if (!part) {
     ctx.warn({ code: 'part_unreadable', message: `sheet "${sheet.name}" is missing from the package` });
@@ -71,8 +94,12 @@ function convertSheet(
       code: 'unsupported_content',
       message: `sheet "${sheet.name}" is a chart sheet: only its chart titles and cached data are converted`,
     });
-    return [head, ...sheetSection([], [], budget, ctx, `sheet "${sheet.name}"`, charts)];
+    return [head, ...sheetSection({ cells: [], merges: [], charts }, budget, ctx, where)];
   }
+  const comments: CellComment[] =
+    optionalPart(ctx, `comments of ${where}`, () => readSheetComments(zip, part, cx.threads, cx.persons)) ?? [];
+  if (comments.length >= MAX_COMMENTS)
+    ctx.warn({ code: 'truncated', message: `${where}: comments past the first ${MAX_COMMENTS} were cut` });
   let data;
   try {
     const source = zip.text(part) ?? '';
@@ -83,14 +110,18 @@ function convertSheet(
       code: 'part_unreadable',
       message: `sheet "${sheet.name}" could not be read: ${(error as Error).message}`,
     });
-    return [head, ...sheetSection([], [], budget, ctx, `sheet "${sheet.name}"`, charts)];
+    return [head, ...sheetSection({ cells: [], merges: [], charts, comments }, budget, ctx, where)];
   }
   if (data.truncated)
     ctx.warn({
       code: 'truncated',
       message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut`,
     });
-  return [head, ...sheetSection(data.cells, data.merges, budget, ctx, `sheet "${sheet.name}"`, charts)];
+  const hidden = { rows: data.hiddenRows, cols: data.hiddenCols };
+  return [
+    head,
+    ...sheetSection({ cells: data.cells, merges: data.merges, charts, hidden, comments }, budget, ctx, where),
+  ];
 }
 
 /** A part the workbook can do without: unreadable → a warning and a fallback, never a failed conversion. */

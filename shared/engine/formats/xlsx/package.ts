@@ -48,6 +48,8 @@ export interface SheetRef {
   name: string;
   part: string;
   hidden: boolean;
+  /** `state` of the sheet: `veryHidden` sheets can only be shown again by a macro. */
+  state: 'visible' | 'hidden' | 'veryHidden';
   chartsheet: boolean;
 }
 
@@ -79,6 +81,7 @@ export function readWorkbook(zip: ZipArchive): WorkbookInfo {
       name: attr(s, 'name') ?? '',
       part: rel.target,
       hidden: state === 'hidden' || state === 'veryHidden',
+      state: state === 'hidden' || state === 'veryHidden' ? state : 'visible',
       chartsheet: relType(rel, 'chartsheet'),
     });
   }

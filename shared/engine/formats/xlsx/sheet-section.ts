@@ -1,6 +1,7 @@
 /**
- * A sheet's content → Markdown blocks: one table per block of cells, with the sheet's charts placed among
- * them by their anchor cell (shared by the XLSX and XLS converters).
+ * A sheet's content → Markdown blocks (shared by the XLSX and XLS converters): a note naming hidden rows and
+ * columns that hold data, one table per block of cells with the sheet's charts placed among them by their
+ * anchor cell, then the sheet's cell notes.
  */
 import type { ConvertContext } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -8,29 +9,43 @@ import { paragraph, text } from '../../mdast.ts';
 import type { CellRange, SheetCell, TableBudget } from './grid.ts';
 import { findRegions, regionTable } from './grid.ts';
 import type { ChartData } from './charts.ts';
+import type { HiddenLines } from './hidden.ts';
+import { hiddenLinesNote } from './hidden.ts';
+import type { CellComment } from './comments.ts';
+import { commentsBlock } from './comments.ts';
+
+export interface SheetContent {
+  cells: SheetCell[];
+  merges: CellRange[];
+  charts?: readonly ChartData[];
+  hidden?: HiddenLines;
+  comments?: readonly CellComment[];
+}
 
 export function sheetSection(
-  cells: SheetCell[],
-  merges: CellRange[],
+  content: SheetContent,
   budget: TableBudget,
   ctx: ConvertContext,
   where: string,
-  charts: readonly ChartData[] = [],
 ): RootContent[] {
+  const { cells, merges, charts = [], hidden, comments = [] } = content;
   const out: RootContent[] = [];
+  const note = hidden && hiddenLinesNote(cells, hidden);
+  if (note) out.push(note);
   let nextChart = 0;
   const cut = () =>
     ctx.warn({ code: 'truncated', message: `${where}: tables past the ${ctx.limits.maxCells}-cell limit were cut` });
   const emitChart = (chart: ChartData) => {
     if (chart.title) out.push(paragraph([text(chart.title)]));
     if (chart.kind) out.push(paragraph([text(chart.kind)]));
-    if (!chart.rows.length) return;
-    if (budget.remaining <= 0) return cut();
-    const chartCells = chart.rows.flatMap((r, row) =>
-      r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()),
-    );
-    const t = regionTable(chartCells, budget, ctx, `${where}, chart`);
-    if (t) out.push(t);
+    for (const rows of chart.tables) {
+      if (budget.remaining <= 0) return cut();
+      const chartCells = rows.flatMap((r, row) =>
+        r.map((value, col) => ({ row, col, text: value })).filter((c) => c.text.trim()),
+      );
+      const t = regionTable(chartCells, budget, ctx, `${where}, chart`);
+      if (t) out.push(t);
+    }
   };
   for (const region of findRegions(cells, merges)) {
     let top = Infinity,
@@ -55,5 +70,6 @@ export function sheetSection(
     if (t) out.push(t);
   }
   while (nextChart < charts.length) emitChart(charts[nextChart++]);
+  out.push(...commentsBlock(comments));
   return out;
 }

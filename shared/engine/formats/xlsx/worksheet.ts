@@ -18,6 +18,10 @@ export interface WorksheetData {
   merges: CellRange[];
   /** True when reading stopped at the cell limit. */
   truncated: boolean;
+  /** 0-based rows marked `hidden` (hidden by hand, by a filter or in a collapsed outline group). */
+  hiddenRows: number[];
+  /** 0-based, inclusive column spans marked `hidden` in `<cols>`. */
+  hiddenCols: { min: number; max: number }[];
 }
 
 const MAX_ROW = 1_048_576;
@@ -50,6 +54,8 @@ export function parseRange(ref: string): CellRange | undefined {
 export function readWorksheet(source: string, part: string, cx: CellContext, maxCells: number): WorksheetData {
   const cells: SheetCell[] = [];
   const merges: CellRange[] = [];
+  const hiddenRows: number[] = [];
+  const hiddenCols: { min: number; max: number }[] = [];
   let truncated = false;
   let rowIndex = -1;
   let colIndex = -1;
@@ -78,6 +84,14 @@ export function readWorksheet(source: string, part: string, cx: CellContext, max
           const r = Number(attrs.r);
           rowIndex = Number.isInteger(r) && r >= 1 && r <= MAX_ROW ? r - 1 : rowIndex + 1;
           colIndex = -1;
+          if (isTrue(attrs.hidden)) hiddenRows.push(rowIndex);
+          break;
+        }
+        case 'col': {
+          const min = Number(attrs.min);
+          const max = Number(attrs.max ?? attrs.min);
+          if (isTrue(attrs.hidden) && Number.isInteger(min) && Number.isInteger(max) && min >= 1 && max >= min)
+            hiddenCols.push({ min: min - 1, max: Math.min(max, MAX_COL) - 1 });
           break;
         }
         case 'c': {
@@ -141,8 +155,10 @@ export function readWorksheet(source: string, part: string, cx: CellContext, max
     },
     done: () => truncated,
   });
-  return { cells, merges, truncated };
+  return { cells, merges, truncated, hiddenRows, hiddenCols };
 }
+
+const isTrue = (v: string | undefined) => v === '1' || v === 'true';
 
 /** What a cell shows, by its type: shared or inline string, boolean, error, formula text, date or number. */
 function displayValue(
