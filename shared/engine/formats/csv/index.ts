@@ -6,7 +6,7 @@
  */
 import type { Converter, DocumentTree } from '../../types.ts';
 import { ConversionError } from '../../errors.ts';
-import { decodeText } from '../../text-decode.ts';
+import { decodeText, decodingWarnings } from '../../text-decode.ts';
 import { brk, cell, root, row, table, text } from '../../mdast.ts';
 import type { PhrasingContent, TableCell } from '../../mdast.ts';
 import { parseDelimited } from './parse.ts';
@@ -16,9 +16,8 @@ export const csvConverter: Converter = {
   name: 'csv',
   accepts: (input) => input.format === 'csv',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
-    const decoded = decodeText(bytes);
-    if (decoded.guessed)
-      ctx.warn({ code: 'encoding_guessed', message: `delimited text decoded as ${decoded.encoding}` });
+    const decoded = decodeText(bytes, { charset: ctx.options.charset });
+    for (const w of decodingWarnings(decoded, 'delimited text')) ctx.warn(w);
     const source = decoded.text.replace(/^\ufeff/, '');
     const delimiter =
       detected.delimiter ??
