@@ -83,10 +83,14 @@ export function extractNotes(docs: NoteDocument[], options: NoteOptions = {}): N
       if (el.tagName === 'a' && prop(el, 'href')) links.push({ el, doc });
     });
   }
+  const isAncestor = (candidate: Element, el: Element): boolean => {
+    for (let p = parents.get(el); p && p.type === 'element'; p = parents.get(p)) if (p === candidate) return true;
+    return false;
+  };
   const ancestorsOf = (el: Element): Element[] => {
     const out: Element[] = [];
-    for (let p = parents.get(el); p && p.type === 'element'; p = parents.get(p)) out.unshift(p);
-    return out;
+    for (let p = parents.get(el); p && p.type === 'element'; p = parents.get(p)) out.push(p);
+    return out.reverse();
   };
   const targetOf = (link: Located): Located | undefined => {
     const href = prop(link.el, 'href')!;
@@ -97,8 +101,9 @@ export function extractNotes(docs: NoteDocument[], options: NoteOptions = {}): N
   const candidates = new Map<Element, { link: Located; target: Located }>();
   for (const link of links) {
     const target = targetOf(link);
-    if (!target || target.el === link.el || ancestorsOf(link.el).includes(target.el)) continue;
-    if (isReference(link.el, parents.get(link.el), target.el, ancestorsOf(target.el), options.heuristics === true))
+    if (!target || target.el === link.el || isAncestor(target.el, link.el)) continue;
+    const targetAncestors = target.el.tagName === 'li' ? ancestorsOf(target.el) : [];
+    if (isReference(link.el, parents.get(link.el), target.el, targetAncestors, options.heuristics === true))
       candidates.set(link.el, { link, target });
   }
   // A link back to a reference (from inside the note) is the note's return link. When a reference and its
@@ -115,7 +120,7 @@ export function extractNotes(docs: NoteDocument[], options: NoteOptions = {}): N
   const refElements = new Set<Element>();
   for (const { link, target } of refs) {
     const definition = definitionOf(target.el, ancestorsOf(target.el));
-    if (!definition || definition === link.el || ancestorsOf(link.el).includes(definition)) continue;
+    if (!definition || definition === link.el || isAncestor(definition, link.el)) continue;
     let identifier = numberOf.get(definition);
     if (!identifier) {
       identifier = String(numberOf.size + 1);
@@ -144,6 +149,7 @@ export function extractNotes(docs: NoteDocument[], options: NoteOptions = {}): N
   return definitions;
 }
 
+/** `targetAncestors` is needed (and given) only when the target is an `<li>`. */
 function isReference(
   a: Element,
   parent: Parents | undefined,
