@@ -114,3 +114,35 @@ describe('csv converter', () => {
     await expect(convert(enc(',,\n,,\n'), { fileName: 'x.csv' })).rejects.toBeInstanceOf(ConversionError);
   });
 });
+
+describe("Excel's sep= line", () => {
+  it('takes the delimiter from sep= and drops the line', async () => {
+    const result = await convert(enc('sep=;\r\nname;price\r\nTea, green;1,50\r\nCoffee;2,00\r\n'), {
+      fileName: 'x.csv',
+    });
+    expect(result.markdown).toBe('| name | price |\n| --- | --- |\n| Tea, green | 1,50 |\n| Coffee | 2,00 |\n');
+  });
+
+  it('honours sep= without a file name, quoted, after a BOM, and with a pipe', async () => {
+    const quoted = await convert(enc('\ufeff"sep=|"\na|b\n1|2\n'));
+    expect(quoted.format).toBe('csv');
+    expect(quoted.markdown).toBe('| a | b |\n| --- | --- |\n| 1 | 2 |\n');
+  });
+
+  it('overrides what the content would suggest', async () => {
+    // Without the line, commas would win (three columns); the line says tab.
+    const result = await convert(enc('sep=\t\na,b\tc,d\n1,2\t3,4\n'), { fileName: 'x.csv' });
+    expect(result.markdown).toBe('| a,b | c,d |\n| --- | --- |\n| 1,2 | 3,4 |\n');
+  });
+
+  it('leaves a first cell that merely starts with sep= alone', async () => {
+    const result = await convert(enc('sep=a,b\n1,2\n'), { fileName: 'x.csv' });
+    expect(result.markdown).toBe('| sep=a | b |\n| --- | --- |\n| 1 | 2 |\n');
+  });
+
+  it('detects sep= in a legacy charset too', async () => {
+    const bytes = new Uint8Array([...enc('sep=;\nname;city\nJos'), 0xe9, ...enc(';K'), 0xf6, ...enc('ln\n')]);
+    const result = await convert(bytes, { fileName: 'x.csv' });
+    expect(result.markdown).toBe('| name | city |\n| --- | --- |\n| José | Köln |\n');
+  });
+});

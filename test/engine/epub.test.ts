@@ -77,3 +77,128 @@ describe('epub converter', () => {
     });
   });
 });
+
+describe('epub notes, figures and navigation', () => {
+  const convertBook = (spec: Parameters<typeof buildEpub>[0]) => convert(buildEpub(spec), { fileName: 'book.epub' });
+
+  it('turns EPUB 3 noterefs and footnote asides into Markdown footnotes', async () => {
+    const { markdown } = await convertBook({
+      chapters: [
+        {
+          file: 'ch1.xhtml',
+          body:
+            '<h1>One</h1><p>A claim<a epub:type="noteref" href="#n1">1</a> and another<a epub:type="noteref" href="#n2">2</a>.</p>' +
+            '<aside epub:type="footnote" id="n1"><p>First note.</p></aside>' +
+            '<aside epub:type="footnote" id="n2"><p>Second note, <em>emphasised</em>.</p></aside>' +
+            '<p>Closing paragraph.</p>',
+        },
+      ],
+    });
+    expect(markdown).toContain('A claim[^1] and another[^2].');
+    expect(markdown).toContain('[^1]: First note.');
+    expect(markdown).toContain('[^2]: Second note, *emphasised*.');
+    // The notes left the running text: the closing paragraph follows the claim directly.
+    expect(markdown).toMatch(/another\[\^2\]\.\n\nClosing paragraph\./);
+  });
+
+  it('reads endnotes from another chapter, numbers them in reading order and drops the back links', async () => {
+    const { markdown } = await convertBook({
+      chapters: [
+        {
+          file: 'ch1.xhtml',
+          body: '<h1>One</h1><p>Early<a epub:type="noteref" id="r2" href="notes.xhtml#en2">b</a>.</p>',
+        },
+        {
+          file: 'ch2.xhtml',
+          body: '<h1>Two</h1><p>Later<a epub:type="noteref" id="r1" href="notes.xhtml#en1">a</a> and again<a epub:type="noteref" href="notes.xhtml#en2">b</a>.</p>',
+        },
+        {
+          file: 'notes.xhtml',
+          body:
+            '<section epub:type="endnotes"><h1>Notes</h1><ol>' +
+            '<li epub:type="endnote" id="en1"><p>Note A. <a href="ch2.xhtml#r1">↩</a></p></li>' +
+            '<li epub:type="endnote" id="en2"><p>Note B. <a href="ch1.xhtml#r2">Back</a></p></li>' +
+            '</ol></section>',
+        },
+      ],
+    });
+    expect(markdown).toContain('Early[^1].');
+    expect(markdown).toContain('Later[^2] and again[^1].');
+    expect(markdown).toMatch(/\[\^1\]: Note B\.\n/);
+    expect(markdown).toMatch(/\[\^2\]: Note A\.\n/);
+    expect(markdown).not.toContain('↩');
+    expect(markdown).not.toContain('ch1.xhtml');
+  });
+
+  it('recognises unmarked <a href="#fn1"> notes (Gutenberg style) and keeps multi-paragraph notes whole', async () => {
+    const { markdown } = await convertBook({
+      chapters: [
+        {
+          file: 'ch1.xhtml',
+          body:
+            '<h1>One</h1><p>Text<a id="FNanchor_1" href="#Footnote_1" class="fnanchor">[1]</a> goes on.</p>' +
+            '<p>See <a href="#sec2">2</a> for more.</p><h2 id="sec2">Section Two</h2><p>Body.</p>' +
+            '<div class="footnote"><p><a id="Footnote_1" href="#FNanchor_1"><span class="label">[1]</span></a> The note.</p>' +
+            '<p>Its second paragraph.</p></div>',
+        },
+      ],
+    });
+    expect(markdown).toContain('Text[^1] goes on.');
+    expect(markdown).toContain('[^1]: The note.\n\n    Its second paragraph.');
+    // A marker-like link to an ordinary section stays a link.
+    expect(markdown).toContain('See [2](#sec2) for more.');
+  });
+
+  it('keeps figures with their captions, and tables and code as in HTML', async () => {
+    const { markdown } = await convertBook({
+      chapters: [
+        {
+          file: 'ch1.xhtml',
+          body:
+            '<h1>One</h1><figure><img src="img/map.png" alt="Map"/><figcaption>Figure 1. The <b>old</b> town.</figcaption></figure>' +
+            '<table><tr><th>Year</th><th>Event</th></tr><tr><td>1850</td><td>Founded</td></tr></table>' +
+            '<pre><code class="language-python">print("hi")</code></pre>',
+        },
+      ],
+    });
+    expect(markdown).toContain('![Map](map.png)\n\n*Figure 1. The **old** town.*');
+    expect(markdown).toContain('| Year | Event |\n| --- | --- |\n| 1850 | Founded |');
+    expect(markdown).toContain('```python\nprint("hi")\n```');
+  });
+
+  it('names headingless chapters from an EPUB 2 NCX', async () => {
+    const { markdown } = await convertBook({
+      version: 2,
+      chapters: [
+        { file: 'ch1.xhtml', body: '<p>First body.</p>', tocTitle: 'The Beginning' },
+        { file: 'ch2.xhtml', body: '<p>Second body.</p>', tocTitle: 'The Middle' },
+      ],
+    });
+    expect(markdown).toContain('## The Beginning\n\nFirst body.');
+    expect(markdown).toContain('## The Middle\n\nSecond body.');
+  });
+
+  it('puts headings where nav fragments point inside a headingless chapter', async () => {
+    const { markdown } = await convertBook({
+      chapters: [
+        {
+          file: 'ch1.xhtml',
+          body: '<div id="top"><p>Opening.</p></div><div id="s1"><p>Section one text.</p></div><div id="s2"><p>Section two text.</p></div>',
+        },
+      ],
+      toc: [
+        {
+          href: 'ch1.xhtml',
+          title: 'Part One',
+          children: [
+            { href: 'ch1.xhtml#s1', title: 'First Section' },
+            { href: 'ch1.xhtml#s2', title: 'Second Section' },
+          ],
+        },
+      ],
+    });
+    expect(markdown).toContain(
+      '## Part One\n\nOpening.\n\n### First Section\n\nSection one text.\n\n### Second Section',
+    );
+  });
+});

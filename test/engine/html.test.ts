@@ -169,3 +169,71 @@ describe('html converter: decoding and limits', () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('html notes and figures', () => {
+  const toMarkdown = async (html: string) =>
+    (
+      await convert(new TextEncoder().encode(`<!doctype html><html><body>${html}</body></html>`), {
+        fileName: 'a.html',
+      })
+    ).markdown;
+
+  it('turns pandoc-style footnotes into Markdown footnotes and drops the notes section and back links', async () => {
+    const markdown = await toMarkdown(
+      '<p>Claim<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a> here.</p>' +
+        '<section class="footnotes" role="doc-endnotes"><hr /><ol>' +
+        '<li id="fn1"><p>The source. <a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>' +
+        '</ol></section>',
+    );
+    expect(markdown).toBe('Claim[^1] here.\n\n[^1]: The source.\n');
+  });
+
+  it('reads markdown-it and kramdown footnote markup', async () => {
+    const markdownIt = await toMarkdown(
+      '<p>One<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>.</p>' +
+        '<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list">' +
+        '<li id="fn1" class="footnote-item"><p>Note one. <a href="#fnref1" class="footnote-backref">↩︎</a></p></li></ol></section>',
+    );
+    expect(markdownIt).toContain('One[^1].');
+    expect(markdownIt).toContain('[^1]: Note one.');
+    const kramdown = await toMarkdown(
+      '<p>Two<sup id="fnref:a"><a href="#fn:a" class="footnote">1</a></sup>.</p>' +
+        '<div class="footnotes"><ol><li id="fn:a"><p>Note two. <a href="#fnref:a" class="reversefootnote">&#8617;</a></p></li></ol></div>',
+    );
+    expect(kramdown).toBe('Two[^1].\n\n[^1]: Note two.\n');
+  });
+
+  it('leaves Wikipedia-style citation links and unreferenced asides as they are', async () => {
+    const markdown = await toMarkdown(
+      '<p>Fact.<sup class="reference"><a href="#cite_note-1">[1]</a></sup></p>' +
+        '<ol class="references"><li id="cite_note-1"><span class="reference-text">A book.</span></li></ol>' +
+        '<aside epub:type="footnote" id="lonely"><p>Nobody points here.</p></aside>',
+    );
+    expect(markdown).toContain('Fact.[\\[1\\]](#cite_note-1)');
+    expect(markdown).toContain('A book.');
+    expect(markdown).not.toContain('[^');
+  });
+
+  it('does not take unmarked marker links for notes on web pages', async () => {
+    const markdown = await toMarkdown('<p>See<sup><a href="#fn1">1</a></sup>.</p><p id="fn1">Plain paragraph.</p>');
+    expect(markdown).not.toContain('[^');
+    expect(markdown).toContain('Plain paragraph.');
+  });
+
+  it('keeps a figure caption next to its image, in order, as an emphasised paragraph', async () => {
+    const markdown = await toMarkdown(
+      '<p>Before.</p><figure><img src="a.png" alt="Chart"><figcaption><p>Sales by <em>year</em>.</p></figcaption></figure>' +
+        '<figure><figcaption>Listing 1</figcaption><pre><code>x = 1</code></pre></figure><p>After.</p>',
+    );
+    expect(markdown).toBe(
+      'Before.\n\n![Chart](a.png)\n\n*Sales by *year*.*\n\n*Listing 1*\n\n```\nx = 1\n```\n\nAfter.\n',
+    );
+  });
+
+  it('references one note twice with one number', async () => {
+    const markdown = await toMarkdown(
+      '<p>A<a role="doc-noteref" href="#n">*</a> B<a role="doc-noteref" href="#n">*</a></p><aside role="doc-footnote" id="n">Shared.</aside>',
+    );
+    expect(markdown).toBe('A[^1] B[^1]\n\n[^1]: Shared.\n');
+  });
+});

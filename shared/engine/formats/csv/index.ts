@@ -1,26 +1,30 @@
 /**
  * CSV / TSV: one GFM table, the first record as its header. The whole buffer is decoded with the shared
- * charset rules, the delimiter comes from detection (or is sniffed again when converting directly), ragged
+ * charset rules, the delimiter comes from Excel's `sep=` first line (which is then dropped), else from
+ * detection (or is sniffed again when converting directly), ragged
  * records are padded to the widest one (a short header row is widened with empty cells), and blank records
  * are dropped. Huge files stop at `limits.maxCells` cells with a `truncated` warning.
  */
 import type { Converter, DocumentTree } from '../../types.ts';
 import { ConversionError } from '../../errors.ts';
-import { decodeText } from '../../text-decode.ts';
+import { decodeText, decodingWarnings } from '../../text-decode.ts';
 import { brk, cell, root, row, table, text } from '../../mdast.ts';
 import type { PhrasingContent, TableCell } from '../../mdast.ts';
 import { parseDelimited } from './parse.ts';
-import { delimiterFromName, sniffDelimiter } from './sniff.ts';
+import { delimiterFromName, excelSeparator, sniffDelimiter } from './sniff.ts';
 
 export const csvConverter: Converter = {
   name: 'csv',
   accepts: (input) => input.format === 'csv',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
-    const decoded = decodeText(bytes);
-    if (decoded.guessed)
-      ctx.warn({ code: 'encoding_guessed', message: `delimited text decoded as ${decoded.encoding}` });
-    const source = decoded.text.replace(/^\ufeff/, '');
+    const decoded = decodeText(bytes, { charset: ctx.options.charset });
+    for (const w of decodingWarnings(decoded, 'delimited text')) ctx.warn(w);
+    const body = decoded.text.replace(/^\ufeff/, '');
+    // Excel's `sep=` line names the delimiter and is not a record.
+    const declared = excelSeparator(body);
+    const source = declared ? declared.rest : body;
     const delimiter =
+      declared?.delimiter ??
       detected.delimiter ??
       sniffDelimiter(source.slice(0, 64 * 1024), extensionOf(ctx.options.fileName)) ??
       delimiterFromName(ctx.options.fileName) ??

@@ -19,6 +19,17 @@ export interface DelimiterGuess {
   records: number;
 }
 
+/**
+ * Excel's separator hint: a first line `sep=X` (X one character, optionally the whole line quoted), which
+ * Excel writes and honours so that a file opens the same whatever the reader's list separator is. The
+ * line is an instruction, not a record: `rest` is the text after it.
+ */
+export function excelSeparator(text: string): { delimiter: string; rest: string } | undefined {
+  const m = /^"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\n|\r|$)/i.exec(text.slice(0, 16));
+  if (!m) return undefined;
+  return { delimiter: m[1], rest: text.slice(m[0].length) };
+}
+
 /** The delimiter a file name implies, if any. */
 export function delimiterFromName(fileName: string | undefined): string | undefined {
   const ext = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
@@ -29,10 +40,13 @@ export function delimiterFromName(fileName: string | undefined): string | undefi
 }
 
 /**
- * The delimiter of delimited text, or undefined when the text does not look tabular. With a delimited-text
- * extension (`csv`, `tsv`, `tab`, `psv`) the answer is never undefined: a one-column CSV is still a CSV.
+ * The delimiter of delimited text, or undefined when the text does not look tabular. An Excel `sep=` first
+ * line decides outright. With a delimited-text extension (`csv`, `tsv`, `tab`, `psv`) the answer is never
+ * undefined: a one-column CSV is still a CSV.
  */
 export function sniffDelimiter(text: string, extension?: string): string | undefined {
+  const declared = excelSeparator(text);
+  if (declared) return declared.delimiter;
   const hinted = delimiterFromName(extension ? `x.${extension}` : undefined);
   const guess = bestGuess(text);
   if (hinted) {

@@ -1,20 +1,30 @@
 /**
  * epub: ZIP → container.xml → OPF → spine order → each XHTML chapter through the HTML path → one tree.
- * Title and authors come from the OPF metadata; the table of contents only names chapters that have no
- * heading of their own; images become `![alt](file name)` placeholders.
+ * Title and authors come from the OPF metadata. The table of contents (nav document or NCX) names chapters,
+ * and the sections its fragments point at, that have no heading of their own. Notes are read across the
+ * whole book (a reference in one chapter, the note in an endnotes chapter) and become Markdown footnotes
+ * after the last chapter; see html/footnotes.ts. Images become `![alt](file name)` placeholders.
  */
+import type { Element, Root as HastRoot } from 'hast';
 import type { RootContent } from 'mdast';
 import type { Converter, ConvertContext } from '../../types.ts';
-import { ZipArchive } from '../../zip.ts';
+import { ZipArchive, resolvePartPath } from '../../zip.ts';
 import { attr, descendants, parseXml } from '../../xml.ts';
 import { ConversionError, asConversionError, corrupt, encrypted } from '../../errors.ts';
 import { heading, paragraph, root, text } from '../../mdast.ts';
-import { htmlToTree } from '../html/index.ts';
-import { readPackage, type EpubPackage, type ManifestItem } from './package.ts';
-import { readTocTitles } from './toc.ts';
+import { hastToTree, notesToMdast, parseHtml } from '../html/to-tree.ts';
+import { extractNotes } from '../html/footnotes.ts';
+import { findFirst } from '../html/hast-utils.ts';
+import { decodeHref, readPackage, type EpubPackage, type ManifestItem } from './package.ts';
+import { chapterTitles, readToc, type TocEntry } from './toc.ts';
 import { xhtmlToHtml } from './xhtml.ts';
 
 const CHAPTER_TYPES = new Set(['application/xhtml+xml', 'text/html', 'application/xml', 'text/xml', '']);
+
+interface ParsedChapter {
+  item: ManifestItem;
+  hast: HastRoot;
+}
 
 export const epubConverter: Converter = {
   name: 'epub',
@@ -28,21 +38,108 @@ export const epubConverter: Converter = {
     const chapters = pkg.spine.filter((item) => CHAPTER_TYPES.has(item.mediaType) && !item.properties.includes('nav'));
     if (chapters.length === 0) throw corrupt('EPUB spine lists no readable documents');
     refuseEncryptedChapters(zip, chapters);
-    const tocTitles = readTocTitles(zip, pkg);
+    const toc = readToc(zip, pkg);
+    const titles = chapterTitles(toc);
 
+    const parsed = chapters.map((item) => guard(item, ctx, () => parseChapter(zip, item, ctx))).filter(isDefined);
+    const notes = extractNotes(
+      parsed.map((c) => ({ root: c.hast, path: c.item.path })),
+      { heuristics: true, resolve: resolveHref },
+    );
+    const options = { wholeBody: true, imageName: fileName };
     const children: RootContent[] = [...frontMatter(pkg)];
     let read = 0;
-    for (const item of chapters) {
-      const content = readChapter(zip, item, tocTitles, ctx);
+    for (const chapter of parsed) {
+      const content = guard(chapter.item, ctx, () => {
+        const hasHeading = findFirst(chapter.hast, (el) => /^h[1-6]$/.test(el.tagName)) !== undefined;
+        if (!hasHeading) addSectionHeadings(chapter.hast, toc, chapter.item.path);
+        const out = hastToTree(chapter.hast, options).root.children;
+        const title = titles.get(chapter.item.path);
+        if (!hasHeading && title && out.length > 0 && out[0].type !== 'heading') out.unshift(heading(2, [text(title)]));
+        return out;
+      });
+      // A chapter that only held notes is empty now; it was still read.
       if (content) {
         children.push(...content);
         read++;
       }
     }
     if (read === 0) throw corrupt('no chapter of the EPUB could be read');
+    children.push(...notesToMdast(notes, options));
     return { root: root(children), ...(pkg.title ? { title: pkg.title } : {}) };
   },
 };
+
+function parseChapter(zip: ZipArchive, item: ManifestItem, ctx: ConvertContext): ParsedChapter | undefined {
+  const source = zip.text(item.path);
+  if (source === undefined) {
+    ctx.warn({ code: 'part_unreadable', message: `EPUB chapter ${item.path} is missing` });
+    return undefined;
+  }
+  return { item, hast: parseHtml(xhtmlToHtml(source, item.path)) };
+}
+
+/** Run one chapter's step; a chapter over the size caps stops the book, any other failure skips the chapter. */
+function guard<T>(item: ManifestItem, ctx: ConvertContext, step: () => T | undefined): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
+    ctx.warn({
+      code: 'part_unreadable',
+      message: `EPUB chapter ${item.path} could not be read: ${asConversionError(error).message}`,
+    });
+    return undefined;
+  }
+}
+
+const isDefined = <T>(v: T | undefined): v is T => v !== undefined;
+
+/** `notes.xhtml#n3` seen from `text/ch1.xhtml` → `text/notes.xhtml#n3`; links without a fragment are not notes. */
+function resolveHref(from: string | undefined, href: string): string | undefined {
+  const hash = href.indexOf('#');
+  if (hash < 0 || from === undefined || /^[a-z][a-z0-9+.-]*:/i.test(href)) return undefined;
+  let fragment = href.slice(hash + 1);
+  try {
+    fragment = decodeURIComponent(fragment);
+  } catch {
+    // keep as written
+  }
+  return `${resolvePartPath(from, decodeHref(href))}#${fragment}`;
+}
+
+/**
+ * A headingless chapter whose table-of-contents entries point at elements inside it (`ch1.xhtml#s2`) gets a
+ * heading before each such element, at the entry's depth (top-level entries are level 2, as chapter titles
+ * from the table of contents are).
+ */
+function addSectionHeadings(hast: HastRoot, toc: TocEntry[], path: string): void {
+  const entries = toc.filter((e) => e.path === path && e.fragment);
+  if (entries.length === 0) return;
+  const byId = new Map<string, { el: Element; parent: Element | HastRoot }>();
+  const walk = (node: Element | HastRoot) => {
+    for (const c of node.children) {
+      if (c.type !== 'element') continue;
+      const id = c.properties?.id;
+      if (typeof id === 'string' && !byId.has(id)) byId.set(id, { el: c, parent: node });
+      walk(c);
+    }
+  };
+  walk(hast);
+  for (const entry of entries) {
+    const hit = byId.get(entry.fragment!);
+    if (!hit || hit.el.tagName === 'body') continue;
+    const level = Math.min(6, 2 + entry.depth);
+    const h: Element = {
+      type: 'element',
+      tagName: `h${level}`,
+      properties: {},
+      children: [{ type: 'text', value: entry.title }],
+    };
+    const i = hit.parent.children.indexOf(hit.el);
+    if (i >= 0) hit.parent.children.splice(i, 0, h);
+  }
+}
 
 /** Authors and description from the OPF: what a reader sees on the cover and the back of the book. */
 function frontMatter(pkg: EpubPackage): RootContent[] {
@@ -51,36 +148,6 @@ function frontMatter(pkg: EpubPackage): RootContent[] {
     out.push(paragraph([text(`${pkg.creators.length > 1 ? 'Authors' : 'Author'}: ${pkg.creators.join(', ')}`)]));
   if (pkg.description) out.push(paragraph([text(pkg.description)]));
   return out;
-}
-
-function readChapter(
-  zip: ZipArchive,
-  item: ManifestItem,
-  tocTitles: Map<string, string>,
-  ctx: ConvertContext,
-): RootContent[] | undefined {
-  try {
-    const source = zip.text(item.path);
-    if (source === undefined) {
-      ctx.warn({ code: 'part_unreadable', message: `EPUB chapter ${item.path} is missing` });
-      return undefined;
-    }
-    const html = xhtmlToHtml(source, item.path);
-    const tree = htmlToTree(html, { wholeBody: true, imageName: fileName });
-    const content = tree.root.children;
-    const tocTitle = tocTitles.get(item.path);
-    if (tocTitle && content.length > 0 && !content.some((c) => c.type === 'heading'))
-      content.unshift(heading(2, [text(tocTitle)]));
-    return content;
-  } catch (error) {
-    // A chapter over the size caps stops the whole book; any other broken chapter is skipped with a warning.
-    if (error instanceof ConversionError && (error.code === 'too_large' || error.code === 'encrypted')) throw error;
-    ctx.warn({
-      code: 'part_unreadable',
-      message: `EPUB chapter ${item.path} could not be read: ${asConversionError(error).message}`,
-    });
-    return undefined;
-  }
 }
 
 /** Image reference → the bare file name, a placeholder that points nowhere outside the book. */

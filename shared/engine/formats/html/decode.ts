@@ -1,18 +1,15 @@
 /**
- * HTML bytes → string. Order of authority follows the HTML spec's sniffing: a BOM wins, then a
- * `<meta charset>` / `http-equiv` declaration in the first 1024 bytes, then the shared content-based guess.
+ * HTML bytes → string. Order of authority follows the HTML spec's encoding sniffing, with the `charset`
+ * option in the place ConvertOptions gives it: a BOM wins, then a `<meta charset>` / `http-equiv` declaration
+ * in the first 1024 bytes, then the `charset` option, then the shared content-based detection
+ * (`text-decode.ts`). A declaration naming an unknown charset, or claiming UTF-8 for bytes that are not,
+ * is ignored and the page goes on to the next rule.
  */
-import { decodeText } from '../../text-decode.ts';
-
-export interface DecodedHtml {
-  text: string;
-  /** True when the charset was guessed from content rather than declared. */
-  guessed: boolean;
-}
+import { decodeText, decodeWith, type DecodedText } from '../../text-decode.ts';
 
 const PRESCAN_BYTES = 1024;
 
-export function decodeHtml(bytes: Uint8Array): DecodedHtml {
+export function decodeHtml(bytes: Uint8Array, options: { charset?: string } = {}): DecodedText {
   const hasBom =
     (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) ||
     (bytes[0] === 0xff && bytes[1] === 0xfe) ||
@@ -20,12 +17,11 @@ export function decodeHtml(bytes: Uint8Array): DecodedHtml {
   if (!hasBom) {
     const declared = declaredCharset(bytes);
     if (declared) {
-      const decoded = decodeAs(bytes, declared);
-      if (decoded !== undefined) return { text: decoded, guessed: false };
+      const text = decodeAs(bytes, declared);
+      if (text !== undefined) return { text, encoding: declared, guessed: false };
     }
   }
-  const { text, guessed } = decodeText(bytes);
-  return { text, guessed };
+  return decodeText(bytes, options);
 }
 
 /** The charset a `<meta>` in the first bytes declares, if any. ASCII-only scan, bounded input, no backtracking. */
@@ -46,11 +42,13 @@ function declaredCharset(bytes: Uint8Array): string | undefined {
 function decodeAs(bytes: Uint8Array, label: string): string | undefined {
   // A page that says UTF-16 in an ASCII-compatible meta cannot be UTF-16 (the spec maps it to UTF-8).
   const effective = /^utf-?16/.test(label) ? 'utf-8' : label;
-  try {
-    const decoder = new TextDecoder(effective, { fatal: effective === 'utf-8' });
-    return decoder.decode(bytes);
-  } catch {
-    // Unknown label, or a page that lies about being UTF-8: fall back to content sniffing.
-    return undefined;
+  if (effective === 'utf-8' || effective === 'utf8') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // A page that lies about being UTF-8: fall back to content sniffing.
+      return undefined;
+    }
   }
+  return decodeWith(bytes, effective);
 }

@@ -1,13 +1,16 @@
 /**
  * Element handlers that replace hast-util-to-mdast defaults where documents need something else:
  * tables (see table.ts), code blocks with their language, links without tooltip titles and with tracking
- * redirects unwrapped, `<var>` as emphasis.
+ * redirects unwrapped, `<var>` as emphasis, `<figure>` with its caption (figure.ts), note references marked by
+ * footnotes.ts as `footnoteReference`s.
  */
 import type { Element } from 'hast';
 import type { Handle, State } from 'hast-util-to-mdast';
 import { defaultHandlers } from 'hast-util-to-mdast';
 import { toText } from 'hast-util-to-text';
-import type { Code, Link, PhrasingContent } from 'mdast';
+import type { Code, FootnoteReference, Link, PhrasingContent } from 'mdast';
+import { NOTE_REF_PROPERTY } from './footnotes.ts';
+import { figureHandler } from './figure.ts';
 import { classTokens } from './hast-utils.ts';
 import { tableHandler } from './table.ts';
 import { unwrapRedirect } from './links.ts';
@@ -26,6 +29,7 @@ export function createHandlers(options: HandlerOptions = {}): Record<string, Han
     plaintext: codeBlock as Handle,
     a: link as Handle,
     var: defaultHandlers.em,
+    figure: figureHandler as Handle,
     img: (state: State, node: Element) => image(state, node, options),
   };
 }
@@ -77,7 +81,12 @@ function tidyCode(value: string): string {
   return lines.map((l) => l.slice(cut).replace(/[ \t]+$/, '')).join('\n');
 }
 
-function link(state: State, node: Element): Link | PhrasingContent[] {
+function link(state: State, node: Element): Link | FootnoteReference | PhrasingContent[] {
+  // A note reference marked by footnotes.ts: `[^n]`, the marker text itself is dropped.
+  const note = node.properties?.[NOTE_REF_PROPERTY];
+  if (typeof note === 'string' || typeof note === 'number') {
+    return { type: 'footnoteReference', identifier: String(note), label: String(note) };
+  }
   const children = state.all(node) as PhrasingContent[];
   const href = node.properties?.href;
   if (typeof href !== 'string' || href.trim() === '') return children;

@@ -2,6 +2,7 @@
 import type { Converter } from '../../types.ts';
 import { tooLarge } from '../../errors.ts';
 import { decodeHtml } from './decode.ts';
+import { decodingWarnings } from '../../text-decode.ts';
 import { htmlToTree } from './to-tree.ts';
 
 export { htmlToTree } from './to-tree.ts';
@@ -15,10 +16,9 @@ export const htmlConverter: Converter = {
   accepts: (input) => input.format === 'html',
   async convert({ bytes }, ctx) {
     if (bytes.length > MAX_HTML_BYTES) throw tooLarge(`HTML is ${bytes.length} bytes (limit ${MAX_HTML_BYTES})`);
-    const { text, guessed } = decodeHtml(bytes);
-    if (guessed)
-      ctx.warn({ code: 'encoding_guessed', message: 'no charset declared; the encoding was guessed from the content' });
-    const tree = htmlToTree(text);
+    const decoded = decodeHtml(bytes, { charset: ctx.options.charset });
+    for (const w of decodingWarnings(decoded, 'HTML without a declared charset')) ctx.warn(w);
+    const tree = htmlToTree(decoded.text);
     return { root: tree.root, ...(tree.title ? { title: tree.title } : {}) };
   },
 };

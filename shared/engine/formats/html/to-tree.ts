@@ -1,22 +1,26 @@
 /**
  * HTML text → the shared mdast tree: parse5 (through hast-util-from-html, linear and forgiving like a
- * browser) → prune what is never content → choose the main region → hast-util-to-mdast with our handlers.
- * EPUB chapters come through here too.
+ * browser) → notes taken out as footnotes → prune what is never content → choose the main region →
+ * hast-util-to-mdast with our handlers → footnote definitions appended. EPUB chapters come through here too
+ * (through `parseHtml` / `hastToTree` / `notesToMdast`, so that notes may live in another chapter).
  */
 import { fromHtml } from 'hast-util-from-html';
 import { toMdast } from 'hast-util-to-mdast';
 import { toText } from 'hast-util-to-text';
 import type { Root as HastRoot } from 'hast';
-import type { Root } from 'mdast';
+import type { BlockContent, FootnoteDefinition, Root, RootContent } from 'mdast';
 import { findFirst } from './hast-utils.ts';
 import { pruneNonContent } from './prune.ts';
 import { selectMainContent } from './main-content.ts';
 import { createHandlers, type HandlerOptions } from './handlers.ts';
 import { hoistAttentionWhitespace, tightenLists } from './fixups.ts';
+import { extractNotes, type NoteDefinition } from './footnotes.ts';
 
 export interface HtmlTreeOptions extends HandlerOptions {
   /** Keep the whole body instead of choosing a main region (EPUB chapters are all content). */
   wholeBody?: boolean;
+  /** Accept unmarked `<a href="#fn1">1</a>` note references (see footnotes.ts); EPUB turns this on. */
+  noteHeuristics?: boolean;
 }
 
 export interface HtmlTree {
@@ -26,7 +30,19 @@ export interface HtmlTree {
 }
 
 export function htmlToTree(html: string, options: HtmlTreeOptions = {}): HtmlTree {
-  const hast = fromHtml(html);
+  const hast = parseHtml(html);
+  const notes = extractNotes([{ root: hast }], { heuristics: options.noteHeuristics === true });
+  const tree = hastToTree(hast, options);
+  tree.root.children.push(...notesToMdast(notes, options));
+  return tree;
+}
+
+export function parseHtml(html: string): HastRoot {
+  return fromHtml(html);
+}
+
+/** One parsed page (notes already extracted, if wanted) → mdast. Mutates `hast` (pruning). */
+export function hastToTree(hast: HastRoot, options: HtmlTreeOptions = {}): HtmlTree {
   const title = titleOf(hast);
   pruneNonContent(hast);
   const region = options.wholeBody ? (findFirst(hast, (el) => el.tagName === 'body') ?? hast) : selectMainContent(hast);
@@ -35,6 +51,43 @@ export function htmlToTree(html: string, options: HtmlTreeOptions = {}): HtmlTre
   hoistAttentionWhitespace(root);
   tightenLists(root);
   return title ? { root, title } : { root };
+}
+
+/** Extracted notes → `footnoteDefinition`s (empty notes are dropped; their references still number them). */
+export function notesToMdast(notes: NoteDefinition[], options: HtmlTreeOptions = {}): FootnoteDefinition[] {
+  const out: FootnoteDefinition[] = [];
+  for (const note of notes) {
+    const root = toMdast({ type: 'root', children: note.content }, { handlers: createHandlers(options) }) as Root;
+    hoistAttentionWhitespace(root);
+    tightenLists(root);
+    const children = asBlocks(root.children);
+    if (children.length === 0) children.push({ type: 'paragraph', children: [] });
+    out.push({ type: 'footnoteDefinition', identifier: note.identifier, label: note.identifier, children });
+  }
+  return out;
+}
+
+const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'link', 'inlineCode', 'break', 'image', 'html']);
+
+/** Runs of inline nodes at the top of a note become paragraphs (a note `<li>` often holds bare text). */
+function asBlocks(nodes: RootContent[]): BlockContent[] {
+  const out: BlockContent[] = [];
+  let run: RootContent[] = [];
+  const flush = () => {
+    if (run.some((n) => n.type !== 'text' || n.value.trim() !== '')) {
+      out.push({ type: 'paragraph', children: run as never });
+    }
+    run = [];
+  };
+  for (const n of nodes) {
+    if (PHRASING.has(n.type) || n.type === 'footnoteReference') run.push(n);
+    else {
+      flush();
+      out.push(n as BlockContent);
+    }
+  }
+  flush();
+  return out;
 }
 
 function titleOf(hast: HastRoot): string | undefined {

@@ -1,6 +1,6 @@
 /**
- * Plain text, Markdown and JSON, decoded with the shared charset rules (whole buffer; `encoding_guessed`
- * when there was no BOM and the bytes were not UTF-8).
+ * Plain text, Markdown and JSON, decoded with the shared charset rules of `text-decode.ts` (BOM, then the
+ * `charset` option, then UTF-8, then detection; `encoding_guessed` names the charset when it was detected).
  * - Markdown is parsed (CommonMark + GFM) into the tree, so it is re-serialized with the same rules as every
  *   other format. YAML front matter is kept as a `yaml` code block (and its `title:` becomes the title) instead
  *   of being misread as a rule and a setext heading.
@@ -16,7 +16,7 @@ import { math } from 'micromark-extension-math';
 import { mathFromMarkdown } from 'mdast-util-math';
 import type { Converter, DocumentTree } from '../../types.ts';
 import { ConversionError } from '../../errors.ts';
-import { decodeText } from '../../text-decode.ts';
+import { decodeText, decodingWarnings } from '../../text-decode.ts';
 import { brk, code, paragraph, root, text } from '../../mdast.ts';
 import type { PhrasingContent, Root } from '../../mdast.ts';
 import { formatJson } from './json-format.ts';
@@ -25,8 +25,8 @@ export const textConverter: Converter = {
   name: 'text',
   accepts: (input) => input.format === 'text' || input.format === 'markdown' || input.format === 'json',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
-    const decoded = decodeText(bytes);
-    if (decoded.guessed) ctx.warn({ code: 'encoding_guessed', message: `text decoded as ${decoded.encoding}` });
+    const decoded = decodeText(bytes, { charset: ctx.options.charset });
+    for (const w of decodingWarnings(decoded, 'text')) ctx.warn(w);
     const source = decoded.text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
     if (source.trim() === '') throw new ConversionError('empty', 'the text file holds only whitespace');
     if (detected.format === 'json') return { root: root([code(formatJson(source), 'json')]) };
