@@ -58,7 +58,7 @@ export interface DevKeyArgs {
  * @throws UsageError for anything else, or a range that is empty or starts before page 1.
  */
 export function parsePages(spec: string): { first: number; last: number } {
-  const m = /^\s*(\d+)\s*(?:(-)\s*(\d+)?)?\s*$/.exec(spec);
+  const m = /^(\d+)\s*(?:(-)\s*(\d+)?)?$/.exec(spec.trim());
   if (!m) throw new UsageError('Expected N, N-M or N- (1-based page numbers).');
   const first = Number(m[1]);
   const last = m[3] !== undefined ? Number(m[3]) : m[2] ? Number.MAX_SAFE_INTEGER : first;

@@ -60,3 +60,14 @@ describe('formatting', () => {
     expect(await prettier.check('export const x = { a: 1 };\n', options)).toBe(true);
   });
 });
+
+describe('regular expressions', () => {
+  // The rule's analysis catches quantifiers that trade characters (below); it misses some nested-group cases such
+  // as the old HTML prolog pattern, which the adversarial property tests of detection cover instead.
+  test('a pattern that backtracks super-linearly is refused in the engine', async () => {
+    const [result] = await eslint.lintText('export const range = /^\\s*(\\d+)\\s*\\s*$/;\n', {
+      filePath: path.join(root, 'shared/engine/probe.ts'),
+    });
+    expect(result.messages.map((m) => m.ruleId)).toContain('regexp/no-super-linear-backtracking');
+  });
+});

@@ -155,7 +155,7 @@ describe('mdraft without conversion', () => {
           : ' convert';
       expect(run.stderr).toMatch(new RegExp(`\nRun \`mdraft${command} --help\` for usage\\.\n$`));
     }
-  });
+  }, 240_000); // about 25 child processes: minutes on a loaded 2-core machine
 
   it('loads neither a command module nor iconv-lite for --version and --help', async () => {
     const hook = `import { registerHooks } from 'node:module';

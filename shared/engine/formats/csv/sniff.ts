@@ -101,7 +101,7 @@ function looksLikeProse(text: string, delimiter: string): boolean {
 /** A Markdown pipe table, list or heading block is Markdown even though its field counts line up. */
 function looksLikeMarkdown(text: string, delimiter: string): boolean {
   const lines = text.split(/\r\n|\n|\r/, SAMPLE_RECORDS).filter((l) => l.trim() !== '');
-  if (delimiter === '|' && lines.some((l) => /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(l))) return true;
+  if (delimiter === '|' && lines.some(isPipeTableRule)) return true;
   const marked = lines.filter((l) => /^\s*(?:[-*+] |#{1,6} |\d{1,3}[.)] |> )/.test(l)).length;
   return marked / lines.length > 0.5;
 }
@@ -117,4 +117,10 @@ function modeOf(values: number[]): number {
       bestN = n;
     }
   return best;
+}
+
+/** `| --- | :-: |` and `---|---`: a Markdown pipe table's delimiter row. Split, not one pattern, so it stays linear. */
+function isPipeTableRule(line: string): boolean {
+  const inner = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  return inner.length > 0 && inner.split('|').every((cell) => /^:?-{3,}:?$/.test(cell.trim()));
 }

@@ -17,6 +17,7 @@ import { ommlToLatex } from '../ooxml/omml.ts';
 import { wrapHtmlMark, type HtmlMark } from '../ooxml/marks.ts';
 import { symbolChar } from './symbols.ts';
 import { contentControlCheckbox, readFormField, CHECKED, UNCHECKED } from './form-fields.ts';
+import { splitEdgeWhitespace } from '../../whitespace.ts';
 
 export interface Token {
   node: PhrasingContent;
@@ -135,11 +136,11 @@ function fieldLink(w: Walk): { url: string } | undefined {
 
 /** `HYPERLINK "url"` or `HYPERLINK \l "anchor"`. */
 function linkFromInstruction(instruction: string): string | undefined {
-  const m = /^\s*HYPERLINK\s+(.*)$/i.exec(instruction);
+  const m = /^HYPERLINK\s(.*)$/is.exec(instruction.trim());
   if (!m) {
     // `PAGEREF bookmark \h` and `REF bookmark \h` are clickable cross-references.
-    const ref = /^\s*(?:PAGEREF|REF)\s+([^\s\\"]+)[^]*\\h/i.exec(instruction);
-    return ref ? `#${ref[1]}` : undefined;
+    const ref = /^(?:PAGEREF|REF)\s+([^\s\\"]+)/i.exec(instruction.trim());
+    return ref && /\\h/i.test(instruction) ? `#${ref[1]}` : undefined;
   }
   const anchor = /\\l\s+"([^"]*)"/.exec(m[1]);
   const target = /^\s*"([^"]*)"/.exec(m[1]) ?? /^\s*([^\s\\"]+)/.exec(m[1]);
@@ -409,8 +410,8 @@ function buildLevel(tokens: Token[], depth: number, options: PhrasingOptions): P
 function wrapSpan(attribute: Attribute, span: Token[], depth: number, options: PhrasingOptions): PhrasingContent[] {
   if (attribute === 'monospace') {
     const value = span.map((t) => (t.node as { value: string }).value).join('');
-    const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(value)!;
-    return [...(m[1] ? [text(m[1])] : []), inlineCode(m[2]), ...(m[3] ? [text(m[3])] : [])];
+    const [lead, core, trail] = splitEdgeWhitespace(value);
+    return [...(lead ? [text(lead)] : []), inlineCode(core), ...(trail ? [text(trail)] : [])];
   }
   const inner = mergeText(buildLevel(span, depth + 1, options));
   const before: PhrasingContent[] = [];

@@ -33,7 +33,7 @@ function declaredCharset(bytes: Uint8Array): string | undefined {
     if (at < 0) return undefined;
     const end = head.indexOf('>', at);
     const tag = head.slice(at, end < 0 ? undefined : end);
-    const m = /charset\s*=\s*["']?\s*([a-z0-9_.:-]{1,40})/.exec(tag);
+    const m = /charset\s*=\s*["']?([a-z0-9_.:-]{1,40})/.exec(tag);
     if (m) return m[1];
     from = at + 5;
   }

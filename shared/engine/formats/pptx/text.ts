@@ -24,6 +24,7 @@ import type { Relationship } from './package.ts';
 import { levelProps } from './inherit.ts';
 import { wrapHtmlMark } from '../ooxml/marks.ts';
 import { ommlToLatex } from '../ooxml/omml.ts';
+import { splitEdgeWhitespace } from '../../whitespace.ts';
 
 export type BulletKind = 'none' | 'bullet' | 'number';
 
@@ -240,8 +241,7 @@ function styledText(s: Segment): PhrasingContent[] {
   const underline = s.underline && !s.href;
   const marked = underline || s.superscript || s.subscript;
   if (s.code && s.value.trim() && !marked) return [inlineCode(s.value)];
-  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.value);
-  const [lead, core, trail] = m ? [m[1], m[2], m[3]] : ['', s.value, ''];
+  const [lead, core, trail] = splitEdgeWhitespace(s.value);
   if (!core) return [text(s.value)];
   let nodes: PhrasingContent[];
   if (s.code) nodes = [inlineCode(core)];

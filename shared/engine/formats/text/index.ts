@@ -45,7 +45,7 @@ function markdownTree(source: string): DocumentTree {
   stripPositions(tree);
   if (!front) return { root: tree };
   tree.children.unshift(code(front[1], 'yaml'));
-  const title = /^title:[ \t]*(.+)$/m
+  const title = /^title:(.+)$/m
     .exec(front[1])?.[1]
     .trim()
     .replace(/^(["'])(.*)\1$/, '$2');
