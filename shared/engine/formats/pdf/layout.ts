@@ -15,8 +15,11 @@ import { listMarker } from './lists.ts';
 import { extractTables } from './tables.ts';
 import type { Segment } from './graphics.ts';
 import { ruledTables } from './ruled-tables.ts';
+import { withoutLineNumbers } from './line-numbers.ts';
 
-export function pageBlocks(runs: Run[], rules: Segment[] = []): Block[] {
+export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
+  // Margin line numbers (transcripts, pleadings) are no text: left in, they turn every line into a table row.
+  const runs = withoutLineNumbers(allRuns);
   // Ruled tables first (their runs leave the text flow), then borderless tables among the remaining lines.
   const ruled = ruledTables(rules, runs);
   const { rest, tables } = extractTables(buildLines(ruled.used.size ? runs.filter((r) => !ruled.used.has(r)) : runs));
