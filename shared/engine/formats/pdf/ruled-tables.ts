@@ -12,6 +12,7 @@ import type { Run } from './text-items.ts';
 import type { TableRegion } from './tables.ts';
 import { fragments, textColumns } from './text-columns.ts';
 import { recordColumns } from './table-continuation.ts';
+import { markScript, scriptOf } from './scripts.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
@@ -325,12 +326,20 @@ interface Band {
   runs: Run[];
 }
 
+/**
+ * Runs grouped by baseline. A run set clearly smaller than its neighbour band may sit further off its baseline
+ * (a superscript or subscript: up to 60% of the larger size) and still belongs to it; the band keeps the
+ * baseline of its largest text.
+ */
 function bandsOf(runs: Run[]): Band[] {
   const bands: Band[] = [];
   for (const r of [...runs].sort((a, b) => a.y - b.y || a.x0 - b.x0)) {
     const last = bands[bands.length - 1];
-    if (last && Math.abs(r.y - last.y) <= 0.4 * Math.max(r.size, last.size)) {
+    const big = last && Math.max(r.size, last.size);
+    const mixed = last && Math.min(r.size, last.size) <= 0.85 * big;
+    if (last && Math.abs(r.y - last.y) <= (mixed ? 0.6 : 0.4) * big) {
       last.runs.push(r);
+      if (r.size > last.size) last.y = r.y;
       last.size = Math.max(last.size, r.size);
     } else {
       bands.push({ y: r.y, size: r.size, runs: [r] });
@@ -355,15 +364,16 @@ export function runsText(runs: Run[]): string {
   for (const band of bandsOf(runs)) {
     let line = '';
     let prev: Run | undefined;
+    let base: Run | undefined; // the last run on the band's own baseline
     for (const r of rightToLeft(band.runs) ? [...band.runs].reverse() : band.runs) {
-      if (
-        prev &&
-        (r.spaceBefore || Math.max(r.x0 - prev.x1, prev.x0 - r.x1) > 0.15 * Math.min(r.size, prev.size)) &&
-        !line.endsWith(' ')
-      )
+      const gap = prev ? Math.max(r.x0 - prev.x1, prev.x0 - r.x1) : 0;
+      // Raised or lowered text right after a run (a footnote mark on a figure) stays apart from it, marked.
+      const script = base && gap < 0.4 * base.size ? scriptOf(r, base) : undefined;
+      if (prev && !script && (r.spaceBefore || gap > 0.15 * Math.min(r.size, prev.size)) && !line.endsWith(' '))
         line += ' ';
-      line += r.text;
+      line += script ? markScript(r.text.trim(), script) + (/\s$/.test(r.text) ? ' ' : '') : r.text;
       prev = r;
+      if (!script) base = r;
     }
     line = line.trim();
     if (!line) continue;
