@@ -218,8 +218,14 @@ export function makeLine(input: Run[]): Line {
   // The last run set on the line's own baseline: what a raised or lowered run is measured against.
   let base: Run | undefined;
   for (const input of runs) {
-    // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy.
-    if (prev && input.text === prev.text && Math.abs(input.x0 - prev.x0) < 0.3 * input.size) continue;
+    // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy. "Almost"
+    // is less than half the text's width, so a narrow letter set twice in a row ("tt") is not taken for one.
+    if (
+      prev &&
+      input.text === prev.text &&
+      Math.abs(input.x0 - prev.x0) < Math.min(0.3 * input.size, 0.5 * (prev.x1 - prev.x0))
+    )
+      continue;
     // A run starting the line is never a mark of the text before it: a footnote's own number stays plain.
     const script = base ? scriptOf(input, base) : undefined;
     const run = script || input.script ? { ...input, script } : input;
