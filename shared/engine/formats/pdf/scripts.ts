@@ -22,11 +22,11 @@ interface Placed {
 }
 
 /**
- * What a superscript or subscript holds: a short mark (footnote digits or symbols, `1,2`, `-3`, `*`) or a
+ * What a superscript or subscript holds: a short mark (footnote digits or symbols, `1,2`, `10,11,16`, `2 3`, `-3`, `*`) or a
  * letter or three (`th`, `TM`, `a`, an index `i`). Longer words set small and off the line, and punctuation
  * alone (a scanned page's stray `;`), are text of the line, not marks.
  */
-const SCRIPT_TEXT = /^(?=.*[\p{L}\p{N}*†‡§¶])(?:[\p{N}*†‡§¶+\-−–,()]{1,5}|[\p{L}\p{N}]{1,3})$/u;
+const SCRIPT_TEXT = /^(?=.*[\p{L}\p{N}*†‡§¶])(?:[\p{N}*†‡§¶+\-−–,() ]{1,12}|[\p{L}\p{N}]{1,3})$/u;
 
 /**
  * Whether `run` is raised or lowered against `base`, the text it follows on its line: set at most 85% of the
