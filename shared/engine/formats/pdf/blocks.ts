@@ -2,6 +2,7 @@
  * Lines in reading order → blocks (paragraph candidates). A new block starts at a vertical gap wider than the
  * usual leading, at a change of font size or weight, or where the next line does not sit below the previous one.
  */
+import type { Html } from 'mdast';
 import type { PhrasingContent } from '../../mdast.ts';
 import { link, text as textNode } from '../../mdast.ts';
 import type { Line } from './lines.ts';
@@ -124,37 +125,57 @@ function joinLines(block: Block): { text: string; starts: number[] } {
 
 /**
  * Inline content for the part of a block's text that starts at `value` (the block text or a suffix of it, e.g.
- * without its list marker): plain text, with the runs under link annotations as links.
+ * without its list marker): plain text, with the runs under link annotations as links and raised or lowered
+ * runs between `<sup>`/`<sub>` tags.
  */
 export function blockPhrasing(block: Block, value: string): PhrasingContent[] {
   const { text, starts } = joinLines(block);
   const from = Math.max(0, text.lastIndexOf(value));
   const to = from + value.length;
   const spans: { start: number; end: number; url: string }[] = [];
+  const scripts: { start: number; end: number; tag: string }[] = [];
   block.lines.forEach((line, i) => {
     line.runs.forEach((run, j) => {
-      if (!run.href) return;
       const start = starts[i] + line.offsets[j];
       const end = Math.min(start + run.text.trimEnd().length, starts[i] + line.text.length);
+      if (run.script) scripts.push({ start, end, tag: run.script });
+      if (!run.href) return;
       const last = spans[spans.length - 1];
       // Pieces of one link (split over runs or lines) merge when only spaces lie between them.
       if (last && last.url === run.href && !/\S/.test(text.slice(last.end, start))) last.end = end;
       else spans.push({ start, end, url: run.href });
     });
   });
+  /** Text nodes for [a, b), with the raised or lowered parts in it wrapped in their tags. */
+  const plain = (a: number, b: number): PhrasingContent[] => {
+    const out: PhrasingContent[] = [];
+    let at = a;
+    for (const s of scripts) {
+      const start = Math.max(s.start, at);
+      const end = Math.min(s.end, b);
+      if (end <= start) continue;
+      if (start > at) out.push(textNode(text.slice(at, start)));
+      out.push(html(`<${s.tag}>`), textNode(text.slice(start, end)), html(`</${s.tag}>`));
+      at = end;
+    }
+    if (at < b) out.push(textNode(text.slice(at, b)));
+    return out;
+  };
   const out: PhrasingContent[] = [];
   let at = from;
   for (const span of spans) {
     const start = Math.max(span.start, at);
     const end = Math.min(span.end, to);
     if (end <= start) continue;
-    if (start > at) out.push(textNode(text.slice(at, start)));
-    out.push(link(span.url, [textNode(text.slice(start, end))]));
+    if (start > at) out.push(...plain(at, start));
+    out.push(link(span.url, plain(start, end)));
     at = end;
   }
-  if (at < to) out.push(textNode(text.slice(at, to)));
+  if (at < to) out.push(...plain(at, to));
   return out.length ? out : [textNode(value)];
 }
+
+const html = (value: string): Html => ({ type: 'html', value });
 
 /** A code block's text: its lines on their own lines, indentation kept from their offsets. */
 export function codeText(block: Block): string {

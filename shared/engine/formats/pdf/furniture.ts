@@ -3,17 +3,22 @@
  *
  * Only blocks at a page's top or bottom edge are candidates: nothing but other short edge text lies between
  * them and the edge, and they sit in the outer band of the page (or, for a bare page number, are simply the
- * first or last text of the page — cropped pages put it far from the paper's edge). A candidate goes when:
- * - its text (digits ignored) repeats at the edges of other pages (multi-page documents), or
- * - it is a page number (`3`, `Page 3 of 10`, `3 / 10`, `- 3 -`, `iv`), or a short line carrying one as a
- *   separate piece (`JOURNAL TITLE    400    [Ch. XIX.`), or
- * - judged by typography, which is what a single page has to go on: a short line set no larger than the body
- *   text in the narrow outer band; or smaller than the body and set apart from it (a gap of two lines or more);
- *   or laid out as pieces spread across the line (left / centre / right, the usual footer layout).
- * The judgement keeps a title, a heading or a paragraph near the edge: those are larger than body text, long,
- * or close to the text they belong to. A single-page document loses a footer that may carry meaning (a date,
- * a revision): for LLM and search use the page's body matters more, and the same text is usually in the
- * document's metadata.
+ * first or last text of the page — cropped pages put it far from the paper's edge).
+ *
+ * Several pages (a running head is defined by repetition; losing body text is worse than keeping a header):
+ * - a candidate goes when its text (digits ignored) repeats at the same edge and about the same height on other
+ *   pages that also have body text, on at least 40% of the pages (two at least);
+ * - pages that are copies of each other (an invoice printed as original and copy, a form repeated per
+ *   recipient: most of their text is the same) count as one page, so their shared lines stay content;
+ * - page numbers (`3`, `Page 3 of 10`, `3 / 10`, `- 3 -`, `iv`) and short running heads carrying one as a
+ *   separate piece (`JOURNAL TITLE    400    [Ch. XIX.`) go too; nothing else is judged by typography: a
+ *   ministry's name or an issue date on a title page, an invoice number at the top, are content.
+ *
+ * One page has no repetition to go on; its furniture is judged by typography: a footer in the bottom band set
+ * no larger than the body, or smaller and set apart from it, or laid out as pieces spread across the line
+ * (left / centre / right). At the top the page keeps its first lines unless they are set smaller than the body
+ * and apart from it (a "Downloaded from …" stamp) or carry a page number. A single-page document may lose a
+ * footer that carries meaning (a date, a revision); for LLM and search use the page's body matters more.
  */
 import type { Block } from './blocks.ts';
 import { blockText } from './blocks.ts';
@@ -92,48 +97,119 @@ function spreadPieces(b: Block): boolean {
   return pieces.every((p, i) => i === 0 || p.x0 - pieces[i - 1].x1 > 3 * p.size);
 }
 
+/** Where an edge block sits, for matching a running head across pages. */
+interface Placed {
+  page: number;
+  side: Edge['side'];
+  top: number;
+}
+
+/**
+ * Groups of pages that are copies of one another: at least 60% of the smaller page's text (exact, digits
+ * included) is in blocks that the other page has too, at the same place (within 2 pt): the same page printed
+ * again. Returns each page's group id.
+ */
+function copyGroups(pages: LaidOutPage[]): number[] {
+  const texts = pages.map((p) => {
+    const m = new Map<string, number>();
+    for (const b of p.blocks) {
+      const t = (b.table ? b.table.flat().join(' ') : blockText(b)).replace(/\s+/g, ' ').trim();
+      if (t) m.set(`${Math.round(b.top / 2)}:${Math.round(b.x0 / 2)}:${t}`, t.length);
+    }
+    return m;
+  });
+  const total = texts.map((m) => [...m.values()].reduce((a, b) => a + b, 0));
+  const group = pages.map((_, i) => i);
+  // Copies sit next to each other or a fixed distance apart; comparing each page with the next few is enough
+  // and keeps long documents linear.
+  for (let i = 0; i < pages.length; i++) {
+    for (let j = i + 1; j < pages.length && j <= i + 4; j++) {
+      if (group[j] !== j || !total[i] || !total[j]) continue;
+      let shared = 0;
+      for (const [t, n] of texts[i]) if (texts[j].has(t)) shared += n;
+      if (shared >= 0.6 * Math.min(total[i], total[j])) group[j] = group[i];
+    }
+  }
+  return group;
+}
+
 export function removeFurniture(pages: LaidOutPage[], style: DocumentStyle): void {
   const edgesByPage = pages.map((p) => edgeBlocks(p.blocks));
-  const seen = new Map<string, number>();
-  pages.forEach((page, i) => {
-    const onPage = new Set<string>();
-    for (const e of edgesByPage[i]) if (inBand(e, page.height, WIDE_MARGIN)) onPage.add(signature(blockText(e.block)));
-    for (const s of onPage) seen.set(s, (seen.get(s) ?? 0) + 1);
+  // A page whose only text is at its edges (a short page of one line) has no body to tell furniture from:
+  // body text is a block that is no edge block, or one that lies outside both outer bands.
+  const hasBody = pages.map((p, i) => {
+    const edgeSet = new Set(edgesByPage[i].map((e) => e.block));
+    const outsideBands = (b: Block) => b.top > p.height * WIDE_MARGIN && b.bottom < p.height * (1 - WIDE_MARGIN);
+    return p.blocks.some((b) => !edgeSet.has(b) || outsideBands(b));
   });
-  const repeats = pages.length >= 2 ? Math.max(2, Math.ceil(pages.length * 0.4)) : Infinity;
   const body = style.bodySize;
+  if (pages.length === 1) {
+    dropOnSinglePage(pages[0], edgesByPage[0], hasBody[0], body);
+    return;
+  }
+  const group = copyGroups(pages);
+  const bySignature = new Map<string, Placed[]>();
+  pages.forEach((page, i) => {
+    if (!hasBody[i]) return;
+    for (const e of edgesByPage[i]) {
+      if (!inBand(e, page.height, WIDE_MARGIN)) continue;
+      const key = signature(blockText(e.block));
+      bySignature.set(key, [...(bySignature.get(key) ?? []), { page: i, side: e.side, top: e.block.top }]);
+    }
+  });
+  const distinct = new Set(group).size;
+  const repeats = Math.max(2, Math.ceil(distinct * 0.4));
+  /** Distinct (non-copy) pages with this text at the same edge and about the same height. */
+  const repeatCount = (e: Edge, i: number, height: number) => {
+    const same = (bySignature.get(signature(blockText(e.block))) ?? []).filter(
+      (p) => p.side === e.side && Math.abs(p.top - e.block.top) <= Math.max(0.03 * height, 2 * e.block.size),
+    );
+    return new Set([group[i], ...same.map((p) => group[p.page])]).size;
+  };
   pages.forEach((page, i) => {
     const drop = new Set<Block>();
-    // A page whose only text is at its edges (a short page of one line) has no body to tell furniture from:
-    // only the narrow band and page numbers count there.
-    const edgeSet = new Set(edgesByPage[i].map((e) => e.block));
-    const hasBody = page.blocks.some((b) => !edgeSet.has(b));
-    // Edge blocks come from the edge inwards. Once one is kept (a title at the top), a plain short line beyond
-    // it is part of the page's content (a subtitle below a title), not a running head; spread pieces and page
-    // numbers still are furniture there.
-    const keptOn = new Set<Edge['side']>();
     for (const e of edgesByPage[i]) {
       const b = e.block;
       const value = blockText(b).trim();
-      const words = wordsOf(value);
       const wide = inBand(e, page.height, WIDE_MARGIN);
-      const narrow = inBand(e, page.height, MARGIN);
-      const notLarger = b.size <= body * 1.05;
       const apart = e.gap >= 1.5 * body;
-      const spread = wide && spreadPieces(b) && words <= 40;
-      const numbered = b.lines.some((l) => isPageNumber(l.text));
-      const outermost = !keptOn.has(e.side);
       if (isPageNumber(value) && (wide || apart)) drop.add(b);
-      else if ((narrow || (wide && hasBody)) && (seen.get(signature(value)) ?? 0) >= repeats) drop.add(b);
+      else if (wide && hasBody[i] && repeatCount(e, i, page.height) >= repeats) drop.add(b);
       else if (wide && carriesPageNumber(b) && b.size <= body * 1.6) drop.add(b);
-      else if (spread && (b.lines.length >= 3 || numbered) && b.size <= body * 1.3) drop.add(b);
-      else if (spread && notLarger) drop.add(b);
-      else if (!outermost) {
-        /* a plain short line inside kept content: a subtitle, not a running head */
-      } else if (narrow && notLarger && visualLines(b) <= 2 && words <= 20) drop.add(b);
-      else if (wide && b.size <= body * 0.85 && e.gap >= 2 * body && words <= 20) drop.add(b);
-      if (!drop.has(b)) keptOn.add(e.side);
     }
     if (drop.size) page.blocks = page.blocks.filter((b) => !drop.has(b));
   });
+}
+
+/** Typographic judgement for a document of one page (see the module comment). */
+function dropOnSinglePage(page: LaidOutPage, edges: Edge[], hasBody: boolean, body: number): void {
+  const drop = new Set<Block>();
+  // Edge blocks come from the edge inwards. Once one is kept (a title at the top), a plain short line beyond
+  // it is part of the page's content (a subtitle below a title), not a running head; spread pieces and page
+  // numbers still are furniture there.
+  const keptOn = new Set<Edge['side']>();
+  for (const e of edges) {
+    const b = e.block;
+    const value = blockText(b).trim();
+    const words = wordsOf(value);
+    const wide = inBand(e, page.height, WIDE_MARGIN);
+    const narrow = inBand(e, page.height, MARGIN);
+    const notLarger = b.size <= body * 1.05;
+    const smaller = b.size < body * 0.97;
+    const apart = e.gap >= 1.5 * body;
+    const spread = wide && spreadPieces(b) && words <= 40;
+    const numbered = b.lines.some((l) => isPageNumber(l.text));
+    const outermost = !keptOn.has(e.side);
+    const bottom = e.side === 'bottom';
+    if (isPageNumber(value) && (wide || apart)) drop.add(b);
+    else if (wide && carriesPageNumber(b) && b.size <= body * 1.6) drop.add(b);
+    else if (spread && (b.lines.length >= 3 || numbered) && b.size <= body * 1.3) drop.add(b);
+    else if (spread && (bottom ? notLarger : smaller)) drop.add(b);
+    else if (!outermost) {
+      /* a plain short line inside kept content: a subtitle, not a running head */
+    } else if (narrow && (bottom ? notLarger : smaller && apart) && visualLines(b) <= 2 && words <= 20) drop.add(b);
+    else if (wide && b.size <= body * 0.85 && e.gap >= 2 * body && words <= 20 && (bottom || hasBody)) drop.add(b);
+    if (!drop.has(b)) keptOn.add(e.side);
+  }
+  if (drop.size) page.blocks = page.blocks.filter((b) => !drop.has(b));
 }

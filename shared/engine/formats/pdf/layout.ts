@@ -3,7 +3,7 @@
  * (headings, lists, paragraphs).
  */
 import type { RootContent, ListItem } from '../../mdast.ts';
-import { code, heading, list, listItem, paragraph, tableFromStrings } from '../../mdast.ts';
+import { cell, code, heading, list, listItem, paragraph, row, table } from '../../mdast.ts';
 import type { Run } from './text-items.ts';
 import { buildLines } from './lines.ts';
 import { readingOrder } from './columns.ts';
@@ -15,8 +15,14 @@ import { listMarker } from './lists.ts';
 import { extractTables } from './tables.ts';
 import type { Segment } from './graphics.ts';
 import { ruledTables } from './ruled-tables.ts';
+import { withoutLineNumbers } from './line-numbers.ts';
+import { withoutOverprint } from './overprint.ts';
+import { scriptPhrasing } from './scripts.ts';
 
-export function pageBlocks(runs: Run[], rules: Segment[] = []): Block[] {
+export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
+  // Margin line numbers (transcripts, pleadings) are no text: left in, they turn every line into a table row.
+  // Glyphs drawn twice (fake bold) are read once, on every path (paragraphs and table cells alike).
+  const runs = withoutLineNumbers(withoutOverprint(allRuns));
   // Ruled tables first (their runs leave the text flow), then borderless tables among the remaining lines.
   const ruled = ruledTables(rules, runs);
   const { rest, tables } = extractTables(buildLines(ruled.used.size ? runs.filter((r) => !ruled.used.has(r)) : runs));
@@ -53,7 +59,7 @@ export function blocksToNodes(blocks: Block[], style: DocumentStyle): RootConten
   for (const block of blocks) {
     if (block.table) {
       flushList();
-      out.push(tableFromStrings(block.table));
+      out.push(table(block.table.map((r) => row(r.map((c) => cell(c ? scriptPhrasing(c) : []))))));
       continue;
     }
     const value = blockText(block).trim();

@@ -5,6 +5,7 @@
  */
 import type { Run } from './text-items.ts';
 import { isBulletGlyph } from './lists.ts';
+import { scriptOf } from './scripts.ts';
 
 export interface Line {
   runs: Run[];
@@ -214,19 +215,35 @@ export function makeLine(input: Run[]): Line {
   let prev: Run | undefined;
   const kept: Run[] = [];
   const offsets: number[] = [];
-  for (const run of runs) {
-    // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy.
-    if (prev && run.text === prev.text && Math.abs(run.x0 - prev.x0) < 0.3 * run.size) continue;
+  // The last run set on the line's own baseline: what a raised or lowered run is measured against.
+  let base: Run | undefined;
+  for (const input of runs) {
+    // Same text drawn again on (almost) the same spot: simulated bold or a shadow. Keep one copy. "Almost"
+    // is less than half the text's width, so a narrow letter set twice in a row ("tt") is not taken for one.
+    if (
+      prev &&
+      input.text === prev.text &&
+      Math.abs(input.x0 - prev.x0) < Math.min(0.3 * input.size, 0.5 * (prev.x1 - prev.x0))
+    )
+      continue;
+    // A run starting the line is never a mark of the text before it: a footnote's own number stays plain.
+    const script = base ? scriptOf(input, base) : undefined;
+    const run = script || input.script ? { ...input, script } : input;
     if (prev) {
       const gap = prev.x0 > run.x0 ? prev.x0 - run.x1 : run.x0 - prev.x1;
       const needsSpace = run.spaceBefore || gap > SPACE_GAP * Math.min(prev.size, run.size);
-      if (needsSpace && !text.endsWith(' ') && !isMarkerAfterWord(prev, run)) text += ' ';
+      const attached = isMarkerAfterWord(prev, run) || (script && gap < 0.4 * base!.size);
+      if (needsSpace && !text.endsWith(' ') && !attached) text += ' ';
     }
     offsets.push(text.length);
     text += run.text;
     kept.push(run);
     prev = run;
+    if (!script) base = run;
   }
+  // A raised numerator before a fraction slash (1⁄4) is a built-up fraction, not a mark.
+  for (let i = 0; i + 1 < kept.length; i++)
+    if (kept[i].script && /^[\u2044/]/u.test(kept[i + 1].text)) kept[i] = { ...kept[i], script: undefined };
   const chars = new Map<number, number>();
   let boldChars = 0;
   let italicChars = 0;

@@ -12,6 +12,7 @@ import type { Run } from './text-items.ts';
 import type { TableRegion } from './tables.ts';
 import { fragments, textColumns } from './text-columns.ts';
 import { recordColumns } from './table-continuation.ts';
+import { markScript, scriptOf } from './scripts.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
@@ -325,12 +326,20 @@ interface Band {
   runs: Run[];
 }
 
+/**
+ * Runs grouped by baseline. A run set clearly smaller than its neighbour band may sit further off its baseline
+ * (a superscript or subscript: up to 60% of the larger size) and still belongs to it; the band keeps the
+ * baseline of its largest text.
+ */
 function bandsOf(runs: Run[]): Band[] {
   const bands: Band[] = [];
   for (const r of [...runs].sort((a, b) => a.y - b.y || a.x0 - b.x0)) {
     const last = bands[bands.length - 1];
-    if (last && Math.abs(r.y - last.y) <= 0.4 * Math.max(r.size, last.size)) {
+    const big = last && Math.max(r.size, last.size);
+    const mixed = last && Math.min(r.size, last.size) <= 0.85 * big;
+    if (last && Math.abs(r.y - last.y) <= (mixed ? 0.6 : 0.4) * big) {
       last.runs.push(r);
+      if (r.size > last.size) last.y = r.y;
       last.size = Math.max(last.size, r.size);
     } else {
       bands.push({ y: r.y, size: r.size, runs: [r] });
@@ -355,15 +364,16 @@ export function runsText(runs: Run[]): string {
   for (const band of bandsOf(runs)) {
     let line = '';
     let prev: Run | undefined;
+    let base: Run | undefined; // the last run on the band's own baseline
     for (const r of rightToLeft(band.runs) ? [...band.runs].reverse() : band.runs) {
-      if (
-        prev &&
-        (r.spaceBefore || Math.max(r.x0 - prev.x1, prev.x0 - r.x1) > 0.15 * Math.min(r.size, prev.size)) &&
-        !line.endsWith(' ')
-      )
+      const gap = prev ? Math.max(r.x0 - prev.x1, prev.x0 - r.x1) : 0;
+      // Raised or lowered text right after a run (a footnote mark on a figure) stays apart from it, marked.
+      const script = base && gap < 0.4 * base.size ? scriptOf(r, base) : undefined;
+      if (prev && !script && (r.spaceBefore || gap > 0.15 * Math.min(r.size, prev.size)) && !line.endsWith(' '))
         line += ' ';
-      line += r.text;
+      line += script ? markScript(r.text.trim(), script) + (/\s$/.test(r.text) ? ' ' : '') : r.text;
       prev = r;
+      if (!script) base = r;
     }
     line = line.trim();
     if (!line) continue;
@@ -434,6 +444,34 @@ function headerRows(header: Run[], xs: number[], topRules: Rule[]): string[][] {
     }
     return cells.map(runsText);
   });
+}
+
+/** Longest spanning label repeated over the positions it spans. */
+const SPAN_REPEAT_WORDS = 6;
+
+/**
+ * Whether the text on the two sides of a missing rule is one cell's text: one side is empty, or every text
+ * line present on both sides runs on across the boundary (a label wider than its column), never a separate
+ * piece with a gap wider than a word space before it.
+ */
+function oneText(left: Run[], right: Run[]): boolean {
+  if (!left.length || !right.length) return true;
+  const lb = bandsOf(left);
+  const rb = bandsOf(right);
+  if (lb.length !== rb.length) return false;
+  return lb.every((band, i) => {
+    const other = rb[i];
+    if (Math.abs(other.y - band.y) > 0.4 * Math.max(band.size, other.size)) return false;
+    const gap = Math.min(...other.runs.map((r) => r.x0)) - Math.max(...band.runs.map((r) => r.x1));
+    return gap < 0.6 * Math.max(band.size, other.size);
+  });
+}
+
+/** A cell's text; a dot leader running out to the figures beside it ("Any Injury ........") is no content. */
+function cellText(runs: Run[]): string {
+  return runsText(runs)
+    .replace(/\s*(?:[.·…]\s?){4,}$/u, '')
+    .replace(/^(?:[.·…]\s?){4,}\s*/u, '');
 }
 
 function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: TableRegion; runs: Run[] } | undefined {
@@ -538,12 +576,20 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     });
   }
   if (rows.length < 2) return undefined;
-  // Spanning cells: where the rule between two grid positions is missing, they are one cell.
+  // Spanning cells: where the rule between two grid positions is missing, they are one cell, unless both
+  // positions hold text of their own: then the missing rule only means the table draws no rules there (rows
+  // told apart by their text lines, shading on some columns only), and merging would pour many cells into one.
   const nRows = rows.length;
   const parent = Array.from({ length: nRows * nCols }, (_, i) => i);
+  const held = new Map<number, Run[]>();
+  for (let r = 0; r < nRows; r++) for (let c = 0; c < nCols; c++) held.set(r * nCols + c, rows[r].cells[c]);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const union = (a: number, b: number) => {
-    parent[find(a)] = find(b);
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return;
+    parent[ra] = rb;
+    held.set(rb, [...held.get(rb)!, ...held.get(ra)!]);
+    held.delete(ra);
   };
   if (ruledColumns) {
     for (let r = 0; r < nRows; r++) {
@@ -551,25 +597,42 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
       const inner = xs.slice(1, -1).some((x) => coverage(region.v, x, rows[r].top + 1, rows[r].bottom - 1) > 0.5);
       if (!inner) continue;
       for (let c = 0; c + 1 < nCols; c++) {
-        if (coverage(region.v, xs[c + 1], rows[r].top + 1, rows[r].bottom - 1) < 0.5)
+        if (
+          coverage(region.v, xs[c + 1], rows[r].top + 1, rows[r].bottom - 1) < 0.5 &&
+          oneText(held.get(find(r * nCols + c))!, rows[r].cells[c + 1])
+        )
           union(r * nCols + c, r * nCols + c + 1);
       }
     }
     for (let r = 0; r + 1 < nRows; r++) {
       if (rows[r].interval === rows[r + 1].interval) continue; // split text lines of one ruled row stay apart
+      // A cell runs on down into the next row only where the rule between the two rows is drawn under some
+      // other cell with text on both sides: a rule drawn only under empty or shaded columns separates nothing.
+      const ruledBetween = rows[r].ruledBelow.some(
+        (ruled, c) => ruled && rows[r].cells[c].length && rows[r + 1].cells[c].length,
+      );
+      if (!ruledBetween) continue;
       for (let c = 0; c < nCols; c++) if (!rows[r].ruledBelow[c]) union(r * nCols + c, (r + 1) * nCols + c);
     }
   }
   const groupText = new Map<number, string>();
-  const members = new Map<number, Run[]>();
-  for (let r = 0; r < nRows; r++) {
-    for (let c = 0; c < nCols; c++) {
-      const k = find(r * nCols + c);
-      members.set(k, [...(members.get(k) ?? []), ...rows[r].cells[c]]);
-    }
-  }
-  for (const [k, rs] of members) groupText.set(k, runsText(rs));
-  let grid = rows.map((_, r) => Array.from({ length: nCols }, (_, c) => groupText.get(find(r * nCols + c)) ?? ''));
+  const firstPosition = new Map<number, number>();
+  for (let i = 0; i < nRows * nCols; i++) if (!firstPosition.has(find(i))) firstPosition.set(find(i), i);
+  for (const [k, rs] of held) groupText.set(k, cellText(rs));
+  // A spanning label is read in every position it covers ("Sales" over "2023 | 2024"); longer text stays in
+  // its first position only, so a missed rule can never multiply a page's text.
+  const textAt = (i: number) => {
+    const k = find(i);
+    const t = groupText.get(k) ?? '';
+    return firstPosition.get(k) === i || t.split(/\s+/).length <= SPAN_REPEAT_WORDS ? t : '';
+  };
+  let grid = rows.map((_, r) => Array.from({ length: nCols }, (_, c) => textAt(r * nCols + c)));
+  // A column whose only text is spanning labels repeated from its neighbour (a sliver between doubled rules)
+  // has nothing of its own.
+  const ownText = Array.from({ length: nCols }, (_, c) =>
+    rows.some((_, r) => grid[r][c] && firstPosition.get(find(r * nCols + c)) === r * nCols + c),
+  );
+  grid = grid.map((row) => row.map((t, c) => (ownText[c] ? t : '')));
   if (header.length) {
     grid.unshift(
       ...headerRows(

@@ -1,3 +1,5 @@
+import type { Script } from './scripts.ts';
+
 /**
  * pdf.js text items → positioned glyph runs in page space (y grows downward, the page's own rotation applied).
  * Whitespace-only items are dropped but remembered as a hint that a space separates their neighbours.
@@ -21,6 +23,8 @@ export interface Run {
   href?: string;
   /** The source had a whitespace item (or trailing space) right before this run. */
   spaceBefore: boolean;
+  /** Raised or lowered against the text before it on its line (set when lines are built). */
+  script?: Script;
 }
 
 export interface RawTextItem {

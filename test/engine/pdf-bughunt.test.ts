@@ -1,0 +1,68 @@
+/**
+ * Real-world PDFs from the bug hunt (`../shared/bughunt/cases` beside the repo, or MDRAFT_BUGHUNT), checked
+ * against facts of their `.expect.md`. The files stay out of the repo (their licences vary); without them these
+ * tests are reported as skipped, with a warning saying how to run them, never as passed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { convert } from '../../shared/engine/engine.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cases = process.env.MDRAFT_BUGHUNT
+  ? path.resolve(process.env.MDRAFT_BUGHUNT)
+  : path.resolve(repoRoot, '..', 'shared', 'bughunt', 'cases');
+const have = (name: string) => fs.existsSync(path.join(cases, name));
+if (!have('pdf-fake-bold.pdf'))
+  console.warn(
+    `pdf-bughunt: no cases at ${cases}; these tests are SKIPPED. Set MDRAFT_BUGHUNT=/path/to/bughunt/cases to run them.`,
+  );
+
+async function markdownOf(name: string): Promise<string> {
+  const bytes = new Uint8Array(fs.readFileSync(path.join(cases, name)));
+  return (await convert(bytes, { fileName: name })).markdown;
+}
+
+const on = (name: string) => (have(name) ? test : test.skip);
+
+describe('pdf bug hunt cases', () => {
+  on('pdf-line-numbered-transcript.pdf')('transcript: the court line is kept, line numbers are no table', async () => {
+    const md = await markdownOf('pdf-line-numbered-transcript.pdf');
+    expect(md).toContain('IN THE SUPREME COURT OF THE UNITED STATES');
+    expect(md).toContain('No. 07-1315');
+    expect(md).toContain('Tuesday, January 13, 2009');
+    expect(md).toContain(
+      'The above-entitled matter came on for oral argument before the Supreme Court of the United States at 1:01 p.m.',
+    );
+    expect(md).toContain('CHARLES M. SEVILLA, ESQ., San Diego, Cal.; on behalf of the Respondent.');
+    expect(md).not.toMatch(/^\| \d+ \|/m);
+  });
+
+  on('pdf-ruled-table-no-row-lines.pdf')(
+    'ruled table without row rules: one row per indicator, page-sized',
+    async () => {
+      const md = await markdownOf('pdf-ruled-table-no-row-lines.pdf');
+      expect(md.length).toBeLessThan(10_000);
+      expect(md).toMatch(/\| Any Injury \| 1\.9 \| 2\.1 \|/);
+      expect(md).toMatch(/\| Acute Illness \| 4\.5 \| 5\.6 \|/);
+      expect(md).toMatch(/\| Children \(6-59 months\) having anaemia \| 68\.5 \| 71\.9 \|/);
+      expect(md).toMatch(/\| Very High \(Systolic >180 mm of Hg & Diastolic >110 mm of Hg \) \| 3\.7 \| 3\.1 \|/);
+      expect(md.split('Any Injury').length - 1).toBe(1);
+    },
+  );
+
+  on('pdf-superscript-in-table.pdf')('superscript in a table: the footnote mark stays apart from 24.91', async () => {
+    const md = await markdownOf('pdf-superscript-in-table.pdf');
+    expect(md).toContain('| Kerala | 29.03 | 24.91<sup>2</sup> | - | - | 4.11 | 1.77 | - | 0.48 | - | 1.45 |');
+    expect(md).not.toContain('24.912');
+    expect(md).toContain('2 Includes');
+  });
+
+  on('pdf-fake-bold.pdf')('fake bold: each glyph once', async () => {
+    const md = await markdownOf('pdf-fake-bold.pdf');
+    expect(md).toContain('BOLD TEXT SAMPLE');
+    expect(md.split('BOLD TEXT SAMPLE').length - 1).toBe(1);
+    expect(md).not.toMatch(/BOLLDD|TTEEXXTT|Teesstt/);
+    expect(md).toContain('More normal text: The quick brown fox jumps over the lazy dog.');
+  });
+});
