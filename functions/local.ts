@@ -84,6 +84,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     tasks: adapters.tasks,
     identity: adapters.identity,
     billing: adapters.billing,
+    rateLimiter: adapters.rateLimiter,
+    userAdmin: adapters.userAdmin,
+    audit: adapters.audit,
+    checkout: adapters.checkout,
+    identityAdmin: adapters.identityAdmin,
     runner: options.runner ?? sandbox!.runner,
     now: options.now ?? Date.now,
   };
