@@ -113,7 +113,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
   const webhookSecret = config.billing.webhookSecret;
   const stripeWebhook = webhookSecret
-    ? serve(createStripeWebhookHandler({ accounts: deps.accounts, webhookSecret, now: deps.now }), 'stripeWebhook')
+    ? serve(
+        createStripeWebhookHandler({
+          accounts: deps.accounts,
+          webhookSecret,
+          now: deps.now,
+          graceMs: config.checkout.graceMs,
+          plans: config.plans,
+        }),
+        'stripeWebhook',
+      )
     : undefined;
 
   listener = async (req, res) => {

@@ -104,6 +104,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
     .default('mdraft_pages'),
+  /** Another Stripe API origin (stripe-mock, a recording test server); default https://api.stripe.com. */
+  MDRAFT_STRIPE_API_URL: z.url().optional(),
   // Plans, Checkout and administration (issue 9).
   /** The plans table as JSON (plan id → limits); absent = the defaults in shared/service/accounts/plans.ts. */
   MDRAFT_PLANS: z.string().optional(),
@@ -169,7 +171,7 @@ export interface Config {
     workerUrlSet: boolean;
   };
   /** Stripe: usage goes to Stripe only with `stripeSecretKey`; the webhook is served only with `webhookSecret`. */
-  billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string };
+  billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string; apiUrl?: string };
   sentry: { dsn?: string; environment?: string };
   /** The plans table (validated at start). */
   plans: Plans;
@@ -261,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.STRIPE_SECRET_KEY ? { stripeSecretKey: e.STRIPE_SECRET_KEY } : {}),
       ...(e.STRIPE_WEBHOOK_SECRET ? { webhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}),
       meterEventName: e.MDRAFT_STRIPE_METER_EVENT,
+      ...(e.MDRAFT_STRIPE_API_URL ? { apiUrl: e.MDRAFT_STRIPE_API_URL } : {}),
     },
     sentry: {
       ...(e.SENTRY_DSN ? { dsn: e.SENTRY_DSN } : {}),

@@ -176,6 +176,8 @@ export interface UserRecord {
   plan?: string;
   /** Whether the subscription is active or trialing. */
   billingActive?: boolean;
+  /** After a failed payment: the paid plan is kept until then (epoch ms), free afterwards (`effectivePlanId`). */
+  graceUntil?: number;
 }
 
 export interface UsageRecord {
@@ -277,6 +279,10 @@ export interface BillingEvent {
   userId?: string;
   /** Subscription state to set, when the event carries one. */
   subscription?: { plan?: string; active: boolean };
+  /** `invoice.payment_failed`: billing goes inactive and a grace period starts (`accounts/billing-state.ts`). */
+  paymentFailed?: boolean;
+  /** For events that end paid service (failed payment, past_due, unpaid): when a grace starting now ends (epoch ms). */
+  graceUntil?: number;
   now: number;
 }
 
@@ -406,8 +412,10 @@ export interface UserAccess {
   status: UserStatus;
   /** The embedded default's (and API keys') admin flag; on Firebase the `admin` custom claim counts too. */
   admin: boolean;
-  /** The plan id (absent = free). */
+  /** The stored plan id (absent = free); `effectivePlanId(access, now)` applies the grace period. */
   plan?: string;
+  /** End of a running payment grace period (epoch ms). */
+  graceUntil?: number;
 }
 
 /** A user as an administrator sees it. */

@@ -120,6 +120,47 @@ export function describeAdminStoresContract(name: string, factory: () => Promise
         expect(await h.userAdmin.getAccess('alice')).toEqual({ status: 'suspended', admin: true, plan: 'business' });
       });
 
+      test('a failed payment starts one grace period (kept by a later deletion); an active subscription ends it', async () => {
+        await users(['alice']);
+        const ev = (id: string, at: number, extra: object) =>
+          h.accounts.applyBillingEvent({
+            eventId: id,
+            type: 't',
+            createdAt: at,
+            customerId: 'cus_g',
+            userId: 'alice',
+            now: at,
+            ...extra,
+          });
+        await ev('e1', T, { subscription: { plan: 'pro', active: true } });
+        expect(await ev('e2', T + 10, { paymentFailed: true, graceUntil: T + 1000 })).toBe('applied');
+        expect(await h.accounts.getUser('alice')).toMatchObject({
+          plan: 'pro',
+          billingActive: false,
+          graceUntil: T + 1000,
+        });
+        // A second failure does not extend the grace.
+        await ev('e3', T + 20, { paymentFailed: true, graceUntil: T + 2000 });
+        expect(await h.userAdmin.getAccess('alice')).toMatchObject({ plan: 'pro', graceUntil: T + 1000 });
+        // Deleted inside the grace: the plan stays until the grace ends.
+        await ev('e4', T + 30, { subscription: { active: false }, graceUntil: T + 3000 });
+        expect(await h.accounts.getUser('alice')).toMatchObject({
+          plan: 'pro',
+          billingActive: false,
+          graceUntil: T + 1000,
+        });
+        // A new active subscription ends the grace.
+        await ev('e5', T + 40, { subscription: { plan: 'business', active: true } });
+        const back = await h.accounts.getUser('alice');
+        expect(back).toMatchObject({ plan: 'business', billingActive: true });
+        expect(back?.graceUntil).toBeUndefined();
+        // Deleted with no grace running: free at once.
+        await ev('e6', T + 50, { subscription: { active: false }, graceUntil: T + 5000 });
+        const gone = await h.accounts.getUser('alice');
+        expect(gone?.plan).toBeUndefined();
+        expect(gone?.graceUntil).toBeUndefined();
+      });
+
       test('search by id prefix, by email prefix, everyone; paged with cursors', async () => {
         await users(
           ['u-carol', 'carol@example.com'],

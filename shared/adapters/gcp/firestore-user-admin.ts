@@ -18,6 +18,7 @@ interface UserDoc {
   stripeCustomerId?: string;
   plan?: string;
   billingActive?: boolean;
+  graceUntil?: number;
   status?: UserStatus;
   admin?: boolean;
   suspendedAt?: number;
@@ -40,6 +41,7 @@ export class FirestoreUserAdminStore implements UserAdminStore {
       status: d.status === 'suspended' ? 'suspended' : 'active',
       admin: d.admin === true,
       ...(d.plan ? { plan: d.plan } : {}),
+      ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
     };
   }
 
@@ -114,6 +116,7 @@ function view(d: UserDoc): AdminUserView {
     ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
     ...(d.plan ? { plan: d.plan } : {}),
     ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
+    ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
     status: d.status === 'suspended' ? 'suspended' : 'active',
     admin: d.admin === true,
     ...(d.suspendedAt !== undefined ? { suspendedAt: d.suspendedAt } : {}),

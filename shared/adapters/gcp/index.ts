@@ -15,7 +15,7 @@ import { FirestoreJobStore } from './firestore-job-store.ts';
 import { FirestoreAccountStore } from './firestore-account-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
 import { FirebaseIdentity } from './firebase-identity.ts';
-import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
+import { StripeBilling, stripeClientFor } from '../stripe/stripe-billing.ts';
 import { createGeminiTidyForProject } from './gemini-tidy.ts';
 import { FirestoreRateLimiter } from './firestore-rate-limiter.ts';
 import { FirestoreUserAdminStore } from './firestore-user-admin.ts';
@@ -86,7 +86,7 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     dispatchDeadlineMs: settings.dispatchDeadlineMs,
   });
   const identity = new FirebaseIdentity({ projectId: settings.projectId, checkRevoked: settings.checkRevoked });
-  const stripe = config.billing.stripeSecretKey ? createStripeClient(config.billing.stripeSecretKey) : undefined;
+  const stripe = stripeClientFor(config.billing);
   const onStore = { firestore, collectionPrefix: settings.firestorePrefix };
   return {
     jobs,

@@ -17,7 +17,7 @@ import { DiskBlobStore } from './disk-blob-store.ts';
 import { UrlSigner } from './url-signer.ts';
 import { LocalIdentity } from './local-identity.ts';
 import { SqliteBillingLedger } from './sqlite-billing-ledger.ts';
-import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
+import { StripeBilling, stripeClientFor } from '../stripe/stripe-billing.ts';
 import type { Billing, Checkout, IdentityAdmin } from '../../service/ports.ts';
 import { SqliteRateLimiter } from './sqlite-rate-limiter.ts';
 import { SqliteUserAdminStore } from './sqlite-user-admin.ts';
@@ -64,7 +64,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
   const db = openDatabase(databasePath(config.dataDir));
   const jobs = new SqliteJobStore(db);
   const accounts = new SqliteAccountStore(db);
-  const stripe = config.billing.stripeSecretKey ? createStripeClient(config.billing.stripeSecretKey) : undefined;
+  const stripe = stripeClientFor(config.billing);
   const signer = new UrlSigner(secret);
   const blobRoot = join(config.dataDir, 'blobs');
   const uploads = new DiskBlobStore({

@@ -24,12 +24,13 @@ interface Row {
   stripe_customer_id: string | null;
   plan: string | null;
   active: number | null;
+  grace_until: number | null;
   status: string | null;
   admin: number | null;
   suspended_at: number | null;
 }
 
-const SELECT = `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active, a.status, a.admin,
+const SELECT = `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active, b.grace_until, a.status, a.admin,
   a.suspended_at FROM users u LEFT JOIN user_billing b ON b.user_id = u.id LEFT JOIN user_access a ON a.user_id = u.id`;
 
 export class SqliteUserAdminStore implements UserAdminStore {
@@ -44,7 +45,12 @@ export class SqliteUserAdminStore implements UserAdminStore {
   async getAccess(userId: string): Promise<UserAccess | undefined> {
     const row = this.row(userId);
     if (!row) return undefined;
-    return { status: statusOf(row), admin: row.admin === 1, ...(row.plan ? { plan: row.plan } : {}) };
+    return {
+      status: statusOf(row),
+      admin: row.admin === 1,
+      ...(row.plan ? { plan: row.plan } : {}),
+      ...(row.grace_until !== null ? { graceUntil: row.grace_until } : {}),
+    };
   }
 
   async getUserView(userId: string): Promise<AdminUserView | undefined> {
@@ -152,6 +158,7 @@ function view(row: Row): AdminUserView {
     ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
     ...(row.plan ? { plan: row.plan } : {}),
     ...(row.active !== null ? { billingActive: row.active === 1 } : {}),
+    ...(row.grace_until !== null ? { graceUntil: row.grace_until } : {}),
     status: statusOf(row),
     admin: row.admin === 1,
     ...(row.suspended_at !== null ? { suspendedAt: row.suspended_at } : {}),

@@ -10,6 +10,7 @@
  */
 import { AuthError, type AccountStore, type Identity, type UserAccess, type UserAdminStore } from '../ports.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
+import { effectivePlanId } from '../accounts/billing-state.ts';
 
 export interface Principal {
   uid: string;
@@ -19,7 +20,7 @@ export interface Principal {
   keyId?: string;
   /** May call `/v1/admin/*`. */
   admin?: boolean;
-  /** The user's plan id (absent = free). */
+  /** The user's plan id now (a lapsed payment's grace applied: `effectivePlanId`); absent = free. */
   plan?: string;
 }
 
@@ -43,7 +44,7 @@ export async function authenticate(
       via: 'api_key',
       keyId: record.id,
       admin: access?.admin === true,
-      ...(access?.plan ? { plan: access.plan } : {}),
+      ...(access ? { plan: effectivePlanId(access, deps.now()) } : {}),
     };
   }
   const authorization = headers.authorization?.trim();
@@ -62,7 +63,7 @@ export async function authenticate(
       ...(verified.email ? { email: verified.email } : {}),
       via: 'id_token',
       admin: verified.admin === true,
-      ...(access?.plan ? { plan: access.plan } : {}),
+      ...(access ? { plan: effectivePlanId(access, deps.now()) } : {}),
     };
   }
   throw new AuthError('unauthenticated', 'send X-API-Key or Authorization: Bearer <Firebase ID token>');
