@@ -21,6 +21,10 @@ import {
   ResultNotReadyError,
 } from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
+import type { RouteDef } from './routes/types.ts';
+import { createRateLimitGate } from './routes/rate-limits.ts';
+import { billingRoutes } from './routes/billing.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 const CreateJobBody = z
   .object({
@@ -44,10 +48,9 @@ const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).defaul
 
 const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
 
-type Route = (req: HttpRequest, who: Principal, params: string[]) => Promise<HttpResponse>;
-
 export function createApiHandler(deps: PipelineDeps): HttpHandler {
-  const routes: Array<{ method: string; pattern: RegExp; run: Route }> = [
+  const rateLimit = createRateLimitGate(deps);
+  const routes: RouteDef[] = [
     { method: 'POST', pattern: /^\/v1\/jobs$/, run: (req, who) => postJob(deps, req, who) },
     { method: 'GET', pattern: /^\/v1\/jobs$/, run: (req, who) => listJobs(deps, req, who) },
     {
@@ -78,6 +81,8 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
         return { status: 204 };
       },
     },
+    ...billingRoutes(deps),
+    ...adminRoutes(deps),
   ];
 
   return async (req) => {
@@ -90,11 +95,16 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
         Allow: matching.map((r) => r.method).join(', '),
       });
     const who = await authenticateOr401(deps, req);
+    const limitHeaders = await rateLimit(who);
     const params = (route.pattern.exec(req.path) ?? []).slice(1).map(decodeParam);
     try {
-      return await route.run(req, who, params);
+      const res = await route.run(req, who, params);
+      return { ...res, headers: { ...limitHeaders, ...res.headers } };
     } catch (error) {
-      throw toApiError(error);
+      const mapped = toApiError(error);
+      // The limit headers go on errors too (a 429 already has its own).
+      if (mapped instanceof ApiError) for (const [k, v] of Object.entries(limitHeaders)) mapped.headers[k] ??= v;
+      throw mapped;
     }
   };
 }
@@ -111,7 +121,10 @@ async function authenticateOr401(deps: PipelineDeps, req: HttpRequest): Promise<
   try {
     return await authenticate(req.headers, deps);
   } catch (error) {
-    if (error instanceof AuthError) throw unauthenticated(error.message, error.code);
+    if (error instanceof AuthError)
+      throw error.code === 'account_suspended'
+        ? new ApiError(403, error.code, error.message)
+        : unauthenticated(error.message, error.code);
     throw error;
   }
 }

@@ -53,6 +53,8 @@ ff.http(
       accounts: d.accounts,
       ...(d.config.billing.webhookSecret ? { webhookSecret: d.config.billing.webhookSecret } : {}),
       now: d.now,
+      graceMs: d.config.checkout.graceMs,
+      plans: d.config.plans,
     }),
   ),
 );

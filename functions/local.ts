@@ -84,6 +84,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     tasks: adapters.tasks,
     identity: adapters.identity,
     billing: adapters.billing,
+    rateLimiter: adapters.rateLimiter,
+    userAdmin: adapters.userAdmin,
+    audit: adapters.audit,
+    checkout: adapters.checkout,
+    identityAdmin: adapters.identityAdmin,
     runner: options.runner ?? sandbox!.runner,
     now: options.now ?? Date.now,
   };
@@ -108,7 +113,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
   const webhookSecret = config.billing.webhookSecret;
   const stripeWebhook = webhookSecret
-    ? serve(createStripeWebhookHandler({ accounts: deps.accounts, webhookSecret, now: deps.now }), 'stripeWebhook')
+    ? serve(
+        createStripeWebhookHandler({
+          accounts: deps.accounts,
+          webhookSecret,
+          now: deps.now,
+          graceMs: config.checkout.graceMs,
+          plans: config.plans,
+        }),
+        'stripeWebhook',
+      )
     : undefined;
 
   listener = async (req, res) => {

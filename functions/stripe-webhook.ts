@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { AccountStore } from '../shared/service/ports.ts';
+import type { Plans } from '../shared/service/accounts/plans.ts';
 import { ApiError, badRequest } from '../shared/service/http/errors.ts';
 import { parseWith } from '../shared/service/http/body.ts';
 import type { HttpHandler } from '../shared/service/http/types.ts';
@@ -25,6 +26,10 @@ export interface StripeWebhookDeps {
   /** `whsec_…`; without it the route answers 503 `billing_not_configured`. */
   webhookSecret?: string;
   now: () => number;
+  /** Grace after a failed payment (MDRAFT_BILLING_GRACE_DAYS); default 7 days. */
+  graceMs?: number;
+  /** The plans table: a subscription's price lookup key becomes the plan id that sells it. */
+  plans?: Plans;
 }
 
 const SignatureHeader = z.string({ error: 'missing Stripe-Signature header' }).min(1, 'empty Stripe-Signature header');
@@ -46,7 +51,7 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps): HttpHandler
     const outcome = await applyBillingEvent(deps, {
       eventId: event.id,
       type: event.type,
-      event: toBillingEvent(event, deps.now()),
+      event: toBillingEvent(event, deps.now(), deps.graceMs !== undefined ? { graceMs: deps.graceMs } : {}),
       requestId: req.requestId,
     });
     return { status: 200, body: { received: true, outcome } };

@@ -27,6 +27,11 @@ export async function createAdapters(config: Config): Promise<Adapters> {
     tasks: local.tasks,
     identity: local.identity,
     billing: local.billing,
+    rateLimiter: local.rateLimiter,
+    userAdmin: local.userAdmin,
+    audit: local.audit,
+    checkout: local.checkout,
+    identityAdmin: local.identityAdmin,
     local,
     close: () => local.close(),
   };

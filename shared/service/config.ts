@@ -4,6 +4,7 @@
  * `loadConfig({...})` instead of touching `process.env`.
  */
 import { z } from 'zod';
+import { parsePlans, type Plans } from './accounts/plans.ts';
 
 const MB = 1024 * 1024;
 
@@ -103,6 +104,23 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
     .default('mdraft_pages'),
+  /** Another Stripe API origin (stripe-mock, a recording test server); default https://api.stripe.com. */
+  MDRAFT_STRIPE_API_URL: z.url().optional(),
+  // Plans, Checkout and administration (issue 9).
+  /** The plans table as JSON (plan id → limits); absent = the defaults in shared/service/accounts/plans.ts. */
+  MDRAFT_PLANS: z.string().optional(),
+  /** Where Stripe Checkout sends the customer after paying / after giving up (`{CHECKOUT_SESSION_ID}` allowed). */
+  MDRAFT_BILLING_SUCCESS_URL: z.url().optional(),
+  MDRAFT_BILLING_CANCEL_URL: z.url().optional(),
+  /** Where the Customer Portal's "return" link goes; default the success URL's origin. */
+  MDRAFT_BILLING_PORTAL_RETURN_URL: z.url().optional(),
+  /** Days a user keeps the paid plan after a failed payment (Stripe retries meanwhile). */
+  MDRAFT_BILLING_GRACE_DAYS: intFrom(7, 0, 60),
+  /** Admin audit-log entries are kept this long (SQLite prunes on write; Firestore's TTL policy deletes). */
+  MDRAFT_AUDIT_RETENTION_DAYS: intFrom(400, 1, 3650),
+  /** Per-user and per-key request limits on the API (the plan's requestsPerMinute): `on` or `off`. Default: on
+   * for the gcp backend, off for the embedded default (one operator on their own machine, whose CLI polls). */
+  MDRAFT_RATE_LIMIT: z.enum(['on', 'off']).optional(),
   // Error reporting: Sentry is initialised only when a DSN is set.
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().max(64).optional(),
@@ -153,8 +171,14 @@ export interface Config {
     workerUrlSet: boolean;
   };
   /** Stripe: usage goes to Stripe only with `stripeSecretKey`; the webhook is served only with `webhookSecret`. */
-  billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string };
+  billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string; apiUrl?: string };
   sentry: { dsn?: string; environment?: string };
+  /** The plans table (validated at start). */
+  plans: Plans;
+  /** Checkout redirects (absent: `POST /v1/billing/checkout` answers 501) and the failed-payment grace. */
+  checkout: { successUrl?: string; cancelUrl?: string; portalReturnUrl?: string; graceMs: number };
+  auditRetentionMs: number;
+  rateLimit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${detail}`);
   }
   const e = parsed.data;
+  let plans: Plans;
+  try {
+    plans = parsePlans(e.MDRAFT_PLANS);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
   const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
   const publicUrl = (
     e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`
@@ -233,11 +263,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.STRIPE_SECRET_KEY ? { stripeSecretKey: e.STRIPE_SECRET_KEY } : {}),
       ...(e.STRIPE_WEBHOOK_SECRET ? { webhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}),
       meterEventName: e.MDRAFT_STRIPE_METER_EVENT,
+      ...(e.MDRAFT_STRIPE_API_URL ? { apiUrl: e.MDRAFT_STRIPE_API_URL } : {}),
     },
     sentry: {
       ...(e.SENTRY_DSN ? { dsn: e.SENTRY_DSN } : {}),
       ...(e.SENTRY_ENVIRONMENT ? { environment: e.SENTRY_ENVIRONMENT } : {}),
     },
+    plans,
+    checkout: {
+      ...(e.MDRAFT_BILLING_SUCCESS_URL ? { successUrl: e.MDRAFT_BILLING_SUCCESS_URL } : {}),
+      ...(e.MDRAFT_BILLING_CANCEL_URL ? { cancelUrl: e.MDRAFT_BILLING_CANCEL_URL } : {}),
+      ...((e.MDRAFT_BILLING_PORTAL_RETURN_URL ?? e.MDRAFT_BILLING_SUCCESS_URL)
+        ? {
+            portalReturnUrl: e.MDRAFT_BILLING_PORTAL_RETURN_URL ?? new URL(e.MDRAFT_BILLING_SUCCESS_URL!).origin + '/',
+          }
+        : {}),
+      graceMs: e.MDRAFT_BILLING_GRACE_DAYS * 86400_000,
+    },
+    auditRetentionMs: e.MDRAFT_AUDIT_RETENTION_DAYS * 86400_000,
+    rateLimit: (e.MDRAFT_RATE_LIMIT ?? (e.MDRAFT_BACKEND === 'gcp' ? 'on' : 'off')) === 'on',
   };
 }
 

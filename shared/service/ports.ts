@@ -176,6 +176,8 @@ export interface UserRecord {
   plan?: string;
   /** Whether the subscription is active or trialing. */
   billingActive?: boolean;
+  /** After a failed payment: the paid plan is kept until then (epoch ms), free afterwards (`effectivePlanId`). */
+  graceUntil?: number;
 }
 
 export interface UsageRecord {
@@ -277,6 +279,10 @@ export interface BillingEvent {
   userId?: string;
   /** Subscription state to set, when the event carries one. */
   subscription?: { plan?: string; active: boolean };
+  /** `invoice.payment_failed`: billing goes inactive and a grace period starts (`accounts/billing-state.ts`). */
+  paymentFailed?: boolean;
+  /** For events that end paid service (failed payment, past_due, unpaid): when a grace starting now ends (epoch ms). */
+  graceUntil?: number;
   now: number;
 }
 
@@ -319,11 +325,20 @@ export interface TaskQueue {
 export interface VerifiedIdentity {
   uid: string;
   email?: string;
+  /** The token carries the custom claim `admin: true` (set through `IdentityAdmin.setAdminClaim`). */
+  admin?: boolean;
 }
 
 /** Why a credential was refused; `code` is a stable API error code. */
 export class AuthError extends Error {
-  readonly code: 'unauthenticated' | 'token_expired' | 'token_invalid' | 'token_revoked' | 'token_unsupported';
+  readonly code:
+    | 'unauthenticated'
+    | 'token_expired'
+    | 'token_invalid'
+    | 'token_revoked'
+    | 'token_unsupported'
+    /** The user is suspended (answered 403, not 401: signing in again does not help). */
+    | 'account_suspended';
   constructor(code: AuthError['code'], message: string) {
     super(message);
     this.name = 'AuthError';
@@ -349,4 +364,173 @@ export interface PipelinePorts {
   billing?: Billing;
   /** Optional LLM tidy-up of the converted Markdown, guarded against added content; absent = off. */
   llm?: Llm;
+  /** Per-user and per-key request limits across instances; absent = no limits. */
+  rateLimiter?: RateLimiter;
+  /** Status and admin flag of users (suspension is checked on every request); absent = no administration. */
+  userAdmin?: UserAdminStore;
+  /** Where admin actions are recorded; admin routes refuse to act without it. */
+  audit?: AuditLog;
+  /** Stripe Checkout and Customer Portal (a "not configured" adapter without Stripe). */
+  checkout?: Checkout;
+  /** Firebase Auth's admin operations (local: the store's flag only). */
+  identityAdmin?: IdentityAdmin;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Account administration ports: rate limiting, the admin view of users, the audit log, Stripe Checkout and
+// the identity provider's admin operations. Each has a node:sqlite and a Firestore adapter (Checkout: Stripe
+// and a local "not configured" one; IdentityAdmin: firebase-admin and a local no-op), on the same database
+// as the `AccountStore`.
+// ---------------------------------------------------------------------------------------------------------
+
+/** One counter decision of a `RateLimiter`. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** The quota of the window (requests). */
+  limit: number;
+  /** Requests left in the current window after this one (0 when refused). */
+  remaining: number;
+  /** Whole seconds until the current window ends (at least 1). */
+  resetSeconds: number;
+}
+
+/**
+ * Fixed-window request counters shared by every instance (they live in the store, not in memory). `hit`
+ * counts one request against `key` in the window of `windowMs` that contains `now` (windows start at
+ * multiples of `windowMs` since the epoch) and says whether it is within `limit`. Refused requests count
+ * too. Under concurrency a backend may refuse a request it could have allowed, never allow more than
+ * `limit` in one window.
+ */
+export interface RateLimiter {
+  hit(key: string, input: { limit: number; windowMs: number; now: number }): Promise<RateLimitDecision>;
+  /** Drops windows that ended before `before` (epoch ms); returns how many counters went. */
+  prune?(before: number): Promise<number>;
+}
+
+/** What authentication needs to know about a user on every request, in one read. */
+export interface UserAccess {
+  status: UserStatus;
+  /** The embedded default's (and API keys') admin flag; on Firebase the `admin` custom claim counts too. */
+  admin: boolean;
+  /** The stored plan id (absent = free); `effectivePlanId(access, now)` applies the grace period. */
+  plan?: string;
+  /** End of a running payment grace period (epoch ms). */
+  graceUntil?: number;
+}
+
+/** A user as an administrator sees it. */
+export interface AdminUserView extends UserRecord {
+  status: UserStatus;
+  admin: boolean;
+  /** When the user was suspended (epoch ms), while suspended. */
+  suspendedAt?: number;
+}
+
+export interface AdminUserPage {
+  users: AdminUserView[];
+  nextCursor?: string;
+}
+
+/**
+ * Operator operations on users, beside the `AccountStore` (same database). User ids and emails are matched
+ * by prefix (case-sensitive ids, lower-cased emails); pages are ordered by id.
+ */
+export interface UserAdminStore {
+  /** Status, admin flag and plan; undefined when no such user. */
+  getAccess(userId: string): Promise<UserAccess | undefined>;
+  getUserView(userId: string): Promise<AdminUserView | undefined>;
+  /**
+   * Users whose id starts with `idPrefix` or (when given instead) whose email starts with `emailPrefix`;
+   * neither = everyone. `cursor` is the previous page's `nextCursor` (an opaque string).
+   */
+  searchUsers(input: {
+    idPrefix?: string;
+    emailPrefix?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<AdminUserPage>;
+  /** False when no such user. Suspending records `now` as `suspendedAt`; reactivating clears it. */
+  setStatus(userId: string, status: UserStatus, now: number): Promise<boolean>;
+  /** False when no such user. */
+  setAdmin(userId: string, admin: boolean): Promise<boolean>;
+  /** Sets the plan id (validated by the caller against the plans table). False when no such user. */
+  setPlan(userId: string, plan: string): Promise<boolean>;
+}
+
+/** One administrative action, as recorded. Times are epoch ms. */
+export interface AuditEntry {
+  /** Unique, sortable by time (`<time, 13 digits>_<random>`). */
+  id: string;
+  at: number;
+  /** The admin's user id. */
+  actor: string;
+  /** e.g. `user.suspend`, `user.plan.set`. */
+  action: string;
+  /** The user acted on. */
+  target: string;
+  requestId: string;
+  /** Action-specific facts (the new plan, how many keys were revoked). */
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor?: string;
+}
+
+/** Append-only record of admin actions; newest first when read. Retention: see the adapters (TTL). */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first; only entries about `target` when given. */
+  list(input: { limit: number; cursor?: string; target?: string }): Promise<AuditPage>;
+}
+
+/** A URL the caller is sent to (Stripe Checkout or Customer Portal). */
+export interface RedirectSession {
+  id: string;
+  url: string;
+}
+
+/** Billing is not set up on this deployment (no Stripe key): the routes answer 501 `billing_not_configured`. */
+export class BillingNotConfiguredError extends Error {
+  constructor(message = 'billing is not configured on this server') {
+    super(message);
+    this.name = 'BillingNotConfiguredError';
+  }
+}
+
+/** The plan's price lookup key matches no active price at the provider. */
+export class PriceNotFoundError extends Error {
+  constructor(lookupKey: string) {
+    super(`no active price has the lookup key ${JSON.stringify(lookupKey)}`);
+    this.name = 'PriceNotFoundError';
+  }
+}
+
+/** Starting a subscription and managing it, through the payment provider's hosted pages. */
+export interface Checkout {
+  /**
+   * A subscription Checkout Session for the price whose lookup key is `priceLookupKey`;
+   * `client_reference_id` = `userId`; the customer is reused when `customerId` is known (else the email is
+   * prefilled). Throws `PriceNotFoundError`, `BillingNotConfiguredError`.
+   */
+  createCheckoutSession(input: {
+    userId: string;
+    email?: string;
+    customerId?: string;
+    priceLookupKey: string;
+    plan: string;
+    successUrl: string;
+    cancelUrl: string;
+  }): Promise<RedirectSession>;
+  /** A Customer Portal session for `customerId`. Throws `BillingNotConfiguredError`. */
+  createPortalSession(input: { customerId: string; returnUrl: string }): Promise<RedirectSession>;
+}
+
+/** The identity provider's administrative operations (Firebase Auth on Google Cloud). */
+export interface IdentityAdmin {
+  /** Ends every session: ID tokens minted before now are refused (with the revocation check on). */
+  revokeRefreshTokens(uid: string): Promise<void>;
+  /** Sets or removes the `admin: true` custom claim (effective on the user's next token refresh). */
+  setAdminClaim(uid: string, admin: boolean): Promise<void>;
 }

@@ -310,14 +310,14 @@ describe('access', () => {
     expect(publicGrants.sort()).toEqual(expected.sort());
   });
 
-  it('Stripe secrets reach only the functions whose code uses them (worker: meter events; webhook: signatures)', () => {
+  it('Stripe secrets reach only the functions whose code uses them (api: Checkout/Portal; worker: meter events; webhook: signatures)', () => {
     const bySecret = evaluate(mod, mod.locals.function_secrets, VARS, SAMPLES) as Record<string, string[]>;
     const holders = (secret: string) =>
       Object.entries(bySecret)
         .filter(([, s]) => s.includes(secret))
         .map(([fn]) => fn)
         .sort();
-    expect(holders('stripe_secret_key')).toEqual(['convertWorker']);
+    expect(holders('stripe_secret_key')).toEqual(['api', 'convertWorker']);
     expect(holders('stripe_webhook_secret')).toEqual(['stripeWebhook']);
     expect(holders('sentry_dsn')).toEqual(
       registeredFunctions()
@@ -432,10 +432,16 @@ describe('firestore', () => {
     expect(mod.resources.google_firestore_index.composite.for_each).toBe('${local.firestore_indexes}');
   });
 
-  it('the TTL field is the one the job store writes', () => {
+  it('the TTL fields are the ones the stores write (jobs, rate-limit counters, the audit log)', () => {
     const ttlField = /export const TTL_FIELD = '([^']+)'/.exec(store)?.[1];
+    const admin = ['firestore-rate-limiter.ts', 'firestore-audit-log.ts'].map((f) =>
+      fs.readFileSync(path.join(REPO, 'shared/adapters/gcp', f), 'utf8'),
+    );
+    for (const source of admin) expect(source).toMatch(/expiresAt: new Date\(/);
     expect(spec.fieldOverrides.filter((f) => f.ttl)).toEqual([
       expect.objectContaining({ collectionGroup: 'jobs', fieldPath: ttlField }),
+      expect.objectContaining({ collectionGroup: 'rateLimits', fieldPath: 'expiresAt' }),
+      expect.objectContaining({ collectionGroup: 'auditLog', fieldPath: 'expiresAt' }),
     ]);
   });
 

@@ -9,7 +9,7 @@ import type { Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { deleteApp, initializeApp, type App, type Credential } from 'firebase-admin/app';
 import { getAuth, type Auth } from 'firebase-admin/auth';
-import { AuthError, type Identity, type VerifiedIdentity } from '../../service/ports.ts';
+import { AuthError, type Identity, type IdentityAdmin, type VerifiedIdentity } from '../../service/ports.ts';
 
 export interface FirebaseIdentityOptions {
   projectId: string;
@@ -21,7 +21,12 @@ export interface FirebaseIdentityOptions {
   httpAgent?: Agent;
 }
 
-export class FirebaseIdentity implements Identity {
+/**
+ * Also the `IdentityAdmin`: `revokeRefreshTokens` (firebase-admin; tokens minted before it fail the
+ * revocation check) and `setAdminClaim` (the `admin` custom claim, merged into the user's other claims;
+ * it reaches ID tokens at their next refresh, within the hour).
+ */
+export class FirebaseIdentity implements Identity, IdentityAdmin {
   private readonly app: App;
   private readonly auth: Auth;
   private readonly checkRevoked: boolean;
@@ -43,10 +48,38 @@ export class FirebaseIdentity implements Identity {
   async verifyIdToken(token: string): Promise<VerifiedIdentity> {
     try {
       const decoded = await this.auth.verifyIdToken(token, this.checkRevoked);
-      return { uid: decoded.uid, ...(typeof decoded.email === 'string' ? { email: decoded.email } : {}) };
+      return {
+        uid: decoded.uid,
+        ...(typeof decoded.email === 'string' ? { email: decoded.email } : {}),
+        ...(decoded.admin === true ? { admin: true } : {}),
+      };
     } catch (error) {
       throw toAuthError(error) ?? error;
     }
+  }
+
+  /** A user Firebase does not know (an API-key-only user) has no sessions: nothing to do. */
+  async revokeRefreshTokens(uid: string): Promise<void> {
+    try {
+      await this.auth.revokeRefreshTokens(uid);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'auth/user-not-found') throw error;
+    }
+  }
+
+  /** A user Firebase does not know has no tokens to carry the claim: the store's flag is all there is. */
+  async setAdminClaim(uid: string, admin: boolean): Promise<void> {
+    let user;
+    try {
+      user = await this.auth.getUser(uid);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'auth/user-not-found') return;
+      throw error;
+    }
+    const claims: Record<string, unknown> = { ...(user.customClaims ?? {}) };
+    if (admin) claims.admin = true;
+    else delete claims.admin;
+    await this.auth.setCustomUserClaims(uid, Object.keys(claims).length ? claims : null);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,7 @@ import type {
   UserRecord,
 } from '../../service/ports.ts';
 import { docIdFor, usageDocId, withoutUndefined } from './firestore-docs.ts';
+import { nextBillingState } from '../../service/accounts/billing-state.ts';
 
 export interface FirestoreAccountStoreOptions {
   firestore: Firestore;
@@ -103,6 +104,7 @@ export class FirestoreAccountStore implements AccountStore {
       ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
       ...(d.plan ? { plan: d.plan } : {}),
       ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
+      ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
     };
   }
 
@@ -126,23 +128,30 @@ export class FirestoreAccountStore implements AccountStore {
         const prev = await tx.get(this.users.doc(docIdFor(linkedUser)));
         previousOwner = prev.exists ? (prev.data() as UserDoc) : undefined;
       }
-      const outcome: BillingEventOutcome = !user
-        ? 'unmatched'
-        : event.subscription && user.billingEventAt !== undefined && user.billingEventAt > event.createdAt
-          ? 'stale'
-          : 'applied';
+      const next = user
+        ? nextBillingState(
+            {
+              ...(user.plan ? { plan: user.plan } : {}),
+              ...(user.billingActive !== undefined ? { active: user.billingActive } : {}),
+              ...(user.billingEventAt !== undefined ? { eventAt: user.billingEventAt } : {}),
+              ...(user.graceUntil !== undefined ? { graceUntil: user.graceUntil } : {}),
+            },
+            event,
+          )
+        : undefined;
+      const outcome: BillingEventOutcome = !user ? 'unmatched' : next === 'stale' ? 'stale' : 'applied';
       tx.create(eventRef, { id: event.eventId, type: event.type, outcome, receivedAt: event.now });
-      if (outcome !== 'applied' || !user || !userRef) return outcome;
+      if (outcome !== 'applied' || !user || !userRef || !next || next === 'stale') return outcome;
       // A customer belongs to one user: linking it here unlinks it from the previous one.
       if (previousOwner)
         tx.update(this.users.doc(docIdFor(previousOwner.id)), { stripeCustomerId: FieldValue.delete() });
       tx.set(customerRef, { userId: user.id });
-      const sub = event.subscription;
       tx.update(userRef, {
         stripeCustomerId: event.customerId,
-        ...(sub
-          ? { plan: sub.plan ?? FieldValue.delete(), billingActive: sub.active, billingEventAt: event.createdAt }
-          : {}),
+        plan: next.plan ?? FieldValue.delete(),
+        billingActive: next.active ?? FieldValue.delete(),
+        billingEventAt: next.eventAt ?? FieldValue.delete(),
+        graceUntil: next.graceUntil ?? FieldValue.delete(),
       });
       return outcome;
     });
@@ -167,4 +176,6 @@ interface UserDoc {
   billingActive?: boolean;
   /** Creation time of the last subscription event applied (out-of-order deliveries older than it are stale). */
   billingEventAt?: number;
+  /** End of a payment grace period (`shared/service/accounts/billing-state.ts`). */
+  graceUntil?: number;
 }

@@ -15,8 +15,13 @@ import { FirestoreJobStore } from './firestore-job-store.ts';
 import { FirestoreAccountStore } from './firestore-account-store.ts';
 import { CloudTasksQueue, QUEUE_PATH_PATTERN } from './cloud-tasks-queue.ts';
 import { FirebaseIdentity } from './firebase-identity.ts';
-import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
+import { StripeBilling, stripeClientFor } from '../stripe/stripe-billing.ts';
 import { createGeminiTidyForProject } from './gemini-tidy.ts';
+import { FirestoreRateLimiter } from './firestore-rate-limiter.ts';
+import { FirestoreUserAdminStore } from './firestore-user-admin.ts';
+import { FirestoreAuditLog } from './firestore-audit-log.ts';
+import { StripeCheckout } from '../stripe/stripe-checkout.ts';
+import { UnconfiguredCheckout } from '../unconfigured-checkout.ts';
 
 /** Stripe Billing Meters when STRIPE_SECRET_KEY is set (billing off otherwise); Gemini when MDRAFT_LLM_TIDY=on. */
 export interface GcpAdapters extends PipelinePorts {
@@ -81,6 +86,8 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     dispatchDeadlineMs: settings.dispatchDeadlineMs,
   });
   const identity = new FirebaseIdentity({ projectId: settings.projectId, checkRevoked: settings.checkRevoked });
+  const stripe = stripeClientFor(config.billing);
+  const onStore = { firestore, collectionPrefix: settings.firestorePrefix };
   return {
     jobs,
     accounts,
@@ -99,15 +106,15 @@ export function createGcpAdapters(config: Config): GcpAdapters {
           ),
         }
       : {}),
-    ...(config.billing.stripeSecretKey
-      ? {
-          billing: new StripeBilling({
-            stripe: createStripeClient(config.billing.stripeSecretKey),
-            users: accounts,
-            meterEventName: config.billing.meterEventName,
-          }),
-        }
+    ...(stripe
+      ? { billing: new StripeBilling({ stripe, users: accounts, meterEventName: config.billing.meterEventName }) }
       : {}),
+    rateLimiter: new FirestoreRateLimiter(onStore),
+    userAdmin: new FirestoreUserAdminStore(onStore),
+    audit: new FirestoreAuditLog({ ...onStore, retentionMs: config.auditRetentionMs }),
+    checkout: stripe ? new StripeCheckout({ stripe }) : new UnconfiguredCheckout(),
+    // Firebase Auth: revoking sessions and the admin custom claim.
+    identityAdmin: identity,
     async close() {
       // `jobs.close()` terminates the Firestore client the account store shares.
       await Promise.allSettled([jobs.close(), tasks.close(), identity.close()]);

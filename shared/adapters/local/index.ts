@@ -17,8 +17,14 @@ import { DiskBlobStore } from './disk-blob-store.ts';
 import { UrlSigner } from './url-signer.ts';
 import { LocalIdentity } from './local-identity.ts';
 import { SqliteBillingLedger } from './sqlite-billing-ledger.ts';
-import { StripeBilling, createStripeClient } from '../stripe/stripe-billing.ts';
-import type { Billing } from '../../service/ports.ts';
+import { StripeBilling, stripeClientFor } from '../stripe/stripe-billing.ts';
+import type { Billing, Checkout, IdentityAdmin } from '../../service/ports.ts';
+import { SqliteRateLimiter } from './sqlite-rate-limiter.ts';
+import { SqliteUserAdminStore } from './sqlite-user-admin.ts';
+import { SqliteAuditLog } from './sqlite-audit-log.ts';
+import { LocalIdentityAdmin } from './local-identity-admin.ts';
+import { UnconfiguredCheckout } from '../unconfigured-checkout.ts';
+import { StripeCheckout } from '../stripe/stripe-checkout.ts';
 
 export interface LocalAdapters {
   db: DatabaseSync;
@@ -31,6 +37,14 @@ export interface LocalAdapters {
   identity: LocalIdentity;
   /** Stripe when STRIPE_SECRET_KEY is set, else a ledger table in the same database (nobody is charged). */
   billing: Billing;
+  /** Request counters, user status/admin flags and the admin audit log, in the same database. */
+  rateLimiter: SqliteRateLimiter;
+  userAdmin: SqliteUserAdminStore;
+  audit: SqliteAuditLog;
+  /** Stripe Checkout when STRIPE_SECRET_KEY is set, else every call is `billing_not_configured`. */
+  checkout: Checkout;
+  /** No Firebase here: no sessions to revoke, the admin flag lives in the store. */
+  identityAdmin: IdentityAdmin;
   signer: UrlSigner;
   /** Sent by the local queue, event delivery and scheduler on internal routes; checked by the server. */
   internalToken: string;
@@ -50,6 +64,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
   const db = openDatabase(databasePath(config.dataDir));
   const jobs = new SqliteJobStore(db);
   const accounts = new SqliteAccountStore(db);
+  const stripe = stripeClientFor(config.billing);
   const signer = new UrlSigner(secret);
   const blobRoot = join(config.dataDir, 'blobs');
   const uploads = new DiskBlobStore({
@@ -81,13 +96,14 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     results,
     tasks,
     identity: new LocalIdentity(),
-    billing: config.billing.stripeSecretKey
-      ? new StripeBilling({
-          stripe: createStripeClient(config.billing.stripeSecretKey),
-          users: accounts,
-          meterEventName: config.billing.meterEventName,
-        })
+    billing: stripe
+      ? new StripeBilling({ stripe, users: accounts, meterEventName: config.billing.meterEventName })
       : new SqliteBillingLedger(db),
+    rateLimiter: new SqliteRateLimiter(db),
+    userAdmin: new SqliteUserAdminStore(db),
+    audit: new SqliteAuditLog(db, { retentionMs: config.auditRetentionMs }),
+    checkout: stripe ? new StripeCheckout({ stripe }) : new UnconfiguredCheckout(),
+    identityAdmin: new LocalIdentityAdmin(),
     signer,
     internalToken,
     async close() {

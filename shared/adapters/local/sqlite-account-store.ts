@@ -14,6 +14,7 @@ import type {
 } from '../../service/ports.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
 import { readUsage, USAGE_SCHEMA } from './sqlite-usage.ts';
+import { nextBillingState, type BillingState } from '../../service/accounts/billing-state.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, email TEXT, created_at INTEGER NOT NULL);
@@ -37,6 +38,7 @@ interface BillingRow {
   plan: string | null;
   active: number | null;
   event_at: number | null;
+  grace_until: number | null;
 }
 
 export class SqliteAccountStore implements AccountStore {
@@ -49,6 +51,10 @@ export class SqliteAccountStore implements AccountStore {
     this.db = typeof dbOrPath === 'string' ? openDatabase(dbOrPath) : dbOrPath;
     this.db.exec(SCHEMA);
     this.db.exec(USAGE_SCHEMA);
+    // Added after the first release of the table: databases created before get the column here.
+    const columns = this.db.prepare('PRAGMA table_info(user_billing)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'grace_until'))
+      this.db.exec('ALTER TABLE user_billing ADD COLUMN grace_until INTEGER');
   }
 
   async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
@@ -103,7 +109,7 @@ export class SqliteAccountStore implements AccountStore {
   async getUser(id: string): Promise<UserRecord | undefined> {
     const row = this.db
       .prepare(
-        `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active
+        `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active, b.grace_until
        FROM users u LEFT JOIN user_billing b ON b.user_id = u.id WHERE u.id = ?`,
       )
       .get(id) as ({ id: string; email: string | null; created_at: number } & Partial<BillingRow>) | undefined;
@@ -115,6 +121,7 @@ export class SqliteAccountStore implements AccountStore {
       ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
       ...(row.plan ? { plan: row.plan } : {}),
       ...(row.active !== null && row.active !== undefined ? { billingActive: row.active === 1 } : {}),
+      ...(row.grace_until !== null && row.grace_until !== undefined ? { graceUntil: row.grace_until } : {}),
     };
   }
 
@@ -139,25 +146,26 @@ export class SqliteAccountStore implements AccountStore {
     const userId = named ?? linked?.user_id;
     if (!userId) return 'unmatched';
     const row = this.db.prepare('SELECT * FROM user_billing WHERE user_id = ?').get(userId) as BillingRow | undefined;
-    if (event.subscription && row?.event_at !== null && row?.event_at !== undefined && row.event_at > event.createdAt)
-      return 'stale';
+    const next = nextBillingState(stateOf(row), event);
+    if (next === 'stale') return 'stale';
     // A customer belongs to one user: linking it here unlinks it elsewhere.
     this.db
       .prepare('UPDATE user_billing SET stripe_customer_id = NULL WHERE stripe_customer_id = ? AND user_id != ?')
       .run(event.customerId, userId);
-    const sub = event.subscription;
     this.db
       .prepare(
-        `INSERT INTO user_billing (user_id, stripe_customer_id, plan, active, event_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO user_billing (user_id, stripe_customer_id, plan, active, event_at, grace_until)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id) DO UPDATE SET stripe_customer_id = excluded.stripe_customer_id, plan = excluded.plan,
-         active = excluded.active, event_at = excluded.event_at`,
+         active = excluded.active, event_at = excluded.event_at, grace_until = excluded.grace_until`,
       )
       .run(
         userId,
         event.customerId,
-        sub ? (sub.plan ?? null) : (row?.plan ?? null),
-        sub ? (sub.active ? 1 : 0) : (row?.active ?? null),
-        sub ? event.createdAt : (row?.event_at ?? null),
+        next.plan ?? null,
+        next.active === undefined ? null : next.active ? 1 : 0,
+        next.eventAt ?? null,
+        next.graceUntil ?? null,
       );
     return 'applied';
   }
@@ -165,6 +173,16 @@ export class SqliteAccountStore implements AccountStore {
   async close(): Promise<void> {
     if (this.ownsDb && this.db.isOpen) this.db.close();
   }
+}
+
+function stateOf(row: BillingRow | undefined): BillingState {
+  if (!row) return {};
+  return {
+    ...(row.plan !== null ? { plan: row.plan } : {}),
+    ...(row.active !== null ? { active: row.active === 1 } : {}),
+    ...(row.event_at !== null ? { eventAt: row.event_at } : {}),
+    ...(row.grace_until !== null ? { graceUntil: row.grace_until } : {}),
+  };
 }
 
 interface KeyRow {

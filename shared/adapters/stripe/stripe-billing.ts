@@ -52,3 +52,19 @@ export function createStripeClient(
 ): Stripe {
   return new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000, ...overrides });
 }
+
+/**
+ * The deployment's Stripe client, or undefined without a secret key. `apiUrl` (MDRAFT_STRIPE_API_URL) points
+ * the library elsewhere (its `host`, `port` and `protocol` options): stripe-mock, or a test's recording server.
+ */
+export function stripeClientFor(billing: { stripeSecretKey?: string; apiUrl?: string }): Stripe | undefined {
+  if (!billing.stripeSecretKey) return undefined;
+  if (!billing.apiUrl) return createStripeClient(billing.stripeSecretKey);
+  const url = new URL(billing.apiUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return createStripeClient(billing.stripeSecretKey, {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443,
+    protocol,
+  });
+}

@@ -3,8 +3,9 @@
  * mapping a verified event onto the `BillingEvent` the account use case applies
  * (`shared/service/accounts/billing-events.ts`).
  *
- * Mapped: `checkout.session.completed` (links the customer to `client_reference_id`, our user id) and
- * `customer.subscription.created|updated|deleted` (plan and active flag; `metadata.mdraft_user` links too).
+ * Mapped: `checkout.session.completed` (links the customer to `client_reference_id`, our user id),
+ * `customer.subscription.created|updated|deleted` (plan and active flag; `metadata.mdraft_user` links too) and
+ * `invoice.payment_failed` (billing inactive, a grace period starts: `shared/service/accounts/billing-state.ts`).
  * Every other type, or a payload not in the documented shape, maps to `undefined` (acknowledged, ignored).
  * Shapes: https://docs.stripe.com/api/events/types, https://docs.stripe.com/webhooks#verify-events.
  */
@@ -64,6 +65,11 @@ const CheckoutSession = z.object({
   client_reference_id: z.string().min(1).max(128).nullish(),
 });
 
+const Invoice = z.object({ customer: z.string().min(1) });
+
+/** Grace after a failed payment when the caller gives none: 7 days (MDRAFT_BILLING_GRACE_DAYS's default). */
+export const DEFAULT_GRACE_MS = 7 * 86_400_000;
+
 const SUBSCRIPTION_EVENTS = new Set([
   'customer.subscription.created',
   'customer.subscription.updated',
@@ -75,24 +81,34 @@ const ACTIVE = new Set(['active', 'trialing']);
 /**
  * The billing meaning of a verified event, or undefined for types (or shapes) we do not act on. `now`
  * (epoch ms) is when it was received; `createdAt` is the event's own time in ms. The plan is the first
- * price's `lookup_key`, else its id; a deleted subscription is inactive and has no plan.
+ * price's `lookup_key`, else its id; a deleted subscription is inactive and has no plan. Events that end
+ * paid service (a failed payment, an inactive subscription) carry `graceUntil` = event time + `graceMs`.
  */
-export function toBillingEvent(event: StripeEvent, now: number): BillingEvent | undefined {
+export function toBillingEvent(
+  event: StripeEvent,
+  now: number,
+  options: { graceMs?: number } = {},
+): BillingEvent | undefined {
   const base = { eventId: event.id, type: event.type, createdAt: event.created * 1000, now };
+  const graceUntil = base.createdAt + (options.graceMs ?? DEFAULT_GRACE_MS);
+  if (event.type === 'invoice.payment_failed') {
+    const invoice = Invoice.safeParse(event.data.object);
+    if (!invoice.success) return undefined;
+    return { ...base, customerId: invoice.data.customer, paymentFailed: true, graceUntil };
+  }
   if (SUBSCRIPTION_EVENTS.has(event.type)) {
     const sub = Subscription.safeParse(event.data.object);
     if (!sub.success) return undefined;
     const price = sub.data.items?.data[0]?.price;
     const plan = price ? (price.lookup_key ?? price.id) : undefined;
     const userId = sub.data.metadata?.mdraft_user;
+    const active = event.type !== 'customer.subscription.deleted' && ACTIVE.has(sub.data.status);
     return {
       ...base,
       customerId: sub.data.customer,
       ...(userId ? { userId } : {}),
-      subscription: {
-        active: event.type !== 'customer.subscription.deleted' && ACTIVE.has(sub.data.status),
-        ...(plan && event.type !== 'customer.subscription.deleted' ? { plan } : {}),
-      },
+      subscription: { active, ...(plan && event.type !== 'customer.subscription.deleted' ? { plan } : {}) },
+      ...(active ? {} : { graceUntil }),
     };
   }
   if (event.type === 'checkout.session.completed') {

@@ -7,9 +7,22 @@
  */
 import type { AccountStore, BillingEvent, BillingEventOutcome } from '../ports.ts';
 import { log } from '../logs.ts';
+import type { Plans } from './plans.ts';
 
 export interface BillingEventDeps {
   accounts: Pick<AccountStore, 'applyBillingEvent'>;
+  /** Translates a subscription's price lookup key into the plan id that sells it (`stripePriceLookupKey`). */
+  plans?: Plans;
+}
+
+/**
+ * The plan id whose `stripePriceLookupKey` is `priceKey`; the key itself when no plan sells it (logged: the
+ * user is then on an unknown plan, which the limits treat as free, until the plans table names the price).
+ */
+export function planForPrice(plans: Plans, priceKey: string): string {
+  for (const [id, plan] of Object.entries(plans)) if (plan.stripePriceLookupKey === priceKey) return id;
+  log('WARNING', 'subscription price matches no plan', { priceKey });
+  return priceKey;
 }
 
 export type BillingEventResult = BillingEventOutcome | 'ignored';
@@ -28,7 +41,12 @@ export async function applyBillingEvent(
     log('INFO', 'billing event ignored', ctx);
     return 'ignored';
   }
-  const outcome = await deps.accounts.applyBillingEvent(input.event);
+  const sub = input.event.subscription;
+  const event =
+    sub?.plan && deps.plans
+      ? { ...input.event, subscription: { ...sub, plan: planForPrice(deps.plans, sub.plan) } }
+      : input.event;
+  const outcome = await deps.accounts.applyBillingEvent(event);
   log(outcome === 'unmatched' ? 'WARNING' : 'INFO', 'billing event', { ...ctx, outcome });
   return outcome;
 }

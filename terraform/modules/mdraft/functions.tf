@@ -31,9 +31,10 @@ resource "google_cloudfunctions2_function" "api" {
     min_instance_count               = 0
     max_instance_count               = var.api_max_instances
     max_instance_request_concurrency = 20
-    ingress_settings                 = "ALLOW_ALL"
-    all_traffic_on_latest_revision   = true
-    environment_variables            = local.common_env
+    # With the edge load balancer, only it (and so Cloud Armor) may reach the api.
+    ingress_settings               = var.edge_domain == null ? "ALLOW_ALL" : "ALLOW_INTERNAL_AND_GCLB"
+    all_traffic_on_latest_revision = true
+    environment_variables          = local.common_env
 
     dynamic "secret_environment_variables" {
       for_each = var.wire_secrets ? local.function_secrets.api : []

@@ -108,10 +108,10 @@ resource "google_project_iam_member" "datastore_user" {
 
 resource "google_storage_bucket_iam_member" "uploads" {
   for_each = {
-    api     = { role = "roles/storage.objectUser", member = google_service_account.api.member }     # signed PUTs run as the signer; purge deletes
-    upload  = { role = "roles/storage.objectUser", member = google_service_account.upload.member }  # read, stat, delete bad uploads
+    api     = { role = "roles/storage.objectUser", member = google_service_account.api.member }      # signed PUTs run as the signer; purge deletes
+    upload  = { role = "roles/storage.objectUser", member = google_service_account.upload.member }   # read, stat, delete bad uploads
     worker  = { role = "roles/storage.objectViewer", member = google_service_account.worker.member } # read the input
-    cleanup = { role = "roles/storage.objectUser", member = google_service_account.cleanup.member } # stat lost uploads, delete expired
+    cleanup = { role = "roles/storage.objectUser", member = google_service_account.cleanup.member }  # stat lost uploads, delete expired
   }
   bucket = google_storage_bucket.uploads.name
   role   = each.value.role
@@ -137,11 +137,13 @@ resource "google_service_account_iam_member" "api_signs_as_itself" {
   member             = google_service_account.api.member
 }
 
-# --- Firebase Auth: verifyIdToken(checkRevoked) reads the user record.
+# --- Firebase Auth: verifyIdToken(checkRevoked) reads the user record; the admin routes revoke refresh
+# tokens and set the `admin` custom claim (firebase-admin revokeRefreshTokens / setCustomUserClaims), which
+# need the admin role. Only admins reach those routes (functions/routes/admin.ts).
 
 resource "google_project_iam_member" "api_firebase_auth_viewer" {
   project = var.project_id
-  role    = "roles/firebaseauth.viewer"
+  role    = "roles/firebaseauth.admin"
   member  = google_service_account.api.member
 }
 

@@ -50,5 +50,12 @@ locals {
     MDRAFT_LOG_LEVEL                 = var.log_level
     # Reserved for the Document AI OCR adapter (only the worker's account may call the processor).
     MDRAFT_DOCUMENTAI_PROCESSOR = google_document_ai_processor.ocr.id
+    # Plans, Checkout and the admin audit log. The URLs and price lookup keys are not secrets (Checkout shows
+    # them to the customer); only the Stripe keys are (secrets.tf).
+    MDRAFT_PLANS                = var.plans_json
+    MDRAFT_BILLING_SUCCESS_URL  = var.billing_success_url
+    MDRAFT_BILLING_CANCEL_URL   = var.billing_cancel_url
+    MDRAFT_BILLING_GRACE_DAYS   = tostring(var.billing_grace_days)
+    MDRAFT_AUDIT_RETENTION_DAYS = tostring(var.audit_retention_days)
   }
 }

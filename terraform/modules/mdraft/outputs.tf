@@ -46,3 +46,8 @@ output "function_service_accounts" {
     cleanup           = google_service_account.cleanup.email
   }
 }
+
+output "edge_ip_address" {
+  description = "Point edge_domain's A record here (null without edge_domain)."
+  value       = var.edge_domain == null ? null : google_compute_global_address.api["api"].address
+}

@@ -8,10 +8,11 @@ locals {
     sentry_dsn            = { secret_id = "${var.name_prefix}-sentry-dsn", env = "SENTRY_DSN" }
   }
 
-  # Which function sees which secret: the worker reports usage to Stripe (meter events) after a job
-  # succeeds; the webhook verifies Stripe's signatures; every function reports errors to Sentry.
+  # Which function sees which secret: the api creates Checkout and Customer Portal sessions; the worker
+  # reports usage to Stripe (meter events) after a job succeeds; the webhook verifies Stripe's signatures;
+  # every function reports errors to Sentry.
   function_secrets = {
-    api               = ["sentry_dsn"]
+    api               = ["stripe_secret_key", "sentry_dsn"]
     onUploadFinalized = ["sentry_dsn"]
     convertWorker     = ["stripe_secret_key", "sentry_dsn"]
     cleanup           = ["sentry_dsn"]

@@ -128,3 +128,55 @@ variable "log_level" {
   type    = string
   default = "info"
 }
+
+# --- Plans, Checkout, administration (functions/README.md: MDRAFT_PLANS, MDRAFT_BILLING_*).
+
+variable "plans_json" {
+  description = "The plans table as JSON (MDRAFT_PLANS; plan id → limits and stripePriceLookupKey). Empty = the defaults in shared/service/accounts/plans.ts."
+  type        = string
+  default     = ""
+}
+
+variable "billing_success_url" {
+  description = "Where Stripe Checkout returns after paying (MDRAFT_BILLING_SUCCESS_URL; {CHECKOUT_SESSION_ID} allowed). Empty = checkout answers 501."
+  type        = string
+  default     = ""
+}
+
+variable "billing_cancel_url" {
+  description = "Where Stripe Checkout returns when the customer gives up (MDRAFT_BILLING_CANCEL_URL)."
+  type        = string
+  default     = ""
+}
+
+variable "billing_grace_days" {
+  description = "Days a user keeps a paid plan after a failed payment (MDRAFT_BILLING_GRACE_DAYS)."
+  type        = number
+  default     = 7
+}
+
+variable "audit_retention_days" {
+  description = "Admin audit-log retention (MDRAFT_AUDIT_RETENTION_DAYS); the Firestore TTL policy deletes older entries."
+  type        = number
+  default     = 400
+}
+
+# --- The edge: an external Application Load Balancer in front of the api with Cloud Armor (edge.tf).
+
+variable "edge_domain" {
+  description = "Serve the api at https://<edge_domain> through a global load balancer with Cloud Armor per-IP rate limiting. Null = no load balancer (the function's run.app URL only)."
+  type        = string
+  default     = null
+}
+
+variable "edge_requests_per_minute_per_ip" {
+  description = "Cloud Armor: requests a minute one client IP may send before it is throttled (429)."
+  type        = number
+  default     = 600
+}
+
+variable "edge_ban_seconds" {
+  description = "Cloud Armor: an IP that keeps exceeding twice the rate is banned for this long (rate_based_ban)."
+  type        = number
+  default     = 600
+}

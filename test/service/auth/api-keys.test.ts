@@ -34,6 +34,8 @@ test('authenticate: a key maps to its owner, a revoked key does not', async () =
   expect(await authenticate({ 'x-api-key': key }, { accounts: store, identity, now })).toEqual({
     uid: 'alice',
     via: 'api_key',
+    keyId: record.id,
+    admin: false,
   });
   await store.revokeApiKey('alice', record.id, now());
   await expect(authenticate({ 'x-api-key': key }, { accounts: store, identity, now })).rejects.toBeInstanceOf(
@@ -53,6 +55,7 @@ test('authenticate: a Bearer token goes through Identity and registers the user'
     uid: 'firebase-uid-1',
     email: 'u@example.com',
     via: 'id_token',
+    admin: false,
   });
   expect(await store.ensureUser({ id: 'firebase-uid-1', now: now() + 1 })).toEqual({
     id: 'firebase-uid-1',
