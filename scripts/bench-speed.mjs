@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { convert } from '../shared/engine/engine.ts';
 import { buildZip } from '../test/fixtures/zip-writer.ts';
 import { buildPdf } from '../test/fixtures/hostile.ts';
+import { benchReal } from './lib/bench-real.mjs';
 
 const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,6 +25,11 @@ const opt = (name, fallback) => {
 const runs = Math.max(1, Number(opt('--runs', 10)));
 const pdfPages = Math.max(1, Number(opt('--pdf-pages', 300)));
 const only = opt('--format')?.split(',');
+const corpusDefault = path.join(project, '..', 'shared', 'corpus', 'dev');
+if (args.includes('--real-only')) {
+  await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs });
+  process.exit(0);
+}
 
 // ---------------------------------------------------------------------------------------------- documents
 const words =
@@ -349,3 +355,5 @@ if (fs.existsSync(path.join(project, 'dist', 'shared', 'cli', 'main.js')))
   startup('mdraft --version, dist', [path.join(project, 'bin', 'mdraft.js'), '--version']);
 else console.log('CLI start-up (dist): not built; run `npm run build`');
 startup('--version from source', ['--no-warnings', path.join(project, 'shared', 'cli', 'main.ts'), '--version']);
+
+await benchReal({ project, corpusDir, runs: Math.min(runs, 7) });

@@ -6,7 +6,7 @@ import type { ConversionWarning, ConvertOptions, ConvertResult, ConvertLimits, D
 import { DEFAULT_LIMITS } from './types.ts';
 import type { Ocr } from './ocr.ts';
 import { detectFormat } from './detect.ts';
-import { converters } from './registry.ts';
+import { converterFor } from './registry.ts';
 import { serialize } from './markdown.ts';
 import { ConversionError, asConversionError, unsupported } from './errors.ts';
 import { toPlainText } from './mdast.ts';
@@ -31,8 +31,8 @@ export async function convertDetected(
   options: ConvertOptions = {},
   deps: EngineDeps = {},
 ): Promise<ConvertResult> {
-  const converter = converters.find((c) => c.accepts(detected));
-  if (!converter) throw unsupported(`no converter for ${detected.mediaType}`);
+  const converter = await converterFor(detected.format);
+  if (!converter?.accepts(detected)) throw unsupported(`no converter for ${detected.mediaType}`);
   const warnings: ConversionWarning[] = [];
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   let tree;

@@ -1,28 +1,34 @@
 /**
- * Every converter, in one list (the markitdown shape): the first whose `accepts` says yes converts.
+ * Every converter, in one list (the markitdown shape): the entry for the detected format converts. Each
+ * converter is imported only when a document of its format arrives, so a DOCX never loads pdf.js, the HTML
+ * parser or the spreadsheet readers (start-up of a one-file CLI run and of a sandbox worker stays small).
  * Adding a format = one folder under `formats/` and one line here.
  */
-import type { Converter } from './types.ts';
-import { pdfConverter } from './formats/pdf/index.ts';
-import { docxConverter } from './formats/docx/index.ts';
-import { pptxConverter } from './formats/pptx/index.ts';
-import { xlsxConverter } from './formats/xlsx/index.ts';
-import { xlsConverter } from './formats/xls/index.ts';
-import { htmlConverter } from './formats/html/index.ts';
-import { epubConverter } from './formats/epub/index.ts';
-import { csvConverter } from './formats/csv/index.ts';
-import { imageConverter } from './formats/image/index.ts';
-import { textConverter } from './formats/text/index.ts';
+import type { Converter, Format } from './types.ts';
 
-export const converters: readonly Converter[] = [
-  pdfConverter,
-  docxConverter,
-  pptxConverter,
-  xlsxConverter,
-  xlsConverter,
-  htmlConverter,
-  epubConverter,
-  csvConverter,
-  imageConverter,
-  textConverter,
+export interface ConverterEntry {
+  /** The detected formats this converter takes (its `accepts()` still has the last word). */
+  formats: readonly Format[];
+  load(): Promise<Converter>;
+}
+
+export const converters: readonly ConverterEntry[] = [
+  { formats: ['pdf'], load: async () => (await import('./formats/pdf/index.ts')).pdfConverter },
+  { formats: ['docx'], load: async () => (await import('./formats/docx/index.ts')).docxConverter },
+  { formats: ['pptx'], load: async () => (await import('./formats/pptx/index.ts')).pptxConverter },
+  { formats: ['xlsx'], load: async () => (await import('./formats/xlsx/index.ts')).xlsxConverter },
+  { formats: ['xls'], load: async () => (await import('./formats/xls/index.ts')).xlsConverter },
+  { formats: ['html'], load: async () => (await import('./formats/html/index.ts')).htmlConverter },
+  { formats: ['epub'], load: async () => (await import('./formats/epub/index.ts')).epubConverter },
+  { formats: ['csv'], load: async () => (await import('./formats/csv/index.ts')).csvConverter },
+  { formats: ['image'], load: async () => (await import('./formats/image/index.ts')).imageConverter },
+  {
+    formats: ['text', 'markdown', 'json'],
+    load: async () => (await import('./formats/text/index.ts')).textConverter,
+  },
 ];
+
+/** The converter for `format`, loaded on first use; undefined when no entry takes it. */
+export async function converterFor(format: Format): Promise<Converter | undefined> {
+  return converters.find((entry) => entry.formats.includes(format))?.load();
+}
