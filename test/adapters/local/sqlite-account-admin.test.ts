@@ -17,6 +17,7 @@ function on(db: DatabaseSync, cleanup: () => void = () => undefined): AdminStore
   return {
     accounts,
     rateLimiter: new SqliteRateLimiter(db),
+    exactRateLimit: true,
     userAdmin: new SqliteUserAdminStore(db),
     audit: new SqliteAuditLog(db, { retentionMs: 30 * DAY }),
     dispose: async () => {
