@@ -2,7 +2,8 @@
  * Categories of a requirement by keyword rules, as proposal managers sort an RFP compliance matrix. Each
  * category has word stems; a requirement gets the category with the most stems in its text, ties going to
  * the earlier category in this table (submission instructions are the most urgent to get right), and
- * `general` when none matches. Stems match at the start of a word, case-insensitively.
+ * `general` when none matches. Stems match at the start of a word, case-insensitively; a stem ending in `=`
+ * matches the whole word only (`contract=` is not `contractor`, which names a party, not a topic).
  */
 export const CATEGORY_RULES = {
   submission: [
@@ -68,7 +69,8 @@ export const CATEGORY_RULES = {
     'intellectual property',
     'licens',
     'compensat',
-    'contract',
+    'contract=',
+    'contracts=',
     'agreement',
     'bond',
     'tax',
@@ -134,10 +136,14 @@ export function categorize(text: string): Category {
     readonly string[],
   ][]) {
     let hits = 0;
-    for (const stem of stems) {
+    for (const rule of stems) {
+      const whole = rule.endsWith('=');
+      const stem = whole ? rule.slice(0, -1) : rule;
       let at = lower.indexOf(stem);
       while (at >= 0) {
-        if (!/[\p{L}\p{N}]/u.test(lower[at - 1] ?? ' ')) hits++;
+        const startsWord = !/[\p{L}\p{N}]/u.test(lower[at - 1] ?? ' ');
+        const endsWord = !whole || !/[\p{L}\p{N}]/u.test(lower[at + stem.length] ?? ' ');
+        if (startsWord && endsWord) hits++;
         at = lower.indexOf(stem, at + stem.length);
       }
     }

@@ -128,7 +128,12 @@ export function stripForeignUrls(text: string, documentUrls: Set<string>): { tex
   let out = text.replace(/!?\[([^\]]*)\]\(\s*<?([^\s)>]+)>?(?:\s+"[^"]*")?\s*\)/g, (all, label: string, url: string) =>
     /^(?:[a-z][a-z0-9+.-]*:|www\.)/i.test(url) && foreign(url) ? label : all,
   );
-  out = out.replace(URL, (url) => (foreign(url) ? '[link removed]' : url));
-  out = out.replace(/\bmailto:[^\s<>"'`)\]]+/gi, (url) => (foreign(url) ? '[link removed]' : url));
+  // Sentence punctuation after a bare URL is the sentence's, not the URL's: it stays.
+  const bare = (match: string) => {
+    const url = match.replace(/[.,;:!?]+$/, '');
+    return foreign(url) ? `[link removed]${match.slice(url.length)}` : match;
+  };
+  out = out.replace(URL, bare);
+  out = out.replace(/\bmailto:[^\s<>"'`)\]]+/gi, bare);
   return { text: out, removed };
 }

@@ -18,12 +18,17 @@ export interface PageLocator {
 const MARKER = /^<!--\s*page\s+(\d+)\s*-->$/;
 
 export function pageLocator(markdown: string, root: Root, pages?: PageResult[]): PageLocator {
-  const starts: { page: number; offset: number }[] = [];
+  /** `contentFrom`: where the page's content starts (after its marker), to tell a page touched from one merely reached. */
+  const starts: { page: number; offset: number; contentFrom: number }[] = [];
   for (const node of root.children) {
     if (node.type !== 'html') continue;
     const m = MARKER.exec(node.value.trim());
     if (m && node.position?.start.offset !== undefined)
-      starts.push({ page: Number(m[1]), offset: node.position.start.offset });
+      starts.push({
+        page: Number(m[1]),
+        offset: node.position.start.offset,
+        contentFrom: node.position.end.offset ?? node.position.start.offset,
+      });
   }
   if (starts.length === 0 && pages?.length) {
     let cursor = 0;
@@ -34,7 +39,7 @@ export function pageLocator(markdown: string, root: Root, pages?: PageResult[]):
       const probe = text.split('\n')[0];
       const at = markdown.indexOf(probe, cursor);
       if (at < 0) continue;
-      starts.push({ page: p.page, offset: at });
+      starts.push({ page: p.page, offset: at, contentFrom: at });
       cursor = at + probe.length;
     }
     // Text before the first located page (a title, say) belongs to that page.
@@ -58,11 +63,13 @@ export function pageLocator(markdown: string, root: Root, pages?: PageResult[]):
   return {
     pageAt,
     pagesIn(start, end) {
+      // A page counts when some of its content lies in the span, not just its marker or the blank lines after.
       if (starts.length === 0) return [];
       const out = new Set<number>();
       const first = pageAt(start);
       if (first !== undefined) out.add(first);
-      for (const s of starts) if (s.offset > start && s.offset < end) out.add(s.page);
+      for (const s of starts)
+        if (s.offset > start && s.offset < end && markdown.slice(s.contentFrom, end).trim()) out.add(s.page);
       return [...out].sort((a, b) => a - b);
     },
   };

@@ -53,7 +53,7 @@ export interface Requirement {
 }
 
 const MODAL =
-  /\b(?:(shall|must|will|should|may)(\s+not\b|n['’]t\b)?|(cannot|can\s*not)|((?:is|are|shall\s+be|will\s+be)\s+(?:not\s+)?required\s+to))\b/gi;
+  /\b(?:((?:is|are|shall\s+be|will\s+be)\s+(?:not\s+)?required\s+to)|(shall|must|will|should|may)(\s+not\b|n['’]t\b)?|(cannot|can\s*not))\b/gi;
 
 /** Finds the obligations of `doc`. Never throws. */
 export function extractRequirements(doc: AnalysisDocument | ParsedDocument): Requirement[] {
@@ -115,27 +115,23 @@ export function findModal(text: string): ModalMatch | undefined {
   for (const m of text.matchAll(MODAL)) {
     const before = text.slice(0, m.index);
     const after = text.slice(m.index + m[0].length);
-    const word = m[1]?.toLowerCase();
-    if (
-      word === 'may' &&
-      (/\d[\s,]*$/.test(before) || /^\.?\s+\d/.test(after) || (/^May$/.test(m[1]!) && /^\s+\d/.test(after)))
-    )
-      continue;
+    const word = m[2]?.toLowerCase();
+    if (word === 'may' && (/\d[\s,]*$/.test(before) || /^\.?\s+\d/.test(after))) continue;
     if (word === 'will' && /\bat\s+$/i.test(before)) continue;
     if (word === 'will' && /^\s+(?:of|and)\b/i.test(after)) continue;
     let modal: Modal;
     let negative: boolean;
-    if (m[4]) {
+    if (m[1]) {
       modal = 'required';
-      negative = /\bnot\b/i.test(m[4]);
-    } else if (m[3]) {
+      negative = /\bnot\b/i.test(m[1]);
+    } else if (m[4]) {
       modal = 'may';
       negative = true;
     } else {
       modal = word as Modal;
-      negative = Boolean(m[2]);
+      negative = Boolean(m[3]);
     }
-    const modalText = m[3]
+    const modalText = m[4]
       ? 'cannot'
       : m[0]
           .toLowerCase()

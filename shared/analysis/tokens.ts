@@ -13,14 +13,15 @@ export function estimateTokens(text: string): number {
 }
 
 /**
- * English stop words left out of retrieval and summary scoring: function words that carry no topic. Modal
- * verbs are kept: "must" vs "may" is what a question about obligations is about.
+ * English stop words left out of retrieval and summary scoring: function words that carry no topic, including
+ * the modal verbs and question words ("where must proposals be delivered?" is about proposals and delivery).
  */
 const STOP = new Set(
   (
     'a an and are as at be been being but by for from has have had he her his i if in into is it its of on or ' +
     'our she so such than that the their them then there these they this those to was we were what when where ' +
-    'which who whom why with you your do does did how about any all each per via also other its itself not no'
+    'which who whom why with you your do does did how about any all each per via also other its itself not no ' +
+    'shall must will should may can could would might many much'
   ).split(' '),
 );
 
