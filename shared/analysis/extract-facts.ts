@@ -16,7 +16,7 @@ const DATE_PATTERNS = [
   /\b(?:within|no later than|not later than|at least|before|after)\s+(?:\w+\s+\()?\d+\)?\s+(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|years?|hours?)\b/gi,
 ];
 const QUANTITY_PATTERNS = [
-  /(?:[$€£]|\b(?:USD|EUR|GBP)\s?)\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion))?/g,
+  /(?:[$€£]|\b(?:USD|EUR|GBP)\s?)\d{1,3}(?:,\d{3})*(?:\.\d+)?(?!\d)(?:\s+(?:thousand|million|billion))?/g,
   /\b\d+(?:\.\d+)?\s?(?:%|percent\b)/g,
   /\b(?:[a-z]+\s+)?\(\d+\)\s+[a-z]+/gi,
   /\b\d[\d,]*(?:\.\d+)?(?:\s*-\s*|\s+)(?:calendar\s+|business\s+|working\s+)?(?:days?|hours?|minutes?|weeks?|months?|years?|pages?|copies|copy|points?|inch(?:es)?|MB|GB|TB|users?|sites?|FTEs?|staff|people|persons?|miles?|km|kilometers?|references?|hardcopies|originals?)\b/gi,
