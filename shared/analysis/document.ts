@@ -99,22 +99,26 @@ export function parseDocument(doc: AnalysisDocument): ParsedDocument {
     for (const c of item.children) if (c.type === 'list') visitList(c, depth + 1);
   };
 
+  const heading = (node: Nodes, text: string, depth: number) => {
+    while (path.length && path[path.length - 1].depth >= depth) path.pop();
+    const number = sectionNumber(text);
+    path.push({ depth, text, section: { ...(number ? { number } : {}), heading: text } });
+    push('heading', node, [], { depth });
+  };
+
   const visit = (node: RootContent) => {
     switch (node.type) {
-      case 'heading': {
-        const text = plain(markdown, node);
-        while (path.length && path[path.length - 1].depth >= node.depth) path.pop();
-        const number = sectionNumber(text);
-        path.push({ depth: node.depth, text, section: { ...(number ? { number } : {}), heading: text } });
-        push('heading', node, [], { depth: node.depth });
+      case 'heading':
+        heading(node, plain(markdown, node), node.depth);
+        return;
+      case 'paragraph':
+      case 'list': {
+        const numbered = numberedHeading(markdown, node);
+        if (numbered) heading(node, numbered.text, numbered.depth);
+        else if (node.type === 'paragraph') push('paragraph', node, textSpansOf(node));
+        else visitList(node, 0);
         return;
       }
-      case 'paragraph':
-        push('paragraph', node, textSpansOf(node));
-        return;
-      case 'list':
-        visitList(node, 0);
-        return;
       case 'table':
         for (const row of (node as Table).children) push('tableRow', row, cellSpans(row));
         return;
@@ -133,6 +137,29 @@ export function parseDocument(doc: AnalysisDocument): ParsedDocument {
   };
   for (const node of root.children) visit(node);
   return { markdown, root, blocks, pages };
+}
+
+/**
+ * A numbered section title that came out of a converter as a paragraph or a one-item ordered list (PDFs
+ * whose headings are not set apart by size, `1. Introduction` read as a list): a single short line — a
+ * section number, then at most 12 words starting with a capital and no sentence punctuation. Its depth is
+ * the numbering depth plus one (below a document title).
+ */
+const NUMBERED_TITLE = /^((?:[A-Z]\.)?\d+(?:\.\d+)*)[.)]?\s+(\p{Lu}[^\n.!?;:]{0,100})$/u;
+
+function numberedHeading(markdown: string, node: Nodes): { text: string; depth: number } | undefined {
+  if (node.type === 'list' && !(node.ordered && node.children.length === 1 && node.children[0].children.length === 1))
+    return undefined;
+  if (node.type !== 'list' && node.type !== 'paragraph') return undefined;
+  const span = spanOf(node);
+  if (!span) return undefined;
+  const text = markdown
+    .slice(span.start, span.end)
+    .replace(/\\([.)])/g, '$1')
+    .trim();
+  const m = NUMBERED_TITLE.exec(text);
+  if (!m || m[2].split(/\s+/).length > 12) return undefined;
+  return { text, depth: m[1].split('.').length + 1 };
 }
 
 export function spanOf(node: Nodes): Span | undefined {
