@@ -22,6 +22,17 @@ const layers = [
     message: 'Domain code talks to ports (shared/service/ports.ts); adapters are wired in by functions/ or the CLI.',
   },
   {
+    target: './shared/analysis',
+    from: ['./shared/adapters', './shared/cli', './functions'],
+    message: 'The analysis domain is pure: adapters (the Gemini engine) implement its Analyzer port, not the reverse.',
+  },
+  {
+    target: './shared/analysis',
+    from: './shared/service',
+    except: ['./ports.ts'],
+    message: 'The analysis domain may use the service ports (types), never its use cases, HTTP or stores.',
+  },
+  {
     target: './shared/adapters',
     from: ['./shared/cli', './functions'],
     message: 'Adapters implement ports; they never depend on the CLI or the deployed functions.',

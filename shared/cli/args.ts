@@ -19,6 +19,8 @@ export interface ConvertArgs {
   inputs: string[];
   output?: string;
   json: boolean;
+  /** Write the retrieval chunks (`shared/analysis/chunks.ts`) as a JSON array instead of Markdown. */
+  chunks?: boolean;
   pageSeparators: boolean;
   password?: string;
   pages?: { first: number; last: number };

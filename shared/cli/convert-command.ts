@@ -10,6 +10,7 @@ import { Progress } from './progress.ts';
 import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
 import { createConverterPool, type ConverterPool, type ConverterPoolOptions } from '../engine/sandbox.ts';
 import type { ConvertOptions, ConvertResult } from '../engine/types.ts';
+import { chunkDocument } from '../analysis/chunks.ts';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -36,7 +37,7 @@ export interface ConvertDeps {
  * @throws UsageError when the inputs and `-o` do not fit together (see `planTasks`), before anything runs.
  */
 export async function runConvert(args: ConvertArgs, io: Io, deps: ConvertDeps = {}): Promise<number> {
-  const plan = planTasks(args.inputs, args.output, args.json);
+  const plan = planTasks(args.inputs, args.output, args.json || Boolean(args.chunks));
   const progress = new Progress({ total: plan.tasks.length, batch: plan.batch, quiet: args.quiet, stream: io.stderr });
   if (plan.tasks.length > 0) {
     const pool = createConverterPool(converterPoolOptions(args, plan.tasks.length, deps));
@@ -89,7 +90,7 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
   try {
     const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
     const result = await pool.convert(bytes, convertOptions(args, task.source));
-    await writeOutput(task.target, render(result, args.json), io);
+    await writeOutput(task.target, render(result, args), io);
     progress.succeeded(task.label, performance.now() - started, result.warnings);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
@@ -98,8 +99,13 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
   }
 }
 
-function render(result: ConvertResult, json: boolean): string {
-  return json ? `${JSON.stringify(result, null, 2)}\n` : result.markdown;
+function render(result: ConvertResult, args: ConvertArgs): string {
+  if (args.chunks) {
+    // Chunk offsets point into `result.markdown` as converted with these same options.
+    const chunks = chunkDocument({ markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) });
+    return `${JSON.stringify(chunks, null, 2)}\n`;
+  }
+  return args.json ? `${JSON.stringify(result, null, 2)}\n` : result.markdown;
 }
 
 async function readInput(file: string): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
 /**
- * The `mdraft` command table, on commander: the program and its three commands (`convert`, `submit`,
- * `dev-key`) with every option, its validation and its help in one place, so all of them parse, explain and
+ * The `mdraft` command table, on commander: the program and its commands (`convert`, `submit`, `dev-key`, and
+ * the offline analyses `requirements`, `ask`, `summary`) with every option, its validation and its help in one place, so all of them parse, explain and
  * fail the same way. Exit codes: 0 success, 1 a conversion (or submission) failed, 2 usage error.
  *
  * `mdraft FILE…` is short for `mdraft convert FILE…` (as with markitdown and pandoc); with no file at all
@@ -22,6 +22,7 @@ import {
   UsageError,
   type ConvertArgs,
 } from './args.ts';
+import type { AnalysisRequest } from '../analysis/port.ts';
 
 export interface CliIo {
   /** Read by `convert` for `-` and when no file is given; `isTTY` decides between stdin and help. */
@@ -36,7 +37,7 @@ export interface CliDeps {
 }
 
 /** The commands; a first argument that is none of these nor a program option is a file to convert. */
-export const COMMANDS = ['convert', 'submit', 'dev-key'] as const;
+export const COMMANDS = ['convert', 'submit', 'dev-key', 'requirements', 'ask', 'summary'] as const;
 const PROGRAM_WORDS = new Set<string>([...COMMANDS, 'help', '-h', '--help', '-v', '--version']);
 
 const EXIT_STATUS = '\nExit status: 0 success, 1 a document failed, 2 usage error.';
@@ -45,6 +46,7 @@ const EXIT_STATUS = '\nExit status: 0 success, 1 a document failed, 2 usage erro
 interface ConvertFlags {
   output?: string;
   json?: boolean;
+  chunks?: boolean;
   pageSeparators?: boolean;
   password?: string;
   pages?: { first: number; last: number };
@@ -113,6 +115,10 @@ function buildProgram(
     .argument('[inputs...]', 'files, directories, or - for stdin')
     .option('-o, --output <path>', 'output file (one input) or directory (several inputs or a directory); - is stdout')
     .option('--json', 'write the JSON result (markdown, pages, warnings...) instead of Markdown')
+    .option(
+      '--chunks',
+      'write heading-aware retrieval chunks (a JSON array: text, heading path, pages, offsets into the Markdown)',
+    )
     .option('--page-separators', 'put <!-- page N --> before each page or slide')
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--pages <range>', 'pages to convert: 3, 1-5 or 4- (1-based, inclusive)', validated(parsePages))
@@ -153,10 +159,12 @@ function buildProgram(
       }
       if (inputs.filter((p) => p === '-').length > 1) fail(convert, 'stdin (-) can be read only once');
       if (flags.ocrLang && !flags.ocr) fail(convert, '--ocr-lang and --no-ocr contradict each other');
+      if (flags.chunks && flags.json) fail(convert, '--chunks and --json are two different outputs: choose one');
       const args: ConvertArgs = {
         inputs,
         ...(flags.output !== undefined ? { output: flags.output } : {}),
         json: flags.json ?? false,
+        ...(flags.chunks ? { chunks: true } : {}),
         pageSeparators: flags.pageSeparators ?? false,
         ...(flags.password !== undefined ? { password: flags.password } : {}),
         ...(flags.pages ? { pages: flags.pages } : {}),
@@ -244,7 +252,92 @@ function buildProgram(
     });
   configure(devKey, io, 'mdraft dev-key');
 
+  addAnalysisCommands(program, io, deps, state);
+
   return program;
+}
+
+interface AnalysisFlags {
+  json?: boolean;
+  csv?: boolean;
+  password?: string;
+  ocr: boolean;
+  timeout: number;
+  maxMemory: number;
+}
+
+/** `requirements`, `ask`, `summary`: a local file, converted then analysed offline (no account, no network). */
+function addAnalysisCommands(program: Command, io: CliIo, deps: CliDeps, state: { exitCode: number }): void {
+  const common = (command: Command, name: string) => {
+    command
+      .option('--password <password>', 'password for an encrypted PDF')
+      .option('--no-ocr', 'never run OCR on images and scanned pages')
+      .option('--timeout <seconds>', 'time budget for the conversion', validated(parsePositive), 120)
+      .option('--max-memory <MB>', 'heap ceiling of the conversion worker', validated(parsePositive), 1024)
+      .addHelpText('after', EXIT_STATUS);
+    configure(command, io, name);
+  };
+  const go = async (file: string, request: AnalysisRequest, output: 'json' | 'csv' | 'text', flags: AnalysisFlags) => {
+    const { runAnalyze } = await import('./analyze-command.ts');
+    state.exitCode = await runAnalyze(
+      {
+        file,
+        request,
+        output,
+        ocr: flags.ocr,
+        ...(flags.password !== undefined ? { password: flags.password } : {}),
+        timeoutMs: Math.round(flags.timeout * 1000),
+        maxMemoryMb: Math.round(flags.maxMemory),
+      },
+      io,
+      deps,
+    );
+  };
+
+  const requirements = program
+    .command('requirements')
+    .description(
+      'The requirements (compliance) matrix of a document: every sentence with shall/must/will/should/may\n' +
+        '(and negatives), verbatim, with its section, page, obligation level, party, dates, quantities,\n' +
+        'category and offsets into the Markdown. JSON by default; --csv for a spreadsheet (RFC 4180).',
+    )
+    .summary('List every obligation of a document (offline)')
+    .argument('<file>', 'the document')
+    .option('--csv', 'write CSV instead of JSON');
+  common(requirements, 'mdraft requirements');
+  requirements.action((file: string, flags: AnalysisFlags) =>
+    go(file, { kind: 'requirements' }, flags.csv ? 'csv' : 'json', flags),
+  );
+
+  const ask = program
+    .command('ask')
+    .description(
+      'Answer a question from the document only: the best passages (BM25) quoted verbatim with page and\n' +
+        'section, or "not in the document" when no passage covers the question.',
+    )
+    .summary('Answer a question with quotes from a document (offline)')
+    .argument('<file>', 'the document')
+    .argument('<question>', 'the question, quoted')
+    .option('--json', 'write the JSON result (claims, quotes, passages, offsets)');
+  common(ask, 'mdraft ask');
+  ask.action((file: string, question: string, flags: AnalysisFlags) => {
+    if (!question.trim()) fail(ask, 'the question is empty');
+    return go(file, { kind: 'ask', question }, flags.json ? 'json' : 'text', flags);
+  });
+
+  const summary = program
+    .command('summary')
+    .description(
+      'An extractive summary, whole and per section: every sentence is quoted from the document with its\n' +
+        'page, section and offsets.',
+    )
+    .summary('Summarise a document with quoted sentences (offline)')
+    .argument('<file>', 'the document')
+    .option('--json', 'write the JSON result');
+  common(summary, 'mdraft summary');
+  summary.action((file: string, flags: AnalysisFlags) =>
+    go(file, { kind: 'summary' }, flags.json ? 'json' : 'text', flags),
+  );
 }
 
 /** The same output, error style and hint for every command: `mdraft convert: <reason>` then where to look. */
