@@ -109,7 +109,7 @@ class Pool implements ConverterPool {
     const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
     this.limits = {
       maxMemoryMb,
-      maxYoungMemoryMb: options.maxYoungMemoryMb ?? 64,
+      maxYoungMemoryMb: options.maxYoungMemoryMb ?? 16,
       stackSizeMb: options.stackSizeMb ?? 4,
       maxRssMb: options.maxRssMb ?? maxMemoryMb + 1024,
     };
