@@ -69,17 +69,28 @@ export function splitByConfidence(page: OcrPage): ConfidenceSplit {
   return { kept: { ...page, lines, text: lines.map((l) => l.text).join('\n'), confidence }, dropped };
 }
 
-/** Mean confidence of the kept characters, and a score: letters and digits read, weighted by confidence. */
-export function readingQuality(page: OcrPage): { confidence: number; score: number } {
+/**
+ * Mean confidence of the kept characters; a score (letters and digits read, weighted by confidence); and the
+ * share of kept words that look like words (three or more characters, mostly letters or digits).
+ */
+export function readingQuality(page: OcrPage): { confidence: number; score: number; wordlike: number } {
   const { kept } = splitByConfidence(page);
   let score = 0;
+  let words = 0;
+  let wordlike = 0;
   for (const line of kept.lines) {
     for (const w of line.words.length ? line.words : [line]) {
       const signs = w.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
       score += (signs * Math.max(0, w.confidence)) / 100;
+      words++;
+      if (signs >= 3 && signs >= 0.6 * w.text.length) wordlike++;
     }
   }
-  return { confidence: kept.lines.length ? kept.confidence : page.confidence, score };
+  return {
+    confidence: kept.lines.length ? kept.confidence : page.confidence,
+    score,
+    wordlike: words ? wordlike / words : 1,
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Segment } from '../pdf/graphics.ts';
 import { decodeGray, encodeGrayPng, flattenBackground, type Gray, paperLevel, rotateGray } from './bitmap.ts';
 import { findRules } from './rules.ts';
 import { detectOrientation } from './orientation.ts';
-import { type Box, isBlank, pictureRegions, texture } from './pictures.ts';
+import { type Box, contains, isBlank, isWordLike, noisyRegions, pictureRegions, texture } from './pictures.ts';
 import { readingDoubt, readingQuality, splitByConfidence } from './confidence.ts';
 import { ocrRuns } from './ocr-runs.ts';
 
@@ -58,8 +58,19 @@ export interface ReadImageOptions {
   target?: { width: number; height: number };
 }
 
-/** Kept readings below this confidence (0..100) are doubtful enough to check the page's orientation. */
-const SUSPECT_CONFIDENCE = 60;
+/**
+ * A reading doubtful enough to check the page's orientation: tesseract's mean confidence under 75 (upright
+ * print reads at 85–96), or most kept words not word-like (text read sideways comes out as short strings of
+ * symbols and capitals, some of them confidently). Checking costs only the ink profiles; a second OCR pass
+ * happens only when they show a turn.
+ */
+const SUSPECT_CONFIDENCE = 75;
+const SUSPECT_WORDLIKE = 0.6;
+
+function isSuspect(page: OcrPage): boolean {
+  const { confidence, wordlike } = readingQuality(page);
+  return Math.min(page.confidence, confidence) < SUSPECT_CONFIDENCE || wordlike < SUSPECT_WORDLIKE;
+}
 
 /**
  * Read one encoded page image. Errors of the OCR engine propagate (the caller turns them into `ocr_failed`, or
@@ -77,7 +88,7 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
     return { runs: [], rules: [], pictures: [], width, height, ocrRan: false, turned: 0 };
   }
   let best = await readGray(gray, ocr, recognizeOptions);
-  if (readingQuality(best.page).confidence < SUSPECT_CONFIDENCE) {
+  if (isSuspect(best.page)) {
     const orientation = detectOrientation(best.erased, Math.round(paperLevel(gray) * 0.5));
     if (orientation.degrees !== 0 && orientation.confidence > 0) {
       const turned = await readGray(rotateGray(gray, orientation.degrees), ocr, recognizeOptions);
@@ -117,7 +128,9 @@ function assemble(
   turned: number,
   target: { width: number; height: number } | undefined,
 ): ImageReading {
-  const split = splitByConfidence(raw);
+  // Words in regions whose reading is mostly noise (a photo) are dropped first, strong words excepted.
+  const noisy = analysed && raw.width > 0 ? noisyRegionsOf(raw, analysed) : [];
+  const split = splitByConfidence(noisy.length ? withoutNoise(raw, noisy) : raw);
   const page = split.kept;
   const runs0 = (scale: number) => ocrRuns(page, scale);
   if (!(raw.width > 0 && raw.height > 0)) {
@@ -161,6 +174,30 @@ function assemble(
     turned,
     ...(doubt ? { doubt } : {}),
   };
+}
+
+/** Noisy regions in OCR pixels. */
+function noisyRegionsOf(raw: OcrPage, analysed: Gray): Box[] {
+  const ocrScale = raw.width / analysed.width;
+  const words = raw.lines.flatMap((l) => (l.words.length ? l.words : [{ ...l }]));
+  const scaled = words.map((w) => ({ ...w, bbox: scaleBox(w.bbox, 1 / ocrScale) }));
+  return noisyRegions(texture(analysed), scaled, analysed.width, analysed.height).map((b) => scaleBox(b, ocrScale));
+}
+
+/** A word that stands out of the noise: confidently read and word-like. */
+const STRONG = 85;
+
+function withoutNoise(raw: OcrPage, noisy: Box[]): OcrPage {
+  const inNoise = (b: Box) => noisy.some((n) => contains(n, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2));
+  const lines = raw.lines
+    .map((l) => {
+      if (!l.words.length) return inNoise(l.bbox) && !(l.confidence >= STRONG && isWordLike(l.text)) ? undefined : l;
+      const words = l.words.filter((w) => !inNoise(w.bbox) || (w.confidence >= STRONG && isWordLike(w.text)));
+      if (words.length === l.words.length) return l;
+      return words.length ? { ...l, words, text: words.map((w) => w.text).join(' ') } : undefined;
+    })
+    .filter((l): l is OcrPage['lines'][number] => l !== undefined);
+  return { ...raw, lines };
 }
 
 function scaleBox(b: Box, s: number): Box {

@@ -24,6 +24,10 @@ interface Band {
 
 /** Light pixels inside a run still counted as the run (px). */
 const MAX_BREAK = 1;
+/** A rule is at least this many times longer than it is thick. */
+const SLENDER = 12;
+/** A rule that meets no rule across it must be this many times the shortest rule length. */
+const LONE = 3;
 /**
  * Share of a band's length that must have paper just above and just below it. A rule is a lone line; the
  * baseline or x-height row of a bold word, whose letters touch, has stems and bowls on one side.
@@ -47,14 +51,21 @@ export function findRules(gray: Gray): RuleScan {
   const minLength = Math.max(40, Math.round(0.025 * longSide));
   const maxThickness = Math.max(4, Math.round(0.004 * longSide));
   const dark = Math.min(160, Math.round(paperLevel(gray) * 0.62));
-  const horizontal = bands(gray, dark, minLength, maxThickness);
+  const h = bands(gray, dark, minLength, maxThickness);
   const columns = transpose(gray);
-  const vertical = bands(columns, dark, minLength, maxThickness).map((b) => ({
-    y0: b.x0,
-    y1: b.x1,
-    x0: b.y0,
-    x1: b.y1,
-  }));
+  const v = bands(columns, dark, minLength, maxThickness).map((b) => ({ y0: b.x0, y1: b.x1, x0: b.y0, x1: b.y1 }));
+  // A letter's stem or bar can be long and thin at display sizes; a rule is much longer than thick, and is
+  // either part of a grid (it meets a rule across it) or long on its own (a separator, a booktabs rule).
+  const slender = (b: Band, length: number, thickness: number) => length >= SLENDER * thickness;
+  const touches = (a: Band, b: Band) =>
+    a.x0 <= b.x1 + maxThickness &&
+    a.x1 >= b.x0 - maxThickness &&
+    a.y0 <= b.y1 + maxThickness &&
+    a.y1 >= b.y0 - maxThickness;
+  const hs = h.filter((b) => slender(b, b.x1 - b.x0 + 1, b.y1 - b.y0 + 1));
+  const vs = v.filter((b) => slender(b, b.y1 - b.y0 + 1, b.x1 - b.x0 + 1));
+  const horizontal = hs.filter((b) => b.x1 - b.x0 + 1 >= LONE * minLength || vs.some((o) => touches(b, o)));
+  const vertical = vs.filter((b) => b.y1 - b.y0 + 1 >= LONE * minLength || hs.some((o) => touches(b, o)));
   if (!horizontal.length && !vertical.length) return { rules: [], erased: gray };
   const erased = { ...gray, data: new Uint8Array(gray.data) };
   for (const b of horizontal) eraseHorizontal(erased, b, dark);
