@@ -56,3 +56,27 @@ export interface OcrFactory {
 
 /** What an OCR factory module exports. */
 export type CreateOcr = (options: Record<string, unknown>) => Ocr | Promise<Ocr>;
+
+/**
+ * The OCR engine has no data for some requested languages (for tesseract: the `@tesseract.js-data/<code>` npm
+ * package is not installed). Not transient: asking again will not help. The engine reports it per page as an
+ * `ocr_failed` warning whose message names the languages.
+ */
+export class OcrLanguageUnavailable extends Error {
+  readonly code = 'ocr_language_unavailable';
+  /** The requested language codes that have no data. */
+  readonly languages: string[];
+  /** The language codes that are installed, when the engine can tell. */
+  readonly installed: string[];
+
+  constructor(languages: string[], installed: string[] = [], detail = '') {
+    super(
+      `OCR language data not installed for ${languages.map((l) => `"${l}"`).join(', ')}` +
+        (detail ? ` (${detail})` : '') +
+        (installed.length ? `; installed: ${installed.join(', ')}` : ''),
+    );
+    this.name = 'OcrLanguageUnavailable';
+    this.languages = languages;
+    this.installed = installed;
+  }
+}

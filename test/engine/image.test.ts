@@ -105,9 +105,46 @@ describe('image converter paragraph building (fake OCR)', () => {
     );
   });
 
-  it('warns garbled_text when OCR confidence is very low', async () => {
-    const result = await convert(png, {}, { ocr: fakeOcr([line('xq#1 lI| ~~', 100, 20, 50, 550, 12)], 12) });
-    expect(result.warnings.map((w) => w.code)).toContain('garbled_text');
+  it('warns garbled_text when the kept words are unsure, and drops words under the confidence floor', async () => {
+    // Kept (50 ≥ the floor of 40) but doubtful (under 60).
+    const unsure = await convert(
+      png,
+      {},
+      { ocr: fakeOcr([line('Tbe qnick hrown fcx jumqs', 100, 20, 50, 550, 50)], 50) },
+    );
+    expect(unsure.markdown).toBe('Tbe qnick hrown fcx jumqs\n');
+    expect(unsure.warnings.map((w) => w.code)).toContain('garbled_text');
+    // Under the floor: dropped, and the loss is reported rather than silent.
+    const lost = await convert(
+      png,
+      {},
+      { ocr: fakeOcr([line('Tbe qnick hrown fcx jumqs ovcr', 100, 20, 50, 550, 30)], 30) },
+    );
+    expect(lost.markdown).toBe('');
+    expect(lost.warnings.map((w) => w.code)).toContain('garbled_text');
+  });
+
+  it('keeps a confident line whole and drops only its noise words', async () => {
+    const good = line('Invoice number 4711 is due', 100);
+    const noise = { text: '~%', confidence: 8, bbox: { x0: 560, y0: 100, x1: 580, y1: 120 } };
+    const unsureWord = { ...good.words[1], confidence: 30 }; // a badly printed word inside a well-read line
+    const mixed = { ...good, words: [good.words[0], unsureWord, ...good.words.slice(2), noise] };
+    const result = await convert(png, {}, { ocr: fakeOcr([mixed]) });
+    expect(result.markdown).toBe('Invoice number 4711 is due\n');
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("passes the caller's OCR languages to the engine", async () => {
+    const seen: (string[] | undefined)[] = [];
+    const ocr: Ocr = {
+      async recognize(_image, options) {
+        seen.push(options?.languages);
+        return { text: 'Guten Tag', lines: [line('Guten Tag', 100)], confidence: 95, width: 600, height: 800 };
+      },
+    };
+    await convert(png, { ocrLanguages: ['deu', 'eng'] }, { ocr });
+    await convert(png, {}, { ocr });
+    expect(seen).toEqual([['deu', 'eng'], undefined]);
   });
 
   it('returns an empty document with needs_ocr when no OCR engine is available', async () => {

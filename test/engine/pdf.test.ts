@@ -2,7 +2,14 @@
 import { convert } from '../../shared/engine/engine.ts';
 import { ConversionError } from '../../shared/engine/errors.ts';
 import type { Ocr, OcrPage } from '../../shared/service/ports.ts';
-import { buildPdf, encryptedPdf, millionPagePdf, paragraphLines, plainTwoParagraphs } from '../fixtures/pdf.ts';
+import {
+  buildPdf,
+  buildPdfWithLines,
+  encryptedPdf,
+  millionPagePdf,
+  paragraphLines,
+  plainTwoParagraphs,
+} from '../fixtures/pdf.ts';
 
 async function failure(p: Promise<unknown>): Promise<ConversionError> {
   try {
@@ -110,8 +117,18 @@ describe('pdf converter', () => {
     expect(result.ocrPages).toBeUndefined();
   });
 
-  test('with an OCR engine a blank page is rendered to PNG and recognized', async () => {
-    const pdf = await buildPdf([[{ text: 'Typed text on the first page', x: 72, y: 100 }], []]);
+  test('with an OCR engine a page without a text layer is rendered to PNG and recognized', async () => {
+    // Page 2 has marks (drawn lines) but no text layer: a scan stands in for it.
+    const marks = Array.from({ length: 12 }, (_, i) => ({
+      x0: 72,
+      y0: 100 + i * 20,
+      x1: 72 + 30 * (i + 1),
+      y1: 100 + i * 20,
+    }));
+    const pdf = await buildPdfWithLines([
+      { text: [{ text: 'Typed text on the first page', x: 72, y: 100 }], lines: [] },
+      { text: [], lines: marks },
+    ]);
     const { ocr, seen } = fakeOcr('Recognized line one\ncontinues here\n\nSecond recognized paragraph');
     const result = await convert(pdf, {}, { ocr });
     expect(seen).toHaveLength(1);
@@ -120,6 +137,18 @@ describe('pdf converter', () => {
     expect(result.markdown).toContain('Recognized line one continues here');
     expect(result.markdown).toContain('Second recognized paragraph');
     expect(result.markdown.indexOf('Typed text')).toBeLessThan(result.markdown.indexOf('Recognized'));
+    // OCR ran on page 2: it is not reported as needing OCR.
+    expect(result.warnings.map((w) => w.code)).not.toContain('needs_ocr');
+  });
+
+  test('with an OCR engine a blank page yields nothing: no OCR call, no text, no warning', async () => {
+    const pdf = await buildPdf([[{ text: 'Typed text on the first page', x: 72, y: 100 }], []]);
+    const { ocr, seen } = fakeOcr('text an OCR engine made up');
+    const result = await convert(pdf, {}, { ocr });
+    expect(seen).toHaveLength(0);
+    expect(result.markdown).toBe('Typed text on the first page\n');
+    expect(result.warnings).toEqual([]);
+    expect(result.ocrPages).toBeUndefined();
   });
 
   test('hyphenated line ends are joined', async () => {

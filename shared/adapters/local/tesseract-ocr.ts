@@ -1,8 +1,17 @@
 /**
  * Local OCR with tesseract.js (WebAssembly, no native binary). Fully offline: the traineddata comes from the
  * installed `@tesseract.js-data/<lang>` npm packages, read from disk with caching off, so tesseract.js never
- * reaches for its CDN. One worker is created on first use and reused; `close()` terminates it.
- * Images tesseract's Leptonica build cannot read (WebP, GIF) are re-encoded to PNG with @napi-rs/canvas first.
+ * reaches for its CDN. Images tesseract's Leptonica build cannot read (WebP, GIF) are re-encoded to PNG first.
+ *
+ * Languages: the adapter's default set is `options.languages`, else `['eng']` — English is the only language
+ * data the project installs (`@tesseract.js-data/eng` in package.json); every other language needs its
+ * `@tesseract.js-data/<code>` package added. A call may ask for another set (`recognize(image, { languages })`,
+ * fed by the `ocrLanguages` conversion option / `--ocr-lang`); a set whose data is missing fails with
+ * `OcrLanguageUnavailable` naming the missing codes and the installed ones, before any worker starts.
+ *
+ * Workers: tesseract.js runs one recognition per worker at a time, each on one core. Each language set gets up
+ * to `workers` workers (default: one per core, at most 4), started only when a recognition finds all the
+ * existing ones busy, so a caller reading one page at a time pays for one.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -10,63 +19,90 @@ import os from 'node:os';
 import path from 'node:path';
 import { createWorker, type Worker, type Page, type Line } from 'tesseract.js';
 import type { Ocr, OcrLine, OcrPage } from '../../service/ports.ts';
+import { OcrLanguageUnavailable } from '../../engine/ocr.ts';
+import { encodeGrayPng } from '../../engine/formats/image/bitmap.ts';
 
 export interface TesseractOcrOptions {
   /** Tesseract language codes; each needs its `@tesseract.js-data/<code>` package installed. Default `['eng']`. */
   languages?: string[];
-  /** Workers to run in parallel (recognitions queue on them). Default 1: OCR is CPU-bound. */
+  /** Most workers per language set (recognitions queue on them). Default: `os.availableParallelism()`, at most 4. */
   workers?: number;
 }
 
 const require = createRequire(import.meta.url);
 /** LSTM only: the `_best_int` data carries no legacy model, and LSTM is the better engine anyway. */
 const OEM_LSTM_ONLY = 1;
+/** Default worker cap: each worker holds its language model (about 100 MB with eng) and one core. */
+const MAX_DEFAULT_WORKERS = 4;
+
+/** The installed tesseract language data packages (`@tesseract.js-data/*`), by code. */
+export function installedLanguages(): string[] {
+  try {
+    const scope = path.dirname(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')));
+    return fs
+      .readdirSync(scope)
+      .filter((name) => /^[a-z_]{3,12}$/i.test(name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+interface Slot {
+  worker: Promise<Worker>;
+  busy: number;
+}
 
 export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
-  const languages = options.languages?.length ? options.languages : ['eng'];
-  const poolSize = Math.max(1, Math.floor(options.workers ?? 1));
-  let pool: Promise<Worker>[] | undefined;
-  let next = 0;
-  // Per worker, the tail of its queue: tesseract.js runs one job per worker at a time anyway.
-  const tails: Promise<unknown>[] = [];
+  const defaults = options.languages?.length ? options.languages : ['eng'];
+  const maxWorkers = Math.max(
+    1,
+    Math.floor(options.workers ?? Math.min(MAX_DEFAULT_WORKERS, os.availableParallelism())),
+  );
+  /** Per language set (`eng+deu`): the folder of its traineddata and its worker slots. */
+  const pools = new Map<string, { dir: string; slots: Slot[] }>();
 
-  const workerFor = (): { worker: Promise<Worker>; slot: number } => {
-    pool ??= Array.from({ length: poolSize }, () => startWorker(languages));
-    const slot = next++ % pool.length;
-    return { worker: pool[slot], slot };
+  const slotFor = (languages: string[]): Slot => {
+    const key = languages.join('+');
+    let pool = pools.get(key);
+    if (!pool) {
+      // Throws OcrLanguageUnavailable before any worker starts.
+      pool = { dir: languageDirectory(languages), slots: [] };
+      pools.set(key, pool);
+    }
+    const { dir, slots } = pool;
+    const idle = slots.find((s) => s.busy === 0);
+    if (idle) return idle;
+    if (slots.length < maxWorkers) {
+      const slot: Slot = { worker: startWorker(languages, dir), busy: 0 };
+      slots.push(slot);
+      return slot;
+    }
+    return slots.reduce((a, b) => (b.busy < a.busy ? b : a));
   };
 
   return {
     async recognize(image, recognizeOptions) {
-      const wanted = recognizeOptions?.languages;
-      if (wanted?.length && wanted.join('+') !== languages.join('+')) {
-        // A different language set needs its own worker; it lives only for this call.
-        const ocr = createTesseractOcr({ languages: wanted, workers: 1 });
-        try {
-          return await ocr.recognize(image);
-        } finally {
-          await ocr.close?.();
-        }
+      const languages = recognizeOptions?.languages?.length ? recognizeOptions.languages : defaults;
+      const slot = slotFor(languages);
+      slot.busy++;
+      try {
+        const input = await toTesseractInput(image);
+        const worker = await slot.worker;
+        // tesseract.js queues jobs per worker itself; `busy` only steers new work to idle workers.
+        const result = await worker.recognize(input.bytes, {}, { text: true, blocks: true });
+        return toOcrPage(result.data, input);
+      } finally {
+        slot.busy--;
       }
-      const input = await toTesseractInput(image);
-      const { worker, slot } = workerFor();
-      const run = (tails[slot] ?? Promise.resolve())
-        .catch(() => undefined)
-        .then(async () => {
-          const result = await (await worker).recognize(input.bytes, {}, { text: true, blocks: true });
-          return toOcrPage(result.data, input);
-        });
-      tails[slot] = run;
-      return run;
     },
     async close() {
-      const started = pool;
-      pool = undefined;
-      if (!started) return;
+      const all = [...pools.values()].flatMap((p) => p.slots);
+      pools.clear();
       await Promise.all(
-        started.map(async (w) => {
+        all.map(async (s) => {
           try {
-            await (await w).terminate();
+            await (await s.worker).terminate();
           } catch {
             // A worker that failed to start has nothing to terminate.
           }
@@ -76,17 +112,24 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
   };
 }
 
-async function startWorker(languages: string[]): Promise<Worker> {
-  return createWorker(languages, OEM_LSTM_ONLY, {
-    langPath: languageDirectory(languages),
-    gzip: true,
-    cacheMethod: 'none',
-  });
+async function startWorker(languages: string[], langPath: string): Promise<Worker> {
+  return createWorker(languages, OEM_LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
 }
 
-/** The folder holding `<lang>.traineddata.gz` for every language (a temp folder of links when they span packages). */
+/**
+ * The folder holding `<lang>.traineddata.gz` for every language (a temp folder of links when they span
+ * packages). @throws OcrLanguageUnavailable naming every requested language whose data is missing.
+ */
 function languageDirectory(languages: string[]): string {
-  const files = languages.map(traineddataFile);
+  const invalid = languages.filter((l) => !/^[a-z_]{3,12}$/i.test(l));
+  if (invalid.length) throw new OcrLanguageUnavailable(invalid, installedLanguages(), 'not tesseract language codes');
+  const found = languages.map(traineddataFile);
+  const missing = languages.filter((_, i) => !found[i]);
+  if (missing.length) {
+    const packages = missing.map((l) => `@tesseract.js-data/${l}`).join(', ');
+    throw new OcrLanguageUnavailable(missing, installedLanguages(), `npm package ${packages}`);
+  }
+  const files = found as string[];
   const dirs = [...new Set(files.map((f) => path.dirname(f)))];
   if (dirs.length === 1) return dirs[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-tessdata-'));
@@ -94,21 +137,18 @@ function languageDirectory(languages: string[]): string {
   return dir;
 }
 
-function traineddataFile(language: string): string {
-  if (!/^[a-z_]{3,12}$/i.test(language)) throw new Error(`invalid OCR language code: ${language}`);
+function traineddataFile(language: string): string | undefined {
   let packageDir: string;
   try {
     packageDir = path.dirname(require.resolve(`@tesseract.js-data/${language}/package.json`));
   } catch {
-    throw new Error(
-      `OCR language data for "${language}" is not installed (npm package @tesseract.js-data/${language})`,
-    );
+    return undefined;
   }
   for (const version of ['4.0.0_best_int', '4.0.0']) {
     const file = path.join(packageDir, version, `${language}.traineddata.gz`);
     if (fs.existsSync(file)) return file;
   }
-  throw new Error(`no traineddata found in @tesseract.js-data/${language}`);
+  return undefined;
 }
 
 interface TesseractInput {
@@ -151,7 +191,15 @@ async function toTesseractInput(image: Uint8Array): Promise<TesseractInput> {
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = 'high';
   context.drawImage(decoded, 0, 0, canvas.width, canvas.height);
-  return { bytes: await canvas.encode('png'), width, height, scale };
+  // OCR reads luminance only: a greyscale PNG is a quarter of the pixels to compress and far faster to write
+  // than the canvas's RGBA encoder (seconds for a 300 dpi page).
+  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const data = new Uint8Array(canvas.width * canvas.height);
+  for (let i = 0, p = 0; i < data.length; i++, p += 4) {
+    data[i] = (rgba[p] * 299 + rgba[p + 1] * 587 + rgba[p + 2] * 114 + 500) / 1000;
+  }
+  const png = encodeGrayPng({ width: canvas.width, height: canvas.height, data });
+  return { bytes: Buffer.from(png.buffer, png.byteOffset, png.byteLength), width, height, scale };
 }
 
 function needsReencoding(b: Uint8Array): boolean {

@@ -7,7 +7,7 @@
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
 import { pageBreak, root } from '../../mdast.ts';
-import { ConversionError, throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
+import { ConversionError, tooLarge } from '../../errors.ts';
 import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
 import { itemsToRuns, toUpright } from './text-items.ts';
@@ -15,8 +15,7 @@ import type { RawTextItem } from './text-items.ts';
 import { fontLookup, needsFontNames } from './fonts.ts';
 import { applyLinks, safeLinkUrl } from './links.ts';
 import type { LinkArea } from './links.ts';
-import type { Block } from './blocks.ts';
-import { blocksToNodes, pageBlocks } from './layout.ts';
+import { pageBlocks } from './layout.ts';
 import { pageRules } from './graphics.ts';
 import { operatorListOf } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
@@ -24,8 +23,8 @@ import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
 import { assessText } from './quality.ts';
 import { renderPagePng } from './render.ts';
-import { ocrRunsOnPage } from '../image/ocr-runs.ts';
-import { recognizeUpright } from '../image/orientation.ts';
+import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
+import { nodesWithPictures } from '../image/place-pictures.ts';
 
 export const pdfConverter: Converter = {
   name: 'pdf',
@@ -43,7 +42,7 @@ export const pdfConverter: Converter = {
 };
 
 /** What one page yields: laid-out blocks from its text layer, or ready nodes from OCR. */
-type PageContent = { page: number; blocks: Block[]; height: number } | { page: number; nodes: RootContent[] };
+type PageContent = OcrPageContent;
 
 async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
   const pageCount = doc.numPages;
@@ -73,7 +72,7 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
   const children: RootContent[] = [];
   for (const p of pages) {
     children.push(pageBreak(p.page));
-    children.push(...('blocks' in p ? blocksToNodes(p.blocks, style) : p.nodes));
+    children.push(...('blocks' in p ? nodesWithPictures(p.blocks, p.pictures ?? [], style) : p.nodes));
   }
   const title = await documentTitle(doc);
   return { root: root(children), pageCount, ...(title ? { title } : {}), ...(ocrPages.length ? { ocrPages } : {}) };
@@ -121,27 +120,8 @@ async function readPage(
       height: viewport.height,
     };
 
-  ctx.warn(
-    quality === 'empty'
-      ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
-      : {
-          code: 'garbled_text',
-          message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping)`,
-          page: n,
-        },
-  );
-  if (!ctx.ocr) return { page: n, nodes: [] };
-  try {
-    // OCR words go through the same layout engine as a text layer (columns, headings, lists, tables).
-    const result = await recognizeUpright(await renderPagePng(await renderer.page(n)), ctx.ocr);
-    ocrPages.push(n);
-    const { runs: ocrRuns, height } = ocrRunsOnPage(result, viewport);
-    return { page: n, blocks: pageBlocks(ocrRuns), height };
-  } catch (error) {
-    throwIfTransientOcrFailure(error);
-    ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
-    return { page: n, nodes: [] };
-  }
+  // No usable text layer: OCR reads the rendered page (and says which warning applies).
+  return ocrPageContent(n, quality, async () => renderPagePng(await renderer.page(n)), viewport, ctx, ocrPages);
 }
 
 /** External link annotations of a page, as rectangles in the same upright space as the runs. */

@@ -1,0 +1,205 @@
+/**
+ * One page image → what the layout engine needs: confidently read words as positioned runs, the page's ruling
+ * lines, and its picture regions. Shared by the image converter and the OCR path of scanned PDF pages.
+ *
+ * Steps (each explained in its module):
+ * 1. Decode to luminance (`bitmap.ts`). A blank page stops here: no OCR, no text, no warning (`pictures.ts`).
+ * 2. Find ruling lines and erase them from the image OCR sees (`rules.ts`): tesseract skips text boxed in by
+ *    lines, so ruled tables lost whole rows; the rules go to the layout engine, which rebuilds the table.
+ * 3. OCR once, upright, in the caller's languages. Only when that reading is poor and the ink profiles say the
+ *    text stands turned (`orientation.ts`) is the turned image read once more, and the better reading kept.
+ * 4. Drop words under the confidence floor (`confidence.ts`); marked regions left without confident words
+ *    become pictures (`pictures.ts`) instead of noise.
+ *
+ * Images this build cannot decode (TIFF) skip steps 1, 2, the turn and the pictures: OCR reads them as they are.
+ */
+import type { Ocr, OcrPage } from '../../ocr.ts';
+import type { Run } from '../pdf/text-items.ts';
+import type { Segment } from '../pdf/graphics.ts';
+import { decodeGray, encodeGrayPng, flattenBackground, type Gray, paperLevel, rotateGray } from './bitmap.ts';
+import { findRules } from './rules.ts';
+import { detectOrientation } from './orientation.ts';
+import { type Box, contains, isBlank, isWordLike, noisyRegions, pictureRegions, texture } from './pictures.ts';
+import { readingDoubt, readingQuality, splitByConfidence } from './confidence.ts';
+import { ocrRuns } from './ocr-runs.ts';
+
+/** A picture region in the output units (y down). */
+export interface PictureArea {
+  x0: number;
+  x1: number;
+  top: number;
+  bottom: number;
+}
+
+export interface ImageReading {
+  /** Confidently read words as runs for `pageBlocks`, in the output units. */
+  runs: Run[];
+  /** Ruling lines found in the image, in the output units. */
+  rules: Segment[];
+  pictures: PictureArea[];
+  /** Page size in the output units. */
+  width: number;
+  height: number;
+  /** False for a blank page, which is not sent to OCR. */
+  ocrRan: boolean;
+  /** Clockwise turn applied before the kept reading (0, 90, 180, 270). */
+  turned: number;
+  /** Why the text may be wrong (low confidence or many unsure words), for a `garbled_text` warning. */
+  doubt?: string;
+}
+
+export interface ReadImageOptions {
+  /** OCR languages (tesseract codes), passed to the engine as they are. */
+  languages?: string[];
+  /**
+   * Size of the page the image shows, in the output units (PDF points for a rendered PDF page); absent: the
+   * output units are the image's pixels. Scaled by the sum of the sides, which a quarter turn leaves unchanged.
+   */
+  target?: { width: number; height: number };
+}
+
+/**
+ * A reading doubtful enough to check the page's orientation: tesseract's mean confidence under 75 (upright
+ * print reads at 85–96), or most kept words not word-like (text read sideways comes out as short strings of
+ * symbols and capitals, some of them confidently). Checking costs only the ink profiles; a second OCR pass
+ * happens only when they show a turn.
+ */
+const SUSPECT_CONFIDENCE = 75;
+const SUSPECT_WORDLIKE = 0.6;
+
+function isSuspect(page: OcrPage): boolean {
+  const { confidence, wordlike } = readingQuality(page);
+  return Math.min(page.confidence, confidence) < SUSPECT_CONFIDENCE || wordlike < SUSPECT_WORDLIKE;
+}
+
+/**
+ * Read one encoded page image. Errors of the OCR engine propagate (the caller turns them into `ocr_failed`, or
+ * a retryable failure when transient).
+ */
+export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageOptions = {}): Promise<ImageReading> {
+  const recognizeOptions = options.languages?.length ? { languages: options.languages } : undefined;
+  const gray = await decodeGray(image);
+  if (!gray) {
+    const page = await ocr.recognize(image, recognizeOptions);
+    return assemble(page, undefined, [], 0, options.target);
+  }
+  if (isBlank(texture(gray))) {
+    const { width, height } = options.target ?? gray;
+    return { runs: [], rules: [], pictures: [], width, height, ocrRan: false, turned: 0 };
+  }
+  let best = await readGray(gray, ocr, recognizeOptions);
+  if (isSuspect(best.page)) {
+    const orientation = detectOrientation(best.erased, Math.round(paperLevel(gray) * 0.5));
+    if (orientation.degrees !== 0 && orientation.confidence > 0) {
+      const turned = await readGray(rotateGray(gray, orientation.degrees), ocr, recognizeOptions);
+      turned.turned = orientation.degrees;
+      if (readingQuality(turned.page).score > readingQuality(best.page).score * 1.2) best = turned;
+    }
+  }
+  return assemble(best.page, best.erased, best.rules, best.turned, options.target);
+}
+
+interface GrayReading {
+  page: OcrPage;
+  /** The analysed bitmap with its rules erased. */
+  erased: Gray;
+  /** Rules in `erased`'s pixels. */
+  rules: Segment[];
+  turned: number;
+}
+
+/** OCR a bitmap with its rules erased and its paper flattened (`bitmap.flattenBackground`). */
+async function readGray(
+  gray: Gray,
+  ocr: Ocr,
+  recognizeOptions: { languages: string[] } | undefined,
+): Promise<GrayReading> {
+  const { rules, erased } = findRules(gray);
+  const input = encodeGrayPng(flattenBackground(erased));
+  const page = await ocr.recognize(input, recognizeOptions);
+  return { page, erased, rules, turned: 0 };
+}
+
+/** Filter, scale and place one reading; `analysed` is the bitmap the rules and texture come from. */
+function assemble(
+  raw: OcrPage,
+  analysed: Gray | undefined,
+  rules: Segment[],
+  turned: number,
+  target: { width: number; height: number } | undefined,
+): ImageReading {
+  // Words in regions whose reading is mostly noise (a photo) are dropped first, strong words excepted.
+  const noisy = analysed && raw.width > 0 ? noisyRegionsOf(raw, analysed) : [];
+  const split = splitByConfidence(noisy.length ? withoutNoise(raw, noisy) : raw);
+  const page = split.kept;
+  const runs0 = (scale: number) => ocrRuns(page, scale);
+  if (!(raw.width > 0 && raw.height > 0)) {
+    // An engine that reports no image size gives no usable boxes either: its lines are laid out in its own
+    // units (`ocrRuns`), the page is as tall as the text needs, and rules and pictures cannot be matched.
+    const runs = runs0(1);
+    const doubt = readingDoubt(split, () => false);
+    return {
+      runs,
+      rules: [],
+      pictures: [],
+      width: Math.max(target?.width ?? 0, ...runs.map((r) => r.x1)),
+      height: Math.max(target?.height ?? 0, ...runs.map((r) => r.y + r.size * 5)),
+      ocrRan: true,
+      turned,
+      ...(doubt ? { doubt } : {}),
+    };
+  }
+  // OCR pixels per analysed pixel: the OCR engine may have seen the original, larger image.
+  const ocrScale = analysed ? raw.width / analysed.width : 1;
+  const scale = target ? (target.width + target.height) / (raw.width + raw.height) : 1;
+  let pictures: Box[] = [];
+  if (analysed) {
+    const boxes = page.lines
+      .flatMap((l) => (l.words.length ? l.words : [l]))
+      .map((w) => scaleBox(w.bbox, 1 / ocrScale));
+    pictures = pictureRegions(texture(analysed), boxes, analysed.width, analysed.height);
+  }
+  const runs = runs0(scale);
+  const toOut = ocrScale * scale;
+  const doubt = readingDoubt(split, (x, y) =>
+    pictures.some((p) => x >= p.x0 * ocrScale && x <= p.x1 * ocrScale && y >= p.y0 * ocrScale && y <= p.y1 * ocrScale),
+  );
+  return {
+    runs,
+    rules: rules.map((r) => ({ x0: r.x0 * toOut, x1: r.x1 * toOut, y0: r.y0 * toOut, y1: r.y1 * toOut })),
+    pictures: pictures.map((p) => ({ x0: p.x0 * toOut, x1: p.x1 * toOut, top: p.y0 * toOut, bottom: p.y1 * toOut })),
+    width: raw.width * scale,
+    height: raw.height * scale,
+    ocrRan: true,
+    turned,
+    ...(doubt ? { doubt } : {}),
+  };
+}
+
+/** Noisy regions in OCR pixels. */
+function noisyRegionsOf(raw: OcrPage, analysed: Gray): Box[] {
+  const ocrScale = raw.width / analysed.width;
+  const words = raw.lines.flatMap((l) => (l.words.length ? l.words : [{ ...l }]));
+  const scaled = words.map((w) => ({ ...w, bbox: scaleBox(w.bbox, 1 / ocrScale) }));
+  return noisyRegions(texture(analysed), scaled, analysed.width, analysed.height).map((b) => scaleBox(b, ocrScale));
+}
+
+/** A word that stands out of the noise: confidently read and word-like. */
+const STRONG = 85;
+
+function withoutNoise(raw: OcrPage, noisy: Box[]): OcrPage {
+  const inNoise = (b: Box) => noisy.some((n) => contains(n, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2));
+  const lines = raw.lines
+    .map((l) => {
+      if (!l.words.length) return inNoise(l.bbox) && !(l.confidence >= STRONG && isWordLike(l.text)) ? undefined : l;
+      const words = l.words.filter((w) => !inNoise(w.bbox) || (w.confidence >= STRONG && isWordLike(w.text)));
+      if (words.length === l.words.length) return l;
+      return words.length ? { ...l, words, text: words.map((w) => w.text).join(' ') } : undefined;
+    })
+    .filter((l): l is OcrPage['lines'][number] => l !== undefined);
+  return { ...raw, lines };
+}
+
+function scaleBox(b: Box, s: number): Box {
+  return { x0: b.x0 * s, y0: b.y0 * s, x1: b.x1 * s, y1: b.y1 * s };
+}
