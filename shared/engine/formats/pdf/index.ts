@@ -23,6 +23,7 @@ import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
 import { assessText } from './quality.ts';
+import { segmentsUpright, uprightSize } from './upright.ts';
 import { renderPagePng } from './render.ts';
 import { ocrRunsOnPage } from '../image/ocr-runs.ts';
 import { recognizeUpright } from '../image/orientation.ts';
@@ -114,12 +115,11 @@ async function readPage(
   );
   const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok')
-    return {
-      page: n,
-      blocks: pageBlocks(runs, await pageRules(() => operatorListOf(page), runs, viewport)),
-      height: viewport.height,
-    };
+  if (quality === 'ok') {
+    // Rules are read in viewport space; the runs were turned into the reading direction: turn the rules too.
+    const rules = segmentsUpright(await pageRules(() => operatorListOf(page), runs, viewport), quadrant, viewport);
+    return { page: n, blocks: pageBlocks(runs, rules), height: uprightSize(quadrant, viewport).height };
+  }
 
   ctx.warn(
     quality === 'empty'
