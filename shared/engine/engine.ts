@@ -55,7 +55,7 @@ export async function convertDetected(
   });
   if (
     !markdown.trim() &&
-    !warnings.some((w) => w.code === 'needs_ocr' || w.code === 'ocr_failed' || w.code === 'page_failed')
+    !warnings.some((w) => ['needs_ocr', 'ocr_failed', 'page_failed', 'garbled_text'].includes(w.code))
   ) {
     warnings.push({ code: 'part_unreadable', message: 'the document produced no text' });
   }

@@ -80,4 +80,14 @@ describe('pdf bug hunt cases', () => {
     expect(md).toContain('Multiple (multiple types of firearms selected)');
     expect(md).toContain('DISCLAIMERS');
   });
+
+  on('pdf-cid-font-no-tounicode.pdf')(
+    'CID font without ToUnicode: no glyph-id garbage, a garbled_text warning for page 1 (no OCR here)',
+    async () => {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(cases, 'pdf-cid-font-no-tounicode.pdf')));
+      const result = await convert(bytes, { fileName: 'pdf-cid-font-no-tounicode.pdf' });
+      expect(result.markdown).not.toMatch(/3HQ|SURVW|WHFK/);
+      expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'garbled_text', page: 1 }));
+    },
+  );
 });

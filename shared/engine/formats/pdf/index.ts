@@ -11,7 +11,7 @@ import { ConversionError, throwIfTransientOcrFailure, tooLarge } from '../../err
 import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
 import { itemsToRuns, toUpright } from './text-items.ts';
-import type { RawTextItem } from './text-items.ts';
+import type { RawTextItem, Run } from './text-items.ts';
 import { fontLookup, needsFontNames } from './fonts.ts';
 import { applyLinks, safeLinkUrl } from './links.ts';
 import type { LinkArea } from './links.ts';
@@ -22,7 +22,7 @@ import { operatorListOf } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
-import { assessText } from './quality.ts';
+import { assessText, garbledFonts } from './quality.ts';
 import { segmentsUpright, uprightSize } from './upright.ts';
 import { renderPagePng } from './render.ts';
 import { ocrRunsOnPage } from '../image/ocr-runs.ts';
@@ -114,33 +114,53 @@ async function readPage(
     fontLookup(page.commonObjs, content.styles),
   );
   const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
+  // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font.
+  const garbled = hasText ? garbledFonts(items) : new Set<string>();
+  const readable = garbled.size ? runs.filter((r) => !garbled.has(r.font)) : runs;
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok') {
+  const layOut = async (kept: Run[]): Promise<PageContent> => {
     // Rules are read in viewport space; the runs were turned into the reading direction: turn the rules too.
-    const rules = segmentsUpright(await pageRules(() => operatorListOf(page), runs, viewport), quadrant, viewport);
-    return { page: n, blocks: pageBlocks(runs, rules), height: uprightSize(quadrant, viewport).height };
-  }
+    const rules = segmentsUpright(await pageRules(() => operatorListOf(page), kept, viewport), quadrant, viewport);
+    return { page: n, blocks: pageBlocks(kept, rules), height: uprightSize(quadrant, viewport).height };
+  };
+  if (quality === 'ok' && !garbled.size) return layOut(runs);
 
-  ctx.warn(
-    quality === 'empty'
-      ? { code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n }
-      : {
-          code: 'garbled_text',
-          message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping)`,
-          page: n,
-        },
-  );
-  if (!ctx.ocr) return { page: n, nodes: [] };
+  if (quality === 'empty')
+    ctx.warn({ code: 'needs_ocr', message: `page ${n} has no text layer (a scan or an image)`, page: n });
+  const recognized = ctx.ocr ? await ocrPage(n, ctx, renderer, viewport) : undefined;
+  if (recognized) {
+    ocrPages.push(n);
+    return recognized;
+  }
+  if (quality === 'empty') return { page: n, nodes: [] };
+  // No OCR: the garbage is kept out, and the warning says how much text that is.
+  const keep = quality === 'ok' && assessText(readable.map((r) => r.text).join(' ')) === 'ok';
+  // Glyphs as drawn (a word space read as a glyph id is a control character the runs no longer hold).
+  const lost = (keep ? items.filter((i) => garbled.has(i.fontName)) : items).reduce((k, i) => k + i.str.length, 0);
+  ctx.warn({
+    code: 'garbled_text',
+    message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping): ${lost} glyphs left out${ctx.ocr ? '' : '; OCR was off or unavailable'}`,
+    page: n,
+  });
+  return keep ? layOut(readable) : { page: n, nodes: [] };
+}
+
+/** OCR of one rendered page, laid out like a text layer; undefined (with an `ocr_failed` warning) on failure. */
+async function ocrPage(
+  n: number,
+  ctx: ConvertContext,
+  renderer: LazyRenderer,
+  viewport: { width: number; height: number },
+): Promise<PageContent | undefined> {
   try {
     // OCR words go through the same layout engine as a text layer (columns, headings, lists, tables).
-    const result = await recognizeUpright(await renderPagePng(await renderer.page(n)), ctx.ocr);
-    ocrPages.push(n);
+    const result = await recognizeUpright(await renderPagePng(await renderer.page(n)), ctx.ocr!);
     const { runs: ocrRuns, height } = ocrRunsOnPage(result, viewport);
     return { page: n, blocks: pageBlocks(ocrRuns), height };
   } catch (error) {
     throwIfTransientOcrFailure(error);
     ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
-    return { page: n, nodes: [] };
+    return undefined;
   }
 }
 
