@@ -4,7 +4,7 @@
  * Pages are laid out first (blocks in reading order) and turned into nodes once the document's body font is
  * known, so heading levels agree across pages.
  */
-import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
+import type { Converter, ConvertContext, DocumentTree, PageSource } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
 import { pageBreak, root } from '../../mdast.ts';
 import { ConversionError, throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
@@ -16,6 +16,7 @@ import { fontLookup, needsFontNames } from './fonts.ts';
 import { applyLinks, safeLinkUrl } from './links.ts';
 import type { LinkArea } from './links.ts';
 import type { Block } from './blocks.ts';
+import { blockText } from './blocks.ts';
 import { blocksToNodes, pageBlocks } from './layout.ts';
 import { pageRules } from './graphics.ts';
 import { operatorListOf } from './operator-list.ts';
@@ -43,8 +44,13 @@ export const pdfConverter: Converter = {
   },
 };
 
-/** What one page yields: laid-out blocks from its text layer, or ready nodes from OCR. */
-type PageContent = { page: number; blocks: Block[]; height: number } | { page: number; nodes: RootContent[] };
+/**
+ * What one page yields: laid-out blocks (from its text layer or OCR), or ready nodes; with the source text the
+ * completeness check compares the page's Markdown against.
+ */
+type PageContent = ({ page: number; blocks: Block[]; height: number } | { page: number; nodes: RootContent[] }) & {
+  source?: PageSource;
+};
 
 async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
   const pageCount = doc.numPages;
@@ -69,15 +75,32 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
   }
   const laidOut = pages.filter((p) => 'blocks' in p);
   const style = documentStyle(laidOut.flatMap((p) => p.blocks));
+  const before = new Map(laidOut.map((p) => [p, p.blocks]));
   removeFurniture(laidOut, style);
-  joinContinuedTables(laidOut); // after furniture: a running footer must not sit between a table and its continuation
+  for (const p of laidOut) {
+    const kept = new Set(p.blocks);
+    const removed = before.get(p)!.filter((b) => !kept.has(b));
+    p.source?.furnitureLines.push(
+      ...removed.map((b) => (b.table ? b.table.map((r) => r.join(' ')).join(' ') : blockText(b))),
+    );
+  }
+  // After furniture: a running footer must not sit between a table and its continuation.
+  for (const { page, rows } of joinContinuedTables(laidOut))
+    laidOut.find((p) => p.page === page)?.source?.furnitureLines.push(...rows);
   const children: RootContent[] = [];
   for (const p of pages) {
     children.push(pageBreak(p.page));
     children.push(...('blocks' in p ? blocksToNodes(p.blocks, style) : p.nodes));
   }
   const title = await documentTitle(doc);
-  return { root: root(children), pageCount, ...(title ? { title } : {}), ...(ocrPages.length ? { ocrPages } : {}) };
+  const pageSources = pages.flatMap((p) => (p.source ? [p.source] : []));
+  return {
+    root: root(children),
+    pageCount,
+    ...(title ? { title } : {}),
+    ...(ocrPages.length ? { ocrPages } : {}),
+    pageSources,
+  };
 }
 
 function pageRange(pageCount: number, pages: { first: number; last: number } | undefined) {
@@ -107,12 +130,11 @@ async function readPage(
   // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
   // across pages, so only a page that brings a font not seen before pays for it.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
-  const { runs: placed, quadrant } = itemsToRuns(
-    items,
-    viewport.transform,
-    viewport,
-    fontLookup(page.commonObjs, content.styles),
-  );
+  const {
+    runs: placed,
+    quadrant,
+    rotatedText,
+  } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
   const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
   // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font.
   const garbled = hasText ? garbledFonts(items) : new Set<string>();
@@ -121,7 +143,16 @@ async function readPage(
   const layOut = async (kept: Run[]): Promise<PageContent> => {
     // Rules are read in viewport space; the runs were turned into the reading direction: turn the rules too.
     const rules = segmentsUpright(await pageRules(() => operatorListOf(page), kept, viewport), quadrant, viewport);
-    return { page: n, blocks: pageBlocks(kept, rules), height: uprightSize(quadrant, viewport).height };
+    // Text across the reading direction stays out of the flow. A little of it (a margin stamp, a sideways axis
+    // label: at most a tenth of the page's characters) is furniture; more is content the page lost.
+    const across = rotatedText.join(' ');
+    const minor = across.length <= 0.1 * (across.length + kept.reduce((k, r) => k + r.text.length, 0));
+    const source = {
+      page: n,
+      text: [...kept.map((r) => r.text), across].join(' '),
+      furnitureLines: minor ? [...rotatedText] : [],
+    };
+    return { page: n, blocks: pageBlocks(kept, rules), height: uprightSize(quadrant, viewport).height, source };
   };
   if (quality === 'ok' && !garbled.size) return layOut(runs);
 
@@ -156,7 +187,8 @@ async function ocrPage(
     // OCR words go through the same layout engine as a text layer (columns, headings, lists, tables).
     const result = await recognizeUpright(await renderPagePng(await renderer.page(n)), ctx.ocr!);
     const { runs: ocrRuns, height } = ocrRunsOnPage(result, viewport);
-    return { page: n, blocks: pageBlocks(ocrRuns), height };
+    const source = { page: n, text: ocrRuns.map((r) => r.text).join(' '), furnitureLines: [] };
+    return { page: n, blocks: pageBlocks(ocrRuns), height, source };
   } catch (error) {
     throwIfTransientOcrFailure(error);
     ctx.warn({ code: 'ocr_failed', message: `OCR of page ${n} failed: ${errorMessage(error)}`, page: n });
