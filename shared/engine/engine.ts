@@ -10,6 +10,7 @@ import { converterFor } from './registry.ts';
 import { serialize } from './markdown.ts';
 import { ConversionError, asConversionError, unsupported } from './errors.ts';
 import { toPlainText } from './mdast.ts';
+import { checkCompleteness } from './completeness.ts';
 
 export interface EngineDeps {
   ocr?: Ocr;
@@ -49,13 +50,25 @@ export async function convertDetected(
   } catch (error) {
     throw asConversionError(error);
   }
-  const { markdown, pages } = serialize(tree.root, {
+  const serialized = serialize(tree.root, {
     pageSeparators: options.pageSeparators,
     embedImages: options.embedImages,
   });
+  const { markdown } = serialized;
+  // A single-page source without page breaks (an image) is its one page for the completeness check.
+  const pages =
+    serialized.pages ?? (tree.pageSources?.length === 1 ? [{ page: tree.pageSources[0].page, markdown }] : undefined);
+  if (tree.pageSources && pages) {
+    const { figures, warnings: found } = checkCompleteness(tree.pageSources, pages);
+    for (const p of pages) {
+      const figure = figures.get(p.page);
+      if (figure) p.completeness = figure;
+    }
+    warnings.push(...found);
+  }
   if (
     !markdown.trim() &&
-    !warnings.some((w) => w.code === 'needs_ocr' || w.code === 'ocr_failed' || w.code === 'page_failed')
+    !warnings.some((w) => ['needs_ocr', 'ocr_failed', 'page_failed', 'garbled_text'].includes(w.code))
   ) {
     warnings.push({ code: 'part_unreadable', message: 'the document produced no text' });
   }

@@ -53,6 +53,10 @@ export type WarningCode =
   | 'truncated'
   | 'encoding_guessed'
   | 'unsupported_content'
+  /** A page lost more than a small share of its text on the way to the Markdown (see `PageCompleteness`). */
+  | 'content_dropped'
+  /** A page's Markdown repeats text its source does not repeat (see `PageCompleteness`). */
+  | 'content_repeated'
   /** Set by the pipeline's optional LLM tidy-up, never by a converter. */
   | 'llm_rejected'
   | 'llm_failed';
@@ -101,6 +105,8 @@ export interface DocumentTree {
   pageCount?: number;
   /** Pages that were read through OCR (1-based). */
   ocrPages?: number[];
+  /** Per page, the source text and what was removed on purpose: input of the completeness check. */
+  pageSources?: PageSource[];
 }
 
 export interface ConvertInput {
@@ -115,9 +121,47 @@ export interface Converter {
   convert(input: ConvertInput, ctx: ConvertContext): Promise<DocumentTree>;
 }
 
+/** What a converter hands over per page for the completeness check (`completeness.ts`). */
+export interface PageSource {
+  page: number;
+  /** The page's source text as read (text layer or OCR), before any removal. */
+  text: string;
+  /** Lines removed on purpose: running headers/footers, page numbers, repeated table headers, sideways stamps. */
+  furnitureLines: string[];
+}
+
+/**
+ * How complete one page's Markdown is against its source (PDF text layer or OCR text), from
+ * `completeness.ts`. Counts are characters after normalising both sides alike (NFKC, lower case, letters and
+ * digits only: whitespace, punctuation and Markdown syntax do not count).
+ */
+export interface PageCompleteness {
+  /** Characters in the page's source text (text layer, or OCR text), as read. */
+  textLayerChars: number;
+  /** Characters in the page's Markdown. */
+  outputChars: number;
+  /** Characters removed on purpose as furniture (part of `textLayerChars`). */
+  furnitureChars: number;
+  /** The removed lines: running headers and footers, page numbers, repeated table headers, sideways stamps. */
+  furnitureLines: string[];
+  /**
+   * Source characters (furniture aside) found in neither this page's Markdown nor the surplus of the page before
+   * (where a continued table is joined). Over 5% of the page's non-furniture characters (and at least 10):
+   * `content_dropped`.
+   */
+  missingChars: number;
+  /**
+   * Share (0..1) of the Markdown's word 8-grams that are copies beyond what the source of this page and its
+   * neighbours holds. Over 0.1 (and at least 3 copies): `content_repeated`.
+   */
+  repeatedShare: number;
+}
+
 export interface PageResult {
   page: number;
   markdown: string;
+  /** For pages with a known source text (PDF pages, images). */
+  completeness?: PageCompleteness;
 }
 
 export interface ConvertResult {

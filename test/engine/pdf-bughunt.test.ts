@@ -65,4 +65,29 @@ describe('pdf bug hunt cases', () => {
     expect(md).not.toMatch(/BOLLDD|TTEEXXTT|Teesstt/);
     expect(md).toContain('More normal text: The quick brown fox jumps over the lazy dog.');
   });
+
+  on('pdf-rotated-page-table.pdf')('table on a /Rotate 90 page: one table, every figure in its row', async () => {
+    const md = await markdownOf('pdf-rotated-page-table.pdf');
+    expect(md).toContain('NICS Firearm Background Checks');
+    expect(md).toContain('November - 2015');
+    expect(md).toContain(
+      '| Alabama | 18,870 | 23,022 | 22,650 | 859 | 1,178 | 0 | 14 | 15 | 0 | 2,179 | 2,307 | 11 | 0 | 0 | 0 | | | 13 | 14 | 0 | 3 | 2 | 0 | 71,137 |',
+    );
+    expect(md).toMatch(/\| Wyoming \|[^\n]*\| 5,017 \|/);
+    expect(md).toMatch(/\| Totals \| 804,006 \| 671,330 \| 636,903 \|[^\n]*\| 2,236,457 \|/);
+    const header = md.split('\n').find((l) => l.startsWith('| State / Territory'));
+    expect(header?.split(' | ')).toHaveLength(25);
+    expect(md).toContain('Multiple (multiple types of firearms selected)');
+    expect(md).toContain('DISCLAIMERS');
+  });
+
+  on('pdf-cid-font-no-tounicode.pdf')(
+    'CID font without ToUnicode: no glyph-id garbage, a garbled_text warning for page 1 (no OCR here)',
+    async () => {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(cases, 'pdf-cid-font-no-tounicode.pdf')));
+      const result = await convert(bytes, { fileName: 'pdf-cid-font-no-tounicode.pdf' });
+      expect(result.markdown).not.toMatch(/3HQ|SURVW|WHFK/);
+      expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'garbled_text', page: 1 }));
+    },
+  );
 });

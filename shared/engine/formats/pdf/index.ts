@@ -4,24 +4,26 @@
  * Pages are laid out first (blocks in reading order) and turned into nodes once the document's body font is
  * known, so heading levels agree across pages.
  */
-import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
+import type { Converter, ConvertContext, DocumentTree, PageSource } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
 import { pageBreak, root } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
 import { openPdf } from './load.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
 import { itemsToRuns, toUpright } from './text-items.ts';
-import type { RawTextItem } from './text-items.ts';
+import type { RawTextItem, Run } from './text-items.ts';
 import { fontLookup, needsFontNames } from './fonts.ts';
 import { applyLinks, safeLinkUrl } from './links.ts';
 import type { LinkArea } from './links.ts';
+import { blockText } from './blocks.ts';
 import { pageBlocks } from './layout.ts';
 import { pageRules } from './graphics.ts';
 import { operatorListOf } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
-import { assessText } from './quality.ts';
+import { assessText, garbledFonts } from './quality.ts';
+import { segmentsUpright, uprightSize } from './upright.ts';
 import { renderPagePng } from './render.ts';
 import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
@@ -41,8 +43,11 @@ export const pdfConverter: Converter = {
   },
 };
 
-/** What one page yields: laid-out blocks from its text layer, or ready nodes from OCR. */
-type PageContent = OcrPageContent;
+/**
+ * What one page yields: laid-out blocks (from its text layer or OCR, with the pictures OCR found), or ready
+ * nodes; with the source text the completeness check compares the page's Markdown against.
+ */
+type PageContent = OcrPageContent & { source?: PageSource };
 
 async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
   const pageCount = doc.numPages;
@@ -67,15 +72,32 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
   }
   const laidOut = pages.filter((p) => 'blocks' in p);
   const style = documentStyle(laidOut.flatMap((p) => p.blocks));
+  const before = new Map(laidOut.map((p) => [p, p.blocks]));
   removeFurniture(laidOut, style);
-  joinContinuedTables(laidOut); // after furniture: a running footer must not sit between a table and its continuation
+  for (const p of laidOut) {
+    const kept = new Set(p.blocks);
+    const removed = before.get(p)!.filter((b) => !kept.has(b));
+    p.source?.furnitureLines.push(
+      ...removed.map((b) => (b.table ? b.table.map((r) => r.join(' ')).join(' ') : blockText(b))),
+    );
+  }
+  // After furniture: a running footer must not sit between a table and its continuation.
+  for (const { page, rows } of joinContinuedTables(laidOut))
+    laidOut.find((p) => p.page === page)?.source?.furnitureLines.push(...rows);
   const children: RootContent[] = [];
   for (const p of pages) {
     children.push(pageBreak(p.page));
     children.push(...('blocks' in p ? nodesWithPictures(p.blocks, p.pictures ?? [], style) : p.nodes));
   }
   const title = await documentTitle(doc);
-  return { root: root(children), pageCount, ...(title ? { title } : {}), ...(ocrPages.length ? { ocrPages } : {}) };
+  const pageSources = pages.flatMap((p) => (p.source ? [p.source] : []));
+  return {
+    root: root(children),
+    pageCount,
+    ...(title ? { title } : {}),
+    ...(ocrPages.length ? { ocrPages } : {}),
+    pageSources,
+  };
 }
 
 function pageRange(pageCount: number, pages: { first: number; last: number } | undefined) {
@@ -105,23 +127,55 @@ async function readPage(
   // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
   // across pages, so only a page that brings a font not seen before pays for it.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
-  const { runs: placed, quadrant } = itemsToRuns(
-    items,
-    viewport.transform,
-    viewport,
-    fontLookup(page.commonObjs, content.styles),
-  );
+  const {
+    runs: placed,
+    quadrant,
+    rotatedText,
+  } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
   const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
+  // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font.
+  const garbled = hasText ? garbledFonts(items) : new Set<string>();
+  const readable = garbled.size ? runs.filter((r) => !garbled.has(r.font)) : runs;
   const quality = assessText(runs.map((r) => r.text).join(' '));
-  if (quality === 'ok')
-    return {
+  const layOut = async (kept: Run[]): Promise<PageContent> => {
+    // Rules are read in viewport space; the runs were turned into the reading direction: turn the rules too.
+    const rules = segmentsUpright(await pageRules(() => operatorListOf(page), kept, viewport), quadrant, viewport);
+    // Text across the reading direction stays out of the flow. A little of it (a margin stamp, a sideways axis
+    // label: at most a tenth of the page's characters) is furniture; more is content the page lost.
+    const across = rotatedText.join(' ');
+    const minor = across.length <= 0.1 * (across.length + kept.reduce((k, r) => k + r.text.length, 0));
+    const source = {
       page: n,
-      blocks: pageBlocks(runs, await pageRules(() => operatorListOf(page), runs, viewport)),
-      height: viewport.height,
+      text: [...kept.map((r) => r.text), across].join(' '),
+      furnitureLines: minor ? [...rotatedText] : [],
     };
+    return { page: n, blocks: pageBlocks(kept, rules), height: uprightSize(quadrant, viewport).height, source };
+  };
+  if (quality === 'ok' && !garbled.size) return layOut(runs);
 
-  // No usable text layer: OCR reads the rendered page (and says which warning applies).
-  return ocrPageContent(n, quality, async () => renderPagePng(await renderer.page(n)), viewport, ctx, ocrPages);
+  // No usable text layer (a scan), or fonts without a Unicode mapping: OCR reads the rendered page when an
+  // engine is there, and says which warning applies (`needs_ocr` only when OCR did not run).
+  if (ctx.ocr || quality === 'empty') {
+    const render = async () => renderPagePng(await renderer.page(n));
+    const content = await ocrPageContent(n, quality === 'empty' ? 'empty' : 'garbled', render, viewport, ctx, ocrPages);
+    const text = 'blocks' in content ? content.blocks.map(blockText).join(' ') : '';
+    const ocrFailed = quality !== 'empty' && !('blocks' in content) && !ocrPages.includes(n);
+    // OCR failed on a page with some readable fonts: those fonts' text is still worth keeping (warned above).
+    if (ocrFailed && quality === 'ok' && assessText(readable.map((r) => r.text).join(' ')) === 'ok') {
+      return layOut(readable);
+    }
+    return { ...content, source: { page: n, text, furnitureLines: [] } };
+  }
+  // No OCR: the garbage is kept out, and the warning says how much text that is.
+  const keep = quality === 'ok' && assessText(readable.map((r) => r.text).join(' ')) === 'ok';
+  // Glyphs as drawn (a word space read as a glyph id is a control character the runs no longer hold).
+  const lost = (keep ? items.filter((i) => garbled.has(i.fontName)) : items).reduce((k, i) => k + i.str.length, 0);
+  ctx.warn({
+    code: 'garbled_text',
+    message: `page ${n} has an unreadable text layer (fonts without a Unicode mapping): ${lost} glyphs left out; OCR was off or unavailable`,
+    page: n,
+  });
+  return keep ? layOut(readable) : { page: n, nodes: [] };
 }
 
 /** External link annotations of a page, as rectangles in the same upright space as the runs. */

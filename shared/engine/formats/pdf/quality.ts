@@ -1,20 +1,113 @@
-/** Is a page's text layer usable? Empty pages and pages of unmapped glyphs (private-use, U+FFFD) need OCR. */
+/**
+ * Is a text layer usable? A font with no usable Unicode mapping (no ToUnicode map on an Identity-H CID font, a
+ * simple font whose encoding or ToUnicode map points at the wrong characters) makes pdf.js hand over glyph ids or
+ * codes read as characters: text that renders clearly but reads as garbage. It is told from real text by
+ * three rules, over the text of one font (or of a page), counting non-space characters:
+ *
+ * - G1 unmapped: more than 40% are U+FFFD, private-use (U+E000–U+F8FF, planes 15–16) or C0/C1 control
+ *   characters: glyphs without any mapping.
+ * - G2 vowelless words: of the Latin-script words with 5 or more letters, at least half (and at least 2) have no
+ *   vowel (a e i o u y æ ø œ, with any accent). Real words in every Latin-script language have vowels, bar the
+ *   rare Czech/Slovak "čtvrt" or an acronym; glyph ids read as codes shift letters by a constant (TrueType's
+ *   standard glyph order puts `a` at 68, so "e" reads "H", "prostředky" reads "SURVWĜHGN\"), and vowels land
+ *   on consonants.
+ * - G3 control characters: at least 2, and at least 5%, are C0 controls (U+0001–U+001F bar tab, line feed and
+ *   carriage return). Glyph 3 is the space in that same glyph order: a word space read as a glyph id is U+0003.
+ *
+ * Whitespace counts neither way; words are split at whitespace and control characters.
+ */
 
 export type TextQuality = 'ok' | 'empty' | 'garbled';
 
-export function assessText(text: string): TextQuality {
+interface Tally {
+  chars: number;
+  unmapped: number;
+  controls: number;
+  longWords: number;
+  vowelless: number;
+}
+
+const LONG_WORD = 5;
+const VOWELS = new Set([...'aeiouyæøœ']);
+const LETTER = /\p{L}/u;
+const LATIN = /\p{Script=Latin}/u;
+
+const isSpace = (cp: number) =>
+  cp === 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp === 0xa0 || (cp >= 0x2000 && cp <= 0x200b) || cp === 0x3000;
+const isControl = (cp: number) => cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d;
+
+function tally(text: string): Tally {
+  const t: Tally = { chars: 0, unmapped: 0, controls: 0, longWords: 0, vowelless: 0 };
   let letters = 0;
-  let bad = 0;
+  let latin = true;
+  let vowel = false;
+  const endWord = () => {
+    if (letters >= LONG_WORD && latin) {
+      t.longWords++;
+      if (!vowel) t.vowelless++;
+    }
+    letters = 0;
+    latin = true;
+    vowel = false;
+  };
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    // Whitespace (ASCII, no-break and the Unicode spaces) does not count either way.
-    if (cp === 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp === 0xa0 || (cp >= 0x2000 && cp <= 0x200b) || cp === 0x3000)
+    if (isSpace(cp)) {
+      endWord();
       continue;
-    letters++;
+    }
+    t.chars++;
     if (cp === 0xfffd || (cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-      bad++;
+      t.unmapped++;
+    if (isControl(cp)) {
+      t.controls++;
+      endWord();
+      continue;
+    }
+    if (!LETTER.test(ch)) continue;
+    letters++;
+    if (!LATIN.test(ch)) latin = false;
+    if (VOWELS.has(ch.normalize('NFD')[0].toLowerCase())) vowel = true;
   }
-  if (letters === 0) return 'empty';
-  if (bad / letters > 0.4) return 'garbled';
+  endWord();
+  return t;
+}
+
+function verdict(t: Tally): TextQuality {
+  if (t.chars === 0) return 'empty';
+  if (t.unmapped / t.chars > 0.4) return 'garbled'; // G1
+  if (t.vowelless >= 2 && t.vowelless * 2 >= t.longWords) return 'garbled'; // G2
+  if (t.controls >= 2 && t.controls >= 0.05 * t.chars) return 'garbled'; // G3
   return 'ok';
+}
+
+/** The verdict on one text (a page's or a font's): `empty` when it has no non-space character. */
+export function assessText(text: string): TextQuality {
+  return verdict(tally(text));
+}
+
+/**
+ * A font with fewer non-space characters on a page than this is not judged: a few unmapped symbols from a symbol
+ * font (bullets, brackets, check marks in private-use code points) are no text of garbage, and pass as before.
+ */
+const MIN_FONT_CHARS = 8;
+
+/**
+ * Fonts whose text on a page is garbled, judged per font over the raw item strings (before control characters
+ * are stripped: they are evidence). `items` are pdf.js text items: `str` and `fontName`.
+ */
+export function garbledFonts(items: readonly { str: string; fontName: string }[]): Set<string> {
+  const byFont = new Map<string, string[]>();
+  for (const i of items) {
+    if (!i.str) continue;
+    const list = byFont.get(i.fontName);
+    if (list) list.push(i.str);
+    else byFont.set(i.fontName, [i.str]);
+  }
+  const out = new Set<string>();
+  for (const [font, strings] of byFont) {
+    const t = tally(strings.join(' '));
+    if (t.chars >= MIN_FONT_CHARS && verdict(t) === 'garbled') out.add(font);
+  }
+  return out;
 }

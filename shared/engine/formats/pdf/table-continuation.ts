@@ -34,14 +34,18 @@ const ENDS_LOW = 0.55;
 /** A table starting above this fraction of the page height can be a continuation. */
 const STARTS_HIGH = 0.45;
 
-export function joinContinuedTables(pages: ContinuablePage[]): void {
+/** Joins continued tables in place; returns the repeated header rows it dropped, by page (cells joined by spaces). */
+export function joinContinuedTables(pages: ContinuablePage[]): { page: number; rows: string[] }[] {
+  const dropped: { page: number; rows: string[] }[] = [];
   // The table that may go on over the next page: the last block of the page before, when it reaches low enough.
   let open: { block: Block; page: number } | undefined;
   for (const p of pages) {
     if (open && p.page === open.page + 1) {
       const first = firstContent(p.blocks);
       if (first?.table && first.top <= STARTS_HIGH * p.height && sameColumns(open.block, first)) {
-        open.block.table!.push(...first.table.slice(repeatedHeaderRows(open.block.table!, first.table)));
+        const repeated = repeatedHeaderRows(open.block.table!, first.table);
+        if (repeated) dropped.push({ page: p.page, rows: first.table.slice(0, repeated).map((r) => r.join(' ')) });
+        open.block.table!.push(...first.table.slice(repeated));
         p.blocks = p.blocks.filter((b) => b !== first);
         // A page that held nothing but the continuation passes the table on to the page after it.
         if (!p.blocks.some(hasContent) && first.bottom >= ENDS_LOW * p.height) {
@@ -53,6 +57,7 @@ export function joinContinuedTables(pages: ContinuablePage[]): void {
     const last = lastContent(p.blocks);
     open = last?.table && last.bottom >= ENDS_LOW * p.height ? { block: last, page: p.page } : undefined;
   }
+  return dropped;
 }
 
 const hasContent = (b: Block) => Boolean(b.table?.length) || b.lines.some((l) => l.text.trim());

@@ -69,7 +69,7 @@ export function itemsToRuns(
   viewportTransform: number[],
   viewport: { width: number; height: number },
   fontOf: (fontName: string) => FontInfo,
-): { runs: Run[]; droppedRotated: number; quadrant: number } {
+): { runs: Run[]; droppedRotated: number; rotatedText: string[]; quadrant: number } {
   const placed: { item: RawTextItem; m: Matrix; q: number }[] = [];
   const charsByQuadrant = [0, 0, 0, 0];
   for (const item of items) {
@@ -85,9 +85,11 @@ export function itemsToRuns(
   // the same baseline right after it; stream order jumps between lines and columns.
   let pending: { x: number; y: number; size: number } | undefined;
   let droppedRotated = 0;
+  const rotatedText: string[] = [];
   for (const { item, m, q } of placed) {
     if (q !== dominant) {
       droppedRotated += item.str.length;
+      if (item.str.trim()) rotatedText.push(cleanText(item.str).trim());
       continue;
     }
     const [x, y] = toUpright(m[4], m[5], dominant, viewport);
@@ -116,7 +118,7 @@ export function itemsToRuns(
     });
     pending = /\s$/.test(item.str) ? { x: x + advance, y, size } : undefined;
   }
-  return { runs, droppedRotated, quadrant: dominant };
+  return { runs, droppedRotated, rotatedText, quadrant: dominant };
 }
 
 /**
