@@ -4,6 +4,7 @@
  * `loadConfig({...})` instead of touching `process.env`.
  */
 import { z } from 'zod';
+import { parsePlans, type Plans } from './accounts/plans.ts';
 
 const MB = 1024 * 1024;
 
@@ -103,6 +104,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
     .default('mdraft_pages'),
+  /** The plans table (JSON: plan id → limits); absent = the defaults of `shared/service/accounts/plans.ts`. */
+  MDRAFT_PLANS: z.string().optional(),
+  /** A job created with `confirm: true` waits this long for `POST /v1/jobs/{id}/confirm`, then expires. */
+  MDRAFT_CONFIRM_WINDOW_S: intFrom(86_400, 60, 30 * 86400),
   // Error reporting: Sentry is initialised only when a DSN is set.
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().max(64).optional(),
@@ -155,6 +160,10 @@ export interface Config {
   /** Stripe: usage goes to Stripe only with `stripeSecretKey`; the webhook is served only with `webhookSecret`. */
   billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string };
   sentry: { dsn?: string; environment?: string };
+  /** The plans table (`MDRAFT_PLANS`), validated at start; always has `free`. */
+  plans: Plans;
+  /** How long a job may stay `awaiting_confirmation` before cleanup expires it (ms). */
+  confirmWindowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +181,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${detail}`);
   }
   const e = parsed.data;
+  let plans: Plans;
+  try {
+    plans = parsePlans(e.MDRAFT_PLANS);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
   const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
   const publicUrl = (
     e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`
@@ -238,6 +253,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.SENTRY_DSN ? { dsn: e.SENTRY_DSN } : {}),
       ...(e.SENTRY_ENVIRONMENT ? { environment: e.SENTRY_ENVIRONMENT } : {}),
     },
+    plans,
+    confirmWindowMs: e.MDRAFT_CONFIRM_WINDOW_S * 1000,
   };
 }
 
