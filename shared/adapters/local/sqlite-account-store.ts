@@ -9,14 +9,20 @@ import type {
   ApiKeyRecord,
   BillingEvent,
   BillingEventOutcome,
+  QuotaState,
+  UsageDay,
   UsageRecord,
+  UserPatch,
   UserRecord,
+  UserStatus,
 } from '../../service/ports.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
-import { readUsage, USAGE_SCHEMA } from './sqlite-usage.ts';
+import { CHARGE_SCHEMA, readQuota, readUsage, readUsageDays, USAGE_SCHEMA } from './sqlite-usage.ts';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, email TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, email TEXT, display_name TEXT, status TEXT, last_seen_at INTEGER, created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS api_keys (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, prefix TEXT NOT NULL,
   created_at INTEGER NOT NULL, revoked_at INTEGER
@@ -49,24 +55,61 @@ export class SqliteAccountStore implements AccountStore {
     this.db = typeof dbOrPath === 'string' ? openDatabase(dbOrPath) : dbOrPath;
     this.db.exec(SCHEMA);
     this.db.exec(USAGE_SCHEMA);
+    this.db.exec(CHARGE_SCHEMA);
+    addMissingColumns(this.db);
   }
 
-  async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
+  async ensureUser(user: { id: string; email?: string; displayName?: string; now: number }): Promise<UserRecord> {
     return inTransaction(this.db, () => {
       this.db
-        .prepare('INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
-        .run(user.id, user.email ?? null, user.now);
+        .prepare(
+          'INSERT INTO users (id, email, display_name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        )
+        .run(user.id, user.email ?? null, user.displayName ?? null, user.now);
       if (user.email)
         this.db
           .prepare('UPDATE users SET email = ? WHERE id = ? AND (email IS NULL OR email != ?)')
           .run(user.email, user.id, user.email);
-      const row = this.db.prepare('SELECT id, email, created_at FROM users WHERE id = ?').get(user.id) as {
-        id: string;
-        email: string | null;
-        created_at: number;
-      };
-      return { id: row.id, ...(row.email ? { email: row.email } : {}), createdAt: row.created_at };
+      return this.readUser(user.id)!;
     });
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return this.readUser(id);
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+    return inTransaction(this.db, () => {
+      if (!this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(id)) return undefined;
+      if (patch.displayName !== undefined)
+        this.db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run(patch.displayName, id);
+      if (patch.status !== undefined) this.db.prepare('UPDATE users SET status = ? WHERE id = ?').run(patch.status, id);
+      if (patch.lastSeenAt !== undefined)
+        this.db.prepare('UPDATE users SET last_seen_at = ? WHERE id = ?').run(patch.lastSeenAt, id);
+      if (patch.plan !== undefined)
+        this.db
+          .prepare(
+            'INSERT INTO user_billing (user_id, plan) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET plan = excluded.plan',
+          )
+          .run(id, patch.plan);
+      return this.readUser(id);
+    });
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return inTransaction(this.db, () => {
+      this.db.prepare('DELETE FROM api_keys WHERE owner = ?').run(id);
+      this.db.prepare('DELETE FROM user_billing WHERE user_id = ?').run(id);
+      return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+    });
+  }
+
+  async getQuota(owner: string, month: string): Promise<QuotaState> {
+    return readQuota(this.db, owner, month);
+  }
+
+  async listUsageDays(owner: string, range: { from: string; to: string }): Promise<UsageDay[]> {
+    return readUsageDays(this.db, owner, range);
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
@@ -98,24 +141,6 @@ export class SqliteAccountStore implements AccountStore {
 
   async getUsage(owner: string, month: string): Promise<UsageRecord> {
     return readUsage(this.db, owner, month);
-  }
-
-  async getUser(id: string): Promise<UserRecord | undefined> {
-    const row = this.db
-      .prepare(
-        `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active
-       FROM users u LEFT JOIN user_billing b ON b.user_id = u.id WHERE u.id = ?`,
-      )
-      .get(id) as ({ id: string; email: string | null; created_at: number } & Partial<BillingRow>) | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      ...(row.email ? { email: row.email } : {}),
-      createdAt: row.created_at,
-      ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
-      ...(row.plan ? { plan: row.plan } : {}),
-      ...(row.active !== null && row.active !== undefined ? { billingActive: row.active === 1 } : {}),
-    };
   }
 
   async applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome> {
@@ -164,6 +189,49 @@ export class SqliteAccountStore implements AccountStore {
 
   async close(): Promise<void> {
     if (this.ownsDb && this.db.isOpen) this.db.close();
+  }
+
+  private readUser(id: string): UserRecord | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT u.id, u.email, u.display_name, u.status, u.last_seen_at, u.created_at,
+           b.stripe_customer_id, b.plan, b.active
+         FROM users u LEFT JOIN user_billing b ON b.user_id = u.id WHERE u.id = ?`,
+      )
+      .get(id) as (UserRow & Partial<BillingRow>) | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      ...(row.email ? { email: row.email } : {}),
+      ...(row.display_name ? { displayName: row.display_name } : {}),
+      createdAt: row.created_at,
+      ...(row.last_seen_at !== null ? { lastSeenAt: row.last_seen_at } : {}),
+      ...(row.status ? { status: row.status } : {}),
+      ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
+      ...(row.plan ? { plan: row.plan } : {}),
+      ...(row.active !== null && row.active !== undefined ? { billingActive: row.active === 1 } : {}),
+    };
+  }
+}
+
+interface UserRow {
+  id: string;
+  email: string | null;
+  display_name: string | null;
+  status: UserStatus | null;
+  last_seen_at: number | null;
+  created_at: number;
+}
+
+/** Databases created before the profile fields get their columns (SQLite has no ADD COLUMN IF NOT EXISTS). */
+function addMissingColumns(db: DatabaseSync): void {
+  const have = new Set((db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((c) => c.name));
+  for (const [name, type] of [
+    ['display_name', 'TEXT'],
+    ['status', 'TEXT'],
+    ['last_seen_at', 'INTEGER'],
+  ]) {
+    if (!have.has(name)) db.exec(`ALTER TABLE users ADD COLUMN ${name} ${type}`);
   }
 }
 
