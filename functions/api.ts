@@ -21,6 +21,7 @@ import {
   ResultNotReadyError,
 } from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
+import { accountRoutes, pricedJobView, type ApiRoute } from './routes/account.ts';
 
 const CreateJobBody = z
   .object({
@@ -32,6 +33,10 @@ const CreateJobBody = z
       .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
     contentType: z.string().trim().min(3).max(200),
     size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    /** Stop in `awaiting_confirmation` once the upload is counted (`POST /v1/jobs/{id}/confirm` converts). */
+    confirm: z.boolean().optional(),
+    /** Spending cap in billable units. */
+    maxUnits: z.number().int().min(1).max(100_000_000).optional(),
   })
   .strict();
 
@@ -44,16 +49,15 @@ const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).defaul
 
 const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
 
-type Route = (req: HttpRequest, who: Principal, params: string[]) => Promise<HttpResponse>;
-
 export function createApiHandler(deps: PipelineDeps): HttpHandler {
-  const routes: Array<{ method: string; pattern: RegExp; run: Route }> = [
+  const routes: ApiRoute[] = [
+    ...accountRoutes(deps),
     { method: 'POST', pattern: /^\/v1\/jobs$/, run: (req, who) => postJob(deps, req, who) },
     { method: 'GET', pattern: /^\/v1\/jobs$/, run: (req, who) => listJobs(deps, req, who) },
     {
       method: 'GET',
       pattern: /^\/v1\/jobs\/([^/]+)$/,
-      run: async (_r, who, [id]) => json(200, { job: toJobView(await getOwnedJob(deps, who.uid, id)) }),
+      run: async (_r, who, [id]) => json(200, { job: await pricedJobView(deps, await getOwnedJob(deps, who.uid, id)) }),
     },
     { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)\/result$/, run: (req, who, [id]) => jobResult(deps, req, who, id) },
     {
@@ -111,6 +115,8 @@ async function authenticateOr401(deps: PipelineDeps, req: HttpRequest): Promise<
   try {
     return await authenticate(req.headers, deps);
   } catch (error) {
+    if (error instanceof AuthError && error.code === 'account_suspended')
+      throw new ApiError(403, error.code, error.message);
     if (error instanceof AuthError) throw unauthenticated(error.message, error.code);
     throw error;
   }
@@ -120,7 +126,14 @@ function toApiError(error: unknown): unknown {
   if (error instanceof JobNotFoundError) return notFound('job');
   if (error instanceof ApiKeyNotFoundError) return notFound('key');
   if (error instanceof InvalidJobRequestError) {
-    const status = error.code === 'too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
+    const status =
+      {
+        too_large: 413,
+        unsupported_media_type: 415,
+        quota_exceeded: 402,
+        too_many_jobs: 429,
+        invalid_request: 400,
+      }[error.code] ?? 400;
     return new ApiError(status, error.code, error.message);
   }
   if (error instanceof ResultNotReadyError)

@@ -187,10 +187,10 @@ export function describeAccountStoreContract(name: string, factory: () => Promis
     });
 
     /** Creates a job for `owner` and marks its upload counted at `units`. */
-    async function counted(owner: string, units: number, limit = 10, patch: Partial<Job> = {}) {
+    async function counted(owner: string, units: number, limit = 10, patch: Partial<Job> = {}, via = jobs) {
       const job = makeJob(owner, AT, patch);
-      await jobs.createJob(job);
-      return jobs.markQueued(job.id, {
+      await via.createJob(job);
+      return via.markQueued(job.id, {
         eventKey: `b/${job.inputObject}#1`,
         format: 'pdf',
         now: AT + 1,
@@ -348,10 +348,16 @@ export function describeAccountStoreContract(name: string, factory: () => Promis
     });
 
     test('RACE: 50 concurrent creations and counted uploads against 10 units accept exactly 10; failures give units back', async () => {
-      const outcomes = await Promise.all(Array.from({ length: 50 }, () => counted('racer', 1, 10)));
+      // Half through a second client/connection when the store has one: two instances racing for one allowance.
+      const via = (i: number) => (h.peerJobs && i % 2 === 1 ? h.peerJobs : jobs);
+      const started = performance.now();
+      const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => counted('racer', 1, 10, {}, via(i))));
+      const ms = Math.round(performance.now() - started);
       const accepted = outcomes.filter((o) => o.outcome === 'queued');
       const refused = outcomes.filter((o) => o.outcome === 'refused');
-      console.log(`race (${name}): ${accepted.length} accepted, ${refused.length} refused of 50 against 10 units`);
+      console.log(
+        `race (${name}${h.peerJobs ? ', two clients' : ''}): ${accepted.length} accepted, ${refused.length} refused of 50 against 10 units in ${ms} ms`,
+      );
       expect(accepted).toHaveLength(10);
       expect(refused).toHaveLength(40);
       expect(await accounts.getQuota('racer', MONTH)).toMatchObject({ used: 0, reserved: 10 });
@@ -360,9 +366,9 @@ export function describeAccountStoreContract(name: string, factory: () => Promis
         expect(await jobs.fail(o.job!.id, { error: { code: 'corrupt', message: 'x' }, now: AT + 5 })).toBe(true);
       }
       expect(await accounts.getQuota('racer', MONTH)).toMatchObject({ used: 0, reserved: 7 });
-      const again = await Promise.all(Array.from({ length: 20 }, () => counted('racer', 1, 10)));
+      const again = await Promise.all(Array.from({ length: 20 }, (_, i) => counted('racer', 1, 10, {}, via(i))));
       expect(again.filter((o) => o.outcome === 'queued')).toHaveLength(3);
       expect(await accounts.getQuota('racer', MONTH)).toMatchObject({ used: 0, reserved: 10 });
-    }, 120_000);
+    }, 240_000);
   });
 }

@@ -43,7 +43,11 @@ export class FirebaseIdentity implements Identity {
   async verifyIdToken(token: string): Promise<VerifiedIdentity> {
     try {
       const decoded = await this.auth.verifyIdToken(token, this.checkRevoked);
-      return { uid: decoded.uid, ...(typeof decoded.email === 'string' ? { email: decoded.email } : {}) };
+      return {
+        uid: decoded.uid,
+        ...(typeof decoded.email === 'string' ? { email: decoded.email } : {}),
+        ...(typeof decoded.name === 'string' && decoded.name ? { name: decoded.name } : {}),
+      };
     } catch (error) {
       throw toAuthError(error) ?? error;
     }

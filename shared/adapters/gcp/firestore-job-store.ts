@@ -8,7 +8,14 @@
  * it). The composite indexes these queries need are listed in `firestore-indexes.json`.
  */
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
-import type { CollectionReference, DocumentData, Firestore, Query, Transaction } from '@google-cloud/firestore';
+import type {
+  CollectionReference,
+  DocumentData,
+  DocumentReference,
+  Firestore,
+  Query,
+  Transaction,
+} from '@google-cloud/firestore';
 import type {
   ChargeRequest,
   ClaimResult,
@@ -100,6 +107,35 @@ export class FirestoreJobStore implements JobStore {
   ): Promise<MarkQueuedOutcome> {
     const ref = this.jobRef(id);
     if (!ref) return { outcome: 'stale' };
+    if (!input.charge) return this.queueIn(ref, input);
+    // Reservations against one allowance document are taken one at a time within this process: concurrent
+    // transactions on one document only abort and retry each other (the emulator took minutes for 50).
+    // Across instances the transaction alone keeps the allowance exact.
+    const owner = (await this.getJob(id))?.owner;
+    if (!owner) return { outcome: 'stale' };
+    return this.inLane(`${owner}\u0000${input.charge.month}`, () => this.queueIn(ref, input));
+  }
+
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after every earlier call with the same key has settled (a per-key queue in this process). */
+  private inLane<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.lanes.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(key, tail);
+    void tail.then(() => {
+      if (this.lanes.get(key) === tail) this.lanes.delete(key);
+    });
+    return run;
+  }
+
+  private queueIn(
+    ref: DocumentReference,
+    input: { eventKey: string; format: string; now: number; charge?: ChargeRequest },
+  ): Promise<MarkQueuedOutcome> {
     // Reads the job and then the allowance it reserves from in one transaction: Firestore retries it when a
     // concurrent reservation changed the allowance document in between, so two reservations never both fit.
     return this.firestore.runTransaction(

@@ -58,6 +58,8 @@ test('authenticate: a Bearer token goes through Identity and registers the user'
     id: 'firebase-uid-1',
     email: 'u@example.com',
     createdAt: now(),
+    // The request was the user's first: it is also when they were last seen.
+    lastSeenAt: now(),
   });
   await expect(authenticate({ authorization: 'Bearer bad' }, { accounts: store, identity, now })).rejects.toMatchObject(
     {
