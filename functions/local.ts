@@ -22,7 +22,12 @@ import { serveHttp, type NodeListener } from '../shared/service/http/node.ts';
 import { errorResponse } from '../shared/service/http/errors.ts';
 import type { HttpHandler } from '../shared/service/http/types.ts';
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
-import { createSandboxRunner, sandboxOptionsFrom, type ConversionRunner } from '../shared/service/jobs/runner.ts';
+import {
+  createSandboxRunner,
+  sandboxOptionsFrom,
+  type ConversionRunner,
+  type PageCounter,
+} from '../shared/service/jobs/runner.ts';
 import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/service/accounts/api-keys.ts';
 import { createApiHandler } from './api.ts';
@@ -42,6 +47,8 @@ export interface LocalServerOptions {
   env?: Record<string, string | undefined>;
   host?: string;
   runner?: ConversionRunner;
+  /** Page counter instead of the sandbox's (tests). */
+  countPages?: PageCounter;
   now?: () => number;
   /** Run cleanup this often (ms); 0 disables the timer. Default 10 minutes. */
   cleanupEveryMs?: number;
@@ -77,9 +84,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  const sandbox = options.runner
-    ? undefined
-    : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
+  // Lazy: no converter starts before the first conversion or page count. An injected runner (tests) still
+  // counts pages in the sandbox unless a counter is injected too.
+  const sandbox =
+    options.runner && options.countPages
+      ? undefined
+      : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,
@@ -95,6 +105,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     checkout: adapters.checkout,
     identityAdmin: adapters.identityAdmin,
     runner: options.runner ?? sandbox!.runner,
+    countPages: options.countPages ?? sandbox!.countPages,
     now: options.now ?? Date.now,
   };
   const internal = { [INTERNAL_HEADER]: adapters.internalToken };

@@ -74,7 +74,7 @@ export async function handleUploadFinalized(
   // transaction that queues it (over the allowance or the caller's cap, that transaction fails it instead).
   const now = deps.now();
   const { plan } = userPlan(deps, await deps.accounts.getUser(job.owner));
-  const counted = await countUnits(rejection.bytes, rejection.format);
+  const counted = await countUnits(rejection.bytes, rejection.format, deps.countPages);
   if (counted.pages !== undefined && counted.pages > plan.maxPagesPerDocument) {
     const error = {
       code: 'too_many_pages',

@@ -6,7 +6,9 @@ import {
   estimateUnits,
   unitsBySize,
 } from '../../../shared/service/accounts/billable-units.ts';
-import { countUnits } from '../../../shared/service/accounts/count-units.ts';
+import { COUNT_BUDGET_MS, countUnits } from '../../../shared/service/accounts/count-units.ts';
+import { createSandboxRunner, type PageCounter, type SandboxRunner } from '../../../shared/service/jobs/runner.ts';
+import { createConverterPool } from '../../../shared/engine/sandbox.ts';
 import { loadConfig, ConfigError } from '../../../shared/service/config.ts';
 import { DEFAULT_PLANS } from '../../../shared/service/accounts/plans.ts';
 import { buildPptx, para, sp } from '../../fixtures/pptx.ts';
@@ -40,19 +42,55 @@ test('estimates: exact for size-billed formats, images and given pages; a bounde
   expect(estimateUnits('application/pdf', { size: 2000, maxPages: 300 })).toEqual({ min: 1, max: 20 });
 });
 
-test('PDF pages and PPTX slides are counted from the bytes before conversion', async () => {
-  expect(await countUnits(await pdfWith(1), 'pdf')).toEqual({ units: 1, pages: 1 });
-  expect(await countUnits(await pdfWith(13), 'pdf')).toEqual({ units: 13, pages: 13 });
-  const pptx = buildPptx({ slides: ['One', 'Two', 'Three'].map((t) => ({ shapes: sp(para(t)) })) });
-  expect(await countUnits(pptx, 'pptx')).toEqual({ units: 3, pages: 3 });
-  expect(await countUnits(Buffer.alloc(250_000, 'a'), 'text')).toEqual({ units: 3 });
+describe('counting in the sandbox', () => {
+  let sandbox: SandboxRunner;
+  beforeAll(() => {
+    sandbox = createSandboxRunner({ size: 1, ocr: false, maxMemoryMb: 256, isolation: 'thread' });
+  });
+  afterAll(() => sandbox.close());
+
+  test('PDF pages and PPTX slides are counted from the bytes before conversion', async () => {
+    expect(await countUnits(await pdfWith(1), 'pdf', sandbox.countPages)).toEqual({ units: 1, pages: 1 });
+    expect(await countUnits(await pdfWith(13), 'pdf', sandbox.countPages)).toEqual({ units: 13, pages: 13 });
+    const pptx = buildPptx({ slides: ['One', 'Two', 'Three'].map((t) => ({ shapes: sp(para(t)) })) });
+    expect(await countUnits(pptx, 'pptx', sandbox.countPages)).toEqual({ units: 3, pages: 3 });
+    expect(await countUnits(Buffer.alloc(250_000, 'a'), 'text', sandbox.countPages)).toEqual({ units: 3 });
+  });
+
+  test('an uncountable PDF (encrypted, corrupt) is counted by its size', async () => {
+    const locked = encryptedPdf('pw', 'secret text');
+    expect(await countUnits(locked, 'pdf', sandbox.countPages)).toEqual({ units: unitsBySize(locked.length) });
+    const corrupt = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300_000, 0x20)]);
+    expect(await countUnits(corrupt, 'pdf', sandbox.countPages)).toEqual({ units: 3 });
+  });
 });
 
-test('an uncountable PDF (encrypted, corrupt) is counted by its size', async () => {
-  const locked = encryptedPdf('pw', 'secret text');
-  expect(await countUnits(locked, 'pdf')).toEqual({ units: unitsBySize(locked.length) });
-  const corrupt = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300_000, 0x20)]);
-  expect(await countUnits(corrupt, 'pdf')).toEqual({ units: 3 });
+test('a count over the budget is stopped and the size rule applies; the counter goes on', async () => {
+  const pool = createConverterPool({
+    size: 1,
+    ocr: false,
+    maxMemoryMb: 128,
+    engineModule: new URL('../../fixtures/hostile.ts', import.meta.url),
+  });
+  const counter: PageCounter = (bytes, format, { timeoutMs }) =>
+    pool.countPages(bytes, format, { timeoutMs, transfer: false });
+  try {
+    const hanging = Buffer.concat([Buffer.from('HANG'), Buffer.alloc(250_000, 0x20)]);
+    const started = performance.now();
+    expect(await countUnits(hanging, 'pdf', counter)).toEqual({ units: 3 });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(COUNT_BUDGET_MS - 100);
+    expect(elapsed).toBeLessThan(COUNT_BUDGET_MS + 10_000);
+    // One converter: it answers again only because the stuck one was stopped and replaced.
+    expect(await countUnits(await pdfWith(2), 'pdf', counter)).toEqual({ units: 2, pages: 2 });
+  } finally {
+    await pool.close();
+  }
+}, 60_000);
+
+test('without a sandbox counter a paged upload is never inspected: the size rule applies', async () => {
+  const pdf = await pdfWith(40);
+  expect(await countUnits(pdf, 'pdf', undefined)).toEqual({ units: unitsBySize(pdf.length) });
 });
 
 test('MDRAFT_PLANS is read once at start and validated; absent = the defaults', () => {
