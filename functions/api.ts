@@ -23,6 +23,7 @@ import {
 import { toJobView } from '../shared/service/jobs/view.ts';
 import type { RouteDef } from './routes/types.ts';
 import { createRateLimitGate } from './routes/rate-limits.ts';
+import { accountRoutes, pricedJobView } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
 
@@ -36,6 +37,10 @@ const CreateJobBody = z
       .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
     contentType: z.string().trim().min(3).max(200),
     size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    /** Stop in `awaiting_confirmation` once the upload is counted (`POST /v1/jobs/{id}/confirm` converts). */
+    confirm: z.boolean().optional(),
+    /** Spending cap in billable units. */
+    maxUnits: z.number().int().min(1).max(100_000_000).optional(),
   })
   .strict();
 
@@ -51,12 +56,13 @@ const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optiona
 export function createApiHandler(deps: PipelineDeps): HttpHandler {
   const rateLimit = createRateLimitGate(deps);
   const routes: RouteDef[] = [
+    ...accountRoutes(deps),
     { method: 'POST', pattern: /^\/v1\/jobs$/, run: (req, who) => postJob(deps, req, who) },
     { method: 'GET', pattern: /^\/v1\/jobs$/, run: (req, who) => listJobs(deps, req, who) },
     {
       method: 'GET',
       pattern: /^\/v1\/jobs\/([^/]+)$/,
-      run: async (_r, who, [id]) => json(200, { job: toJobView(await getOwnedJob(deps, who.uid, id)) }),
+      run: async (_r, who, [id]) => json(200, { job: await pricedJobView(deps, await getOwnedJob(deps, who.uid, id)) }),
     },
     { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)\/result$/, run: (req, who, [id]) => jobResult(deps, req, who, id) },
     {
@@ -133,7 +139,14 @@ function toApiError(error: unknown): unknown {
   if (error instanceof JobNotFoundError) return notFound('job');
   if (error instanceof ApiKeyNotFoundError) return notFound('key');
   if (error instanceof InvalidJobRequestError) {
-    const status = error.code === 'too_large' ? 413 : error.code === 'unsupported_media_type' ? 415 : 400;
+    const status =
+      {
+        too_large: 413,
+        unsupported_media_type: 415,
+        quota_exceeded: 402,
+        too_many_jobs: 429,
+        invalid_request: 400,
+      }[error.code] ?? 400;
     return new ApiError(status, error.code, error.message);
   }
   if (error instanceof ResultNotReadyError)

@@ -26,8 +26,9 @@ function pipelineDeps(): Promise<PipelineDeps> {
   deps ??= (async () => {
     const config = getConfig();
     const adapters = await createAdapters(config);
-    const { runner } = createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
-    return { config, ...adapters, runner, now: Date.now };
+    // onUploadFinalized counts pages in the sandbox too (a converter starts there on its first paged upload).
+    const { runner, countPages } = createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
+    return { config, ...adapters, runner, countPages, now: Date.now };
   })();
   return deps;
 }

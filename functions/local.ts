@@ -6,6 +6,7 @@
  *   /_tasks/convert        → convertWorker (POSTed by the local task queue)
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
  *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
+ *   /signin?token=…        → the one-time sign-in link `npm start` prints: sets the session cookie
  * Internal routes require the data directory's internal token (only the server's own queue, event
  * delivery and timer know it). `npm start` runs this file.
  */
@@ -21,7 +22,12 @@ import { serveHttp, type NodeListener } from '../shared/service/http/node.ts';
 import { errorResponse } from '../shared/service/http/errors.ts';
 import type { HttpHandler } from '../shared/service/http/types.ts';
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
-import { createSandboxRunner, sandboxOptionsFrom, type ConversionRunner } from '../shared/service/jobs/runner.ts';
+import {
+  createSandboxRunner,
+  sandboxOptionsFrom,
+  type ConversionRunner,
+  type PageCounter,
+} from '../shared/service/jobs/runner.ts';
 import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/service/accounts/api-keys.ts';
 import { createApiHandler } from './api.ts';
@@ -31,6 +37,8 @@ import { createCleanupHandler } from './cleanup.ts';
 import { createStripeWebhookHandler } from './stripe-webhook.ts';
 import { initSentry, withErrorReporting } from '../shared/service/observability/sentry.ts';
 import { logs } from '../shared/service/logs.ts';
+import { OneTimeSignIn } from '../shared/adapters/local/local-identity.ts';
+import { SESSION_COOKIE } from '../shared/service/auth/authenticate.ts';
 
 export const LOCAL_USER = 'local';
 
@@ -39,6 +47,8 @@ export interface LocalServerOptions {
   env?: Record<string, string | undefined>;
   host?: string;
   runner?: ConversionRunner;
+  /** Page counter instead of the sandbox's (tests). */
+  countPages?: PageCounter;
   now?: () => number;
   /** Run cleanup this often (ms); 0 disables the timer. Default 10 minutes. */
   cleanupEveryMs?: number;
@@ -54,6 +64,8 @@ export interface LocalServer {
   server: Server;
   /** A fresh API key for the `local` user, when issued. */
   apiKey?: string;
+  /** The one-time sign-in link for the `local` user (opened once in a browser: a session cookie). */
+  signInUrl: string;
   close(): Promise<void>;
 }
 
@@ -72,9 +84,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  const sandbox = options.runner
-    ? undefined
-    : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
+  // Lazy: no converter starts before the first conversion or page count. An injected runner (tests) still
+  // counts pages in the sandbox unless a counter is injected too.
+  const sandbox =
+    options.runner && options.countPages
+      ? undefined
+      : createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
   const deps: PipelineDeps = {
     config,
     jobs: adapters.jobs,
@@ -90,6 +105,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     checkout: adapters.checkout,
     identityAdmin: adapters.identityAdmin,
     runner: options.runner ?? sandbox!.runner,
+    countPages: options.countPages ?? sandbox!.countPages,
     now: options.now ?? Date.now,
   };
   const internal = { [INTERNAL_HEADER]: adapters.internalToken };
@@ -125,8 +141,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       )
     : undefined;
 
+  const signIn = new OneTimeSignIn();
+  const signInUrl = `${config.publicUrl}/signin?token=${signIn.issue(deps.now())}`;
+  const signin = serve(createSignInHandler(deps, signIn), 'signin');
+
   listener = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/signin') return signin(req, res);
     if (path.startsWith(BLOB_ROUTE)) return blobs(req, res);
     if (path === '/_events/finalized') return finalize(req, res);
     if (path === '/_tasks/convert') return worker(req, res);
@@ -163,6 +184,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     adapters,
     server,
     ...(apiKey ? { apiKey } : {}),
+    signInUrl,
     async close() {
       if (timer) clearInterval(timer);
       await new Promise<void>((resolve) => {
@@ -174,6 +196,40 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       await sandbox?.close();
       await adapters.close();
     },
+  };
+}
+
+/** How long the session cookie lasts (its API key stays valid until revoked in `GET/DELETE /v1/keys`). */
+const SESSION_MAX_AGE_S = 30 * 86400;
+
+/**
+ * `GET /signin?token=…`: redeems the one-time token for a session — a new API key for the `local` user named
+ * `session`, set as an `HttpOnly; SameSite=Strict` cookie (scripts cannot read it, other sites cannot send
+ * it), then 303 to `/`. A used, wrong or expired token is 401 `signin_link_invalid`.
+ */
+function createSignInHandler(deps: PipelineDeps, signIn: OneTimeSignIn): HttpHandler {
+  return async (req) => {
+    if (req.method !== 'GET')
+      return errorResponse(405, 'method_not_allowed', 'GET only', req.requestId, { Allow: 'GET' });
+    const token = req.query.get('token') ?? '';
+    if (!signIn.redeem(token, deps.now()))
+      return errorResponse(
+        401,
+        'signin_link_invalid',
+        'this sign-in link was used already or is not valid; restart the server for a new one',
+        req.requestId,
+      );
+    await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
+    const issued = await createApiKey(deps, { owner: LOCAL_USER, name: 'session', requestId: req.requestId });
+    const secure = deps.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+    return {
+      status: 303,
+      headers: {
+        Location: '/',
+        'Set-Cookie': `${SESSION_COOKIE}=${issued.key}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}${secure}`,
+        'Cache-Control': 'no-store',
+      },
+    };
   };
 }
 
@@ -195,6 +251,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +
       `data directory: ${local.config.dataDir}\n` +
+      `sign in (opens a session in your browser; works once):\n\n  ${local.signInUrl}\n\n` +
       `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey}\n\n` +
       `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
   );

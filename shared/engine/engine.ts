@@ -109,3 +109,5 @@ function dedupeWarnings(warnings: ConversionWarning[]): ConversionWarning[] {
 }
 
 export { ConversionError };
+/** Pages/slides of a PDF/PPTX without converting it (run in the sandbox: `ConverterPool.countPages`). */
+export { countPages } from './count-pages.ts';

@@ -7,6 +7,8 @@
  *   worker → parent  { type: 'ready' } once the engine is loaded
  *   parent → worker  { type: 'job', id, bytes, options }
  *   worker → parent  { type: 'result', id, result } | { type: 'error', id, error: { code, message } }
+ *   parent → worker  { type: 'count', id, bytes, format }: pages/slides of a PDF/PPTX, nothing converted
+ *   worker → parent  { type: 'counted', id, pages } (null: a format without pages) | { type: 'error', … }
  *   parent → worker  { type: 'close' } to shut down cleanly (OCR engine closed first)
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -23,11 +25,15 @@ export interface SandboxWorkerData {
   engineModule?: string;
 }
 
-export type ToWorker = { type: 'job'; id: number; bytes: Uint8Array; options: ConvertOptions } | { type: 'close' };
+export type ToWorker =
+  | { type: 'job'; id: number; bytes: Uint8Array; options: ConvertOptions }
+  | { type: 'count'; id: number; bytes: Uint8Array; format: string }
+  | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; id: number; result: ConvertResult }
+  | { type: 'counted'; id: number; pages: number | null }
   | { type: 'error'; id: number; error: { code: string; message: string } };
 
 type EngineConvert = (
@@ -75,7 +81,10 @@ const { channel, data } = openChannel();
 // must not kill the worker. The job's own promise still settles, or the pool's time budget ends it.
 process.on('unhandledRejection', () => {});
 
-const engine: { convert: EngineConvert } = data.engineModule
+/** The engine's page counter (`count-pages.ts`); an `engineModule` may bring its own (tests). */
+type EngineCountPages = (bytes: Uint8Array, format: string) => Promise<number | undefined>;
+
+const engine: { convert: EngineConvert; countPages?: EngineCountPages } = data.engineModule
   ? await import(data.engineModule)
   : await import('./engine.ts');
 
@@ -135,14 +144,24 @@ channel.onMessage((message: ToWorker) => {
     })();
     return;
   }
-  const { id, bytes, options } = message;
-  runJob(bytes, options).then(
-    (result) => channel.post({ type: 'result', id, result }),
-    (error: unknown) => {
-      const typed = asConversionError(error, 'internal');
-      channel.post({ type: 'error', id, error: { code: typed.code, message: typed.message } });
-    },
-  );
+  const { id } = message;
+  const failed = (error: unknown) => {
+    const typed = asConversionError(error, 'internal');
+    channel.post({ type: 'error', id, error: { code: typed.code, message: typed.message } });
+  };
+  if (message.type === 'count') {
+    countPages(message.bytes, message.format).then(
+      (pages) => channel.post({ type: 'counted', id, pages: pages ?? null }),
+      failed,
+    );
+    return;
+  }
+  runJob(message.bytes, message.options).then((result) => channel.post({ type: 'result', id, result }), failed);
 });
+
+async function countPages(bytes: Uint8Array, format: string): Promise<number | undefined> {
+  const count = engine.countPages ?? (await import('./count-pages.ts')).countPages;
+  return count(bytes, format);
+}
 
 channel.post({ type: 'ready' });

@@ -57,6 +57,13 @@ export interface JobOptions {
 
 export interface ConverterPool {
   convert(bytes: Uint8Array, options?: ConvertOptions, job?: JobOptions): Promise<ConvertResult>;
+  /**
+   * Pages (PDF) or slides (PPTX) of `bytes` detected as `format`, read by the engine's own readers in a
+   * converter under the same limits as a conversion (`job.timeoutMs` is the budget: past it the converter is
+   * STOPPED, not left running). Undefined for a format without pages.
+   * @throws ConversionError: `timeout`, `too_large` (memory), `corrupt`/`encrypted` (unreadable), `internal`.
+   */
+  countPages(bytes: Uint8Array, format: string, job?: JobOptions): Promise<number | undefined>;
   /** Finish nothing new: pending jobs are rejected, workers shut down. */
   close(): Promise<void>;
 }
@@ -67,10 +74,11 @@ export const DEFAULT_MAX_MEMORY_MB = 1024;
 interface Job {
   id: number;
   bytes: Uint8Array;
-  options: ConvertOptions;
+  /** What the converter is asked: a conversion, or a page count. */
+  task: { type: 'job'; options: ConvertOptions } | { type: 'count'; format: string };
   timeoutMs: number;
   transfer: boolean;
-  resolve(result: ConvertResult): void;
+  resolve(value: ConvertResult | number | undefined): void;
   reject(error: ConversionError): void;
 }
 
@@ -121,12 +129,20 @@ class Pool implements ConverterPool {
   }
 
   convert(bytes: Uint8Array, convertOptions: ConvertOptions = {}, job: JobOptions = {}): Promise<ConvertResult> {
+    return this.submit(bytes, { type: 'job', options: convertOptions }, job) as Promise<ConvertResult>;
+  }
+
+  countPages(bytes: Uint8Array, format: string, job: JobOptions = {}): Promise<number | undefined> {
+    return this.submit(bytes, { type: 'count', format }, job) as Promise<number | undefined>;
+  }
+
+  private submit(bytes: Uint8Array, task: Job['task'], job: JobOptions): Promise<ConvertResult | number | undefined> {
     if (this.closed) return Promise.reject(new ConversionError('internal', 'the converter pool is closed'));
-    return new Promise<ConvertResult>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.queue.push({
         id: this.nextId++,
         bytes,
-        options: convertOptions,
+        task,
         timeoutMs: job.timeoutMs ?? this.timeoutMs,
         transfer: job.transfer ?? true,
         resolve,
@@ -179,6 +195,7 @@ class Pool implements ConverterPool {
     slot.job = undefined;
     slot.host.unref();
     if (message.type === 'result') job.resolve(message.result);
+    else if (message.type === 'counted') job.resolve(message.pages ?? undefined);
     else job.reject(conversionErrorFrom(message.error as { code: ConversionErrorCode; message: string }));
     this.pump();
   }
@@ -187,13 +204,17 @@ class Pool implements ConverterPool {
   private start(slot: Slot, job: Job): void {
     slot.host.ref();
     slot.host.watch(true);
+    const what = job.task.type === 'count' ? 'page count' : 'conversion';
     slot.timer = setTimeout(() => {
       this.discard(
         slot,
-        new ConversionError('timeout', `conversion did not finish within ${formatSeconds(job.timeoutMs)}`),
+        new ConversionError('timeout', `${what} did not finish within ${formatSeconds(job.timeoutMs)}`),
       );
     }, job.timeoutMs);
-    const message: ToWorker = { type: 'job', id: job.id, bytes: job.bytes, options: job.options };
+    const message: ToWorker =
+      job.task.type === 'count'
+        ? { type: 'count', id: job.id, bytes: job.bytes, format: job.task.format }
+        : { type: 'job', id: job.id, bytes: job.bytes, options: job.task.options };
     // A realm-neutral check: arrays made in another context (jest's vm) are not `instanceof` this ArrayBuffer.
     const whole =
       job.transfer &&

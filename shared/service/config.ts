@@ -106,9 +106,11 @@ const EnvSchema = z.object({
     .default('mdraft_pages'),
   /** Another Stripe API origin (stripe-mock, a recording test server); default https://api.stripe.com. */
   MDRAFT_STRIPE_API_URL: z.url().optional(),
-  // Plans, Checkout and administration (issue 9).
+  // Plans, quotas, Checkout and administration (issue 9).
   /** The plans table as JSON (plan id → limits); absent = the defaults in shared/service/accounts/plans.ts. */
   MDRAFT_PLANS: z.string().optional(),
+  /** A job created with `confirm: true` waits this long for `POST /v1/jobs/{id}/confirm`, then expires. */
+  MDRAFT_CONFIRM_WINDOW_S: intFrom(86_400, 60, 30 * 86400),
   /** Where Stripe Checkout sends the customer after paying / after giving up (`{CHECKOUT_SESSION_ID}` allowed). */
   MDRAFT_BILLING_SUCCESS_URL: z.url().optional(),
   MDRAFT_BILLING_CANCEL_URL: z.url().optional(),
@@ -173,8 +175,10 @@ export interface Config {
   /** Stripe: usage goes to Stripe only with `stripeSecretKey`; the webhook is served only with `webhookSecret`. */
   billing: { stripeSecretKey?: string; webhookSecret?: string; meterEventName: string; apiUrl?: string };
   sentry: { dsn?: string; environment?: string };
-  /** The plans table (validated at start). */
+  /** The plans table (`MDRAFT_PLANS`), validated at start; always has `free`. */
   plans: Plans;
+  /** How long a job may stay `awaiting_confirmation` before cleanup expires it (ms). */
+  confirmWindowMs: number;
   /** Checkout redirects (absent: `POST /v1/billing/checkout` answers 501) and the failed-payment grace. */
   checkout: { successUrl?: string; cancelUrl?: string; portalReturnUrl?: string; graceMs: number };
   auditRetentionMs: number;
@@ -270,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.SENTRY_ENVIRONMENT ? { environment: e.SENTRY_ENVIRONMENT } : {}),
     },
     plans,
+    confirmWindowMs: e.MDRAFT_CONFIRM_WINDOW_S * 1000,
     checkout: {
       ...(e.MDRAFT_BILLING_SUCCESS_URL ? { successUrl: e.MDRAFT_BILLING_SUCCESS_URL } : {}),
       ...(e.MDRAFT_BILLING_CANCEL_URL ? { cancelUrl: e.MDRAFT_BILLING_CANCEL_URL } : {}),

@@ -71,6 +71,9 @@ export const logs = {
   cleanupDone: (c: Ctx, counts: object) => log('INFO', 'cleanup done', { ...c, ...counts }),
   apiKeyCreated: (c: Ctx & { owner: string; keyId: string }) =>
     log('INFO', 'api key created', { ...c, keyId: c.keyId.slice(0, 12) }),
+  accountDeleted: (c: Ctx & { owner: string; jobs: number }) => log('INFO', 'account deleted', { ...c }),
+  jobConfirmed: (c: Ctx & { jobId: string; units: number }) => log('INFO', 'job confirmed', { ...c }),
+  jobRefused: (c: Ctx & { jobId: string; code: string; units: number }) => log('INFO', 'job refused', { ...c }),
   apiKeyRevoked: (c: Ctx & { owner: string; keyId: string }) =>
     log('INFO', 'api key revoked', { ...c, keyId: c.keyId.slice(0, 12) }),
   taskDispatchFailed: (c: { task: string; attempt: number; status?: number; error?: string; final: boolean }) =>

@@ -71,7 +71,18 @@ export interface BlobStore {
   list(prefix: string): Promise<string[]>;
 }
 
-export type JobStatus = 'awaiting_upload' | 'queued' | 'processing' | 'succeeded' | 'failed' | 'expired';
+export type JobStatus =
+  | 'awaiting_upload'
+  /** Counted and reserved; converts only after `POST /v1/jobs/{id}/confirm` (created with `confirm: true`). */
+  | 'awaiting_confirmation'
+  | 'queued'
+  | 'processing'
+  | 'succeeded'
+  | 'failed'
+  | 'expired';
+
+/** What became of a job's billable units: reserved when counted, settled on success, released otherwise. */
+export type ChargeState = 'reserved' | 'settled' | 'released';
 
 export interface JobError {
   code: string;
@@ -117,6 +128,17 @@ export interface Job {
   pages?: number;
   /** Object names in the results bucket, set on success. */
   resultObjects?: { markdown: string; json: string };
+  /** Created with `confirm: true`: stops in `awaiting_confirmation` once its units are counted. */
+  confirm?: boolean;
+  /** The caller's spending cap in billable units: a job counted above it fails `spending_cap_exceeded`. */
+  maxUnits?: number;
+  /** Billable units counted from the upload (reserved); after success, the units charged (never more). */
+  units?: number;
+  charge?: ChargeState;
+  /** The month (`YYYY-MM`, UTC) whose allowance the units count against: the month they were reserved in. */
+  chargeMonth?: string;
+  /** An `awaiting_confirmation` job not confirmed by then is expired by cleanup (epoch ms). */
+  confirmDeadline?: number;
 }
 
 export interface JobPage {
@@ -130,7 +152,49 @@ export type MarkQueuedOutcome =
   /** The same upload already queued the job (a redelivered event): enqueueing again is harmless. */
   | { outcome: 'duplicate'; job: Job }
   /** The job is gone or in another state for another upload: ignore the event. */
-  | { outcome: 'stale'; job?: Job };
+  | { outcome: 'stale'; job?: Job }
+  /** Counted and reserved; the job waits for the caller's confirmation (nothing to enqueue). */
+  | { outcome: 'awaiting_confirmation'; job: Job }
+  /** Over the month's allowance or the caller's cap: the job was failed in the same transaction. */
+  | { outcome: 'refused'; job: Job };
+
+/** A job's units to reserve when its upload is queued (`JobStore.markQueued`). */
+export interface ChargeRequest {
+  units: number;
+  /** `YYYY-MM` (UTC) of the allowance. */
+  month: string;
+  /** The plan's monthly units: reserved + used + these may not pass it. */
+  limit: number;
+  /** For a job created with `confirm: true`: how long it waits for the confirmation (ms). */
+  confirmWindowMs: number;
+}
+
+/** A user's allowance state for one month: units charged (settled) and units reserved by unfinished jobs. */
+export interface QuotaState {
+  owner: string;
+  month: string;
+  used: number;
+  reserved: number;
+}
+
+/** One user's usage on one day (UTC) for one format, written in the transaction that ends each job. */
+export interface UsageDay {
+  owner: string;
+  /** `YYYY-MM-DD` (UTC) the job ended. */
+  day: string;
+  /** Detected format (`pdf`, `docx`, …), `unknown` for jobs failed before detection. */
+  format: string;
+  /** Jobs that ended (succeeded or failed). */
+  jobs: number;
+  /** Of those, failed (never charged). */
+  failures: number;
+  /** Units charged. */
+  units: number;
+  pages: number;
+}
+
+export type ConfirmOutcome =
+  { ok: true; job: Job } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'not_awaiting'; job: Job };
 
 export interface Lease {
   leaseId: string;
@@ -165,8 +229,20 @@ export interface UserRecord {
   createdAt: number;
   /** Last authenticated request (epoch ms), written at most once a minute. */
   lastSeenAt?: number;
-  /** `suspended`: every key and token of the user is refused at once. Absent = active. */
+  /**
+   * `suspended`: every key and token of the user is refused at once (authentication reads this record on
+   * every request). Absent = active. The one place a user's status lives: operators change it through
+   * `UserAdminStore.setStatus`, which writes this same record.
+   */
   status?: UserStatus;
+  /** When the user was suspended (epoch ms), while suspended. */
+  suspendedAt?: number;
+  /**
+   * May call `/v1/admin/*` with an API key (or the embedded default's session): the store's admin flag, set
+   * by `UserAdminStore.setAdmin`. An ID token counts as admin by its own `admin` custom claim instead.
+   * Absent = not an admin.
+   */
+  admin?: boolean;
   /** Set by billing webhooks: the Stripe customer this user is billed as. */
   stripeCustomerId?: string;
   /**
@@ -180,6 +256,17 @@ export interface UserRecord {
   graceUntil?: number;
 }
 
+/** The user fields that can be changed after creation. */
+export interface UserPatch {
+  displayName?: string;
+  /** `active` also clears `suspendedAt`; `suspended` records `suspendedAt` when given (else keeps it). */
+  status?: UserStatus;
+  suspendedAt?: number;
+  admin?: boolean;
+  plan?: string;
+  lastSeenAt?: number;
+}
+
 export interface UsageRecord {
   owner: string;
   /** `YYYY-MM` (UTC). */
@@ -189,7 +276,9 @@ export interface UsageRecord {
 }
 
 /**
- * The job records, nothing else. Every state change is one transaction that re-reads the record, asks
+ * The job records, and the counters that must change with them: every transition applies
+ * `chargeEffects(before, after)` (`shared/service/jobs/charges.ts`) to the owner's `QuotaState` and
+ * `UsageDay` in its own transaction. Every state change is one transaction that re-reads the record, asks
  * `shared/service/jobs/states.ts` whether the transition is allowed and what the record becomes, and writes
  * that, so concurrent or repeated calls are harmless. The decisions live in states.ts only; a store reads,
  * decides through it, and writes.
@@ -200,8 +289,17 @@ export interface JobStore {
   getJob(id: string): Promise<Job | undefined>;
   /** Newest first, only `owner`'s jobs; `cursor` comes from the previous page. */
   listJobs(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
-  /** `awaiting_upload` → `queued`, keyed on `bucket/name#generation` (decision: `queueJob`). */
-  markQueued(id: string, input: { eventKey: string; format: string; now: number }): Promise<MarkQueuedOutcome>;
+  /**
+   * `awaiting_upload` → `queued` (or `awaiting_confirmation`), keyed on `bucket/name#generation` (decision:
+   * `queueJob`). With `charge`, the job's units are reserved against the owner's month IN THE SAME
+   * TRANSACTION that reads the allowance (`QuotaState`): over it, the job is failed `quota_exceeded` instead.
+   */
+  markQueued(
+    id: string,
+    input: { eventKey: string; format: string; now: number; charge?: ChargeRequest },
+  ): Promise<MarkQueuedOutcome>;
+  /** `awaiting_confirmation` → `queued` (decision: `confirmJob`). */
+  confirm(id: string, input: { now: number }): Promise<ConfirmOutcome>;
   /** `queued` (or `processing` whose lease expired) → `processing` with a fresh lease (decision: `claimJob`). */
   claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult>;
   /**
@@ -218,7 +316,14 @@ export interface JobStore {
   complete(
     id: string,
     leaseId: string,
-    input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
+    input: {
+      warnings: JobWarning[];
+      pages?: number;
+      /** Billable units the conversion produced: the reservation is settled at min(these, reserved). */
+      units?: number;
+      resultObjects: { markdown: string; json: string };
+      now: number;
+    },
   ): Promise<boolean>;
   /**
    * → `failed` (decision: `failJob`). With `leaseId`: only for that lease holder. Without: from
@@ -226,9 +331,14 @@ export interface JobStore {
    * from under a live worker.
    */
   fail(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean>;
-  /** `awaiting_upload` → `expired` (decision: `expireJob`). */
+  /** `awaiting_upload`/`awaiting_confirmation` → `expired`, releasing a reservation (decision: `expireJob`). */
   expire(id: string, input: { now: number }): Promise<boolean>;
+  /** Removes the record; a reservation it still held is released in the same transaction. */
   deleteJob(id: string): Promise<boolean>;
+  /** How many of `owner`'s jobs are not finished (every state but succeeded/failed/expired). */
+  countActiveJobs(owner: string): Promise<number>;
+  /** `awaiting_confirmation` jobs whose confirmation deadline has passed. */
+  findConfirmationExpired(now: number, limit: number): Promise<Job[]>;
   /** Jobs created before `createdBefore` (retention), oldest first. */
   findCreatedBefore(createdBefore: number, limit: number): Promise<Job[]>;
   /** `awaiting_upload` jobs whose upload deadline has passed. */
@@ -246,8 +356,22 @@ export interface JobStore {
  * the usage counter this store reads in the job's own transaction.
  */
 export interface AccountStore {
-  /** Creates the user when new; updates the email when one is given and differs. Keeps billing fields. */
-  ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord>;
+  /**
+   * Creates the user when new (`displayName` is used only then); updates the email when one is given and
+   * differs. Keeps every other field.
+   */
+  ensureUser(user: { id: string; email?: string; displayName?: string; now: number }): Promise<UserRecord>;
+  /** Changes the given fields of an existing user; undefined when there is no such user. */
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
+  /**
+   * Deletes the user record, its API keys and its link to a billing customer. Keeps the billing events,
+   * the usage ledger and the quota/usage counters (accounting records; see `functions/README.md`).
+   */
+  deleteUser(id: string): Promise<boolean>;
+  /** The owner's allowance state in `month` (written by the job store's transitions); zeros when none. */
+  getQuota(owner: string, month: string): Promise<QuotaState>;
+  /** The owner's usage rows with `from <= day <= to` (`YYYY-MM-DD`), by day then format. */
+  listUsageDays(owner: string, range: { from: string; to: string }): Promise<UsageDay[]>;
   /** The user with billing fields, or undefined. */
   getUser(id: string): Promise<UserRecord | undefined>;
   /** Fails if the id (the key's SHA-256 hex) exists. */
@@ -325,6 +449,8 @@ export interface TaskQueue {
 export interface VerifiedIdentity {
   uid: string;
   email?: string;
+  /** The name the identity provider knows (Firebase `name` claim). */
+  name?: string;
   /** The token carries the custom claim `admin: true` (set through `IdentityAdmin.setAdminClaim`). */
   admin?: boolean;
 }
@@ -337,7 +463,7 @@ export class AuthError extends Error {
     | 'token_invalid'
     | 'token_revoked'
     | 'token_unsupported'
-    /** The user is suspended (answered 403, not 401: signing in again does not help). */
+    /** The credential is valid but its user is suspended (answered 403, not 401: signing in again does not help). */
     | 'account_suspended';
   constructor(code: AuthError['code'], message: string) {
     super(message);
@@ -366,7 +492,7 @@ export interface PipelinePorts {
   llm?: Llm;
   /** Per-user and per-key request limits across instances; absent = no limits. */
   rateLimiter?: RateLimiter;
-  /** Status and admin flag of users (suspension is checked on every request); absent = no administration. */
+  /** Operator search and changes on the user records (`/v1/admin/*`); absent = no administration. */
   userAdmin?: UserAdminStore;
   /** Where admin actions are recorded; admin routes refuse to act without it. */
   audit?: AuditLog;
@@ -407,23 +533,10 @@ export interface RateLimiter {
   prune?(before: number): Promise<number>;
 }
 
-/** What authentication needs to know about a user on every request, in one read. */
-export interface UserAccess {
-  status: UserStatus;
-  /** The embedded default's (and API keys') admin flag; on Firebase the `admin` custom claim counts too. */
-  admin: boolean;
-  /** The stored plan id (absent = free); `effectivePlanId(access, now)` applies the grace period. */
-  plan?: string;
-  /** End of a running payment grace period (epoch ms). */
-  graceUntil?: number;
-}
-
-/** A user as an administrator sees it. */
+/** A user as an administrator sees it: the `UserRecord` with status and admin flag spelled out. */
 export interface AdminUserView extends UserRecord {
   status: UserStatus;
   admin: boolean;
-  /** When the user was suspended (epoch ms), while suspended. */
-  suspendedAt?: number;
 }
 
 export interface AdminUserPage {
@@ -432,12 +545,12 @@ export interface AdminUserPage {
 }
 
 /**
- * Operator operations on users, beside the `AccountStore` (same database). User ids and emails are matched
- * by prefix (case-sensitive ids, lower-cased emails); pages are ordered by id.
+ * Operator operations on users, beside the `AccountStore` and on the SAME user records (same database, same
+ * row/document): what it sets (status, admin flag, plan) is what `AccountStore.getUser` reads, which is what
+ * authentication and `/v1/me` use. User ids and emails are matched by prefix (case-sensitive ids, lower-cased
+ * emails); pages are ordered by id.
  */
 export interface UserAdminStore {
-  /** Status, admin flag and plan; undefined when no such user. */
-  getAccess(userId: string): Promise<UserAccess | undefined>;
   getUserView(userId: string): Promise<AdminUserView | undefined>;
   /**
    * Users whose id starts with `idPrefix` or (when given instead) whose email starts with `emailPrefix`;

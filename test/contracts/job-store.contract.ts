@@ -9,6 +9,8 @@ import { newJobId, inputObjectName } from '../../shared/service/jobs/names.ts';
 export interface StoreHandle {
   jobs: JobStore;
   accounts: AccountStore;
+  /** A second JobStore on the same database through its own client/connection (another instance), when possible. */
+  peerJobs?: JobStore;
   dispose(): Promise<void>;
 }
 

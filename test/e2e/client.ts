@@ -4,8 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogLevel } from '../../shared/service/logs.ts';
+import { DEFAULT_PLANS } from '../../shared/service/accounts/plans.ts';
 
 setLogLevel('silent');
+
+/**
+ * The plans the pipeline tests run under unless they set `MDRAFT_PLANS`: the default table, its free plan with
+ * room for many jobs at once and a large allowance, so tests about other behaviour are not cut short by a
+ * quota; the paid plans (what checkout sells and admins assign) as the defaults have them.
+ */
+export const ROOMY_PLANS = JSON.stringify({
+  ...DEFAULT_PLANS,
+  free: { ...DEFAULT_PLANS.free, monthlyUnits: 1_000_000, concurrentJobs: 1000, maxFileBytes: 1024 ** 3 },
+});
 
 export interface TestServer extends LocalServer {
   dataDir: string;
@@ -23,6 +34,7 @@ export async function startTestServer(
       MDRAFT_DATA_DIR: dataDir,
       MDRAFT_QUEUE_MIN_BACKOFF_MS: '100',
       MDRAFT_QUEUE_MAX_BACKOFF_MS: '1000',
+      MDRAFT_PLANS: ROOMY_PLANS,
       ...env,
     },
     cleanupEveryMs: 0,

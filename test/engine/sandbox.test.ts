@@ -1,5 +1,7 @@
 import { createConverterPool, convertInSandbox, type ConverterPool } from '../../shared/engine/sandbox.ts';
 import { ConversionError } from '../../shared/engine/errors.ts';
+import { buildPdf } from '../fixtures/hostile.ts';
+import { buildPptx, para, sp } from '../fixtures/pptx.ts';
 
 const testEngine = new URL('../fixtures/hostile.ts', import.meta.url);
 const doc = (text: string) => new TextEncoder().encode(text);
@@ -82,6 +84,36 @@ describe('converter pool', () => {
     const copied = doc('copied');
     await pool.convert(copied, {}, { transfer: false });
     expect(copied.byteLength).toBe(6);
+  });
+});
+
+describe('page counts in the sandbox', () => {
+  let pool: ConverterPool;
+  beforeAll(() => {
+    pool = createConverterPool({ size: 1, timeoutMs: 20_000, maxMemoryMb: 128, ocr: false, engineModule: testEngine });
+  });
+  afterAll(() => pool.close());
+
+  it("counts a PDF's pages and a PPTX's slides with the engine's readers; formats without pages are undefined", async () => {
+    expect(await pool.countPages(buildPdf([['one'], ['two'], ['three']]), 'pdf')).toBe(3);
+    const slides = buildPptx({ slides: ['A', 'B'].map((t) => ({ shapes: sp(para(t)) })) });
+    expect(await pool.countPages(slides, 'pptx')).toBe(2);
+    expect(await pool.countPages(doc('plain text'), 'text')).toBeUndefined();
+  });
+
+  it('types an unreadable PDF (corrupt) as an error of the count, not a number', async () => {
+    const error = await failure(pool.countPages(doc('%PDF-1.7\n' + ' '.repeat(2000)), 'pdf'));
+    expect(['corrupt', 'encrypted', 'internal']).toContain(error.code);
+  });
+
+  it('stops a count stuck in a loop at its budget (the converter is replaced), then counts the next one', async () => {
+    const started = performance.now();
+    const error = await failure(pool.countPages(doc('HANG'), 'pdf', { timeoutMs: 1000 }));
+    expect(error.code).toBe('timeout');
+    expect(error.message).toMatch(/page count did not finish within 1 s/);
+    expect(performance.now() - started).toBeLessThan(8000);
+    // A pool of one: the stuck converter must be gone for this to be answered.
+    expect(await pool.countPages(buildPdf([['again']]), 'pdf', { timeoutMs: 15_000 })).toBe(1);
   });
 });
 

@@ -51,6 +51,7 @@ export class FirebaseIdentity implements Identity, IdentityAdmin {
       return {
         uid: decoded.uid,
         ...(typeof decoded.email === 'string' ? { email: decoded.email } : {}),
+        ...(typeof decoded.name === 'string' && decoded.name ? { name: decoded.name } : {}),
         ...(decoded.admin === true ? { admin: true } : {}),
       };
     } catch (error) {

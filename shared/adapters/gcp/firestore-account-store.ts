@@ -12,10 +12,14 @@ import type {
   ApiKeyRecord,
   BillingEvent,
   BillingEventOutcome,
+  QuotaState,
+  UsageDay,
   UsageRecord,
+  UserPatch,
   UserRecord,
+  UserStatus,
 } from '../../service/ports.ts';
-import { docIdFor, usageDocId, withoutUndefined } from './firestore-docs.ts';
+import { docIdFor, quotaDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
 import { nextBillingState } from '../../service/accounts/billing-state.ts';
 
 export interface FirestoreAccountStoreOptions {
@@ -32,6 +36,9 @@ export class FirestoreAccountStore implements AccountStore {
   /** `stripeCustomers/<customer id>` → `{ userId }`; `billingEvents/<event id>`: webhook events applied. */
   private readonly customers: CollectionReference;
   private readonly billingEvents: CollectionReference;
+  /** Written by `FirestoreJobStore`'s transitions; read here. */
+  private readonly quota: CollectionReference;
+  private readonly usageDays: CollectionReference;
 
   constructor(options: FirestoreAccountStoreOptions) {
     this.firestore = options.firestore;
@@ -41,22 +48,95 @@ export class FirestoreAccountStore implements AccountStore {
     this.usage = this.firestore.collection(`${prefix}usage`);
     this.customers = this.firestore.collection(`${prefix}stripeCustomers`);
     this.billingEvents = this.firestore.collection(`${prefix}billingEvents`);
+    this.quota = this.firestore.collection(`${prefix}quota`);
+    this.usageDays = this.firestore.collection(`${prefix}usageDays`);
   }
 
-  async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
+  async ensureUser(user: { id: string; email?: string; displayName?: string; now: number }): Promise<UserRecord> {
     const ref = this.users.doc(docIdFor(user.id));
     return this.firestore.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
-      const existing = snap.exists ? (snap.data() as { id: string; email?: string; createdAt: number }) : undefined;
-      const record: UserRecord = {
-        id: user.id,
-        createdAt: existing?.createdAt ?? user.now,
-        ...((user.email ?? existing?.email) ? { email: (user.email ?? existing?.email)! } : {}),
-      };
-      if (!existing) tx.create(ref, record);
-      else if (user.email && existing.email !== user.email) tx.update(ref, { email: user.email });
-      return record;
+      if (!snap.exists) {
+        const created: UserDoc = {
+          id: user.id,
+          createdAt: user.now,
+          ...(user.email ? { email: user.email } : {}),
+          ...(user.displayName ? { displayName: user.displayName } : {}),
+        };
+        tx.create(ref, created);
+        return toUser(created);
+      }
+      const existing = snap.data() as UserDoc;
+      if (user.email && existing.email !== user.email) {
+        tx.update(ref, { email: user.email });
+        return toUser({ ...existing, email: user.email });
+      }
+      return toUser(existing);
     });
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+    const ref = this.users.doc(docIdFor(id));
+    return this.firestore.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) return undefined;
+      const changes: Partial<UserDoc> = withoutUndefined(patch);
+      if (patch.status !== 'suspended') delete changes.suspendedAt;
+      const after: UserDoc = { ...(snap.data() as UserDoc), ...changes };
+      // A reactivation clears the suspension time (`UserPatch`).
+      if (patch.status === 'active') delete after.suspendedAt;
+      if (Object.keys(changes).length > 0)
+        tx.update(ref, patch.status === 'active' ? { ...changes, suspendedAt: FieldValue.delete() } : changes);
+      return toUser(after);
+    });
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    const ref = this.users.doc(docIdFor(id));
+    const keys = await this.keys.where('owner', '==', id).get();
+    return this.firestore.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const user = snap.exists ? (snap.data() as UserDoc) : undefined;
+      const link = user?.stripeCustomerId ? this.customers.doc(docIdFor(user.stripeCustomerId)) : undefined;
+      const linkSnap = link ? await tx.get(link) : undefined;
+      for (const k of keys.docs) tx.delete(k.ref);
+      if (link && linkSnap?.exists && (linkSnap.data() as { userId: string }).userId === id) tx.delete(link);
+      if (snap.exists) tx.delete(ref);
+      return snap.exists;
+    });
+  }
+
+  async getQuota(owner: string, month: string): Promise<QuotaState> {
+    const snap = await this.quota.doc(quotaDocId(owner, month)).get();
+    const d = snap.exists ? (snap.data() as { used?: number; reserved?: number }) : {};
+    return { owner, month, used: d.used ?? 0, reserved: d.reserved ?? 0 };
+  }
+
+  async listUsageDays(owner: string, range: { from: string; to: string }): Promise<UsageDay[]> {
+    // Index: owner ASC, day ASC.
+    const snap = await this.usageDays
+      .where('owner', '==', owner)
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to)
+      .orderBy('day')
+      .get();
+    const rows: UsageDay[] = [];
+    for (const doc of snap.docs) {
+      const d = doc.data() as { day: string; formats?: Record<string, Partial<UsageDay>> };
+      for (const format of Object.keys(d.formats ?? {}).sort()) {
+        const f = d.formats![format];
+        rows.push({
+          owner,
+          day: d.day,
+          format,
+          jobs: f.jobs ?? 0,
+          failures: f.failures ?? 0,
+          units: f.units ?? 0,
+          pages: f.pages ?? 0,
+        });
+      }
+    }
+    return rows;
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
@@ -95,17 +175,7 @@ export class FirestoreAccountStore implements AccountStore {
 
   async getUser(id: string): Promise<UserRecord | undefined> {
     const snap = await this.users.doc(docIdFor(id)).get();
-    if (!snap.exists) return undefined;
-    const d = snap.data() as UserDoc;
-    return {
-      id: d.id,
-      ...(d.email ? { email: d.email } : {}),
-      createdAt: d.createdAt,
-      ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
-      ...(d.plan ? { plan: d.plan } : {}),
-      ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
-      ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
-    };
+    return snap.exists ? toUser(snap.data() as UserDoc) : undefined;
   }
 
   async applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome> {
@@ -167,9 +237,33 @@ export class FirestoreAccountStore implements AccountStore {
   }
 }
 
-interface UserDoc {
+/** A `users` document as a `UserRecord` (also `FirestoreUserAdminStore`'s reading of it). */
+export function toUser(d: UserDoc): UserRecord {
+  return {
+    id: d.id,
+    ...(d.email ? { email: d.email } : {}),
+    ...(d.displayName ? { displayName: d.displayName } : {}),
+    createdAt: d.createdAt,
+    ...(d.lastSeenAt !== undefined ? { lastSeenAt: d.lastSeenAt } : {}),
+    ...(d.status ? { status: d.status } : {}),
+    ...(d.status === 'suspended' && d.suspendedAt !== undefined ? { suspendedAt: d.suspendedAt } : {}),
+    ...(d.admin === true ? { admin: true } : {}),
+    ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
+    ...(d.plan ? { plan: d.plan } : {}),
+    ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
+    ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
+  };
+}
+
+export interface UserDoc {
   id: string;
   email?: string;
+  displayName?: string;
+  lastSeenAt?: number;
+  /** Status, suspension time and admin flag: also written by `FirestoreUserAdminStore` (the same document). */
+  status?: UserStatus;
+  suspendedAt?: number;
+  admin?: boolean;
   createdAt: number;
   stripeCustomerId?: string;
   plan?: string;

@@ -23,3 +23,13 @@ export function usageDocId(owner: string, month: string): string {
 export function withoutUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+/** `quota/<YYYY-MM>_<owner doc id>`: the month's allowance state (`used`, `reserved`). */
+export function quotaDocId(owner: string, month: string): string {
+  return `${month}_${docIdFor(owner)}`;
+}
+
+/** `usageDays/<YYYY-MM-DD>_<owner doc id>`: `{owner, day, formats: {<format>: {jobs, failures, units, pages}}}`. */
+export function usageDayDocId(owner: string, day: string): string {
+  return `${day}_${docIdFor(owner)}`;
+}

@@ -8,9 +8,18 @@
  * it). The composite indexes these queries need are listed in `firestore-indexes.json`.
  */
 import { FieldValue, Timestamp } from '@google-cloud/firestore';
-import type { CollectionReference, DocumentData, Firestore, Query, Transaction } from '@google-cloud/firestore';
 import type {
+  CollectionReference,
+  DocumentData,
+  DocumentReference,
+  Firestore,
+  Query,
+  Transaction,
+} from '@google-cloud/firestore';
+import type {
+  ChargeRequest,
   ClaimResult,
+  ConfirmOutcome,
   Job,
   JobError,
   JobPage,
@@ -18,10 +27,19 @@ import type {
   JobWarning,
   MarkQueuedOutcome,
 } from '../../service/ports.ts';
-import { claimJob, completeJob, expireJob, failJob, queueJob, releaseJob } from '../../service/jobs/states.ts';
+import {
+  claimJob,
+  completeJob,
+  confirmJob,
+  expireJob,
+  failJob,
+  queueJob,
+  releaseJob,
+} from '../../service/jobs/states.ts';
+import { chargeEffects, type ChargeEffects } from '../../service/jobs/charges.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
-import { isPlainDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
+import { isPlainDocId, quotaDocId, usageDayDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
 
 export interface FirestoreJobStoreOptions {
   firestore: Firestore;
@@ -41,6 +59,9 @@ export class FirestoreJobStore implements JobStore {
   private readonly jobs: CollectionReference;
   /** Written only by `complete`; `FirestoreAccountStore` owns and reads it. */
   private readonly usage: CollectionReference;
+  /** The allowance counters and the per-day usage, changed with every transition (`chargeEffects`). */
+  private readonly quota: CollectionReference;
+  private readonly usageDays: CollectionReference;
   private readonly ttlMs: number | undefined;
 
   constructor(options: FirestoreJobStoreOptions) {
@@ -48,6 +69,8 @@ export class FirestoreJobStore implements JobStore {
     const prefix = options.collectionPrefix ?? '';
     this.jobs = this.firestore.collection(`${prefix}jobs`);
     this.usage = this.firestore.collection(`${prefix}usage`);
+    this.quota = this.firestore.collection(`${prefix}quota`);
+    this.usageDays = this.firestore.collection(`${prefix}usageDays`);
     this.ttlMs =
       options.retentionMs !== undefined ? options.retentionMs + (options.ttlGraceMs ?? 7 * 86400_000) : undefined;
   }
@@ -78,10 +101,65 @@ export class FirestoreJobStore implements JobStore {
     return jobs.length > limit && last ? { jobs: shown, nextCursor: encodeCursor(last) } : { jobs: shown };
   }
 
-  async markQueued(id: string, input: { eventKey: string; format: string; now: number }): Promise<MarkQueuedOutcome> {
+  async markQueued(
+    id: string,
+    input: { eventKey: string; format: string; now: number; charge?: ChargeRequest },
+  ): Promise<MarkQueuedOutcome> {
+    const ref = this.jobRef(id);
+    if (!ref) return { outcome: 'stale' };
+    if (!input.charge) return this.queueIn(ref, input);
+    // Reservations against one allowance document are taken one at a time within this process: concurrent
+    // transactions on one document only abort and retry each other (the emulator took minutes for 50).
+    // Across instances the transaction alone keeps the allowance exact.
+    const owner = (await this.getJob(id))?.owner;
+    if (!owner) return { outcome: 'stale' };
+    return this.inLane(`${owner}\u0000${input.charge.month}`, () => this.queueIn(ref, input));
+  }
+
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after every earlier call with the same key has settled (a per-key queue in this process). */
+  private inLane<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.lanes.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(key, tail);
+    void tail.then(() => {
+      if (this.lanes.get(key) === tail) this.lanes.delete(key);
+    });
+    return run;
+  }
+
+  private queueIn(
+    ref: DocumentReference,
+    input: { eventKey: string; format: string; now: number; charge?: ChargeRequest },
+  ): Promise<MarkQueuedOutcome> {
+    // Reads the job and then the allowance it reserves from in one transaction: Firestore retries it when a
+    // concurrent reservation changed the allowance document in between, so two reservations never both fit.
+    return this.firestore.runTransaction(
+      async (tx) => {
+        const snap = await tx.get(ref);
+        const before = snap.exists ? fromDoc(snap.data()!) : undefined;
+        let quota: { used: number; reserved: number } | undefined;
+        if (before && input.charge) {
+          const q = await tx.get(this.quota.doc(quotaDocId(before.owner, input.charge.month)));
+          const d = q.exists ? (q.data() as { used?: number; reserved?: number }) : {};
+          quota = { used: d.used ?? 0, reserved: d.reserved ?? 0 };
+        }
+        const queued = queueJob(before, input, quota);
+        if (queued.outcome !== 'duplicate' && queued.outcome !== 'stale') this.writeJob(tx, before, queued.job);
+        return queued;
+      },
+      { maxAttempts: 100 },
+    );
+  }
+
+  async confirm(id: string, input: { now: number }): Promise<ConfirmOutcome> {
     return this.transition(id, (job) => {
-      const queued = queueJob(job, input);
-      return [queued, queued.outcome === 'queued' ? queued.job : undefined];
+      const confirmed = confirmJob(job, input);
+      return [confirmed, confirmed.ok ? confirmed.job : undefined];
     });
   }
 
@@ -99,7 +177,13 @@ export class FirestoreJobStore implements JobStore {
   async complete(
     id: string,
     leaseId: string,
-    input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
+    input: {
+      warnings: JobWarning[];
+      pages?: number;
+      units?: number;
+      resultObjects: { markdown: string; json: string };
+      now: number;
+    },
   ): Promise<boolean> {
     return this.transition(id, (job, tx) => {
       const done = completeJob(job, leaseId, input);
@@ -133,8 +217,29 @@ export class FirestoreJobStore implements JobStore {
       const snap = await tx.get(ref);
       if (!snap.exists) return false;
       tx.delete(ref);
+      const job = fromDoc(snap.data()!);
+      this.applyEffects(tx, job.owner, chargeEffects(job, undefined));
       return true;
     });
+  }
+
+  async countActiveJobs(owner: string): Promise<number> {
+    const snap = await this.jobs
+      .where('owner', '==', owner)
+      .where('status', 'in', ['awaiting_upload', 'awaiting_confirmation', 'queued', 'processing'])
+      .count()
+      .get();
+    return snap.data().count;
+  }
+
+  async findConfirmationExpired(now: number, limit: number): Promise<Job[]> {
+    return this.jobsOf(
+      this.jobs
+        .where('status', '==', 'awaiting_confirmation')
+        .where('confirmDeadline', '<', now)
+        .orderBy('confirmDeadline')
+        .limit(limit),
+    );
   }
 
   async findCreatedBefore(createdBefore: number, limit: number): Promise<Job[]> {
@@ -186,12 +291,53 @@ export class FirestoreJobStore implements JobStore {
   ): Promise<T> {
     const ref = this.jobRef(id);
     if (!ref) return decide(undefined, undefined as unknown as Transaction)[0];
-    return this.firestore.runTransaction(async (tx) => {
-      const snap = await tx.get(ref);
-      const [result, next] = decide(snap.exists ? fromDoc(snap.data()!) : undefined, tx);
-      if (next) tx.set(ref, this.toDoc(next));
-      return result;
-    });
+    return this.firestore.runTransaction(
+      async (tx) => {
+        const snap = await tx.get(ref);
+        const before = snap.exists ? fromDoc(snap.data()!) : undefined;
+        const [result, next] = decide(before, tx);
+        if (next) this.writeJob(tx, before, next);
+        return result;
+      },
+      { maxAttempts: 100 },
+    );
+  }
+
+  /** Writes the job and the counter changes of `before → next` in `tx` (increments: no read needed). */
+  private writeJob(tx: Transaction, before: Job | undefined, next: Job): void {
+    const ref = this.jobRef(next.id)!;
+    tx.set(ref, this.toDoc(next));
+    this.applyEffects(tx, next.owner, chargeEffects(before, next));
+  }
+
+  private applyEffects(tx: Transaction, owner: string, effects: ChargeEffects): void {
+    const q = effects.quota;
+    if (q) {
+      tx.set(
+        this.quota.doc(quotaDocId(owner, q.month)),
+        { owner, month: q.month, used: FieldValue.increment(q.used), reserved: FieldValue.increment(q.reserved) },
+        { merge: true },
+      );
+    }
+    const u = effects.usage;
+    if (u) {
+      tx.set(
+        this.usageDays.doc(usageDayDocId(owner, u.day)),
+        {
+          owner,
+          day: u.day,
+          formats: {
+            [u.format]: {
+              jobs: FieldValue.increment(u.jobs),
+              failures: FieldValue.increment(u.failures),
+              units: FieldValue.increment(u.units),
+              pages: FieldValue.increment(u.pages),
+            },
+          },
+        },
+        { merge: true },
+      );
+    }
   }
 
   private async jobsOf(query: Query): Promise<Job[]> {

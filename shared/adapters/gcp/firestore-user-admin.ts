@@ -1,28 +1,17 @@
 /**
  * `UserAdminStore` on Firestore: the status, admin flag and suspension time are fields of the user's own
- * document (`users/<uid>`, the `FirestoreAccountStore`'s), so `getAccess` is one document read per request.
+ * document (`users/<uid>`, the `FirestoreAccountStore`'s), so `FirestoreAccountStore.getUser` (what
+ * authentication reads, one document per request) sees every change made here.
  * Searches: by id (`orderBy('id')`, a single-field index), by email prefix (`email` range ordered by
  * `(email, id)`: the composite index in `firestore-indexes.json`). Emails match as stored (Firebase Auth
  * stores them lower-cased).
  */
 import type { CollectionReference, DocumentData, Firestore, Query } from '@google-cloud/firestore';
 import { FieldValue } from '@google-cloud/firestore';
-import type { AdminUserPage, AdminUserView, UserAccess, UserAdminStore, UserStatus } from '../../service/ports.ts';
+import type { AdminUserPage, AdminUserView, UserAdminStore, UserStatus } from '../../service/ports.ts';
 import { decodeCursor, encodeCursor, prefixEnd } from '../admin-cursor.ts';
 import { docIdFor } from './firestore-docs.ts';
-
-interface UserDoc {
-  id: string;
-  email?: string;
-  createdAt: number;
-  stripeCustomerId?: string;
-  plan?: string;
-  billingActive?: boolean;
-  graceUntil?: number;
-  status?: UserStatus;
-  admin?: boolean;
-  suspendedAt?: number;
-}
+import { toUser, type UserDoc } from './firestore-account-store.ts';
 
 const NOT_FOUND = 5;
 
@@ -32,17 +21,6 @@ export class FirestoreUserAdminStore implements UserAdminStore {
   /** The same `Firestore` and prefix as the deployment's `FirestoreAccountStore`. */
   constructor(options: { firestore: Firestore; collectionPrefix?: string }) {
     this.users = options.firestore.collection(`${options.collectionPrefix ?? ''}users`);
-  }
-
-  async getAccess(userId: string): Promise<UserAccess | undefined> {
-    const d = await this.doc(userId);
-    if (!d) return undefined;
-    return {
-      status: d.status === 'suspended' ? 'suspended' : 'active',
-      admin: d.admin === true,
-      ...(d.plan ? { plan: d.plan } : {}),
-      ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
-    };
   }
 
   async getUserView(userId: string): Promise<AdminUserView | undefined> {
@@ -109,16 +87,6 @@ export class FirestoreUserAdminStore implements UserAdminStore {
 }
 
 function view(d: UserDoc): AdminUserView {
-  return {
-    id: d.id,
-    ...(d.email ? { email: d.email } : {}),
-    createdAt: d.createdAt,
-    ...(d.stripeCustomerId ? { stripeCustomerId: d.stripeCustomerId } : {}),
-    ...(d.plan ? { plan: d.plan } : {}),
-    ...(d.billingActive !== undefined ? { billingActive: d.billingActive } : {}),
-    ...(d.graceUntil !== undefined ? { graceUntil: d.graceUntil } : {}),
-    status: d.status === 'suspended' ? 'suspended' : 'active',
-    admin: d.admin === true,
-    ...(d.suspendedAt !== undefined ? { suspendedAt: d.suspendedAt } : {}),
-  };
+  const user = toUser(d);
+  return { ...user, status: user.status ?? 'active', admin: user.admin === true };
 }

@@ -9,15 +9,23 @@ import type {
   ApiKeyRecord,
   BillingEvent,
   BillingEventOutcome,
+  QuotaState,
+  UsageDay,
   UsageRecord,
+  UserPatch,
   UserRecord,
+  UserStatus,
 } from '../../service/ports.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
-import { readUsage, USAGE_SCHEMA } from './sqlite-usage.ts';
+import { CHARGE_SCHEMA, readQuota, readUsage, readUsageDays, USAGE_SCHEMA } from './sqlite-usage.ts';
 import { nextBillingState, type BillingState } from '../../service/accounts/billing-state.ts';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, email TEXT, created_at INTEGER NOT NULL);
+-- The user record: profile, status and admin flag (the one place they live; SqliteUserAdminStore writes here).
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, email TEXT, display_name TEXT, status TEXT, suspended_at INTEGER, admin INTEGER,
+  last_seen_at INTEGER, created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS api_keys (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, prefix TEXT NOT NULL,
   created_at INTEGER NOT NULL, revoked_at INTEGER
@@ -25,7 +33,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
 CREATE INDEX IF NOT EXISTS api_keys_owner ON api_keys (owner, created_at);
 -- Billing state per user (set by Stripe webhooks) and the webhook events already applied (de-duplication).
 CREATE TABLE IF NOT EXISTS user_billing (
-  user_id TEXT PRIMARY KEY, stripe_customer_id TEXT UNIQUE, plan TEXT, active INTEGER, event_at INTEGER
+  user_id TEXT PRIMARY KEY, stripe_customer_id TEXT UNIQUE, plan TEXT, active INTEGER, event_at INTEGER,
+  grace_until INTEGER
 );
 CREATE TABLE IF NOT EXISTS billing_events (
   id TEXT PRIMARY KEY, type TEXT NOT NULL, outcome TEXT NOT NULL, received_at INTEGER NOT NULL
@@ -51,28 +60,67 @@ export class SqliteAccountStore implements AccountStore {
     this.db = typeof dbOrPath === 'string' ? openDatabase(dbOrPath) : dbOrPath;
     this.db.exec(SCHEMA);
     this.db.exec(USAGE_SCHEMA);
-    // Added after the first release of the table: databases created before get the column here.
-    const columns = this.db.prepare('PRAGMA table_info(user_billing)').all() as Array<{ name: string }>;
-    if (!columns.some((c) => c.name === 'grace_until'))
-      this.db.exec('ALTER TABLE user_billing ADD COLUMN grace_until INTEGER');
+    this.db.exec(CHARGE_SCHEMA);
+    addMissingColumns(this.db);
+    moveUserAccess(this.db);
   }
 
-  async ensureUser(user: { id: string; email?: string; now: number }): Promise<UserRecord> {
+  async ensureUser(user: { id: string; email?: string; displayName?: string; now: number }): Promise<UserRecord> {
     return inTransaction(this.db, () => {
       this.db
-        .prepare('INSERT INTO users (id, email, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING')
-        .run(user.id, user.email ?? null, user.now);
+        .prepare(
+          'INSERT INTO users (id, email, display_name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        )
+        .run(user.id, user.email ?? null, user.displayName ?? null, user.now);
       if (user.email)
         this.db
           .prepare('UPDATE users SET email = ? WHERE id = ? AND (email IS NULL OR email != ?)')
           .run(user.email, user.id, user.email);
-      const row = this.db.prepare('SELECT id, email, created_at FROM users WHERE id = ?').get(user.id) as {
-        id: string;
-        email: string | null;
-        created_at: number;
-      };
-      return { id: row.id, ...(row.email ? { email: row.email } : {}), createdAt: row.created_at };
+      return this.readUser(user.id)!;
     });
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return this.readUser(id);
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+    return inTransaction(this.db, () => {
+      if (!this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(id)) return undefined;
+      if (patch.displayName !== undefined)
+        this.db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run(patch.displayName, id);
+      if (patch.status !== undefined)
+        this.db
+          .prepare('UPDATE users SET status = ?, suspended_at = ? WHERE id = ?')
+          .run(patch.status, patch.status === 'suspended' ? (patch.suspendedAt ?? null) : null, id);
+      if (patch.admin !== undefined)
+        this.db.prepare('UPDATE users SET admin = ? WHERE id = ?').run(patch.admin ? 1 : 0, id);
+      if (patch.lastSeenAt !== undefined)
+        this.db.prepare('UPDATE users SET last_seen_at = ? WHERE id = ?').run(patch.lastSeenAt, id);
+      if (patch.plan !== undefined)
+        this.db
+          .prepare(
+            'INSERT INTO user_billing (user_id, plan) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET plan = excluded.plan',
+          )
+          .run(id, patch.plan);
+      return this.readUser(id);
+    });
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return inTransaction(this.db, () => {
+      this.db.prepare('DELETE FROM api_keys WHERE owner = ?').run(id);
+      this.db.prepare('DELETE FROM user_billing WHERE user_id = ?').run(id);
+      return this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+    });
+  }
+
+  async getQuota(owner: string, month: string): Promise<QuotaState> {
+    return readQuota(this.db, owner, month);
+  }
+
+  async listUsageDays(owner: string, range: { from: string; to: string }): Promise<UsageDay[]> {
+    return readUsageDays(this.db, owner, range);
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
@@ -104,25 +152,6 @@ export class SqliteAccountStore implements AccountStore {
 
   async getUsage(owner: string, month: string): Promise<UsageRecord> {
     return readUsage(this.db, owner, month);
-  }
-
-  async getUser(id: string): Promise<UserRecord | undefined> {
-    const row = this.db
-      .prepare(
-        `SELECT u.id, u.email, u.created_at, b.stripe_customer_id, b.plan, b.active, b.grace_until
-       FROM users u LEFT JOIN user_billing b ON b.user_id = u.id WHERE u.id = ?`,
-      )
-      .get(id) as ({ id: string; email: string | null; created_at: number } & Partial<BillingRow>) | undefined;
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      ...(row.email ? { email: row.email } : {}),
-      createdAt: row.created_at,
-      ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
-      ...(row.plan ? { plan: row.plan } : {}),
-      ...(row.active !== null && row.active !== undefined ? { billingActive: row.active === 1 } : {}),
-      ...(row.grace_until !== null && row.grace_until !== undefined ? { graceUntil: row.grace_until } : {}),
-    };
   }
 
   async applyBillingEvent(event: BillingEvent): Promise<BillingEventOutcome> {
@@ -173,6 +202,82 @@ export class SqliteAccountStore implements AccountStore {
   async close(): Promise<void> {
     if (this.ownsDb && this.db.isOpen) this.db.close();
   }
+
+  private readUser(id: string): UserRecord | undefined {
+    const row = this.db.prepare(`${USER_SELECT} WHERE u.id = ?`).get(id) as UserRow | undefined;
+    return row ? userFromRow(row) : undefined;
+  }
+}
+
+/** The user record's columns, with its billing state (one join); `userFromRow` reads a row of it. */
+export const USER_SELECT = `SELECT u.id, u.email, u.display_name, u.status, u.suspended_at, u.admin, u.last_seen_at,
+  u.created_at, b.stripe_customer_id, b.plan, b.active, b.grace_until
+  FROM users u LEFT JOIN user_billing b ON b.user_id = u.id`;
+
+export interface UserRow {
+  id: string;
+  email: string | null;
+  display_name: string | null;
+  status: UserStatus | null;
+  suspended_at: number | null;
+  admin: number | null;
+  last_seen_at: number | null;
+  created_at: number;
+  stripe_customer_id: string | null;
+  plan: string | null;
+  active: number | null;
+  grace_until: number | null;
+}
+
+export function userFromRow(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    ...(row.email ? { email: row.email } : {}),
+    ...(row.display_name ? { displayName: row.display_name } : {}),
+    createdAt: row.created_at,
+    ...(row.last_seen_at !== null ? { lastSeenAt: row.last_seen_at } : {}),
+    ...(row.status ? { status: row.status } : {}),
+    ...(row.status === 'suspended' && row.suspended_at !== null ? { suspendedAt: row.suspended_at } : {}),
+    ...(row.admin === 1 ? { admin: true } : {}),
+    ...(row.stripe_customer_id ? { stripeCustomerId: row.stripe_customer_id } : {}),
+    ...(row.plan ? { plan: row.plan } : {}),
+    ...(row.active !== null ? { billingActive: row.active === 1 } : {}),
+    ...(row.grace_until !== null ? { graceUntil: row.grace_until } : {}),
+  };
+}
+
+/** Databases created before a column was added get it here (SQLite has no ADD COLUMN IF NOT EXISTS). */
+function addMissingColumns(db: DatabaseSync): void {
+  const added: Array<[table: string, column: string, type: string]> = [
+    ['users', 'display_name', 'TEXT'],
+    ['users', 'status', 'TEXT'],
+    ['users', 'suspended_at', 'INTEGER'],
+    ['users', 'admin', 'INTEGER'],
+    ['users', 'last_seen_at', 'INTEGER'],
+    ['user_billing', 'grace_until', 'INTEGER'],
+  ];
+  for (const table of new Set(added.map(([t]) => t))) {
+    const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    for (const [t, name, type] of added)
+      if (t === table && !have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
+}
+
+/**
+ * A database written by the first administration release kept status and admin flag in a `user_access`
+ * table beside `users`: they are moved into the user record (the one place they live now) and the table
+ * dropped, in one transaction.
+ */
+function moveUserAccess(db: DatabaseSync): void {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_access'").get()) return;
+  inTransaction(db, () => {
+    db.exec(`UPDATE users SET
+      status = (SELECT a.status FROM user_access a WHERE a.user_id = users.id),
+      admin = (SELECT a.admin FROM user_access a WHERE a.user_id = users.id),
+      suspended_at = (SELECT a.suspended_at FROM user_access a WHERE a.user_id = users.id)
+      WHERE id IN (SELECT user_id FROM user_access)`);
+    db.exec('DROP TABLE user_access');
+  });
 }
 
 function stateOf(row: BillingRow | undefined): BillingState {

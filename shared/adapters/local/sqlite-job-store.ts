@@ -1,12 +1,15 @@
 /**
  * `JobStore` on `node:sqlite`. A job is one row: the whole record as JSON plus the columns the queries
  * filter on. Each state change reads the row inside `BEGIN IMMEDIATE`, decides through
- * `shared/service/jobs/states.ts` and writes what it returns. Users, keys and billing are
+ * `shared/service/jobs/states.ts`, writes what it returns and, in the same transaction, the owner's counters
+ * that change with it (`chargeEffects`: the month's allowance, the day's usage). Users, keys and billing are
  * `SqliteAccountStore`, normally on the same database (`createLocalAdapters` opens one for both).
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type {
+  ChargeRequest,
   ClaimResult,
+  ConfirmOutcome,
   Job,
   JobError,
   JobPage,
@@ -14,10 +17,19 @@ import type {
   JobWarning,
   MarkQueuedOutcome,
 } from '../../service/ports.ts';
-import { claimJob, completeJob, expireJob, failJob, queueJob, releaseJob } from '../../service/jobs/states.ts';
+import {
+  claimJob,
+  completeJob,
+  confirmJob,
+  expireJob,
+  failJob,
+  queueJob,
+  releaseJob,
+} from '../../service/jobs/states.ts';
+import { chargeEffects } from '../../service/jobs/charges.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
-import { addUsage, USAGE_SCHEMA } from './sqlite-usage.ts';
+import { addUsage, applyChargeEffects, CHARGE_SCHEMA, readQuota, USAGE_SCHEMA } from './sqlite-usage.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
 const SCHEMA = `
@@ -52,6 +64,7 @@ export class SqliteJobStore implements JobStore {
     this.db = typeof dbOrPath === 'string' ? openDatabase(dbOrPath) : dbOrPath;
     this.db.exec(SCHEMA);
     this.db.exec(USAGE_SCHEMA);
+    this.db.exec(CHARGE_SCHEMA);
   }
 
   async createJob(job: Job): Promise<void> {
@@ -95,10 +108,23 @@ export class SqliteJobStore implements JobStore {
     return rows.length > limit && last ? { jobs, nextCursor: encodeCursor(last) } : { jobs };
   }
 
-  async markQueued(id: string, input: { eventKey: string; format: string; now: number }): Promise<MarkQueuedOutcome> {
+  async markQueued(
+    id: string,
+    input: { eventKey: string; format: string; now: number; charge?: ChargeRequest },
+  ): Promise<MarkQueuedOutcome> {
     return this.transition(id, (job) => {
-      const queued = queueJob(job, input);
-      return [queued, queued.outcome === 'queued' ? queued.job : undefined];
+      // The allowance is read inside the transaction that reserves from it (BEGIN IMMEDIATE holds the write lock).
+      const quota = job && input.charge ? readQuota(this.db, job.owner, input.charge.month) : undefined;
+      const queued = queueJob(job, input, quota);
+      const writes = queued.outcome !== 'duplicate' && queued.outcome !== 'stale';
+      return [queued, writes ? queued.job : undefined];
+    });
+  }
+
+  async confirm(id: string, input: { now: number }): Promise<ConfirmOutcome> {
+    return this.transition(id, (job) => {
+      const confirmed = confirmJob(job, input);
+      return [confirmed, confirmed.ok ? confirmed.job : undefined];
     });
   }
 
@@ -116,7 +142,13 @@ export class SqliteJobStore implements JobStore {
   async complete(
     id: string,
     leaseId: string,
-    input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
+    input: {
+      warnings: JobWarning[];
+      pages?: number;
+      units?: number;
+      resultObjects: { markdown: string; json: string };
+      now: number;
+    },
   ): Promise<boolean> {
     return this.transition(id, (job) => {
       const done = completeJob(job, leaseId, input);
@@ -137,7 +169,31 @@ export class SqliteJobStore implements JobStore {
   }
 
   async deleteJob(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id).changes > 0;
+    return inTransaction(this.db, () => {
+      const job = this.read(id);
+      if (!job) return false;
+      this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+      applyChargeEffects(this.db, job.owner, chargeEffects(job, undefined));
+      return true;
+    });
+  }
+
+  async countActiveJobs(owner: string): Promise<number> {
+    const row = this.db
+      .prepare("SELECT COUNT(*) AS n FROM jobs WHERE owner = ? AND status NOT IN ('succeeded', 'failed', 'expired')")
+      .get(owner) as { n: number };
+    return row.n;
+  }
+
+  async findConfirmationExpired(now: number, limit: number): Promise<Job[]> {
+    return this.docs(
+      this.db
+        .prepare(
+          `SELECT doc FROM jobs WHERE status = 'awaiting_confirmation' AND json_extract(doc, '$.confirmDeadline') < ?
+           ORDER BY json_extract(doc, '$.confirmDeadline') LIMIT ?`,
+        )
+        .all(now, limit),
+    );
   }
 
   async findCreatedBefore(createdBefore: number, limit: number): Promise<Job[]> {
@@ -187,8 +243,12 @@ export class SqliteJobStore implements JobStore {
    */
   private transition<T>(id: string, decide: (job: Job | undefined) => [T, Job | undefined]): T {
     return inTransaction(this.db, () => {
-      const [result, next] = decide(this.read(id));
-      if (next) this.write(next);
+      const before = this.read(id);
+      const [result, next] = decide(before);
+      if (next) {
+        this.write(next);
+        applyChargeEffects(this.db, next.owner, chargeEffects(before, next));
+      }
       return result;
     });
   }

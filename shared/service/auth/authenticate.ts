@@ -1,81 +1,108 @@
 /**
- * Who is calling: `Authorization: Bearer <Firebase ID token>` (through the `Identity` port) or
- * `X-API-Key: <key>` (looked up by hash). Anything else, or anything invalid, is 401. The principal's
+ * Who is calling: `Authorization: Bearer <Firebase ID token>` (through the `Identity` port), `X-API-Key:
+ * <key>` (looked up by hash) or the embedded default's session cookie (`mdraft_session=<key>`, set by the
+ * one-time sign-in link; the same key lookup). Anything else, or anything invalid, is 401. The principal's
  * `uid` owns the jobs and keys it creates.
  *
- * With a `UserAdminStore` every request also reads the user's access record (one read): a suspended user's
- * keys and tokens are refused on the very next request (`account_suspended`, 403), and the principal gets the
- * user's plan and admin standing. Admin: an API key counts as admin when its user's admin flag is set; an ID
- * token when it carries the Firebase custom claim `admin: true`.
+ * Every accepted credential is then checked against its user record (`AccountStore.getUser`, one read; for
+ * an ID token the record `ensureUser` returns): the record is the one place a user's status, admin flag and
+ * plan live (`UserAdminStore` writes the same record). A `suspended` user is refused (`account_suspended`,
+ * answered 403) on the very next request, whatever the credential. The principal gets the plan in force
+ * (`effectivePlanId`: a lapsed payment's grace applied) and its admin standing: an API key or session counts
+ * as admin when the record's admin flag is set, an ID token when it carries the Firebase custom claim
+ * `admin: true` (never the other way round). The record's `lastSeenAt` is written at most once a minute (a
+ * write per request would be a hot spot).
  */
-import { AuthError, type AccountStore, type Identity, type UserAccess, type UserAdminStore } from '../ports.ts';
+import { AuthError, type AccountStore, type Identity, type UserRecord } from '../ports.ts';
 import { hashApiKey, looksLikeApiKey } from './api-keys.ts';
 import { effectivePlanId } from '../accounts/billing-state.ts';
 
 export interface Principal {
   uid: string;
   email?: string;
-  via: 'id_token' | 'api_key';
-  /** The API key's id (its SHA-256 hex) when `via` is `api_key`: the per-key rate limit counts on it. */
+  via: 'id_token' | 'api_key' | 'session';
+  /** The API key's id (its SHA-256 hex) when `via` is `api_key` or `session`: the per-key rate limit counts on it. */
   keyId?: string;
   /** May call `/v1/admin/*`. */
   admin?: boolean;
-  /** The user's plan id now (a lapsed payment's grace applied: `effectivePlanId`); absent = free. */
+  /** The user's plan id now (a lapsed payment's grace applied: `effectivePlanId`); absent = no record (free). */
   plan?: string;
 }
 
-export async function authenticate(
-  headers: Record<string, string | undefined>,
-  deps: {
-    accounts: Pick<AccountStore, 'findApiKeyByHash' | 'ensureUser'>;
-    identity: Identity;
-    now: () => number;
-    userAdmin?: Pick<UserAdminStore, 'getAccess'>;
-  },
-): Promise<Principal> {
-  const apiKey = headers['x-api-key']?.trim();
-  if (apiKey) {
-    if (!looksLikeApiKey(apiKey)) throw new AuthError('unauthenticated', 'the API key is not valid');
-    const record = await deps.accounts.findApiKeyByHash(hashApiKey(apiKey));
-    if (!record || record.revokedAt) throw new AuthError('unauthenticated', 'the API key is not valid');
-    const access = await accessOf(deps, record.owner);
-    return {
-      uid: record.owner,
-      via: 'api_key',
-      keyId: record.id,
-      admin: access?.admin === true,
-      ...(access ? { plan: effectivePlanId(access, deps.now()) } : {}),
-    };
+/** The session cookie's name (`functions/local.ts` sets it after the one-time sign-in link). */
+export const SESSION_COOKIE = 'mdraft_session';
+
+/** `lastSeenAt` is rewritten only when older than this. */
+export const LAST_SEEN_EVERY_MS = 60_000;
+
+type AuthDeps = {
+  accounts: Pick<AccountStore, 'findApiKeyByHash' | 'ensureUser' | 'getUser' | 'updateUser'>;
+  identity: Identity;
+  now: () => number;
+};
+
+export async function authenticate(headers: Record<string, string | undefined>, deps: AuthDeps): Promise<Principal> {
+  const { principal, user, tokenAdmin } = await identify(headers, deps);
+  if (user?.status === 'suspended')
+    throw new AuthError('account_suspended', 'this account is suspended; contact the operator');
+  const now = deps.now();
+  if (user && (user.lastSeenAt === undefined || now - user.lastSeenAt >= LAST_SEEN_EVERY_MS)) {
+    await deps.accounts.updateUser(principal.uid, { lastSeenAt: now });
   }
+  return {
+    ...principal,
+    admin: principal.via === 'id_token' ? tokenAdmin === true : user?.admin === true,
+    ...(user ? { plan: effectivePlanId(user, now) } : {}),
+  };
+}
+
+interface Identified {
+  principal: Principal;
+  /** The caller's user record (undefined for a key whose owner has none yet). */
+  user: UserRecord | undefined;
+  /** The ID token's `admin` custom claim. */
+  tokenAdmin?: boolean;
+}
+
+async function identify(headers: Record<string, string | undefined>, deps: AuthDeps): Promise<Identified> {
+  const apiKey = headers['x-api-key']?.trim();
+  if (apiKey) return byKey(apiKey, 'api_key', deps);
   const authorization = headers.authorization?.trim();
   if (authorization) {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!m) throw new AuthError('unauthenticated', 'the Authorization header must be "Bearer <Firebase ID token>"');
     const verified = await deps.identity.verifyIdToken(m[1]);
-    await deps.accounts.ensureUser({
+    // The first verified identity creates the user record; it is returned either way (no second read).
+    const user = await deps.accounts.ensureUser({
       id: verified.uid,
       ...(verified.email ? { email: verified.email } : {}),
+      ...(verified.name ? { displayName: verified.name } : {}),
       now: deps.now(),
     });
-    const access = await accessOf(deps, verified.uid);
     return {
-      uid: verified.uid,
-      ...(verified.email ? { email: verified.email } : {}),
-      via: 'id_token',
-      admin: verified.admin === true,
-      ...(access ? { plan: effectivePlanId(access, deps.now()) } : {}),
+      principal: { uid: verified.uid, ...(verified.email ? { email: verified.email } : {}), via: 'id_token' },
+      user,
+      tokenAdmin: verified.admin === true,
     };
   }
+  const session = cookieValue(headers.cookie, SESSION_COOKIE);
+  if (session) return byKey(session, 'session', deps);
   throw new AuthError('unauthenticated', 'send X-API-Key or Authorization: Bearer <Firebase ID token>');
 }
 
-/** The user's access record; a suspended user is refused here, whatever the credential. */
-async function accessOf(
-  deps: { userAdmin?: Pick<UserAdminStore, 'getAccess'> },
-  uid: string,
-): Promise<UserAccess | undefined> {
-  const access = await deps.userAdmin?.getAccess(uid);
-  if (access?.status === 'suspended')
-    throw new AuthError('account_suspended', 'this account is suspended; contact the operator');
-  return access;
+async function byKey(key: string, via: 'api_key' | 'session', deps: AuthDeps): Promise<Identified> {
+  if (!looksLikeApiKey(key)) throw new AuthError('unauthenticated', 'the API key is not valid');
+  const record = await deps.accounts.findApiKeyByHash(hashApiKey(key));
+  if (!record || record.revokedAt) throw new AuthError('unauthenticated', 'the API key is not valid');
+  return { principal: { uid: record.owner, via, keyId: record.id }, user: await deps.accounts.getUser(record.owner) };
+}
+
+/** One cookie's value from a `Cookie` header (RFC 6265 §5.4: `name=value` pairs separated by `; `). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
 }

@@ -91,7 +91,7 @@ function corsHeaders(origin: string | undefined, allowed: string[]): Record<stri
 function preflightHeaders(cors: Record<string, string>): Record<string, string> {
   if (!cors['Access-Control-Allow-Origin']) return {};
   return {
-    'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+    'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
     'Access-Control-Allow-Headers': 'Authorization, X-API-Key, Content-Type, X-Request-Id',
     'Access-Control-Max-Age': '3600',
   };

@@ -48,6 +48,12 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     await deps.uploads.delete(job.inputObject);
   }
 
+  // Jobs counted but never confirmed: expired, their reservation released in the same transaction.
+  for (const job of await deps.jobs.findConfirmationExpired(now, BATCH)) {
+    if (await deps.jobs.expire(job.id, { now })) report.expired++;
+    await deps.uploads.delete(job.inputObject);
+  }
+
   // Leases that expired with no delivery left to take them over: the last attempt died, or (after the
   // grace period) the queue gave up without telling us.
   for (const job of await deps.jobs.findLeaseExpired(now, BATCH)) {

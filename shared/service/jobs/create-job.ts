@@ -1,16 +1,30 @@
-/** `POST /v1/jobs`: records the job and signs a create-only upload URL for exactly the declared bytes. */
+/**
+ * `POST /v1/jobs`: records the job and signs a create-only upload URL for exactly the declared bytes.
+ * Refused at once, before anything is recorded: a type not converted (`unsupported_media_type`), a size over
+ * the type's limit or the plan's `maxFileBytes` (`too_large`), a month's allowance already spent
+ * (`quota_exceeded`: used + reserved ≥ the plan's units), `concurrentJobs` unfinished jobs already
+ * (`too_many_jobs`). The units themselves are reserved when the upload is counted (`upload-finalized.ts`).
+ * The concurrency check is a read, not a transaction: two creations at the same instant may both pass it;
+ * the allowance itself is never overrun (its reservation is transactional).
+ */
 import type { Job, SignedRequest } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { InvalidJobRequestError } from './errors.ts';
 import { inputObjectName, newJobId } from './names.ts';
 import { acceptedType, essence } from './types-by-content.ts';
 import { logs } from '../logs.ts';
+import { userPlan } from '../accounts/profile.ts';
+import { monthOf } from './charges.ts';
 
 export interface CreateJobInput {
   owner: string;
   filename: string;
   contentType: string;
   size: number;
+  /** Stop in `awaiting_confirmation` once the upload is counted. */
+  confirm?: boolean;
+  /** Spending cap in billable units: a document counted above it fails `spending_cap_exceeded`. */
+  maxUnits?: number;
   requestId?: string;
 }
 
@@ -33,6 +47,26 @@ export async function createJob(
   }
   if (input.size < 1) throw new InvalidJobRequestError('invalid_request', 'size must be at least 1 byte');
   const now = deps.now();
+  const { id: planId, plan } = userPlan(deps, await deps.accounts.getUser(input.owner));
+  if (input.size > plan.maxFileBytes) {
+    throw new InvalidJobRequestError(
+      'too_large',
+      `the ${planId} plan accepts files up to ${plan.maxFileBytes} bytes (declared ${input.size})`,
+    );
+  }
+  const quota = await deps.accounts.getQuota(input.owner, monthOf(now));
+  if (quota.used + quota.reserved >= plan.monthlyUnits) {
+    throw new InvalidJobRequestError(
+      'quota_exceeded',
+      `the ${planId} plan's ${plan.monthlyUnits} units for ${quota.month} are spent`,
+    );
+  }
+  if ((await deps.jobs.countActiveJobs(input.owner)) >= plan.concurrentJobs) {
+    throw new InvalidJobRequestError(
+      'too_many_jobs',
+      `the ${planId} plan allows ${plan.concurrentJobs} unfinished jobs at once`,
+    );
+  }
   const id = newJobId();
   const job: Job = {
     id,
@@ -47,6 +81,8 @@ export async function createJob(
     uploadDeadline: now + deps.config.uploadWindowMs,
     attempts: 0,
     warnings: [],
+    ...(input.confirm ? { confirm: true } : {}),
+    ...(input.maxUnits !== undefined ? { maxUnits: input.maxUnits } : {}),
   };
   await deps.jobs.createJob(job);
   const upload = await deps.uploads.signUpload({

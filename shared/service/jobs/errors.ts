@@ -7,7 +7,7 @@ export class JobNotFoundError extends Error {
 }
 
 export class InvalidJobRequestError extends Error {
-  readonly code: 'unsupported_media_type' | 'too_large' | 'invalid_request';
+  readonly code: 'unsupported_media_type' | 'too_large' | 'invalid_request' | 'quota_exceeded' | 'too_many_jobs';
   constructor(code: InvalidJobRequestError['code'], message: string) {
     super(message);
     this.name = 'InvalidJobRequestError';
@@ -29,5 +29,15 @@ export class InvalidCursorError extends Error {
   constructor() {
     super('the cursor is not valid');
     this.name = 'InvalidCursorError';
+  }
+}
+
+/** `POST /v1/jobs/{id}/confirm` on a job that is not `awaiting_confirmation` (or whose deadline passed). */
+export class NotAwaitingConfirmationError extends Error {
+  readonly status: string;
+  constructor(status: string) {
+    super(`the job is ${status}, not awaiting confirmation`);
+    this.name = 'NotAwaitingConfirmationError';
+    this.status = status;
   }
 }

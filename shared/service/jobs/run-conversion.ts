@@ -22,6 +22,7 @@ import { tidyGuarded } from './llm-guard.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { logs } from '../logs.ts';
+import { billableUnits } from '../accounts/billable-units.ts';
 
 export type ConversionOutcome = 'succeeded' | 'failed' | 'noop' | 'busy' | 'retry';
 
@@ -97,6 +98,8 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
     const recorded = await deps.jobs.complete(jobId, lease.leaseId, {
       warnings: result.warnings,
       pages,
+      // The real count settles the reservation (never above it: see billable-units.ts).
+      units: billableUnits(result.format, { size: job.size, ...(pages !== undefined ? { pages } : {}) }),
       resultObjects: names,
       now,
     });

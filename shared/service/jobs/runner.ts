@@ -14,8 +14,20 @@ export type ConversionRunner = (
   input: { fileName?: string; timeoutMs: number },
 ) => Promise<ConvertResult>;
 
+/**
+ * Pages (PDF) or slides (PPTX) of an upload, counted in the sandbox within `timeoutMs` (stopped, not
+ * abandoned, past it); undefined for formats without pages. Rejects when the document cannot be counted
+ * (unreadable, over the budget or the memory ceiling): the caller falls back to the size rule.
+ */
+export type PageCounter = (
+  bytes: Uint8Array,
+  format: string,
+  input: { timeoutMs: number },
+) => Promise<number | undefined>;
+
 export interface SandboxRunner {
   runner: ConversionRunner;
+  countPages: PageCounter;
   close(): Promise<void>;
 }
 
@@ -34,18 +46,27 @@ export function sandboxOptionsFrom(config: Config, ocr: OcrFactory | false): Con
   };
 }
 
-/** The production runner: a pool of sandboxed converter threads, created on first use. */
+/**
+ * The production runner: a pool of sandboxed converters, created on first use, and one more converter for
+ * page counts (same limits, its own pool: a count must not wait behind a conversion of several minutes).
+ */
 export function createSandboxRunner(options: ConverterPoolOptions = {}): SandboxRunner {
   let pool: ReturnType<typeof createConverterPool> | undefined;
+  let counter: ReturnType<typeof createConverterPool> | undefined;
   return {
     runner: (bytes, { fileName, timeoutMs }) => {
       pool ??= createConverterPool(options);
       // The pool may move the bytes to its thread; give it a private copy so the caller's stay intact.
       return pool.convert(new Uint8Array(bytes), fileName ? { fileName } : {}, { timeoutMs });
     },
+    countPages: (bytes, format, { timeoutMs }) => {
+      counter ??= createConverterPool({ ...options, size: 1 });
+      return counter.countPages(new Uint8Array(bytes), format, { timeoutMs });
+    },
     close: async () => {
-      await pool?.close();
+      await Promise.all([pool?.close(), counter?.close()]);
       pool = undefined;
+      counter = undefined;
     },
   };
 }

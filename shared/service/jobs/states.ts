@@ -10,18 +10,33 @@
  * finds the transition refused instead of corrupting the record, and both backends behave the same.
  *
  *   awaiting_upload ─upload ok→ queued ─claim→ processing ─→ succeeded
- *         │                      │  ↑ release (transient)  │
- *         │ bad upload / never   │  └──────────────────────┤
- *         ↓                      ↓                         ↓
- *   failed / expired           failed                    failed (permanent error, last attempt, lost worker)
+ *         │      └─(confirm: true)→ awaiting_confirmation ─confirm→ queued
+ *         │ bad upload / never / over quota   │ never confirmed   ↑ release (transient)
+ *         ↓                                   ↓                   │
+ *   failed / expired                        expired             failed (permanent error, last attempt, lost worker)
  *
  * `processing → processing` is a takeover of an expired lease by another delivery.
+ *
+ * Charges: the upload's units are reserved by `queueJob` (when the allowance has room), settled by
+ * `completeJob` and released by `failJob`/`expireJob` (and by deletion); `charges.ts` turns each
+ * before/after pair into the counter changes the store writes in the same transaction.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClaimResult, Job, JobError, JobStatus, JobWarning, MarkQueuedOutcome } from '../ports.ts';
+import type {
+  ChargeRequest,
+  ClaimResult,
+  ConfirmOutcome,
+  Job,
+  JobError,
+  JobStatus,
+  JobWarning,
+  MarkQueuedOutcome,
+  QuotaState,
+} from '../ports.ts';
 
 export const JOB_STATUSES: readonly JobStatus[] = [
   'awaiting_upload',
+  'awaiting_confirmation',
   'queued',
   'processing',
   'succeeded',
@@ -30,7 +45,8 @@ export const JOB_STATUSES: readonly JobStatus[] = [
 ];
 
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
-  awaiting_upload: ['queued', 'failed', 'expired'],
+  awaiting_upload: ['queued', 'awaiting_confirmation', 'failed', 'expired'],
+  awaiting_confirmation: ['queued', 'failed', 'expired'],
   queued: ['processing', 'failed'],
   processing: ['processing', 'queued', 'succeeded', 'failed'],
   succeeded: [],
@@ -50,6 +66,16 @@ export function isTerminal(status: JobStatus): boolean {
 
 /** The error an expired job carries (`expireJob`). */
 export const UPLOAD_EXPIRED: JobError = { code: 'upload_expired', message: 'no upload arrived in time' };
+/** The error a job never confirmed carries (`expireJob`). */
+export const CONFIRMATION_EXPIRED: JobError = {
+  code: 'confirmation_expired',
+  message: 'the job was not confirmed in time',
+};
+
+/** The job's reservation, released (`charge: released`) when it still held one. */
+function releasing(job: Job): Job {
+  return job.charge === 'reserved' ? { ...job, charge: 'released' } : job;
+}
 
 /** Whether `job` is `processing` under a lease that has not expired at `now` (a live worker holds it). */
 export function hasLiveLease(job: Job, now: number): boolean {
@@ -77,23 +103,60 @@ function withoutLease(job: Job): Job {
  */
 export function queueJob(
   job: Job | undefined,
-  input: { eventKey: string; format: string; now: number },
+  input: { eventKey: string; format: string; now: number; charge?: ChargeRequest },
+  quota?: Pick<QuotaState, 'used' | 'reserved'>,
 ): MarkQueuedOutcome {
   if (!job) return { outcome: 'stale' };
   if (job.status !== 'awaiting_upload') {
     return job.eventKey === input.eventKey ? { outcome: 'duplicate', job } : { outcome: 'stale', job };
   }
-  return {
-    outcome: 'queued',
-    job: {
-      ...job,
-      status: 'queued',
-      eventKey: input.eventKey,
-      format: input.format,
-      uploadedAt: input.now,
-      updatedAt: input.now,
-    },
+  const uploaded: Job = {
+    ...job,
+    eventKey: input.eventKey,
+    format: input.format,
+    uploadedAt: input.now,
+    updatedAt: input.now,
   };
+  const charge = input.charge;
+  if (!charge) return { outcome: 'queued', job: { ...uploaded, status: 'queued' } };
+  const counted: Job = { ...uploaded, units: charge.units };
+  const refuse = (error: JobError): MarkQueuedOutcome => ({
+    outcome: 'refused',
+    job: { ...counted, status: 'failed', error, finishedAt: input.now },
+  });
+  if (job.maxUnits !== undefined && charge.units > job.maxUnits) {
+    return refuse({
+      code: 'spending_cap_exceeded',
+      message: `the document counts ${charge.units} units, over the job's cap of ${job.maxUnits}`,
+    });
+  }
+  const left = charge.limit - (quota?.used ?? 0) - (quota?.reserved ?? 0);
+  if (charge.units > left) {
+    return refuse({
+      code: 'quota_exceeded',
+      message: `the document counts ${charge.units} units; ${Math.max(0, left)} of the plan's ${charge.limit} are left this month`,
+    });
+  }
+  const reserved: Job = { ...counted, charge: 'reserved', chargeMonth: charge.month };
+  if (job.confirm) {
+    return {
+      outcome: 'awaiting_confirmation',
+      job: { ...reserved, status: 'awaiting_confirmation', confirmDeadline: input.now + charge.confirmWindowMs },
+    };
+  }
+  return { outcome: 'queued', job: { ...reserved, status: 'queued' } };
+}
+
+/**
+ * The caller confirms a counted job: `awaiting_confirmation` → `queued` (the reservation stays). Refused
+ * (`not_awaiting`) in any other state and once the confirmation deadline has passed.
+ */
+export function confirmJob(job: Job | undefined, input: { now: number }): ConfirmOutcome {
+  if (!job) return { ok: false, reason: 'not_found' };
+  if (job.status !== 'awaiting_confirmation' || (job.confirmDeadline ?? Infinity) < input.now)
+    return { ok: false, reason: 'not_awaiting', job };
+  const { confirmDeadline: _d, ...rest } = job;
+  return { ok: true, job: { ...rest, status: 'queued', updatedAt: input.now } };
 }
 
 /** 96 random bits, hex: the id of a new lease. */
@@ -153,12 +216,24 @@ export function releaseJob(
 export function completeJob(
   job: Job | undefined,
   leaseId: string,
-  input: { warnings: JobWarning[]; pages?: number; resultObjects: { markdown: string; json: string }; now: number },
+  input: {
+    warnings: JobWarning[];
+    pages?: number;
+    units?: number;
+    resultObjects: { markdown: string; json: string };
+    now: number;
+  },
 ): Job | undefined {
   if (!job || !holds(job, leaseId) || !canTransition(job.status, 'succeeded')) return undefined;
   const { lastError: _le, ...rest } = withoutLease(job);
+  // Settlement: the real count, never above the reservation (what was reserved, and confirmed, is the most charged).
+  const settled =
+    job.charge === 'reserved' && job.units !== undefined
+      ? { charge: 'settled' as const, units: Math.min(job.units, input.units ?? job.units) }
+      : {};
   return {
     ...rest,
+    ...settled,
     status: 'succeeded',
     warnings: input.warnings,
     ...(input.pages !== undefined ? { pages: input.pages } : {}),
@@ -180,15 +255,23 @@ export function failJob(
 ): Job | undefined {
   if (!job || !canTransition(job.status, 'failed')) return undefined;
   if (input.leaseId !== undefined ? !holds(job, input.leaseId) : hasLiveLease(job, input.now)) return undefined;
-  return { ...withoutLease(job), status: 'failed', error: input.error, finishedAt: input.now, updatedAt: input.now };
+  return {
+    ...releasing(withoutLease(job)),
+    status: 'failed',
+    error: input.error,
+    finishedAt: input.now,
+    updatedAt: input.now,
+  };
 }
 
 /**
- * No upload arrived in time: `awaiting_upload` → `expired` with `UPLOAD_EXPIRED`. Undefined (write
+ * No upload arrived in time (`awaiting_upload`), or no confirmation (`awaiting_confirmation`, whose
+ * reservation is released): → `expired` with `UPLOAD_EXPIRED` / `CONFIRMATION_EXPIRED`. Undefined (write
  * nothing) from any other state. Whether the deadline passed is the caller's query
- * (`JobStore.findUploadExpired`), not a condition here: behaviour is unchanged from before the split.
+ * (`findUploadExpired`, `findConfirmationExpired`), not a condition here.
  */
 export function expireJob(job: Job | undefined, input: { now: number }): Job | undefined {
-  if (!job || job.status !== 'awaiting_upload') return undefined;
-  return { ...job, status: 'expired', error: UPLOAD_EXPIRED, finishedAt: input.now, updatedAt: input.now };
+  if (!job || (job.status !== 'awaiting_upload' && job.status !== 'awaiting_confirmation')) return undefined;
+  const error = job.status === 'awaiting_upload' ? UPLOAD_EXPIRED : CONFIRMATION_EXPIRED;
+  return { ...releasing(job), status: 'expired', error, finishedAt: input.now, updatedAt: input.now };
 }

@@ -11,6 +11,9 @@ import type { PipelineDeps } from './deps.ts';
 import { eventKeyOf, jobIdFromInputObject, taskNameFor } from './names.ts';
 import { acceptedType, sizeClassOfFormat } from './types-by-content.ts';
 import { logs } from '../logs.ts';
+import { countUnits } from '../accounts/count-units.ts';
+import { userPlan } from '../accounts/profile.ts';
+import { monthOf } from './charges.ts';
 
 export interface FinalizedObject {
   bucket: string;
@@ -22,7 +25,8 @@ export interface FinalizedObject {
   eventId?: string;
 }
 
-export type FinalizeOutcome = 'queued' | 'requeued' | 'rejected' | 'ignored';
+/** `counted`: reserved and waiting for the caller's confirmation (nothing enqueued). */
+export type FinalizeOutcome = 'queued' | 'requeued' | 'rejected' | 'ignored' | 'counted';
 
 export async function handleUploadFinalized(
   deps: PipelineDeps,
@@ -66,13 +70,44 @@ export async function handleUploadFinalized(
     return 'rejected';
   }
 
-  const marked = await deps.jobs.markQueued(jobId, { eventKey, format: rejection.format, now: deps.now() });
+  // The job's size is known: count its billable units and reserve them against the owner's month, in the
+  // transaction that queues it (over the allowance or the caller's cap, that transaction fails it instead).
+  const now = deps.now();
+  const { plan } = userPlan(deps, await deps.accounts.getUser(job.owner));
+  const counted = await countUnits(rejection.bytes, rejection.format, deps.countPages);
+  if (counted.pages !== undefined && counted.pages > plan.maxPagesPerDocument) {
+    const error = {
+      code: 'too_many_pages',
+      message: `${counted.pages} pages; the plan converts at most ${plan.maxPagesPerDocument} per document`,
+    };
+    logs.uploadRejected({ requestId, jobId, code: error.code, detail: error.message });
+    await deps.jobs.fail(jobId, { error, now });
+    await deps.uploads.delete(object.name);
+    return 'rejected';
+  }
+  const marked = await deps.jobs.markQueued(jobId, {
+    eventKey,
+    format: rejection.format,
+    now,
+    charge: {
+      units: counted.units,
+      month: monthOf(now),
+      limit: plan.monthlyUnits,
+      confirmWindowMs: deps.config.confirmWindowMs,
+    },
+  });
   if (marked.outcome === 'stale') return ignore('job changed state meanwhile');
+  if (marked.outcome === 'refused') {
+    logs.jobRefused({ requestId, jobId, code: marked.job.error?.code ?? 'refused', units: counted.units });
+    await deps.uploads.delete(object.name);
+    return 'rejected';
+  }
+  if (marked.outcome === 'awaiting_confirmation') return 'counted';
   await enqueueConversion(deps, marked.job, eventKey, marked.outcome === 'duplicate', requestId);
   return marked.outcome === 'queued' ? 'queued' : 'requeued';
 }
 
-type Inspection = { format: string } | { code: string; message: string };
+type Inspection = { format: string; bytes: Uint8Array } | { code: string; message: string };
 
 async function inspectUpload(deps: PipelineDeps, job: Job, actualSize: number): Promise<Inspection> {
   if (actualSize !== job.size)
@@ -94,7 +129,7 @@ async function inspectUpload(deps: PipelineDeps, job: Job, actualSize: number): 
   }
   const limit = deps.config.sizeLimits[sizeClassOfFormat(format)];
   if (bytes.length > limit) return { code: 'too_large', message: `${format} documents are limited to ${limit} bytes` };
-  return { format };
+  return { format, bytes };
 }
 
 /** A task named from the upload's key: the queue keeps one task per upload however often this runs. */

@@ -18,6 +18,13 @@ export interface JobView {
   error?: { code: string; message: string };
   warnings: Job['warnings'];
   pages?: number;
+  /** Billable units counted from the upload (reserved), then charged on success. */
+  units?: number;
+  /** `reserved`, `settled` (charged) or `released` (not charged). */
+  charge?: Job['charge'];
+  maxUnits?: number;
+  /** For `awaiting_confirmation`: confirm before this instant or the job expires. */
+  confirmDeadline?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -41,5 +48,9 @@ export function toJobView(job: Job): JobView {
   if (job.finishedAt) view.finishedAt = iso(job.finishedAt);
   if (job.error) view.error = job.error;
   if (job.pages !== undefined) view.pages = job.pages;
+  if (job.units !== undefined) view.units = job.units;
+  if (job.charge) view.charge = job.charge;
+  if (job.maxUnits !== undefined) view.maxUnits = job.maxUnits;
+  if (job.status === 'awaiting_confirmation') view.confirmDeadline = iso(job.confirmDeadline);
   return view;
 }

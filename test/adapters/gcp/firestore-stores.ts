@@ -15,11 +15,16 @@ export interface FirestoreStores extends StoreHandle {
 }
 
 export function newFirestoreStores(options: { retentionMs?: number } = {}): FirestoreStores {
-  const firestore = new Firestore({ projectId: `mdraft-test-${randomBytes(6).toString('hex')}` });
+  const projectId = `mdraft-test-${randomBytes(6).toString('hex')}`;
+  const firestore = new Firestore({ projectId });
+  const peer = new Firestore({ projectId });
   return {
     jobs: new FirestoreJobStore({ firestore, ...options }),
     accounts: new FirestoreAccountStore({ firestore }),
-    // One client for both: terminating it once closes both stores.
-    dispose: () => firestore.terminate(),
+    peerJobs: new FirestoreJobStore({ firestore: peer, ...options }),
+    // One client for both stores: terminating it once closes both (and the peer's own client).
+    dispose: async () => {
+      await Promise.all([firestore.terminate(), peer.terminate()]);
+    },
   };
 }

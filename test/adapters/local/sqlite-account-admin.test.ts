@@ -66,6 +66,25 @@ describe('sqlite administration specifics', () => {
     db.close();
   });
 
+  test('a database of the first administration release: user_access moves into the user record, the table goes', async () => {
+    const db = openDatabase(':memory:');
+    // The earlier layout: users without status/admin columns, status and admin flag in user_access.
+    db.exec(`CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT, created_at INTEGER NOT NULL);
+      CREATE TABLE user_access (user_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'active',
+        admin INTEGER NOT NULL DEFAULT 0, suspended_at INTEGER);
+      INSERT INTO users VALUES ('root', NULL, 1), ('eve', NULL, 2), ('bob', NULL, 3);
+      INSERT INTO user_access VALUES ('root', 'active', 1, NULL), ('eve', 'suspended', 0, 42);`);
+    const accounts = new SqliteAccountStore(db);
+    expect(await accounts.getUser('root')).toEqual({ id: 'root', createdAt: 1, status: 'active', admin: true });
+    expect(await accounts.getUser('eve')).toEqual({ id: 'eve', createdAt: 2, status: 'suspended', suspendedAt: 42 });
+    expect(await accounts.getUser('bob')).toEqual({ id: 'bob', createdAt: 3 });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'user_access'").get()).toBeUndefined();
+    // Opening again finds nothing to move.
+    new SqliteAccountStore(db);
+    expect(await new SqliteUserAdminStore(db).getUserView('root')).toMatchObject({ admin: true, status: 'active' });
+    db.close();
+  });
+
   test('the audit log drops entries older than the retention when it appends', async () => {
     const db = openDatabase(':memory:');
     new SqliteAccountStore(db);

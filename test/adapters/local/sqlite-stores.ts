@@ -17,12 +17,14 @@ export interface SqliteStores extends StoreHandle {
   accounts: SqliteAccountStore;
 }
 
-function on(db: DatabaseSync, cleanup: () => void = () => undefined): SqliteStores {
+function on(db: DatabaseSync, cleanup: () => void = () => undefined, peer?: DatabaseSync): SqliteStores {
   return {
     db,
     jobs: new SqliteJobStore(db),
     accounts: new SqliteAccountStore(db),
+    ...(peer ? { peerJobs: new SqliteJobStore(peer) } : {}),
     dispose: async () => {
+      if (peer?.isOpen) peer.close();
       if (db.isOpen) db.close();
       cleanup();
     },
@@ -35,5 +37,8 @@ export function inMemoryStores(): SqliteStores {
 
 export function onFileStores(): SqliteStores {
   const dir = mkdtempSync(join(tmpdir(), 'mdraft-store-'));
-  return on(openDatabase(join(dir, 'db.sqlite')), () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'db.sqlite');
+  const db = openDatabase(file);
+  new SqliteJobStore(db);
+  return on(db, () => rmSync(dir, { recursive: true, force: true }), openDatabase(file));
 }

@@ -56,11 +56,15 @@ test('authenticate: a Bearer token goes through Identity and registers the user'
     email: 'u@example.com',
     via: 'id_token',
     admin: false,
+    // The plan in force of the record the token created.
+    plan: 'free',
   });
   expect(await store.ensureUser({ id: 'firebase-uid-1', now: now() + 1 })).toEqual({
     id: 'firebase-uid-1',
     email: 'u@example.com',
     createdAt: now(),
+    // The request was the user's first: it is also when they were last seen.
+    lastSeenAt: now(),
   });
   await expect(authenticate({ authorization: 'Bearer bad' }, { accounts: store, identity, now })).rejects.toMatchObject(
     {

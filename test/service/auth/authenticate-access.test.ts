@@ -1,7 +1,8 @@
 /**
- * authenticate() with the user administration store: suspension refuses keys and tokens at once (the store
- * is read on every request), the plan reaches the principal, and administration comes from the store's
- * flag for API keys and from the `admin` custom claim for ID tokens (never the other way round).
+ * authenticate() reads the user record that the administration store writes (one record, one read per
+ * request): suspension refuses keys and tokens at once, the plan in force (grace applied) reaches the
+ * principal, and administration comes from the record's flag for API keys and from the `admin` custom claim
+ * for ID tokens (never the other way round).
  */
 import { openDatabase } from '../../../shared/adapters/local/sqlite.ts';
 import { SqliteAccountStore } from '../../../shared/adapters/local/sqlite-account-store.ts';

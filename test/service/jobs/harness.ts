@@ -3,6 +3,7 @@
  * queue that records what was enqueued (de-duplicating by name like Cloud Tasks), a settable clock and
  * an injectable conversion runner.
  */
+import { ROOMY_PLANS } from '../../e2e/client.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,7 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
     MDRAFT_MAX_ATTEMPTS: '3',
     MDRAFT_CONVERT_TIMEOUT_S: '10',
     MDRAFT_LEASE_MARGIN_S: '5',
+    MDRAFT_PLANS: ROOMY_PLANS,
     ...env,
   });
   const signer = new UrlSigner('s'.repeat(32));

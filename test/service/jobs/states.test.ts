@@ -73,6 +73,10 @@ describe('the transition table', () => {
     expect(edges.sort()).toEqual(
       [
         'awaiting_upload→queued',
+        'awaiting_upload→awaiting_confirmation',
+        'awaiting_confirmation→queued',
+        'awaiting_confirmation→failed',
+        'awaiting_confirmation→expired',
         'awaiting_upload→failed',
         'awaiting_upload→expired',
         'queued→processing',
@@ -274,7 +278,7 @@ describe('expireJob (awaiting_upload → expired)', () => {
   });
 
   test('refused from every other state and for a missing job', () => {
-    for (const status of JOB_STATUSES.filter((s) => s !== 'awaiting_upload'))
+    for (const status of JOB_STATUSES.filter((s) => s !== 'awaiting_upload' && s !== 'awaiting_confirmation'))
       expect(expireJob(job(status), { now: T })).toBeUndefined();
     expect(expireJob(undefined, { now: T })).toBeUndefined();
   });

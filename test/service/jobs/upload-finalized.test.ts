@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { handleUploadFinalized, type FinalizedObject } from '../../../shared/service/jobs/upload-finalized.ts';
 import { makeHarness, T0, type Harness } from './harness.ts';
+import { PDFDocument } from 'pdf-lib';
+import { COUNT_BUDGET_MS } from '../../../shared/service/accounts/count-units.ts';
+import { unitsBySize } from '../../../shared/service/accounts/billable-units.ts';
+import { ConversionError } from '../../../shared/engine/errors.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -95,4 +99,38 @@ test('stale events are harmless: finished job, deleted job (orphan removed), oth
   expect(await h.deps.uploads.stat(orphan.name)).toBeUndefined();
   expect(await handleUploadFinalized(h.deps, event(h, 'not/ours', '1', 3))).toBe('ignored');
   expect(h.queue.tasks.size).toBe(1);
+});
+
+describe('units of a paged upload are counted by the sandbox counter in deps', () => {
+  async function pdfUpload(): Promise<{ jobId: string; e: FinalizedObject }> {
+    const doc = await PDFDocument.create();
+    doc.addPage([200, 200]).drawText('one page', { x: 10, y: 100 });
+    const bytes = await doc.save();
+    const { jobId, name, generation } = await h.uploaded(bytes, { filename: 'a.pdf', contentType: 'application/pdf' });
+    return { jobId, e: event(h, name, generation, bytes.length) };
+  }
+
+  test("the counter's pages are reserved, and over the plan's pages per document the job fails", async () => {
+    const seen: Array<{ format: string; timeoutMs: number }> = [];
+    h.deps.countPages = async (_bytes, format, { timeoutMs }) => {
+      seen.push({ format, timeoutMs });
+      return seen.length === 1 ? 7 : 100_000;
+    };
+    const first = await pdfUpload();
+    expect(await handleUploadFinalized(h.deps, first.e)).toBe('queued');
+    expect(await h.store.getJob(first.jobId)).toMatchObject({ units: 7, charge: 'reserved' });
+    expect(seen).toEqual([{ format: 'pdf', timeoutMs: COUNT_BUDGET_MS }]);
+    const second = await pdfUpload();
+    expect(await handleUploadFinalized(h.deps, second.e)).toBe('rejected');
+    expect(await h.store.getJob(second.jobId)).toMatchObject({ status: 'failed', error: { code: 'too_many_pages' } });
+  });
+
+  test('a counter that fails (timeout in the sandbox) leaves the size rule', async () => {
+    h.deps.countPages = async () => {
+      throw new ConversionError('timeout', 'page count did not finish within 5 s');
+    };
+    const { jobId, e } = await pdfUpload();
+    expect(await handleUploadFinalized(h.deps, e)).toBe('queued');
+    expect(await h.store.getJob(jobId)).toMatchObject({ units: unitsBySize(e.size), charge: 'reserved' });
+  });
 });
