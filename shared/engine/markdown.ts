@@ -12,6 +12,7 @@ import { createTableHandler } from './markdown-table.ts';
 import { mathToMarkdown } from 'mdast-util-math';
 import type { PageResult } from './types.ts';
 import type { PageBreak } from './mdast.ts';
+import { isPhrasing } from './mdast.ts';
 
 const SAFE_URL = /^(?:https?:|mailto:|tel:|ftp:|#|\/|\.{0,2}\/|[^:/?#]*(?:[/?#]|$))/i;
 
@@ -298,23 +299,4 @@ function flattenCell(cellNode: TableCell, options: SerializeOptions): void {
     out.pop();
   cellNode.children = out;
   trimEdges(cellNode);
-}
-
-const PHRASING = new Set([
-  'text',
-  'emphasis',
-  'strong',
-  'delete',
-  'link',
-  'linkReference',
-  'inlineCode',
-  'inlineMath',
-  'break',
-  'image',
-  'imageReference',
-  'html',
-  'footnoteReference',
-]);
-function isPhrasing(node: Nodes): boolean {
-  return PHRASING.has(node.type);
 }

@@ -106,3 +106,25 @@ export function imagePlaceholder(alt: string | undefined, name?: string): Image 
   const cleanAlt = (alt ?? '').replace(/\s+/g, ' ').trim();
   return image(name ? `${name}` : '', cleanAlt || 'image');
 }
+
+/** Node types that are phrasing (inline) content in mdast, including the GFM, footnote and math extensions. */
+const PHRASING_TYPES: ReadonlySet<string> = new Set([
+  'text',
+  'emphasis',
+  'strong',
+  'delete',
+  'link',
+  'linkReference',
+  'inlineCode',
+  'inlineMath',
+  'break',
+  'image',
+  'imageReference',
+  'html',
+  'footnoteReference',
+]);
+
+/** Whether `node` is phrasing (inline) content. */
+export function isPhrasing(node: { type: string }): node is PhrasingContent {
+  return PHRASING_TYPES.has(node.type);
+}

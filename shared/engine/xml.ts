@@ -21,7 +21,8 @@ export interface ParseXmlOptions {
   part?: string;
 }
 
-const MAX_DEPTH = 2000;
+/** Deepest element nesting any XML part may have (deeper is a hostile file: `corrupt`). */
+export const MAX_XML_DEPTH = 2000;
 
 export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElement {
   const rejectDoctype = options.rejectDoctype ?? true;
@@ -40,7 +41,7 @@ export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElem
     const el: XmlElement = { name: tag.name, attrs: tag.attributes as Record<string, string>, children: [], parent };
     parent.children.push(el);
     stack.push(el);
-    if (stack.length > MAX_DEPTH) failure ??= corrupt(`XML nested deeper than ${MAX_DEPTH}${where}`);
+    if (stack.length > MAX_XML_DEPTH) failure ??= corrupt(`XML nested deeper than ${MAX_XML_DEPTH}${where}`);
   });
   parser.on('closetag', () => {
     stack.pop();

@@ -64,6 +64,18 @@ export const logs = {
     log('INFO', 'usage reported', { ...c }),
   usageReportFailed: (c: Ctx & { jobId: string; billing: string; error: string; final: boolean }) =>
     log(c.final ? 'ERROR' : 'WARNING', 'usage report failed', { ...c }),
+  adminAction: (c: Ctx & { actor: string; action: string; target: string; details?: object }) =>
+    log('INFO', 'admin action', {
+      ...c.details,
+      requestId: c.requestId,
+      actor: c.actor,
+      action: c.action,
+      target: c.target,
+    }),
+  billingPriceUnmatched: (c: { priceKey: string }) => log('WARNING', 'subscription price matches no plan', { ...c }),
+  billingEventIgnored: (c: Ctx & { eventId: string; type: string }) => log('INFO', 'billing event ignored', { ...c }),
+  billingEventApplied: (c: Ctx & { eventId: string; type: string; outcome: string }) =>
+    log(c.outcome === 'unmatched' ? 'WARNING' : 'INFO', 'billing event', { ...c }),
   storageEventIgnored: (c: { eventId?: string; type: string }) =>
     log('INFO', 'finalize function got another event type', { ...c }),
   storageEventMalformed: (c: { eventId?: string; issues: unknown[] }) =>

@@ -22,7 +22,7 @@ import type {
 } from '../ports.ts';
 import type { Plans } from './plans.ts';
 import { UnknownPlanError, UserNotFoundError } from './billing-errors.ts';
-import { log } from '../logs.ts';
+import { logs } from '../logs.ts';
 
 export interface AdminDeps {
   accounts: Pick<AccountStore, 'getUsage' | 'listApiKeys' | 'revokeApiKey'>;
@@ -69,7 +69,7 @@ async function record(
     requestId: actor.requestId,
     ...(details ? { details } : {}),
   });
-  log('INFO', 'admin action', { requestId: actor.requestId, actor: actor.uid, action, target, ...details });
+  logs.adminAction({ requestId: actor.requestId, actor: actor.uid, action, target, ...(details ? { details } : {}) });
 }
 
 async function existing(deps: AdminDeps, uid: string): Promise<AdminUserView> {

@@ -6,7 +6,7 @@
  * once and never lets an older subscription event overwrite a newer one.
  */
 import type { AccountStore, BillingEvent, BillingEventOutcome } from '../ports.ts';
-import { log } from '../logs.ts';
+import { logs } from '../logs.ts';
 import type { Plans } from './plans.ts';
 
 export interface BillingEventDeps {
@@ -21,7 +21,7 @@ export interface BillingEventDeps {
  */
 export function planForPrice(plans: Plans, priceKey: string): string {
   for (const [id, plan] of Object.entries(plans)) if (plan.stripePriceLookupKey === priceKey) return id;
-  log('WARNING', 'subscription price matches no plan', { priceKey });
+  logs.billingPriceUnmatched({ priceKey });
   return priceKey;
 }
 
@@ -38,7 +38,7 @@ export async function applyBillingEvent(
 ): Promise<BillingEventResult> {
   const ctx = { requestId: input.requestId, eventId: input.eventId, type: input.type };
   if (!input.event) {
-    log('INFO', 'billing event ignored', ctx);
+    logs.billingEventIgnored(ctx);
     return 'ignored';
   }
   const sub = input.event.subscription;
@@ -47,6 +47,6 @@ export async function applyBillingEvent(
       ? { ...input.event, subscription: { ...sub, plan: planForPrice(deps.plans, sub.plan) } }
       : input.event;
   const outcome = await deps.accounts.applyBillingEvent(event);
-  log(outcome === 'unmatched' ? 'WARNING' : 'INFO', 'billing event', { ...ctx, outcome });
+  logs.billingEventApplied({ ...ctx, outcome });
   return outcome;
 }

@@ -4,6 +4,7 @@
  */
 import type { XmlElement } from '../../xml.ts';
 import { attr, child } from '../../xml.ts';
+import { isMonospaceFont } from '../ooxml/fonts.ts';
 
 export interface RunFormat {
   bold?: boolean;
@@ -21,18 +22,11 @@ export interface RunFormat {
   deleted?: boolean;
 }
 
-const MONOSPACE =
-  /courier|consolas|mono|menlo|monaco|lucida console|lucida sans typewriter|inconsolata|fira code|source code|andale|typewriter|fixedsys|ocr a/i;
-
 /** `<w:b/>` is on; `<w:b w:val="0|false|off"/>` is off. */
 function toggle(el: XmlElement | undefined): boolean | undefined {
   if (!el) return undefined;
   const v = attr(el, 'val');
   return !(v === '0' || v === 'false' || v === 'off' || v === 'none');
-}
-
-export function isMonospaceFont(name: string | undefined): boolean {
-  return !!name && MONOSPACE.test(name);
 }
 
 /** Formatting set directly by an `rPr` element (undefined = not set here, inherit). */

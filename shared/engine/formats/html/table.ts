@@ -10,6 +10,7 @@ import type { Element } from 'hast';
 import type { State } from 'hast-util-to-mdast';
 import type { Nodes, Paragraph, PhrasingContent, RootContent, Table, TableCell, TableRow } from 'mdast';
 import { prop } from './hast-utils.ts';
+import { isPhrasing } from '../../mdast.ts';
 
 /** HTML caps colspan at 1000 and rowspan at 65534; the product per cell is capped far lower here. */
 const MAX_COLSPAN = 1000;
@@ -99,8 +100,8 @@ function joinCells(row: TableRow): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   const add = (nodes: Nodes[]): void => {
     for (const n of nodes) {
-      if (PHRASING.has(n.type)) {
-        out.push(n as PhrasingContent);
+      if (isPhrasing(n)) {
+        out.push(n);
       } else if ('children' in n) {
         if (out.length) out.push({ type: 'text', value: ' ' });
         add(n.children as Nodes[]);
@@ -116,19 +117,6 @@ function joinCells(row: TableRow): PhrasingContent[] {
   }
   return out;
 }
-
-const PHRASING = new Set([
-  'text',
-  'emphasis',
-  'strong',
-  'delete',
-  'link',
-  'inlineCode',
-  'inlineMath',
-  'break',
-  'image',
-  'html',
-]);
 
 /** Rows of this table in document order (thead, tbody, tfoot and bare rows), never rows of nested tables. */
 function tableRows(table: Element): Element[] {

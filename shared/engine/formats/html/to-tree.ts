@@ -15,6 +15,7 @@ import { selectMainContent } from './main-content.ts';
 import { createHandlers, type HandlerOptions } from './handlers.ts';
 import { hoistAttentionWhitespace, tightenLists } from './fixups.ts';
 import { extractNotes, type NoteDefinition } from './footnotes.ts';
+import { isPhrasing } from '../../mdast.ts';
 
 export interface HtmlTreeOptions extends HandlerOptions {
   /** Keep the whole body instead of choosing a main region (EPUB chapters are all content). */
@@ -67,8 +68,6 @@ export function notesToMdast(notes: NoteDefinition[], options: HtmlTreeOptions =
   return out;
 }
 
-const PHRASING = new Set(['text', 'emphasis', 'strong', 'delete', 'link', 'inlineCode', 'break', 'image', 'html']);
-
 /** Runs of inline nodes at the top of a note become paragraphs (a note `<li>` often holds bare text). */
 function asBlocks(nodes: RootContent[]): BlockContent[] {
   const out: BlockContent[] = [];
@@ -80,7 +79,7 @@ function asBlocks(nodes: RootContent[]): BlockContent[] {
     run = [];
   };
   for (const n of nodes) {
-    if (PHRASING.has(n.type) || n.type === 'footnoteReference') run.push(n);
+    if (isPhrasing(n)) run.push(n);
     else {
       flush();
       out.push(n as BlockContent);

@@ -23,7 +23,8 @@ interface Series {
 }
 
 /** Rows past this are cut: a chart over a whole sheet is still read as a chart, not a data dump. */
-const MAX_POINTS = 10000;
+/** Points per chart series read from a cache (more is cut: a chart is a summary, not the data set). */
+export const MAX_CHART_POINTS = 10_000;
 
 export function chartBlocks(chartSpace: XmlElement): BlockContent[] {
   const chart = child(chartSpace, 'c:chart');
@@ -41,7 +42,7 @@ export function chartBlocks(chartSpace: XmlElement): BlockContent[] {
     return blocks;
   }
   const categories = longest(withData.map((s) => s.categories));
-  const count = Math.min(MAX_POINTS, Math.max(categories.length, ...withData.map((s) => s.values.length)));
+  const count = Math.min(MAX_CHART_POINTS, Math.max(categories.length, ...withData.map((s) => s.values.length)));
   const rows: string[][] = [['', ...withData.map((s) => s.name)]];
   for (let i = 0; i < count; i++)
     rows.push([categories[i] ?? String(i + 1), ...withData.map((s) => s.values[i] ?? '')]);
@@ -91,10 +92,10 @@ function pointsOf(container: XmlElement): string[] {
   const out: string[] = [];
   // Points left out of the cache are blanks; ptCount says how many the series really has.
   const declared = Number(attr(child(container, 'c:ptCount'), 'val'));
-  const count = Number.isInteger(declared) && declared > 0 ? Math.min(declared, MAX_POINTS) : 0;
+  const count = Number.isInteger(declared) && declared > 0 ? Math.min(declared, MAX_CHART_POINTS) : 0;
   for (const pt of childrenNamed(container, 'c:pt')) {
     const idx = Number(attr(pt, 'idx'));
-    if (!Number.isInteger(idx) || idx < 0 || idx >= MAX_POINTS) continue;
+    if (!Number.isInteger(idx) || idx < 0 || idx >= MAX_CHART_POINTS) continue;
     while (out.length < idx) out.push('');
     out[idx] = textOf(child(pt, 'c:v')).trim();
   }

@@ -190,7 +190,8 @@ function overlapsHorizontally(runs: Run[], run: Run): boolean {
   return false;
 }
 
-const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
+/** Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms: right-to-left scripts. */
+export const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/u;
 
 /** Lines mostly in Hebrew or Arabic script read right to left: their runs are taken from the right. */
 function isRightToLeft(runs: Run[]): boolean {

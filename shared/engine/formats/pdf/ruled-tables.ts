@@ -9,15 +9,15 @@
  */
 import type { Segment } from './graphics.ts';
 import type { Run } from './text-items.ts';
-import type { TableRegion } from './tables.ts';
+import { CURRENCY, FIGURE, type TableRegion } from './tables.ts';
 import { fragments, textColumns } from './text-columns.ts';
 import { recordColumns } from './table-continuation.ts';
 import { markScript, scriptOf } from './scripts.ts';
+import { RTL } from './lines.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
 const MIN_RULE = 6;
-const CURRENCY = /^[$€£¥]$/;
 
 interface Rule {
   pos: number;
@@ -349,13 +349,12 @@ function bandsOf(runs: Run[]): Band[] {
   return bands;
 }
 
-const FIGURE = /^[\d\s.,%()+−–-]+$/;
 const numericShare = (runs: Run[]) =>
   runs.length ? runs.filter((r) => FIGURE.test(r.text.replace(/[$€£¥]/g, ''))).length / runs.length : 0;
-const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/gu;
+const RTL_ALL = new RegExp(RTL.source, 'gu');
 const rightToLeft = (runs: Run[]) => {
   const text = runs.map((r) => r.text).join('');
-  return (text.match(RTL)?.length ?? 0) > (text.match(/\p{L}/gu)?.length ?? 0) / 2;
+  return (text.match(RTL_ALL)?.length ?? 0) > (text.match(/\p{L}/gu)?.length ?? 0) / 2;
 };
 
 /** Text of runs in reading order: bands top-down, runs left to right, spaces restored from gaps. */

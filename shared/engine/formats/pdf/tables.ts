@@ -18,7 +18,8 @@ export interface TableRegion {
 }
 
 const MAX_CELL_WORDS = 8;
-const CURRENCY = /^[$€£¥]$/;
+/** A cell holding only a currency sign (it belongs to the figure beside it). */
+export const CURRENCY = /^[$€£¥]$/;
 
 interface Band {
   lines: Line[];
@@ -148,7 +149,8 @@ function buildTable(region: Band[], above: Band[]): (TableRegion & { lines: Line
   };
 }
 
-const FIGURE = /^[\d\s.,%()+−–-]+$/;
+/** A cell that is a figure: digits, separators, signs, percent and accounting parentheses. */
+export const FIGURE = /^[\d\s.,%()+−–-]+$/;
 
 /** The x-ranges of the cells of multi-cell rows, merged where they overlap. */
 function overlapColumns(region: Band[]): Column[] {

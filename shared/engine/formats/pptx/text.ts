@@ -25,6 +25,7 @@ import { levelProps } from './inherit.ts';
 import { wrapHtmlMark } from '../ooxml/marks.ts';
 import { ommlToLatex } from '../ooxml/omml.ts';
 import { splitEdgeWhitespace } from '../../whitespace.ts';
+import { isMonospaceFont } from '../ooxml/fonts.ts';
 
 export type BulletKind = 'none' | 'bullet' | 'number';
 
@@ -61,8 +62,6 @@ interface Segment {
 }
 
 /** Fonts that mean "this is code" when a run is set in them. */
-const MONOSPACE =
-  /courier|consolas|menlo|monaco|mono\b|monospace|lucida console|lucida sans typewriter|source code|fira code|inconsolata|andale mono|cascadia/i;
 
 /** Symbol fonts (Wingdings, Symbol) put their glyphs in the private-use area: meaningless as text. */
 const PRIVATE_USE = /[\ue000-\uf8ff]/g;
@@ -163,7 +162,7 @@ function readSegments(p: XmlElement, rels: Map<string, Relationship>): Segment[]
       underline: underline !== undefined && underline !== 'none',
       superscript: baseline > 0,
       subscript: baseline < 0,
-      code: MONOSPACE.test(attr(child(rPr, 'a:latin'), 'typeface') ?? ''),
+      code: isMonospaceFont(attr(child(rPr, 'a:latin'), 'typeface')),
       href: hrefOf(child(rPr, 'a:hlinkClick'), rels),
     };
     // A vertical tab is how PowerPoint stores a soft line break inside a run.

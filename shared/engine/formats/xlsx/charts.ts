@@ -16,6 +16,7 @@ import type { XmlElement } from '../../xml.ts';
 import { attr, child, childrenNamed, descendants, elements, localName, path, textOf } from '../../xml.ts';
 import { readRels, readXmlPart } from './package.ts';
 import { classifyFormat, formatNumber } from './number-format.ts';
+import { MAX_CHART_POINTS } from '../ooxml/chart.ts';
 
 export interface ChartData {
   /** Anchor cell (0-based) on the sheet, to place the chart among the tables. */
@@ -35,7 +36,6 @@ interface Series {
 }
 
 /** Points kept per series: a chart with more is cut (the table budget applies on top). */
-const MAX_POINTS = 10_000;
 
 /** Charts of a worksheet or chart sheet part, in anchor order (top to bottom, then left to right). */
 export function readSheetCharts(zip: ZipArchive, sheetPart: string, date1904: boolean): ChartData[] {
@@ -103,7 +103,7 @@ function chartData(
   const tables: string[][][] = [];
   for (const group of groups) {
     const categories = group[0].categories;
-    const length = Math.min(MAX_POINTS, Math.max(categories.length, ...group.map((c) => c.values.length), 0));
+    const length = Math.min(MAX_CHART_POINTS, Math.max(categories.length, ...group.map((c) => c.values.length), 0));
     if (!length) continue;
     const rows: string[][] = [['', ...group.map((c) => c.name)]];
     for (let i = 0; i < length; i++)
@@ -214,7 +214,7 @@ function points(holder: XmlElement, numeric: boolean, formatCode: string, date19
   const out: string[] = [];
   for (const pt of childrenNamed(holder, 'pt')) {
     const idx = Number(attr(pt, 'idx'));
-    if (!Number.isInteger(idx) || idx < 0 || idx >= MAX_POINTS) continue;
+    if (!Number.isInteger(idx) || idx < 0 || idx >= MAX_CHART_POINTS) continue;
     // `c:pt` holds a `c:v`; a chartEx `cx:pt` holds its value directly.
     const v = child(pt, 'v');
     const raw = v ? textOf(v) : textOf(pt);

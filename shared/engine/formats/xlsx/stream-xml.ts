@@ -5,6 +5,7 @@
  * DOCTYPE is refused and only the five XML entities and character references are decoded, never expanded.
  */
 import { ConversionError, corrupt } from '../../errors.ts';
+import { MAX_XML_DEPTH } from '../../xml.ts';
 
 export interface SaxHandlers {
   open(name: string, attrs: Record<string, string>): void;
@@ -14,7 +15,6 @@ export interface SaxHandlers {
   done?(): boolean;
 }
 
-const MAX_DEPTH = 2000;
 /** How often (in tags) `done()` is asked. */
 const CHECK_EVERY = 4096;
 const ATTR = /([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
@@ -83,7 +83,7 @@ export function streamXml(source: string, part: string, handlers: SaxHandlers): 
         handlers.close(name);
       } else {
         stack.push(name);
-        if (++depth > MAX_DEPTH) throw corrupt(`XML nested deeper than ${MAX_DEPTH} in ${part}`);
+        if (++depth > MAX_XML_DEPTH) throw corrupt(`XML nested deeper than ${MAX_XML_DEPTH} in ${part}`);
       }
     }
     i = gt + 1;
