@@ -174,6 +174,67 @@ describe('xls converter', () => {
     );
   });
 
+  it('keeps cell notes (NOTE joined by object id to OBJ + TXO + CONTINUE text) as a Notes list after the tables', () => {
+    const wide = 'Prüfung – 日本語 note spanning several records';
+    const { markdown, warnings } = toMarkdown({
+      sheets: [
+        {
+          name: 'Budget',
+          cells: [
+            xls.label(0, 0, 'Item'),
+            xls.label(0, 1, 'Cost'),
+            xls.label(1, 0, 'Rent'),
+            xls.number(1, 1, 1200),
+            xls.noteObject(1, 'Ann Lee:\nIn EUR, excluding VAT'),
+            xls.noteObject(2, wide, { chunk: 7 }),
+            xls.noteObject(3, 'Latin-1 text stored as UTF-16', { high: true, chunk: 5 }),
+            // NOTE records come after the drawing objects, not in reading order.
+            xls.note(1, 1, 2, 'Bo'),
+            xls.note(0, 0, 1, 'Ann Lee'),
+            xls.note(0, 1, 3, ''),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe(
+      '## Budget\n\n| Item | Cost |\n| --- | --- |\n| Rent | 1200 |\n\nNotes:\n\n' +
+        '- **A1** (Ann Lee): In EUR, excluding VAT\n' +
+        '- **B1**: Latin-1 text stored as UTF-16\n' +
+        `- **B2** (Bo): ${wide}\n`,
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips malformed note records with an unsupported_content warning, never failing the sheet', () => {
+    const { markdown, warnings } = toMarkdown({
+      sheets: [
+        {
+          name: 'N',
+          cells: [
+            xls.label(0, 0, 'kept'),
+            xls.noteObject(1, 'short', { declaredLength: 500 }),
+            xls.noteObject(2, 'fine'),
+            xls.note(0, 0, 1, 'A'),
+            xls.note(0, 1, 2, 'B'),
+            xls.note(3, 3, 99, 'C'),
+            xls.raw(0x001c, [1, 0]),
+            xls.raw(0x01b6, [0, 0]),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe('## N\n\n| kept |\n| --- |\n\nNotes:\n\n- **B1** (B): fine\n');
+    const messages = warnings.filter((w) => w.code === 'unsupported_content').map((w) => w.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sheet "N": .*overruns/),
+        expect.stringContaining('NOTE record is too short'),
+        expect.stringContaining('note on cell A1 has no readable text'),
+        expect.stringContaining('note on cell D4 has no readable text'),
+      ]),
+    );
+  });
+
   it('takes the title from the summary information stream', () => {
     const spec: XlsSpec = { sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] };
     expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe(
@@ -215,7 +276,17 @@ describe('xls converter', () => {
   it('survives truncated records anywhere in the stream', () => {
     const full = buildXls({
       sst: ['a', 'b'],
-      sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.number(1, 0, 1.5)] }],
+      sheets: [
+        {
+          name: 'S',
+          cells: [
+            xls.labelSst(0, 0, 0),
+            xls.number(1, 0, 1.5),
+            xls.noteObject(1, 'a note split over records', { chunk: 4 }),
+            xls.note(0, 0, 1, 'Au'),
+          ],
+        },
+      ],
     });
     for (let cut = 600; cut < full.length; cut += 97) {
       const bytes = full.slice();

@@ -4,6 +4,8 @@
  */
 import { encrypted, corrupt, unsupported } from '../../errors.ts';
 import type { CellRange, SheetCell } from '../xlsx/grid.ts';
+import type { CellComment } from '../xlsx/comments.ts';
+import { NoteCollector } from './notes.ts';
 import { classifyFormat, formatCodeFor, formatNumber } from '../xlsx/number-format.ts';
 import { ContinuedReader, RT, decodeRk, readRichString, readUnicodeString, records } from './records.ts';
 
@@ -20,6 +22,10 @@ export interface XlsSheet {
   hiddenRows: number[];
   /** 0-based, inclusive column spans of COLINFO records flagged hidden. */
   hiddenCols: { min: number; max: number }[];
+  /** Cell notes (NOTE + OBJ + TXO records), in reading order. */
+  notes: CellComment[];
+  /** Records skipped as malformed, for `unsupported_content` warnings. */
+  problems: string[];
 }
 
 interface Globals {
@@ -64,6 +70,8 @@ export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[
       truncated: false,
       hiddenRows: [],
       hiddenCols: [],
+      notes: [],
+      problems: [],
     };
     if (s.kind === 'worksheet' && (s.state === 'visible' || !anyVisible)) {
       readSheet(stream, s.offset, globals, sheet, remaining);
@@ -143,8 +151,6 @@ function parseSst(parts: Uint8Array[]): string[] {
 
 function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsSheet, maxCells: number): void {
   if (offset + 4 > stream.length) throw corrupt(`sheet "${sheet.name}" points past the end of the workbook`);
-  let depth = 0;
-  let pendingString: { row: number; col: number } | undefined;
   const put = (row: number, col: number, text: string | undefined) => {
     if (text === undefined || text.trim() === '') return;
     if (sheet.cells.length >= maxCells) {
@@ -158,6 +164,23 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
     return formatNumber(value, classifyFormat(code), g.date1904);
   };
 
+  const notes = new NoteCollector();
+  readSheetRecords(stream, offset, g, notes, put, num, sheet);
+  sheet.notes = notes.notes();
+  sheet.problems.push(...notes.problems);
+}
+
+function readSheetRecords(
+  stream: Uint8Array,
+  offset: number,
+  g: Globals,
+  notes: NoteCollector,
+  put: (row: number, col: number, text: string | undefined) => void,
+  num: (value: number, xf: number) => string,
+  sheet: XlsSheet,
+): void {
+  let depth = 0;
+  let pendingString: { row: number; col: number } | undefined;
   for (const rec of records(stream, offset)) {
     const { data, view } = rec;
     if (rec.type === RT.BOF) {
@@ -169,7 +192,9 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
       continue;
     }
     // Embedded chart substreams sit inside a worksheet; their records are not cells.
-    if (depth !== 1 || sheet.truncated) continue;
+    if (depth !== 1) continue;
+    notes.add(rec);
+    if (sheet.truncated) continue;
     if (pendingString && rec.type !== RT.STRING) pendingString = undefined;
     const rowCol =
       data.length >= 6
