@@ -235,6 +235,72 @@ describe('xls converter', () => {
     );
   });
 
+  it('turns embedded charts into their title and a table of the series values read from the referenced cells', () => {
+    const data = [
+      xls.label(0, 0, 'Quarter'),
+      xls.label(0, 1, 'Sales'),
+      xls.label(0, 2, 'Costs'),
+      xls.label(1, 0, 'Q1'),
+      xls.number(1, 1, 10),
+      xls.number(1, 2, 4),
+      xls.label(2, 0, 'Q2'),
+      xls.number(2, 1, 12.5),
+      xls.number(2, 2, 5),
+    ];
+    const { markdown, warnings } = toMarkdown({
+      externSheets: [0, 1],
+      sheets: [
+        {
+          name: 'Data',
+          cells: [
+            ...data,
+            xls.chart({
+              title: 'Sales by quarter',
+              series: [
+                { name: [0, 1], values: [1, 2, 1, 1], categories: [1, 2, 0, 0] },
+                { name: 'Cost line', values: [1, 2, 2, 2], categories: [1, 2, 0, 0] },
+              ],
+            }),
+          ],
+        },
+        // A chart on another sheet, reading a row of the first sheet; its single series names the chart.
+        {
+          name: 'Dash',
+          cells: [xls.label(0, 0, 'x'), xls.chart({ series: [{ name: [0, 2], values: [2, 2, 1, 2] }] })],
+        },
+      ],
+    });
+    expect(markdown).toContain(
+      'Sales by quarter\n\n| | Sales | Cost line |\n| --- | --- | --- |\n| Q1 | 10 | 4 |\n| Q2 | 12.5 | 5 |\n',
+    );
+    expect(markdown).toContain(
+      '## Dash\n\n| x |\n| --- |\n\nCosts\n\n| | Costs |\n| --- | --- |\n| 1 | 12.5 |\n| 2 | 5 |\n',
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('names a chart whose series cannot be resolved in an unsupported_content warning, keeping its title', () => {
+    const { markdown, warnings } = toMarkdown({
+      externSheets: [0, 5],
+      sheets: [
+        {
+          name: 'S',
+          cells: [
+            xls.label(0, 0, 'v'),
+            xls.number(1, 0, 1),
+            xls.chart({ title: 'Computed', series: [{ values: 'formula' }] }),
+            xls.chart({ series: [{ values: [0, 1, 0, 0] }], xti: 1 }),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe('## S\n\n| v |\n| --- |\n| 1 |\n\nComputed\n');
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([
+      ['unsupported_content', expect.stringContaining('chart "Computed": its series do not reference cells')],
+      ['unsupported_content', expect.stringContaining('chart 2: its series do not reference cells')],
+    ]);
+  });
+
   it('takes the title from the summary information stream', () => {
     const spec: XlsSpec = { sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] };
     expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe(

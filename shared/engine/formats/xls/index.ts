@@ -56,7 +56,7 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
     const hidden = { rows: sheet.hiddenRows, cols: sheet.hiddenCols };
     children.push(
       ...sheetSection(
-        { cells: sheet.cells, merges: sheet.merges, hidden, comments: sheet.notes },
+        { cells: sheet.cells, merges: sheet.merges, hidden, comments: sheet.notes, charts: sheet.charts },
         budget,
         ctx,
         `sheet "${sheet.name}"`,

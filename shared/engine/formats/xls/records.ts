@@ -7,6 +7,7 @@ import { corrupt } from '../../errors.ts';
 export const RT = {
   FORMULA: 0x0006,
   NOTE: 0x001c,
+  EXTERNSHEET: 0x0017,
   OBJ: 0x005d,
   MSODRAWING: 0x00ec,
   TXO: 0x01b6,
