@@ -341,6 +341,7 @@ describe('xls converter', () => {
 
   it('survives truncated records anywhere in the stream', () => {
     const full = buildXls({
+      externSheets: [0],
       sst: ['a', 'b'],
       sheets: [
         {
@@ -350,6 +351,7 @@ describe('xls converter', () => {
             xls.number(1, 0, 1.5),
             xls.noteObject(1, 'a note split over records', { chunk: 4 }),
             xls.note(0, 0, 1, 'Au'),
+            xls.chart({ title: 'T', series: [{ name: [0, 0], values: [1, 1, 0, 0] }] }),
           ],
         },
       ],
