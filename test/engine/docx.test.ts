@@ -503,6 +503,25 @@ describe('docx form fields', () => {
     expect(await md({ body })).toBe('☒ Done ☐ Open\n\n☒ Private-use glyph\n');
   });
 
+  it('writes block-level content-control check boxes (w:sdt wrapping paragraphs) from their state', async () => {
+    const sdtPr = (checked: boolean) =>
+      `<w:sdtPr><w14:checkbox><w14:checked w14:val="${checked ? 1 : 0}"/></w14:checkbox></w:sdtPr>`;
+    const glyph = (g: string) => `<w:r><w:rPr><w:rFonts w:ascii="Wingdings"/></w:rPr><w:t>${g}</w:t></w:r>`;
+    const block = (checked: boolean, inner: string) =>
+      `<w:sdt>${sdtPr(checked)}<w:sdtContent>${inner}</w:sdtContent></w:sdt>`;
+    const body =
+      block(true, `<w:p><w:pPr><w:jc w:val="left"/></w:pPr>${glyph('\uF0FE')}${run(' Approved')}</w:p>`) +
+      block(false, `<w:p>${glyph('\uF0A8')}</w:p>${p('Label paragraph kept')}`) +
+      block(
+        false,
+        `<w:p><w:r><w:sym w:font="Wingdings" w:char="F0FE"/></w:r>${run(' Wrong glyph, state wins')}</w:p>`,
+      ) +
+      block(true, `<w:tbl><w:tr><w:tc>${p('cell')}</w:tc></w:tr></w:tbl>`);
+    const out = await md({ body });
+    expect(out).toBe('☒ Approved\n\n☐\n\nLabel paragraph kept\n\n☐ Wrong glyph, state wins\n\n☒\n\ncell\n');
+    expect(out).not.toMatch(/[\uF000-\uF0FF]/);
+  });
+
   it('reads Wingdings check-box symbols as text', async () => {
     const sym = (c: string) => `<w:r><w:sym w:font="Wingdings" w:char="${c}"/></w:r>`;
     const body = `<w:p>${sym('F0A8')}${run(' no ')}${sym('F0FE')}${run(' yes ')}${sym('F0FD')}${run(' x ')}${sym('F0E0')}</w:p>`;

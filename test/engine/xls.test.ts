@@ -174,6 +174,133 @@ describe('xls converter', () => {
     );
   });
 
+  it('keeps cell notes (NOTE joined by object id to OBJ + TXO + CONTINUE text) as a Notes list after the tables', () => {
+    const wide = 'Prüfung – 日本語 note spanning several records';
+    const { markdown, warnings } = toMarkdown({
+      sheets: [
+        {
+          name: 'Budget',
+          cells: [
+            xls.label(0, 0, 'Item'),
+            xls.label(0, 1, 'Cost'),
+            xls.label(1, 0, 'Rent'),
+            xls.number(1, 1, 1200),
+            xls.noteObject(1, 'Ann Lee:\nIn EUR, excluding VAT'),
+            xls.noteObject(2, wide, { chunk: 7 }),
+            xls.noteObject(3, 'Latin-1 text stored as UTF-16', { high: true, chunk: 5 }),
+            // NOTE records come after the drawing objects, not in reading order.
+            xls.note(1, 1, 2, 'Bo'),
+            xls.note(0, 0, 1, 'Ann Lee'),
+            xls.note(0, 1, 3, ''),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe(
+      '## Budget\n\n| Item | Cost |\n| --- | --- |\n| Rent | 1200 |\n\nNotes:\n\n' +
+        '- **A1** (Ann Lee): In EUR, excluding VAT\n' +
+        '- **B1**: Latin-1 text stored as UTF-16\n' +
+        `- **B2** (Bo): ${wide}\n`,
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips malformed note records with an unsupported_content warning, never failing the sheet', () => {
+    const { markdown, warnings } = toMarkdown({
+      sheets: [
+        {
+          name: 'N',
+          cells: [
+            xls.label(0, 0, 'kept'),
+            xls.noteObject(1, 'short', { declaredLength: 500 }),
+            xls.noteObject(2, 'fine'),
+            xls.note(0, 0, 1, 'A'),
+            xls.note(0, 1, 2, 'B'),
+            xls.note(3, 3, 99, 'C'),
+            xls.raw(0x001c, [1, 0]),
+            xls.raw(0x01b6, [0, 0]),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe('## N\n\n| kept |\n| --- |\n\nNotes:\n\n- **B1** (B): fine\n');
+    const messages = warnings.filter((w) => w.code === 'unsupported_content').map((w) => w.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sheet "N": .*overruns/),
+        expect.stringContaining('NOTE record is too short'),
+        expect.stringContaining('note on cell A1 has no readable text'),
+        expect.stringContaining('note on cell D4 has no readable text'),
+      ]),
+    );
+  });
+
+  it('turns embedded charts into their title and a table of the series values read from the referenced cells', () => {
+    const data = [
+      xls.label(0, 0, 'Quarter'),
+      xls.label(0, 1, 'Sales'),
+      xls.label(0, 2, 'Costs'),
+      xls.label(1, 0, 'Q1'),
+      xls.number(1, 1, 10),
+      xls.number(1, 2, 4),
+      xls.label(2, 0, 'Q2'),
+      xls.number(2, 1, 12.5),
+      xls.number(2, 2, 5),
+    ];
+    const { markdown, warnings } = toMarkdown({
+      externSheets: [0, 1],
+      sheets: [
+        {
+          name: 'Data',
+          cells: [
+            ...data,
+            xls.chart({
+              title: 'Sales by quarter',
+              series: [
+                { name: [0, 1], values: [1, 2, 1, 1], categories: [1, 2, 0, 0] },
+                { name: 'Cost line', values: [1, 2, 2, 2], categories: [1, 2, 0, 0] },
+              ],
+            }),
+          ],
+        },
+        // A chart on another sheet, reading a row of the first sheet; its single series names the chart.
+        {
+          name: 'Dash',
+          cells: [xls.label(0, 0, 'x'), xls.chart({ series: [{ name: [0, 2], values: [2, 2, 1, 2] }] })],
+        },
+      ],
+    });
+    expect(markdown).toContain(
+      'Sales by quarter\n\n| | Sales | Cost line |\n| --- | --- | --- |\n| Q1 | 10 | 4 |\n| Q2 | 12.5 | 5 |\n',
+    );
+    expect(markdown).toContain(
+      '## Dash\n\n| x |\n| --- |\n\nCosts\n\n| | Costs |\n| --- | --- |\n| 1 | 12.5 |\n| 2 | 5 |\n',
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it('names a chart whose series cannot be resolved in an unsupported_content warning, keeping its title', () => {
+    const { markdown, warnings } = toMarkdown({
+      externSheets: [0, 5],
+      sheets: [
+        {
+          name: 'S',
+          cells: [
+            xls.label(0, 0, 'v'),
+            xls.number(1, 0, 1),
+            xls.chart({ title: 'Computed', series: [{ values: 'formula' }] }),
+            xls.chart({ series: [{ values: [0, 1, 0, 0] }], xti: 1 }),
+          ],
+        },
+      ],
+    });
+    expect(markdown).toBe('## S\n\n| v |\n| --- |\n| 1 |\n\nComputed\n');
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([
+      ['unsupported_content', expect.stringContaining('chart "Computed": its series do not reference cells')],
+      ['unsupported_content', expect.stringContaining('chart 2: its series do not reference cells')],
+    ]);
+  });
+
   it('takes the title from the summary information stream', () => {
     const spec: XlsSpec = { sheets: [{ name: 'S', cells: [xls.label(0, 0, 'x')] }] };
     expect(toMarkdown({ ...spec, extraStreams: [summaryInformation('Café budget 2026')] }).title).toBe(
@@ -214,8 +341,20 @@ describe('xls converter', () => {
 
   it('survives truncated records anywhere in the stream', () => {
     const full = buildXls({
+      externSheets: [0],
       sst: ['a', 'b'],
-      sheets: [{ name: 'S', cells: [xls.labelSst(0, 0, 0), xls.number(1, 0, 1.5)] }],
+      sheets: [
+        {
+          name: 'S',
+          cells: [
+            xls.labelSst(0, 0, 0),
+            xls.number(1, 0, 1.5),
+            xls.noteObject(1, 'a note split over records', { chunk: 4 }),
+            xls.note(0, 0, 1, 'Au'),
+            xls.chart({ title: 'T', series: [{ name: [0, 0], values: [1, 1, 0, 0] }] }),
+          ],
+        },
+      ],
     });
     for (let cut = 600; cut < full.length; cut += 97) {
       const bytes = full.slice();

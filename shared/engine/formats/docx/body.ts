@@ -5,13 +5,14 @@
  */
 import type { List, ListItem, PhrasingContent } from 'mdast';
 import type { XmlElement } from '../../xml.ts';
-import { attr, child, elements, localName } from '../../xml.ts';
+import { attr, child, elements, localName, textOf } from '../../xml.ts';
 import type { BlockContent } from '../../mdast.ts';
-import { blockquote, code, heading, list, listItem, math, paragraph, toPlainText } from '../../mdast.ts';
+import { blockquote, code, heading, list, listItem, math, paragraph, text, toPlainText } from '../../mdast.ts';
 import type { DocxContext } from './context.ts';
 import type { Token } from './inline.ts';
 import { alternateBranch, buildPhrasing, paragraphTokens } from './inline.ts';
 import { convertTable } from './table.ts';
+import { contentControlCheckbox } from './form-fields.ts';
 
 interface ListInfo {
   key: string;
@@ -50,7 +51,8 @@ function collect(container: XmlElement, dc: DocxContext, items: Item[]): void {
         for (const node of convertTable(el, dc)) items.push({ kind: 'block', node });
         break;
       case 'sdt':
-        collect(child(el, 'sdtContent') ?? el, dc, items);
+        if (contentControlCheckbox(el) !== undefined) collectCheckboxControl(el, dc, items);
+        else collect(child(el, 'sdtContent') ?? el, dc, items);
         break;
       case 'customXml':
       case 'ins':
@@ -72,6 +74,51 @@ function collect(container: XmlElement, dc: DocxContext, items: Item[]): void {
         break; // del, moveFrom, sectPr, bookmarks
     }
   }
+}
+
+/**
+ * A block-level content-control check box (`w:sdt` with `w14:checkbox` wrapping whole paragraphs). Its first
+ * paragraph's glyph run is the box, drawn in whatever font the author picked; it is replaced by the state, as for
+ * an inline one, by handing the paragraph to the inline walker with that run wrapped in an inline control. A
+ * label beside the glyph and any further paragraphs are kept as they are.
+ */
+function collectCheckboxControl(sdt: XmlElement, dc: DocxContext, items: Item[]): void {
+  const content = child(sdt, 'sdtContent') ?? sdt;
+  const sdtPr = child(sdt, 'sdtPr');
+  const blocks = elements(content);
+  const first = blocks.find((e) => localName(e.name) === 'p');
+  if (!first || !sdtPr) {
+    const glyph = contentControlCheckbox(sdt) ?? '';
+    items.push({ kind: 'para', content: [text(glyph)], floats: [] });
+    for (const el of blocks) collect({ ...content, children: [el] }, dc, items);
+    return;
+  }
+  for (const el of blocks) {
+    if (el === first) paragraphItems(withInlineBox(first, sdtPr), dc, items);
+    else collect({ ...content, children: [el] }, dc, items);
+  }
+}
+
+/** `p` with its glyph run (the first run showing one character or a `w:sym`) inside an inline check box. */
+function withInlineBox(p: XmlElement, sdtPr: XmlElement): XmlElement {
+  const kids = elements(p);
+  const glyph = kids.find((k) => localName(k.name) === 'r' && isGlyphRun(k));
+  const box: XmlElement = {
+    name: 'w:sdt',
+    attrs: {},
+    parent: p,
+    children: [sdtPr, { name: 'w:sdtContent', attrs: {}, children: glyph ? [glyph] : [] }],
+  };
+  const rest = kids.filter((k) => k !== glyph && localName(k.name) !== 'pPr');
+  const pPr = kids.filter((k) => localName(k.name) === 'pPr');
+  return { ...p, children: [...pPr, box, ...rest] };
+}
+
+function isGlyphRun(r: XmlElement): boolean {
+  const shown = elements(r).filter((e) => ['t', 'sym'].includes(localName(e.name)));
+  if (shown.length !== 1) return false;
+  if (localName(shown[0].name) === 'sym') return true;
+  return [...textOf(shown[0]).trim()].length === 1;
 }
 
 function paragraphItems(p: XmlElement, dc: DocxContext, items: Item[]): void {

@@ -6,7 +6,8 @@
  *   `w:default`): Word draws the box itself and the field result is empty. A text input shows its field result;
  *   `w:textInput/w:default` is what an empty result holds. A drop-down shows the entry at `w:ddList/w:result`
  *   (else `w:default`, else the first).
- * - Content-control check boxes (`w14:checkbox` in `w:sdtPr`, Word 2010): `w14:checked` is the state; the
+ * - Content-control check boxes (`w14:checkbox` in `w:sdtPr`, Word 2010, inline or wrapping whole paragraphs —
+ *   the block form is handled in `body.ts`): `w14:checked` is the state; the
  *   content holds a glyph in whatever font the author picked, so the state is written instead of that glyph.
  *
  * Check boxes are written ☐ (U+2610) and ☒ (U+2612), which read the same in every Markdown renderer.

@@ -1,7 +1,8 @@
 /**
  * Legacy Excel 97–2003 (.xls, BIFF8 inside an OLE compound file). Same shape and rules as XLSX: a level-2
  * heading per sheet, then one table per block of cells (block rule in `../xlsx/grid.ts`). Hidden sheets, rows
- * and columns follow the XLSX policy in `../xlsx/hidden.ts`.
+ * and columns follow the XLSX policy in `../xlsx/hidden.ts`. Cell notes follow the tables as the same "Notes:"
+ * list XLSX writes (`notes.ts`).
  */
 import type { Converter, ConvertContext, DocumentTree } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -50,9 +51,16 @@ export function convertXls(bytes: Uint8Array, ctx: ConvertContext): DocumentTree
         code: 'truncated',
         message: `sheet "${sheet.name}": cells past the ${ctx.limits.maxCells}-cell limit were cut`,
       });
+    for (const problem of sheet.problems)
+      ctx.warn({ code: 'unsupported_content', message: `sheet "${sheet.name}": ${problem}` });
     const hidden = { rows: sheet.hiddenRows, cols: sheet.hiddenCols };
     children.push(
-      ...sheetSection({ cells: sheet.cells, merges: sheet.merges, hidden }, budget, ctx, `sheet "${sheet.name}"`),
+      ...sheetSection(
+        { cells: sheet.cells, merges: sheet.merges, hidden, comments: sheet.notes, charts: sheet.charts },
+        budget,
+        ctx,
+        `sheet "${sheet.name}"`,
+      ),
     );
   }
   let title: string | undefined;

@@ -6,6 +6,11 @@ import { corrupt } from '../../errors.ts';
 
 export const RT = {
   FORMULA: 0x0006,
+  NOTE: 0x001c,
+  EXTERNSHEET: 0x0017,
+  OBJ: 0x005d,
+  MSODRAWING: 0x00ec,
+  TXO: 0x01b6,
   EOF: 0x000a,
   DATEMODE: 0x0022,
   FILEPASS: 0x002f,

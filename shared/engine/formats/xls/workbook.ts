@@ -4,6 +4,12 @@
  */
 import { encrypted, corrupt, unsupported } from '../../errors.ts';
 import type { CellRange, SheetCell } from '../xlsx/grid.ts';
+import type { CellComment } from '../xlsx/comments.ts';
+import { NoteCollector } from './notes.ts';
+import type { ChartData } from '../xlsx/charts.ts';
+import { chartData } from '../xlsx/charts.ts';
+import type { SheetRef, XlsChart } from './charts.ts';
+import { ChartCollector, refPoints } from './charts.ts';
 import { classifyFormat, formatCodeFor, formatNumber } from '../xlsx/number-format.ts';
 import { ContinuedReader, RT, decodeRk, readRichString, readUnicodeString, records } from './records.ts';
 
@@ -20,6 +26,12 @@ export interface XlsSheet {
   hiddenRows: number[];
   /** 0-based, inclusive column spans of COLINFO records flagged hidden. */
   hiddenCols: { min: number; max: number }[];
+  /** Cell notes (NOTE + OBJ + TXO records), in reading order. */
+  notes: CellComment[];
+  /** Embedded charts with their series read from the workbook's cells (see `charts.ts`). */
+  charts: ChartData[];
+  /** Records skipped as malformed, for `unsupported_content` warnings. */
+  problems: string[];
 }
 
 interface Globals {
@@ -29,9 +41,13 @@ interface Globals {
   /** numFmt id of each XF record, by index. */
   xfFormats: number[];
   date1904: boolean;
+  /** EXTERNSHEET entries: the sheet index (BOUNDSHEET order) each XTI names, or -1 for several or none. */
+  xti: number[];
 }
 
 const BIFF8 = 0x0600;
+/** BOF `dt` of a chart substream. */
+const BOF_CHART = 0x0020;
 const STATES: Record<number, XlsSheet['state']> = { 0: 'visible', 1: 'hidden', 2: 'veryHidden' };
 /** ROW record option flag `fDyZero`: the row is hidden. */
 const ROW_HIDDEN = 0x20;
@@ -54,7 +70,8 @@ export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[
   let remaining = maxCells;
   // Hidden sheets are only converted when no sheet is visible (see ../xlsx/hidden.ts): read nothing else.
   const anyVisible = globals.sheets.some((s) => s.state === 'visible');
-  return globals.sheets.map((s) => {
+  const rawCharts = new Map<XlsSheet, XlsChart[]>();
+  const sheets = globals.sheets.map((s) => {
     const sheet: XlsSheet = {
       name: s.name,
       state: s.state,
@@ -64,17 +81,73 @@ export function readXlsWorkbook(stream: Uint8Array, maxCells: number): XlsSheet[
       truncated: false,
       hiddenRows: [],
       hiddenCols: [],
+      notes: [],
+      charts: [],
+      problems: [],
     };
     if (s.kind === 'worksheet' && (s.state === 'visible' || !anyVisible)) {
-      readSheet(stream, s.offset, globals, sheet, remaining);
+      readSheet(stream, s.offset, globals, sheet, remaining, rawCharts);
       remaining -= sheet.cells.length;
     }
     return sheet;
   });
+  resolveCharts(sheets, rawCharts, globals);
+  return sheets;
+}
+
+/**
+ * Each raw chart → a ChartData placed after the sheet's tables (BIFF8 anchors live in the drawing records, not
+ * read), its series values taken from the cells they reference; a chart whose series cannot all be resolved is
+ * named in a problem, its title still shown.
+ */
+function resolveCharts(sheets: XlsSheet[], raw: Map<XlsSheet, XlsChart[]>, g: Globals): void {
+  const grids = new Map<number, Map<string, string>>();
+  const cell = (xti: number, row: number, col: number): string | undefined => {
+    const index = g.xti[xti] ?? -1;
+    let grid = grids.get(index);
+    if (!grid) {
+      grid = new Map((sheets[index]?.cells ?? []).map((c) => [`${c.row},${c.col}`, c.text]));
+      grids.set(index, grid);
+    }
+    return grid.get(`${row},${col}`);
+  };
+  const readable = (ref: SheetRef) => {
+    const index = g.xti[ref.xti] ?? -1;
+    return index >= 0 && index < sheets.length && sheets[index].cells.length > 0;
+  };
+  for (const [sheet, charts] of raw) {
+    charts.forEach((chart, i) => {
+      const series: { name: string; categories: string[]; values: string[] }[] = [];
+      let resolved = chart.series.length > 0;
+      chart.series.forEach((s, k) => {
+        const values =
+          s.values && readable(s.values) ? refPoints(s.values, (r, c) => cell(s.values!.xti, r, c)) : undefined;
+        if (!values) {
+          resolved = false;
+          return;
+        }
+        const categories =
+          s.categories && readable(s.categories)
+            ? (refPoints(s.categories, (r, c) => cell(s.categories!.xti, r, c)) ?? [])
+            : [];
+        const nameRef = s.nameRef;
+        const name = (nameRef ? cell(nameRef.xti, nameRef.r1, nameRef.c1) : undefined) ?? s.name ?? `Series ${k + 1}`;
+        series.push({ name, categories, values });
+      });
+      const title = chart.title ?? (series.length === 1 && chart.series.length === 1 ? series[0].name : undefined);
+      if (!resolved) {
+        sheet.problems.push(
+          `${title ? `chart "${title}"` : `chart ${i + 1}`}: its series do not reference cells that could be read; its data is left out`,
+        );
+      }
+      const data = chartData(title, undefined, resolved ? series : []);
+      if (data) sheet.charts.push({ row: Number.MAX_SAFE_INTEGER, col: i, ...data });
+    });
+  }
 }
 
 function readGlobals(stream: Uint8Array): Globals {
-  const g: Globals = { sheets: [], sst: [], formats: new Map(), xfFormats: [], date1904: false };
+  const g: Globals = { sheets: [], sst: [], formats: new Map(), xfFormats: [], date1904: false, xti: [] };
   const it = records(stream);
   const first = it.next();
   if (first.done || first.value.type !== RT.BOF || first.value.data.length < 4)
@@ -119,6 +192,14 @@ function readGlobals(stream: Uint8Array): Globals {
       case RT.SST:
         sst = [data.subarray(8)];
         break;
+      case RT.EXTERNSHEET: {
+        const count = data.length >= 2 ? Math.min(view.getUint16(0, true), Math.floor((data.length - 2) / 6)) : 0;
+        for (let i = 0; i < count; i++) {
+          const first = view.getUint16(4 + i * 6, true);
+          g.xti.push(first === view.getUint16(6 + i * 6, true) ? first : -1);
+        }
+        break;
+      }
       case RT.EOF:
         return g;
     }
@@ -141,10 +222,15 @@ function parseSst(parts: Uint8Array[]): string[] {
   return out;
 }
 
-function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsSheet, maxCells: number): void {
+function readSheet(
+  stream: Uint8Array,
+  offset: number,
+  g: Globals,
+  sheet: XlsSheet,
+  maxCells: number,
+  rawCharts: Map<XlsSheet, XlsChart[]>,
+): void {
   if (offset + 4 > stream.length) throw corrupt(`sheet "${sheet.name}" points past the end of the workbook`);
-  let depth = 0;
-  let pendingString: { row: number; col: number } | undefined;
   const put = (row: number, col: number, text: string | undefined) => {
     if (text === undefined || text.trim() === '') return;
     if (sheet.cells.length >= maxCells) {
@@ -158,18 +244,50 @@ function readSheet(stream: Uint8Array, offset: number, g: Globals, sheet: XlsShe
     return formatNumber(value, classifyFormat(code), g.date1904);
   };
 
+  const notes = new NoteCollector();
+  const charts: XlsChart[] = [];
+  readSheetRecords(stream, offset, g, notes, charts, put, num, sheet);
+  if (charts.length) rawCharts.set(sheet, charts);
+  sheet.notes = notes.notes();
+  sheet.problems.push(...notes.problems);
+}
+
+function readSheetRecords(
+  stream: Uint8Array,
+  offset: number,
+  g: Globals,
+  notes: NoteCollector,
+  charts: XlsChart[],
+  put: (row: number, col: number, text: string | undefined) => void,
+  num: (value: number, xf: number) => string,
+  sheet: XlsSheet,
+): void {
+  let depth = 0;
+  let chart: ChartCollector | undefined;
+  let pendingString: { row: number; col: number } | undefined;
   for (const rec of records(stream, offset)) {
     const { data, view } = rec;
     if (rec.type === RT.BOF) {
       depth++;
+      // An embedded chart: a substream of type 0x0020 directly inside the worksheet's.
+      if (depth === 2 && data.length >= 4 && view.getUint16(2, true) === BOF_CHART) chart = new ChartCollector();
       continue;
     }
     if (rec.type === RT.EOF) {
       if (--depth <= 0) return;
+      if (depth === 1 && chart) {
+        charts.push(chart.chart);
+        chart = undefined;
+      }
       continue;
     }
     // Embedded chart substreams sit inside a worksheet; their records are not cells.
-    if (depth !== 1 || sheet.truncated) continue;
+    if (depth !== 1) {
+      if (depth === 2) chart?.add(rec);
+      continue;
+    }
+    notes.add(rec);
+    if (sheet.truncated) continue;
     if (pendingString && rec.type !== RT.STRING) pendingString = undefined;
     const rowCol =
       data.length >= 6

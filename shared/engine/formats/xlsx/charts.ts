@@ -86,8 +86,8 @@ function readChart(space: XmlElement, date1904: boolean): Omit<ChartData, 'row' 
   return chartData(title, kind, series);
 }
 
-/** Title, kind and series → ChartData; undefined when there is nothing to show. */
-function chartData(
+/** Title, kind and series → ChartData; undefined when there is nothing to show. Shared with the XLS reader. */
+export function chartData(
   title: string | undefined,
   kind: string | undefined,
   series: Series[],
