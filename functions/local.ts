@@ -31,6 +31,12 @@ import { createCleanupHandler } from './cleanup.ts';
 import { createStripeWebhookHandler } from './stripe-webhook.ts';
 import { initSentry, withErrorReporting } from '../shared/service/observability/sentry.ts';
 import { logs } from '../shared/service/logs.ts';
+import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
+import type { Scanner } from '../shared/service/ports.ts';
+
+function withScanner(scanner: Scanner | undefined): { scanner?: Scanner } {
+  return scanner ? { scanner } : {};
+}
 
 export const LOCAL_USER = 'local';
 
@@ -44,6 +50,8 @@ export interface LocalServerOptions {
   cleanupEveryMs?: number;
   /** Issue an API key for the `local` user on start (default true). */
   issueKey?: boolean;
+  /** A scanner instead of the configured one (`false`: none). */
+  scanner?: Scanner | false;
 }
 
 export interface LocalServer {
@@ -84,6 +92,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     tasks: adapters.tasks,
     identity: adapters.identity,
     billing: adapters.billing,
+    ...withScanner(options.scanner === undefined ? scannerFromConfig(config) : options.scanner || undefined),
     runner: options.runner ?? sandbox!.runner,
     now: options.now ?? Date.now,
   };

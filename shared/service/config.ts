@@ -64,12 +64,18 @@ const EnvSchema = z.object({
   /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
   MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
   /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
-  MDRAFT_LOST_WORKER_GRACE_S: intFrom(3600, 0, 7 * 86400),
+  MDRAFT_LOST_WORKER_GRACE_S: intFrom(3600, 1, 7 * 86400),
   /** A `queued` job untouched this long gets its task enqueued again (same name: harmless). */
   MDRAFT_REQUEUE_AFTER_S: intFrom(900, 1, 86400),
   /** Finalize events older than this are dropped (Eventarc retries for up to 24 h). */
   MDRAFT_EVENT_MAX_AGE_S: intFrom(3 * 3600, 60, 86400),
   MDRAFT_CORS_ORIGINS: z.string().default('*'),
+  // Malware scanning (ClamAV's clamd): a unix socket, or a host (and port); off when neither is set.
+  MDRAFT_CLAMD_SOCKET: z.string().min(1).optional(),
+  MDRAFT_CLAMD_HOST: z.string().min(1).optional(),
+  MDRAFT_CLAMD_PORT: intFrom(3310, 1, 65535),
+  /** Budget of one scan (connect, stream, verdict). */
+  MDRAFT_SCAN_TIMEOUT_S: intFrom(120, 1, 3600),
   /** Where tasks are sent; default `<public url>/_tasks/convert`. */
   MDRAFT_WORKER_URL: z.url().optional(),
   MDRAFT_QUEUE_MIN_BACKOFF_MS: intFrom(1000, 1, 3600_000),
@@ -138,6 +144,8 @@ export interface Config {
   requeueAfterMs: number;
   eventMaxAgeMs: number;
   corsOrigins: string[];
+  /** clamd's address when scanning is on (`MDRAFT_CLAMD_SOCKET` wins over `MDRAFT_CLAMD_HOST`); absent = off. */
+  scanner: { clamd?: { socket: string } | { host: string; port: number }; timeoutMs: number };
   workerUrl: string;
   queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
   /** Settings of the GCP adapters, validated by them (`shared/adapters/gcp/index.ts`) when selected. */
@@ -172,6 +180,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${detail}`);
   }
   const e = parsed.data;
+  // A lost worker's job may only be failed once no redelivery can still come: the queue retries up to its
+  // maximum backoff after a lease ran out, so a shorter grace would fail a job the queue is about to retry.
+  const maxBackoffMs = Math.max(e.MDRAFT_QUEUE_MIN_BACKOFF_MS, e.MDRAFT_QUEUE_MAX_BACKOFF_MS);
+  if (e.MDRAFT_LOST_WORKER_GRACE_S * 1000 < maxBackoffMs) {
+    throw new ConfigError(
+      `invalid configuration: MDRAFT_LOST_WORKER_GRACE_S (${e.MDRAFT_LOST_WORKER_GRACE_S} s) must be at least the queue's maximum backoff (${maxBackoffMs} ms)`,
+    );
+  }
   const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
   const publicUrl = (
     e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`
@@ -212,6 +228,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.MDRAFT_CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    scanner: {
+      ...(e.MDRAFT_CLAMD_SOCKET
+        ? { clamd: { socket: e.MDRAFT_CLAMD_SOCKET } }
+        : e.MDRAFT_CLAMD_HOST
+          ? { clamd: { host: e.MDRAFT_CLAMD_HOST, port: e.MDRAFT_CLAMD_PORT } }
+          : {}),
+      timeoutMs: e.MDRAFT_SCAN_TIMEOUT_S * 1000,
+    },
     workerUrl: e.MDRAFT_WORKER_URL ?? `${publicUrl}/_tasks/convert`,
     queue: {
       minBackoffMs: e.MDRAFT_QUEUE_MIN_BACKOFF_MS,

@@ -78,4 +78,8 @@ export const logs = {
   eventDeliveryFailed: (c: { name: string; attempt: number; error: string }) =>
     log('WARNING', 'finalize event delivery failed', { ...c }),
   serverStarted: (c: { url: string; dataDir: string }) => log('INFO', 'server started', { ...c }),
+  scannerOff: (c: { reason: string }) => log('WARNING', 'malware scanning is off', { ...c }),
+  scannerOn: (c: { scanner: string; address: string }) => log('INFO', 'malware scanning is on', { ...c }),
+  uploadScanned: (c: Ctx & { jobId: string; scanner: string; verdict: string; signature?: string; ms: number }) =>
+    log(c.verdict === 'infected' ? 'WARNING' : 'INFO', 'upload scanned', { ...c }),
 };

@@ -336,6 +336,31 @@ export interface Identity {
   verifyIdToken(token: string): Promise<VerifiedIdentity>;
 }
 
+/** What a malware scan found. `signature` is the scanner's name for what it matched (ClamAV's virus name). */
+export type ScanVerdict = { status: 'clean' } | { status: 'infected'; signature: string };
+
+/**
+ * The scanner could not give a verdict (not reachable, timed out, answered an error or something unparsable).
+ * Transient for the pipeline: the conversion is retried, never run unscanned.
+ */
+export class ScannerUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ScannerUnavailableError';
+  }
+}
+
+/**
+ * A malware scanner (ClamAV's clamd in `shared/adapters/clamav/`). `scan` takes the whole object's bytes or a
+ * stream of chunks; it resolves with a verdict or rejects with `ScannerUnavailableError`.
+ */
+export interface Scanner {
+  /** For logs: `clamd` … */
+  readonly kind: string;
+  scan(input: Uint8Array | AsyncIterable<Uint8Array>): Promise<ScanVerdict>;
+  close?(): Promise<void>;
+}
+
 /** The ports the pipeline's use cases run on; both backends (local, gcp) provide exactly this set. */
 export interface PipelinePorts {
   jobs: JobStore;
@@ -349,4 +374,6 @@ export interface PipelinePorts {
   billing?: Billing;
   /** Optional LLM tidy-up of the converted Markdown, guarded against added content; absent = off. */
   llm?: Llm;
+  /** Malware scanning of every upload before conversion; absent = off (a notice is logged at start). */
+  scanner?: Scanner;
 }

@@ -19,6 +19,7 @@ import { asConversionError } from '../../engine/errors.ts';
 import type { ConvertResult } from '../../engine/types.ts';
 import type { Job, JobError, Llm } from '../ports.ts';
 import { tidyGuarded } from './llm-guard.ts';
+import { scanBeforeConversion } from './scan-upload.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { logs } from '../logs.ts';
@@ -62,6 +63,12 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
         { code: 'upload_missing', message: 'the uploaded document is gone' },
         requestId,
       );
+    }
+    const scanned = await scanBeforeConversion(deps, job, bytes, requestId);
+    if (!scanned.ok) {
+      return scanned.transient
+        ? await transientFailure(deps, jobId, lease.leaseId, scanned.error, isLast, requestId)
+        : await failPermanently(deps, jobId, lease.leaseId, scanned.error, requestId);
     }
     result = await deps.runner(bytes, { fileName: job.filename, timeoutMs: deps.config.convertTimeoutMs });
     if (deps.llm) result = await tidied(deps.llm, result);
