@@ -53,7 +53,9 @@ const EnvSchema = z.object({
   MDRAFT_RETENTION_DAYS: intFrom(30, 1, 3650),
   /** Time budget of one conversion; the lease lasts this plus a margin. */
   MDRAFT_CONVERT_TIMEOUT_S: intFrom(540, 1, 3600),
-  MDRAFT_LEASE_MARGIN_S: intFrom(60, 1, 3600),
+  /** A worker's lease on a job; renewed by its heartbeat every third of it while the conversion is alive, so a
+   * crashed worker's job is taken over about this long after the crash. */
+  MDRAFT_LEASE_S: intFrom(60, 3, 3600),
   /** Heap ceiling of a conversion thread, and how many convert at once in one instance. */
   MDRAFT_CONVERT_MAX_MEMORY_MB: intFrom(1024, 64, 16384),
   MDRAFT_CONVERT_WORKERS: intFrom(1, 1, 32),
@@ -139,6 +141,8 @@ export interface Config {
   ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
   llm: { tidy: boolean; model: string; location: string };
   leaseMs: number;
+  /** How often the worker's heartbeat renews its lease (a third of the lease: two renewals may fail in a row). */
+  leaseRenewMs: number;
   maxAttempts: number;
   lostWorkerGraceMs: number;
   requeueAfterMs: number;
@@ -220,7 +224,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ocr: ocrSettings(e),
     llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },
-    leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,
+    leaseMs: e.MDRAFT_LEASE_S * 1000,
+    leaseRenewMs: Math.floor((e.MDRAFT_LEASE_S * 1000) / 3),
     maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
     lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,
     requeueAfterMs: e.MDRAFT_REQUEUE_AFTER_S * 1000,

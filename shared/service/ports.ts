@@ -203,6 +203,11 @@ export interface JobStore {
   /** `queued` (or `processing` whose lease expired) → `processing` with a fresh lease (decision: `claimJob`). */
   claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult>;
   /**
+   * The lease holder's heartbeat: `leaseExpiresAt` becomes `now + leaseMs` (decision: `renewLease`). False
+   * when `leaseId` no longer holds the job (taken over, finished, deleted): the caller's work is superseded.
+   */
+  extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean>;
+  /**
    * Gives a lease back after a transient error: `processing` → `queued` (decision: `releaseJob`). False if
    * the lease was lost.
    */

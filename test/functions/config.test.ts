@@ -16,7 +16,8 @@ test('defaults match the documented ones', () => {
     workerUrl: 'http://127.0.0.1:8080/_tasks/convert',
     corsOrigins: ['*'],
   });
-  expect(c.leaseMs).toBeGreaterThan(c.convertTimeoutMs);
+  expect(c.leaseMs).toBe(60_000);
+  expect(c.leaseRenewMs).toBe(20_000);
 });
 
 test('values are parsed and validated; bad ones fail with every problem named', () => {

@@ -18,7 +18,15 @@ import type {
   JobWarning,
   MarkQueuedOutcome,
 } from '../../service/ports.ts';
-import { claimJob, completeJob, expireJob, failJob, queueJob, releaseJob } from '../../service/jobs/states.ts';
+import {
+  claimJob,
+  completeJob,
+  expireJob,
+  failJob,
+  queueJob,
+  releaseJob,
+  renewLease,
+} from '../../service/jobs/states.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 import { isPlainDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
@@ -90,6 +98,10 @@ export class FirestoreJobStore implements JobStore {
       const claimed = claimJob(job, input);
       return [claimed, claimed.ok ? claimed.job : undefined];
     });
+  }
+
+  async extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
+    return this.transition(id, (job) => written(renewLease(job, leaseId, input)));
   }
 
   async release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {

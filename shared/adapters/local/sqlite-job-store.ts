@@ -14,7 +14,15 @@ import type {
   JobWarning,
   MarkQueuedOutcome,
 } from '../../service/ports.ts';
-import { claimJob, completeJob, expireJob, failJob, queueJob, releaseJob } from '../../service/jobs/states.ts';
+import {
+  claimJob,
+  completeJob,
+  expireJob,
+  failJob,
+  queueJob,
+  releaseJob,
+  renewLease,
+} from '../../service/jobs/states.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { inTransaction, openDatabase } from './sqlite.ts';
 import { addUsage, USAGE_SCHEMA } from './sqlite-usage.ts';
@@ -107,6 +115,10 @@ export class SqliteJobStore implements JobStore {
       const claimed = claimJob(job, input);
       return [claimed, claimed.ok ? claimed.job : undefined];
     });
+  }
+
+  async extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
+    return this.transition(id, (job) => written(renewLease(job, leaseId, input)));
   }
 
   async release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {

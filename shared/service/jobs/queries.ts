@@ -42,7 +42,11 @@ export async function getResult(
   });
 }
 
-/** Removes input, results and the record. Idempotent; blobs go first so nothing is left unreachable. */
+/**
+ * Removes the record, then input and results. Idempotent. The record goes first: it is the tombstone a worker
+ * converting this job meets (its lease renewal and completion are refused, and it removes what it wrote), and
+ * blobs a crash leaves behind are swept by cleanup (`orphan-sweep.ts`).
+ */
 export async function deleteOwnedJob(
   deps: PipelineDeps,
   owner: string,
@@ -55,9 +59,9 @@ export async function deleteOwnedJob(
 }
 
 export async function purgeJob(deps: PipelineDeps, job: Job): Promise<void> {
+  await deps.jobs.deleteJob(job.id);
   await deps.uploads.delete(job.inputObject);
   const results = job.resultObjects ?? { markdown: `${job.id}/result.md`, json: `${job.id}/result.json` };
   await deps.results.delete(results.markdown);
   await deps.results.delete(results.json);
-  await deps.jobs.deleteJob(job.id);
 }

@@ -51,6 +51,8 @@ export async function handleUploadFinalized(
       await enqueueConversion(deps, job, eventKey, true, requestId);
       return 'requeued';
     }
+    // A failed or expired job never reads its input again: bytes sent to its still-valid URL are removed.
+    if (job.status === 'failed' || job.status === 'expired') await deps.uploads.delete(object.name);
     return ignore(`job is ${job.status}`);
   }
 
