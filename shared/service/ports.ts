@@ -313,6 +313,12 @@ export interface EnqueueRequest {
   url: string;
   body: unknown;
   scheduleTime?: Date;
+  /**
+   * Whose task it is (the job's owner). The local queue dispatches round-robin across keys, so one key's
+   * backlog never holds another's task back by more than the tasks already in flight. Cloud Tasks ignores it
+   * (fairness there comes from queue configuration: `functions/README.md`).
+   */
+  fairnessKey?: string;
 }
 
 export interface TaskQueue {

@@ -108,6 +108,11 @@ export async function enqueueConversion(
   requestId?: string,
 ): Promise<void> {
   const taskName = taskNameFor(eventKey);
-  const { created } = await deps.tasks.enqueue({ name: taskName, url: deps.config.workerUrl, body: { jobId: job.id } });
+  const { created } = await deps.tasks.enqueue({
+    name: taskName,
+    url: deps.config.workerUrl,
+    body: { jobId: job.id },
+    fairnessKey: job.owner,
+  });
   logs.jobQueued({ requestId, jobId: job.id, eventKey, taskName, created, duplicate });
 }
