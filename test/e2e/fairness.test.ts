@@ -4,6 +4,7 @@
  * must finish within 15 s (FIFO dispatch would make it wait for all of A's, about 20 s).
  */
 import type { ConversionRunner } from '../../shared/service/jobs/runner.ts';
+import type { ConvertResult } from '../../shared/engine/types.ts';
 import { createApiKey } from '../../shared/service/accounts/api-keys.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';
 
@@ -15,7 +16,13 @@ function serialSlowRunner(): ConversionRunner {
   return (_bytes, { fileName }) => {
     const run = chain.then(async () => {
       await new Promise((r) => setTimeout(r, fileName?.startsWith('heavy') ? HEAVY_MS : 5));
-      return { format: 'text', mediaType: 'text/plain', markdown: `# ${fileName}\n`, warnings: [] };
+      const result: ConvertResult = {
+        format: 'text',
+        mediaType: 'text/plain',
+        markdown: `# ${fileName}\n`,
+        warnings: [],
+      };
+      return result;
     });
     chain = run.catch(() => undefined);
     return run;
