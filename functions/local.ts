@@ -102,6 +102,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     stores: [adapters.uploads, adapters.results],
     signer: adapters.signer,
     now: deps.now,
+    corsOrigins: config.corsOrigins,
     onFinalized: (notice) => {
       if (notice.bucket !== config.buckets.uploads) return;
       const p = deliverFinalized(notice, { url: `${config.publicUrl}/_events/finalized`, headers: internal });
@@ -143,12 +144,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   let apiKey: string | undefined;
   if (options.issueKey ?? true) {
-    await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
-    // Each start shows a fresh key; the previous start's key is revoked so they do not pile up.
-    for (const k of await listApiKeys(deps, LOCAL_USER)) {
-      if (k.name === 'startup' && !k.revokedAt) await revokeApiKey(deps, { owner: LOCAL_USER, id: k.id });
+    // A full disk must not keep the server from starting (users could not even delete jobs to make room):
+    // without a new key it still serves, and existing keys keep working.
+    try {
+      apiKey = await issueStartupKey(deps);
+    } catch (error) {
+      logs.startupKeyFailed({ error: error instanceof Error ? error.message : String(error) });
     }
-    apiKey = (await createApiKey(deps, { owner: LOCAL_USER, name: 'startup' })).key;
   }
 
   return {
@@ -172,6 +174,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   };
 }
 
+/** A fresh key for the `local` user; the previous start's key is revoked so they do not pile up. */
+async function issueStartupKey(deps: PipelineDeps): Promise<string> {
+  await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
+  for (const k of await listApiKeys(deps, LOCAL_USER)) {
+    if (k.name === 'startup' && !k.revokedAt) await revokeApiKey(deps, { owner: LOCAL_USER, id: k.id });
+  }
+  return (await createApiKey(deps, { owner: LOCAL_USER, name: 'startup' })).key;
+}
+
 /** Internal routes answer 403 without the token (the cloud uses IAM/OIDC instead). */
 function guard(token: string, handler: HttpHandler): HttpHandler {
   const expected = Buffer.from(token);
@@ -190,7 +201,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +
       `data directory: ${local.config.dataDir}\n` +
-      `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey}\n\n` +
+      `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey ?? '(none issued: see the log)'}\n\n` +
       `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
   );
   const stop = () => {

@@ -85,6 +85,7 @@ export const logs = {
   orphansSwept: (c: Ctx & { bucket: string; deleted: number }) => log('INFO', 'orphaned objects swept', { ...c }),
   queueBookkeepingFailed: (c: { step: string; error: string; final: boolean }) =>
     log(c.final ? 'ERROR' : 'WARNING', 'task queue bookkeeping failed', { ...c }),
+  startupKeyFailed: (c: { error: string }) => log('ERROR', 'could not issue the startup API key', { ...c }),
   scannerOff: (c: { reason: string }) => log('WARNING', 'malware scanning is off', { ...c }),
   scannerOn: (c: { scanner: string; address: string }) => log('INFO', 'malware scanning is on', { ...c }),
   uploadScanned: (c: Ctx & { jobId: string; scanner: string; verdict: string; signature?: string; ms: number }) =>

@@ -44,6 +44,27 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/**
+ * A store (database or blobs) has no room left (disk full, quota reached). Writes fail with it; reads and
+ * deletes keep working. HTTP: 507 `insufficient_storage` (RFC 4918 §11.5).
+ */
+export class StorageFullError extends Error {
+  readonly code = 'insufficient_storage';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageFullError';
+  }
+}
+
+/** The store stayed locked (by another process) past its retries. HTTP: 503 `unavailable`, retry shortly. */
+export class StoreBusyError extends Error {
+  readonly code = 'unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** One bucket (`uploads` or `results`). Object names are chosen by the server, never by the caller. */
 export interface BlobStore {
   readonly bucket: string;

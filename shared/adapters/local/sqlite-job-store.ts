@@ -24,7 +24,7 @@ import {
   renewLease,
 } from '../../service/jobs/states.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
-import { inTransaction, openDatabase } from './sqlite.ts';
+import { inTransaction, openDatabase, retryBusy } from './sqlite.ts';
 import { addUsage, USAGE_SCHEMA } from './sqlite-usage.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
@@ -63,6 +63,10 @@ export class SqliteJobStore implements JobStore {
   }
 
   async createJob(job: Job): Promise<void> {
+    await retryBusy(() => this.insert(job));
+  }
+
+  private insert(job: Job): void {
     this.db
       .prepare(
         `INSERT INTO jobs (id, owner, status, created_at, updated_at, upload_deadline, lease_expires_at, doc)
@@ -149,7 +153,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async deleteJob(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id).changes > 0;
+    return retryBusy(() => this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id).changes > 0);
   }
 
   async findCreatedBefore(createdBefore: number, limit: number): Promise<Job[]> {
@@ -197,12 +201,14 @@ export class SqliteJobStore implements JobStore {
    * the answer and the record to write, writes it, commits. `decide` may add writes of its own to the same
    * transaction (the usage counter).
    */
-  private transition<T>(id: string, decide: (job: Job | undefined) => [T, Job | undefined]): T {
-    return inTransaction(this.db, () => {
-      const [result, next] = decide(this.read(id));
-      if (next) this.write(next);
-      return result;
-    });
+  private transition<T>(id: string, decide: (job: Job | undefined) => [T, Job | undefined]): Promise<T> {
+    return retryBusy(() =>
+      inTransaction(this.db, () => {
+        const [result, next] = decide(this.read(id));
+        if (next) this.write(next);
+        return result;
+      }),
+    );
   }
 
   private read(id: string): Job | undefined {

@@ -13,7 +13,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { EnqueueRequest, TaskQueue } from '../../service/ports.ts';
-import { inTransaction } from './sqlite.ts';
+import { inTransaction, retryBusy } from './sqlite.ts';
 import { logs } from '../../service/logs.ts';
 import { backoffDelay } from '../../service/backoff.ts';
 
@@ -107,28 +107,30 @@ export class SqliteTaskQueue implements TaskQueue {
   async enqueue(task: EnqueueRequest): Promise<{ created: boolean }> {
     if (!/^[A-Za-z0-9_-]{1,500}$/.test(task.name)) throw new Error(`invalid task name ${task.name}`);
     const now = this.o.now();
-    const created = inTransaction(this.db, () => {
-      const existing = this.db.prepare('SELECT status, finished_at FROM tasks WHERE name = ?').get(task.name) as
-        { status: string; finished_at: number | null } | undefined;
-      if (existing) {
-        const ended = existing.status === 'done' || existing.status === 'failed';
-        if (!ended || (existing.finished_at ?? now) > now - this.o.tombstoneMs) return false;
-        this.db.prepare('DELETE FROM tasks WHERE name = ?').run(task.name);
-      }
-      this.db
-        .prepare(
-          "INSERT INTO tasks (name, url, body, status, next_at, created_at, fairness_key) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
-        )
-        .run(
-          task.name,
-          task.url,
-          JSON.stringify(task.body ?? null),
-          task.scheduleTime?.getTime() ?? now,
-          now,
-          task.fairnessKey ?? '',
-        );
-      return true;
-    });
+    const created = await retryBusy(() =>
+      inTransaction(this.db, () => {
+        const existing = this.db.prepare('SELECT status, finished_at FROM tasks WHERE name = ?').get(task.name) as
+          { status: string; finished_at: number | null } | undefined;
+        if (existing) {
+          const ended = existing.status === 'done' || existing.status === 'failed';
+          if (!ended || (existing.finished_at ?? now) > now - this.o.tombstoneMs) return false;
+          this.db.prepare('DELETE FROM tasks WHERE name = ?').run(task.name);
+        }
+        this.db
+          .prepare(
+            "INSERT INTO tasks (name, url, body, status, next_at, created_at, fairness_key) VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+          )
+          .run(
+            task.name,
+            task.url,
+            JSON.stringify(task.body ?? null),
+            task.scheduleTime?.getTime() ?? now,
+            now,
+            task.fairnessKey ?? '',
+          );
+        return true;
+      }),
+    );
     if (created) this.wake();
     return { created };
   }

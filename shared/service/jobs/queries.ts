@@ -3,6 +3,7 @@ import type { Job, JobPage, SignedRequest } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { JobNotFoundError, ResultNotReadyError } from './errors.ts';
 import { isJobId } from './names.ts';
+import { downloadName } from './download-name.ts';
 import { logs } from '../logs.ts';
 
 export async function getOwnedJob(deps: PipelineDeps, owner: string, jobId: string): Promise<Job> {
@@ -33,11 +34,10 @@ export async function getResult(
       job.status === 'failed' ? `the job failed (${job.error?.code ?? 'unknown'})` : `the job is ${job.status}`;
     throw new ResultNotReadyError(job.status, `no result: ${why}`);
   }
-  const base = job.filename.replace(/\.[^.]*$/, '') || 'result';
   const name = format === 'md' ? job.resultObjects.markdown : job.resultObjects.json;
   return deps.results.signDownload(name, {
     expiresAt: new Date(deps.now() + deps.config.downloadUrlTtlMs),
-    filename: `${base}.${format}`,
+    filename: downloadName(job.filename, format),
     contentType: format === 'md' ? 'text/markdown; charset=utf-8' : 'application/json',
   });
 }
