@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   MDRAFT_CLAMD_SOCKET: z.string().min(1).optional(),
   MDRAFT_CLAMD_HOST: z.string().min(1).optional(),
   MDRAFT_CLAMD_PORT: intFrom(3310, 1, 65535),
+  /** Or the HTTP scan bridge in front of clamd (the ClamAV service on Cloud Run). */
+  MDRAFT_SCANNER_URL: z.url().optional(),
   /** Budget of one scan (connect, stream, verdict). */
   MDRAFT_SCAN_TIMEOUT_S: intFrom(120, 1, 3600),
   /** Where tasks are sent; default `<public url>/_tasks/convert`. */
@@ -149,7 +151,7 @@ export interface Config {
   eventMaxAgeMs: number;
   corsOrigins: string[];
   /** clamd's address when scanning is on (`MDRAFT_CLAMD_SOCKET` wins over `MDRAFT_CLAMD_HOST`); absent = off. */
-  scanner: { clamd?: { socket: string } | { host: string; port: number }; timeoutMs: number };
+  scanner: { clamd?: { socket: string } | { host: string; port: number }; url?: string; timeoutMs: number };
   workerUrl: string;
   queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
   /** Settings of the GCP adapters, validated by them (`shared/adapters/gcp/index.ts`) when selected. */
@@ -239,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : e.MDRAFT_CLAMD_HOST
           ? { clamd: { host: e.MDRAFT_CLAMD_HOST, port: e.MDRAFT_CLAMD_PORT } }
           : {}),
+      ...(e.MDRAFT_SCANNER_URL ? { url: e.MDRAFT_SCANNER_URL } : {}),
       timeoutMs: e.MDRAFT_SCAN_TIMEOUT_S * 1000,
     },
     workerUrl: e.MDRAFT_WORKER_URL ?? `${publicUrl}/_tasks/convert`,

@@ -5,6 +5,8 @@
 import { createServer } from 'node:net';
 import { ClamdScanner, parseClamdReply } from '../../../shared/adapters/clamav/clamd-scanner.ts';
 import { ScannerUnavailableError } from '../../../shared/service/ports.ts';
+import { createScanBridge } from '../../../shared/adapters/clamav/scan-bridge.ts';
+import { HttpScanner } from '../../../shared/adapters/clamav/http-scanner.ts';
 import { eicarBytes, EICAR_SIGNATURE } from '../../fixtures/eicar.ts';
 import { clamdMissing, startClamd, warnClamdSkipped, type Clamd } from '../../setup/clamd.ts';
 
@@ -80,4 +82,49 @@ withClamd('against a real clamd', () => {
     }
     await expect(scanner.scan(big())).rejects.toThrow(ScannerUnavailableError);
   }, 60_000);
+});
+
+withClamd('through the HTTP scan bridge (the Cloud Run shape)', () => {
+  let clamd: Clamd;
+  let bridge: import('node:http').Server;
+  let url: string;
+  beforeAll(async () => {
+    clamd = await startClamd();
+    const { createServer: createHttpServer } = await import('node:http');
+    bridge = createHttpServer(
+      createScanBridge({
+        scanner: new ClamdScanner({ address: { host: clamd.host, port: clamd.port } }),
+        maxBytes: 4096,
+      }),
+    );
+    await new Promise<void>((r) => bridge.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(bridge.address() as { port: number }).port}`;
+  }, 40_000);
+  afterAll(async () => {
+    bridge?.closeAllConnections();
+    await new Promise<void>((r) => (bridge ? bridge.close(() => r()) : r()));
+    await clamd?.stop();
+  });
+
+  test('EICAR is infected, clean is clean, the token is sent, an oversized body is not a verdict', async () => {
+    const audiences: string[] = [];
+    const scanner = new HttpScanner({
+      url,
+      idToken: async (aud) => {
+        audiences.push(aud);
+        return 'token';
+      },
+    });
+    const infected = await scanner.scan(eicarBytes());
+    expect(infected.status === 'infected' && infected.signature).toMatch(/^Eicar-Test-Signature/);
+    expect(await scanner.scan(Buffer.from('plain text'))).toEqual({ status: 'clean' });
+    expect(audiences).toEqual([url, url]);
+    await expect(scanner.scan(Buffer.alloc(5000))).rejects.toThrow(ScannerUnavailableError);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+});
+
+test('an HTTP scanner whose bridge is down is ScannerUnavailableError', async () => {
+  const scanner = new HttpScanner({ url: 'http://127.0.0.1:9', timeoutMs: 2000 });
+  await expect(scanner.scan(Buffer.from('x'))).rejects.toThrow(ScannerUnavailableError);
 });
