@@ -4,6 +4,7 @@
  * process makes writes wait asynchronously (the event loop, and so status requests, keep turning). Also the
  * blob server's CORS (`MDRAFT_CORS_ORIGINS`) and streamed transfers.
  */
+import { promises as fsp } from 'node:fs';
 import { openDatabase } from '../../shared/adapters/local/sqlite.ts';
 import { databasePath } from '../../shared/adapters/local/index.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';
@@ -101,4 +102,30 @@ test('the blob server honours MDRAFT_CORS_ORIGINS and streams a large result who
   expect(res.headers.get('content-length')).toBe(String(big.length));
   expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
   expect(Buffer.from(await res.arrayBuffer()).equals(big)).toBe(true);
+});
+
+test('a full disk under the blob store: uploads answer 507, downloads and deletes keep working', async () => {
+  const done = await alice.submit('a.txt', 'text/plain', Buffer.from('first\n'));
+  expect((await alice.waitFor(done)).status).toBe('succeeded');
+  const created = await alice.create('b.txt', 'text/plain', 6);
+  const original = fsp.open;
+  // Opening a new temporary file for writing fails as on a full disk (the store streams uploads into one).
+  fsp.open = (async (...args: Parameters<typeof fsp.open>) => {
+    if (args[1] === 'wx') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return original(...args);
+  }) as typeof fsp.open;
+  try {
+    const put = await alice.upload(created, Buffer.from('second'));
+    expect(put.status).toBe(507);
+    expect(await put.text()).toMatch(/InsufficientStorage/);
+    const result = await alice.result(done);
+    expect(result.download?.status).toBe(200);
+    expect(await result.download!.text()).toMatch(/first/);
+    expect((await alice.request(`/v1/jobs/${done}`, { method: 'DELETE' })).status).toBe(204);
+  } finally {
+    fsp.open = original;
+  }
+  // Room again: the same URL works.
+  expect((await alice.upload(created, Buffer.from('second'))).status).toBe(200);
+  expect((await alice.waitFor(created.job.id)).status).toBe('succeeded');
 });
