@@ -26,7 +26,6 @@ test('a full database: writes answer 507 insufficient_storage, reads, deletes an
   const db = server.adapters.db;
   const { page_count: pages } = db.prepare('PRAGMA page_count').get() as { page_count: number };
   db.exec(`PRAGMA max_page_count = ${pages}`); // no page may be added: SQLITE_FULL, as on a full disk
-  let created = 0;
   let full = 0;
   for (let i = 0; i < 40 && full === 0; i++) {
     const res = await alice.request('/v1/jobs', {
@@ -34,8 +33,7 @@ test('a full database: writes answer 507 insufficient_storage, reads, deletes an
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ filename: `f${i}.txt`, contentType: 'text/plain', size: 10 }),
     });
-    if (res.status === 201) created++;
-    else {
+    if (res.status !== 201) {
       expect(res.status).toBe(507);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('insufficient_storage');
       full++;
@@ -47,7 +45,6 @@ test('a full database: writes answer 507 insufficient_storage, reads, deletes an
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   expect((await alice.request(`/v1/jobs/${done}`, { method: 'DELETE' })).status).toBe(204);
   expect((await alice.job(done)).status).toBe(404);
-  expect(created).toBeGreaterThanOrEqual(0);
 });
 
 test('a write lock held by another process: job creation waits asynchronously, status requests stay fast', async () => {
