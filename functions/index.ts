@@ -11,6 +11,7 @@ import { createAdapters } from '../shared/adapters/index.ts';
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
 import { createSandboxRunner, sandboxOptionsFrom } from '../shared/service/jobs/runner.ts';
 import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
+import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
 import { serveHttp, type NodeListener } from '../shared/service/http/node.ts';
 import type { HttpHandler } from '../shared/service/http/types.ts';
 import { createApiHandler } from './api.ts';
@@ -28,7 +29,8 @@ function pipelineDeps(): Promise<PipelineDeps> {
     const adapters = await createAdapters(config);
     // onUploadFinalized counts pages in the sandbox too (a converter starts there on its first paged upload).
     const { runner, countPages } = createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
-    return { config, ...adapters, runner, countPages, now: Date.now };
+    const scanner = scannerFromConfig(config);
+    return { config, ...adapters, ...(scanner ? { scanner } : {}), runner, countPages, now: Date.now };
   })();
   return deps;
 }

@@ -39,6 +39,12 @@ import { initSentry, withErrorReporting } from '../shared/service/observability/
 import { logs } from '../shared/service/logs.ts';
 import { OneTimeSignIn } from '../shared/adapters/local/local-identity.ts';
 import { SESSION_COOKIE } from '../shared/service/auth/authenticate.ts';
+import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
+import type { Scanner } from '../shared/service/ports.ts';
+
+function withScanner(scanner: Scanner | undefined): { scanner?: Scanner } {
+  return scanner ? { scanner } : {};
+}
 
 export const LOCAL_USER = 'local';
 
@@ -54,6 +60,8 @@ export interface LocalServerOptions {
   cleanupEveryMs?: number;
   /** Issue an API key for the `local` user on start (default true). */
   issueKey?: boolean;
+  /** A scanner instead of the configured one (`false`: none). */
+  scanner?: Scanner | false;
 }
 
 export interface LocalServer {
@@ -104,6 +112,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     audit: adapters.audit,
     checkout: adapters.checkout,
     identityAdmin: adapters.identityAdmin,
+    ...withScanner(options.scanner === undefined ? scannerFromConfig(config) : options.scanner || undefined),
     runner: options.runner ?? sandbox!.runner,
     countPages: options.countPages ?? sandbox!.countPages,
     now: options.now ?? Date.now,
@@ -114,6 +123,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     stores: [adapters.uploads, adapters.results],
     signer: adapters.signer,
     now: deps.now,
+    corsOrigins: config.corsOrigins,
     onFinalized: (notice) => {
       if (notice.bucket !== config.buckets.uploads) return;
       const p = deliverFinalized(notice, { url: `${config.publicUrl}/_events/finalized`, headers: internal });
@@ -169,12 +179,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   let apiKey: string | undefined;
   if (options.issueKey ?? true) {
-    await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
-    // Each start shows a fresh key; the previous start's key is revoked so they do not pile up.
-    for (const k of await listApiKeys(deps, LOCAL_USER)) {
-      if (k.name === 'startup' && !k.revokedAt) await revokeApiKey(deps, { owner: LOCAL_USER, id: k.id });
+    // A full disk must not keep the server from starting (users could not even delete jobs to make room):
+    // without a new key it still serves, and existing keys keep working.
+    try {
+      apiKey = await issueStartupKey(deps);
+    } catch (error) {
+      logs.startupKeyFailed({ error: error instanceof Error ? error.message : String(error) });
     }
-    apiKey = (await createApiKey(deps, { owner: LOCAL_USER, name: 'startup' })).key;
   }
 
   return {
@@ -233,6 +244,15 @@ function createSignInHandler(deps: PipelineDeps, signIn: OneTimeSignIn): HttpHan
   };
 }
 
+/** A fresh key for the `local` user; the previous start's key is revoked so they do not pile up. */
+async function issueStartupKey(deps: PipelineDeps): Promise<string> {
+  await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
+  for (const k of await listApiKeys(deps, LOCAL_USER)) {
+    if (k.name === 'startup' && !k.revokedAt) await revokeApiKey(deps, { owner: LOCAL_USER, id: k.id });
+  }
+  return (await createApiKey(deps, { owner: LOCAL_USER, name: 'startup' })).key;
+}
+
 /** Internal routes answer 403 without the token (the cloud uses IAM/OIDC instead). */
 function guard(token: string, handler: HttpHandler): HttpHandler {
   const expected = Buffer.from(token);
@@ -252,7 +272,7 @@ async function main(): Promise<void> {
     `\nMDraft is running at ${local.url}\n` +
       `data directory: ${local.config.dataDir}\n` +
       `sign in (opens a session in your browser; works once):\n\n  ${local.signInUrl}\n\n` +
-      `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey}\n\n` +
+      `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey ?? '(none issued: see the log)'}\n\n` +
       `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
   );
   const stop = () => {

@@ -54,7 +54,9 @@ const EnvSchema = z.object({
   MDRAFT_RETENTION_DAYS: intFrom(30, 1, 3650),
   /** Time budget of one conversion; the lease lasts this plus a margin. */
   MDRAFT_CONVERT_TIMEOUT_S: intFrom(540, 1, 3600),
-  MDRAFT_LEASE_MARGIN_S: intFrom(60, 1, 3600),
+  /** A worker's lease on a job; renewed by its heartbeat every third of it while the conversion is alive, so a
+   * crashed worker's job is taken over about this long after the crash. */
+  MDRAFT_LEASE_S: intFrom(60, 3, 3600),
   /** Heap ceiling of a conversion thread, and how many convert at once in one instance. */
   MDRAFT_CONVERT_MAX_MEMORY_MB: intFrom(1024, 64, 16384),
   MDRAFT_CONVERT_WORKERS: intFrom(1, 1, 32),
@@ -65,12 +67,20 @@ const EnvSchema = z.object({
   /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
   MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
   /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
-  MDRAFT_LOST_WORKER_GRACE_S: intFrom(3600, 0, 7 * 86400),
+  MDRAFT_LOST_WORKER_GRACE_S: intFrom(3600, 1, 7 * 86400),
   /** A `queued` job untouched this long gets its task enqueued again (same name: harmless). */
   MDRAFT_REQUEUE_AFTER_S: intFrom(900, 1, 86400),
   /** Finalize events older than this are dropped (Eventarc retries for up to 24 h). */
   MDRAFT_EVENT_MAX_AGE_S: intFrom(3 * 3600, 60, 86400),
   MDRAFT_CORS_ORIGINS: z.string().default('*'),
+  // Malware scanning (ClamAV's clamd): a unix socket, or a host (and port); off when neither is set.
+  MDRAFT_CLAMD_SOCKET: z.string().min(1).optional(),
+  MDRAFT_CLAMD_HOST: z.string().min(1).optional(),
+  MDRAFT_CLAMD_PORT: intFrom(3310, 1, 65535),
+  /** Or the HTTP scan bridge in front of clamd (the ClamAV service on Cloud Run). */
+  MDRAFT_SCANNER_URL: z.url().optional(),
+  /** Budget of one scan (connect, stream, verdict). */
+  MDRAFT_SCAN_TIMEOUT_S: intFrom(120, 1, 3600),
   /** Where tasks are sent; default `<public url>/_tasks/convert`. */
   MDRAFT_WORKER_URL: z.url().optional(),
   MDRAFT_QUEUE_MIN_BACKOFF_MS: intFrom(1000, 1, 3600_000),
@@ -153,11 +163,15 @@ export interface Config {
   ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
   llm: { tidy: boolean; model: string; location: string };
   leaseMs: number;
+  /** How often the worker's heartbeat renews its lease (a third of the lease: two renewals may fail in a row). */
+  leaseRenewMs: number;
   maxAttempts: number;
   lostWorkerGraceMs: number;
   requeueAfterMs: number;
   eventMaxAgeMs: number;
   corsOrigins: string[];
+  /** clamd's address when scanning is on (`MDRAFT_CLAMD_SOCKET` wins over `MDRAFT_CLAMD_HOST`); absent = off. */
+  scanner: { clamd?: { socket: string } | { host: string; port: number }; url?: string; timeoutMs: number };
   workerUrl: string;
   queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
   /** Settings of the GCP adapters, validated by them (`shared/adapters/gcp/index.ts`) when selected. */
@@ -206,6 +220,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
   }
+  // A lost worker's job may only be failed once no redelivery can still come: the queue retries up to its
+  // maximum backoff after a lease ran out, so a shorter grace would fail a job the queue is about to retry.
+  const maxBackoffMs = Math.max(e.MDRAFT_QUEUE_MIN_BACKOFF_MS, e.MDRAFT_QUEUE_MAX_BACKOFF_MS);
+  if (e.MDRAFT_LOST_WORKER_GRACE_S * 1000 < maxBackoffMs) {
+    throw new ConfigError(
+      `invalid configuration: MDRAFT_LOST_WORKER_GRACE_S (${e.MDRAFT_LOST_WORKER_GRACE_S} s) must be at least the queue's maximum backoff (${maxBackoffMs} ms)`,
+    );
+  }
   const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
   const publicUrl = (
     e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`
@@ -238,7 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ocr: ocrSettings(e),
     llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },
-    leaseMs: (e.MDRAFT_CONVERT_TIMEOUT_S + e.MDRAFT_LEASE_MARGIN_S) * 1000,
+    leaseMs: e.MDRAFT_LEASE_S * 1000,
+    leaseRenewMs: Math.floor((e.MDRAFT_LEASE_S * 1000) / 3),
     maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
     lostWorkerGraceMs: e.MDRAFT_LOST_WORKER_GRACE_S * 1000,
     requeueAfterMs: e.MDRAFT_REQUEUE_AFTER_S * 1000,
@@ -246,6 +269,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.MDRAFT_CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    scanner: {
+      ...(e.MDRAFT_CLAMD_SOCKET
+        ? { clamd: { socket: e.MDRAFT_CLAMD_SOCKET } }
+        : e.MDRAFT_CLAMD_HOST
+          ? { clamd: { host: e.MDRAFT_CLAMD_HOST, port: e.MDRAFT_CLAMD_PORT } }
+          : {}),
+      ...(e.MDRAFT_SCANNER_URL ? { url: e.MDRAFT_SCANNER_URL } : {}),
+      timeoutMs: e.MDRAFT_SCAN_TIMEOUT_S * 1000,
+    },
     workerUrl: e.MDRAFT_WORKER_URL ?? `${publicUrl}/_tasks/convert`,
     queue: {
       minBackoffMs: e.MDRAFT_QUEUE_MIN_BACKOFF_MS,

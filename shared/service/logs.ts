@@ -93,4 +93,16 @@ export const logs = {
   eventDeliveryFailed: (c: { name: string; attempt: number; error: string }) =>
     log('WARNING', 'finalize event delivery failed', { ...c }),
   serverStarted: (c: { url: string; dataDir: string }) => log('INFO', 'server started', { ...c }),
+  leaseLost: (c: Ctx & { jobId: string }) => log('WARNING', 'lease lost while converting', { ...c }),
+  leaseRenewalFailed: (c: Ctx & { jobId: string; error: string }) => log('WARNING', 'lease renewal failed', { ...c }),
+  resultsDiscarded: (c: Ctx & { jobId: string; reason: string }) =>
+    log('INFO', 'conversion results discarded', { ...c }),
+  orphansSwept: (c: Ctx & { bucket: string; deleted: number }) => log('INFO', 'orphaned objects swept', { ...c }),
+  queueBookkeepingFailed: (c: { step: string; error: string; final: boolean }) =>
+    log(c.final ? 'ERROR' : 'WARNING', 'task queue bookkeeping failed', { ...c }),
+  startupKeyFailed: (c: { error: string }) => log('ERROR', 'could not issue the startup API key', { ...c }),
+  scannerOff: (c: { reason: string }) => log('WARNING', 'malware scanning is off', { ...c }),
+  scannerOn: (c: { scanner: string; address: string }) => log('INFO', 'malware scanning is on', { ...c }),
+  uploadScanned: (c: Ctx & { jobId: string; scanner: string; verdict: string; signature?: string; ms: number }) =>
+    log(c.verdict === 'infected' ? 'WARNING' : 'INFO', 'upload scanned', { ...c }),
 };

@@ -44,6 +44,27 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/**
+ * A store (database or blobs) has no room left (disk full, quota reached). Writes fail with it; reads and
+ * deletes keep working. HTTP: 507 `insufficient_storage` (RFC 4918 §11.5).
+ */
+export class StorageFullError extends Error {
+  readonly code = 'insufficient_storage';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageFullError';
+  }
+}
+
+/** The store stayed locked (by another process) past its retries. HTTP: 503 `unavailable`, retry shortly. */
+export class StoreBusyError extends Error {
+  readonly code = 'unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** One bucket (`uploads` or `results`). Object names are chosen by the server, never by the caller. */
 export interface BlobStore {
   readonly bucket: string;
@@ -303,6 +324,11 @@ export interface JobStore {
   /** `queued` (or `processing` whose lease expired) → `processing` with a fresh lease (decision: `claimJob`). */
   claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult>;
   /**
+   * The lease holder's heartbeat: `leaseExpiresAt` becomes `now + leaseMs` (decision: `renewLease`). False
+   * when `leaseId` no longer holds the job (taken over, finished, deleted): the caller's work is superseded.
+   */
+  extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean>;
+  /**
    * Gives a lease back after a transient error: `processing` → `queued` (decision: `releaseJob`). False if
    * the lease was lost.
    */
@@ -438,6 +464,12 @@ export interface EnqueueRequest {
   url: string;
   body: unknown;
   scheduleTime?: Date;
+  /**
+   * Whose task it is (the job's owner). The local queue dispatches round-robin across keys, so one key's
+   * backlog never holds another's task back by more than the tasks already in flight. Cloud Tasks ignores it
+   * (fairness there comes from queue configuration: `functions/README.md`).
+   */
+  fairnessKey?: string;
 }
 
 export interface TaskQueue {
@@ -477,6 +509,31 @@ export interface Identity {
   verifyIdToken(token: string): Promise<VerifiedIdentity>;
 }
 
+/** What a malware scan found. `signature` is the scanner's name for what it matched (ClamAV's virus name). */
+export type ScanVerdict = { status: 'clean' } | { status: 'infected'; signature: string };
+
+/**
+ * The scanner could not give a verdict (not reachable, timed out, answered an error or something unparsable).
+ * Transient for the pipeline: the conversion is retried, never run unscanned.
+ */
+export class ScannerUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ScannerUnavailableError';
+  }
+}
+
+/**
+ * A malware scanner (ClamAV's clamd in `shared/adapters/clamav/`). `scan` takes the whole object's bytes or a
+ * stream of chunks; it resolves with a verdict or rejects with `ScannerUnavailableError`.
+ */
+export interface Scanner {
+  /** For logs: `clamd` … */
+  readonly kind: string;
+  scan(input: Uint8Array | AsyncIterable<Uint8Array>): Promise<ScanVerdict>;
+  close?(): Promise<void>;
+}
+
 /** The ports the pipeline's use cases run on; both backends (local, gcp) provide exactly this set. */
 export interface PipelinePorts {
   jobs: JobStore;
@@ -500,6 +557,8 @@ export interface PipelinePorts {
   checkout?: Checkout;
   /** Firebase Auth's admin operations (local: the store's flag only). */
   identityAdmin?: IdentityAdmin;
+  /** Malware scanning of every upload before conversion; absent = off (a notice is logged at start). */
+  scanner?: Scanner;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -304,6 +304,37 @@ export function describeAccountStoreContract(name: string, factory: () => Promis
       expect(await accounts.listUsageDays('alice', { from: '2027-05-11', to: '2027-05-31' })).toEqual([]);
     });
 
+    test('quota across heartbeats and deletion: a renewal keeps the reservation, a deleted worker job releases it', async () => {
+      const a = await counted('alice', 4);
+      const ca = await jobs.claim(a.job!.id, { leaseMs: 1000, now: AT + 2 });
+      if (!ca.ok) throw new Error('claim failed');
+      // The heartbeat only moves the lease: nothing reserved is settled or released twice.
+      expect(await jobs.extendLease(a.job!.id, ca.lease.leaseId, { leaseMs: 5000, now: AT + 900 })).toBe(true);
+      expect(await jobs.getJob(a.job!.id)).toMatchObject({ status: 'processing', charge: 'reserved', units: 4 });
+      expect(await accounts.getQuota('alice', MONTH)).toMatchObject({ used: 0, reserved: 4 });
+      const objs = { markdown: 'm', json: 'j' };
+      expect(
+        await jobs.complete(a.job!.id, ca.lease.leaseId, {
+          warnings: [],
+          units: 2,
+          resultObjects: objs,
+          now: AT + 1500,
+        }),
+      ).toBe(true);
+      expect(await accounts.getQuota('alice', MONTH)).toMatchObject({ used: 2, reserved: 0 });
+      // Deleted while a worker holds it: the reservation comes back, and the worker's renewal is refused.
+      const b = await counted('alice', 3);
+      const cb = await jobs.claim(b.job!.id, { leaseMs: 1000, now: AT + 2 });
+      if (!cb.ok) throw new Error('claim failed');
+      expect(await jobs.deleteJob(b.job!.id)).toBe(true);
+      expect(await accounts.getQuota('alice', MONTH)).toMatchObject({ used: 2, reserved: 0 });
+      expect(await jobs.extendLease(b.job!.id, cb.lease.leaseId, { leaseMs: 1000, now: AT + 3 })).toBe(false);
+      expect(
+        await jobs.complete(b.job!.id, cb.lease.leaseId, { warnings: [], units: 3, resultObjects: objs, now: AT + 4 }),
+      ).toBe(false);
+      expect(await accounts.getQuota('alice', MONTH)).toMatchObject({ used: 2, reserved: 0 });
+    });
+
     test('confirmation: a confirm job waits counted and reserved, is confirmed once, or expires and releases', async () => {
       const held = await counted('alice', 3, 10, { confirm: true });
       expect(held).toMatchObject({

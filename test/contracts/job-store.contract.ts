@@ -172,6 +172,32 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.claim(job.id, { leaseMs: 1000, now: T })).toMatchObject({ ok: false, reason: 'not_ready' });
     });
 
+    test('extendLease: only the holder renews, a renewed lease keeps others out, a lost one is refused', async () => {
+      const job = await queued();
+      const c = await store.claim(job.id, { leaseMs: 1000, now: T + 10 });
+      if (!c.ok) throw new Error('claim refused');
+      expect(await store.extendLease(job.id, 'not-the-lease', { leaseMs: 1000, now: T + 500 })).toBe(false);
+      expect(await store.extendLease(job.id, c.lease.leaseId, { leaseMs: 1000, now: T + 900 })).toBe(true);
+      expect((await store.getJob(job.id))!.leaseExpiresAt).toBe(T + 1900);
+      // Past the original expiry, the renewed lease still holds: no takeover.
+      expect(await store.claim(job.id, { leaseMs: 1000, now: T + 1500 })).toMatchObject({
+        ok: false,
+        reason: 'leased',
+      });
+      // Once it runs out, another delivery takes over and the old holder's heartbeat is refused.
+      const t = await store.claim(job.id, { leaseMs: 1000, now: T + 1901 });
+      expect(t.ok).toBe(true);
+      expect(await store.extendLease(job.id, c.lease.leaseId, { leaseMs: 1000, now: T + 1950 })).toBe(false);
+      expect(await store.extendLease('job_doesnotexist0000000000', 'x', { leaseMs: 1, now: T })).toBe(false);
+      if (!t.ok) return;
+      await store.complete(job.id, t.lease.leaseId, {
+        warnings: [],
+        resultObjects: { markdown: 'm', json: 'j' },
+        now: T + 2000,
+      });
+      expect(await store.extendLease(job.id, t.lease.leaseId, { leaseMs: 1000, now: T + 2001 })).toBe(false);
+    });
+
     test('release gives the job back to the queue and keeps the error for diagnosis', async () => {
       const job = await queued();
       const c = await store.claim(job.id, { leaseMs: 10_000, now: T + 10 });

@@ -16,7 +16,8 @@ test('defaults match the documented ones', () => {
     workerUrl: 'http://127.0.0.1:8080/_tasks/convert',
     corsOrigins: ['*'],
   });
-  expect(c.leaseMs).toBeGreaterThan(c.convertTimeoutMs);
+  expect(c.leaseMs).toBe(60_000);
+  expect(c.leaseRenewMs).toBe(20_000);
 });
 
 test('values are parsed and validated; bad ones fail with every problem named', () => {
@@ -47,4 +48,22 @@ test('OCR engine: tesseract by default, Document AI when a processor is configur
   expect(() => loadConfig({ MDRAFT_OCR: 'documentai' })).toThrow(/MDRAFT_DOCUMENTAI_PROCESSOR/);
   expect(() => loadConfig({ MDRAFT_DOCUMENTAI_PROCESSOR: 'not-a-processor' })).toThrow(ConfigError);
   expect(loadConfig({}).llm).toEqual({ tidy: false, model: 'gemini-2.5-flash', location: 'us-central1' });
+});
+
+test('the lost-worker grace must cover the queue maximum backoff (0 is refused)', () => {
+  expect(() => loadConfig({ MDRAFT_LOST_WORKER_GRACE_S: '0' })).toThrow(ConfigError);
+  expect(() => loadConfig({ MDRAFT_LOST_WORKER_GRACE_S: '30' })).toThrow(/maximum backoff/);
+  expect(loadConfig({ MDRAFT_LOST_WORKER_GRACE_S: '60' }).lostWorkerGraceMs).toBe(60_000);
+});
+
+test('clamd: a socket wins over a host; neither = scanning off', () => {
+  expect(loadConfig({}).scanner.clamd).toBeUndefined();
+  expect(loadConfig({ MDRAFT_CLAMD_HOST: 'clamav.internal' }).scanner.clamd).toEqual({
+    host: 'clamav.internal',
+    port: 3310,
+  });
+  expect(
+    loadConfig({ MDRAFT_CLAMD_SOCKET: '/run/clamd.sock', MDRAFT_CLAMD_HOST: 'x', MDRAFT_CLAMD_PORT: '4000' }).scanner
+      .clamd,
+  ).toEqual({ socket: '/run/clamd.sock' });
 });

@@ -139,7 +139,15 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
   const report = await fetch(cleanup, { method: 'POST' });
   expect(report.status).toBe(200);
   expect(await report.json()).toEqual({
-    report: { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 },
+    report: {
+      deleted: 0,
+      recovered: 0,
+      expired: 0,
+      failedLostWorker: 0,
+      requeued: 0,
+      uploadsSwept: 0,
+      resultsSwept: 0,
+    },
   });
 });
 

@@ -555,3 +555,36 @@ describe('queue, scheduler, secrets, Document AI', () => {
 it('the module directory is where the tests look (guards against a moved module)', () => {
   expect(fs.existsSync(path.join(TERRAFORM, 'modules/mdraft/functions.tf'))).toBe(true);
 });
+
+describe('malware scanning (clamav.tf)', () => {
+  const service = () => mod.resources.google_cloud_run_v2_service?.clamav;
+
+  it('off by default: no bridge image, MDRAFT_SCANNER_URL empty', () => {
+    const env = evaluate(mod, mod.locals.common_env, VARS, SAMPLES) as Record<string, string>;
+    expect(env.MDRAFT_SCANNER_URL).toBe('');
+    expect(loadConfig(env).scanner.url).toBeUndefined();
+  });
+
+  it('on with a bridge image: every function is configured with the service deterministic URL, which validates', () => {
+    const vars = { ...VARS, clamav_bridge_image: 'europe-west1-docker.pkg.dev/p/mdraft/clamav-bridge:1' };
+    const env = evaluate(mod, mod.locals.common_env, vars, SAMPLES) as Record<string, string>;
+    const name = evaluate(mod, service()!.name, vars, SAMPLES) as string;
+    expect(env.MDRAFT_SCANNER_URL).toBe(`https://${name}-123456789012.europe-west1.run.app`);
+    expect(loadConfig(env).scanner.url).toBe(env.MDRAFT_SCANNER_URL);
+  });
+
+  it('a bridge in front of a public clamd image, internal ingress by default, only the worker may invoke it', () => {
+    const body = service()!;
+    expect(body.ingress).toBe('${var.clamav_ingress}');
+    expect(mod.variables.clamav_ingress.default).toBe('INGRESS_TRAFFIC_INTERNAL_ONLY');
+    expect(String(mod.variables.clamav_image.default)).toMatch(/^docker\.io\/clamav\/clamav:/);
+    const containers = block(body, 'template').containers as Block[];
+    expect(containers.map((c) => c.name)).toEqual(['bridge', 'clamd']);
+    expect(containers[0].image).toBe('${var.clamav_bridge_image}');
+    expect(containers[1].image).toBe('${var.clamav_image}');
+    const grants = Object.values(mod.resources.google_cloud_run_v2_service_iam_member ?? {});
+    expect(grants.map((g) => [reference(g.name), g.role, reference(g.member)])).toEqual([
+      ['google_cloud_run_v2_service.clamav[0].name', 'roles/run.invoker', 'google_service_account.worker.member'],
+    ]);
+  });
+});

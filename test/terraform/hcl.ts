@@ -105,7 +105,7 @@ export interface Samples {
 
 /**
  * Evaluates a Terraform string (literal text with `${…}` interpolations) the way the tests need: variable
- * defaults (or overrides), locals (recursively), `tostring`, `join`, `a + n`, and resource attributes from
+ * defaults (or overrides), locals (recursively), `tostring`, `join`, `a + n`, `a == "x" ? b : c`, and resource attributes from
  * `samples` (keyed by reference). Anything else throws, so an unexpected expression fails the test loudly.
  */
 export function evaluate(tf: TfDir, value: unknown, vars: Record<string, unknown>, samples: Samples): unknown {
@@ -126,6 +126,11 @@ function evalExpr(tf: TfDir, expr: string, vars: Record<string, unknown>, sample
   if ((m = /^tostring\(([\s\S]+)\)$/.exec(expr))) return String(evalExpr(tf, m[1].trim(), vars, samples));
   if ((m = /^join\("([^"]*)",\s*([\s\S]+)\)$/.exec(expr)))
     return (evalExpr(tf, m[2].trim(), vars, samples) as unknown[]).join(m[1]);
+  // `a == "literal" ? b : c` (and `!=`): the only conditional form the module uses.
+  if ((m = /^([\w.]+)\s*(==|!=)\s*"([^"]*)"\s*\?\s*([^?:]+?)\s*:\s*([^?:]+)$/.exec(expr))) {
+    const equal = String(evalExpr(tf, m[1], vars, samples)) === m[3];
+    return evalExpr(tf, (equal === (m[2] === '==') ? m[4] : m[5]).trim(), vars, samples);
+  }
   if ((m = /^([\w.]+)\s*\+\s*(\d+)$/.exec(expr))) return Number(evalExpr(tf, m[1], vars, samples)) + Number(m[2]);
   if ((m = /^var\.(\w+)$/.exec(expr))) {
     if (m[1] in vars) return vars[m[1]];

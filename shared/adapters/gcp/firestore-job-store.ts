@@ -35,6 +35,7 @@ import {
   failJob,
   queueJob,
   releaseJob,
+  renewLease,
 } from '../../service/jobs/states.ts';
 import { chargeEffects, type ChargeEffects } from '../../service/jobs/charges.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
@@ -168,6 +169,10 @@ export class FirestoreJobStore implements JobStore {
       const claimed = claimJob(job, input);
       return [claimed, claimed.ok ? claimed.job : undefined];
     });
+  }
+
+  async extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
+    return this.transition(id, (job) => written(renewLease(job, leaseId, input)));
   }
 
   async release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {

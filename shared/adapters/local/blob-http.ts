@@ -6,7 +6,8 @@
  * overrides. Errors are GCS-style XML.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PreconditionFailedError, type BlobStat } from '../../service/ports.ts';
+import { pipeline } from 'node:stream/promises';
+import { PreconditionFailedError, StorageFullError, type BlobStat } from '../../service/ports.ts';
 import { DiskBlobStore, LengthOutOfRangeError } from './disk-blob-store.ts';
 import { parseObjectPath, type UrlSigner } from './url-signer.ts';
 
@@ -22,6 +23,8 @@ export interface BlobHttpOptions {
   signer: UrlSigner;
   onFinalized?: (notice: FinalizedNotice) => void;
   now?: () => number;
+  /** `MDRAFT_CORS_ORIGINS`: `*`, or the exact origins browsers may upload and download from. Default `*`. */
+  corsOrigins?: string[];
 }
 
 export function createBlobHttpHandler(
@@ -29,9 +32,13 @@ export function createBlobHttpHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const byBucket = new Map(options.stores.map((s) => [s.bucket, s]));
   const now = options.now ?? Date.now;
+  const origins = options.corsOrigins ?? ['*'];
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'OPTIONS') return send(res, 204, undefined, corsPreflight());
+    const cors = corsFor(headerValue(req, 'origin'), origins);
+    for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+    if (req.method === 'OPTIONS')
+      return send(res, 204, undefined, cors['Access-Control-Allow-Origin'] ? PREFLIGHT : {});
     const target = parseObjectPath(url.pathname);
     const store = target && byBucket.get(target.bucket);
     if (!target || !store) return sendXml(res, 404, 'NoSuchBucket', 'the bucket does not exist');
@@ -48,7 +55,10 @@ export function createBlobHttpHandler(
     try {
       if (method === 'GET') return await download(store, target.name, url.searchParams, res);
       return await upload(store, target.name, req, res, verdict.signedHeaders, options.onFinalized, now);
-    } catch {
+    } catch (error) {
+      if (error instanceof StorageFullError)
+        return reject(req, res, 507, 'InsufficientStorage', 'No storage left: try again later.');
+      if (res.headersSent) return void res.destroy();
       return sendXml(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
     }
   };
@@ -100,7 +110,7 @@ async function upload(
       return sendXml(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.');
     throw error;
   }
-  send(res, 200, undefined, { ETag: `"${stat.generation}"`, 'x-goog-generation': stat.generation, ...corsSimple() });
+  send(res, 200, undefined, { ETag: `"${stat.generation}"`, 'x-goog-generation': stat.generation });
   onFinalized?.({ bucket: store.bucket, name, stat, timeCreated: new Date(now()).toISOString() });
 }
 
@@ -110,20 +120,21 @@ async function download(
   query: URLSearchParams,
   res: ServerResponse,
 ): Promise<void> {
-  const found = await store.readWithStat(name);
+  const found = await store.openRead(name);
   if (!found) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
   const headers: Record<string, string> = {
     'Content-Type': query.get('response-content-type') ?? found.stat.contentType,
-    'Content-Length': String(found.bytes.length),
+    'Content-Length': String(found.stat.size),
     'x-goog-generation': found.stat.generation,
     'Cache-Control': 'private, max-age=0',
     'X-Content-Type-Options': 'nosniff',
-    ...corsSimple(),
   };
   const disposition = query.get('response-content-disposition');
   if (disposition) headers['Content-Disposition'] = disposition;
   res.writeHead(200, headers);
-  res.end(Buffer.from(found.bytes));
+  // Streamed from the file: memory stays one chunk whatever the result's size. A client that goes away
+  // ends the pipeline (and closes the file) without an error escaping.
+  await pipeline(found.stream, res).catch(() => undefined);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
@@ -139,7 +150,7 @@ function reject(req: IncomingMessage, res: ServerResponse, status: number, code:
 
 function sendXml(res: ServerResponse, status: number, code: string, message: string, done?: () => void): void {
   const body = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`;
-  send(res, status, body, { 'Content-Type': 'application/xml; charset=UTF-8', ...corsSimple() }, done);
+  send(res, status, body, { 'Content-Type': 'application/xml; charset=UTF-8' }, done);
 }
 
 function send(
@@ -161,15 +172,16 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function corsSimple(): Record<string, string> {
-  return { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, x-goog-generation' };
+/** CORS as the API answers it (`shared/service/http/node.ts`): `*`, or the request's origin when it is listed. */
+function corsFor(origin: string | undefined, allowed: string[]): Record<string, string> {
+  const expose = { 'Access-Control-Expose-Headers': 'ETag, x-goog-generation' };
+  if (allowed.includes('*')) return { 'Access-Control-Allow-Origin': '*', ...expose };
+  if (origin && allowed.includes(origin)) return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin', ...expose };
+  return {};
 }
 
-function corsPreflight(): Record<string, string> {
-  return {
-    ...corsSimple(),
-    'Access-Control-Allow-Methods': 'PUT, GET',
-    'Access-Control-Allow-Headers': 'Content-Type, x-goog-content-length-range, x-goog-if-generation-match',
-    'Access-Control-Max-Age': '3600',
-  };
-}
+const PREFLIGHT: Record<string, string> = {
+  'Access-Control-Allow-Methods': 'PUT, GET',
+  'Access-Control-Allow-Headers': 'Content-Type, x-goog-content-length-range, x-goog-if-generation-match',
+  'Access-Control-Max-Age': '3600',
+};

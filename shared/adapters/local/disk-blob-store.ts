@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobStat, BlobStore, SignedRequest } from '../../service/ports.ts';
-import { PreconditionFailedError } from '../../service/ports.ts';
+import { PreconditionFailedError, StorageFullError } from '../../service/ports.ts';
 import type { UrlSigner } from './url-signer.ts';
 
 interface Header {
@@ -108,7 +108,12 @@ export class DiskBlobStore implements BlobStore {
     await this.init();
     const header: Header = { name, contentType: options.contentType, size: bytes.length, generation: nextGeneration() };
     const tmp = join(this.tmp, randomBytes(12).toString('hex'));
-    await fs.writeFile(tmp, Buffer.concat([headerLine(header), bytes]));
+    try {
+      await fs.writeFile(tmp, Buffer.concat([headerLine(header), bytes]));
+    } catch (error) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw asStorageError(error);
+    }
     return this.commit(tmp, header, options.ifGenerationMatch);
   }
 
@@ -121,21 +126,63 @@ export class DiskBlobStore implements BlobStore {
     body: AsyncIterable<Uint8Array>,
     options: { contentType: string; minBytes: number; maxBytes: number; ifGenerationMatch?: number },
   ): Promise<BlobStat> {
-    // Bodies are bounded by the signed range (tens of MB at most), so they are gathered in memory and
-    // committed in one atomic step; the count is checked on every chunk, before anything is kept.
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > options.maxBytes) throw new LengthOutOfRangeError(true, `the body exceeds ${options.maxBytes} bytes`);
-      chunks.push(chunk);
+    // Streamed to a temporary file as it arrives (memory stays one chunk whatever the size), counted on every
+    // chunk, then committed in one atomic step. The header line goes first in the file but its size is known
+    // only at the end: room is reserved for it and it is rewritten in place, padded with JSON whitespace.
+    await this.init();
+    const draft: Header = { name, contentType: options.contentType, size: 0, generation: nextGeneration() };
+    const reserved = headerLine(draft).length + HEADER_SLACK;
+    const tmp = join(this.tmp, randomBytes(12).toString('hex'));
+    let header: Header;
+    try {
+      const handle = await fs.open(tmp, 'wx');
+      try {
+        let size = 0;
+        for await (const chunk of body) {
+          size += chunk.length;
+          if (size > options.maxBytes)
+            throw new LengthOutOfRangeError(true, `the body exceeds ${options.maxBytes} bytes`);
+          await handle.write(chunk, 0, chunk.length, reserved + size - chunk.length);
+        }
+        if (size < options.minBytes)
+          throw new LengthOutOfRangeError(false, `the body is smaller than ${options.minBytes} bytes`);
+        header = { ...draft, size };
+        const json = Buffer.from(JSON.stringify(header), 'utf8');
+        const line = Buffer.concat([json, Buffer.alloc(reserved - 1 - json.length, 0x20), Buffer.from('\n')]);
+        await handle.write(line, 0, line.length, 0);
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw asStorageError(error);
     }
-    if (size < options.minBytes)
-      throw new LengthOutOfRangeError(false, `the body is smaller than ${options.minBytes} bytes`);
-    return this.write(name, Buffer.concat(chunks), {
-      contentType: options.contentType,
-      ...(options.ifGenerationMatch !== undefined ? { ifGenerationMatch: options.ifGenerationMatch } : {}),
-    });
+    return this.commit(tmp, header, options.ifGenerationMatch);
+  }
+
+  /**
+   * The object as a stream (from after its header line) with its stat, or undefined when it does not exist:
+   * a download never holds the whole object in memory.
+   */
+  async openRead(name: string): Promise<{ stat: BlobStat; stream: NodeJS.ReadableStream } | undefined> {
+    let handle;
+    try {
+      handle = await fs.open(this.pathOf(name), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      const buf = Buffer.alloc(8192);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+      if (nl < 0) throw new Error(`${name}: unreadable object header`);
+      const header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as Header;
+      return { stat: statOf(header), stream: handle.createReadStream({ start: nl + 1, autoClose: true }) };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   async stat(name: string): Promise<BlobStat | undefined> {
@@ -234,6 +281,9 @@ export class DiskBlobStore implements BlobStore {
   }
 }
 
+/** Room for the size field to grow from 0 to 16 digits when a streamed header is rewritten. */
+const HEADER_SLACK = 20;
+
 function headerLine(h: Header): Buffer {
   return Buffer.from(`${JSON.stringify(h)}\n`, 'utf8');
 }
@@ -258,4 +308,12 @@ function secondsIso(d: Date): string {
 export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** ENOSPC (no space) and EDQUOT (quota) → `StorageFullError`: a write the client may retry once room is made. */
+function asStorageError(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT'
+    ? new StorageFullError(`the blob store has no room left (${code})`, { cause: error })
+    : error;
 }

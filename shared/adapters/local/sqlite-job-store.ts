@@ -25,10 +25,11 @@ import {
   failJob,
   queueJob,
   releaseJob,
+  renewLease,
 } from '../../service/jobs/states.ts';
 import { chargeEffects } from '../../service/jobs/charges.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
-import { inTransaction, openDatabase } from './sqlite.ts';
+import { inTransaction, openDatabase, retryBusy } from './sqlite.ts';
 import { addUsage, applyChargeEffects, CHARGE_SCHEMA, readQuota, USAGE_SCHEMA } from './sqlite-usage.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 
@@ -68,6 +69,10 @@ export class SqliteJobStore implements JobStore {
   }
 
   async createJob(job: Job): Promise<void> {
+    await retryBusy(() => this.insert(job));
+  }
+
+  private insert(job: Job): void {
     this.db
       .prepare(
         `INSERT INTO jobs (id, owner, status, created_at, updated_at, upload_deadline, lease_expires_at, doc)
@@ -135,6 +140,10 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
+  async extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
+    return this.transition(id, (job) => written(renewLease(job, leaseId, input)));
+  }
+
   async release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
     return this.transition(id, (job) => written(releaseJob(job, leaseId, input)));
   }
@@ -169,13 +178,15 @@ export class SqliteJobStore implements JobStore {
   }
 
   async deleteJob(id: string): Promise<boolean> {
-    return inTransaction(this.db, () => {
-      const job = this.read(id);
-      if (!job) return false;
-      this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
-      applyChargeEffects(this.db, job.owner, chargeEffects(job, undefined));
-      return true;
-    });
+    return retryBusy(() =>
+      inTransaction(this.db, () => {
+        const job = this.read(id);
+        if (!job) return false;
+        this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+        applyChargeEffects(this.db, job.owner, chargeEffects(job, undefined));
+        return true;
+      }),
+    );
   }
 
   async countActiveJobs(owner: string): Promise<number> {
@@ -241,16 +252,18 @@ export class SqliteJobStore implements JobStore {
    * the answer and the record to write, writes it, commits. `decide` may add writes of its own to the same
    * transaction (the usage counter).
    */
-  private transition<T>(id: string, decide: (job: Job | undefined) => [T, Job | undefined]): T {
-    return inTransaction(this.db, () => {
-      const before = this.read(id);
-      const [result, next] = decide(before);
-      if (next) {
-        this.write(next);
-        applyChargeEffects(this.db, next.owner, chargeEffects(before, next));
-      }
-      return result;
-    });
+  private transition<T>(id: string, decide: (job: Job | undefined) => [T, Job | undefined]): Promise<T> {
+    return retryBusy(() =>
+      inTransaction(this.db, () => {
+        const before = this.read(id);
+        const [result, next] = decide(before);
+        if (next) {
+          this.write(next);
+          applyChargeEffects(this.db, next.owner, chargeEffects(before, next));
+        }
+        return result;
+      }),
+    );
   }
 
   private read(id: string): Job | undefined {

@@ -8,6 +8,7 @@ import { ApiError, errorResponse, toErrorResponse } from './errors.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from './types.ts';
 import { requestIdFrom } from './request-id.ts';
 import { logs } from '../logs.ts';
+import { StorageFullError, StoreBusyError } from '../ports.ts';
 
 export interface ServeOptions {
   corsOrigins?: string[];
@@ -53,7 +54,14 @@ export function serveHttp(handler: HttpHandler, options: ServeOptions = {}): Nod
       }
     } catch (error) {
       if (error instanceof ApiError) response = toErrorResponse(error, requestId);
-      else {
+      else if (error instanceof StorageFullError) {
+        logs.requestFailed({ requestId }, error);
+        response = errorResponse(507, 'insufficient_storage', 'no storage left: try again later', requestId);
+      } else if (error instanceof StoreBusyError) {
+        response = errorResponse(503, 'unavailable', 'the store is busy: try again shortly', requestId, {
+          'Retry-After': '1',
+        });
+      } else {
         logs.requestFailed({ requestId }, error);
         response = errorResponse(500, 'internal', 'internal error', requestId);
       }

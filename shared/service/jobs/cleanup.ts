@@ -4,7 +4,8 @@
  */
 import type { PipelineDeps } from './deps.ts';
 import { purgeJob } from './queries.ts';
-import { enqueueConversion, handleUploadFinalized } from './upload-finalized.ts';
+import { enqueueConversion } from './upload-finalized.ts';
+import { sweepObjects } from './orphan-sweep.ts';
 import { logs } from '../logs.ts';
 
 export interface CleanupReport {
@@ -14,6 +15,9 @@ export interface CleanupReport {
   expired: number;
   failedLostWorker: number;
   requeued: number;
+  /** Objects without a live job, deleted (`orphan-sweep.ts`). */
+  uploadsSwept: number;
+  resultsSwept: number;
 }
 
 const BATCH = 200;
@@ -21,26 +25,27 @@ const BATCH = 200;
 export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<CleanupReport> {
   const now = deps.now();
   const { config } = deps;
-  const report: CleanupReport = { deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 };
+  const report: CleanupReport = {
+    deleted: 0,
+    recovered: 0,
+    expired: 0,
+    failedLostWorker: 0,
+    requeued: 0,
+    uploadsSwept: 0,
+    resultsSwept: 0,
+  };
 
   for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
     await purgeJob(deps, job);
     report.deleted++;
   }
 
-  // Lost finalize events (a trigger without retries, a delivery that gave up): the object is there but
-  // the job still waits. `uploadDeadline = createdAt + uploadWindow`, so this finds jobs created more
-  // than `requeueAfter` ago. Handling them is the same idempotent path as a redelivered event.
-  for (const job of await deps.jobs.findUploadExpired(now + config.uploadWindowMs - config.requeueAfterMs, BATCH)) {
-    const stat = await deps.uploads.stat(job.inputObject);
-    if (!stat) continue;
-    await handleUploadFinalized(
-      deps,
-      { bucket: deps.uploads.bucket, name: job.inputObject, generation: stat.generation, size: stat.size },
-      requestId,
-    );
-    report.recovered++;
-  }
+  // Orphaned objects, and lost finalize events (a trigger without retries, a delivery that gave up: the
+  // object is there but the job still waits), found from the objects so never-uploaded jobs cannot starve it.
+  const swept = await sweepObjects(deps, requestId);
+  report.recovered = swept.recovered;
+  report.uploadsSwept = swept.uploadsSwept;
+  report.resultsSwept = swept.resultsSwept;
 
   for (const job of await deps.jobs.findUploadExpired(now, BATCH)) {
     if (await deps.jobs.expire(job.id, { now })) report.expired++;

@@ -3,6 +3,7 @@ import type { Job, JobPage, SignedRequest } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { JobNotFoundError, ResultNotReadyError } from './errors.ts';
 import { isJobId } from './names.ts';
+import { downloadName } from './download-name.ts';
 import { logs } from '../logs.ts';
 
 export async function getOwnedJob(deps: PipelineDeps, owner: string, jobId: string): Promise<Job> {
@@ -33,16 +34,19 @@ export async function getResult(
       job.status === 'failed' ? `the job failed (${job.error?.code ?? 'unknown'})` : `the job is ${job.status}`;
     throw new ResultNotReadyError(job.status, `no result: ${why}`);
   }
-  const base = job.filename.replace(/\.[^.]*$/, '') || 'result';
   const name = format === 'md' ? job.resultObjects.markdown : job.resultObjects.json;
   return deps.results.signDownload(name, {
     expiresAt: new Date(deps.now() + deps.config.downloadUrlTtlMs),
-    filename: `${base}.${format}`,
+    filename: downloadName(job.filename, format),
     contentType: format === 'md' ? 'text/markdown; charset=utf-8' : 'application/json',
   });
 }
 
-/** Removes input, results and the record. Idempotent; blobs go first so nothing is left unreachable. */
+/**
+ * Removes the record, then input and results. Idempotent. The record goes first: it is the tombstone a worker
+ * converting this job meets (its lease renewal and completion are refused, and it removes what it wrote), and
+ * blobs a crash leaves behind are swept by cleanup (`orphan-sweep.ts`).
+ */
 export async function deleteOwnedJob(
   deps: PipelineDeps,
   owner: string,
@@ -55,9 +59,9 @@ export async function deleteOwnedJob(
 }
 
 export async function purgeJob(deps: PipelineDeps, job: Job): Promise<void> {
+  await deps.jobs.deleteJob(job.id);
   await deps.uploads.delete(job.inputObject);
   const results = job.resultObjects ?? { markdown: `${job.id}/result.md`, json: `${job.id}/result.json` };
   await deps.results.delete(results.markdown);
   await deps.results.delete(results.json);
-  await deps.jobs.deleteJob(job.id);
 }

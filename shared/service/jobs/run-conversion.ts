@@ -17,8 +17,10 @@
  */
 import { asConversionError } from '../../engine/errors.ts';
 import type { ConvertResult } from '../../engine/types.ts';
-import type { Job, JobError, Llm } from '../ports.ts';
+import type { Job, JobError, Lease, Llm } from '../ports.ts';
 import { tidyGuarded } from './llm-guard.ts';
+import { scanBeforeConversion } from './scan-upload.ts';
+import { startHeartbeat } from './lease-heartbeat.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { logs } from '../logs.ts';
@@ -47,8 +49,22 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
     }
     return 'noop';
   }
-  const { job, lease } = claim;
-  const isLast = Math.max(lease.attempt, input.deliveryAttempt) >= maxAttempts;
+  const heartbeat = startHeartbeat(deps, jobId, claim.lease.leaseId, requestId);
+  try {
+    return await convertClaimed(deps, input, claim.job, claim.lease);
+  } finally {
+    heartbeat.stop();
+  }
+}
+
+async function convertClaimed(
+  deps: PipelineDeps,
+  input: RunConversionInput,
+  job: Job,
+  lease: Lease,
+): Promise<ConversionOutcome> {
+  const { jobId, requestId } = input;
+  const isLast = Math.max(lease.attempt, input.deliveryAttempt) >= deps.config.maxAttempts;
   logs.conversionStarted({ requestId, jobId, attempt: lease.attempt });
   const started = performance.now();
 
@@ -64,6 +80,12 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
         requestId,
       );
     }
+    const scanned = await scanBeforeConversion(deps, job, bytes, requestId);
+    if (!scanned.ok) {
+      return scanned.transient
+        ? await transientFailure(deps, jobId, lease.leaseId, scanned.error, isLast, requestId)
+        : await failPermanently(deps, jobId, lease.leaseId, scanned.error, requestId);
+    }
     result = await deps.runner(bytes, { fileName: job.filename, timeoutMs: deps.config.convertTimeoutMs });
     if (deps.llm) result = await tidied(deps.llm, result);
   } catch (error) {
@@ -76,6 +98,12 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
   let finished: Pick<Job, 'id' | 'owner' | 'pages' | 'finishedAt'>;
   try {
     const names = resultObjectNames(jobId);
+    // Deleted (or taken over) while converting: write nothing. The renewal is the check: it fails for a job
+    // that is gone or no longer ours, and it gives the writes below a fresh lease.
+    if (!(await deps.jobs.extendLease(jobId, lease.leaseId, { leaseMs: deps.config.leaseMs, now: deps.now() }))) {
+      logs.resultsDiscarded({ requestId, jobId, reason: 'the job was deleted or its lease lost before writing' });
+      return 'noop';
+    }
     const structured = {
       jobId,
       format: result.format,
@@ -111,7 +139,10 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
       warnings: result.warnings.length,
       recorded,
     });
-    if (!recorded) return 'noop';
+    if (!recorded) {
+      await discardIfUnreachable(deps, jobId, names, requestId);
+      return 'noop';
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return await transientFailure(
@@ -192,6 +223,24 @@ async function transientFailure(
   await deps.jobs.release(jobId, leaseId, { error, now: deps.now() });
   logs.conversionFailed({ requestId, jobId, code: error.code, detail: error.message, final: false });
   return 'retry';
+}
+
+/**
+ * After a refused completion: when the job is gone (deleted while the results were being written) or failed,
+ * nothing will ever read the results just written, so they are removed. A job another delivery now holds is
+ * left alone: that delivery writes the same names.
+ */
+async function discardIfUnreachable(
+  deps: PipelineDeps,
+  jobId: string,
+  names: { markdown: string; json: string },
+  requestId?: string,
+): Promise<void> {
+  const now = await deps.jobs.getJob(jobId);
+  if (now && now.status !== 'failed' && now.status !== 'expired') return;
+  await deps.results.delete(names.markdown);
+  await deps.results.delete(names.json);
+  logs.resultsDiscarded({ requestId, jobId, reason: now ? `the job is ${now.status}` : 'the job was deleted' });
 }
 
 /** The LLM only reformats the whole Markdown; a rejected or failed tidy-up keeps the original, with a warning. */

@@ -195,6 +195,22 @@ export function claimJob(
 }
 
 /**
+ * The lease holder's heartbeat: the lease is extended to `now + leaseMs` (never shortened) while `leaseId`
+ * still holds the job (`processing` under that lease), even if it ran out meanwhile but nobody took it over.
+ * Undefined (write nothing) when the lease was lost, the job finished, or there is no job: the worker's
+ * conversion is then superseded and its results will be refused by `completeJob`.
+ */
+export function renewLease(
+  job: Job | undefined,
+  leaseId: string,
+  input: { leaseMs: number; now: number },
+): Job | undefined {
+  if (!job || !holds(job, leaseId)) return undefined;
+  const expiresAt = Math.max(job.leaseExpiresAt ?? 0, input.now + input.leaseMs);
+  return { ...job, leaseExpiresAt: expiresAt, updatedAt: input.now };
+}
+
+/**
  * The lease holder gives the job back after a transient error: `processing` → `queued`, without a lease,
  * with `error` kept as `lastError` for diagnosis. Undefined (write nothing) when `leaseId` no longer holds
  * the job (a lost lease, a duplicate delivery) or there is no job.

@@ -55,6 +55,8 @@ export async function handleUploadFinalized(
       await enqueueConversion(deps, job, eventKey, true, requestId);
       return 'requeued';
     }
+    // A failed or expired job never reads its input again: bytes sent to its still-valid URL are removed.
+    if (job.status === 'failed' || job.status === 'expired') await deps.uploads.delete(object.name);
     return ignore(`job is ${job.status}`);
   }
 
@@ -141,6 +143,11 @@ export async function enqueueConversion(
   requestId?: string,
 ): Promise<void> {
   const taskName = taskNameFor(eventKey);
-  const { created } = await deps.tasks.enqueue({ name: taskName, url: deps.config.workerUrl, body: { jobId: job.id } });
+  const { created } = await deps.tasks.enqueue({
+    name: taskName,
+    url: deps.config.workerUrl,
+    body: { jobId: job.id },
+    fairnessKey: job.owner,
+  });
   logs.jobQueued({ requestId, jobId: job.id, eventKey, taskName, created, duplicate });
 }

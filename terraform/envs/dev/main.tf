@@ -8,6 +8,7 @@ module "mdraft" {
   function_source_zip = abspath(var.function_source_zip)
   cors_origins        = var.cors_origins
   wire_secrets        = var.wire_secrets
+  clamav_bridge_image = var.clamav_bridge_image
 
   firestore_location     = var.region
   retention_days         = 7

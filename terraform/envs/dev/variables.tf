@@ -25,3 +25,9 @@ variable "wire_secrets" {
   type        = bool
   default     = true
 }
+
+variable "clamav_bridge_image" {
+  description = "The scan bridge image (docker/clamav-bridge.Dockerfile); empty = malware scanning off."
+  type        = string
+  default     = ""
+}

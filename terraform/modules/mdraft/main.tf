@@ -27,6 +27,8 @@ locals {
   dispatch_deadline_seconds = var.convert_timeout_seconds + 60
   worker_timeout_seconds    = var.convert_timeout_seconds + 60
 
+  scanner_url = var.clamav_bridge_image == "" ? "" : local.clamav_url
+
   # Every function builds all the GCP adapters at start (shared/adapters/gcp/index.ts), so each gets the
   # whole configuration. Variable names and meanings: shared/service/config.ts and functions/README.md.
   common_env = {
@@ -48,6 +50,8 @@ locals {
     MDRAFT_CORS_ORIGINS              = join(",", var.cors_origins)
     MDRAFT_FIREBASE_CHECK_REVOKED    = tostring(var.firebase_check_revoked)
     MDRAFT_LOG_LEVEL                 = var.log_level
+    # The ClamAV service (clamav.tf); empty = scanning off.
+    MDRAFT_SCANNER_URL = local.scanner_url
     # Reserved for the Document AI OCR adapter (only the worker's account may call the processor).
     MDRAFT_DOCUMENTAI_PROCESSOR = google_document_ai_processor.ocr.id
     # Plans, Checkout and the admin audit log. The URLs and price lookup keys are not secrets (Checkout shows

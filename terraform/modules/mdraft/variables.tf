@@ -180,3 +180,50 @@ variable "edge_ban_seconds" {
   type        = number
   default     = 600
 }
+
+# --- Malware scanning: the ClamAV service (clamav.tf, terraform/README.md 8d).
+
+variable "clamav_bridge_image" {
+  description = "Image of the scan bridge (docker/clamav-bridge.Dockerfile, terraform/README.md). Empty: no ClamAV service, scanning off."
+  type        = string
+  default     = ""
+}
+
+variable "clamav_image" {
+  description = "The public ClamAV image run as the clamd sidecar (clamd + freshclam, with a signature database)."
+  type        = string
+  default     = "docker.io/clamav/clamav:1.4"
+}
+
+variable "clamav_ingress" {
+  description = "Ingress of the ClamAV service. INGRESS_TRAFFIC_INTERNAL_ONLY needs the worker's egress routed through the VPC (terraform/README.md); INGRESS_TRAFFIC_ALL still admits only the worker's ID tokens (IAM)."
+  type        = string
+  default     = "INGRESS_TRAFFIC_INTERNAL_ONLY"
+  validation {
+    condition     = contains(["INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_ALL"], var.clamav_ingress)
+    error_message = "clamav_ingress must be INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_ALL."
+  }
+}
+
+variable "clamav_min_instances" {
+  description = "Warm ClamAV instances: freshclam updates signatures only in a running instance, and a cold one loads signatures for tens of seconds."
+  type        = number
+  default     = 1
+}
+
+variable "clamav_max_instances" {
+  type    = number
+  default = 5
+}
+
+variable "clamav_freshclam_checks_per_day" {
+  description = "How often freshclam looks for signature updates in each instance (ClamAV's mirrors allow at most once an hour)."
+  type        = number
+  default     = 12
+}
+
+variable "clamav_stream_max_mb" {
+  description = "Largest upload the bridge scans, in MB; clamd's StreamMaxLength in the image must be at least this (the official image's default configuration allows 100M)."
+  type        = number
+  default     = 100
+}

@@ -173,3 +173,89 @@ test('a scheduled task waits for its time', async () => {
   await until(() => q.getTask('later')?.status === 'done');
   expect(hits[0].at).toBeGreaterThanOrEqual(at - 5);
 });
+
+test('fairness: each free slot goes to the key served longest ago, not to the longest backlog', async () => {
+  const q = queue({ concurrency: 1 });
+  for (let i = 0; i < 4; i++) await q.enqueue({ name: `a${i}`, url, body: { n: `a${i}` }, fairnessKey: 'alice' });
+  await q.enqueue({ name: 'b0', url, body: { n: 'b0' }, fairnessKey: 'bob' });
+  await q.enqueue({ name: 'c0', url, body: { n: 'c0' }, fairnessKey: 'carol' });
+  q.start();
+  await until(() => hits.length === 6);
+  const order = hits.map((h) => (JSON.parse(h.body) as { n: string }).n);
+  // One of each key before anyone's second task; alice's tasks in their own order.
+  expect(order.slice(0, 3).sort()).toEqual(['a0', 'b0', 'c0']);
+  expect(order.filter((n) => n.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3']);
+});
+
+test('a task left dispatching by a dead process is delivered at once by the next one', async () => {
+  const path = join(dir, 'crash.db');
+  const first = queue({ dispatchDeadlineMs: 600_000 }, path);
+  await first.enqueue({ name: 'inflight', url, body: {} });
+  // As the dead process left it: leased for the whole dispatch deadline.
+  const db = openDatabase(path);
+  db.prepare("UPDATE tasks SET status = 'dispatching', lease_until = ? WHERE name = 'inflight'").run(
+    Date.now() + 600_000,
+  );
+  db.close();
+  await first.close();
+  const second = queue({ dispatchDeadlineMs: 600_000 }, path);
+  second.start();
+  await until(() => second.getTask('inflight')?.status === 'done', 3000);
+  expect(hits).toHaveLength(1);
+});
+
+test('a write lock held by another connection: no unhandled rejection, the event loop keeps turning, the outcome lands once it is released', async () => {
+  const path = join(dir, 'locked.db');
+  const q = queue({}, path);
+  await q.enqueue({ name: 'locked', url, body: {} });
+  const other = openDatabase(path);
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    other.exec('BEGIN IMMEDIATE'); // holds the write lock: the queue's claim and bookkeeping are refused
+    q.start();
+    let worstLag = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      worstLag = Math.max(worstLag, now - last - 20);
+      last = now;
+    }, 20);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(hits).toHaveLength(0);
+    other.exec('COMMIT');
+    await until(() => q.getTask('locked')?.status === 'done', 8000);
+    clearInterval(probe);
+    expect(hits).toHaveLength(1);
+    expect(worstLag).toBeLessThan(500);
+    expect(rejections).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    if (other.isOpen) other.close();
+  }
+});
+
+test('bookkeeping that fails after a delivery (the lock taken meanwhile) is retried, never an unhandled rejection', async () => {
+  const path = join(dir, 'late-lock.db');
+  const q = queue({}, path);
+  await q.enqueue({ name: 'late', url, body: {} });
+  const other = openDatabase(path);
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  script = ['hang'];
+  try {
+    q.start();
+    await until(() => hits.length === 1);
+    other.exec('BEGIN IMMEDIATE');
+    // The hanging delivery times out (2 s deadline) while the lock is held: recording it must wait and retry.
+    await new Promise((r) => setTimeout(r, 2600));
+    other.exec('COMMIT');
+    await until(() => (q.getTask('late')?.retry_count ?? 0) >= 1, 8000);
+    expect(rejections).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    if (other.isOpen) other.close();
+  }
+}, 20_000);

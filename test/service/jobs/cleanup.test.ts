@@ -39,7 +39,15 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
   expect(await h.store.getJob(done)).toBeUndefined();
   expect(await h.deps.uploads.stat(doneJob.inputObject)).toBeUndefined();
   expect(await h.deps.results.stat(doneJob.resultObjects!.markdown)).toBeUndefined();
-  expect(await cleanup(h.deps)).toEqual({ deleted: 0, recovered: 0, expired: 0, failedLostWorker: 0, requeued: 0 });
+  expect(await cleanup(h.deps)).toEqual({
+    deleted: 0,
+    recovered: 0,
+    expired: 0,
+    failedLostWorker: 0,
+    requeued: 0,
+    uploadsSwept: 0,
+    resultsSwept: 0,
+  });
 });
 
 test('a lease that expired on the last attempt fails the job; an earlier one waits for its retry until the grace period', async () => {

@@ -67,8 +67,8 @@ export function makeHarness(env: Record<string, string> = {}): Harness {
     MDRAFT_DATA_DIR: dir,
     MDRAFT_MAX_ATTEMPTS: '3',
     MDRAFT_CONVERT_TIMEOUT_S: '10',
-    MDRAFT_LEASE_MARGIN_S: '5',
     MDRAFT_PLANS: ROOMY_PLANS,
+    MDRAFT_LEASE_S: '15',
     ...env,
   });
   const signer = new UrlSigner('s'.repeat(32));
