@@ -75,7 +75,7 @@ describe('docx legacy (OLE) charts', () => {
       {
         code: 'unsupported_content',
         message: expect.stringMatching(
-          /^embedded MSGraph\.Chart\.8 chart \(word\/embeddings\/oleObject1\.bin\).*picture/,
+          /^embedded MSGraph\.Chart\.8 chart \(word\/embeddings\/oleObject1\.bin\).*could not be read \(compound file too short\)/,
         ),
       },
     ]);

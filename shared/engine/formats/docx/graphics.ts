@@ -7,10 +7,10 @@
 import type { XmlElement } from '../../xml.ts';
 import { attr, descendants, localName } from '../../xml.ts';
 import type { BlockContent } from '../../mdast.ts';
-import { imagePlaceholder, paragraph, tableFromStrings, text } from '../../mdast.ts';
+import { imagePlaceholder, paragraph, text } from '../../mdast.ts';
 import { chartBlocks } from '../ooxml/chart.ts';
 import { diagramBlocks, diagramDrawingText } from '../ooxml/diagram.ts';
-import { LEGACY_CHART_PROGID, readEmbeddedChart } from '../xls/embedded-chart.ts';
+import { isLegacyChartProgId, legacyChartBlocks } from '../ooxml/ole-chart.ts';
 import type { DocxContext } from './context.ts';
 
 /** Blocks for the charts and SmartArt graphics of one drawing, in document order. */
@@ -75,26 +75,11 @@ export function legacyChart(
   dc: DocxContext,
 ): { blocks: BlockContent[] } | { unreadable: true } | undefined {
   const ole = descendants(object, 'OLEObject')[0];
-  const progId = (attr(ole, 'ProgID') ?? '').trim();
-  if (!ole || !LEGACY_CHART_PROGID.test(progId)) return undefined;
+  const progId = attr(ole, 'ProgID');
+  if (!ole || !progId || !isLegacyChartProgId(progId)) return undefined;
   const id = attr(ole, 'r:id') ?? attr(ole, 'id');
   const rel = id ? dc.rels.get(id) : undefined;
-  const where = `embedded ${progId} chart${rel ? ` (${rel.target})` : ''}`;
-  try {
-    if (!rel || rel.external) throw new Error('its embedded object is linked or missing');
-    const bytes = dc.pkg.zip.read(rel.target);
-    if (!bytes) throw new Error('its embedded object part is missing');
-    const chart = readEmbeddedChart(bytes, dc.convert.limits.maxCells);
-    if (chart.truncated)
-      dc.convert.warn({ code: 'truncated', message: `${where}: data sheet cells past the table limit were cut` });
-    const blocks: BlockContent[] = chart.title ? [paragraph([text(chart.title)])] : [];
-    blocks.push(...chart.tables.map(tableFromStrings));
-    return { blocks };
-  } catch (error) {
-    dc.convert.warn({
-      code: 'unsupported_content',
-      message: `${where} could not be read (${(error as Error).message}); only its picture is kept`,
-    });
-    return { unreadable: true };
-  }
+  const target = rel && !rel.external ? rel.target : undefined;
+  const blocks = legacyChartBlocks(progId, target, (part) => dc.pkg.zip.read(part), dc.convert);
+  return blocks ? { blocks } : { unreadable: true };
 }
