@@ -10,6 +10,7 @@ import type { BlockContent } from '../../mdast.ts';
 import { imagePlaceholder, paragraph, text } from '../../mdast.ts';
 import { chartBlocks } from '../ooxml/chart.ts';
 import { diagramBlocks, diagramDrawingText } from '../ooxml/diagram.ts';
+import { isLegacyChartProgId, legacyChartBlocks } from '../ooxml/ole-chart.ts';
 import type { DocxContext } from './context.ts';
 
 /** Blocks for the charts and SmartArt graphics of one drawing, in document order. */
@@ -60,4 +61,25 @@ function smartArt(relIds: XmlElement, dc: DocxContext): BlockContent[] {
   const ext = descendants(model, 'dataModelExt')[0];
   const drawing = relatedXml(attr(ext, 'relId'), dc);
   return drawing ? diagramDrawingText(drawing).map((t) => paragraph([text(t)])) : [];
+}
+
+/**
+ * A legacy chart: `w:object` holding an `o:OLEObject` whose ProgID is Microsoft Graph's or an Excel chart's,
+ * its `r:id` naming the embedded compound file. `undefined` when the object is not such a chart (an equation,
+ * a package: the caller shows its preview picture as before); `{ blocks }` with the chart's title and data
+ * tables when it reads; `{ unreadable: true }` after an `unsupported_content` warning naming the object, when it
+ * does not (the caller then keeps the preview placeholder).
+ */
+export function legacyChart(
+  object: XmlElement,
+  dc: DocxContext,
+): { blocks: BlockContent[] } | { unreadable: true } | undefined {
+  const ole = descendants(object, 'OLEObject')[0];
+  const progId = attr(ole, 'ProgID');
+  if (!ole || !progId || !isLegacyChartProgId(progId)) return undefined;
+  const id = attr(ole, 'r:id') ?? attr(ole, 'id');
+  const rel = id ? dc.rels.get(id) : undefined;
+  const target = rel && !rel.external ? rel.target : undefined;
+  const blocks = legacyChartBlocks(progId, target, (part) => dc.pkg.zip.read(part), dc.convert);
+  return blocks ? { blocks } : { unreadable: true };
 }

@@ -7,12 +7,12 @@ import type { PhrasingContent } from 'mdast';
 import type { XmlElement } from '../../xml.ts';
 import { attr, child, elements, localName, textOf } from '../../xml.ts';
 import type { BlockContent } from '../../mdast.ts';
-import { brk, del, emphasis, inlineCode, inlineMath, link, strong, text } from '../../mdast.ts';
+import { brk, del, emphasis, imagePlaceholder, inlineCode, inlineMath, link, strong, text } from '../../mdast.ts';
 import type { RunFormat } from './run-format.ts';
 import { mergeFormats, readRunFormat } from './run-format.ts';
 import type { DocxContext } from './context.ts';
 import { drawingImages, vmlImages } from './images.ts';
-import { drawingGraphics } from './graphics.ts';
+import { drawingGraphics, legacyChart } from './graphics.ts';
 import { ommlToLatex } from '../ooxml/omml.ts';
 import { wrapHtmlMark, type HtmlMark } from '../ooxml/marks.ts';
 import { symbolChar } from './symbols.ts';
@@ -299,7 +299,15 @@ function drawing(el: XmlElement, w: Walk): void {
 }
 
 function vml(el: XmlElement, w: Walk): void {
-  for (const img of vmlImages(el, w.dc)) pushNode(w, img);
+  // A legacy chart's picture is a rendering of the data it holds: when the data reads, the data replaces it.
+  const chart = localName(el.name) === 'object' && w.dc.depth <= 8 ? legacyChart(el, w.dc) : undefined;
+  if (chart && 'blocks' in chart) {
+    w.out.floats.push(...chart.blocks);
+    return;
+  }
+  const images = vmlImages(el, w.dc);
+  for (const img of images) pushNode(w, img);
+  if (chart && !images.length) pushNode(w, imagePlaceholder('Chart'));
   textBoxes(el, w);
 }
 

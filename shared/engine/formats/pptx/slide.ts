@@ -12,6 +12,7 @@ import { paragraphsText, paragraphsToBlocks, readParagraphs } from './text.ts';
 import { readTable } from './table.ts';
 import { chartBlocks } from '../ooxml/chart.ts';
 import { diagramBlocks, diagramDrawingText } from '../ooxml/diagram.ts';
+import { isLegacyChartProgId, legacyChartBlocks } from '../ooxml/ole-chart.ts';
 
 export interface SlideContent {
   title?: string;
@@ -146,6 +147,15 @@ function graphicFrameBlocks(reader: SlideReader, el: XmlElement, rels: Map<strin
     const drawing = [...rels.values()].find((r) => r.type === 'diagramDrawing' && !r.external);
     const drawingXml = drawing ? reader.pkg.xml(drawing.target) : undefined;
     return drawingXml ? diagramDrawingText(drawingXml).map((t) => paragraph([text(t)])) : [];
+  }
+  // A legacy chart (Microsoft Graph, Excel chart) embedded as an OLE object: its data from the embedded workbook.
+  const ole = descendants(data, 'p:oleObj')[0];
+  if (ole && isLegacyChartProgId(attr(ole, 'progId'))) {
+    const rel = rels.get(attr(ole, 'r:id') ?? '');
+    const target = rel && !rel.external ? rel.target : undefined;
+    const blocks = legacyChartBlocks(attr(ole, 'progId') ?? '', target, (part) => reader.pkg.read(part), reader.ctx);
+    if (blocks) return blocks;
+    return [paragraph([imagePlaceholder(frameName(el) ? `Chart: ${frameName(el)}` : 'Chart')])];
   }
   // Anything else (OLE objects, media, extensions): keep whatever text it carries, else name it.
   const texts = descendants(data, 'a:t')
