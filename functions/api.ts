@@ -41,6 +41,29 @@ const CreateJobBody = z
     confirm: z.boolean().optional(),
     /** Spending cap in billable units. */
     maxUnits: z.number().int().min(1).max(100_000_000).optional(),
+    /** Conversion options (`JobConvertOptions` in shared/service/ports.ts). */
+    options: z
+      .object({
+        charset: z
+          .string()
+          .regex(/^[A-Za-z0-9_.:-]{1,40}$/)
+          .optional(),
+        comments: z.boolean().optional(),
+        trackedChanges: z.enum(['accept', 'show']).optional(),
+        ocrLanguages: z
+          .array(z.string().regex(/^[a-z]{3}(?:_[a-z]{3,4})?$/))
+          .min(1)
+          .max(8)
+          .optional(),
+        pageSeparators: z.boolean().optional(),
+        pages: z
+          .object({ first: z.number().int().min(1), last: z.number().int().min(1) })
+          .strict()
+          .refine((p) => p.last >= p.first, 'last must not be before first')
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

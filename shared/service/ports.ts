@@ -117,6 +117,26 @@ export interface JobWarning {
 }
 
 /** The job record. Times are epoch milliseconds. */
+/**
+ * Conversion options a caller may set on a job (`POST /v1/jobs` `options`), passed to the engine as they are
+ * (`ConvertOptions` in `shared/engine/types.ts` documents each). Only options that cannot reach outside the
+ * document: no passwords are stored, no embedding of images.
+ */
+export interface JobConvertOptions {
+  /** Charset of text input with none declared (a BOM still wins): a WHATWG or iconv-lite label. */
+  charset?: string;
+  /** Comments as an appendix of footnotes (DOCX, PPTX, XLSX threads). */
+  comments?: boolean;
+  /** DOCX tracked changes: `accept` (default) or `show`. */
+  trackedChanges?: 'accept' | 'show';
+  /** OCR languages (tesseract codes). */
+  ocrLanguages?: string[];
+  /** `<!-- page N -->` before each PDF page or PPTX slide. */
+  pageSeparators?: boolean;
+  /** 1-based inclusive page range of a paged document. */
+  pages?: { first: number; last: number };
+}
+
 export interface Job {
   id: string;
   owner: string;
@@ -160,6 +180,8 @@ export interface Job {
   chargeMonth?: string;
   /** An `awaiting_confirmation` job not confirmed by then is expired by cleanup (epoch ms). */
   confirmDeadline?: number;
+  /** Conversion options the caller set. */
+  options?: JobConvertOptions;
 }
 
 export interface JobPage {

@@ -7,7 +7,7 @@
  * The concurrency check is a read, not a transaction: two creations at the same instant may both pass it;
  * the allowance itself is never overrun (its reservation is transactional).
  */
-import type { Job, SignedRequest } from '../ports.ts';
+import type { Job, JobConvertOptions, SignedRequest } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { InvalidJobRequestError } from './errors.ts';
 import { inputObjectName, newJobId } from './names.ts';
@@ -25,6 +25,8 @@ export interface CreateJobInput {
   confirm?: boolean;
   /** Spending cap in billable units: a document counted above it fails `spending_cap_exceeded`. */
   maxUnits?: number;
+  /** Conversion options (charset, comments, tracked changes, OCR languages, page separators, pages). */
+  options?: JobConvertOptions;
   requestId?: string;
 }
 
@@ -83,6 +85,7 @@ export async function createJob(
     warnings: [],
     ...(input.confirm ? { confirm: true } : {}),
     ...(input.maxUnits !== undefined ? { maxUnits: input.maxUnits } : {}),
+    ...(input.options && Object.keys(input.options).length ? { options: input.options } : {}),
   };
   await deps.jobs.createJob(job);
   const upload = await deps.uploads.signUpload({

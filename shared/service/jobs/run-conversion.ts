@@ -86,7 +86,11 @@ async function convertClaimed(
         ? await transientFailure(deps, jobId, lease.leaseId, scanned.error, isLast, requestId)
         : await failPermanently(deps, jobId, lease.leaseId, scanned.error, requestId);
     }
-    result = await deps.runner(bytes, { fileName: job.filename, timeoutMs: deps.config.convertTimeoutMs });
+    result = await deps.runner(bytes, {
+      fileName: job.filename,
+      timeoutMs: deps.config.convertTimeoutMs,
+      ...(job.options ? { options: job.options } : {}),
+    });
     if (deps.llm) result = await tidied(deps.llm, result);
   } catch (error) {
     const typed = asConversionError(error, 'internal');

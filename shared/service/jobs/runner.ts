@@ -5,13 +5,14 @@
  */
 import { ConversionError } from '../../engine/errors.ts';
 import { createConverterPool, type ConverterPoolOptions } from '../../engine/sandbox.ts';
-import type { ConvertResult } from '../../engine/types.ts';
+import type { ConvertOptions, ConvertResult } from '../../engine/types.ts';
+import type { JobConvertOptions } from '../ports.ts';
 import type { OcrFactory } from '../../engine/ocr.ts';
 import type { Config } from '../config.ts';
 
 export type ConversionRunner = (
   bytes: Uint8Array,
-  input: { fileName?: string; timeoutMs: number },
+  input: { fileName?: string; timeoutMs: number; options?: JobConvertOptions },
 ) => Promise<ConvertResult>;
 
 /**
@@ -54,10 +55,10 @@ export function createSandboxRunner(options: ConverterPoolOptions = {}): Sandbox
   let pool: ReturnType<typeof createConverterPool> | undefined;
   let counter: ReturnType<typeof createConverterPool> | undefined;
   return {
-    runner: (bytes, { fileName, timeoutMs }) => {
+    runner: (bytes, { fileName, timeoutMs, options: jobOptions }) => {
       pool ??= createConverterPool(options);
       // The pool may move the bytes to its thread; give it a private copy so the caller's stay intact.
-      return pool.convert(new Uint8Array(bytes), fileName ? { fileName } : {}, { timeoutMs });
+      return pool.convert(new Uint8Array(bytes), convertOptionsOf(fileName, jobOptions), { timeoutMs });
     },
     countPages: (bytes, format, { timeoutMs }) => {
       counter ??= createConverterPool({ ...options, size: 1 });
@@ -76,15 +77,20 @@ export function createSandboxRunner(options: ConverterPoolOptions = {}): Sandbox
  * yields). For tests and tools that must not start threads. The engine is imported on first use so a
  * server using the sandbox never loads pdf.js and the converters on its main thread.
  */
-export const inProcessRunner: ConversionRunner = async (bytes, { fileName, timeoutMs }) => {
+export const inProcessRunner: ConversionRunner = async (bytes, { fileName, timeoutMs, options }) => {
   const { convert } = await import('../../engine/engine.ts');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ConversionError('timeout', `conversion exceeded ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([convert(bytes, fileName ? { fileName } : {}), timeout]);
+    return await Promise.race([convert(bytes, convertOptionsOf(fileName, options)), timeout]);
   } finally {
     clearTimeout(timer);
   }
 };
+
+/** The engine's options for a job: its file name (a hint for titles and CSV vs TSV) and the caller's options. */
+function convertOptionsOf(fileName: string | undefined, options: JobConvertOptions | undefined): ConvertOptions {
+  return { ...(options ?? {}), ...(fileName ? { fileName } : {}) };
+}

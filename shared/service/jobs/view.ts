@@ -23,6 +23,8 @@ export interface JobView {
   /** `reserved`, `settled` (charged) or `released` (not charged). */
   charge?: Job['charge'];
   maxUnits?: number;
+  /** The conversion options the job was created with. */
+  options?: Job['options'];
   /** For `awaiting_confirmation`: confirm before this instant or the job expires. */
   confirmDeadline?: string;
 }
@@ -51,6 +53,7 @@ export function toJobView(job: Job): JobView {
   if (job.units !== undefined) view.units = job.units;
   if (job.charge) view.charge = job.charge;
   if (job.maxUnits !== undefined) view.maxUnits = job.maxUnits;
+  if (job.options) view.options = job.options;
   if (job.status === 'awaiting_confirmation') view.confirmDeadline = iso(job.confirmDeadline);
   return view;
 }
