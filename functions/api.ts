@@ -2,7 +2,6 @@
  * HTTP function `api`: the public API. Thin: authenticate, parse with zod, call a use case, map typed
  * errors onto the error envelope. Another user's job answers exactly like a missing one (404).
  */
-import { z } from 'zod';
 import { AuthError } from '../shared/service/ports.ts';
 import { authenticate, type Principal } from '../shared/service/auth/authenticate.ts';
 import { toApiKeyView } from '../shared/service/auth/api-keys.ts';
@@ -22,110 +21,33 @@ import {
 } from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
 import type { RouteDef } from './routes/types.ts';
+import { pathPattern } from '../shared/service/http/route-spec.ts';
+import { jobRoutes as jobs } from '../shared/service/http/schemas/jobs.ts';
+import { metaRoutes as meta } from '../shared/service/http/schemas/meta.ts';
+import { openApiDocument, type OpenApiDocument } from '../shared/service/http/openapi.ts';
 import { createRateLimitGate } from './routes/rate-limits.ts';
 import { accountRoutes, pricedJobView } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
 
-const CreateJobBody = z
-  .object({
-    filename: z
-      .string()
-      .trim()
-      .min(1)
-      .max(255)
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
-    contentType: z.string().trim().min(3).max(200),
-    size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    /** Stop in `awaiting_confirmation` once the upload is counted (`POST /v1/jobs/{id}/confirm` converts). */
-    confirm: z.boolean().optional(),
-    /** Spending cap in billable units. */
-    maxUnits: z.number().int().min(1).max(100_000_000).optional(),
-    /** Conversion options (`JobConvertOptions` in shared/service/ports.ts). */
-    options: z
-      .object({
-        charset: z
-          .string()
-          .regex(/^[A-Za-z0-9_.:-]{1,40}$/)
-          .optional(),
-        comments: z.boolean().optional(),
-        trackedChanges: z.enum(['accept', 'show']).optional(),
-        ocrLanguages: z
-          .array(z.string().regex(/^[a-z]{3}(?:_[a-z]{3,4})?$/))
-          .min(1)
-          .max(8)
-          .optional(),
-        pageSeparators: z.boolean().optional(),
-        pages: z
-          .object({ first: z.number().int().min(1), last: z.number().int().min(1) })
-          .strict()
-          .refine((p) => p.last >= p.first, 'last must not be before first')
-          .optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
-});
-
-const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).default('md') });
-
-const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
-
 export function createApiHandler(deps: PipelineDeps): HttpHandler {
   const rateLimit = createRateLimitGate(deps);
-  const routes: RouteDef[] = [
-    ...accountRoutes(deps),
-    { method: 'POST', pattern: /^\/v1\/jobs$/, run: (req, who) => postJob(deps, req, who) },
-    { method: 'GET', pattern: /^\/v1\/jobs$/, run: (req, who) => listJobs(deps, req, who) },
-    {
-      method: 'GET',
-      pattern: /^\/v1\/jobs\/([^/]+)$/,
-      run: async (_r, who, [id]) => json(200, { job: await pricedJobView(deps, await getOwnedJob(deps, who.uid, id)) }),
-    },
-    { method: 'GET', pattern: /^\/v1\/jobs\/([^/]+)\/result$/, run: (req, who, [id]) => jobResult(deps, req, who, id) },
-    {
-      method: 'DELETE',
-      pattern: /^\/v1\/jobs\/([^/]+)$/,
-      run: async (req, who, [id]) => {
-        await deleteOwnedJob(deps, who.uid, id, req.requestId);
-        return { status: 204 };
-      },
-    },
-    { method: 'POST', pattern: /^\/v1\/keys$/, run: (req, who) => postKey(deps, req, who) },
-    {
-      method: 'GET',
-      pattern: /^\/v1\/keys$/,
-      run: async (_r, who) => json(200, { keys: (await listApiKeys(deps, who.uid)).map(toApiKeyView) }),
-    },
-    {
-      method: 'DELETE',
-      pattern: /^\/v1\/keys\/([^/]+)$/,
-      run: async (req, who, [id]) => {
-        await revokeApiKey(deps, { owner: who.uid, id, requestId: req.requestId });
-        return { status: 204 };
-      },
-    },
-    ...billingRoutes(deps),
-    ...adminRoutes(deps),
-  ];
+  const routes: RouteDef[] = apiRoutes(deps);
+  const matchers = routes.map((route) => ({ route, pattern: pathPattern(route.spec.path) }));
 
   return async (req) => {
-    if (req.path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return json(200, { status: 'ok' });
-    const matching = routes.filter((r) => r.pattern.test(req.path));
+    const matching = matchers.filter((m) => m.pattern.test(req.path));
     if (matching.length === 0) throw notFound('route');
-    const route = matching.find((r) => r.method === req.method);
-    if (!route)
+    const found = matching.find((m) => m.route.spec.method === req.method);
+    if (!found)
       throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here`, {
-        Allow: matching.map((r) => r.method).join(', '),
+        Allow: matching.map((m) => m.route.spec.method).join(', '),
       });
+    const { route, pattern } = found;
+    if (isPublic(route)) return route.run(req);
     const who = await authenticateOr401(deps, req);
     const limitHeaders = await rateLimit(who);
-    const params = (route.pattern.exec(req.path) ?? []).slice(1).map(decodeParam);
+    const params = (pattern.exec(req.path) ?? []).slice(1).map(decodeParam);
     try {
       const res = await route.run(req, who, params);
       return { ...res, headers: { ...limitHeaders, ...res.headers } };
@@ -136,6 +58,60 @@ export function createApiHandler(deps: PipelineDeps): HttpHandler {
       throw mapped;
     }
   };
+}
+
+/**
+ * Every route of the API with its handler, in matching order; the specs come from `API_ROUTES`
+ * (`shared/service/http/schemas/`), so this table and the OpenAPI document describe the same routes.
+ */
+export function apiRoutes(deps: PipelineDeps): RouteDef[] {
+  let document: OpenApiDocument | undefined;
+  const routes: RouteDef[] = [
+    { spec: meta.getHealth, run: async () => json(200, { status: 'ok' }) },
+    { spec: meta.headHealth, run: async () => json(200, { status: 'ok' }) },
+    {
+      spec: meta.getOpenApi,
+      // Built on first request from the same table the router uses; the same for every caller (cacheable).
+      run: async () => {
+        document ??= openApiDocument(routes.map((r) => r.spec));
+        return json(200, document, { 'Cache-Control': 'public, max-age=300' });
+      },
+    },
+    ...accountRoutes(deps),
+    { spec: jobs.createJob, run: (req, who) => postJob(deps, req, who) },
+    { spec: jobs.listJobs, run: (req, who) => listJobs(deps, req, who) },
+    {
+      spec: jobs.getJob,
+      run: async (_r, who, [id]) => json(200, { job: await pricedJobView(deps, await getOwnedJob(deps, who.uid, id)) }),
+    },
+    { spec: jobs.getJobResult, run: (req, who, [id]) => jobResult(deps, req, who, id) },
+    {
+      spec: jobs.deleteJob,
+      run: async (req, who, [id]) => {
+        await deleteOwnedJob(deps, who.uid, id, req.requestId);
+        return { status: 204 };
+      },
+    },
+    { spec: jobs.createKey, run: (req, who) => postKey(deps, req, who) },
+    {
+      spec: jobs.listKeys,
+      run: async (_r, who) => json(200, { keys: (await listApiKeys(deps, who.uid)).map(toApiKeyView) }),
+    },
+    {
+      spec: jobs.revokeKey,
+      run: async (req, who, [id]) => {
+        await revokeApiKey(deps, { owner: who.uid, id, requestId: req.requestId });
+        return { status: 204 };
+      },
+    },
+    ...billingRoutes(deps),
+    ...adminRoutes(deps),
+  ];
+  return routes;
+}
+
+function isPublic(route: RouteDef): route is Extract<RouteDef, { spec: { auth: 'none' } }> {
+  return route.spec.auth === 'none';
 }
 
 function decodeParam(raw: string): string {
@@ -179,25 +155,25 @@ function toApiError(error: unknown): unknown {
 }
 
 async function postJob(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
-  const body = parseJsonBody(req, CreateJobBody);
+  const body = parseJsonBody(req, jobs.createJob.body);
   const { job, upload } = await createJob(deps, { owner: who.uid, ...body, requestId: req.requestId });
   return json(201, { job: toJobView(job), upload }, { Location: `/v1/jobs/${job.id}` });
 }
 
 async function listJobs(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
-  const q = parseWith(ListQuery, Object.fromEntries(req.query), 'invalid_query');
+  const q = parseWith(jobs.listJobs.query, Object.fromEntries(req.query), 'invalid_query');
   const page = await listOwnedJobs(deps, who.uid, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
   return json(200, { jobs: page.jobs.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
 }
 
 async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, id: string): Promise<HttpResponse> {
-  const q = parseWith(ResultQuery, Object.fromEntries(req.query), 'invalid_query');
+  const q = parseWith(jobs.getJobResult.query, Object.fromEntries(req.query), 'invalid_query');
   const signed = await getResult(deps, who.uid, id, q.format === 'json' ? 'json' : 'md');
   return json(302, { url: signed.url, expiresAt: signed.expiresAt }, { Location: signed.url });
 }
 
 async function postKey(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
-  const body = parseJsonBody(req, CreateKeyBody);
+  const body = parseJsonBody(req, jobs.createKey.body);
   const issued = await createApiKey(deps, {
     owner: who.uid,
     ...(body.name ? { name: body.name } : {}),

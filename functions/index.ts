@@ -4,6 +4,7 @@
  * (`shared/adapters/index.ts`); the embedded default runs everything on one port instead (`local.ts`).
  */
 // First: Sentry must be initialised before the other modules load (no-op without SENTRY_DSN).
+import './node-gate.ts';
 import '../shared/service/observability/instrument.ts';
 import * as ff from '@google-cloud/functions-framework';
 import { getConfig } from '../shared/service/config.ts';

@@ -10,6 +10,7 @@
  * Internal routes require the data directory's internal token (only the server's own queue, event
  * delivery and timer know it). `npm start` runs this file.
  */
+import './node-gate.ts';
 import { createServer, type Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';

@@ -3,7 +3,6 @@
  * counted job, usage and its CSV export. Thin like `api.ts`: parse with zod, call a use case, answer; the
  * typed errors of the use cases are mapped by `api.ts` (`toApiError`), the few specific to these routes here.
  */
-import { z } from 'zod';
 import type { Principal } from '../../shared/service/auth/authenticate.ts';
 import { badRequest, conflict } from '../../shared/service/http/errors.ts';
 import { parseJsonBody, parseWith } from '../../shared/service/http/body.ts';
@@ -19,61 +18,30 @@ import { groupUsage, MAX_RANGE_DAYS, totalUsage, usageRange, usageRows } from '.
 import { toJobView, type JobView } from '../../shared/service/jobs/view.ts';
 import type { Job } from '../../shared/service/ports.ts';
 import type { RouteDef } from './types.ts';
-
-const PatchMeBody = z
-  .object({
-    displayName: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
-  })
-  .strict();
-
-const EstimateBody = z
-  .object({
-    contentType: z.string().trim().min(3).max(200),
-    size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    pages: z.number().int().min(1).max(1_000_000).optional(),
-  })
-  .strict();
-
-const Day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)), 'not a date');
-
-const UsageQuery = z.object({
-  from: Day.optional(),
-  to: Day.optional(),
-  groupBy: z.enum(['day', 'month', 'format']).default('day'),
-});
+import { accountRoutes as specs } from '../../shared/service/http/schemas/account.ts';
 
 export function accountRoutes(deps: PipelineDeps): RouteDef[] {
   return [
-    { method: 'GET', pattern: /^\/v1\/me$/, run: async (_r, who) => json(200, { me: await getMe(deps, who.uid) }) },
+    { spec: specs.getMe, run: async (_r, who) => json(200, { me: await getMe(deps, who.uid) }) },
     {
-      method: 'PATCH',
-      pattern: /^\/v1\/me$/,
-      run: async (req, who) => json(200, { me: await updateMe(deps, who.uid, parseJsonBody(req, PatchMeBody)) }),
+      spec: specs.updateMe,
+      run: async (req, who) =>
+        json(200, { me: await updateMe(deps, who.uid, parseJsonBody(req, specs.updateMe.body)) }),
     },
     {
-      method: 'DELETE',
-      pattern: /^\/v1\/me$/,
+      spec: specs.deleteMe,
       run: async (req, who) => {
         await deleteMe(deps, who.uid, req.requestId);
         return { status: 204 };
       },
     },
     {
-      method: 'POST',
-      pattern: /^\/v1\/estimate$/,
-      run: async (req, who) => json(200, { estimate: await estimate(deps, who.uid, parseJsonBody(req, EstimateBody)) }),
+      spec: specs.estimate,
+      run: async (req, who) =>
+        json(200, { estimate: await estimate(deps, who.uid, parseJsonBody(req, specs.estimate.body)) }),
     },
     {
-      method: 'POST',
-      pattern: /^\/v1\/jobs\/([^/]+)\/confirm$/,
+      spec: specs.confirmJob,
       run: async (req, who, [id]) => {
         try {
           const job = await confirmOwnedJob(deps, who.uid, id, req.requestId);
@@ -84,8 +52,8 @@ export function accountRoutes(deps: PipelineDeps): RouteDef[] {
         }
       },
     },
-    { method: 'GET', pattern: /^\/v1\/usage$/, run: (req, who) => usage(deps, req, who) },
-    { method: 'GET', pattern: /^\/v1\/usage\/export$/, run: (req, who) => usageExport(deps, req, who) },
+    { spec: specs.getUsage, run: (req, who) => usage(deps, req, who) },
+    { spec: specs.exportUsage, run: (req, who) => usageExport(deps, req, who) },
   ];
 }
 
@@ -98,7 +66,7 @@ export async function pricedJobView(deps: PipelineDeps, job: Job): Promise<JobVi
 }
 
 function rangeOf(deps: PipelineDeps, req: HttpRequest) {
-  const q = parseWith(UsageQuery, Object.fromEntries(req.query), 'invalid_query');
+  const q = parseWith(specs.getUsage.query, Object.fromEntries(req.query), 'invalid_query');
   const range = usageRange(deps.now(), q.from, q.to);
   const days = (Date.parse(range.to) - Date.parse(range.from)) / 86400_000;
   if (days < 0) throw badRequest('invalid_query', '`from` is after `to`');

@@ -14,7 +14,6 @@
  *   PUT  /v1/admin/users/{id}/admin       {admin}     grant or remove administration
  *   GET  /v1/admin/audit?target=&limit=&cursor=       the audit log, newest first
  */
-import { z } from 'zod';
 import type { Principal } from '../../shared/service/auth/authenticate.ts';
 import { ApiError, badRequest, conflict, notFound } from '../../shared/service/http/errors.ts';
 import { parseJsonBody, parseWith } from '../../shared/service/http/body.ts';
@@ -38,35 +37,16 @@ import {
 } from '../../shared/service/accounts/admin.ts';
 import { UnknownPlanError, UserNotFoundError } from '../../shared/service/accounts/billing-errors.ts';
 import type { RouteDef, RouteHandler } from './types.ts';
-
-const Page = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
-};
-const UsersQuery = z
-  .object({ id: z.string().min(1).max(200).optional(), email: z.string().min(1).max(320).optional(), ...Page })
-  .refine((q) => !(q.id && q.email), 'search by id or by email, not both');
-const UsageQuery = z.object({
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM')
-    .optional(),
-});
-const AuditQuery = z.object({ target: z.string().min(1).max(200).optional(), ...Page });
-const PlanBody = z.object({ plan: z.string().trim().min(1).max(40) }).strict();
-const AdminBody = z.object({ admin: z.boolean() }).strict();
-
-const USER = '([^/]+)';
+import { adminRoutes as specs } from '../../shared/service/http/schemas/admin.ts';
 
 export function adminRoutes(deps: PipelineDeps): RouteDef[] {
   const admin = (run: (d: AdminDeps, req: HttpRequest, actor: Actor, params: string[]) => Promise<unknown>) =>
     guarded(deps, run);
   return [
     {
-      method: 'GET',
-      pattern: /^\/v1\/admin\/users$/,
+      spec: specs.searchUsers,
       run: admin(async (d, req) => {
-        const q = parseWith(UsersQuery, Object.fromEntries(req.query), 'invalid_query');
+        const q = parseWith(specs.searchUsers.query, Object.fromEntries(req.query), 'invalid_query');
         const page = await searchUsers(d, {
           ...(q.id ? { idPrefix: q.id } : {}),
           ...(q.email ? { emailPrefix: q.email.toLowerCase() } : {}),
@@ -77,64 +57,55 @@ export function adminRoutes(deps: PipelineDeps): RouteDef[] {
       }),
     },
     {
-      method: 'GET',
-      pattern: new RegExp(`^/v1/admin/users/${USER}$`),
+      spec: specs.getUser,
       run: admin(async (d, _req, _a, [uid]) => {
         const { user, keys } = await getUserDetail(d, uid);
         return { user, keys: keys.map(toApiKeyView) };
       }),
     },
     {
-      method: 'GET',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/usage$`),
+      spec: specs.getUserUsage,
       run: admin(async (d, req, _a, [uid]) => {
-        const q = parseWith(UsageQuery, Object.fromEntries(req.query), 'invalid_query');
+        const q = parseWith(specs.getUserUsage.query, Object.fromEntries(req.query), 'invalid_query');
         const month = q.month ?? new Date(d.now()).toISOString().slice(0, 7);
         return { usage: await getUserUsage(d, uid, month) };
       }),
     },
     {
-      method: 'PUT',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/plan$`),
+      spec: specs.setUserPlan,
       run: admin(async (d, req, actor, [uid]) => ({
-        user: await changePlan(d, actor, uid, parseJsonBody(req, PlanBody).plan),
+        user: await changePlan(d, actor, uid, parseJsonBody(req, specs.setUserPlan.body).plan),
       })),
     },
     {
-      method: 'POST',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/suspend$`),
+      spec: specs.suspendUser,
       run: admin(async (d, _req, actor, [uid]) => ({ user: await setUserStatus(d, actor, uid, 'suspended') })),
     },
     {
-      method: 'POST',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/reactivate$`),
+      spec: specs.reactivateUser,
       run: admin(async (d, _req, actor, [uid]) => ({ user: await setUserStatus(d, actor, uid, 'active') })),
     },
     {
-      method: 'POST',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/revoke-keys$`),
+      spec: specs.revokeUserKeys,
       run: admin(async (d, _req, actor, [uid]) => ({ revoked: await revokeUserKeys(d, actor, uid) })),
     },
     {
-      method: 'POST',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/revoke-sessions$`),
+      spec: specs.revokeUserSessions,
       run: admin(async (d, _req, actor, [uid]) => {
         await revokeUserSessions(d, actor, uid);
         return { revoked: true };
       }),
     },
     {
-      method: 'PUT',
-      pattern: new RegExp(`^/v1/admin/users/${USER}/admin$`),
+      spec: specs.setUserAdmin,
       run: admin(async (d, req, actor, [uid]) => ({
-        user: await setUserAdmin(d, actor, uid, parseJsonBody(req, AdminBody).admin),
+        user: await setUserAdmin(d, actor, uid, parseJsonBody(req, specs.setUserAdmin.body).admin),
       })),
     },
     {
-      method: 'GET',
-      pattern: /^\/v1\/admin\/audit$/,
+      spec: specs.readAudit,
       run: admin(async (d, req) => {
-        const q = parseWith(AuditQuery, Object.fromEntries(req.query), 'invalid_query');
+        const q = parseWith(specs.readAudit.query, Object.fromEntries(req.query), 'invalid_query');
         return readAudit(d, {
           limit: q.limit,
           ...(q.cursor ? { cursor: q.cursor } : {}),

@@ -4,7 +4,6 @@
  * session (409 `no_billing_account` before the first subscription). Without Stripe: 501
  * `billing_not_configured`. Unknown plan: 400 `unknown_plan`; the free plan: 400 `plan_not_for_sale`.
  */
-import { z } from 'zod';
 import { BillingNotConfiguredError, PriceNotFoundError } from '../../shared/service/ports.ts';
 import { ApiError, badRequest, conflict } from '../../shared/service/http/errors.ts';
 import { parseJsonBody } from '../../shared/service/http/body.ts';
@@ -17,16 +16,14 @@ import {
   UnknownPlanError,
 } from '../../shared/service/accounts/billing-errors.ts';
 import type { RouteDef } from './types.ts';
-
-const CheckoutBody = z.object({ plan: z.string().trim().min(1).max(40) }).strict();
+import { billingRoutes as specs } from '../../shared/service/http/schemas/billing.ts';
 
 export function billingRoutes(deps: PipelineDeps): RouteDef[] {
   return [
     {
-      method: 'POST',
-      pattern: /^\/v1\/billing\/checkout$/,
+      spec: specs.startCheckout,
       run: async (req, who) => {
-        const body = parseJsonBody(req, CheckoutBody);
+        const body = parseJsonBody(req, specs.startCheckout.body);
         try {
           const session = await startCheckout(deps, {
             userId: who.uid,
@@ -40,8 +37,7 @@ export function billingRoutes(deps: PipelineDeps): RouteDef[] {
       },
     },
     {
-      method: 'POST',
-      pattern: /^\/v1\/billing\/portal$/,
+      spec: specs.openPortal,
       run: async (_req, who) => {
         try {
           return json(200, await openPortal(deps, { userId: who.uid }));

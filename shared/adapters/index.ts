@@ -5,7 +5,7 @@
  */
 import type { Config } from '../service/config.ts';
 import type { PipelinePorts } from '../service/ports.ts';
-import { createLocalAdapters, type LocalAdapters } from './local/index.ts';
+import type { LocalAdapters } from './local/index.ts';
 
 export interface Adapters extends PipelinePorts {
   /** Set for the local backend: the pieces the embedded server needs beyond the ports. */
@@ -18,6 +18,8 @@ export async function createAdapters(config: Config): Promise<Adapters> {
     const { createGcpAdapters } = await import('./gcp/index.ts');
     return createGcpAdapters(config);
   }
+  // Loaded on demand like gcp: node:sqlite is only linked where the embedded default really runs.
+  const { createLocalAdapters } = await import('./local/index.ts');
   const local = createLocalAdapters(config);
   return {
     jobs: local.jobs,

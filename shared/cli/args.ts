@@ -130,3 +130,13 @@ export function parseApiUrl(url: string): string {
   if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError('Expected an http(s) URL.');
   return url.replace(/\/+$/, '');
 }
+
+/**
+ * A calendar day, `YYYY-MM-DD` (ISO 8601 extended date), that exists.
+ * @throws UsageError otherwise.
+ */
+export function parseDay(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new UsageError('Expected a date as YYYY-MM-DD.');
+  return value;
+}

@@ -1,5 +1,5 @@
 /**
- * The `mdraft` command table, on commander: the program and its commands (`convert`, `submit`, `dev-key`, and
+ * The `mdraft` command table, on commander: the program and its commands (`convert`, `submit`, `jobs`, `usage`, `dev-key`, and
  * the offline analyses `requirements`, `ask`, `summary`) with every option, its validation and its help in one place, so all of them parse, explain and
  * fail the same way. Exit codes: 0 success, 1 a conversion (or submission) failed, 2 usage error.
  *
@@ -14,6 +14,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import {
   parseApiUrl,
   parseCharset,
+  parseDay,
   parseIntegerIn,
   parseOcrLanguages,
   parsePages,
@@ -37,7 +38,7 @@ export interface CliDeps {
 }
 
 /** The commands; a first argument that is none of these nor a program option is a file to convert. */
-export const COMMANDS = ['convert', 'submit', 'dev-key', 'requirements', 'ask', 'summary'] as const;
+export const COMMANDS = ['convert', 'submit', 'jobs', 'usage', 'dev-key', 'requirements', 'ask', 'summary'] as const;
 const PROGRAM_WORDS = new Set<string>([...COMMANDS, 'help', '-h', '--help', '-v', '--version']);
 
 const EXIT_STATUS = '\nExit status: 0 success, 1 a document failed, 2 usage error.';
@@ -236,6 +237,8 @@ function buildProgram(
     );
   configure(submit, io, 'mdraft submit');
 
+  addRemoteCommands(program, io, state);
+
   const devKey = program
     .command('dev-key')
     .description(
@@ -255,6 +258,119 @@ function buildProgram(
   addAnalysisCommands(program, io, deps, state);
 
   return program;
+}
+
+/** `--api` and `--key`, as `submit` has them (environment MDRAFT_API, MDRAFT_API_KEY). */
+function remoteOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--api <URL>', 'API base URL')
+        .env('MDRAFT_API')
+        .default('http://127.0.0.1:8080')
+        .argParser(validated(parseApiUrl)),
+    )
+    .addOption(new Option('--key <KEY>', 'API key').env('MDRAFT_API_KEY').makeOptionMandatory());
+}
+
+interface RemoteFlags {
+  api: string;
+  key: string;
+  json?: boolean;
+}
+
+/** `jobs list|get|result|delete` and `usage`: the account on an MDraft API, through the typed client. */
+function addRemoteCommands(program: Command, io: CliIo, state: { exitCode: number }): void {
+  const exit = EXIT_STATUS.replace('a document failed', 'the API refused the request or could not be reached');
+  const jobs = program
+    .command('jobs')
+    .description('List, inspect, download and delete the jobs of your account on an MDraft API.')
+    .summary('Your jobs on an MDraft API (list, get, result, delete)')
+    .addHelpText('after', exit);
+  configure(jobs, io, 'mdraft jobs');
+  const sub = (name: string, description: string) => {
+    const command = remoteOptions(jobs.command(name).description(description)).addHelpText('after', exit);
+    configure(command, io, `mdraft jobs ${name}`);
+    return command;
+  };
+  const go = async (args: Parameters<typeof import('./remote-commands.ts').runJobs>[0]) => {
+    const { runJobs } = await import('./remote-commands.ts');
+    state.exitCode = await runJobs(args, io);
+  };
+  const remote = (flags: RemoteFlags) => ({ api: flags.api, key: flags.key, json: flags.json ?? false });
+
+  sub('list', 'Your jobs, newest first: id, status (with the error code of a failed job), creation time, file.')
+    .option(
+      '--limit <N>',
+      'jobs per page',
+      validated((v) => parseIntegerIn(v, 1, 100)),
+      20,
+    )
+    .option('--cursor <CURSOR>', 'the page after this cursor (printed by the previous page)')
+    .option('--all', 'every page')
+    .option('--json', 'write the API response as JSON')
+    .action((flags: RemoteFlags & { limit: number; cursor?: string; all?: boolean }) =>
+      go({
+        ...remote(flags),
+        action: 'list',
+        limit: flags.limit,
+        ...(flags.cursor ? { cursor: flags.cursor } : {}),
+        all: flags.all ?? false,
+      }),
+    );
+  sub('get', 'One job as JSON: status, times, pages, warnings, error, units.')
+    .argument('<id>', 'the job id')
+    .action((id: string, flags: RemoteFlags) => go({ ...remote(flags), action: 'get', id }));
+  sub('result', "Download a finished job's Markdown (or --json: the structured result) to stdout or -o.")
+    .argument('<id>', 'the job id')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--json', 'the structured JSON result instead of Markdown')
+    .action((id: string, flags: RemoteFlags & { output?: string }) =>
+      go({
+        ...remote(flags),
+        json: false,
+        action: 'result',
+        id,
+        format: flags.json ? 'json' : 'md',
+        ...(flags.output ? { output: flags.output } : {}),
+      }),
+    );
+  sub('delete', 'Delete jobs with their upload and results.')
+    .argument('<ids...>', 'job ids')
+    .action((ids: string[], flags: RemoteFlags) => go({ ...remote(flags), action: 'delete', ids }));
+
+  const usage = remoteOptions(
+    program
+      .command('usage')
+      .description(
+        'Your usage on an MDraft API over a range of days (default: this month): jobs, failures, billable\n' +
+          'units and pages per day, month or format, with the total.',
+      )
+      .summary('Your usage on an MDraft API'),
+  )
+    .option('--from <YYYY-MM-DD>', 'first day (UTC)', validated(parseDay))
+    .option('--to <YYYY-MM-DD>', 'last day (UTC)', validated(parseDay))
+    .addOption(new Option('--group-by <what>', 'rows per').choices(['day', 'month', 'format']).default('day'))
+    .option('--json', 'write the API response as JSON')
+    .option('--csv', 'write the CSV export (one record per day and format)')
+    .addHelpText('after', exit)
+    .action(
+      async (
+        flags: RemoteFlags & { from?: string; to?: string; groupBy: 'day' | 'month' | 'format'; csv?: boolean },
+      ) => {
+        const { runUsage } = await import('./remote-commands.ts');
+        state.exitCode = await runUsage(
+          {
+            ...remote(flags),
+            ...(flags.from ? { from: flags.from } : {}),
+            ...(flags.to ? { to: flags.to } : {}),
+            groupBy: flags.groupBy,
+            csv: flags.csv ?? false,
+          },
+          io,
+        );
+      },
+    );
+  configure(usage, io, 'mdraft usage');
 }
 
 interface AnalysisFlags {

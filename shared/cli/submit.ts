@@ -1,6 +1,7 @@
 /**
- * `mdraft submit <file…> --api URL --key KEY [-o out]`: the whole client flow against the API — create
- * the job, PUT the bytes with exactly the signed headers, poll with backoff, download the Markdown.
+ * `mdraft submit <file…> --api URL --key KEY [-o out]`: the whole client flow against the API, through the
+ * typed client (`api-client.ts`) — create the job, PUT the bytes with exactly the signed headers, poll with
+ * backoff, fetch the signed result URL and download the Markdown.
  * Several files run concurrently. The content type sent is detected from the bytes, as the server will.
  * Options are parsed and validated by the command table (`program.ts`).
  */
@@ -9,6 +10,7 @@ import { basename, join } from 'node:path';
 import type { SubmitArgs } from './args.ts';
 import { detectFormat } from '../engine/detect.ts';
 import { backoffDelay } from '../service/backoff.ts';
+import { ApiClient, ApiClientError } from './api-client.ts';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -79,12 +81,8 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
   } catch (error) {
     throw new SubmitError('unsupported_format', (error as Error).message);
   }
-  const headers = { 'X-API-Key': o.key };
-  const created = (await call(`${o.api}/v1/jobs`, {
-    method: 'POST',
-    headers: { ...headers, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ filename, contentType, size: bytes.length }),
-  })) as { job: { id: string }; upload: { url: string; method: string; headers: Record<string, string> } };
+  const client = new ApiClient({ baseUrl: o.api, apiKey: o.key });
+  const created = await api(client.call('createJob', { body: { filename, contentType, size: bytes.length } }));
 
   const put = await fetch(created.upload.url, {
     method: created.upload.method,
@@ -94,13 +92,12 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
   if (!put.ok)
     throw new SubmitError('upload_failed', `upload refused (HTTP ${put.status}): ${(await put.text()).slice(0, 300)}`);
 
+  const id = created.job.id;
   const deadline = Date.now() + (o.timeoutMs ?? 900_000);
   const poll = { initialMs: o.pollMs ?? 250, maxMs: 5000, factor: 1.5 };
   let polls = 0;
   for (;;) {
-    const { job } = (await call(`${o.api}/v1/jobs/${created.job.id}`, { headers })) as {
-      job: { status: string; error?: { code: string; message: string } };
-    };
+    const { job } = await api(client.call('getJob', { params: { id } }));
     if (job.status === 'succeeded') break;
     if (job.status === 'failed' || job.status === 'expired') {
       throw new SubmitError(job.error?.code ?? job.status, job.error?.message ?? `the job ${job.status}`);
@@ -108,26 +105,19 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     if (Date.now() > deadline) throw new SubmitError('timeout', `still ${job.status} after the timeout`);
     await new Promise((r) => setTimeout(r, backoffDelay(++polls, poll)));
   }
-  const result = await fetch(`${o.api}/v1/jobs/${created.job.id}/result${o.json ? '?format=json' : ''}`, {
-    headers,
-    redirect: 'follow',
-  });
+  const link = await api(client.call('getJobResult', { params: { id }, query: { format: o.json ? 'json' : 'md' } }));
+  // The signed URL is its own credential: the API key is not sent to the storage host.
+  const result = await fetch(link.url);
   if (!result.ok) throw new SubmitError('download_failed', `download failed (HTTP ${result.status})`);
   return result.text();
 }
 
-async function call(url: string, init: RequestInit): Promise<unknown> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let body: unknown;
+/** An API error as a `SubmitError` with the envelope's code (what `runSubmit` reports). */
+async function api<T>(call: Promise<T>): Promise<T> {
   try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    body = {};
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiClientError) throw new SubmitError(error.code, error.message);
+    throw error;
   }
-  if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string } }).error;
-    throw new SubmitError(err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`);
-  }
-  return body;
 }

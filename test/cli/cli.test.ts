@@ -74,7 +74,8 @@ describe('mdraft without conversion', () => {
     const help = await mdraft(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: mdraft <command>/);
-    for (const command of ['convert', 'submit', 'dev-key', 'help']) expect(help.stdout).toMatch(`\n  ${command} `);
+    for (const command of ['convert', 'submit', 'jobs', 'usage', 'dev-key', 'help'])
+      expect(help.stdout).toMatch(`\n  ${command} `);
     expect(await mdraft(['help'])).toEqual(help);
     const convertHelp = await mdraft(['convert', '--help']);
     expect(convertHelp.stdout).toMatch(/--page-separators/);
@@ -94,15 +95,18 @@ describe('mdraft without conversion', () => {
       ],
       submit: ['--api', '--key', '--output', '--json', '--concurrency', '--timeout'],
       'dev-key': ['--user', '--data-dir'],
+      usage: ['--api', '--key', '--from', '--to', '--group-by', '--json', '--csv'],
+      'jobs list': ['--api', '--key', '--limit', '--cursor', '--all', '--json'],
+      'jobs result': ['--api', '--key', '--output', '--json'],
     };
     for (const [command, flags] of Object.entries(options)) {
-      const help = await mdraft([command, '--help']);
+      const help = await mdraft([...command.split(' '), '--help']);
       expect({ command, code: help.code, stderr: help.stderr }).toEqual({ command, code: 0, stderr: '' });
       expect(help.stdout).toMatch(new RegExp(`^Usage: mdraft ${command} \\[options\\]`));
       for (const flag of flags) expect(help.stdout).toMatch(new RegExp(`\n {2}(-\\w, )?${flag}[ \n]`));
       expect(help.stdout).toMatch(/\n {2}-h, --help +show this help\n/);
       expect(help.stdout).toMatch(/\nExit status: 0 success, 1 .+, 2 usage error\.\n$/);
-      expect(await mdraft(['help', command])).toEqual(help);
+      if (!command.includes(' ')) expect(await mdraft(['help', command])).toEqual(help);
     }
   });
 
@@ -166,7 +170,9 @@ describe('mdraft without conversion', () => {
       const loaded = run.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
       expect(loaded.some((l) => l.includes('/commander/'))).toBe(true);
       expect(
-        loaded.filter((l) => /convert-command|submit\.ts|dev-key\.ts|sandbox|iconv-lite|\/engine\//.test(l)),
+        loaded.filter((l) =>
+          /convert-command|submit\.ts|remote-commands|api-client|dev-key\.ts|sandbox|iconv-lite|\/engine\//.test(l),
+        ),
       ).toEqual([]);
     }
   });

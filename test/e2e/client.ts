@@ -71,11 +71,11 @@ export class Client {
     });
   }
 
-  async create(filename: string, contentType: string, size: number): Promise<CreatedJob> {
+  async create(filename: string, contentType: string, size: number, extra: object = {}): Promise<CreatedJob> {
     const res = await this.request('/v1/jobs', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ filename, contentType, size }),
+      body: JSON.stringify({ filename, contentType, size, ...extra }),
     });
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
     return (await res.json()) as CreatedJob;

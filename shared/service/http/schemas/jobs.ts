@@ -1,0 +1,146 @@
+/**
+ * The jobs and API-key routes (`functions/api.ts`): their request schemas (the handlers parse with these very
+ * objects), response schemas and route specs. Flow: `createJob` → PUT the bytes to `upload` → poll `getJob` →
+ * `getJobResult` (a 302 to a short-lived signed URL).
+ */
+import { z } from 'zod';
+import type { RouteSpec } from '../route-spec.ts';
+import { ApiKeySchema, JobOptionsSchema, JobSchema, SignedRequestSchema } from './common.ts';
+
+const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+
+export const CreateJobBody = z
+  .object({
+    filename: z.string().trim().min(1).max(255).refine(noControlChars, 'must not contain control characters'),
+    contentType: z.string().trim().min(3).max(200),
+    size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('bytes the upload will have'),
+    confirm: z
+      .boolean()
+      .optional()
+      .describe('stop in `awaiting_confirmation` once the upload is counted (`POST /v1/jobs/{id}/confirm` converts)'),
+    maxUnits: z.number().int().min(1).max(100_000_000).optional().describe('spending cap in billable units'),
+    options: JobOptionsSchema.optional().describe('conversion options (JobConvertOptions)'),
+  })
+  .strict();
+
+export const ListJobsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional().describe("the previous page's `nextCursor`"),
+});
+
+export const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).default('md') });
+
+export const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
+
+export const CreateJobResponse = z.object({ job: JobSchema, upload: SignedRequestSchema });
+export const JobPageResponse = z.object({ jobs: z.array(JobSchema), nextCursor: z.string().optional() });
+export const JobResponse = z.object({ job: JobSchema });
+export const ResultLinkResponse = z.object({ url: z.string(), expiresAt: z.string() });
+export const CreateKeyResponse = z.object({
+  key: ApiKeySchema,
+  secret: z.string().describe('the API key itself (`mdk_…`): shown this once, never again'),
+});
+export const KeyListResponse = z.object({ keys: z.array(ApiKeySchema) });
+
+const JOB_ID = { 404: ['not_found'] } as const;
+
+export const jobRoutes = {
+  createJob: {
+    operationId: 'createJob',
+    method: 'POST',
+    path: '/v1/jobs',
+    tag: 'jobs',
+    summary: 'Create a job and get the signed URL to upload the document to',
+    auth: 'user',
+    body: CreateJobBody,
+    responses: {
+      201: {
+        description: 'created; PUT the bytes to `upload.url` with exactly `upload.headers`',
+        schema: CreateJobResponse,
+        headers: { Location: 'the job: `/v1/jobs/{id}`' },
+      },
+    },
+    errors: {
+      402: ['quota_exceeded'],
+      413: ['too_large'],
+      415: ['unsupported_media_type'],
+      429: ['too_many_jobs'],
+    },
+  },
+  listJobs: {
+    operationId: 'listJobs',
+    method: 'GET',
+    path: '/v1/jobs',
+    tag: 'jobs',
+    summary: "The caller's jobs, newest first",
+    auth: 'user',
+    query: ListJobsQuery,
+    responses: { 200: { description: 'one page', schema: JobPageResponse } },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  getJob: {
+    operationId: 'getJob',
+    method: 'GET',
+    path: '/v1/jobs/{id}',
+    tag: 'jobs',
+    summary: 'A job (another user’s job is 404, like a missing one)',
+    auth: 'user',
+    responses: { 200: { description: 'the job', schema: JobResponse } },
+    errors: JOB_ID,
+  },
+  getJobResult: {
+    operationId: 'getJobResult',
+    method: 'GET',
+    path: '/v1/jobs/{id}/result',
+    tag: 'jobs',
+    summary: 'Redirect to a short-lived signed download URL of the Markdown (`md`) or JSON result',
+    auth: 'user',
+    query: ResultQuery,
+    responses: {
+      302: {
+        description: 'the signed URL, in `Location` and in the body',
+        schema: ResultLinkResponse,
+        headers: { Location: 'the signed download URL' },
+      },
+    },
+    errors: { ...JOB_ID, 409: ['result_not_ready', 'job_failed'] },
+  },
+  deleteJob: {
+    operationId: 'deleteJob',
+    method: 'DELETE',
+    path: '/v1/jobs/{id}',
+    tag: 'jobs',
+    summary: 'Delete a job with its upload and results (idempotent)',
+    auth: 'user',
+    responses: { 204: { description: 'deleted' } },
+    errors: JOB_ID,
+  },
+  createKey: {
+    operationId: 'createKey',
+    method: 'POST',
+    path: '/v1/keys',
+    tag: 'keys',
+    summary: 'Create an API key (its secret is shown once)',
+    auth: 'user',
+    body: CreateKeyBody,
+    responses: { 201: { description: 'created', schema: CreateKeyResponse } },
+  },
+  listKeys: {
+    operationId: 'listKeys',
+    method: 'GET',
+    path: '/v1/keys',
+    tag: 'keys',
+    summary: "The caller's API keys (never their secrets)",
+    auth: 'user',
+    responses: { 200: { description: 'the keys', schema: KeyListResponse } },
+  },
+  revokeKey: {
+    operationId: 'revokeKey',
+    method: 'DELETE',
+    path: '/v1/keys/{id}',
+    tag: 'keys',
+    summary: 'Revoke an API key',
+    auth: 'user',
+    responses: { 204: { description: 'revoked' } },
+  },
+} as const satisfies Record<string, RouteSpec>;
