@@ -7,7 +7,7 @@ import type { Principal } from '../../shared/service/auth/authenticate.ts';
 import { badRequest, conflict } from '../../shared/service/http/errors.ts';
 import { parseJsonBody, parseWith } from '../../shared/service/http/body.ts';
 import { json, type HttpRequest, type HttpResponse } from '../../shared/service/http/types.ts';
-import { csvDocument } from '../../shared/service/http/csv.ts';
+import { csvStream } from '../../shared/service/http/csv.ts';
 import type { PipelineDeps } from '../../shared/service/jobs/deps.ts';
 import { confirmOwnedJob } from '../../shared/service/jobs/confirm-job.ts';
 import { NotAwaitingConfirmationError } from '../../shared/service/jobs/errors.ts';
@@ -84,7 +84,7 @@ async function usage(deps: PipelineDeps, req: HttpRequest, who: Principal): Prom
 async function usageExport(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
   const { range } = rangeOf(deps, req);
   const rows = await usageRows(deps, who.uid, range);
-  const body = csvDocument(
+  const body = csvStream(
     ['day', 'format', 'jobs', 'failures', 'units', 'pages', 'ai_calls'],
     rows.map((r) => [r.day, r.format, r.jobs, r.failures, r.units, r.pages, 0]),
   );

@@ -25,3 +25,12 @@ export function csvDocument(header: readonly string[], rows: Iterable<readonly C
   for (const row of rows) parts.push(csvRecord(row));
   return parts.join('');
 }
+
+/** Header and records as a stream of CRLF-terminated records (for `HttpResponse.body`): nothing is held whole. */
+export async function* csvStream(
+  header: readonly string[],
+  rows: Iterable<readonly CsvField[]> | AsyncIterable<readonly CsvField[]>,
+): AsyncGenerator<string> {
+  yield csvRecord(header);
+  for await (const row of rows) yield csvRecord(row);
+}

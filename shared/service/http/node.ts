@@ -4,6 +4,8 @@
  * `ApiError` into the error envelope and anything unexpected into a 500 without details.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ApiError, errorResponse, toErrorResponse } from './errors.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from './types.ts';
 import { requestIdFrom } from './request-id.ts';
@@ -119,6 +121,13 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
 function writeResponse(res: ServerResponse, response: HttpResponse, base: Record<string, string>): void {
   if (res.headersSent) return;
   const headers: Record<string, string> = { ...base, ...response.headers };
+  if (isStream(response.body)) {
+    res.writeHead(response.status, headers);
+    // A failure mid-stream can no longer change the status: the connection is cut, so the client sees an
+    // incomplete body instead of a truncated file that looks whole.
+    pipeline(Readable.from(response.body), res).catch(() => res.destroy());
+    return;
+  }
   let payload: Buffer | undefined;
   if (response.body instanceof Uint8Array) payload = Buffer.from(response.body);
   else if (typeof response.body === 'string') payload = Buffer.from(response.body, 'utf8');
@@ -129,4 +138,13 @@ function writeResponse(res: ServerResponse, response: HttpResponse, base: Record
   if (payload) headers['Content-Length'] = String(payload.length);
   res.writeHead(response.status, headers);
   res.end(payload);
+}
+
+function isStream(body: unknown): body is AsyncIterable<string | Uint8Array> {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !(body instanceof Uint8Array) &&
+    typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }

@@ -16,7 +16,10 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers?: Record<string, string>;
-  /** An object is sent as JSON. */
+  /**
+   * An object is sent as JSON; a string or bytes as they are; an `AsyncIterable` of strings or bytes is streamed
+   * chunk by chunk (chunked transfer encoding), for exports that should not be held whole in memory.
+   */
   body?: unknown;
 }
 
