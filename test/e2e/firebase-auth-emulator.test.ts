@@ -11,7 +11,7 @@
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth, type Auth } from 'firebase-admin/auth';
 import {
-  firebaseCommand,
+  firebaseToolsVersion,
   firebaseUnavailable,
   startAuthEmulator,
   type AuthEmulator,
@@ -23,7 +23,7 @@ if (unavailable) {
   const line = '!'.repeat(100);
   console.warn(
     `${line}\n!! The Firebase Auth emulator tests did NOT run: ${unavailable}\n` +
-      `!! Install the firebase-tools devDependency (npm install) or allow npx to fetch ${firebaseCommand().label}.\n${line}`,
+      `!! Install the firebase-tools devDependency (npm install), or let npx fetch firebase-tools@${firebaseToolsVersion()} once (network).\n${line}`,
   );
 }
 const suite = unavailable ? describe.skip : describe;
@@ -115,7 +115,6 @@ suite('Firebase ID tokens from the Auth emulator on the embedded default', () =>
       id: uid,
       email: 'ada@example.com',
       displayName: 'Ada Lovelace',
-      plan: 'free',
     });
     // A second request finds the record; nothing is duplicated or reset.
     const renamed = await call('/v1/me', ada.idToken, {
@@ -163,7 +162,9 @@ suite('Firebase ID tokens from the Auth emulator on the embedded default', () =>
     const bob = await signIn('bob@example.com');
     let root = await signIn('root@example.com');
 
-    // Without the claim: an ordinary user, refused by every admin route.
+    // Both have used the API once (their records exist). Without the claim: an ordinary user, refused by every
+    // admin route.
+    expect((await call('/v1/me', bob.idToken)).status).toBe(200);
     expect((await call('/v1/me', root.idToken)).status).toBe(200);
     const refused = await call('/v1/admin/users', root.idToken);
     expect(refused.status).toBe(403);
