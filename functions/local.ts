@@ -7,6 +7,8 @@
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
  *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
  *   /signin?token=…        → the one-time sign-in link `npm start` prints: sets the session cookie
+ * Firebase ID tokens are accepted too when FIREBASE_AUTH_EMULATOR_HOST names a Firebase Auth emulator
+ * (`npm run auth-emulator`); the first verified identity creates its user record.
  * Internal routes require the data directory's internal token (only the server's own queue, event
  * delivery and timer know it). `npm start` runs this file.
  */
@@ -274,6 +276,10 @@ async function main(): Promise<void> {
       `data directory: ${local.config.dataDir}\n` +
       `sign in (opens a session in your browser; works once):\n\n  ${local.signInUrl}\n\n` +
       `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey ?? '(none issued: see the log)'}\n\n` +
+      (local.config.authEmulator
+        ? `Firebase ID tokens: accepted from the Auth emulator at ${local.config.authEmulator.host} ` +
+          `(project ${local.config.authEmulator.projectId})\n\n`
+        : '') +
       `try: npx mdraft submit some.docx --api ${local.url} --key ${local.apiKey}\n\n`,
   );
   const stop = () => {

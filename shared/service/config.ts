@@ -100,6 +100,14 @@ const EnvSchema = z.object({
   MDRAFT_TASKS_AUDIENCE: z.url().optional(),
   /** Ask Firebase Auth whether an ID token's sessions were revoked (one backend call per request). */
   MDRAFT_FIREBASE_CHECK_REVOKED: z.enum(['true', 'false']).default('true'),
+  /**
+   * Embedded default: the Firebase Auth emulator (`host:port`, loopback), whose ID tokens are then accepted
+   * (`npm run auth-emulator` starts one). firebase-admin reads the same variable.
+   */
+  FIREBASE_AUTH_EMULATOR_HOST: z
+    .string()
+    .regex(/^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, like 127.0.0.1:9099')
+    .optional(),
   // Billing (Stripe Billing Meters): off unless a key is set. Names match terraform/modules/mdraft/secrets.tf.
   STRIPE_SECRET_KEY: z
     .string()
@@ -197,7 +205,16 @@ export interface Config {
   checkout: { successUrl?: string; cancelUrl?: string; portalReturnUrl?: string; graceMs: number };
   auditRetentionMs: number;
   rateLimit: boolean;
+  /**
+   * The Firebase Auth emulator the embedded default verifies ID tokens against (`FIREBASE_AUTH_EMULATOR_HOST`);
+   * its tokens name `projectId` (MDRAFT_GCP_PROJECT, default `demo-mdraft`: the `demo-` prefix is Firebase's
+   * mark of an emulator-only project that reaches no real resources). Absent: ID tokens are refused locally.
+   */
+  authEmulator?: { host: string; projectId: string };
 }
+
+/** The project the embedded default's Firebase Auth emulator runs as (`scripts/auth-emulator.ts`). */
+export const AUTH_EMULATOR_PROJECT = 'demo-mdraft';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -319,6 +336,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     auditRetentionMs: e.MDRAFT_AUDIT_RETENTION_DAYS * 86400_000,
     rateLimit: (e.MDRAFT_RATE_LIMIT ?? (e.MDRAFT_BACKEND === 'gcp' ? 'on' : 'off')) === 'on',
+    ...(e.FIREBASE_AUTH_EMULATOR_HOST
+      ? {
+          authEmulator: {
+            host: e.FIREBASE_AUTH_EMULATOR_HOST,
+            projectId: e.MDRAFT_GCP_PROJECT ?? AUTH_EMULATOR_PROJECT,
+          },
+        }
+      : {}),
   };
 }
 

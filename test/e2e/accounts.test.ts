@@ -3,8 +3,11 @@
  * the one-time link (a session cookie), see the profile, estimate, create a job that waits for confirmation,
  * confirm it, convert, see the usage (JSON and CSV), run out of the month's units (402 at creation, and a
  * job counted over the rest fails `quota_exceeded` before conversion, its units never charged), upgrade
- * (the plan set through the account store: the Stripe webhook route belongs to the billing work), convert again.
+ * through the Stripe webhook (`checkout.session.completed` linking the customer, then
+ * `customer.subscription.updated` naming the pro plan's price lookup key, both signed with the configured
+ * webhook secret by `stripe.webhooks.generateTestHeaderString`), convert again past the free quota.
  */
+import Stripe from 'stripe';
 import { DEFAULT_PLANS } from '../../shared/service/accounts/plans.ts';
 import { LOCAL_USER } from '../../functions/local.ts';
 import { startTestServer, type TestServer } from './client.ts';
@@ -16,11 +19,14 @@ const PLANS = JSON.stringify({
 
 type Me = Record<string, unknown> & { quota: unknown; plan: { id: string } };
 
+/** A test-mode webhook signing secret (the shape Stripe's dashboard shows). */
+const WEBHOOK_SECRET = 'whsec_e2eAccountsTestSecret0123456789';
+
 let server: TestServer;
 let cookie = '';
 
 beforeAll(async () => {
-  server = await startTestServer({ MDRAFT_PLANS: PLANS });
+  server = await startTestServer({ MDRAFT_PLANS: PLANS, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 }, 30_000);
 afterAll(async () => server?.stop());
 
@@ -61,6 +67,30 @@ async function waitFor(id: string, statuses: string[]): Promise<Record<string, u
     if (Date.now() > end) throw new Error(`job ${id} still ${job.status}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Posts a Stripe event to the server's webhook route, signed as Stripe signs it (`Stripe-Signature`). */
+async function stripeEvent(
+  event: { id: string; type: string; created: number; object: object },
+  secret = WEBHOOK_SECRET,
+): Promise<{ status: number; body: { outcome?: string; error?: { code: string } } }> {
+  const payload = JSON.stringify({
+    id: event.id,
+    object: 'event',
+    type: event.type,
+    created: event.created,
+    livemode: false,
+    data: { object: event.object },
+  });
+  const res = await fetch(`${server.url}/_stripe/webhook`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Stripe-Signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }),
+    },
+    body: payload,
+  });
+  return { status: res.status, body: (await res.json()) as never };
 }
 
 const text = (kb: number) =>
@@ -144,8 +174,61 @@ test('sign in, estimate, confirm, convert, usage, out of quota, upgrade, convert
     remaining: 0,
   });
 
-  // Upgrade (what the subscription webhook does), then the same document converts.
-  await server.deps.accounts.updateUser(LOCAL_USER, { plan: 'pro' });
+  // Upgrade through Stripe's webhook. Checkout completing links the Stripe customer to the user (the session's
+  // client_reference_id is our user id); the plan does not change before the subscription says so.
+  const createdS = Math.floor(Date.now() / 1000);
+  const checkout = await stripeEvent({
+    id: 'evt_e2e_checkout_completed',
+    type: 'checkout.session.completed',
+    created: createdS,
+    object: {
+      id: 'cs_test_e2e',
+      object: 'checkout.session',
+      mode: 'subscription',
+      status: 'complete',
+      customer: 'cus_e2eLocal',
+      client_reference_id: LOCAL_USER,
+      subscription: 'sub_e2eLocal',
+    },
+  });
+  expect(checkout).toEqual({ status: 200, body: { received: true, outcome: 'applied' } });
+  expect(await server.deps.accounts.getUser(LOCAL_USER)).toMatchObject({ stripeCustomerId: 'cus_e2eLocal' });
+  expect(((await (await api('/v1/me')).json()) as { me: Me }).me.plan.id).toBe('free');
+  const subscribed = {
+    id: 'evt_e2e_subscription_updated',
+    type: 'customer.subscription.updated',
+    created: createdS + 1,
+    object: {
+      id: 'sub_e2eLocal',
+      object: 'subscription',
+      customer: 'cus_e2eLocal',
+      status: 'active',
+      items: {
+        object: 'list',
+        data: [
+          {
+            id: 'si_e2eLocal',
+            object: 'subscription_item',
+            price: { id: 'price_e2ePro', object: 'price', lookup_key: DEFAULT_PLANS.pro.stripePriceLookupKey },
+          },
+        ],
+      },
+    },
+  };
+  // Signed with another secret: refused, nothing applied.
+  const forged = await stripeEvent(subscribed, 'whsec_notTheConfiguredSecret000000000');
+  expect(forged.status).toBe(400);
+  expect(forged.body.error?.code).toBe('invalid_signature');
+  expect(((await (await api('/v1/me')).json()) as { me: Me }).me.plan.id).toBe('free');
+  expect(await stripeEvent(subscribed)).toEqual({ status: 200, body: { received: true, outcome: 'applied' } });
+  // Stripe delivers at least once: the same event again changes nothing.
+  expect(await stripeEvent(subscribed)).toEqual({ status: 200, body: { received: true, outcome: 'duplicate' } });
+  expect(((await (await api('/v1/me')).json()) as { me: Me }).me).toMatchObject({
+    plan: { id: 'pro', monthlyUnits: 100 },
+    quota: { limit: 100, used: 4, remaining: 96 },
+  });
+
+  // The document the free plan refused now converts, past the free plan's 4 units.
   const again = await create(big);
   expect(again.res.status).toBe(201);
   await upload(again.body, big);

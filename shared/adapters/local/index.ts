@@ -34,6 +34,7 @@ export interface LocalAdapters {
   uploads: DiskBlobStore;
   results: DiskBlobStore;
   tasks: SqliteTaskQueue;
+  /** Refuses ID tokens, or verifies the Firebase Auth emulator's when `config.authEmulator` is set. */
   identity: LocalIdentity;
   /** Stripe when STRIPE_SECRET_KEY is set, else a ledger table in the same database (nobody is charged). */
   billing: Billing;
@@ -43,7 +44,10 @@ export interface LocalAdapters {
   audit: SqliteAuditLog;
   /** Stripe Checkout when STRIPE_SECRET_KEY is set, else every call is `billing_not_configured`. */
   checkout: Checkout;
-  /** No Firebase here: no sessions to revoke, the admin flag lives in the store. */
+  /**
+   * Without the Auth emulator: no sessions to revoke, the admin flag lives in the store. With it: `identity`,
+   * which revokes the emulator's refresh tokens and sets its `admin` custom claim.
+   */
   identityAdmin: IdentityAdmin;
   signer: UrlSigner;
   /** Sent by the local queue, event delivery and scheduler on internal routes; checked by the server. */
@@ -88,6 +92,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     concurrency: config.queue.concurrency,
     headers: { [INTERNAL_HEADER]: internalToken },
   });
+  const identity = new LocalIdentity(config.authEmulator ? { authEmulator: config.authEmulator } : {});
   return {
     db,
     jobs,
@@ -95,7 +100,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     uploads,
     results,
     tasks,
-    identity: new LocalIdentity(),
+    identity,
     billing: stripe
       ? new StripeBilling({ stripe, users: accounts, meterEventName: config.billing.meterEventName })
       : new SqliteBillingLedger(db),
@@ -103,11 +108,12 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     userAdmin: new SqliteUserAdminStore(db),
     audit: new SqliteAuditLog(db, { retentionMs: config.auditRetentionMs }),
     checkout: stripe ? new StripeCheckout({ stripe }) : new UnconfiguredCheckout(),
-    identityAdmin: new LocalIdentityAdmin(),
+    identityAdmin: identity.acceptsIdTokens ? identity : new LocalIdentityAdmin(),
     signer,
     internalToken,
     async close() {
       await tasks.close();
+      await identity.close();
       if (db.isOpen) db.close();
     },
   };
