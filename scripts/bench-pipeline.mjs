@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalServer } from '../functions/local.ts';
+import { DEFAULT_PLANS } from '../shared/service/accounts/plans.ts';
 import { setLogLevel } from '../shared/service/logs.ts';
 import { buildDocx, p, styled } from '../test/fixtures/docx.ts';
 import { buildXlsx } from '../test/fixtures/xlsx.ts';
@@ -67,7 +68,17 @@ const docs = Array.from({ length: total }, (_, i) => makers[i % makers.length](i
 setLogLevel(process.env.MDRAFT_LOG_LEVEL ?? 'warning');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-bench-pipeline-'));
 const server = await startLocalServer({
-  env: { ...process.env, PORT: '0', MDRAFT_DATA_DIR: dataDir, MDRAFT_CONVERT_WORKERS: String(workers) },
+  env: {
+    ...process.env,
+    PORT: '0',
+    MDRAFT_DATA_DIR: dataDir,
+    MDRAFT_CONVERT_WORKERS: String(workers),
+    // The bench measures the pipeline, not the free plan's limits: one user with room for the whole batch.
+    MDRAFT_PLANS: JSON.stringify({
+      ...DEFAULT_PLANS,
+      free: { ...DEFAULT_PLANS.free, monthlyUnits: 10_000_000, concurrentJobs: 1000, maxFileBytes: 1024 ** 3 },
+    }),
+  },
   cleanupEveryMs: 0,
 });
 const api = server.url;
