@@ -4,8 +4,8 @@
  * EICAR test signature (no signature download: freshclam never runs). Stopped afterwards; nothing stays
  * listening.
  *
- * A machine without clamd SKIPS those suites with a loud warning (`clamdMissing()` says why); `.ci/run`
- * installs clamav-daemon so CI always runs them.
+ * A machine without clamd SKIPS those suites with a loud warning (`clamdMissing()` says why); `npm test`
+ * (scripts/test-prerequisites.sh, its `pretest`) installs clamav-daemon, so every run has them.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ function clamdBinary(): string | undefined {
 export function clamdMissing(): string | undefined {
   return clamdBinary()
     ? undefined
-    : 'clamd is not installed (Debian: apt-get install -y clamav-daemon; `.ci/run` does this)';
+    : 'clamd is not installed (Debian: apt-get install -y clamav-daemon; `npm test` does this through scripts/test-prerequisites.sh)';
 }
 
 export function warnClamdSkipped(what: string): void {
