@@ -18,9 +18,9 @@
  *
  * Tests import `startAuthEmulator` (test/e2e/firebase-auth-emulator.test.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, supervise } from './lib/supervised-process.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,55 +109,34 @@ export async function startAuthEmulator(
     }),
   );
   const cli = firebaseCommand();
-  const child = spawn(cli.command, [...cli.args, 'emulators:start', '--only', 'auth', '--project', EMULATOR_PROJECT], {
-    cwd: dir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: cliEnv(),
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-8000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    });
-  });
-  // If the parent dies without stopping it, do not leave the emulator listening.
-  const onExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onExit);
-
+  // npx and the CLI are separate processes: supervise the whole group.
+  const emulator = supervise(
+    cli.command,
+    [...cli.args, 'emulators:start', '--only', 'auth', '--project', EMULATOR_PROJECT],
+    {
+      cwd: dir,
+      env: cliEnv(),
+      group: true,
+      graceMs: 10_000,
+    },
+  );
   const stop = async () => {
-    process.removeListener('exit', onExit);
-    if (!exited) {
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
-    // npx and the CLI are separate processes of the group: make sure none is left.
-    killGroup(child, 'SIGKILL');
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    await emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
   while (!(await ready(host))) {
+    const exited = emulator.exited();
     if (exited) {
       await stop();
       throw new Error(
-        `the Firebase Auth emulator (${cli.label}) exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${output}`,
+        `the Firebase Auth emulator (${cli.label}) exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${emulator.output()}`,
       );
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the Firebase Auth emulator did not answer on ${host} in time:\n${output}`);
+      throw new Error(`the Firebase Auth emulator did not answer on ${host} in time:\n${emulator.output()}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -176,28 +155,6 @@ async function ready(host: string): Promise<boolean> {
     return body.authEmulator?.ready === true;
   } catch {
     return false;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
   }
 }
 

@@ -7,9 +7,9 @@
  * A machine without clamd SKIPS those suites with a loud warning (`clamdMissing()` says why); `npm test`
  * (scripts/test-prerequisites.sh, its `pretest`) installs clamav-daemon, so every run has them.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, supervise } from '../../scripts/lib/supervised-process.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClamdScanner } from '../../shared/adapters/clamav/clamd-scanner.ts';
@@ -43,19 +43,6 @@ export function warnClamdSkipped(what: string): void {
   console.warn(`${line}\n!! ${what} NOT RUN: ${clamdMissing()}.\n!! These tests prove nothing on this run.\n${line}`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 export async function startClamd(options: { readyTimeoutMs?: number } = {}): Promise<Clamd> {
   const binary = clamdBinary();
   if (!binary) throw new Error(`clamd tests cannot run: ${clamdMissing()}`);
@@ -82,40 +69,17 @@ export async function startClamd(options: { readyTimeoutMs?: number } = {}): Pro
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(binary, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const onExit = () => child.kill('SIGKILL');
-  process.once('exit', onExit);
+  const clamd = supervise(binary, ['-c', conf], { graceMs: 5000, keep: 4000 });
   const stop = async () => {
-    process.removeListener('exit', onExit);
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exit;
-      clearTimeout(timer);
-    }
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    await clamd.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   const probe = new ClamdScanner({ address: { socket }, timeoutMs: 1000 });
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
   while (!(await probe.ping())) {
-    if (exited || Date.now() > deadline) {
+    if (clamd.exited() || Date.now() > deadline) {
       await stop();
-      throw new Error(`clamd did not answer PING on ${socket}:\n${output}`);
+      throw new Error(`clamd did not answer PING on ${socket}:\n${clamd.output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

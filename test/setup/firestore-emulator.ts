@@ -6,8 +6,8 @@
  * A machine without gcloud (or its Java) FAILS the suite with a message saying what is missing; set
  * `MDRAFT_SKIP_EMULATOR=1` to skip those suites on purpose, which prints a loud warning instead.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { freePort, supervise } from '../../scripts/lib/supervised-process.ts';
 
 export interface FirestoreEmulator {
   /** `127.0.0.1:<port>`, the value of `FIRESTORE_EMULATOR_HOST`. */
@@ -44,19 +44,6 @@ export function missingPrerequisite(): string | undefined {
   return undefined;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 async function answersOk(host: string): Promise<boolean> {
   try {
     const res = await fetch(`http://${host}/`, { signal: AbortSignal.timeout(1000) });
@@ -66,66 +53,29 @@ async function answersOk(host: string): Promise<boolean> {
   }
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
 export async function startFirestoreEmulator(options: { readyTimeoutMs?: number } = {}): Promise<FirestoreEmulator> {
   const missing = missingPrerequisite();
   if (missing) throw new Error(`Firestore emulator tests cannot run: ${missing}`);
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const child = spawn('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // gcloud starts java as its child: supervise the whole process group.
+  const emulator = supervise('gcloud', ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'], {
+    group: true,
+    graceMs: 5000,
   });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-8000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    });
-  });
-  // If jest dies without running teardown, do not leave java listening.
-  const onExit = () => killGroup(child, 'SIGKILL');
-  process.once('exit', onExit);
-
-  const stop = async () => {
-    process.removeListener('exit', onExit);
-    if (!exited) {
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
-    // gcloud may exit before its java child: make sure the whole group is gone.
-    killGroup(child, 'SIGKILL');
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-  };
-
+  const stop = () => emulator.stop();
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   while (!(await answersOk(host))) {
+    const exited = emulator.exited();
     if (exited) {
       await stop();
       throw new Error(
-        `the Firestore emulator exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${output}`,
+        `the Firestore emulator exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${emulator.output()}`,
       );
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the Firestore emulator did not answer "Ok" on ${host} in time:\n${output}`);
+      throw new Error(`the Firestore emulator did not answer "Ok" on ${host} in time:\n${emulator.output()}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
