@@ -81,3 +81,28 @@ export async function startFirestoreEmulator(options: { readyTimeoutMs?: number 
   }
   return { host, stop };
 }
+
+/**
+ * Runs `body` (describe/test calls) with the Firestore emulator started once for the file and
+ * `FIRESTORE_EMULATOR_HOST` pointing at it; with `MDRAFT_SKIP_EMULATOR=1` warns loudly and registers a skipped
+ * suite named after `what` instead, so the skip shows in jest's summary.
+ */
+export function withFirestoreEmulator(what: string, body: () => void): void {
+  if (emulatorSkipped()) {
+    warnEmulatorSkipped(what);
+    describe.skip(`${what}: Firestore emulator (skipped by ${SKIP_EMULATOR_ENV}=1)`, () => {
+      test('not run', () => undefined);
+    });
+    return;
+  }
+  let emulator: FirestoreEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startFirestoreEmulator();
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    await emulator?.stop();
+  }, 30_000);
+  body();
+}

@@ -10,12 +10,7 @@ import { FirestoreRateLimiter, shardCount } from '../../../shared/adapters/gcp/f
 import { FirestoreUserAdminStore } from '../../../shared/adapters/gcp/firestore-user-admin.ts';
 import { FirestoreAuditLog } from '../../../shared/adapters/gcp/firestore-audit-log.ts';
 import { describeAdminStoresContract, type AdminStoresHandle } from '../../contracts/account-admin.contract.ts';
-import {
-  emulatorSkipped,
-  startFirestoreEmulator,
-  warnEmulatorSkipped,
-  type FirestoreEmulator,
-} from '../../setup/firestore-emulator.ts';
+import { withFirestoreEmulator } from '../../setup/firestore-emulator.ts';
 
 function stores(): AdminStoresHandle & { firestore: Firestore } {
   const firestore = new Firestore({ projectId: `mdraft-test-${randomBytes(6).toString('hex')}` });
@@ -37,22 +32,7 @@ test('shards: the per-second rate of the limit, rounded up, between 1 and 100', 
   expect(shardCount(1_000_000, 60_000)).toBe(100);
 });
 
-if (emulatorSkipped()) {
-  warnEmulatorSkipped('the administration stores contract for Firestore');
-  describe.skip('administration stores: Firestore emulator (skipped by MDRAFT_SKIP_EMULATOR=1)', () => {
-    test('not run', () => undefined);
-  });
-} else {
-  let emulator: FirestoreEmulator | undefined;
-  beforeAll(async () => {
-    emulator = await startFirestoreEmulator();
-    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
-  }, 120_000);
-  afterAll(async () => {
-    delete process.env.FIRESTORE_EMULATOR_HOST;
-    await emulator?.stop();
-  }, 30_000);
-
+withFirestoreEmulator('the administration stores contract for Firestore', () => {
   describeAdminStoresContract('Firestore (official emulator)', async () => stores());
 
   describe('Firestore administration specifics', () => {
@@ -88,4 +68,4 @@ if (emulatorSkipped()) {
       }
     });
   });
-}
+});

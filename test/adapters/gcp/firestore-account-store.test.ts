@@ -5,30 +5,10 @@
  */
 import type { FirestoreAccountStore } from '../../../shared/adapters/gcp/firestore-account-store.ts';
 import { describeAccountStoreContract } from '../../contracts/account-store.contract.ts';
-import {
-  emulatorSkipped,
-  startFirestoreEmulator,
-  warnEmulatorSkipped,
-  type FirestoreEmulator,
-} from '../../setup/firestore-emulator.ts';
+import { withFirestoreEmulator } from '../../setup/firestore-emulator.ts';
 import { newFirestoreStores, type FirestoreStores } from './firestore-stores.ts';
 
-if (emulatorSkipped()) {
-  warnEmulatorSkipped('the AccountStore contract for Firestore');
-  describe.skip('AccountStore contract: Firestore emulator (skipped by MDRAFT_SKIP_EMULATOR=1)', () => {
-    test('not run', () => undefined);
-  });
-} else {
-  let emulator: FirestoreEmulator | undefined;
-  beforeAll(async () => {
-    emulator = await startFirestoreEmulator();
-    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
-  }, 120_000);
-  afterAll(async () => {
-    delete process.env.FIRESTORE_EMULATOR_HOST;
-    await emulator?.stop();
-  }, 30_000);
-
+withFirestoreEmulator('the AccountStore contract for Firestore', () => {
   describeAccountStoreContract('Firestore (official emulator)', async () => newFirestoreStores());
 
   describe('FirestoreAccountStore specifics', () => {
@@ -61,4 +41,4 @@ if (emulatorSkipped()) {
       expect(users.docs.map((d) => d.id)).toEqual([expect.stringMatching(/^h_[0-9a-f]{64}$/)]);
     });
   });
-}
+});

@@ -8,34 +8,14 @@ import { Timestamp } from '@google-cloud/firestore';
 import { FirestoreJobStore, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
 import { InvalidCursorError } from '../../../shared/service/jobs/errors.ts';
 import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
-import {
-  emulatorSkipped,
-  startFirestoreEmulator,
-  warnEmulatorSkipped,
-  type FirestoreEmulator,
-} from '../../setup/firestore-emulator.ts';
+import { withFirestoreEmulator } from '../../setup/firestore-emulator.ts';
 import { newFirestoreStores } from './firestore-stores.ts';
 
 function newStore(options: { retentionMs?: number } = {}): FirestoreJobStore {
   return newFirestoreStores(options).jobs;
 }
 
-if (emulatorSkipped()) {
-  warnEmulatorSkipped('the JobStore contract for Firestore');
-  describe.skip('JobStore contract: Firestore emulator (skipped by MDRAFT_SKIP_EMULATOR=1)', () => {
-    test('not run', () => undefined);
-  });
-} else {
-  let emulator: FirestoreEmulator | undefined;
-  beforeAll(async () => {
-    emulator = await startFirestoreEmulator();
-    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
-  }, 120_000);
-  afterAll(async () => {
-    delete process.env.FIRESTORE_EMULATOR_HOST;
-    await emulator?.stop();
-  }, 30_000);
-
+withFirestoreEmulator('the JobStore contract for Firestore', () => {
   describeJobStoreContract('Firestore (official emulator)', async () => newFirestoreStores());
 
   describe('FirestoreJobStore specifics', () => {
@@ -67,7 +47,7 @@ if (emulatorSkipped()) {
       );
     });
   });
-}
+});
 
 describe('firestore-indexes.json', () => {
   test('declares the composite indexes the store queries use and the TTL field', () => {
