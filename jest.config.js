@@ -9,4 +9,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
   },
   testTimeout: 60000,
+  // Test files run in a worker process, never in jest's own: a native crash (V8 once aborted while freeing a
+  // worker thread's WebAssembly code) costs that worker, which jest replaces and retries, not the whole run; a
+  // worker that grew past this is replaced between files.
+  workerIdleMemoryLimit: '1536MB',
 };
