@@ -40,7 +40,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**', '.mdraft/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.bench/**', '.mdraft/**', 'shared/client/openapi.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
