@@ -145,6 +145,8 @@ function toApiError(error: unknown): unknown {
         quota_exceeded: 402,
         too_many_jobs: 429,
         invalid_request: 400,
+        invalid_webhook_url: 400,
+        webhook_unavailable: 400,
       }[error.code] ?? 400;
     return new ApiError(status, error.code, error.message);
   }
@@ -156,7 +158,14 @@ function toApiError(error: unknown): unknown {
 
 async function postJob(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
   const body = parseJsonBody(req, jobs.createJob.body);
-  const { job, upload } = await createJob(deps, { owner: who.uid, ...body, requestId: req.requestId });
+  const webhookUrl = body.webhookUrl ?? who.keyWebhookUrl;
+  const { job, upload } = await createJob(deps, {
+    owner: who.uid,
+    ...body,
+    ...(webhookUrl !== undefined ? { webhookUrl } : {}),
+    ...(who.keyId ? { keyId: who.keyId } : {}),
+    requestId: req.requestId,
+  });
   return json(201, { job: toJobView(job), upload }, { Location: `/v1/jobs/${job.id}` });
 }
 
@@ -177,7 +186,8 @@ async function postKey(deps: PipelineDeps, req: HttpRequest, who: Principal): Pr
   const issued = await createApiKey(deps, {
     owner: who.uid,
     ...(body.name ? { name: body.name } : {}),
+    ...(body.webhookUrl !== undefined ? { webhookUrl: body.webhookUrl } : {}),
     requestId: req.requestId,
   });
-  return json(201, { key: toApiKeyView(issued.record), secret: issued.key });
+  return json(201, { key: toApiKeyView(issued.record), secret: issued.key, webhookSecret: issued.webhookSecret });
 }

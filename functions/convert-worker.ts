@@ -1,23 +1,37 @@
 /**
  * HTTP function `convertWorker`, called by Cloud Tasks (OIDC-authenticated by Cloud Run IAM in the
  * cloud). The status code steers the queue: 2xx stops it, anything else retries (see run-conversion.ts).
+ * Two task kinds share the queue and this worker: a conversion (`{jobId}`) and a webhook delivery attempt
+ * (`{kind: "webhook", jobId, attempt}`: `shared/service/webhooks/deliver.ts`, which schedules its own retries
+ * and so answers 2xx whatever the receiver did).
  */
 import { z } from 'zod';
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
 import { runConversion, type ConversionOutcome } from '../shared/service/jobs/run-conversion.ts';
+import { deliverWebhook } from '../shared/service/webhooks/deliver.ts';
 import { parseJsonBody } from '../shared/service/http/body.ts';
 import type { HttpHandler, HttpResponse } from '../shared/service/http/types.ts';
 
-const TaskBody = z.object({ jobId: z.string().min(1).max(100) });
+const ConvertTask = z.object({ kind: z.literal('convert').optional(), jobId: z.string().min(1).max(100) });
+const WebhookTask = z.object({
+  kind: z.literal('webhook'),
+  jobId: z.string().min(1).max(100),
+  attempt: z.number().int().min(1).max(1000),
+});
+const TaskBody = z.union([WebhookTask, ConvertTask]);
 
 const STATUS: Record<ConversionOutcome, number> = { succeeded: 200, failed: 200, noop: 200, busy: 409, retry: 503 };
 
 export function createConvertWorkerHandler(deps: PipelineDeps): HttpHandler {
   return async (req): Promise<HttpResponse> => {
-    const { jobId } = parseJsonBody(req, TaskBody);
+    const task = parseJsonBody(req, TaskBody);
+    if (task.kind === 'webhook') {
+      const outcome = await deliverWebhook(deps, task, req.requestId);
+      return { status: 200, body: { outcome } };
+    }
     const retryCount = Number(req.headers['x-cloudtasks-taskretrycount'] ?? '0');
     const outcome = await runConversion(deps, {
-      jobId,
+      jobId: task.jobId,
       deliveryAttempt: (Number.isFinite(retryCount) && retryCount >= 0 ? retryCount : 0) + 1,
       requestId: req.requestId,
     });

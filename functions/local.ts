@@ -3,7 +3,7 @@
  *   /v1/*, /healthz        → api
  *   /_blobs/<bucket>/…     → the signed-URL storage server (uploads, downloads)
  *   /_events/finalized     → onUploadFinalized (CloudEvents over HTTP, as Eventarc delivers them)
- *   /_tasks/convert        → convertWorker (POSTed by the local task queue)
+ *   /_tasks/convert        → convertWorker (POSTed by the local task queue: conversions and webhook deliveries)
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
  *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
  *   /signin?token=…        → the one-time sign-in link `npm start` prints: sets the session cookie
@@ -43,7 +43,7 @@ import { logs } from '../shared/service/logs.ts';
 import { OneTimeSignIn } from '../shared/adapters/local/local-identity.ts';
 import { SESSION_COOKIE } from '../shared/service/auth/authenticate.ts';
 import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
-import type { Scanner } from '../shared/service/ports.ts';
+import type { Scanner, WebhookTransport } from '../shared/service/ports.ts';
 
 function withScanner(scanner: Scanner | undefined): { scanner?: Scanner } {
   return scanner ? { scanner } : {};
@@ -65,6 +65,8 @@ export interface LocalServerOptions {
   issueKey?: boolean;
   /** A scanner instead of the configured one (`false`: none). */
   scanner?: Scanner | false;
+  /** A webhook transport instead of the network one (tests that count connection attempts). */
+  webhooks?: WebhookTransport;
 }
 
 export interface LocalServer {
@@ -108,6 +110,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     uploads: adapters.uploads,
     results: adapters.results,
     tasks: adapters.tasks,
+    webhooks: options.webhooks ?? adapters.webhooks,
     identity: adapters.identity,
     billing: adapters.billing,
     rateLimiter: adapters.rateLimiter,

@@ -27,6 +27,7 @@ export async function createAdapters(config: Config): Promise<Adapters> {
     uploads: local.uploads,
     results: local.results,
     tasks: local.tasks,
+    webhooks: local.webhooks,
     identity: local.identity,
     billing: local.billing,
     rateLimiter: local.rateLimiter,

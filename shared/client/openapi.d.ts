@@ -452,6 +452,8 @@ export interface components {
             prefix: string;
             /** @description ISO-8601 instant (UTC) */
             revokedAt?: string;
+            /** @description the default webhook URL of jobs created with this key */
+            webhookUrl?: string;
         };
         AuditEntry: {
             /** @description e.g. `user.suspend`, `user.plan.set` */
@@ -496,6 +498,8 @@ export interface components {
             };
             /** @description bytes the upload will have */
             size: number;
+            /** @description https URL POSTed a signed event when the job ends (default: the API key's `webhookUrl`); needs an API key */
+            webhookUrl?: string;
         };
         CreateJobResponse: {
             job: components["schemas"]["Job"];
@@ -503,11 +507,15 @@ export interface components {
         };
         CreateKeyRequest: {
             name?: string;
+            /** @description https URL: the default webhook of jobs created with the key */
+            webhookUrl?: string;
         };
         CreateKeyResponse: {
             key: components["schemas"]["ApiKey"];
             /** @description the API key itself (`mdk_…`): shown this once, never again */
             secret: string;
+            /** @description the key's webhook signing secret (`mdwhsec_…`, HMAC-SHA256 key of `MDraft-Signature`): shown this once */
+            webhookSecret: string;
         };
         Error: {
             error: {
@@ -635,6 +643,27 @@ export interface components {
             /** @description ISO-8601 instant (UTC) */
             uploadedAt?: string;
             warnings: components["schemas"]["Warning"][];
+            /** @description the callback notified when the job ends, and its delivery state */
+            webhook?: {
+                /** @description delivery attempts made so far */
+                attempts: number;
+                /** @description ISO-8601 instant (UTC) */
+                deliveredAt?: string;
+                /** @description `evt_…`: the same in every delivery attempt of the event */
+                eventId: string;
+                /** @description ISO-8601 instant (UTC) */
+                lastAttemptAt?: string;
+                /** @description why the last attempt failed: address_refused, dns_failed, timeout, connection_failed, http_status, key_revoked */
+                lastError?: {
+                    code: string;
+                    message: string;
+                };
+                /** @description the HTTP status the receiver last answered */
+                lastStatus?: number;
+                /** @enum {string} */
+                state: "pending" | "delivered" | "failed";
+                url: string;
+            };
         };
         JobResponse: {
             job: components["schemas"]["Job"];
@@ -2011,7 +2040,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreateJobResponse"];
                 };
             };
-            /** @description Bad request: `invalid_json`, `invalid_content_type`, `invalid_request` */
+            /** @description Bad request: `invalid_json`, `invalid_content_type`, `invalid_request`, `invalid_webhook_url`, `webhook_unavailable` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2460,7 +2489,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreateKeyResponse"];
                 };
             };
-            /** @description Bad request: `invalid_json`, `invalid_content_type`, `invalid_request` */
+            /** @description Bad request: `invalid_json`, `invalid_content_type`, `invalid_request`, `invalid_webhook_url` */
             400: {
                 headers: {
                     [name: string]: unknown;

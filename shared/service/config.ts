@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parsePlans, type Plans } from './accounts/plans.ts';
+import { classifyAddress } from './webhooks/address.ts';
 
 const MB = 1024 * 1024;
 
@@ -87,6 +88,13 @@ const EnvSchema = z.object({
   MDRAFT_QUEUE_MAX_BACKOFF_MS: intFrom(60_000, 1, 3600_000),
   MDRAFT_QUEUE_DISPATCH_DEADLINE_S: intFrom(600, 1, 1800),
   MDRAFT_QUEUE_CONCURRENCY: intFrom(2, 1, 64),
+  // Webhooks (shared/service/webhooks/): attempts per event, the backoff between them, one attempt's budget.
+  MDRAFT_WEBHOOK_MAX_ATTEMPTS: intFrom(8, 1, 50),
+  MDRAFT_WEBHOOK_MIN_BACKOFF_MS: intFrom(30_000, 1, 86_400_000),
+  MDRAFT_WEBHOOK_MAX_BACKOFF_MS: intFrom(3_600_000, 1, 86_400_000),
+  MDRAFT_WEBHOOK_TIMEOUT_S: intFrom(10, 1, 60),
+  /** TESTS ONLY: IP addresses webhooks may reach although not public (and over http:); refused on gcp. */
+  MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS: z.string().optional(),
   // GCP backend (MDRAFT_BACKEND=gcp); checked together when the GCP adapters are created.
   MDRAFT_GCP_PROJECT: z.string().optional(),
   MDRAFT_FIRESTORE_DATABASE: z.string().default('(default)'),
@@ -182,6 +190,17 @@ export interface Config {
   scanner: { clamd?: { socket: string } | { host: string; port: number }; url?: string; timeoutMs: number };
   workerUrl: string;
   queue: { minBackoffMs: number; maxBackoffMs: number; dispatchDeadlineMs: number; concurrency: number };
+  /**
+   * Webhook delivery: attempts per event, the backoff between attempts (`backoff.ts`, half jitter), one
+   * attempt's time budget, and the test-only allow-list of non-public addresses (empty in production).
+   */
+  webhooks: {
+    maxAttempts: number;
+    minBackoffMs: number;
+    maxBackoffMs: number;
+    timeoutMs: number;
+    testAllowHosts: string[];
+  };
   /** Settings of the GCP adapters, validated by them (`shared/adapters/gcp/index.ts`) when selected. */
   gcp: {
     projectId?: string;
@@ -245,6 +264,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `invalid configuration: MDRAFT_LOST_WORKER_GRACE_S (${e.MDRAFT_LOST_WORKER_GRACE_S} s) must be at least the queue's maximum backoff (${maxBackoffMs} ms)`,
     );
   }
+  const testAllowHosts = (e.MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (testAllowHosts.length > 0 && e.MDRAFT_BACKEND === 'gcp') {
+    throw new ConfigError(
+      'invalid configuration: MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS is for tests on the embedded default; the gcp backend refuses it',
+    );
+  }
+  const badHost = testAllowHosts.find((h) => classifyAddress(h) === 'invalid');
+  if (badHost !== undefined)
+    throw new ConfigError(`invalid configuration: MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS: ${badHost} is not an IP address`);
   const localHost = e.MDRAFT_HOST === '0.0.0.0' || e.MDRAFT_HOST === '::' ? '127.0.0.1' : e.MDRAFT_HOST;
   const publicUrl = (
     e.MDRAFT_PUBLIC_URL ?? `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${e.PORT}`
@@ -301,6 +332,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBackoffMs: Math.max(e.MDRAFT_QUEUE_MIN_BACKOFF_MS, e.MDRAFT_QUEUE_MAX_BACKOFF_MS),
       dispatchDeadlineMs: e.MDRAFT_QUEUE_DISPATCH_DEADLINE_S * 1000,
       concurrency: e.MDRAFT_QUEUE_CONCURRENCY,
+    },
+    webhooks: {
+      maxAttempts: e.MDRAFT_WEBHOOK_MAX_ATTEMPTS,
+      minBackoffMs: e.MDRAFT_WEBHOOK_MIN_BACKOFF_MS,
+      maxBackoffMs: Math.max(e.MDRAFT_WEBHOOK_MIN_BACKOFF_MS, e.MDRAFT_WEBHOOK_MAX_BACKOFF_MS),
+      timeoutMs: e.MDRAFT_WEBHOOK_TIMEOUT_S * 1000,
+      testAllowHosts,
     },
     gcp: {
       ...(e.MDRAFT_GCP_PROJECT ? { projectId: e.MDRAFT_GCP_PROJECT } : {}),

@@ -48,6 +48,11 @@ export const logs = {
   jobCreated: (c: Ctx & { jobId: string; owner: string; contentType: string; size: number }) =>
     log('INFO', 'job created', { ...c }),
   jobDeleted: (c: Ctx & { jobId: string }) => log('INFO', 'job deleted', { ...c }),
+  webhookAttempted: (
+    c: Ctx & { jobId: string; attempt: number; state: string; status?: number; code?: string; detail?: string },
+  ) => log(c.state === 'failed' ? 'WARNING' : 'INFO', 'webhook attempt', { ...c }),
+  webhookEnqueueFailed: (c: Ctx & { jobId: string; error: string }) =>
+    log('ERROR', 'webhook could not be enqueued', { ...c }),
   eventIgnored: (c: Ctx & { reason: string; bucket?: string; name?: string; eventId?: string }) =>
     log('INFO', 'finalize event ignored', { ...c }),
   uploadRejected: (c: Ctx & { jobId: string; code: string; detail: string }) =>

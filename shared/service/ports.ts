@@ -137,6 +137,26 @@ export interface JobConvertOptions {
   pages?: { first: number; last: number };
 }
 
+/** Where a job's terminal event goes, and how its delivery went (`shared/service/webhooks/`). */
+export interface JobWebhook {
+  /** The callback URL (https; checked again, after DNS, at every delivery). */
+  url: string;
+  /** The id of the API key whose signing secret signs the event (`ApiKeyRecord.webhookSecret`). */
+  keyId: string;
+  /** `evt_…`, fixed at creation: every delivery attempt of the event carries the same id. */
+  eventId: string;
+  /** `pending` until delivered (2xx) or given up (`failed`: refused address, attempts exhausted, key revoked). */
+  state: 'pending' | 'delivered' | 'failed';
+  /** Delivery attempts made so far. */
+  attempts: number;
+  lastAttemptAt?: number;
+  /** The HTTP status the receiver last answered. */
+  lastStatus?: number;
+  /** Why the last attempt did not succeed. */
+  lastError?: JobError;
+  deliveredAt?: number;
+}
+
 export interface Job {
   id: string;
   owner: string;
@@ -182,6 +202,8 @@ export interface Job {
   confirmDeadline?: number;
   /** Conversion options the caller set. */
   options?: JobConvertOptions;
+  /** The callback notified when the job reaches a terminal state, and its delivery state. */
+  webhook?: JobWebhook;
 }
 
 export interface JobPage {
@@ -260,6 +282,15 @@ export interface ApiKeyRecord {
   prefix: string;
   createdAt: number;
   revokedAt?: number;
+  /** The callback URL jobs created with this key notify unless they name their own. */
+  webhookUrl?: string;
+  /**
+   * The HMAC-SHA256 key that signs this key's webhook events (`mdwhsec_…`), stored as it is: signing needs the
+   * secret itself, so it cannot be hashed like the API key (functions/README.md, "Webhooks", says why it is
+   * not encrypted either). Absent on keys created before webhooks existed. Never returned by the API after
+   * the creation response.
+   */
+  webhookSecret?: string;
 }
 
 export type UserStatus = 'active' | 'suspended';
@@ -383,6 +414,12 @@ export interface JobStore {
   expire(id: string, input: { now: number }): Promise<boolean>;
   /** Removes the record; a reservation it still held is released in the same transaction. */
   deleteJob(id: string): Promise<boolean>;
+  /**
+   * Records webhook delivery attempt number `attempt` (decision: `recordWebhookAttempt` in
+   * `shared/service/webhooks/state.ts`). Undefined when refused (no job or webhook, the attempt was recorded
+   * already, the delivery is no longer pending); otherwise the job as written.
+   */
+  recordWebhookAttempt(id: string, input: WebhookAttempt): Promise<Job | undefined>;
   /** How many of `owner`'s jobs are not finished (every state but succeeded/failed/expired). */
   countActiveJobs(owner: string): Promise<number>;
   /** `awaiting_confirmation` jobs whose confirmation deadline has passed. */
@@ -500,6 +537,61 @@ export interface TaskQueue {
   close?(): Promise<void>;
 }
 
+/** One webhook delivery attempt's outcome (`JobStore.recordWebhookAttempt`). */
+export interface WebhookAttempt {
+  /** 1-based. */
+  attempt: number;
+  now: number;
+  /** The receiver answered 2xx. */
+  delivered: boolean;
+  /** The HTTP status, when the receiver answered at all. */
+  status?: number;
+  error?: JobError;
+  /** No retry may help (a refused address, a revoked key): the delivery fails now. */
+  permanent?: boolean;
+  /** The attempt budget: a failed attempt with this number is the last. */
+  maxAttempts: number;
+}
+
+/** An address a host name resolved to. */
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Why a webhook POST got no HTTP answer; `code` is `timeout` or `connection_failed`. */
+export class WebhookTransportError extends Error {
+  readonly code: 'timeout' | 'connection_failed';
+  constructor(code: WebhookTransportError['code'], message: string) {
+    super(message);
+    this.name = 'WebhookTransportError';
+    this.code = code;
+  }
+}
+
+/**
+ * The network side of webhook delivery. The use case decides WHERE it may connect (`webhooks/address.ts`); this
+ * port resolves names and sends one POST to exactly the address it is given.
+ */
+export interface WebhookTransport {
+  /** Every address `host` resolves to now (A and AAAA). Rejects when the name does not resolve. */
+  resolve(host: string): Promise<ResolvedAddress[]>;
+  /**
+   * One POST of `body` to `url`, connected to `address` (the host name is kept for TLS SNI, certificate
+   * checks and the Host header, but never resolved again: DNS rebinding cannot swap the address). No redirect
+   * is followed; at most `maxResponseBytes` of the answer are read; the whole exchange is abandoned after
+   * `timeoutMs`. Rejects with `WebhookTransportError` when no HTTP answer came.
+   */
+  post(input: {
+    url: string;
+    address: ResolvedAddress;
+    headers: Record<string, string>;
+    body: string;
+    timeoutMs: number;
+    maxResponseBytes: number;
+  }): Promise<{ status: number }>;
+}
+
 export interface VerifiedIdentity {
   uid: string;
   email?: string;
@@ -581,6 +673,8 @@ export interface PipelinePorts {
   identityAdmin?: IdentityAdmin;
   /** Malware scanning of every upload before conversion; absent = off (a notice is logged at start). */
   scanner?: Scanner;
+  /** Webhook delivery (DNS and HTTP); absent = every delivery fails `webhooks_unavailable`. */
+  webhooks?: WebhookTransport;
 }
 
 // ---------------------------------------------------------------------------------------------------------

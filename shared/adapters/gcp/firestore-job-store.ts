@@ -26,7 +26,9 @@ import type {
   JobStore,
   JobWarning,
   MarkQueuedOutcome,
+  WebhookAttempt,
 } from '../../service/ports.ts';
+import { recordWebhookAttempt } from '../../service/webhooks/state.ts';
 import {
   claimJob,
   completeJob,
@@ -225,6 +227,13 @@ export class FirestoreJobStore implements JobStore {
       const job = fromDoc(snap.data()!);
       this.applyEffects(tx, job.owner, chargeEffects(job, undefined));
       return true;
+    });
+  }
+
+  async recordWebhookAttempt(id: string, input: WebhookAttempt): Promise<Job | undefined> {
+    return this.transition(id, (job) => {
+      const next = recordWebhookAttempt(job, input);
+      return [next, next];
     });
   }
 

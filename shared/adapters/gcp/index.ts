@@ -22,6 +22,7 @@ import { FirestoreUserAdminStore } from './firestore-user-admin.ts';
 import { FirestoreAuditLog } from './firestore-audit-log.ts';
 import { StripeCheckout } from '../stripe/stripe-checkout.ts';
 import { UnconfiguredCheckout } from '../unconfigured-checkout.ts';
+import { NodeWebhookTransport } from '../webhook-transport.ts';
 
 /** Stripe Billing Meters when STRIPE_SECRET_KEY is set (billing off otherwise); Gemini when MDRAFT_LLM_TIDY=on. */
 export interface GcpAdapters extends PipelinePorts {
@@ -95,6 +96,7 @@ export function createGcpAdapters(config: Config): GcpAdapters {
     results: new GcsBlobStore({ storage, bucket: config.buckets.results }),
     tasks,
     identity,
+    webhooks: new NodeWebhookTransport(),
     ...(config.llm.tidy
       ? {
           llm: lazyLlm(() =>

@@ -25,6 +25,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { LocalIdentityAdmin } from './local-identity-admin.ts';
 import { UnconfiguredCheckout } from '../unconfigured-checkout.ts';
 import { StripeCheckout } from '../stripe/stripe-checkout.ts';
+import { NodeWebhookTransport } from '../webhook-transport.ts';
 
 export interface LocalAdapters {
   db: DatabaseSync;
@@ -34,6 +35,8 @@ export interface LocalAdapters {
   uploads: DiskBlobStore;
   results: DiskBlobStore;
   tasks: SqliteTaskQueue;
+  /** Webhook delivery (DNS and HTTP, the address pinned). */
+  webhooks: NodeWebhookTransport;
   /** Refuses ID tokens, or verifies the Firebase Auth emulator's when `config.authEmulator` is set. */
   identity: LocalIdentity;
   /** Stripe when STRIPE_SECRET_KEY is set, else a ledger table in the same database (nobody is charged). */
@@ -100,6 +103,7 @@ export function createLocalAdapters(config: Config): LocalAdapters {
     uploads,
     results,
     tasks,
+    webhooks: new NodeWebhookTransport(),
     identity,
     billing: stripe
       ? new StripeBilling({ stripe, users: accounts, meterEventName: config.billing.meterEventName })

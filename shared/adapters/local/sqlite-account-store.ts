@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS api_keys (
   id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, prefix TEXT NOT NULL,
-  created_at INTEGER NOT NULL, revoked_at INTEGER
+  created_at INTEGER NOT NULL, revoked_at INTEGER, webhook_url TEXT, webhook_secret TEXT
 );
 CREATE INDEX IF NOT EXISTS api_keys_owner ON api_keys (owner, created_at);
 -- Billing state per user (set by Stripe webhooks) and the webhook events already applied (de-duplication).
@@ -125,8 +125,20 @@ export class SqliteAccountStore implements AccountStore {
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO api_keys (id, owner, name, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(key.id, key.owner, key.name, key.prefix, key.createdAt, key.revokedAt ?? null);
+      .prepare(
+        `INSERT INTO api_keys (id, owner, name, prefix, created_at, revoked_at, webhook_url, webhook_secret)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        key.id,
+        key.owner,
+        key.name,
+        key.prefix,
+        key.createdAt,
+        key.revokedAt ?? null,
+        key.webhookUrl ?? null,
+        key.webhookSecret ?? null,
+      );
   }
 
   async findApiKeyByHash(id: string): Promise<ApiKeyRecord | undefined> {
@@ -255,6 +267,8 @@ function addMissingColumns(db: DatabaseSync): void {
     ['users', 'admin', 'INTEGER'],
     ['users', 'last_seen_at', 'INTEGER'],
     ['user_billing', 'grace_until', 'INTEGER'],
+    ['api_keys', 'webhook_url', 'TEXT'],
+    ['api_keys', 'webhook_secret', 'TEXT'],
   ];
   for (const table of new Set(added.map(([t]) => t))) {
     const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
@@ -297,6 +311,8 @@ interface KeyRow {
   prefix: string;
   created_at: number;
   revoked_at: number | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
 }
 
 function keyFromRow(r: KeyRow): ApiKeyRecord {
@@ -307,5 +323,7 @@ function keyFromRow(r: KeyRow): ApiKeyRecord {
     prefix: r.prefix,
     createdAt: r.created_at,
     ...(r.revoked_at !== null ? { revokedAt: r.revoked_at } : {}),
+    ...(r.webhook_url ? { webhookUrl: r.webhook_url } : {}),
+    ...(r.webhook_secret ? { webhookSecret: r.webhook_secret } : {}),
   };
 }

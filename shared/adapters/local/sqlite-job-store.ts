@@ -16,7 +16,9 @@ import type {
   JobStore,
   JobWarning,
   MarkQueuedOutcome,
+  WebhookAttempt,
 } from '../../service/ports.ts';
+import { recordWebhookAttempt } from '../../service/webhooks/state.ts';
 import {
   claimJob,
   completeJob,
@@ -187,6 +189,13 @@ export class SqliteJobStore implements JobStore {
         return true;
       }),
     );
+  }
+
+  async recordWebhookAttempt(id: string, input: WebhookAttempt): Promise<Job | undefined> {
+    return this.transition(id, (job) => {
+      const next = recordWebhookAttempt(job, input);
+      return [next, next];
+    });
   }
 
   async countActiveJobs(owner: string): Promise<number> {

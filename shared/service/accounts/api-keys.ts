@@ -7,10 +7,13 @@ import type { AccountStore, ApiKeyRecord } from '../ports.ts';
 import { issueApiKey, type IssuedKey } from '../auth/api-keys.ts';
 import { logs } from '../logs.ts';
 import { ApiKeyNotFoundError } from './errors.ts';
+import { checkWebhookUrl, type WebhookPolicy } from '../webhooks/url.ts';
 
 export interface ApiKeyDeps {
   accounts: Pick<AccountStore, 'createApiKey' | 'listApiKeys' | 'revokeApiKey'>;
   now: () => number;
+  /** The webhook policy a key's default URL is checked against (absent: https only, no test allow-list). */
+  config?: { webhooks?: WebhookPolicy };
 }
 
 /** A key id is the SHA-256 hex of the key (64 lowercase hex digits). */
@@ -18,14 +21,21 @@ export function isApiKeyId(id: string): boolean {
   return /^[0-9a-f]{64}$/.test(id);
 }
 
-/** A new key for `owner`; `name` defaults to `default` and is cut to 100 characters. The secret is in `key`, once. */
+/**
+ * A new key for `owner`; `name` defaults to `default` and is cut to 100 characters. The secret is in `key`,
+ * its webhook signing secret in `webhookSecret`, once. `webhookUrl` (the default callback of jobs created with
+ * the key) must pass `checkWebhookUrl` (`InvalidJobRequestError` `invalid_webhook_url` otherwise).
+ */
 export async function createApiKey(
   deps: ApiKeyDeps,
-  input: { owner: string; name?: string; requestId?: string },
+  input: { owner: string; name?: string; webhookUrl?: string; requestId?: string },
 ): Promise<IssuedKey> {
+  const webhookUrl =
+    input.webhookUrl !== undefined ? checkWebhookUrl(input.webhookUrl, deps.config?.webhooks) : undefined;
   const issued = await issueApiKey(deps.accounts, {
     owner: input.owner,
     ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(webhookUrl ? { webhookUrl } : {}),
     now: deps.now(),
   });
   logs.apiKeyCreated({ requestId: input.requestId, owner: input.owner, keyId: issued.record.id });

@@ -27,6 +27,8 @@ export interface Principal {
   admin?: boolean;
   /** The user's plan id now (a lapsed payment's grace applied: `effectivePlanId`); absent = no record (free). */
   plan?: string;
+  /** The API key's default webhook URL (jobs created with the key notify it unless they name their own). */
+  keyWebhookUrl?: string;
 }
 
 /** The session cookie's name (`functions/local.ts` sets it after the one-time sign-in link). */
@@ -94,7 +96,15 @@ async function byKey(key: string, via: 'api_key' | 'session', deps: AuthDeps): P
   if (!looksLikeApiKey(key)) throw new AuthError('unauthenticated', 'the API key is not valid');
   const record = await deps.accounts.findApiKeyByHash(hashApiKey(key));
   if (!record || record.revokedAt) throw new AuthError('unauthenticated', 'the API key is not valid');
-  return { principal: { uid: record.owner, via, keyId: record.id }, user: await deps.accounts.getUser(record.owner) };
+  return {
+    principal: {
+      uid: record.owner,
+      via,
+      keyId: record.id,
+      ...(record.webhookUrl ? { keyWebhookUrl: record.webhookUrl } : {}),
+    },
+    user: await deps.accounts.getUser(record.owner),
+  };
 }
 
 /** One cookie's value from a `Cookie` header (RFC 6265 §5.4: `name=value` pairs separated by `; `). */

@@ -7,6 +7,7 @@ import { purgeJob } from './queries.ts';
 import { enqueueConversion } from './upload-finalized.ts';
 import { sweepObjects } from './orphan-sweep.ts';
 import { logs } from '../logs.ts';
+import { notifyTerminal } from '../webhooks/deliver.ts';
 
 export interface CleanupReport {
   deleted: number;
@@ -48,14 +49,20 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
   report.resultsSwept = swept.resultsSwept;
 
   for (const job of await deps.jobs.findUploadExpired(now, BATCH)) {
-    if (await deps.jobs.expire(job.id, { now })) report.expired++;
+    if (await deps.jobs.expire(job.id, { now })) {
+      report.expired++;
+      await notifyTerminal(deps, job, requestId);
+    }
     // A late upload may have landed after the URL's last use; nobody will ever read it.
     await deps.uploads.delete(job.inputObject);
   }
 
   // Jobs counted but never confirmed: expired, their reservation released in the same transaction.
   for (const job of await deps.jobs.findConfirmationExpired(now, BATCH)) {
-    if (await deps.jobs.expire(job.id, { now })) report.expired++;
+    if (await deps.jobs.expire(job.id, { now })) {
+      report.expired++;
+      await notifyTerminal(deps, job, requestId);
+    }
     await deps.uploads.delete(job.inputObject);
   }
 
@@ -71,7 +78,10 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
           message: `the worker stopped responding on the last of ${config.maxAttempts} attempts`,
         }
       : { code: 'worker_lost', message: 'the worker stopped responding and no retry took the job over' };
-    if (await deps.jobs.fail(job.id, { error, now })) report.failedLostWorker++;
+    if (await deps.jobs.fail(job.id, { error, now })) {
+      report.failedLostWorker++;
+      await notifyTerminal(deps, job, requestId);
+    }
   }
 
   // A crash between `queued` and the enqueue loses the task; the same name makes a re-enqueue harmless.

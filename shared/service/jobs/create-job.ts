@@ -7,7 +7,7 @@
  * The concurrency check is a read, not a transaction: two creations at the same instant may both pass it;
  * the allowance itself is never overrun (its reservation is transactional).
  */
-import type { Job, JobConvertOptions, SignedRequest } from '../ports.ts';
+import type { Job, JobConvertOptions, JobWebhook, SignedRequest } from '../ports.ts';
 import type { PipelineDeps } from './deps.ts';
 import { InvalidJobRequestError } from './errors.ts';
 import { inputObjectName, newJobId } from './names.ts';
@@ -15,6 +15,8 @@ import { acceptedType, essence } from './types-by-content.ts';
 import { logs } from '../logs.ts';
 import { userPlan } from '../accounts/profile.ts';
 import { monthOf } from './charges.ts';
+import { checkWebhookUrl } from '../webhooks/url.ts';
+import { newWebhook } from '../webhooks/state.ts';
 
 export interface CreateJobInput {
   owner: string;
@@ -27,6 +29,10 @@ export interface CreateJobInput {
   maxUnits?: number;
   /** Conversion options (charset, comments, tracked changes, OCR languages, page separators, pages). */
   options?: JobConvertOptions;
+  /** Notified when the job ends (`shared/service/webhooks/`); needs `keyId`, whose secret signs the event. */
+  webhookUrl?: string;
+  /** The API key the caller authenticated with (absent for an ID token). */
+  keyId?: string;
   requestId?: string;
 }
 
@@ -48,6 +54,7 @@ export async function createJob(
     );
   }
   if (input.size < 1) throw new InvalidJobRequestError('invalid_request', 'size must be at least 1 byte');
+  const webhook = input.webhookUrl !== undefined ? await webhookOf(deps, input.webhookUrl, input.keyId) : undefined;
   const now = deps.now();
   const { id: planId, plan } = userPlan(deps, await deps.accounts.getUser(input.owner));
   if (input.size > plan.maxFileBytes) {
@@ -86,6 +93,7 @@ export async function createJob(
     ...(input.confirm ? { confirm: true } : {}),
     ...(input.maxUnits !== undefined ? { maxUnits: input.maxUnits } : {}),
     ...(input.options && Object.keys(input.options).length ? { options: input.options } : {}),
+    ...(webhook ? { webhook } : {}),
   };
   await deps.jobs.createJob(job);
   const upload = await deps.uploads.signUpload({
@@ -102,4 +110,22 @@ export async function createJob(
     size: job.size,
   });
   return { job, upload };
+}
+
+/**
+ * The webhook state of a new job: the URL checked (`checkWebhookUrl`), signed with the caller's API key's
+ * secret. Throws `webhook_unavailable` when the caller has no key (an ID token) or its key has no secret (a key
+ * created before webhooks existed).
+ */
+async function webhookOf(deps: PipelineDeps, raw: string, keyId: string | undefined): Promise<JobWebhook> {
+  const url = checkWebhookUrl(raw, deps.config.webhooks);
+  const key = keyId ? await deps.accounts.findApiKeyByHash(keyId) : undefined;
+  if (!key?.webhookSecret)
+    throw new InvalidJobRequestError(
+      'webhook_unavailable',
+      keyId
+        ? 'this API key has no webhook signing secret (it predates webhooks): create a new key'
+        : 'webhooks are signed with an API key\'s secret: create the job with an API key (X-API-Key)',
+    );
+  return newWebhook(url, key.id);
 }

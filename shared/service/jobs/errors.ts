@@ -7,7 +7,16 @@ export class JobNotFoundError extends Error {
 }
 
 export class InvalidJobRequestError extends Error {
-  readonly code: 'unsupported_media_type' | 'too_large' | 'invalid_request' | 'quota_exceeded' | 'too_many_jobs';
+  readonly code:
+    | 'unsupported_media_type'
+    | 'too_large'
+    | 'invalid_request'
+    | 'quota_exceeded'
+    | 'too_many_jobs'
+    /** A webhook URL that is not an https URL (or has credentials, a fragment, …). */
+    | 'invalid_webhook_url'
+    /** A webhook was asked for but the credential has no signing secret (an ID token, a key older than webhooks). */
+    | 'webhook_unavailable';
   constructor(code: InvalidJobRequestError['code'], message: string) {
     super(message);
     this.name = 'InvalidJobRequestError';

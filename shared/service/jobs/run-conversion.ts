@@ -25,6 +25,7 @@ import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { logs } from '../logs.ts';
 import { billableUnits } from '../accounts/billable-units.ts';
+import { notifyTerminal } from '../webhooks/deliver.ts';
 
 export type ConversionOutcome = 'succeeded' | 'failed' | 'noop' | 'busy' | 'retry';
 
@@ -42,6 +43,8 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
   if (!claim.ok) {
     logs.claimRefused({ requestId, jobId, reason: claim.reason });
     if (claim.reason === 'leased' && input.deliveryAttempt < maxAttempts) return 'busy';
+    // A redelivery after the job ended (perhaps the enqueue of its webhook failed): notify again (same task name).
+    if (claim.reason === 'finished') await notifyTerminal(deps, claim.job, requestId);
     if (claim.reason === 'finished' && claim.job.status === 'succeeded') {
       // Possibly the redelivery after a failed usage report: report again (idempotent by job id).
       const reported = await reportUsage(deps, claim.job, input.deliveryAttempt >= maxAttempts, requestId);
@@ -74,7 +77,7 @@ async function convertClaimed(
     if (!bytes) {
       return await failPermanently(
         deps,
-        jobId,
+        job,
         lease.leaseId,
         { code: 'upload_missing', message: 'the uploaded document is gone' },
         requestId,
@@ -83,8 +86,8 @@ async function convertClaimed(
     const scanned = await scanBeforeConversion(deps, job, bytes, requestId);
     if (!scanned.ok) {
       return scanned.transient
-        ? await transientFailure(deps, jobId, lease.leaseId, scanned.error, isLast, requestId)
-        : await failPermanently(deps, jobId, lease.leaseId, scanned.error, requestId);
+        ? await transientFailure(deps, job, lease.leaseId, scanned.error, isLast, requestId)
+        : await failPermanently(deps, job, lease.leaseId, scanned.error, requestId);
     }
     result = await deps.runner(bytes, {
       fileName: job.filename,
@@ -95,8 +98,8 @@ async function convertClaimed(
   } catch (error) {
     const typed = asConversionError(error, 'internal');
     const jobError = { code: typed.code, message: typed.message };
-    if (!typed.transient) return await failPermanently(deps, jobId, lease.leaseId, jobError, requestId);
-    return await transientFailure(deps, jobId, lease.leaseId, jobError, isLast, requestId);
+    if (!typed.transient) return await failPermanently(deps, job, lease.leaseId, jobError, requestId);
+    return await transientFailure(deps, job, lease.leaseId, jobError, isLast, requestId);
   }
 
   let finished: Pick<Job, 'id' | 'owner' | 'pages' | 'finishedAt'>;
@@ -147,11 +150,12 @@ async function convertClaimed(
       await discardIfUnreachable(deps, jobId, names, requestId);
       return 'noop';
     }
+    await notifyTerminal(deps, job, requestId);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return await transientFailure(
       deps,
-      jobId,
+      job,
       lease.leaseId,
       { code: 'internal', message: `storing the result failed: ${message}` },
       isLast,
@@ -197,30 +201,33 @@ async function reportUsage(
 
 async function failPermanently(
   deps: PipelineDeps,
-  jobId: string,
+  job: Job,
   leaseId: string,
   error: JobError,
   requestId?: string,
 ): Promise<ConversionOutcome> {
-  await deps.jobs.fail(jobId, { error, now: deps.now(), leaseId });
+  const jobId = job.id;
+  if (await deps.jobs.fail(jobId, { error, now: deps.now(), leaseId })) await notifyTerminal(deps, job, requestId);
   logs.conversionFailed({ requestId, jobId, code: error.code, detail: error.message, final: true });
   return 'failed';
 }
 
 async function transientFailure(
   deps: PipelineDeps,
-  jobId: string,
+  job: Job,
   leaseId: string,
   error: JobError,
   isLast: boolean,
   requestId?: string,
 ): Promise<ConversionOutcome> {
+  const jobId = job.id;
   if (isLast) {
     const final = {
       code: 'attempts_exhausted',
       message: `gave up after ${deps.config.maxAttempts} attempts: ${error.message}`,
     };
-    await deps.jobs.fail(jobId, { error: final, now: deps.now(), leaseId });
+    if (await deps.jobs.fail(jobId, { error: final, now: deps.now(), leaseId }))
+      await notifyTerminal(deps, job, requestId);
     logs.conversionFailed({ requestId, jobId, code: final.code, detail: final.message, final: true });
     return 'failed';
   }

@@ -14,6 +14,7 @@ import { logs } from '../logs.ts';
 import { countUnits } from '../accounts/count-units.ts';
 import { userPlan } from '../accounts/profile.ts';
 import { monthOf } from './charges.ts';
+import { notifyTerminal } from '../webhooks/deliver.ts';
 
 export interface FinalizedObject {
   bucket: string;
@@ -67,7 +68,7 @@ export async function handleUploadFinalized(
   const rejection = await inspectUpload(deps, job, stat.size);
   if ('code' in rejection) {
     logs.uploadRejected({ requestId, jobId, code: rejection.code, detail: rejection.message });
-    await deps.jobs.fail(jobId, { error: rejection, now: deps.now() });
+    if (await deps.jobs.fail(jobId, { error: rejection, now: deps.now() })) await notifyTerminal(deps, job, requestId);
     await deps.uploads.delete(object.name);
     return 'rejected';
   }
@@ -83,7 +84,7 @@ export async function handleUploadFinalized(
       message: `${counted.pages} pages; the plan converts at most ${plan.maxPagesPerDocument} per document`,
     };
     logs.uploadRejected({ requestId, jobId, code: error.code, detail: error.message });
-    await deps.jobs.fail(jobId, { error, now });
+    if (await deps.jobs.fail(jobId, { error, now })) await notifyTerminal(deps, job, requestId);
     await deps.uploads.delete(object.name);
     return 'rejected';
   }
@@ -101,6 +102,7 @@ export async function handleUploadFinalized(
   if (marked.outcome === 'stale') return ignore('job changed state meanwhile');
   if (marked.outcome === 'refused') {
     logs.jobRefused({ requestId, jobId, code: marked.job.error?.code ?? 'refused', units: counted.units });
+    await notifyTerminal(deps, marked.job, requestId);
     await deps.uploads.delete(object.name);
     return 'rejected';
   }

@@ -27,6 +27,20 @@ export interface JobView {
   options?: Job['options'];
   /** For `awaiting_confirmation`: confirm before this instant or the job expires. */
   confirmDeadline?: string;
+  /** The callback notified when the job ends, and how its delivery went (never the signing secret). */
+  webhook?: WebhookView;
+}
+
+export interface WebhookView {
+  url: string;
+  eventId: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastAttemptAt?: string;
+  /** The HTTP status the receiver last answered. */
+  lastStatus?: number;
+  lastError?: { code: string; message: string };
+  deliveredAt?: string;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -55,5 +69,18 @@ export function toJobView(job: Job): JobView {
   if (job.maxUnits !== undefined) view.maxUnits = job.maxUnits;
   if (job.options) view.options = job.options;
   if (job.status === 'awaiting_confirmation') view.confirmDeadline = iso(job.confirmDeadline);
+  if (job.webhook) {
+    const w = job.webhook;
+    view.webhook = {
+      url: w.url,
+      eventId: w.eventId,
+      state: w.state,
+      attempts: w.attempts,
+      ...(w.lastAttemptAt !== undefined ? { lastAttemptAt: iso(w.lastAttemptAt)! } : {}),
+      ...(w.lastStatus !== undefined ? { lastStatus: w.lastStatus } : {}),
+      ...(w.lastError ? { lastError: w.lastError } : {}),
+      ...(w.deliveredAt !== undefined ? { deliveredAt: iso(w.deliveredAt)! } : {}),
+    };
+  }
   return view;
 }

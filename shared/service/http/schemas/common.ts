@@ -85,6 +85,22 @@ export const JobSchema = z.object({
   maxUnits: z.number().int().optional(),
   options: JobOptionsSchema.optional(),
   confirmDeadline: isoTime().optional(),
+  webhook: z
+    .object({
+      url: z.string(),
+      eventId: z.string().describe('`evt_…`: the same in every delivery attempt of the event'),
+      state: z.enum(['pending', 'delivered', 'failed']),
+      attempts: z.number().int().describe('delivery attempts made so far'),
+      lastAttemptAt: isoTime().optional(),
+      lastStatus: z.number().int().optional().describe('the HTTP status the receiver last answered'),
+      lastError: z
+        .object({ code: z.string(), message: z.string() })
+        .optional()
+        .describe('why the last attempt failed: address_refused, dns_failed, timeout, connection_failed, http_status, key_revoked'),
+      deliveredAt: isoTime().optional(),
+    })
+    .optional()
+    .describe('the callback notified when the job ends, and its delivery state'),
   priceCents: z
     .number()
     .optional()
@@ -97,6 +113,7 @@ export const ApiKeySchema = z.object({
   prefix: z.string().describe('the first 10 characters of the key, to recognise it'),
   createdAt: isoTime(),
   revokedAt: isoTime().optional(),
+  webhookUrl: z.string().optional().describe('the default webhook URL of jobs created with this key'),
 });
 
 export const SignedRequestSchema = z.object({

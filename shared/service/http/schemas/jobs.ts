@@ -20,6 +20,13 @@ export const CreateJobBody = z
       .describe('stop in `awaiting_confirmation` once the upload is counted (`POST /v1/jobs/{id}/confirm` converts)'),
     maxUnits: z.number().int().min(1).max(100_000_000).optional().describe('spending cap in billable units'),
     options: JobOptionsSchema.optional().describe('conversion options (JobConvertOptions)'),
+    webhookUrl: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe(
+        "https URL POSTed a signed event when the job ends (default: the API key's `webhookUrl`); needs an API key",
+      ),
   })
   .strict();
 
@@ -30,7 +37,12 @@ export const ListJobsQuery = z.object({
 
 export const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).default('md') });
 
-export const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
+export const CreateKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    webhookUrl: z.string().max(2048).optional().describe('https URL: the default webhook of jobs created with the key'),
+  })
+  .strict();
 
 export const CreateJobResponse = z.object({ job: JobSchema, upload: SignedRequestSchema });
 export const JobPageResponse = z.object({ jobs: z.array(JobSchema), nextCursor: z.string().optional() });
@@ -39,6 +51,9 @@ export const ResultLinkResponse = z.object({ url: z.string(), expiresAt: z.strin
 export const CreateKeyResponse = z.object({
   key: ApiKeySchema,
   secret: z.string().describe('the API key itself (`mdk_…`): shown this once, never again'),
+  webhookSecret: z
+    .string()
+    .describe('the key\'s webhook signing secret (`mdwhsec_…`, HMAC-SHA256 key of `MDraft-Signature`): shown this once'),
 });
 export const KeyListResponse = z.object({ keys: z.array(ApiKeySchema) });
 
@@ -61,6 +76,7 @@ export const jobRoutes = {
       },
     },
     errors: {
+      400: ['invalid_webhook_url', 'webhook_unavailable'],
       402: ['quota_exceeded'],
       413: ['too_large'],
       415: ['unsupported_media_type'],
@@ -124,6 +140,7 @@ export const jobRoutes = {
     auth: 'user',
     body: CreateKeyBody,
     responses: { 201: { description: 'created', schema: CreateKeyResponse } },
+    errors: { 400: ['invalid_webhook_url'] },
   },
   listKeys: {
     operationId: 'listKeys',
