@@ -93,6 +93,15 @@ export function describeAccountStoreContract(name: string, factory: () => Promis
       const later = { ...key, id: 'e'.repeat(64), name: 'later', createdAt: T + 10 };
       await accounts.createApiKey(later);
       expect(await accounts.listApiKeys('alice')).toEqual([{ ...key, revokedAt: T + 1 }, later]);
+      // A key's default webhook URL and signing secret round-trip.
+      const hooked = {
+        ...key,
+        id: 'd'.repeat(64),
+        webhookUrl: 'https://hooks.example/in',
+        webhookSecret: 'mdwhsec_' + 's'.repeat(43),
+      };
+      await accounts.createApiKey(hooked);
+      expect(await accounts.findApiKeyByHash(hooked.id)).toEqual(hooked);
     });
 
     test('billing events: linked by user id, applied once per event id, older events never overwrite newer state', async () => {

@@ -266,6 +266,53 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.expire(missing, { now: T })).toBe(false);
     });
 
+    test('webhook attempts: recorded once each, in order, only on an ended job with a pending webhook', async () => {
+      const webhook = {
+        url: 'https://hooks.example/in',
+        keyId: 'k'.repeat(64),
+        eventId: 'evt_1',
+        state: 'pending' as const,
+        attempts: 0,
+      };
+      const job = makeJob('alice', T, { webhook });
+      await store.createJob(job);
+      const attempt = (n: number, extra: object = {}) => ({
+        attempt: n,
+        now: T + n,
+        delivered: false,
+        maxAttempts: 3,
+        status: 500,
+        error: { code: 'http_status', message: 'the receiver answered 500' },
+        ...extra,
+      });
+      // Not ended yet: nothing to deliver.
+      expect(await store.recordWebhookAttempt(job.id, attempt(1))).toBeUndefined();
+      expect(await store.fail(job.id, { error: { code: 'x', message: 'y' }, now: T })).toBe(true);
+      const first = await store.recordWebhookAttempt(job.id, attempt(1));
+      expect(first?.webhook).toEqual({
+        ...webhook,
+        attempts: 1,
+        lastAttemptAt: T + 1,
+        lastStatus: 500,
+        lastError: { code: 'http_status', message: 'the receiver answered 500' },
+      });
+      // The same attempt again (a redelivered task), or one out of order: refused.
+      expect(await store.recordWebhookAttempt(job.id, attempt(1))).toBeUndefined();
+      expect(await store.recordWebhookAttempt(job.id, attempt(3))).toBeUndefined();
+      const second = await store.recordWebhookAttempt(job.id, attempt(2, { delivered: true, status: 204 }));
+      expect(second?.webhook).toEqual({
+        ...webhook,
+        state: 'delivered',
+        attempts: 2,
+        lastAttemptAt: T + 2,
+        lastStatus: 204,
+        deliveredAt: T + 2,
+      });
+      expect(await store.getJob(job.id)).toEqual(second);
+      expect(await store.recordWebhookAttempt(job.id, attempt(3))).toBeUndefined();
+      expect(await store.recordWebhookAttempt('job_missing00000000000000', attempt(1))).toBeUndefined();
+    });
+
     test('the cleanup queries find exactly the jobs they describe', async () => {
       const old = makeJob('alice', T - 40 * 86400_000);
       const lateUpload = makeJob('alice', T, { uploadDeadline: T + 10 });

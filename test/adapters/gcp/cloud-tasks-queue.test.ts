@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { CloudTasksQueue } from '../../../shared/adapters/gcp/cloud-tasks-queue.ts';
 import { taskNameFor, eventKeyOf } from '../../../shared/service/jobs/names.ts';
+import { webhookTaskName } from '../../../shared/service/webhooks/deliver.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 
@@ -130,6 +131,37 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
     expect(task.httpRequest.oidcToken.audience).toBe(`${WORKER}/convert`);
     expect(task.dispatchDeadline).toBe('1800s');
     expect(Date.parse(task.scheduleTime!)).toBe(at.getTime());
+  });
+
+  test('a webhook attempt is a task of its own kind on the same queue and worker, named per attempt, scheduled', async () => {
+    const jobId = 'job_AAAAAAAAAAAAAAAAAAAAAA';
+    const at = new Date(Date.UTC(2030, 0, 1, 0, 1, 0));
+    const out = await queue.enqueue({
+      name: webhookTaskName(jobId, 2),
+      url: `${WORKER}/`,
+      body: { kind: 'webhook', jobId, attempt: 2 },
+      scheduleTime: at,
+      fairnessKey: 'alice',
+    });
+    expect(out).toEqual({ created: true });
+    const { task } = JSON.parse(server.requests[0]!.body.toString('utf8')) as { task: SentTask };
+    // A valid task id is kept as it is: a repeated notification of the same attempt is ALREADY_EXISTS.
+    expect(task.name).toBe(`${QUEUE}/tasks/webhook_${jobId}_2`);
+    expect(task.httpRequest.url).toBe(`${WORKER}/`);
+    expect(task.httpRequest.oidcToken.audience).toBe(WORKER);
+    expect(JSON.parse(Buffer.from(task.httpRequest.body, 'base64').toString('utf8'))).toEqual({
+      kind: 'webhook',
+      jobId,
+      attempt: 2,
+    });
+    expect(Date.parse(task.scheduleTime!)).toBe(at.getTime());
+    expect(
+      await queue.enqueue({
+        name: webhookTaskName(jobId, 2),
+        url: `${WORKER}/`,
+        body: { kind: 'webhook', jobId, attempt: 2 },
+      }),
+    ).toEqual({ created: false });
   });
 
   test('configuration mistakes are refused up front', () => {

@@ -25,10 +25,15 @@ test('create: a new key for the owner, stored by hash, named (default "default")
     name: 'ci',
     prefix: a.key.slice(0, 10),
     createdAt: T,
+    webhookSecret: a.webhookSecret,
   });
+  // The webhook signing secret: 256 random bits, its own per key, stored with the key (signing needs it).
+  expect(a.webhookSecret).toMatch(/^mdwhsec_[A-Za-z0-9_-]{43}$/);
   expect(await accounts.findApiKeyByHash(hashApiKey(a.key))).toEqual(a.record);
-  const b = await createApiKey(deps(), { owner: 'alice' });
+  const b = await createApiKey(deps(), { owner: 'alice', webhookUrl: 'https://hooks.example/in' });
   expect(b.record.name).toBe('default');
+  expect(b.webhookSecret).not.toBe(a.webhookSecret);
+  expect((await accounts.findApiKeyByHash(b.record.id))?.webhookUrl).toBe('https://hooks.example/in');
   expect(isApiKeyId(a.record.id)).toBe(true);
   expect(isApiKeyId('A'.repeat(64))).toBe(false);
 });
