@@ -44,6 +44,7 @@ locals {
     MDRAFT_TASKS_AUDIENCE            = local.worker_url
     MDRAFT_QUEUE_DISPATCH_DEADLINE_S = tostring(local.dispatch_deadline_seconds)
     MDRAFT_MAX_ATTEMPTS              = tostring(var.max_attempts)
+    MDRAFT_WEBHOOK_MAX_ATTEMPTS      = tostring(var.webhook_max_attempts)
     MDRAFT_RETENTION_DAYS            = tostring(var.retention_days)
     MDRAFT_CONVERT_TIMEOUT_S         = tostring(var.convert_timeout_seconds)
     MDRAFT_CONVERT_WORKERS           = "1"

@@ -45,6 +45,16 @@ variable "max_attempts" {
   default     = 5
 }
 
+variable "webhook_max_attempts" {
+  description = "Webhook delivery attempts per job event (MDRAFT_WEBHOOK_MAX_ATTEMPTS); each attempt is its own Cloud Tasks task on the conversion queue, spaced by MDraft's own backoff."
+  type        = number
+  default     = 8
+  validation {
+    condition     = var.webhook_max_attempts >= 1 && var.webhook_max_attempts <= 50
+    error_message = "webhook_max_attempts must be between 1 and 50."
+  }
+}
+
 variable "convert_timeout_seconds" {
   description = "Time budget of one conversion (MDRAFT_CONVERT_TIMEOUT_S). The worker's timeout and the task dispatch deadline add a margin."
   type        = number
