@@ -63,9 +63,7 @@ export class NodeWebhookTransport implements WebhookTransport {
         req.destroy();
         finish(() => reject(new WebhookTransportError('timeout', `no answer within ${input.timeoutMs} ms`)));
       }, input.timeoutMs);
-      req.on('error', (error) =>
-        finish(() => reject(new WebhookTransportError('connection_failed', error.message))),
-      );
+      req.on('error', (error) => finish(() => reject(new WebhookTransportError('connection_failed', error.message))));
       req.end(input.body);
     });
   }

@@ -125,7 +125,7 @@ async function webhookOf(deps: PipelineDeps, raw: string, keyId: string | undefi
       'webhook_unavailable',
       keyId
         ? 'this API key has no webhook signing secret (it predates webhooks): create a new key'
-        : 'webhooks are signed with an API key\'s secret: create the job with an API key (X-API-Key)',
+        : "webhooks are signed with an API key's secret: create the job with an API key (X-API-Key)",
     );
   return newWebhook(url, key.id);
 }

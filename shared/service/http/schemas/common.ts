@@ -96,7 +96,9 @@ export const JobSchema = z.object({
       lastError: z
         .object({ code: z.string(), message: z.string() })
         .optional()
-        .describe('why the last attempt failed: address_refused, dns_failed, timeout, connection_failed, http_status, key_revoked'),
+        .describe(
+          'why the last attempt failed: address_refused, dns_failed, timeout, connection_failed, http_status, key_revoked',
+        ),
       deliveredAt: isoTime().optional(),
     })
     .optional()

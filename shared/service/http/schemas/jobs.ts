@@ -53,7 +53,7 @@ export const CreateKeyResponse = z.object({
   secret: z.string().describe('the API key itself (`mdk_…`): shown this once, never again'),
   webhookSecret: z
     .string()
-    .describe('the key\'s webhook signing secret (`mdwhsec_…`, HMAC-SHA256 key of `MDraft-Signature`): shown this once'),
+    .describe("the key's webhook signing secret (`mdwhsec_…`, HMAC-SHA256 key of `MDraft-Signature`): shown this once"),
 });
 export const KeyListResponse = z.object({ keys: z.array(ApiKeySchema) });
 
