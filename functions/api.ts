@@ -163,7 +163,8 @@ async function postJob(deps: PipelineDeps, req: HttpRequest, who: Principal): Pr
     owner: who.uid,
     ...body,
     ...(webhookUrl !== undefined ? { webhookUrl } : {}),
-    ...(who.keyId ? { keyId: who.keyId } : {}),
+    // Only a caller holding an API key knows its signing secret (a session cookie's key was never shown).
+    ...(who.via === 'api_key' && who.keyId ? { keyId: who.keyId } : {}),
     requestId: req.requestId,
   });
   return json(201, { job: toJobView(job), upload }, { Location: `/v1/jobs/${job.id}` });
