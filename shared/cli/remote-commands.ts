@@ -1,11 +1,11 @@
 /**
  * `mdraft jobs list|get|result|delete` and `mdraft usage`: the account's jobs and usage on an MDraft API,
- * through the typed client (`api-client.ts`). Output: a table for people, `--json` for scripts (the API's
+ * through the client generated from the OpenAPI document (`api.ts`, `shared/client/`). Output: a table for people, `--json` for scripts (the API's
  * body as is). An API error prints `mdraft <command>: <code>: <message> (request <id>)` on stderr and exits 1.
  * Options are parsed and validated by the command table (`program.ts`).
  */
 import { promises as fs } from 'node:fs';
-import { ApiClient, ApiClientError, type CallResult } from './api-client.ts';
+import { ApiClientError, cliClient, resultLink, unwrap, type Job } from './api.ts';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -34,15 +34,17 @@ export interface UsageArgs {
 
 /** Runs one `jobs` action; returns the exit code (0 done, 1 the API refused or the server is unreachable). */
 export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> {
-  const client = new ApiClient({ baseUrl: args.api, apiKey: args.key });
+  const client = cliClient(args);
   return reported(`mdraft jobs ${args.action}`, io, async () => {
     switch (args.action) {
       case 'list': {
         let cursor = args.cursor;
-        const jobs: CallResult<'listJobs'>['jobs'] = [];
+        const jobs: Job[] = [];
         let next: string | undefined;
         do {
-          const page = await client.call('listJobs', { query: { limit: args.limit, ...(cursor ? { cursor } : {}) } });
+          const page = unwrap(
+            await client.GET('/v1/jobs', { params: { query: { limit: args.limit, ...(cursor ? { cursor } : {}) } } }),
+          );
           jobs.push(...page.jobs);
           next = page.nextCursor;
           cursor = next;
@@ -66,12 +68,12 @@ export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> 
         return;
       }
       case 'get': {
-        const { job } = await client.call('getJob', { params: { id: args.id } });
+        const { job } = unwrap(await client.GET('/v1/jobs/{id}', { params: { path: { id: args.id } } }));
         io.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
         return;
       }
       case 'result': {
-        const link = await client.call('getJobResult', { params: { id: args.id }, query: { format: args.format } });
+        const link = await resultLink(client, args.id, args.format);
         // The signed URL carries its own authority: the API key is not sent to the storage host.
         const res = await fetch(link.url);
         if (!res.ok) throw new ApiClientError(res.status, 'download_failed', `download failed (HTTP ${res.status})`);
@@ -84,7 +86,7 @@ export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> 
       }
       case 'delete': {
         for (const id of args.ids) {
-          await client.call('deleteJob', { params: { id } });
+          unwrap(await client.DELETE('/v1/jobs/{id}', { params: { path: { id } } }));
           io.stderr.write(`deleted ${id}\n`);
         }
         return;
@@ -95,7 +97,7 @@ export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> 
 
 /** `mdraft usage`: rows and their total for the range (default: this month), or the CSV export. */
 export function runUsage(args: RemoteArgs & UsageArgs, io: Io): Promise<number> {
-  const client = new ApiClient({ baseUrl: args.api, apiKey: args.key });
+  const client = cliClient(args);
   const query = {
     groupBy: args.groupBy,
     ...(args.from ? { from: args.from } : {}),
@@ -103,10 +105,10 @@ export function runUsage(args: RemoteArgs & UsageArgs, io: Io): Promise<number> 
   };
   return reported('mdraft usage', io, async () => {
     if (args.csv) {
-      io.stdout.write(await client.call('exportUsage', { query }));
+      io.stdout.write(unwrap(await client.GET('/v1/usage/export', { params: { query }, parseAs: 'text' })));
       return;
     }
-    const usage = await client.call('getUsage', { query });
+    const usage = unwrap(await client.GET('/v1/usage', { params: { query } }));
     if (args.json) {
       io.stdout.write(`${JSON.stringify(usage, null, 2)}\n`);
       return;

@@ -1,6 +1,6 @@
 /**
  * `mdraft submit <file…> --api URL --key KEY [-o out]`: the whole client flow against the API, through the
- * typed client (`api-client.ts`) — create the job, PUT the bytes with exactly the signed headers, poll with
+ * client generated from the OpenAPI document (`api.ts`, `shared/client/`) — create the job, PUT the bytes with exactly the signed headers, poll with
  * backoff, fetch the signed result URL and download the Markdown.
  * Several files run concurrently. The content type sent is detected from the bytes, as the server will.
  * Options are parsed and validated by the command table (`program.ts`).
@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { SubmitArgs } from './args.ts';
 import { detectFormat } from '../engine/detect.ts';
 import { backoffDelay } from '../service/backoff.ts';
-import { ApiClient, ApiClientError } from './api-client.ts';
+import { ApiClientError, cliClient, resultLink, unwrap } from './api.ts';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -81,8 +81,10 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
   } catch (error) {
     throw new SubmitError('unsupported_format', (error as Error).message);
   }
-  const client = new ApiClient({ baseUrl: o.api, apiKey: o.key });
-  const created = await api(client.call('createJob', { body: { filename, contentType, size: bytes.length } }));
+  const client = cliClient(o);
+  const created = await api(async () =>
+    unwrap(await client.POST('/v1/jobs', { body: { filename, contentType, size: bytes.length } })),
+  );
 
   const put = await fetch(created.upload.url, {
     method: created.upload.method,
@@ -97,7 +99,7 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
   const poll = { initialMs: o.pollMs ?? 250, maxMs: 5000, factor: 1.5 };
   let polls = 0;
   for (;;) {
-    const { job } = await api(client.call('getJob', { params: { id } }));
+    const { job } = await api(async () => unwrap(await client.GET('/v1/jobs/{id}', { params: { path: { id } } })));
     if (job.status === 'succeeded') break;
     if (job.status === 'failed' || job.status === 'expired') {
       throw new SubmitError(job.error?.code ?? job.status, job.error?.message ?? `the job ${job.status}`);
@@ -105,7 +107,7 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     if (Date.now() > deadline) throw new SubmitError('timeout', `still ${job.status} after the timeout`);
     await new Promise((r) => setTimeout(r, backoffDelay(++polls, poll)));
   }
-  const link = await api(client.call('getJobResult', { params: { id }, query: { format: o.json ? 'json' : 'md' } }));
+  const link = await api(() => resultLink(client, id, o.json ? 'json' : 'md'));
   // The signed URL is its own credential: the API key is not sent to the storage host.
   const result = await fetch(link.url);
   if (!result.ok) throw new SubmitError('download_failed', `download failed (HTTP ${result.status})`);
@@ -113,9 +115,9 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
 }
 
 /** An API error as a `SubmitError` with the envelope's code (what `runSubmit` reports). */
-async function api<T>(call: Promise<T>): Promise<T> {
+async function api<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call;
+    return await call();
   } catch (error) {
     if (error instanceof ApiClientError) throw new SubmitError(error.code, error.message);
     throw error;

@@ -171,7 +171,9 @@ describe('mdraft without conversion', () => {
       expect(loaded.some((l) => l.includes('/commander/'))).toBe(true);
       expect(
         loaded.filter((l) =>
-          /convert-command|submit\.ts|remote-commands|api-client|dev-key\.ts|sandbox|iconv-lite|\/engine\//.test(l),
+          /convert-command|submit\.ts|remote-commands|cli\/api\.ts|shared\/client\/|openapi-fetch|dev-key\.ts|sandbox|iconv-lite|\/engine\//.test(
+            l,
+          ),
         ),
       ).toEqual([]);
     }

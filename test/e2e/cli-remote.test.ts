@@ -1,5 +1,6 @@
 /**
- * The CLI's remote commands against the embedded server over HTTP, through the typed client: `submit`, then
+ * The CLI's remote commands against the embedded server over HTTP, through the client generated from the
+ * OpenAPI document (`shared/client/`): `submit`, then
  * `jobs list|get|result|delete` and `usage` (table, JSON and CSV), paging, API errors (exit 1 with the error
  * code and request id), an unreachable server (exit 1) and usage errors (exit 2).
  */
@@ -7,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { run } from '../../shared/cli/program.ts';
 import { startTestServer, type TestServer } from './client.ts';
@@ -162,4 +164,46 @@ test('API refusals exit 1 with the code; an unreachable API exits 1; usage error
   });
   if (saved !== undefined) process.env.MDRAFT_API_KEY = saved;
   expect(noKey).toBe(2);
+});
+
+test("a result that is not there is the API's code, not a download: 409 result_not_ready, 404 not_found", async () => {
+  const created = (await (
+    await fetch(`${server.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'X-API-Key': server.apiKey!, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ filename: 'later.md', contentType: 'text/markdown', size: 5 }),
+    })
+  ).json()) as { job: { id: string } };
+  const early = await mdraft(['jobs', 'result', created.job.id]);
+  expect(early.code).toBe(1);
+  expect(early.stdout).toBe('');
+  expect(early.stderr).toMatch(/^mdraft jobs result: result_not_ready: .* \(request [0-9a-f]+\)\n$/);
+  const missing = await mdraft(['jobs', 'result', 'job_AAAAAAAAAAAAAAAAAAAAAA']);
+  expect(missing.stderr).toMatch(/^mdraft jobs result: not_found: /);
+  const failed = await mdraft(['submit', file('nothing.md', '')]);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/nothing\.md: failed: /);
+});
+
+test("an answer that is not the error envelope (a proxy page) is http_<status> with the response's request id", async () => {
+  const proxy = createHttpServer((_req, res) =>
+    res.writeHead(502, { 'Content-Type': 'text/html', 'X-Request-Id': 'proxy-42' }).end('<h1>Bad gateway</h1>'),
+  );
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const api = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  try {
+    let err = '';
+    const stderr = new PassThrough();
+    stderr.on('data', (c) => (err += c));
+    const code = await run(['jobs', 'get', 'job_x', '--api', api, '--key', 'k'], {
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr,
+    });
+    expect(code).toBe(1);
+    expect(err).toBe('mdraft jobs get: http_502: HTTP 502 (request proxy-42)\n');
+  } finally {
+    proxy.closeAllConnections();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  }
 });

@@ -1,8 +1,8 @@
 /**
  * A route of the public API as data: method, path template, the zod schemas its handler parses the query and
  * body with, the responses it answers with and who may call it. The router (`functions/api.ts`) dispatches on
- * these, and the OpenAPI document (`openapi.ts`) and the CLI's typed client (`shared/cli/api-client.ts`) are
- * derived from the same objects, so a route and its description cannot drift apart unnoticed.
+ * these, and the OpenAPI document (`openapi.ts`) is derived from the same objects (and the typed client,
+ * `shared/client/`, from the document), so a route and its description cannot drift apart unnoticed.
  */
 import type { z } from 'zod';
 
