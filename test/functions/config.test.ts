@@ -67,3 +67,22 @@ test('clamd: a socket wins over a host; neither = scanning off', () => {
       .clamd,
   ).toEqual({ socket: '/run/clamd.sock' });
 });
+
+test('webhooks: documented defaults; the test allow-list takes IP addresses only and is refused on gcp', () => {
+  expect(loadConfig({}).webhooks).toEqual({
+    maxAttempts: 8,
+    minBackoffMs: 30_000,
+    maxBackoffMs: 3_600_000,
+    timeoutMs: 10_000,
+    testAllowHosts: [],
+  });
+  expect(loadConfig({ MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS: '127.0.0.1, ::1' }).webhooks.testAllowHosts).toEqual([
+    '127.0.0.1',
+    '::1',
+  ]);
+  expect(() => loadConfig({ MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS: 'localhost' })).toThrow(ConfigError);
+  expect(() => loadConfig({ MDRAFT_BACKEND: 'gcp', MDRAFT_WEBHOOK_TEST_ALLOW_HOSTS: '127.0.0.1' })).toThrow(
+    /gcp backend refuses it/,
+  );
+  expect(() => loadConfig({ MDRAFT_WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(ConfigError);
+});
