@@ -160,8 +160,14 @@ async function readPage(
     const content = await ocrPageContent(n, quality === 'empty' ? 'empty' : 'garbled', render, viewport, ctx, ocrPages);
     const text = 'blocks' in content ? content.blocks.map(blockText).join(' ') : '';
     const ocrFailed = quality !== 'empty' && !('blocks' in content) && !ocrPages.includes(n);
-    // OCR failed on a page with some readable fonts: those fonts' text is still worth keeping (warned above).
-    if (ocrFailed && quality === 'ok' && assessText(readable.map((r) => r.text).join(' ')) === 'ok') {
+    const ocrReadNothing = quality !== 'empty' && 'blocks' in content && !content.blocks.length;
+    // OCR failed, or read nothing, on a page with some readable fonts: those fonts' text is still worth keeping
+    // (warned in ocrPageContent).
+    if (
+      (ocrFailed || ocrReadNothing) &&
+      quality === 'ok' &&
+      assessText(readable.map((r) => r.text).join(' ')) === 'ok'
+    ) {
       return layOut(readable);
     }
     return { ...content, source: { page: n, text, furnitureLines: [] } };
