@@ -3,9 +3,12 @@
  * are merged): a provenance stamp ("Downloaded from <site> on <date>") over the body goes, alone or in one
  * block with the journal's running head and page number; a court's name, a claim number, an invoice's
  * letterhead with its web address, number and dates at the top of the page stay, and so does a sentence that
- * only mentions where its figures were downloaded from when it belongs to the body.
+ * only mentions where its figures were downloaded from when it belongs to the body. Fake OCR words pin the
+ * geometry; two rendered pages go through real tesseract.
  */
+import { createCanvas } from '@napi-rs/canvas';
 import { convert } from '../../shared/engine/engine.ts';
+import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
 import { isProvenanceStamp } from '../../shared/engine/formats/pdf/furniture.ts';
 import type { Ocr, OcrLine, OcrPage, OcrWord } from '../../shared/service/ports.ts';
 
@@ -129,4 +132,53 @@ describe('provenance stamp text', () => {
     expect(isProvenanceStamp('Northwind Trading Ltd www.northwind.example.com')).toBe(false);
     expect(isProvenanceStamp('HIGH COURT OF JUSTICE')).toBe(false);
   });
+});
+
+describe('rendered pages through the real tesseract adapter', () => {
+  const ocr = createTesseractOcr({ workers: 1 });
+  afterAll(async () => {
+    await ocr.close?.();
+  });
+
+  /** A letter page at 150 dpi: `top` lines (text, x, baseline, px size), then 24 lines of 20 px body text. */
+  async function renderPage(top: { text: string; x: number; y: number; size: number }[]): Promise<Uint8Array> {
+    const canvas = createCanvas(1275, 1650);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, 1275, 1650);
+    ctx.fillStyle = '#000000';
+    const sentences = [
+      'Corporate reporting has grown over the past three decades and',
+      'the pressure from groups outside the companies has grown with',
+      'it, so that most large firms now publish a report every year.',
+    ];
+    for (const t of top) {
+      ctx.font = `${t.size}px serif`;
+      ctx.fillText(t.text, t.x, t.y);
+    }
+    ctx.font = '20px serif';
+    for (let i = 0; i < 24; i++) ctx.fillText(sentences[i % 3], 140, 160 + i * 28);
+    return new Uint8Array(await canvas.encode('png'));
+  }
+
+  it('drops a download stamp set a little smaller than the body (19 px on 20: OCR merges the sizes), with the running head under it', async () => {
+    const image = await renderPage([
+      { text: STAMP, x: 200, y: 30, size: 19 },
+      { text: 'Advocacy in Action', x: 140, y: 56, size: 20 },
+      { text: '447', x: 1090, y: 56, size: 20 },
+    ]);
+    const md = (await convert(image, {}, { ocr })).markdown;
+    expect(md).not.toMatch(/Downloaded|Published by/);
+    expect(md).toMatch(/^Corporate reporting has grown/);
+  }, 180_000);
+
+  it("keeps a court's name and claim number at the top", async () => {
+    const image = await renderPage([
+      { text: 'HIGH COURT OF JUSTICE', x: 480, y: 34, size: 20 },
+      { text: 'Claim No. HC-2023-000412', x: 480, y: 62, size: 20 },
+    ]);
+    const md = (await convert(image, {}, { ocr })).markdown;
+    expect(md).toContain('HIGH COURT OF JUSTICE');
+    expect(md).toContain('HC-2023-000412');
+  }, 180_000);
 });
