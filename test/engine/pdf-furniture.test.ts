@@ -106,6 +106,44 @@ describe('pdf furniture keeps content', () => {
     expect(md).toContain('Claim No. HC-2023-000412');
   });
 
+  test('a single page drops a body-sized download stamp over its running head but keeps a letterhead', async () => {
+    const paragraph = paragraphLines(
+      [
+        'The claimant applies for an order that the defendant disclose the',
+        'documents listed in the schedule to this application by 5 June.',
+      ],
+      72,
+      120,
+    );
+    const stamped = (
+      await convert(
+        await buildPdf([
+          [
+            { text: 'Downloaded from https://law.example.org/ on 12 July 2017', x: 160, y: 30, size: 11 },
+            { text: 'Civil Procedure Review', x: 72, y: 46, size: 11 },
+            { text: '447', x: 520, y: 46, size: 11 },
+            ...paragraph,
+          ],
+        ]),
+      )
+    ).markdown;
+    expect(stamped).not.toContain('Downloaded from');
+    expect(stamped).toMatch(/^The claimant applies/);
+    const letterhead = (
+      await convert(
+        await buildPdf([
+          [
+            { text: 'Northwind Trading Ltd, www.northwind.example.com', x: 72, y: 30, size: 11 },
+            { text: 'Invoice No. INV-2024-0173, issued 12 March 2024', x: 72, y: 46, size: 11 },
+            ...paragraph,
+          ],
+        ]),
+      )
+    ).markdown;
+    expect(letterhead).toContain('www.northwind.example.com');
+    expect(letterhead).toContain('INV-2024-0173');
+  });
+
   test('margin line numbers of a transcript are dropped, not turned into table cells; the first line stays', async () => {
     const lines = [
       'IN THE SUPREME COURT OF THE STATE',

@@ -77,6 +77,21 @@ describe('pdf fonts without a Unicode mapping', () => {
     expect(result.warnings.filter((w) => w.code === 'garbled_text')).toEqual([]);
   });
 
+  test('an OCR engine that reads nothing from the page: a garbled_text warning, never a silent empty page', async () => {
+    const { ocr, seen } = fakeOcr('');
+    const result = await convert(glyphIdFontPdf([GARBLED_LINE]), {}, { ocr });
+    expect(seen).toHaveLength(1);
+    expect(result.markdown.trim()).toBe('');
+    expect(result.markdown).not.toMatch(/VWDWHPHQW|FDVK/);
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({ code: 'garbled_text', page: 1, message: expect.stringContaining('OCR read no text') }),
+    );
+    // With a readable font beside it, that font's text is kept.
+    const mixed = await convert(glyphIdFontPdf([GARBLED_LINE], [PLAIN_LINE]), {}, { ocr: fakeOcr('').ocr });
+    expect(mixed.markdown.trim()).toBe(PLAIN_LINE.text);
+    expect(mixed.warnings).toContainEqual(expect.objectContaining({ code: 'garbled_text', page: 1 }));
+  });
+
   test('a failing OCR engine falls back to the readable text with both warnings', async () => {
     const ocr: Ocr = {
       recognize: () => Promise.reject(new Error('engine broke')),

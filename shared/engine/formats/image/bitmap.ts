@@ -40,7 +40,11 @@ export async function decodeGray(image: Uint8Array): Promise<Gray | undefined> {
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, width, height);
   context.drawImage(decoded, 0, 0, width, height);
-  const rgba = context.getImageData(0, 0, width, height).data;
+  return grayFromRgba(context.getImageData(0, 0, width, height).data, width, height);
+}
+
+/** Luminance (ITU-R BT.601 weights) of an RGBA bitmap, `width × height` pixels, alpha ignored. */
+export function grayFromRgba(rgba: ArrayLike<number>, width: number, height: number): Gray {
   const data = new Uint8Array(width * height);
   for (let i = 0, p = 0; i < data.length; i++, p += 4) {
     data[i] = (rgba[p] * 299 + rgba[p + 1] * 587 + rgba[p + 2] * 114 + 500) / 1000;

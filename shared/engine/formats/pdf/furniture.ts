@@ -19,9 +19,16 @@
  * (left / centre / right). At the top the page keeps its first lines unless they are set smaller than the body
  * and apart from it (a "Downloaded from …" stamp) or carry a page number. A single-page document may lose a
  * footer that carries meaning (a date, a revision); for LLM and search use the page's body matters more.
+ *
+ * A provenance stamp (`Downloaded from <site> on <date>`) is the one kind of top line judged by its words, and
+ * never by them alone: an OCR'd page gives no reliable font size (OCR line sizes within about 12% are merged,
+ * `image/ocr-runs.ts`), so a stamp set a little smaller than the body reads as body-sized. It goes when it is
+ * the outermost text at its edge, inside the narrow band, set apart from the kept body by 1.5 body lines or
+ * more, and every other line of its block is furniture too (a page number, a running head carrying one). A
+ * letterhead's web address or a court's name carries no provenance phrase and stays.
  */
 import type { Block } from './blocks.ts';
-import { blockText } from './blocks.ts';
+import { blockText, makeBlock } from './blocks.ts';
 import type { DocumentStyle } from './headings.ts';
 
 export interface LaidOutPage {
@@ -38,6 +45,17 @@ const PAGE_NUMBER =
   /^(?:(?:page|p\.|seite|pág\.?|página)\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|\/|de|von)\s*\d{1,4})?$|^[-–—]\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—]$|^\d{1,3}\s*[-–]\s*\d{1,4}$/i;
 
 export const isPageNumber = (text: string): boolean => PAGE_NUMBER.test(text.trim());
+
+/**
+ * A repository's or database's provenance stamp: a "downloaded / retrieved / accessed / printed … from / on /
+ * by" phrase together with where or when (a web address, a domain or a year). The phrase alone is ordinary
+ * prose; the locator alone is a letterhead.
+ */
+const PROVENANCE = /\b(?:downloaded|retrieved|accessed|printed|generated|archived)\s+(?:from|on|at|by|via)\b/i;
+const LOCATOR =
+  /\bhttps?:\/\/|\bwww\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|info|ac\.[a-z]{2}|[a-z]{2})\b|\b(?:19|20)\d{2}\b/i;
+
+export const isProvenanceStamp = (text: string): boolean => PROVENANCE.test(text) && LOCATOR.test(text);
 
 const signature = (text: string) => text.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
 const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean).length;
@@ -211,5 +229,45 @@ function dropOnSinglePage(page: LaidOutPage, edges: Edge[], hasBody: boolean, bo
     else if (wide && b.size <= body * 0.85 && e.gap >= 2 * body && words <= 20 && (bottom || hasBody)) drop.add(b);
     if (!drop.has(b)) keptOn.add(e.side);
   }
+  // Provenance stamps, once the other furniture is known: the gap that counts is the one to the kept text.
+  for (const side of ['top', 'bottom'] as const) {
+    const first = edges.find((e) => e.side === side && !drop.has(e.block));
+    if (!first || !inBand(first, page.height, MARGIN) || !stampBlock(first.block)) continue;
+    if (gapToKept(first, page.blocks, drop) >= 1.5 * body) drop.add(first.block);
+  }
   if (drop.size) page.blocks = page.blocks.filter((b) => !drop.has(b));
+}
+
+/**
+ * A short block whose lines (by baseline) are a provenance stamp and, beside it, only other stamps, page
+ * numbers or running heads carrying a page number (the journal's head line under a download stamp: OCR and
+ * the block builder put both in one block when they sit a line apart).
+ */
+function stampBlock(b: Block): boolean {
+  if (b.table || visualLines(b) > 3 || wordsOf(blockText(b)) > 40) return false;
+  const rows: Block['lines'][] = [];
+  for (const l of [...b.lines].sort((x, y) => x.baseline - y.baseline)) {
+    const row = rows.find((r) => Math.abs(r[0].baseline - l.baseline) < 0.5 * l.size);
+    if (row) row.push(l);
+    else rows.push([l]);
+  }
+  let stamps = 0;
+  for (const row of rows) {
+    const line = makeBlock([...row].sort((x, y) => x.x0 - y.x0));
+    const value = blockText(line).trim();
+    if (isProvenanceStamp(value) && wordsOf(value) <= 25) stamps++;
+    else if (!isPageNumber(value) && !carriesPageNumber(line)) return false;
+  }
+  return stamps > 0;
+}
+
+/** Distance from an edge block to the nearest block on its inner side that is not dropped. */
+function gapToKept(e: Edge, blocks: Block[], drop: Set<Block>): number {
+  const b = e.block;
+  const inner = blocks.filter(
+    (o) => o !== b && !drop.has(o) && (e.side === 'top' ? o.top >= b.bottom - 1 : o.bottom <= b.top + 1),
+  );
+  return inner.length
+    ? Math.min(...inner.map((o) => (e.side === 'top' ? o.top - b.bottom : b.top - o.bottom)))
+    : Infinity;
 }

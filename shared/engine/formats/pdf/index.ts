@@ -24,7 +24,7 @@ import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
 import { assessText, garbledFonts } from './quality.ts';
 import { segmentsUpright, uprightSize } from './upright.ts';
-import { renderPagePng } from './render.ts';
+import { ocrRenderDpi, renderPagePng } from './render.ts';
 import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
 
@@ -156,12 +156,22 @@ async function readPage(
   // No usable text layer (a scan), or fonts without a Unicode mapping: OCR reads the rendered page when an
   // engine is there, and says which warning applies (`needs_ocr` only when OCR did not run).
   if (ctx.ocr || quality === 'empty') {
-    const render = async () => renderPagePng(await renderer.page(n));
+    const render = async () => {
+      // The rendering instance: the text instance skips images, whose sizes give a scan's resolution.
+      const shown = await renderer.page(n);
+      return renderPagePng(shown, await ocrRenderDpi(shown, runs));
+    };
     const content = await ocrPageContent(n, quality === 'empty' ? 'empty' : 'garbled', render, viewport, ctx, ocrPages);
     const text = 'blocks' in content ? content.blocks.map(blockText).join(' ') : '';
     const ocrFailed = quality !== 'empty' && !('blocks' in content) && !ocrPages.includes(n);
-    // OCR failed on a page with some readable fonts: those fonts' text is still worth keeping (warned above).
-    if (ocrFailed && quality === 'ok' && assessText(readable.map((r) => r.text).join(' ')) === 'ok') {
+    const ocrReadNothing = quality !== 'empty' && 'blocks' in content && !content.blocks.length;
+    // OCR failed, or read nothing, on a page with some readable fonts: those fonts' text is still worth keeping
+    // (warned in ocrPageContent).
+    if (
+      (ocrFailed || ocrReadNothing) &&
+      quality === 'ok' &&
+      assessText(readable.map((r) => r.text).join(' ')) === 'ok'
+    ) {
       return layOut(readable);
     }
     return { ...content, source: { page: n, text, furnitureLines: [] } };

@@ -4,8 +4,9 @@
  * points), so its words, rules and pictures lay out like a text-layer page's.
  *
  * Warnings, one per page: `needs_ocr` only when OCR did not run (no engine, or `ocr: false`); `ocr_failed` when
- * the engine failed; `garbled_text` for an unreadable text layer that OCR could not replace, or an OCR reading
- * that is doubtful. A blank page yields nothing and no warning.
+ * the engine failed; `garbled_text` for an unreadable text layer that OCR could not replace (OCR off, failed,
+ * or read no text from the rendered page), or an OCR reading that is doubtful. A blank page without a text
+ * layer yields nothing and no warning.
  */
 import type { ConvertContext } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
@@ -54,6 +55,10 @@ export async function ocrPageContent(
     });
     if (reading.ocrRan) ocrPages.push(n);
     if (reading.doubt) ctx.warn({ code: 'garbled_text', message: `page ${n}: ${reading.doubt}`, page: n });
+    else if (textLayer === 'garbled' && !reading.runs.length) {
+      // The page has glyphs, so an empty reading (nothing rendered, or nothing read confidently) loses them.
+      ctx.warn({ ...garbled, message: `${garbled.message} and OCR read no text from the rendered page` });
+    }
     return {
       page: n,
       blocks: pageBlocks(reading.runs, reading.rules),
