@@ -10,7 +10,6 @@ import { Progress } from './progress.ts';
 import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
 import { createConverterPool, type ConverterPool, type ConverterPoolOptions } from '../engine/sandbox.ts';
 import type { ConvertOptions, ConvertResult } from '../engine/types.ts';
-import { chunkDocument } from '../analysis/chunks.ts';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -90,7 +89,7 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
   try {
     const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
     const result = await pool.convert(bytes, convertOptions(args, task.source));
-    await writeOutput(task.target, render(result, args), io);
+    await writeOutput(task.target, await render(result, args), io);
     progress.succeeded(task.label, performance.now() - started, result.warnings);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
@@ -99,8 +98,11 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
   }
 }
 
-function render(result: ConvertResult, args: ConvertArgs): string {
+async function render(result: ConvertResult, args: ConvertArgs): Promise<string> {
   if (args.chunks) {
+    // Loaded only for --chunks: the Markdown parser it needs (micromark, ~100 modules) would otherwise cost
+    // every conversion its start-up time.
+    const { chunkDocument } = await import('../analysis/chunks.ts');
     // Chunk offsets point into `result.markdown` as converted with these same options.
     const chunks = chunkDocument({ markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) });
     return `${JSON.stringify(chunks, null, 2)}\n`;
