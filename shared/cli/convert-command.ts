@@ -3,6 +3,7 @@
  * to stdout or the mirrored output path, report progress and failures on stderr.
  */
 import fs from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ConvertArgs } from './args.ts';
 import { planTasks, STDIO, type Task } from './files.ts';
@@ -54,17 +55,26 @@ export async function runConvert(args: ConvertArgs, io: Io, deps: ConvertDeps = 
   return progress.failureCount > 0 ? 1 : 0;
 }
 
-/** The worker pool for a run: as many workers as `--jobs` allows and there are tasks; tesseract in the OCR languages. */
+/**
+ * The worker pool for a run: as many converters as `--jobs` allows and there are tasks; tesseract in the OCR
+ * languages, the cores divided between the converters (each converter's OCR gets `cores / converters` workers,
+ * at least one), so the run holds about one OCR worker per core in all.
+ */
 export function converterPoolOptions(
   args: ConvertArgs,
   taskCount: number,
   deps: ConvertDeps = {},
+  cores: number = availableParallelism(),
 ): ConverterPoolOptions {
+  const size = Math.max(1, Math.min(args.jobs, taskCount));
+  const ocrWorkers = Math.max(1, Math.floor(cores / size));
   return {
-    size: Math.min(args.jobs, taskCount),
+    size,
     timeoutMs: args.timeoutMs,
     maxMemoryMb: args.maxMemoryMb,
-    ocr: args.ocr ? tesseractOcrFactory(args.ocrLanguages ? { languages: args.ocrLanguages } : {}) : false,
+    ocr: args.ocr
+      ? tesseractOcrFactory({ ...(args.ocrLanguages ? { languages: args.ocrLanguages } : {}), workers: ocrWorkers })
+      : false,
     ...(deps.engineModule ? { engineModule: deps.engineModule } : {}),
   };
 }
