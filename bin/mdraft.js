@@ -5,13 +5,21 @@
 // too old for it reaches the check.
 import './node-version.cjs';
 import { existsSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const main = new URL('../dist/shared/cli/main.js', import.meta.url);
+// The bundle (scripts/bundle-cli.mjs: a few files instead of ~200 modules to resolve) when the build made one,
+// else tsc's output module by module.
+const bundled = new URL('../dist/cli/mdraft.js', import.meta.url);
+const main = existsSync(fileURLToPath(bundled)) ? bundled : new URL('../dist/shared/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
   console.error('mdraft: the CLI is not built yet; run `npm install` (or `npm run build`) in the project first.');
   process.exit(2);
 }
+// V8's compile cache (Node >= 22.1; a no-op where missing): modules compiled by an earlier run are read back from
+// disk instead of being parsed and compiled again, for this thread and the conversion workers it starts. Checked
+// with the source's hash, so a rebuilt dist is recompiled. The default directory is under os.tmpdir().
+nodeModule.enableCompileCache?.();
 import(main.href).catch((error) => {
   console.error(error);
   process.exitCode = 1;

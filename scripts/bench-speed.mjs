@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR]
+ * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR] [--real-only]
+ *                        [--small-only [--no-ocr]]
  * Builds its own documents (no corpus needed), converts each format N times in process with the engine,
  * and prints documents/s, median and p95 ms per format (pages/s for PDF), the first (cold) conversion,
  * peak RSS and heap, and the CLI's start-up time. With --corpus (default ../shared/corpus/dev when present)
@@ -15,6 +16,7 @@ import { convert } from '../shared/engine/engine.ts';
 import { buildZip } from '../test/fixtures/zip-writer.ts';
 import { buildPdf } from '../test/fixtures/hostile.ts';
 import { benchReal } from './lib/bench-real.mjs';
+import { ocrPage, smallFiles } from './lib/bench-small.mjs';
 
 const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -26,6 +28,19 @@ const runs = Math.max(1, Number(opt('--runs', 10)));
 const pdfPages = Math.max(1, Number(opt('--pdf-pages', 300)));
 const only = opt('--format')?.split(',');
 const corpusDefault = path.join(project, '..', 'shared', 'corpus', 'dev');
+if (args.includes('--small-only')) {
+  // The whole-process small-file and OCR-page figures alone (bench-small.mjs).
+  const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'mdraft-small-'));
+  const mdraft = [process.execPath, '--no-warnings', path.join(project, 'bin', 'mdraft.js')];
+  try {
+    smallFiles({ corpusDir: path.resolve(opt('--corpus', corpusDefault)), tmp, mdraft, runs });
+    if (!args.includes('--no-ocr'))
+      await ocrPage({ corpusDir: path.resolve(opt('--corpus', corpusDefault)), tmp, mdraft });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 if (args.includes('--real-only')) {
   await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs });
   process.exit(0);

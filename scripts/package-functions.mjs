@@ -52,6 +52,8 @@ function listFiles(dir) {
   const files = [];
   for (const dirent of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, dirent.name);
+    // dist/cli is the bundled `mdraft` command (scripts/bundle-cli.mjs), which no function runs.
+    if (dirent.isDirectory() && full === path.join(root, 'dist', 'cli')) continue;
     if (dirent.isDirectory()) files.push(...listFiles(full));
     else if (dirent.isFile() && !dirent.name.endsWith('.zip')) files.push(full);
   }

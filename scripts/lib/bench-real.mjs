@@ -5,14 +5,15 @@
  * - Real text PDFs: the corpus's docling text PDFs concatenated with qpdf (60 and 120 copies each of
  *   amt_handbook_sample, normal_4pages and 2305.03393v1-pg9: 360 and 720 pages), `mdraft` vs `pdftotext`:
  *   wall time, pages/s, the ratio, and MDraft's peak RSS (GNU time's maximum resident set) against page count.
- * - Small files: a one-page DOCX and a small HTML page from the corpus, whole process (median of N runs), vs pandoc.
- * - One OCR page: a page rendered from a text PDF to PNG with pdftoppm, `mdraft` (tesseract.js) vs `tesseract`.
+ * - Small files (a one-page DOCX and HTML, built and from the corpus) vs pandoc, and one OCR page vs
+ *   `tesseract`: `bench-small.mjs`.
  * Each tool that is missing is reported as missing; nothing fails on a threshold.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ocrPage, smallFiles } from './bench-small.mjs';
 
 const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
@@ -32,7 +33,6 @@ function timed(argv, options = {}) {
   };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
 
 export async function benchReal({ project, corpusDir, runs = 7 }) {
@@ -42,7 +42,7 @@ export async function benchReal({ project, corpusDir, runs = 7 }) {
     console.log('\nReal documents, whole process, side by side (same run):');
     realPdfs({ corpusDir, tmp, mdraft });
     smallFiles({ corpusDir, tmp, mdraft, runs });
-    ocrPage({ corpusDir, tmp, mdraft });
+    await ocrPage({ corpusDir, tmp, mdraft });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -73,53 +73,4 @@ function realPdfs({ corpusDir, tmp, mdraft }) {
       `  ${String(pages).padEnd(5)}  ${fmt(ours.wall).padEnd(8)}  ${fmt(ourRate, 0).padEnd(7)}  ${fmt(ours.rssMb, 0).padEnd(11)}  | ${fmt(ref?.wall).padEnd(11)}  ${fmt(refRate, 0).padEnd(7)}  | ${refRate ? fmt(ourRate / refRate) : '–'}${ours.ok ? '' : `  (mdraft failed: ${ours.stderr})`}`,
     );
   }
-}
-
-function smallFiles({ corpusDir, tmp, mdraft, runs }) {
-  const docx = findSmallest(corpusDir, '.docx');
-  const html = findSmallest(corpusDir, '.html');
-  if (!docx && !html) return console.log('  small files: skipped (no corpus)');
-  console.log(`\n  small files, whole process, median of ${runs}:`);
-  console.log('  file                                   mdraft ms  | pandoc ms  | ratio (pandoc/mdraft time)');
-  for (const file of [docx, html].filter(Boolean)) {
-    const ours = median(
-      Array.from({ length: runs }, () => timed([...mdraft, 'convert', file, '-o', path.join(tmp, 's.md'), '-q']).wall),
-    );
-    const ref = has('pandoc')
-      ? median(
-          Array.from({ length: runs }, () => timed(['pandoc', file, '-t', 'gfm', '-o', path.join(tmp, 's2.md')]).wall),
-        )
-      : undefined;
-    console.log(
-      `  ${path.relative(corpusDir, file).padEnd(38)} ${fmt(ours * 1000, 0).padEnd(10)} | ${fmt(ref && ref * 1000, 0).padEnd(10)} | ${ref ? fmt(ref / ours) : '–'}`,
-    );
-  }
-  const version = median(Array.from({ length: runs }, () => timed([...mdraft, '--version']).wall));
-  console.log(`  mdraft --version: ${fmt(version * 1000, 0)} ms (process start-up and the command table)`);
-}
-
-function ocrPage({ corpusDir, tmp, mdraft }) {
-  const source = path.join(corpusDir, 'docling', 'normal_4pages.pdf');
-  if (!fs.existsSync(source) || !has('pdftoppm'))
-    return console.log('\n  OCR page: skipped (corpus PDF or pdftoppm missing)');
-  spawnSync('pdftoppm', ['-r', '200', '-png', '-f', '1', '-l', '1', source, path.join(tmp, 'scan')]);
-  const png = fs.readdirSync(tmp).find((f) => f.startsWith('scan') && f.endsWith('.png'));
-  if (!png) return console.log('\n  OCR page: skipped (pdftoppm produced nothing)');
-  const file = path.join(tmp, png);
-  const ours = timed([...mdraft, 'convert', file, '-o', path.join(tmp, 'ocr.md'), '-q']);
-  const ref = has('tesseract') ? timed(['tesseract', file, path.join(tmp, 'ocr-ref')]) : undefined;
-  console.log(
-    `\n  one OCR page (A4 at 200 dpi): mdraft ${fmt(ours.wall)} s (peak RSS ${fmt(ours.rssMb, 0)} MB) | tesseract ${fmt(ref?.wall)} s | ratio ${ref ? fmt(ref.wall / ours.wall) : '–'}`,
-  );
-}
-
-function findSmallest(dir, ext) {
-  if (!fs.existsSync(dir)) return undefined;
-  const walk = (d) =>
-    fs
-      .readdirSync(d, { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
-  return walk(dir)
-    .filter((f) => f.endsWith(ext))
-    .sort((a, b) => fs.statSync(a).size - fs.statSync(b).size)[0];
 }

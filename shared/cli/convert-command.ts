@@ -3,6 +3,7 @@
  * to stdout or the mirrored output path, report progress and failures on stderr.
  */
 import fs from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ConvertArgs } from './args.ts';
 import { planTasks, STDIO, type Task } from './files.ts';
@@ -10,7 +11,6 @@ import { Progress } from './progress.ts';
 import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
 import { createConverterPool, type ConverterPool, type ConverterPoolOptions } from '../engine/sandbox.ts';
 import type { ConvertOptions, ConvertResult } from '../engine/types.ts';
-import { chunkDocument } from '../analysis/chunks.ts';
 
 export interface Io {
   stdin: NodeJS.ReadableStream;
@@ -55,17 +55,26 @@ export async function runConvert(args: ConvertArgs, io: Io, deps: ConvertDeps = 
   return progress.failureCount > 0 ? 1 : 0;
 }
 
-/** The worker pool for a run: as many workers as `--jobs` allows and there are tasks; tesseract in the OCR languages. */
+/**
+ * The worker pool for a run: as many converters as `--jobs` allows and there are tasks; tesseract in the OCR
+ * languages, the cores divided between the converters (each converter's OCR gets `cores / converters` workers,
+ * at least one), so the run holds about one OCR worker per core in all.
+ */
 export function converterPoolOptions(
   args: ConvertArgs,
   taskCount: number,
   deps: ConvertDeps = {},
+  cores: number = availableParallelism(),
 ): ConverterPoolOptions {
+  const size = Math.max(1, Math.min(args.jobs, taskCount));
+  const ocrWorkers = Math.max(1, Math.floor(cores / size));
   return {
-    size: Math.min(args.jobs, taskCount),
+    size,
     timeoutMs: args.timeoutMs,
     maxMemoryMb: args.maxMemoryMb,
-    ocr: args.ocr ? tesseractOcrFactory(args.ocrLanguages ? { languages: args.ocrLanguages } : {}) : false,
+    ocr: args.ocr
+      ? tesseractOcrFactory({ ...(args.ocrLanguages ? { languages: args.ocrLanguages } : {}), workers: ocrWorkers })
+      : false,
     ...(deps.engineModule ? { engineModule: deps.engineModule } : {}),
   };
 }
@@ -90,7 +99,7 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
   try {
     const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
     const result = await pool.convert(bytes, convertOptions(args, task.source));
-    await writeOutput(task.target, render(result, args), io);
+    await writeOutput(task.target, await render(result, args), io);
     progress.succeeded(task.label, performance.now() - started, result.warnings);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
@@ -99,8 +108,11 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
   }
 }
 
-function render(result: ConvertResult, args: ConvertArgs): string {
+async function render(result: ConvertResult, args: ConvertArgs): Promise<string> {
   if (args.chunks) {
+    // Loaded only for --chunks: the Markdown parser it needs (micromark, ~100 modules) would otherwise cost
+    // every conversion its start-up time.
+    const { chunkDocument } = await import('../analysis/chunks.ts');
     // Chunk offsets point into `result.markdown` as converted with these same options.
     const chunks = chunkDocument({ markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) });
     return `${JSON.stringify(chunks, null, 2)}\n`;

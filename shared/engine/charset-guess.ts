@@ -26,7 +26,16 @@
  * sees it (repetition keeps every proportion the statistics use). Cost: one chardet pass over at most
  * `max(sample, MIN_SAMPLE)` bytes plus one strict decode of the sample per candidate (about 30 at most).
  */
-import chardet from 'chardet';
+import { createRequire } from 'node:module';
+
+type Chardet = typeof import('chardet');
+let chardetModule: Chardet | undefined;
+
+/** chardet, loaded on the first guess (only text without a BOM that is not UTF-8 needs it), not at start-up. */
+function chardet(): Chardet {
+  chardetModule ??= createRequire(import.meta.url)('chardet') as Chardet;
+  return chardetModule;
+}
 
 export interface CharsetGuess {
   /** WHATWG / IANA name as chardet spells it (`Shift_JIS`, `windows-1251`, `GB18030`…). */
@@ -58,7 +67,7 @@ const NOT_LEGACY = /^(UTF-|ASCII$|ISO_2022|ISO-2022)/;
 
 /** The charset of `sample`, which must not be valid UTF-8 (the caller checks that first). */
 export function guessCharset(sample: Uint8Array): CharsetGuess {
-  const ranked = chardet
+  const ranked = chardet()
     .analyse(padded(sample))
     .filter((m) => !NOT_LEGACY.test(m.name))
     .map((m) => ({ charset: m.name === 'ISO-8859-1' ? 'windows-1252' : m.name, confidence: m.confidence }))

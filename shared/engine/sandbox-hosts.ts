@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { ConversionError } from './errors.ts';
 import type { FromWorker, SandboxWorkerData, ToWorker } from './sandbox-worker.ts';
@@ -55,10 +56,30 @@ export function startHost(isolation: Isolation, data: SandboxWorkerData, limits:
 const heapExhausted = (limits: HostLimits) =>
   new ConversionError('too_large', `the document needs more than the ${limits.maxMemoryMb} MB memory ceiling`);
 
+/** The semi-space size (MB) of a young generation of `youngMb`: V8 sizes it as three semi-spaces. */
+const semiSpaceMb = (youngMb: number) => Math.max(1, Math.floor(youngMb / 3));
+
+let semiSpaceFloorMb = 0;
+
+/**
+ * Start new isolates with their young generation at full size. V8 starts a semi-space at 1 MB and doubles it
+ * after each scavenge, so a converter loading the engine (a few MB of short-lived objects) went through five
+ * scavenges before its first job (`--trace-gc`); at full size it goes through none. The flag is read when an
+ * isolate is created, so it reaches the converter threads started after this call and not the running ones;
+ * it cannot exceed the thread's own `maxYoungGenerationSizeMb` ceiling, which V8 still enforces.
+ */
+function raiseSemiSpaceFloor(limits: HostLimits): void {
+  const mb = semiSpaceMb(limits.maxYoungMemoryMb);
+  if (mb <= semiSpaceFloorMb) return;
+  semiSpaceFloorMb = mb;
+  v8.setFlagsFromString(`--min-semi-space-size=${mb}`);
+}
+
 class ThreadHost implements SandboxHost {
   private readonly worker: Worker;
 
   constructor(data: SandboxWorkerData, limits: HostLimits, events: HostEvents) {
+    raiseSemiSpaceFloor(limits);
     this.worker = new Worker(workerUrl, {
       workerData: data,
       resourceLimits: {
@@ -136,7 +157,9 @@ class ProcessHost implements SandboxHost {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: [
         `--max-old-space-size=${limits.maxMemoryMb}`,
-        `--max-semi-space-size=${Math.max(1, Math.floor(limits.maxYoungMemoryMb / 3))}`,
+        `--max-semi-space-size=${semiSpaceMb(limits.maxYoungMemoryMb)}`,
+        // At full size from the start: no scavenges while the engine loads (see `raiseSemiSpaceFloor`).
+        `--min-semi-space-size=${semiSpaceMb(limits.maxYoungMemoryMb)}`,
         `--stack-size=${Math.floor(limits.stackSizeMb * 1024 - 64)}`,
         '--no-warnings',
       ],

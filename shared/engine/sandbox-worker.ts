@@ -11,6 +11,7 @@
  *   worker → parent  { type: 'counted', id, pages } (null: a format without pages) | { type: 'error', … }
  *   parent → worker  { type: 'close' } to shut down cleanly (OCR engine closed first)
  */
+import nodeModule from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
 import type { CreateOcr, Ocr, OcrFactory } from './ocr.ts';
@@ -23,6 +24,11 @@ export interface SandboxWorkerData {
   limits?: Partial<ConvertLimits>;
   /** A module exporting `convert(bytes, options, deps)` to run instead of the engine (tests and tools). */
   engineModule?: string;
+  /**
+   * The pool's V8 compile cache directory (`module.getCompileCacheDir()`), when its process enabled one: the
+   * worker then reads the engine's compiled code from it instead of compiling ~170 modules again.
+   */
+  compileCacheDir?: string;
 }
 
 export type ToWorker =
@@ -76,6 +82,10 @@ function openChannel(): { channel: Channel; data: SandboxWorkerData } {
 }
 
 const { channel, data } = openChannel();
+
+// Before the engine is imported, so its modules come from the cache. A worker thread does not inherit the
+// parent's cache (it is per V8 isolate); a directory that cannot be used just leaves the cache off.
+if (data.compileCacheDir) nodeModule.enableCompileCache?.(data.compileCacheDir);
 
 // pdf.js rejects internal promises nobody awaits when a damaged file breaks a stream mid-parse; that
 // must not kill the worker. The job's own promise still settles, or the pool's time budget ends it.

@@ -7,6 +7,7 @@
  * This module is light on purpose (no engine import): the CLI and servers load it at start-up, and only the
  * converters load pdf.js, tesseract and the format readers.
  */
+import nodeModule from 'node:module';
 import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
 import { ConversionError, conversionErrorFrom, type ConversionErrorCode } from './errors.ts';
 import type { FromWorker, SandboxWorkerData, ToWorker } from './sandbox-worker.ts';
@@ -125,6 +126,7 @@ class Pool implements ConverterPool {
       ...(options.ocr ? { ocr: { ...options.ocr, module: toModuleUrl(options.ocr.module) } } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.engineModule ? { engineModule: toModuleUrl(options.engineModule) } : {}),
+      ...(compileCacheDir() ? { compileCacheDir: compileCacheDir() } : {}),
     };
   }
 
@@ -266,6 +268,11 @@ export async function convertInSandbox(
   } finally {
     await pool.close();
   }
+}
+
+/** The process's V8 compile cache directory (enabled by `bin/mdraft.js` or NODE_COMPILE_CACHE), if any. */
+function compileCacheDir(): string | undefined {
+  return nodeModule.getCompileCacheDir?.();
 }
 
 function toModuleUrl(module: string | URL): string {

@@ -15,7 +15,7 @@
  * The whole buffer is then decoded in one linear pass (WHATWG `TextDecoder`, or iconv-lite for labels the
  * Encoding Standard lacks, such as `cp437` or `macintosh`). The text never starts with U+FEFF.
  */
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { guessCharset } from './charset-guess.ts';
 import type { ConversionWarning } from './types.ts';
 
@@ -79,8 +79,21 @@ export function decodeWith(bytes: Uint8Array, label: string): string | undefined
   } catch {
     // Not a WHATWG label (or one the Encoding Standard maps to "replacement"): try iconv-lite's catalogue.
   }
+  const iconv = iconvLite();
   if (!iconv.encodingExists(label)) return undefined;
   return iconv.decode(bytes, label);
+}
+
+let iconvModule: typeof import('iconv-lite') | undefined;
+
+/**
+ * iconv-lite, loaded on the first label `TextDecoder` does not know: its catalogue is half a megabyte of code
+ * that every conversion worker used to parse at start-up (measured: 50–100 ms of a one-page DOCX's run), though
+ * only legacy-charset text ever needs it.
+ */
+function iconvLite(): typeof import('iconv-lite') {
+  iconvModule ??= createRequire(import.meta.url)('iconv-lite') as typeof import('iconv-lite');
+  return iconvModule;
 }
 
 /**

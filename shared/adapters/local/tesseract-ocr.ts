@@ -10,8 +10,9 @@
  * `OcrLanguageUnavailable` naming the missing codes and the installed ones, before any worker starts.
  *
  * Workers: tesseract.js runs one recognition per worker at a time, each on one core. Each language set gets up
- * to `workers` workers (default: one per core, at most 4), started only when a recognition finds all the
- * existing ones busy, so a caller reading one page at a time pays for one.
+ * to `workers` workers (default: one per core, `worker-slots.ts`), started only when a recognition finds all the
+ * existing ones busy, so a caller reading one page at a time pays for one. A process running several of these
+ * adapters at once (one per conversion worker) divides the cores between them through `workers`.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -21,19 +22,18 @@ import { createWorker, type Worker, type Page, type Line } from 'tesseract.js';
 import type { Ocr, OcrLine, OcrPage } from '../../service/ports.ts';
 import { OcrLanguageUnavailable } from '../../engine/ocr.ts';
 import { encodeGrayPng } from '../../engine/formats/image/bitmap.ts';
+import { defaultOcrWorkers, WorkerSlots } from './worker-slots.ts';
 
 export interface TesseractOcrOptions {
   /** Tesseract language codes; each needs its `@tesseract.js-data/<code>` package installed. Default `['eng']`. */
   languages?: string[];
-  /** Most workers per language set (recognitions queue on them). Default: `os.availableParallelism()`, at most 4. */
+  /** Most workers per language set (recognitions queue on them). Default: one per core (`defaultOcrWorkers`). */
   workers?: number;
 }
 
 const require = createRequire(import.meta.url);
 /** LSTM only: the `_best_int` data carries no legacy model, and LSTM is the better engine anyway. */
 const OEM_LSTM_ONLY = 1;
-/** Default worker cap: each worker holds its language model (about 100 MB with eng) and one core. */
-const MAX_DEFAULT_WORKERS = 4;
 
 /** The installed tesseract language data packages (`@tesseract.js-data/*`), by code. */
 export function installedLanguages(): string[] {
@@ -48,37 +48,22 @@ export function installedLanguages(): string[] {
   }
 }
 
-interface Slot {
-  worker: Promise<Worker>;
-  busy: number;
-}
-
 export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
   const defaults = options.languages?.length ? options.languages : ['eng'];
-  const maxWorkers = Math.max(
-    1,
-    Math.floor(options.workers ?? Math.min(MAX_DEFAULT_WORKERS, os.availableParallelism())),
-  );
-  /** Per language set (`eng+deu`): the folder of its traineddata and its worker slots. */
-  const pools = new Map<string, { dir: string; slots: Slot[] }>();
+  const maxWorkers = options.workers ?? defaultOcrWorkers();
+  /** Per language set (`eng+deu`): its worker slots. */
+  const pools = new Map<string, WorkerSlots<Worker>>();
 
-  const slotFor = (languages: string[]): Slot => {
+  const slotFor = (languages: string[]) => {
     const key = languages.join('+');
     let pool = pools.get(key);
     if (!pool) {
       // Throws OcrLanguageUnavailable before any worker starts.
-      pool = { dir: languageDirectory(languages), slots: [] };
+      const dir = languageDirectory(languages);
+      pool = new WorkerSlots(() => startWorker(languages, dir), maxWorkers);
       pools.set(key, pool);
     }
-    const { dir, slots } = pool;
-    const idle = slots.find((s) => s.busy === 0);
-    if (idle) return idle;
-    if (slots.length < maxWorkers) {
-      const slot: Slot = { worker: startWorker(languages, dir), busy: 0 };
-      slots.push(slot);
-      return slot;
-    }
-    return slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return pool.acquire();
   };
 
   return {
