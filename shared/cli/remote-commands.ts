@@ -72,6 +72,8 @@ export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> 
       }
       case 'result': {
         const link = await client.call('getJobResult', { params: { id: args.id }, query: { format: args.format } });
+        // md and json answer with a link (only `format=chunks` answers inline).
+        if (!('url' in link)) throw new ApiClientError(502, 'unexpected_response', 'the API sent no download link');
         // The signed URL carries its own authority: the API key is not sent to the storage host.
         const res = await fetch(link.url);
         if (!res.ok) throw new ApiClientError(res.status, 'download_failed', `download failed (HTTP ${res.status})`);

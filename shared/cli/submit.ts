@@ -106,6 +106,8 @@ export async function submitDocument(bytes: Uint8Array, filename: string, o: Sub
     await new Promise((r) => setTimeout(r, backoffDelay(++polls, poll)));
   }
   const link = await api(client.call('getJobResult', { params: { id }, query: { format: o.json ? 'json' : 'md' } }));
+  // md and json answer with a link (only `format=chunks` answers inline).
+  if (!('url' in link)) throw new SubmitError('unexpected_response', 'the API sent no download link');
   // The signed URL is its own credential: the API key is not sent to the storage host.
   const result = await fetch(link.url);
   if (!result.ok) throw new SubmitError('download_failed', `download failed (HTTP ${result.status})`);

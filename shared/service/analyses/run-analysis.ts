@@ -13,12 +13,12 @@
 import { AnalysisError, type AnalysisRequest } from '../../analysis/port.ts';
 import type { AnalysisDocument } from '../../analysis/document.ts';
 import { analysisResultSchema, type AnalysisResult } from '../../analysis/schema.ts';
-import type { PageResult } from '../../engine/types.ts';
 import type { Analysis, JobError, Lease } from '../ports.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { logs } from '../logs.ts';
 import { analyzerOf } from './engine.ts';
 import { analysisResultObject } from './names.ts';
+import { readConvertedDocument } from './document.ts';
 
 export type AnalysisOutcome = 'succeeded' | 'failed' | 'noop' | 'busy' | 'retry';
 
@@ -123,15 +123,10 @@ function requestOf(a: Analysis): AnalysisRequest {
   return a.kind === 'ask' ? { kind: 'ask', question: a.question ?? '' } : { kind: a.kind };
 }
 
-/** The job's Markdown and pages, from its structured JSON result; undefined when the job or result is gone. */
+/** The job's converted document; undefined when the job or its result is gone. */
 async function documentOf(deps: PipelineDeps, jobId: string): Promise<AnalysisDocument | undefined> {
   const job = await deps.jobs.getJob(jobId);
-  if (!job || job.status !== 'succeeded' || !job.resultObjects) return undefined;
-  const bytes = await deps.results.read(job.resultObjects.json);
-  if (!bytes) return undefined;
-  const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { markdown?: unknown; pages?: unknown };
-  if (typeof parsed.markdown !== 'string') return undefined;
-  return { markdown: parsed.markdown, ...(Array.isArray(parsed.pages) ? { pages: parsed.pages as PageResult[] } : {}) };
+  return job ? readConvertedDocument(deps, job) : undefined;
 }
 
 /** Renews the lease every `leaseRenewMs` while the analysis runs (as `jobs/lease-heartbeat.ts` for conversions). */
