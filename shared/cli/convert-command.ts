@@ -102,7 +102,10 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
 function render(result: ConvertResult, args: ConvertArgs): string {
   if (args.chunks) {
     // Chunk offsets point into `result.markdown` as converted with these same options.
-    const chunks = chunkDocument({ markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) });
+    const chunks = chunkDocument(
+      { markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) },
+      args.chunkTokens !== undefined ? { targetTokens: args.chunkTokens } : {},
+    );
     return `${JSON.stringify(chunks, null, 2)}\n`;
   }
   return args.json ? `${JSON.stringify(result, null, 2)}\n` : result.markdown;

@@ -3,14 +3,14 @@
  * (`shared/analysis/chunks.ts`: never across a heading, never inside a table row or list item), each with its
  * heading path, pages and offsets into the job's Markdown (the offsets analyses cite).
  */
-import { chunkDocument, type Chunk } from '../../analysis/chunks.ts';
+import { CHUNK_TOKEN_BOUNDS, chunkDocument, DEFAULT_CHUNK_TOKENS, type Chunk } from '../../analysis/chunks.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { getOwnedJob } from '../jobs/queries.ts';
 import { ResultNotReadyError } from '../jobs/errors.ts';
 import { readConvertedDocument } from './document.ts';
 
-/** Bounds of `targetTokens` (estimated tokens, 4 characters each: `analysis/tokens.ts`). */
-export const CHUNK_TOKENS = { min: 64, max: 8192, default: 512 } as const;
+/** Bounds and default of `targetTokens` (estimated tokens, 4 characters each: `analysis/tokens.ts`). */
+export const CHUNK_TOKENS = { ...CHUNK_TOKEN_BOUNDS, default: DEFAULT_CHUNK_TOKENS } as const;
 
 export interface JobChunks {
   jobId: string;
