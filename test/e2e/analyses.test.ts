@@ -9,6 +9,10 @@ import { DEFAULT_PLANS } from '../../shared/service/accounts/plans.ts';
 import { issueApiKey } from '../../shared/service/auth/api-keys.ts';
 import { buildDocx, p, paragraphStyle, styled } from '../fixtures/docx.ts';
 import { Client, startTestServer, type TestServer } from './client.ts';
+import { GoogleGenAI } from '@google/genai';
+import { createGeminiAnalyzer } from '../../shared/adapters/gcp/gemini-analyzer.ts';
+import { startRecordingServer, type RecordingServer } from '../adapters/gcp/recording-server.ts';
+import { stubAuthClient } from '../adapters/gcp/stub-auth-client.ts';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -287,3 +291,77 @@ test('analyses have their own rate limit: 429 analysis_rate_limited with Retry-A
   expect(me.me.ai.used).toBe(accepted);
   expect((await carol.request(`/v1/jobs/${jobId}/analyses`)).status).toBe(200);
 }, 120_000);
+
+describe('with the Gemini engine (the real @google/genai client on a loopback Vertex AI server)', () => {
+  let vertex: RecordingServer;
+  let gemini: TestServer;
+  let dave: Client;
+
+  beforeAll(async () => {
+    vertex = await startRecordingServer(() => ({
+      status: 200,
+      body: {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [
+                {
+                  text: JSON.stringify({
+                    found: true,
+                    claims: [
+                      {
+                        statement: 'At least 40,000 pages a month (see https://evil.example/x).',
+                        quotes: ['The Contractor must scan at least 40,000 pages per month at 300 dpi.'],
+                      },
+                      { statement: 'Invented.', quotes: ['The Contractor shall scan 1,000,000 pages a day.'] },
+                    ],
+                  }),
+                },
+              ],
+            },
+            finishReason: 'STOP',
+          },
+        ],
+        usageMetadata: { promptTokenCount: 1000, candidatesTokenCount: 200, totalTokenCount: 1200 },
+        modelVersion: 'gemini-2.5-flash',
+      },
+    }));
+    const ai = new GoogleGenAI({
+      vertexai: true,
+      project: 'mdraft-test',
+      location: 'europe-west1',
+      googleAuthOptions: { authClient: stubAuthClient as never },
+      httpOptions: { baseUrl: vertex.origin, fetch: ((url: string, init: RequestInit) => fetch(url, init)) as never },
+    });
+    gemini = await startTestServer(
+      { MDRAFT_PLANS: PLANS },
+      { analyzer: createGeminiAnalyzer({ ai, model: 'gemini-2.5-flash', sleep: async () => undefined }) },
+    );
+    dave = new Client(gemini.url, gemini.apiKey!);
+  }, 60_000);
+
+  afterAll(async () => {
+    await gemini?.stop();
+    await vertex?.close();
+  });
+
+  test('the analysis records the engine, tokens and cost; unverifiable claims are dropped, foreign URLs removed', async () => {
+    const jobId = await convertedRfp(dave);
+    const res = await analyse(dave, jobId, { kind: 'ask', question: 'How many pages per month must be scanned?' });
+    expect(res.status).toBe(202);
+    const { analysis } = (await res.json()) as AnalysisBody;
+    expect(analysis.engine).toBe('gemini');
+    const done = (await settled(dave, jobId, analysis.id)) as AnalysisBody['analysis'] & {
+      usage?: { model: string; calls: number; inputTokens: number; outputTokens: number; costUsd: number };
+      droppedClaims?: number;
+    };
+    expect(done).toMatchObject({ status: 'succeeded', engine: 'gemini', droppedClaims: 1 });
+    expect(done.usage).toMatchObject({ model: 'gemini-2.5-flash', calls: 1, inputTokens: 1000, outputTokens: 200 });
+    expect(done.usage!.costUsd).toBeCloseTo((1000 * 0.3 + 200 * 2.5) / 1e6, 10);
+    expect(done.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'urls_removed' })]));
+    expect(JSON.stringify(done.result)).not.toContain('evil.example');
+    expect(JSON.stringify(done.result)).toContain('40,000 pages per month');
+    expect(vertex.requests).toHaveLength(1);
+  }, 120_000);
+});
