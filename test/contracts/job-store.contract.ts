@@ -456,7 +456,8 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
         const done = makeAnalysis(job, T + 10);
         const open = makeAnalysis(job, T + 11);
         const other = makeAnalysis(keep, T + 12);
-        for (const a of [done, open, other]) await store.createAnalysis(a, { limit: 10 });
+        const waiting = [makeAnalysis(job, T + 13), makeAnalysis(job, T + 14)];
+        for (const a of [done, open, other, ...waiting]) await store.createAnalysis(a, { limit: 10 });
         const c = await store.claimAnalysis(done.id, { leaseMs: 100, now: T + 20 });
         if (!c.ok) throw new Error('claim failed');
         await store.completeAnalysis(done.id, c.lease.leaseId, {
@@ -467,7 +468,7 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
         });
         const running = await store.claimAnalysis(open.id, { leaseMs: 100, now: T + 31 });
         expect(running.ok).toBe(true);
-        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 3 });
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 5 });
         expect(await store.deleteJob(job.id)).toBe(true);
         expect(await store.getAnalysis(done.id)).toBeUndefined();
         expect(await store.getAnalysis(open.id)).toBeUndefined();

@@ -14,6 +14,7 @@ import type {
   DocumentReference,
   Firestore,
   Query,
+  QueryDocumentSnapshot,
   Transaction,
 } from '@google-cloud/firestore';
 import type {
@@ -66,6 +67,9 @@ export interface FirestoreJobStoreOptions {
   /** How long after the retention the TTL may delete a record: cleanup must have removed its objects first. */
   ttlGraceMs?: number;
 }
+
+/** Analyses deleted per transaction (two writes each, the counters; Firestore allows 500 per transaction). */
+const ANALYSIS_DELETE_BATCH = 200;
 
 /** The TTL field on job documents (Terraform: `google_firestore_field { field = "expiresAt" ttl_config {} }`). */
 export const TTL_FIELD = 'expiresAt';
@@ -240,19 +244,26 @@ export class FirestoreJobStore implements JobStore {
   async deleteJob(id: string): Promise<boolean> {
     const ref = this.jobRef(id);
     if (!ref) return false;
+    // A transaction writes at most 500 documents: the analyses go first, a batch per transaction (each one's
+    // counters with it); the job's own transaction then removes the job and whatever analysis was created
+    // meanwhile (creation reads the job in its transaction, so none can follow the job's deletion).
+    for (;;) {
+      const removed = await this.firestore.runTransaction(async (tx) => {
+        const batch = await tx.get(this.analyses.where('jobId', '==', id).limit(ANALYSIS_DELETE_BATCH));
+        this.deleteAnalyses(tx, batch.docs);
+        return batch.size;
+      });
+      if (removed < ANALYSIS_DELETE_BATCH) break;
+    }
     return this.firestore.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists) return false;
       // Every read before the first write (a Firestore transaction's rule): the job, then its analyses.
-      const analyses = await tx.get(this.analyses.where('jobId', '==', id));
+      const analyses = await tx.get(this.analyses.where('jobId', '==', id).limit(ANALYSIS_DELETE_BATCH));
       tx.delete(ref);
       const job = fromDoc(snap.data()!);
       this.applyEffects(tx, job.owner, chargeEffects(job, undefined));
-      for (const doc of analyses.docs) {
-        const a = analysisFromDoc(doc.data());
-        tx.delete(doc.ref);
-        this.applyAiEffects(tx, a.owner, aiEffects(a, undefined));
-      }
+      this.deleteAnalyses(tx, analyses.docs);
       return true;
     });
   }
@@ -445,6 +456,23 @@ export class FirestoreJobStore implements JobStore {
       },
       { maxAttempts: 100 },
     );
+  }
+
+  /** Deletes the analyses in `tx` with their counter changes, summed per owner and month (one write each). */
+  private deleteAnalyses(tx: Transaction, docs: QueryDocumentSnapshot[]): void {
+    const released = new Map<string, { owner: string; month: string; calls: number }>();
+    for (const doc of docs) {
+      const a = analysisFromDoc(doc.data());
+      tx.delete(doc.ref);
+      const q = aiEffects(a, undefined).allowance;
+      if (!q) continue;
+      const key = `${a.owner}\u0000${q.month}`;
+      const sum = released.get(key) ?? { owner: a.owner, month: q.month, calls: 0 };
+      sum.calls += q.calls;
+      released.set(key, sum);
+    }
+    for (const { owner, month, calls } of released.values())
+      this.applyAiEffects(tx, owner, { allowance: { month, calls } });
   }
 
   private applyAiEffects(tx: Transaction, owner: string, effects: AiEffects): void {
