@@ -6,8 +6,8 @@
  * and the result goes to a deterministic name, so duplicates never produce a second result.
  *
  * Errors: `AnalysisError` with `retryable` (the model's 429/503 after its own retries) is transient; any other
- * `AnalysisError` (refused by the model, unusable output, invalid request) is permanent, as is a job whose
- * result is gone. An unexpected error is transient. On the last attempt a transient error fails the
+ * `AnalysisError` (refused by the model, unusable output, invalid request) is permanent, as are a result outside
+ * the result schema (`model_output_invalid`) and a job whose result is gone. An unexpected error is transient. On the last attempt a transient error fails the
  * analysis `attempts_exhausted`. A failed analysis gives its AI call back (`counters.ts`).
  */
 import { AnalysisError, type AnalysisRequest } from '../../analysis/port.ts';
@@ -74,7 +74,14 @@ async function analyzeClaimed(
   try {
     const doc = await documentOf(deps, analysis.jobId);
     if (!doc) return await permanent({ code: 'result_missing', message: 'the converted document is gone' });
-    result = analysisResultSchema.parse(await analyzerOf(deps).analyze(doc, requestOf(analysis)));
+    const checked = analysisResultSchema.safeParse(await analyzerOf(deps).analyze(doc, requestOf(analysis)));
+    // An engine answering outside the one result contract: the same answer would come again, so permanent.
+    if (!checked.success)
+      return await permanent({
+        code: 'model_output_invalid',
+        message: `the engine's result does not match the result schema: ${checked.error.issues[0]?.message ?? ''}`,
+      });
+    result = checked.data;
   } catch (error) {
     if (error instanceof AnalysisError) {
       const e = { code: error.code, message: error.message };

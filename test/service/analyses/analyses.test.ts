@@ -194,7 +194,9 @@ test('the Gemini engine’s usage (tokens, cost) is kept on the analysis', async
   // An engine answering outside the result schema fails permanently rather than storing it.
   h.deps.analyzer = { engine: 'gemini', analyze: async () => ({ kind: 'outline', injected: true }) as never };
   const b = await createAnalysis(h.deps, { owner: 'alice', jobId, request: { kind: 'outline' } });
-  expect(await runAnalysis(h.deps, { analysisId: b.id, deliveryAttempt: 3 })).toBe('failed');
+  expect(await runAnalysis(h.deps, { analysisId: b.id, deliveryAttempt: 1 })).toBe('failed');
+  expect(await h.store.getAnalysis(b.id)).toMatchObject({ status: 'failed', error: { code: 'model_output_invalid' } });
+  expect(await h.deps.results.list(`${jobId}/analyses/`)).toHaveLength(1);
 });
 
 test('deleting the job deletes its analyses and their results; a worker still running finds it gone and writes nothing', async () => {
