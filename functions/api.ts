@@ -20,6 +20,7 @@ import {
   ResultNotReadyError,
 } from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
+import { jobChunks } from '../shared/service/analyses/chunks.ts';
 import type { RouteDef } from './routes/types.ts';
 import { pathPattern } from '../shared/service/http/route-spec.ts';
 import { jobRoutes as jobs } from '../shared/service/http/schemas/jobs.ts';
@@ -29,6 +30,7 @@ import { createRateLimitGate } from './routes/rate-limits.ts';
 import { accountRoutes, pricedJobView } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { analysisRoutes } from './routes/analyses.ts';
 
 export function createApiHandler(deps: PipelineDeps): HttpHandler {
   const rateLimit = createRateLimitGate(deps);
@@ -92,6 +94,7 @@ export function apiRoutes(deps: PipelineDeps): RouteDef[] {
         return { status: 204 };
       },
     },
+    ...analysisRoutes(deps),
     { spec: jobs.createKey, run: (req, who) => postKey(deps, req, who) },
     {
       spec: jobs.listKeys,
@@ -178,6 +181,7 @@ async function listJobs(deps: PipelineDeps, req: HttpRequest, who: Principal): P
 
 async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, id: string): Promise<HttpResponse> {
   const q = parseWith(jobs.getJobResult.query, Object.fromEntries(req.query), 'invalid_query');
+  if (q.format === 'chunks') return json(200, await jobChunks(deps, who.uid, id, q.targetTokens));
   const signed = await getResult(deps, who.uid, id, q.format === 'json' ? 'json' : 'md');
   return json(302, { url: signed.url, expiresAt: signed.expiresAt }, { Location: signed.url });
 }

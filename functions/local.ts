@@ -3,7 +3,8 @@
  *   /v1/*, /healthz        → api
  *   /_blobs/<bucket>/…     → the signed-URL storage server (uploads, downloads)
  *   /_events/finalized     → onUploadFinalized (CloudEvents over HTTP, as Eventarc delivers them)
- *   /_tasks/convert        → convertWorker (POSTed by the local task queue: conversions and webhook deliveries)
+ *   /_tasks/convert        → convertWorker (POSTed by the local task queue): conversions, analyses and webhook
+ *                            deliveries
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
  *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
  *   /signin?token=…        → the one-time sign-in link `npm start` prints: sets the session cookie
@@ -44,6 +45,8 @@ import { OneTimeSignIn } from '../shared/adapters/local/local-identity.ts';
 import { SESSION_COOKIE } from '../shared/service/auth/authenticate.ts';
 import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
 import type { Scanner, WebhookTransport } from '../shared/service/ports.ts';
+import type { Analyzer } from '../shared/analysis/port.ts';
+import { analyzerFromConfig } from '../shared/adapters/analyzer-factory.ts';
 
 function withScanner(scanner: Scanner | undefined): { scanner?: Scanner } {
   return scanner ? { scanner } : {};
@@ -67,6 +70,8 @@ export interface LocalServerOptions {
   scanner?: Scanner | false;
   /** A webhook transport instead of the network one (tests that count connection attempts). */
   webhooks?: WebhookTransport;
+  /** An analysis engine instead of the configured one (tests). */
+  analyzer?: Analyzer;
 }
 
 export interface LocalServer {
@@ -118,6 +123,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     audit: adapters.audit,
     checkout: adapters.checkout,
     identityAdmin: adapters.identityAdmin,
+    analyzer: options.analyzer ?? analyzerFromConfig(config),
     ...withScanner(options.scanner === undefined ? scannerFromConfig(config) : options.scanner || undefined),
     runner: options.runner ?? sandbox!.runner,
     countPages: options.countPages ?? sandbox!.countPages,

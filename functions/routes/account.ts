@@ -86,7 +86,7 @@ async function usageExport(deps: PipelineDeps, req: HttpRequest, who: Principal)
   const rows = await usageRows(deps, who.uid, range);
   const body = csvStream(
     ['day', 'format', 'jobs', 'failures', 'units', 'pages', 'ai_calls'],
-    rows.map((r) => [r.day, r.format, r.jobs, r.failures, r.units, r.pages, 0]),
+    rows.map((r) => [r.day, r.format, r.jobs, r.failures, r.units, r.pages, r.aiCalls]),
   );
   return {
     status: 200,

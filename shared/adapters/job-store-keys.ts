@@ -9,7 +9,8 @@ export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
-export function encodeCursor(job: Job): string {
+/** The position after `item` (a job or an analysis: anything listed newest first by creation time, then id). */
+export function encodeCursor(job: Pick<Job, 'createdAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([job.createdAt, job.id]), 'utf8').toString('base64url');
 }
 

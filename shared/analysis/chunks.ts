@@ -46,6 +46,12 @@ export interface ChunkOptions {
 
 export const DEFAULT_CHUNK_TOKENS = 512;
 
+/**
+ * The target sizes callers may ask for (the API's `targetTokens`, the CLI's `--chunk-tokens`): below 64
+ * estimated tokens a chunk is rarely a whole sentence; above 8192 it no longer narrows retrieval.
+ */
+export const CHUNK_TOKEN_BOUNDS = { min: 64, max: 8192 } as const;
+
 interface Unit {
   start: number;
   end: number;

@@ -199,7 +199,8 @@ function clauseSection(paragraph: string, section: Section | undefined): Section
   return { number: m[1], heading: section?.heading ?? '' };
 }
 
-const CSV_COLUMNS = [
+/** The matrix's CSV columns, in order (`requirementCsvFields` gives one row's). */
+export const CSV_COLUMNS = [
   'id',
   'section',
   'heading',
@@ -220,25 +221,27 @@ const CSV_COLUMNS = [
  * its quotes doubled), with a header row. Lists (dates, quantities) are joined with `; `.
  */
 export function requirementsToCsv(requirements: Requirement[]): string {
-  const rows: string[][] = [[...CSV_COLUMNS]];
-  for (const r of requirements) {
-    rows.push([
-      r.id,
-      r.section?.number ?? '',
-      r.section?.heading ?? '',
-      r.page !== undefined ? String(r.page) : '',
-      r.level,
-      r.modalText,
-      r.party ?? '',
-      r.category,
-      r.dates.join('; '),
-      r.quantities.join('; '),
-      r.text,
-      String(r.start),
-      String(r.end),
-    ]);
-  }
+  const rows: string[][] = [[...CSV_COLUMNS], ...requirements.map(requirementCsvFields)];
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** One requirement's fields in `CSV_COLUMNS` order (lists joined with `; `). */
+export function requirementCsvFields(r: Requirement): string[] {
+  return [
+    r.id,
+    r.section?.number ?? '',
+    r.section?.heading ?? '',
+    r.page !== undefined ? String(r.page) : '',
+    r.level,
+    r.modalText,
+    r.party ?? '',
+    r.category,
+    r.dates.join('; '),
+    r.quantities.join('; '),
+    r.text,
+    String(r.start),
+    String(r.end),
+  ];
 }
 
 export function csvField(value: string): string {

@@ -5,6 +5,7 @@
  * of the engine so the start-up stays light.
  */
 import { createRequire } from 'node:module';
+import { CHUNK_TOKEN_BOUNDS } from '../analysis/chunks.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -21,6 +22,8 @@ export interface ConvertArgs {
   json: boolean;
   /** Write the retrieval chunks (`shared/analysis/chunks.ts`) as a JSON array instead of Markdown. */
   chunks?: boolean;
+  /** Target chunk size in estimated tokens (`CHUNK_TOKEN_BOUNDS`); with `chunks` only. */
+  chunkTokens?: number;
   pageSeparators: boolean;
   password?: string;
   pages?: { first: number; last: number };
@@ -139,4 +142,17 @@ export function parseDay(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
     throw new UsageError('Expected a date as YYYY-MM-DD.');
   return value;
+}
+
+/**
+ * `--chunk-tokens`: a whole number within `CHUNK_TOKEN_BOUNDS` (64..8192 estimated tokens).
+ * @throws UsageError otherwise.
+ */
+export function parseChunkTokens(value: string): number {
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < CHUNK_TOKEN_BOUNDS.min || n > CHUNK_TOKEN_BOUNDS.max)
+    throw new UsageError(
+      `Expected a whole number of tokens from ${CHUNK_TOKEN_BOUNDS.min} to ${CHUNK_TOKEN_BOUNDS.max}.`,
+    );
+  return n;
 }

@@ -114,7 +114,10 @@ async function render(result: ConvertResult, args: ConvertArgs): Promise<string>
     // every conversion its start-up time.
     const { chunkDocument } = await import('../analysis/chunks.ts');
     // Chunk offsets point into `result.markdown` as converted with these same options.
-    const chunks = chunkDocument({ markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) });
+    const chunks = chunkDocument(
+      { markdown: result.markdown, ...(result.pages ? { pages: result.pages } : {}) },
+      args.chunkTokens !== undefined ? { targetTokens: args.chunkTokens } : {},
+    );
     return `${JSON.stringify(chunks, null, 2)}\n`;
   }
   return args.json ? `${JSON.stringify(result, null, 2)}\n` : result.markdown;

@@ -14,6 +14,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import {
   parseApiUrl,
   parseCharset,
+  parseChunkTokens,
   parseDay,
   parseIntegerIn,
   parseOcrLanguages,
@@ -48,6 +49,7 @@ interface ConvertFlags {
   output?: string;
   json?: boolean;
   chunks?: boolean;
+  chunkTokens?: number;
   pageSeparators?: boolean;
   password?: string;
   pages?: { first: number; last: number };
@@ -120,6 +122,11 @@ function buildProgram(
       '--chunks',
       'write heading-aware retrieval chunks (a JSON array: text, heading path, pages, offsets into the Markdown)',
     )
+    .option(
+      '--chunk-tokens <n>',
+      'with --chunks: target chunk size in estimated tokens, 64 to 8192 (default 512)',
+      validated(parseChunkTokens),
+    )
     .option('--page-separators', 'put <!-- page N --> before each page or slide')
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--pages <range>', 'pages to convert: 3, 1-5 or 4- (1-based, inclusive)', validated(parsePages))
@@ -161,11 +168,13 @@ function buildProgram(
       if (inputs.filter((p) => p === '-').length > 1) fail(convert, 'stdin (-) can be read only once');
       if (flags.ocrLang && !flags.ocr) fail(convert, '--ocr-lang and --no-ocr contradict each other');
       if (flags.chunks && flags.json) fail(convert, '--chunks and --json are two different outputs: choose one');
+      if (flags.chunkTokens !== undefined && !flags.chunks) fail(convert, '--chunk-tokens needs --chunks');
       const args: ConvertArgs = {
         inputs,
         ...(flags.output !== undefined ? { output: flags.output } : {}),
         json: flags.json ?? false,
         ...(flags.chunks ? { chunks: true } : {}),
+        ...(flags.chunkTokens !== undefined ? { chunkTokens: flags.chunkTokens } : {}),
         pageSeparators: flags.pageSeparators ?? false,
         ...(flags.password !== undefined ? { password: flags.password } : {}),
         ...(flags.pages ? { pages: flags.pages } : {}),

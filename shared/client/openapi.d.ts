@@ -276,6 +276,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{id}/analyses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The job's analyses, newest first (without results) */
+        get: operations["listAnalyses"];
+        put?: never;
+        /**
+         * Analyse a succeeded job: requirements matrix, ask (with `question`), summary or outline
+         * @description Counts one AI call against the plan’s `aiCallsPerMonth` (given back if the analysis fails) and has its own rate limit (`analysesPerMinute`). Runs on the task queue: poll `getAnalysis`.
+         */
+        post: operations["createAnalysis"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/analyses/{analysisId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An analysis: status, warnings, error, tokens and cost, and its result once succeeded */
+        get: operations["getAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/analyses/{analysisId}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The result alone: JSON, or `format=csv` for a requirements matrix (text/csv, RFC 4180)
+         * @description CSV columns: id, section, heading, page, level, modal, party, category, dates, quantities, text, start, end (lists joined with `; `; offsets are UTF-16 code units into the job’s Markdown).
+         */
+        get: operations["getAnalysisResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{id}/confirm": {
         parameters: {
             query?: never;
@@ -300,7 +358,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Redirect to a short-lived signed download URL of the Markdown (`md`) or JSON result */
+        /**
+         * Redirect to a short-lived signed download URL of the Markdown (`md`) or JSON result; or its chunks
+         * @description `format=chunks` answers 200 with heading-aware chunks of about `targetTokens` each (a chunk never spans two sections and never splits a table row or list item), with heading path, pages and offsets into the Markdown.
+         */
         get: operations["getJobResult"];
         put?: never;
         post?: never;
@@ -442,6 +503,268 @@ export interface components {
         AdminUserResponse: {
             user: components["schemas"]["AdminUser"];
         };
+        Analysis: {
+            attempts: number;
+            /** @description ISO-8601 instant (UTC) */
+            createdAt: string;
+            /** @description claims dropped because their quote is not in the document */
+            droppedClaims?: number;
+            /**
+             * @description the engine that runs it (`MDRAFT_ANALYZER`)
+             * @enum {string}
+             */
+            engine: "offline" | "gemini";
+            error?: {
+                code: string;
+                message: string;
+            };
+            /** @description ISO-8601 instant (UTC) */
+            finishedAt?: string;
+            id: string;
+            jobId: string;
+            /** @enum {string} */
+            kind: "requirements" | "ask" | "summary" | "outline";
+            question?: string;
+            /** @description the result, on single reads of a succeeded analysis */
+            result?: components["schemas"]["AnalysisResult"];
+            /** @description ISO-8601 instant (UTC) */
+            startedAt?: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @description ISO-8601 instant (UTC) */
+            updatedAt: string;
+            /** @description model use, when the Gemini engine ran */
+            usage?: {
+                calls: number;
+                /** @description estimated from list prices, US dollars */
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+            };
+            /** @description e.g. `prompt_injection_suspected`; locations are in the result */
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+        };
+        AnalysisResponse: {
+            analysis: components["schemas"]["Analysis"];
+        };
+        AnalysisResult: {
+            droppedClaims: number;
+            /** @enum {string} */
+            engine: "offline" | "gemini";
+            /** @constant */
+            kind: "requirements";
+            requirements: {
+                /** @enum {string} */
+                category: "submission" | "evaluation" | "contractual" | "personnel" | "schedule" | "technical" | "general";
+                dates: string[];
+                end: number;
+                headingPath: string[];
+                id: string;
+                /** @enum {string} */
+                level: "mandatory" | "prohibited" | "recommended" | "not_recommended" | "permitted" | "declared";
+                /** @enum {string} */
+                modal: "shall" | "must" | "will" | "should" | "may" | "required";
+                modalText: string;
+                negative: boolean;
+                page?: number;
+                party?: string;
+                quantities: string[];
+                section?: {
+                    heading: string;
+                    number?: string;
+                };
+                start: number;
+                text: string;
+            }[];
+            usage?: {
+                calls: number;
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+            };
+            warnings: {
+                /** @enum {string} */
+                code: "prompt_injection_suspected" | "quotes_unverified" | "analysis_incomplete" | "urls_removed";
+                locations?: {
+                    end: number;
+                    excerpt: string;
+                    /** @enum {string} */
+                    kind: "instruction" | "hidden" | "exfiltration";
+                    page?: number;
+                    start: number;
+                }[];
+                message: string;
+            }[];
+        } | {
+            answer: string;
+            claims: {
+                quotes: {
+                    end: number;
+                    page?: number;
+                    section?: {
+                        heading: string;
+                        number?: string;
+                    };
+                    start: number;
+                    text: string;
+                }[];
+                text: string;
+            }[];
+            droppedClaims: number;
+            /** @enum {string} */
+            engine: "offline" | "gemini";
+            found: boolean;
+            /** @constant */
+            kind: "ask";
+            passages: {
+                coverage: number;
+                end: number;
+                headingPath: string[];
+                page?: number;
+                pages: number[];
+                score: number;
+                section?: {
+                    heading: string;
+                    number?: string;
+                };
+                start: number;
+                text: string;
+            }[];
+            question: string;
+            usage?: {
+                calls: number;
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+            };
+            warnings: {
+                /** @enum {string} */
+                code: "prompt_injection_suspected" | "quotes_unverified" | "analysis_incomplete" | "urls_removed";
+                locations?: {
+                    end: number;
+                    excerpt: string;
+                    /** @enum {string} */
+                    kind: "instruction" | "hidden" | "exfiltration";
+                    page?: number;
+                    start: number;
+                }[];
+                message: string;
+            }[];
+        } | {
+            droppedClaims: number;
+            /** @enum {string} */
+            engine: "offline" | "gemini";
+            /** @constant */
+            kind: "summary";
+            overall: {
+                quotes: {
+                    end: number;
+                    page?: number;
+                    section?: {
+                        heading: string;
+                        number?: string;
+                    };
+                    start: number;
+                    text: string;
+                }[];
+                text: string;
+            }[];
+            sections: {
+                claims: {
+                    quotes: {
+                        end: number;
+                        page?: number;
+                        section?: {
+                            heading: string;
+                            number?: string;
+                        };
+                        start: number;
+                        text: string;
+                    }[];
+                    text: string;
+                }[];
+                end: number;
+                headingPath: string[];
+                pages: number[];
+                section?: {
+                    heading: string;
+                    number?: string;
+                };
+                start: number;
+            }[];
+            usage?: {
+                calls: number;
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+            };
+            warnings: {
+                /** @enum {string} */
+                code: "prompt_injection_suspected" | "quotes_unverified" | "analysis_incomplete" | "urls_removed";
+                locations?: {
+                    end: number;
+                    excerpt: string;
+                    /** @enum {string} */
+                    kind: "instruction" | "hidden" | "exfiltration";
+                    page?: number;
+                    start: number;
+                }[];
+                message: string;
+            }[];
+        } | {
+            droppedClaims: number;
+            /** @enum {string} */
+            engine: "offline" | "gemini";
+            /** @constant */
+            kind: "outline";
+            outline: {
+                depth: number;
+                end: number;
+                heading: string;
+                lead?: {
+                    end: number;
+                    page?: number;
+                    section?: {
+                        heading: string;
+                        number?: string;
+                    };
+                    start: number;
+                    text: string;
+                };
+                number?: string;
+                page?: number;
+                pages: number[];
+                sectionEnd: number;
+                start: number;
+            }[];
+            usage?: {
+                calls: number;
+                costUsd: number;
+                inputTokens: number;
+                model: string;
+                outputTokens: number;
+            };
+            warnings: {
+                /** @enum {string} */
+                code: "prompt_injection_suspected" | "quotes_unverified" | "analysis_incomplete" | "urls_removed";
+                locations?: {
+                    end: number;
+                    excerpt: string;
+                    /** @enum {string} */
+                    kind: "instruction" | "hidden" | "exfiltration";
+                    page?: number;
+                    start: number;
+                }[];
+                message: string;
+            }[];
+        };
         ApiKey: {
             /** @description ISO-8601 instant (UTC) */
             createdAt: string;
@@ -467,6 +790,47 @@ export interface components {
             id: string;
             requestId: string;
             target: string;
+        };
+        Chunks: {
+            chunks: {
+                /** @description offset into the Markdown, UTF-16 code units (exclusive) */
+                end: number;
+                /** @description the headings above the chunk, outermost first */
+                headingPath: string[];
+                /** @description 0-based position in the document */
+                index: number;
+                /** @description pages the chunk touches; empty for documents without pages */
+                pages: number[];
+                section?: {
+                    heading: string;
+                    number?: string;
+                };
+                /** @description offset into the Markdown, UTF-16 code units (inclusive) */
+                start: number;
+                /** @description `markdown.slice(start, end)` */
+                text: string;
+                /** @description estimated tokens of `text` */
+                tokens: number;
+            }[];
+            jobId: string;
+            /** @description characters (UTF-16 code units) of the whole Markdown */
+            markdownLength: number;
+            targetTokens: number;
+        };
+        CreateAnalysisRequest: {
+            /** @constant */
+            kind: "requirements";
+        } | {
+            /** @constant */
+            kind: "ask";
+            /** @description answered only from the document, each claim with its quoted passages */
+            question: string;
+        } | {
+            /** @constant */
+            kind: "summary";
+        } | {
+            /** @constant */
+            kind: "outline";
         };
         CreateJobRequest: {
             /** @description stop in `awaiting_confirmation` once the upload is counted (`POST /v1/jobs/{id}/confirm` converts) */
@@ -668,6 +1032,10 @@ export interface components {
         JobResponse: {
             job: components["schemas"]["Job"];
         };
+        ListAnalysesResponse: {
+            analyses: components["schemas"]["Analysis"][];
+            nextCursor?: string;
+        };
         ListJobsResponse: {
             jobs: components["schemas"]["Job"][];
             nextCursor?: string;
@@ -676,6 +1044,16 @@ export interface components {
             keys: components["schemas"]["ApiKey"][];
         };
         Me: {
+            /** @description AI calls: one analysis is one call */
+            ai: {
+                /** @description the plan's aiCallsPerMonth */
+                limit: number;
+                /** @description YYYY-MM (UTC) */
+                month: string;
+                remaining: number;
+                /** @description analyses counted this month (a failed one is given back) */
+                used: number;
+            };
             billing: {
                 active?: boolean;
                 customer: boolean;
@@ -689,6 +1067,8 @@ export interface components {
             lastSeenAt?: string;
             plan: {
                 aiCallsPerMonth: number;
+                /** @default 10 */
+                analysesPerMinute: number;
                 concurrentJobs: number;
                 id: string;
                 maxFileBytes: number;
@@ -2246,6 +2626,352 @@ export interface operations {
             };
         };
     };
+    listAnalyses: {
+        parameters: {
+            query?: {
+                /** @description the previous page's `nextCursor` */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAnalysesResponse"];
+                };
+            };
+            /** @description Bad request: `invalid_query`, `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials: `unauthenticated`, `token_expired`, `token_invalid`, `token_revoked`, `token_unsupported` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `account_suspended` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (another user’s resource answers the same): `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests or jobs: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error: `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAnalysisRequest"];
+            };
+        };
+        responses: {
+            /** @description accepted and queued */
+            202: {
+                headers: {
+                    /** @description the analysis: `/v1/jobs/{id}/analyses/{analysisId}` */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResponse"];
+                };
+            };
+            /** @description Bad request: `invalid_json`, `invalid_content_type`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials: `unauthenticated`, `token_expired`, `token_invalid`, `token_revoked`, `token_unsupported` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payment required: the monthly quota is used up: `ai_quota_exceeded` */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `account_suspended` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (another user’s resource answers the same): `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s state: `job_not_succeeded` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests or jobs: `rate_limited`, `analysis_rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error: `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                analysisId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials: `unauthenticated`, `token_expired`, `token_invalid`, `token_revoked`, `token_unsupported` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `account_suspended` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (another user’s resource answers the same): `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests or jobs: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error: `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAnalysisResult: {
+        parameters: {
+            query?: {
+                /** @description `csv`: the requirements matrix only (RFC 4180) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                analysisId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the result (JSON unless `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResult"];
+                };
+            };
+            /** @description Bad request: `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials: `unauthenticated`, `token_expired`, `token_invalid`, `token_revoked`, `token_unsupported` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `account_suspended` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (another user’s resource answers the same): `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s state: `analysis_not_ready`, `analysis_failed`, `format_not_available` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests or jobs: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error: `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     confirmJob: {
         parameters: {
             query?: never;
@@ -2325,7 +3051,10 @@ export interface operations {
     getJobResult: {
         parameters: {
             query?: {
-                format?: "md" | "markdown" | "json";
+                /** @description `chunks`: heading-aware chunks for retrieval, answered inline (200) instead of a redirect */
+                format?: "md" | "markdown" | "json" | "chunks";
+                /** @description for `chunks`: target size in estimated tokens (4 characters each) */
+                targetTokens?: number;
             };
             header?: never;
             path: {
@@ -2335,6 +3064,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description `format=chunks`: the chunks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chunks"];
+                };
+            };
             /** @description the signed URL, in `Location` and in the body */
             302: {
                 headers: {

@@ -22,6 +22,12 @@ const EnvSchema = z.object({
   MDRAFT_LLM_TIDY: z.enum(['on', 'off']).default('off'),
   MDRAFT_LLM_MODEL: z.string().min(1).default('gemini-2.5-flash'),
   MDRAFT_LLM_LOCATION: z.string().min(1).default('us-central1'),
+  /** The engine analyses run on (`POST /v1/jobs/{id}/analyses`): `offline` (default: no model, no network) or
+   * `gemini` (Vertex AI in MDRAFT_GCP_PROJECT, MDRAFT_LLM_LOCATION; credentials from Application Default
+   * Credentials), on either backend. */
+  MDRAFT_ANALYZER: z.enum(['offline', 'gemini']).default('offline'),
+  /** The Gemini model of analyses; default MDRAFT_LLM_MODEL. */
+  MDRAFT_ANALYZER_MODEL: z.string().min(1).optional(),
   /** `projects/<p>/locations/<l>/processors/<id>` (set by Terraform). */
   MDRAFT_DOCUMENTAI_PROCESSOR: z
     .string()
@@ -178,6 +184,8 @@ export interface Config {
   convert: { maxMemoryMb: number; workers: number; isolation: 'process' | 'thread'; maxRssMb: number };
   ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
   llm: { tidy: boolean; model: string; location: string };
+  /** The analysis engine (`MDRAFT_ANALYZER`); `project` is set for `gemini`. */
+  analysis: { engine: 'offline' | 'gemini'; model: string; location: string; project?: string };
   leaseMs: number;
   /** How often the worker's heartbeat renews its lease (a third of the lease: two renewals may fail in a row). */
   leaseRenewMs: number;
@@ -308,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     ocr: ocrSettings(e),
     llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },
+    analysis: analysisSettings(e),
     leaseMs: e.MDRAFT_LEASE_S * 1000,
     leaseRenewMs: Math.floor((e.MDRAFT_LEASE_S * 1000) / 3),
     maxAttempts: e.MDRAFT_MAX_ATTEMPTS,
@@ -411,4 +420,14 @@ function ocrSettings(e: z.output<typeof EnvSchema>): Config['ocr'] {
     );
   }
   return { engine, ...(engine === 'documentai' ? { documentAiProcessor: e.MDRAFT_DOCUMENTAI_PROCESSOR } : {}) };
+}
+
+function analysisSettings(e: z.output<typeof EnvSchema>): Config['analysis'] {
+  const model = e.MDRAFT_ANALYZER_MODEL ?? e.MDRAFT_LLM_MODEL;
+  if (e.MDRAFT_ANALYZER === 'offline') return { engine: 'offline', model, location: e.MDRAFT_LLM_LOCATION };
+  if (!e.MDRAFT_GCP_PROJECT)
+    throw new ConfigError(
+      'invalid configuration: MDRAFT_ANALYZER=gemini needs MDRAFT_GCP_PROJECT (the Vertex AI project)',
+    );
+  return { engine: 'gemini', model, location: e.MDRAFT_LLM_LOCATION, project: e.MDRAFT_GCP_PROJECT };
 }

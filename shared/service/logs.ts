@@ -60,6 +60,16 @@ export const logs = {
   jobQueued: (c: Ctx & { jobId: string; eventKey: string; taskName: string; created: boolean; duplicate: boolean }) =>
     log('INFO', 'job queued', { ...c }),
   claimRefused: (c: Ctx & { jobId: string; reason: string }) => log('INFO', 'conversion claim refused', { ...c }),
+  analysisCreated: (c: Ctx & { jobId: string; analysisId: string; kind: string; engine: string }) =>
+    log('INFO', 'analysis created', { ...c }),
+  analysisQueued: (c: Ctx & { analysisId: string; taskName: string; created: boolean }) =>
+    log('INFO', 'analysis queued', { ...c }),
+  analysisClaimRefused: (c: Ctx & { analysisId: string; reason: string }) =>
+    log('INFO', 'analysis claim refused', { ...c }),
+  analysisSucceeded: (c: Ctx & { analysisId: string; ms: number; warnings: number; recorded: boolean }) =>
+    log('INFO', 'analysis succeeded', { ...c }),
+  analysisFailed: (c: Ctx & { analysisId: string; code: string; detail: string; final: boolean }) =>
+    log(c.final ? 'WARNING' : 'ERROR', 'analysis failed', { ...c }),
   conversionStarted: (c: Ctx & { jobId: string; attempt: number }) => log('INFO', 'conversion started', { ...c }),
   conversionSucceeded: (c: Ctx & { jobId: string; ms: number; warnings: number; recorded: boolean }) =>
     log('INFO', 'conversion succeeded', { ...c }),

@@ -4,6 +4,7 @@
  */
 
 export type { Ocr, OcrLine, OcrPage, OcrWord } from '../engine/ocr.ts';
+import type { Analyzer } from '../analysis/port.ts';
 
 /**
  * An optional language-model clean-up of converted Markdown (off by default). It may only reformat: callers
@@ -211,6 +212,95 @@ export interface JobPage {
   nextCursor?: string;
 }
 
+/** An analysis's state: `queued` → `running` (leased) → `succeeded` | `failed`; `running` → `queued` on a transient error. */
+export type AnalysisStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** What an analysis computes (`shared/analysis/port.ts`). */
+export type AnalysisKind = 'requirements' | 'ask' | 'summary' | 'outline';
+
+/** Model use of an analysis the Gemini engine ran (absent for the offline engine). Cost in US dollars. */
+export interface AnalysisUsage {
+  model: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/**
+ * An analysis of a succeeded job (`POST /v1/jobs/{id}/analyses`), run by the task queue like a conversion
+ * (lease, attempts, retries). It counts one AI call against its owner's month (`chargeMonth`): reserved at
+ * creation, settled on success, released on failure or when deleted unfinished
+ * (`shared/service/analyses/counters.ts`). Times are epoch milliseconds.
+ */
+export interface Analysis {
+  /** `ana_` + 22 base64url characters. */
+  id: string;
+  jobId: string;
+  owner: string;
+  kind: AnalysisKind;
+  /** For `ask`: the question, as asked. */
+  question?: string;
+  status: AnalysisStatus;
+  /** The engine chosen when the analysis was created (configuration: `MDRAFT_ANALYZER`). */
+  engine: 'offline' | 'gemini';
+  /** The analysed job's detected format: the usage row the call is counted under. */
+  format: string;
+  /** The job's creation time: analyses expire with their job (retention, Firestore TTL). */
+  jobCreatedAt: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  attempts: number;
+  leaseId?: string;
+  leaseExpiresAt?: number;
+  error?: JobError;
+  lastError?: JobError;
+  /** The result's warnings (codes of `shared/analysis/schema.ts`), set on success. */
+  warnings: JobWarning[];
+  /** Claims dropped because their quote is not in the document verbatim (Gemini engine). */
+  droppedClaims?: number;
+  usage?: AnalysisUsage;
+  /** Object name of the result JSON in the results bucket, set on success. */
+  resultObject?: string;
+  /** `YYYY-MM` (UTC) of the AI allowance the call counts against. */
+  chargeMonth: string;
+  charge: ChargeState;
+}
+
+export interface AnalysisPage {
+  analyses: Analysis[];
+  nextCursor?: string;
+}
+
+export type CreateAnalysisOutcome =
+  | { outcome: 'created'; analysis: Analysis }
+  /** The job is gone or not `succeeded` (read in the same transaction): nothing was written. */
+  | { outcome: 'job_not_ready'; job?: Job }
+  /** The month's AI allowance is spent: nothing was written. `used` = calls counted this month. */
+  | { outcome: 'refused'; used: number };
+
+export type AnalysisClaimResult =
+  | { ok: true; analysis: Analysis; lease: Lease }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'finished' | 'leased'; analysis: Analysis };
+
+/** A user's AI calls counted in one month: reserved by unfinished analyses plus settled by succeeded ones. */
+export interface AiQuotaState {
+  owner: string;
+  month: string;
+  calls: number;
+}
+
+/** AI calls (succeeded analyses) of one user on one day (UTC), under the analysed document's format. */
+export interface AiUsageDay {
+  owner: string;
+  day: string;
+  format: string;
+  calls: number;
+}
+
 export type MarkQueuedOutcome =
   /** The transition happened now. */
   | { outcome: 'queued'; job: Job }
@@ -412,7 +502,10 @@ export interface JobStore {
   fail(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean>;
   /** `awaiting_upload`/`awaiting_confirmation` → `expired`, releasing a reservation (decision: `expireJob`). */
   expire(id: string, input: { now: number }): Promise<boolean>;
-  /** Removes the record; a reservation it still held is released in the same transaction. */
+  /**
+   * Removes the record and its analyses' records; a reservation (units, AI calls of unfinished analyses) they
+   * still held is released in the same transaction.
+   */
   deleteJob(id: string): Promise<boolean>;
   /**
    * Records webhook delivery attempt number `attempt` (decision: `recordWebhookAttempt` in
@@ -432,6 +525,52 @@ export interface JobStore {
   findLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Job[]>;
   /** `queued` jobs not touched since `updatedBefore` (their task may have been lost). */
   findQueuedBefore(updatedBefore: number, limit: number): Promise<Job[]>;
+
+  // Analyses of succeeded jobs (decisions: `shared/service/analyses/states.ts`; counters:
+  // `shared/service/analyses/counters.ts`, applied in each transition's transaction like `chargeEffects`).
+  /**
+   * Creates `analysis` (status `queued`, `charge: reserved`) IN THE TRANSACTION that reads its job (which must
+   * exist, belong to `analysis.owner` and be `succeeded`) and the owner's AI calls of `allowance.month`: when
+   * `calls + 1` would pass `allowance.limit` nothing is written (`refused`). Fails if the id exists.
+   */
+  createAnalysis(analysis: Analysis, allowance: { limit: number }): Promise<CreateAnalysisOutcome>;
+  getAnalysis(id: string): Promise<Analysis | undefined>;
+  /** The job's analyses, newest first (creation time, then id); `cursor` from the previous page. */
+  listAnalyses(jobId: string, page: { limit: number; cursor?: string }): Promise<AnalysisPage>;
+  /** `queued` (or `running` whose lease expired) → `running` with a fresh lease (decision: `claimAnalysis`). */
+  claimAnalysis(id: string, input: { leaseMs: number; now: number }): Promise<AnalysisClaimResult>;
+  /** The lease holder's heartbeat (decision: `renewAnalysisLease`); false when the lease no longer holds. */
+  extendAnalysisLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean>;
+  /** `running` → `queued` after a transient error, for the lease holder (decision: `releaseAnalysis`). */
+  releaseAnalysis(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean>;
+  /**
+   * `running` → `succeeded` for the lease holder (decision: `completeAnalysis`): the AI call is settled and
+   * counted in the owner's usage of the day IN THE SAME TRANSACTION.
+   */
+  completeAnalysis(
+    id: string,
+    leaseId: string,
+    input: {
+      warnings: JobWarning[];
+      droppedClaims: number;
+      usage?: AnalysisUsage;
+      resultObject: string;
+      now: number;
+    },
+  ): Promise<boolean>;
+  /**
+   * → `failed`, releasing the AI call (decision: `failAnalysis`). With `leaseId`: only for that holder;
+   * without: from `queued`, or `running` whose lease expired.
+   */
+  failAnalysis(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean>;
+  /** The owner's AI calls counted in `month` (`YYYY-MM`); zero when none. */
+  getAiQuota(owner: string, month: string): Promise<AiQuotaState>;
+  /** The owner's AI usage rows with `from <= day <= to` (`YYYY-MM-DD`), by day then format. */
+  listAiUsageDays(owner: string, range: { from: string; to: string }): Promise<AiUsageDay[]>;
+  /** `running` analyses whose lease expired before `leaseExpiredBefore`. */
+  findAnalysesLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Analysis[]>;
+  /** `queued` analyses not touched since `updatedBefore` (their task may have been lost). */
+  findAnalysesQueuedBefore(updatedBefore: number, limit: number): Promise<Analysis[]>;
   close?(): Promise<void>;
 }
 
@@ -661,6 +800,8 @@ export interface PipelinePorts {
   billing?: Billing;
   /** Optional LLM tidy-up of the converted Markdown, guarded against added content; absent = off. */
   llm?: Llm;
+  /** The engine analyses run on (`MDRAFT_ANALYZER`); absent = the offline engine. */
+  analyzer?: Analyzer;
   /** Per-user and per-key request limits across instances; absent = no limits. */
   rateLimiter?: RateLimiter;
   /** Operator search and changes on the user records (`/v1/admin/*`); absent = no administration. */

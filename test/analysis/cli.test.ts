@@ -87,6 +87,33 @@ describe('mdraft requirements / ask / summary', () => {
     for (const ch of chunks) expect(md.slice(ch.start, ch.end)).toBe(ch.text);
   });
 
+  test('convert --chunks --chunk-tokens: smaller targets give more, smaller chunks, each within a section', async () => {
+    const long = path.join(dir, 'long.docx');
+    const clauses = Array.from(
+      { length: 24 },
+      (_, i) => `Clause ${i + 1}: the Contractor shall keep records of every scanned box for audit by the Agency.`,
+    );
+    fs.writeFileSync(
+      long,
+      buildDocx({
+        styles: paragraphStyle('Heading1', 'heading 1'),
+        body: [styled('Heading1', 'Records'), ...clauses.map((c) => p(c))].join(''),
+      }),
+    );
+    type Out = { text: string; start: number; end: number; tokens: number; headingPath: string[] }[];
+    const small = JSON.parse((await mdraft(['convert', '--chunks', '--chunk-tokens', '64', long])).stdout) as Out;
+    const large = JSON.parse((await mdraft(['convert', '--chunks', long])).stdout) as Out;
+    expect(large.length).toBeGreaterThanOrEqual(2);
+    expect(small.length).toBeGreaterThan(large.length * 3);
+    for (const ch of small) {
+      expect(ch.tokens).toBeLessThanOrEqual(64);
+      expect(ch.headingPath).toEqual(['Records']);
+    }
+    for (const bad of ['8', '9000', '1.5', 'x'])
+      expect((await mdraft(['convert', '--chunks', '--chunk-tokens', bad, long])).code).toBe(2);
+    expect((await mdraft(['convert', '--chunk-tokens', '128', long])).code).toBe(2);
+  });
+
   test('usage errors exit 2; a missing file exits 1', async () => {
     expect((await mdraft(['ask', docx])).code).toBe(2);
     expect((await mdraft(['convert', '--chunks', '--json', docx])).code).toBe(2);

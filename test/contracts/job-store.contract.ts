@@ -3,8 +3,29 @@
  * `describeJobStoreContract('name', factory)` registers it; the factory returns fresh, empty stores on one
  * database (the job store and the account store that reads the usage its completions count).
  */
-import type { AccountStore, Job, JobStore } from '../../shared/service/ports.ts';
+import type { AccountStore, Analysis, Job, JobStore } from '../../shared/service/ports.ts';
 import { newJobId, inputObjectName } from '../../shared/service/jobs/names.ts';
+import { newAnalysisId } from '../../shared/service/analyses/names.ts';
+
+export function makeAnalysis(job: Job, createdAt: number, patch: Partial<Analysis> = {}): Analysis {
+  return {
+    id: newAnalysisId(),
+    jobId: job.id,
+    owner: job.owner,
+    kind: 'requirements',
+    status: 'queued',
+    engine: 'offline',
+    format: job.format ?? 'pdf',
+    jobCreatedAt: job.createdAt,
+    createdAt,
+    updatedAt: createdAt,
+    attempts: 0,
+    warnings: [],
+    chargeMonth: new Date(createdAt).toISOString().slice(0, 7),
+    charge: 'reserved',
+    ...patch,
+  };
+}
 
 export interface StoreHandle {
   jobs: JobStore;
@@ -332,6 +353,198 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.deleteJob(old.id)).toBe(true);
       expect(await store.deleteJob(old.id)).toBe(false);
       expect(await store.getJob(old.id)).toBeUndefined();
+    });
+
+    describe('analyses', () => {
+      const MONTH = new Date(T).toISOString().slice(0, 7);
+      const DAY = new Date(T).toISOString().slice(0, 10);
+
+      async function succeeded(owner = 'alice'): Promise<Job> {
+        const job = await queued(owner);
+        const c = await store.claim(job.id, { leaseMs: 1000, now: T + 2 });
+        if (!c.ok) throw new Error('claim failed');
+        const objs = { markdown: `${job.id}/result.md`, json: `${job.id}/result.json` };
+        expect(await store.complete(job.id, c.lease.leaseId, { warnings: [], resultObjects: objs, now: T + 3 })).toBe(
+          true,
+        );
+        return (await store.getJob(job.id))!;
+      }
+
+      test('createAnalysis: only on the owner’s succeeded job, one AI call reserved in the same transaction, refused past the limit', async () => {
+        const job = await succeeded();
+        const a = makeAnalysis(job, T + 10, { kind: 'ask', question: 'When are proposals due?' });
+        expect(await store.createAnalysis(a, { limit: 2 })).toEqual({ outcome: 'created', analysis: a });
+        expect(await store.getAnalysis(a.id)).toEqual(a);
+        expect(await store.getAiQuota('alice', MONTH)).toEqual({ owner: 'alice', month: MONTH, calls: 1 });
+        await expect(store.createAnalysis(a, { limit: 10 })).rejects.toThrow();
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 1 });
+        // Not succeeded, or not the owner's: nothing written, nothing counted.
+        const pending = await queued();
+        const early = makeAnalysis(pending, T + 11);
+        expect(await store.createAnalysis(early, { limit: 10 })).toMatchObject({
+          outcome: 'job_not_ready',
+          job: { id: pending.id, status: 'queued' },
+        });
+        expect(await store.getAnalysis(early.id)).toBeUndefined();
+        const stolen = makeAnalysis(job, T + 11, { owner: 'mallory' });
+        expect((await store.createAnalysis(stolen, { limit: 10 })).outcome).toBe('job_not_ready');
+        const ghost = makeAnalysis(makeJob('alice', T), T + 11);
+        expect((await store.createAnalysis(ghost, { limit: 10 })).outcome).toBe('job_not_ready');
+        // 2 of 2: the third is refused; another month and another owner have their own counters.
+        expect((await store.createAnalysis(makeAnalysis(job, T + 12), { limit: 2 })).outcome).toBe('created');
+        const over = makeAnalysis(job, T + 13);
+        expect(await store.createAnalysis(over, { limit: 2 })).toEqual({ outcome: 'refused', used: 2 });
+        expect(await store.getAnalysis(over.id)).toBeUndefined();
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 2 });
+        expect(await store.getAiQuota('alice', '2099-01')).toMatchObject({ calls: 0 });
+        const bobs = await succeeded('bob');
+        expect((await store.createAnalysis(makeAnalysis(bobs, T + 14), { limit: 1 })).outcome).toBe('created');
+      });
+
+      test('listAnalyses: one job’s analyses, newest first, paged with a cursor that covers everything once', async () => {
+        const job = await succeeded();
+        const other = await succeeded();
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const a = makeAnalysis(job, T + 10 + (i % 2)); // equal timestamps: the id breaks ties
+          await store.createAnalysis(a, { limit: 100 });
+          ids.push(a.id);
+        }
+        await store.createAnalysis(makeAnalysis(other, T + 50), { limit: 100 });
+        const seen: Analysis[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await store.listAnalyses(job.id, { limit: 2, ...(cursor ? { cursor } : {}) });
+          expect(page.analyses.length).toBeLessThanOrEqual(2);
+          seen.push(...page.analyses);
+          cursor = page.nextCursor;
+          if (!cursor) break;
+        }
+        expect(seen.map((a) => a.id).sort()).toEqual([...ids].sort());
+        const keys = seen.map((a) => [a.createdAt, a.id] as const);
+        const sorted = [...keys].sort((x, y) => y[0] - x[0] || (x[1] < y[1] ? 1 : -1));
+        expect(keys).toEqual(sorted);
+        expect(await store.listAnalyses('job_doesnotexist0000000000', { limit: 10 })).toEqual({ analyses: [] });
+        await expect(store.listAnalyses(job.id, { limit: 2, cursor: 'not-a-cursor' })).rejects.toThrow();
+      });
+
+      test('lifecycle: one lease at a time, release, takeover, success settles and counts usage, failure gives the call back', async () => {
+        const job = await succeeded();
+        const a = makeAnalysis(job, T + 10);
+        const b = makeAnalysis(job, T + 10);
+        await store.createAnalysis(a, { limit: 10 });
+        await store.createAnalysis(b, { limit: 10 });
+        const c1 = await store.claimAnalysis(a.id, { leaseMs: 100, now: T + 20 });
+        if (!c1.ok) throw new Error('claim failed');
+        expect(c1.analysis).toMatchObject({ status: 'running', attempts: 1, startedAt: T + 20 });
+        expect(await store.claimAnalysis(a.id, { leaseMs: 100, now: T + 50 })).toMatchObject({
+          ok: false,
+          reason: 'leased',
+        });
+        expect(await store.extendAnalysisLease(a.id, 'other', { leaseMs: 100, now: T + 60 })).toBe(false);
+        expect(await store.extendAnalysisLease(a.id, c1.lease.leaseId, { leaseMs: 100, now: T + 60 })).toBe(true);
+        expect((await store.getAnalysis(a.id))?.leaseExpiresAt).toBe(T + 160);
+        // Released after a transient error, claimed again.
+        const err = { code: 'model_unavailable', message: '503' };
+        expect(await store.releaseAnalysis(a.id, c1.lease.leaseId, { error: err, now: T + 70 })).toBe(true);
+        expect(await store.getAnalysis(a.id)).toMatchObject({ status: 'queued', lastError: err });
+        const c2 = await store.claimAnalysis(a.id, { leaseMs: 100, now: T + 80 });
+        if (!c2.ok) throw new Error('claim failed');
+        // The lease expires; another delivery takes it over, the first one's completion is refused.
+        const c3 = await store.claimAnalysis(a.id, { leaseMs: 100, now: T + 181 });
+        if (!c3.ok) throw new Error('takeover failed');
+        expect(c3.analysis.attempts).toBe(3);
+        const done = {
+          warnings: [{ code: 'prompt_injection_suspected', message: 'm' }],
+          droppedClaims: 1,
+          usage: { model: 'gemini-x', calls: 2, inputTokens: 100, outputTokens: 20, costUsd: 0.0001 },
+          resultObject: `${job.id}/analyses/${a.id}.json`,
+          now: T + 200,
+        };
+        expect(await store.completeAnalysis(a.id, c2.lease.leaseId, done)).toBe(false);
+        expect(await store.completeAnalysis(a.id, c3.lease.leaseId, done)).toBe(true);
+        expect(await store.completeAnalysis(a.id, c3.lease.leaseId, done)).toBe(false);
+        const finished = (await store.getAnalysis(a.id))!;
+        expect(finished).toMatchObject({
+          status: 'succeeded',
+          charge: 'settled',
+          warnings: done.warnings,
+          droppedClaims: 1,
+          usage: done.usage,
+          resultObject: done.resultObject,
+          finishedAt: T + 200,
+        });
+        expect(finished.leaseId).toBeUndefined();
+        expect(finished.lastError).toBeUndefined();
+        expect(await store.claimAnalysis(a.id, { leaseMs: 100, now: T + 300 })).toMatchObject({
+          ok: false,
+          reason: 'finished',
+        });
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 2 });
+        // b: failing without a lease never happens under a live worker; with the lease it does, releasing the call.
+        const cb = await store.claimAnalysis(b.id, { leaseMs: 100, now: T + 300 });
+        if (!cb.ok) throw new Error('claim failed');
+        const boom = { code: 'model_blocked', message: 'refused' };
+        expect(await store.failAnalysis(b.id, { error: boom, now: T + 310 })).toBe(false);
+        expect(await store.failAnalysis(b.id, { error: boom, now: T + 320, leaseId: cb.lease.leaseId })).toBe(true);
+        expect(await store.getAnalysis(b.id)).toMatchObject({ status: 'failed', charge: 'released', error: boom });
+        expect(await store.failAnalysis(b.id, { error: boom, now: T + 330 })).toBe(false);
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 1 });
+        // Usage: one succeeded call that day, under the job's format.
+        expect(await store.listAiUsageDays('alice', { from: DAY, to: DAY })).toEqual([
+          { owner: 'alice', day: DAY, format: 'pdf', calls: 1 },
+        ]);
+        expect(await store.listAiUsageDays('alice', { from: '2099-01-01', to: '2099-01-31' })).toEqual([]);
+      });
+
+      test('deleting the job deletes its analyses; unfinished ones give their calls back, succeeded ones stay counted', async () => {
+        const job = await succeeded();
+        const keep = await succeeded();
+        const done = makeAnalysis(job, T + 10);
+        const open = makeAnalysis(job, T + 11);
+        const other = makeAnalysis(keep, T + 12);
+        const waiting = [makeAnalysis(job, T + 13), makeAnalysis(job, T + 14)];
+        for (const a of [done, open, other, ...waiting]) await store.createAnalysis(a, { limit: 10 });
+        const c = await store.claimAnalysis(done.id, { leaseMs: 100, now: T + 20 });
+        if (!c.ok) throw new Error('claim failed');
+        await store.completeAnalysis(done.id, c.lease.leaseId, {
+          warnings: [],
+          droppedClaims: 0,
+          resultObject: 'x',
+          now: T + 30,
+        });
+        const running = await store.claimAnalysis(open.id, { leaseMs: 100, now: T + 31 });
+        expect(running.ok).toBe(true);
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 5 });
+        expect(await store.deleteJob(job.id)).toBe(true);
+        expect(await store.getAnalysis(done.id)).toBeUndefined();
+        expect(await store.getAnalysis(open.id)).toBeUndefined();
+        expect(await store.listAnalyses(job.id, { limit: 10 })).toEqual({ analyses: [] });
+        expect(await store.getAnalysis(other.id)).toEqual(other);
+        expect(await store.getAiQuota('alice', MONTH)).toMatchObject({ calls: 2 });
+        // The deleted job's worker finds its analysis gone.
+        if (running.ok)
+          expect(await store.extendAnalysisLease(open.id, running.lease.leaseId, { leaseMs: 100, now: T + 40 })).toBe(
+            false,
+          );
+      });
+
+      test('the cleanup queries find lost leases and queued analyses untouched since a time', async () => {
+        const job = await succeeded();
+        const q = makeAnalysis(job, T + 10);
+        const r = makeAnalysis(job, T + 10);
+        await store.createAnalysis(q, { limit: 10 });
+        await store.createAnalysis(r, { limit: 10 });
+        expect((await store.claimAnalysis(r.id, { leaseMs: 100, now: T + 20 })).ok).toBe(true);
+        expect((await store.findAnalysesLeaseExpired(T + 121, 10)).map((a) => a.id)).toEqual([r.id]);
+        expect(await store.findAnalysesLeaseExpired(T + 119, 10)).toEqual([]);
+        expect((await store.findAnalysesQueuedBefore(T + 11, 10)).map((a) => a.id)).toEqual([q.id]);
+        expect(await store.findAnalysesQueuedBefore(T + 10, 10)).toEqual([]);
+        expect(await store.failAnalysis(r.id, { error: { code: 'worker_lost', message: 'm' }, now: T + 121 })).toBe(
+          true,
+        );
+        expect(await store.findAnalysesLeaseExpired(T + 1000, 10)).toEqual([]);
+      });
     });
   });
 }

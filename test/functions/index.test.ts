@@ -133,6 +133,14 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
   });
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ outcome: 'noop' });
+  // The analysis task kind on the same worker: a missing analysis is done too.
+  const analysis = await fetch(worker, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CloudTasks-TaskRetryCount': '0' },
+    body: JSON.stringify({ jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA', analysisId: 'ana_AAAAAAAAAAAAAAAAAAAAAA' }),
+  });
+  expect(analysis.status).toBe(200);
+  expect(await analysis.json()).toEqual({ outcome: 'noop' });
   const bad = await fetch(worker, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   expect(bad.status).toBe(400);
   const cleanup = await listen('cleanup');
@@ -147,6 +155,8 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
       requeued: 0,
       uploadsSwept: 0,
       resultsSwept: 0,
+      analysesFailed: 0,
+      analysesRequeued: 0,
     },
   });
 });

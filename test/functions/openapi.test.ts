@@ -177,7 +177,27 @@ test('real responses, successes and errors, validate against the documented sche
   await conforms('listJobs', await alice.request('/v1/jobs?limit=0')); // 400 invalid_query
   await conforms('getJobResult', await alice.request(`/v1/jobs/${id}/result`));
   await conforms('getJobResult', await alice.request(`/v1/jobs/${id}/result?format=json`));
+  await conforms('getJobResult', await alice.request(`/v1/jobs/${id}/result?format=chunks&targetTokens=64`));
+  await conforms('getJobResult', await alice.request(`/v1/jobs/${id}/result?format=chunks&targetTokens=1`)); // 400
   await conforms('getJob', await alice.request('/v1/jobs/no-such-job')); // 404
+
+  // Analyses: created (202), polled, listed, read with and without the result; CSV is for requirements only.
+  const analysis = (await conforms(
+    'createAnalysis',
+    await alice.request(`/v1/jobs/${id}/analyses`, post({ kind: 'requirements' })),
+  )) as { analysis: { id: string } };
+  await conforms('createAnalysis', await alice.request(`/v1/jobs/${id}/analyses`, post({ kind: 'ask' }))); // 400
+  await conforms('createAnalysis', await alice.request('/v1/jobs/no-such-job/analyses', post({ kind: 'summary' })));
+  const analysisUrl = `/v1/jobs/${id}/analyses/${analysis.analysis.id}`;
+  for (let i = 0; i < 200; i++) {
+    const a = (await (await alice.request(analysisUrl)).json()) as { analysis: { status: string } };
+    if (a.analysis.status === 'succeeded') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await conforms('getAnalysis', await alice.request(analysisUrl));
+  await conforms('getAnalysis', await alice.request(`/v1/jobs/${id}/analyses/ana_nope`)); // 404
+  await conforms('listAnalyses', await alice.request(`/v1/jobs/${id}/analyses?limit=5`));
+  await conforms('getAnalysisResult', await alice.request(`${analysisUrl}/result`));
   await conforms(
     'createJob',
     await alice.request('/v1/jobs', post({ filename: 'a.exe', contentType: 'application/x-msdownload', size: 10 })),

@@ -440,6 +440,7 @@ describe('firestore', () => {
     for (const source of admin) expect(source).toMatch(/expiresAt: new Date\(/);
     expect(spec.fieldOverrides.filter((f) => f.ttl)).toEqual([
       expect.objectContaining({ collectionGroup: 'jobs', fieldPath: ttlField }),
+      expect.objectContaining({ collectionGroup: 'analyses', fieldPath: ttlField }),
       expect.objectContaining({ collectionGroup: 'rateLimits', fieldPath: 'expiresAt' }),
       expect.objectContaining({ collectionGroup: 'auditLog', fieldPath: 'expiresAt' }),
     ]);
@@ -449,7 +450,9 @@ describe('firestore', () => {
     const collections = Object.fromEntries(
       [...store.matchAll(/this\.(\w+) = this\.firestore\.collection\(`\$\{prefix\}(\w+)`\)/g)].map((m) => [m[1], m[2]]),
     );
-    const queries = [...store.matchAll(/this\.(jobs|users|keys|usage)((?:\s*\.(?:where|orderBy)\([^)]*\))+)/g)];
+    const queries = [
+      ...store.matchAll(/this\.(jobs|users|keys|usage|analyses|aiUsageDays)((?:\s*\.(?:where|orderBy)\([^)]*\))+)/g),
+    ];
     let checked = 0;
     for (const [, handle, chain] of queries) {
       const equal = [...chain.matchAll(/\.where\('(\w+)',\s*'=='/g)].map((m) => ({

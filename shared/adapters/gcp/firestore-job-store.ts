@@ -14,9 +14,16 @@ import type {
   DocumentReference,
   Firestore,
   Query,
+  QueryDocumentSnapshot,
   Transaction,
 } from '@google-cloud/firestore';
 import type {
+  AiQuotaState,
+  AiUsageDay,
+  Analysis,
+  AnalysisClaimResult,
+  AnalysisPage,
+  AnalysisUsage,
   ChargeRequest,
   ClaimResult,
   ConfirmOutcome,
@@ -25,6 +32,7 @@ import type {
   JobPage,
   JobStore,
   JobWarning,
+  CreateAnalysisOutcome,
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
@@ -40,6 +48,14 @@ import {
   renewLease,
 } from '../../service/jobs/states.ts';
 import { chargeEffects, type ChargeEffects } from '../../service/jobs/charges.ts';
+import {
+  claimAnalysis,
+  completeAnalysis,
+  failAnalysis,
+  releaseAnalysis,
+  renewAnalysisLease,
+} from '../../service/analyses/states.ts';
+import { aiEffects, type AiEffects } from '../../service/analyses/counters.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
 import { isPlainDocId, quotaDocId, usageDayDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
@@ -54,6 +70,9 @@ export interface FirestoreJobStoreOptions {
   ttlGraceMs?: number;
 }
 
+/** Analyses deleted per transaction (two writes each, the counters; Firestore allows 500 per transaction). */
+const ANALYSIS_DELETE_BATCH = 200;
+
 /** The TTL field on job documents (Terraform: `google_firestore_field { field = "expiresAt" ttl_config {} }`). */
 export const TTL_FIELD = 'expiresAt';
 
@@ -65,6 +84,10 @@ export class FirestoreJobStore implements JobStore {
   /** The allowance counters and the per-day usage, changed with every transition (`chargeEffects`). */
   private readonly quota: CollectionReference;
   private readonly usageDays: CollectionReference;
+  /** Analyses of jobs (`analyses/<id>`, with `jobId`), the AI allowance and the AI usage per day. */
+  private readonly analyses: CollectionReference;
+  private readonly aiQuota: CollectionReference;
+  private readonly aiUsageDays: CollectionReference;
   private readonly ttlMs: number | undefined;
 
   constructor(options: FirestoreJobStoreOptions) {
@@ -74,6 +97,9 @@ export class FirestoreJobStore implements JobStore {
     this.usage = this.firestore.collection(`${prefix}usage`);
     this.quota = this.firestore.collection(`${prefix}quota`);
     this.usageDays = this.firestore.collection(`${prefix}usageDays`);
+    this.analyses = this.firestore.collection(`${prefix}analyses`);
+    this.aiQuota = this.firestore.collection(`${prefix}aiQuota`);
+    this.aiUsageDays = this.firestore.collection(`${prefix}aiUsageDays`);
     this.ttlMs =
       options.retentionMs !== undefined ? options.retentionMs + (options.ttlGraceMs ?? 7 * 86400_000) : undefined;
   }
@@ -220,12 +246,26 @@ export class FirestoreJobStore implements JobStore {
   async deleteJob(id: string): Promise<boolean> {
     const ref = this.jobRef(id);
     if (!ref) return false;
+    // A transaction writes at most 500 documents: the analyses go first, a batch per transaction (each one's
+    // counters with it); the job's own transaction then removes the job and whatever analysis was created
+    // meanwhile (creation reads the job in its transaction, so none can follow the job's deletion).
+    for (;;) {
+      const removed = await this.firestore.runTransaction(async (tx) => {
+        const batch = await tx.get(this.analyses.where('jobId', '==', id).limit(ANALYSIS_DELETE_BATCH));
+        this.deleteAnalyses(tx, batch.docs);
+        return batch.size;
+      });
+      if (removed < ANALYSIS_DELETE_BATCH) break;
+    }
     return this.firestore.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists) return false;
+      // Every read before the first write (a Firestore transaction's rule): the job, then its analyses.
+      const analyses = await tx.get(this.analyses.where('jobId', '==', id).limit(ANALYSIS_DELETE_BATCH));
       tx.delete(ref);
       const job = fromDoc(snap.data()!);
       this.applyEffects(tx, job.owner, chargeEffects(job, undefined));
+      this.deleteAnalyses(tx, analyses.docs);
       return true;
     });
   }
@@ -288,6 +328,195 @@ export class FirestoreJobStore implements JobStore {
         .orderBy('updatedAt')
         .limit(limit),
     );
+  }
+
+  async createAnalysis(analysis: Analysis, allowance: { limit: number }): Promise<CreateAnalysisOutcome> {
+    const ref = this.analysisRef(analysis.id);
+    const jobRef = this.jobRef(analysis.jobId);
+    if (!ref) throw new Error(`invalid analysis id ${JSON.stringify(analysis.id)}`);
+    if (!jobRef) return { outcome: 'job_not_ready' };
+    // One allowance document per owner and month: calls taken one at a time in this process (as in markQueued).
+    return this.inLane(`ai\u0000${analysis.owner}\u0000${analysis.chargeMonth}`, () =>
+      this.firestore.runTransaction(
+        async (tx): Promise<CreateAnalysisOutcome> => {
+          const jobSnap = await tx.get(jobRef);
+          const job = jobSnap.exists ? fromDoc(jobSnap.data()!) : undefined;
+          if (!job || job.owner !== analysis.owner || job.status !== 'succeeded')
+            return { outcome: 'job_not_ready', ...(job ? { job } : {}) };
+          const q = await tx.get(this.aiQuota.doc(quotaDocId(analysis.owner, analysis.chargeMonth)));
+          const used = q.exists ? ((q.data() as { calls?: number }).calls ?? 0) : 0;
+          if (used + 1 > allowance.limit) return { outcome: 'refused', used };
+          tx.create(ref, this.toAnalysisDoc(analysis));
+          this.applyAiEffects(tx, analysis.owner, aiEffects(undefined, analysis));
+          return { outcome: 'created', analysis };
+        },
+        { maxAttempts: 100 },
+      ),
+    );
+  }
+
+  async getAnalysis(id: string): Promise<Analysis | undefined> {
+    const ref = this.analysisRef(id);
+    if (!ref) return undefined;
+    const snap = await ref.get();
+    return snap.exists ? analysisFromDoc(snap.data()!) : undefined;
+  }
+
+  async listAnalyses(jobId: string, page: { limit: number; cursor?: string }): Promise<AnalysisPage> {
+    const limit = Math.max(1, Math.min(100, page.limit));
+    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    if (page.cursor && !after) throw new InvalidCursorError();
+    // Index: jobId ASC, createdAt DESC, id DESC.
+    let query = this.analyses.where('jobId', '==', jobId).orderBy('createdAt', 'desc').orderBy('id', 'desc');
+    if (after) query = query.startAfter(after.createdAt, after.id);
+    const all = await this.analysesOf(query.limit(limit + 1));
+    const analyses = all.slice(0, limit);
+    const last = analyses[analyses.length - 1];
+    return all.length > limit && last ? { analyses, nextCursor: encodeCursor(last) } : { analyses };
+  }
+
+  async claimAnalysis(id: string, input: { leaseMs: number; now: number }): Promise<AnalysisClaimResult> {
+    return this.analysisTransition(id, (a) => {
+      const claimed = claimAnalysis(a, input);
+      return [claimed, claimed.ok ? claimed.analysis : undefined];
+    });
+  }
+
+  async extendAnalysisLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(renewAnalysisLease(a, leaseId, input)));
+  }
+
+  async releaseAnalysis(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(releaseAnalysis(a, leaseId, input)));
+  }
+
+  async completeAnalysis(
+    id: string,
+    leaseId: string,
+    input: { warnings: JobWarning[]; droppedClaims: number; usage?: AnalysisUsage; resultObject: string; now: number },
+  ): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(completeAnalysis(a, leaseId, input)));
+  }
+
+  async failAnalysis(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(failAnalysis(a, input)));
+  }
+
+  async getAiQuota(owner: string, month: string): Promise<AiQuotaState> {
+    const snap = await this.aiQuota.doc(quotaDocId(owner, month)).get();
+    return { owner, month, calls: snap.exists ? ((snap.data() as { calls?: number }).calls ?? 0) : 0 };
+  }
+
+  async listAiUsageDays(owner: string, range: { from: string; to: string }): Promise<AiUsageDay[]> {
+    // Index: owner ASC, day ASC.
+    const snap = await this.aiUsageDays
+      .where('owner', '==', owner)
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to)
+      .orderBy('day')
+      .get();
+    const rows: AiUsageDay[] = [];
+    for (const doc of snap.docs) {
+      const d = doc.data() as { day: string; formats?: Record<string, { calls?: number }> };
+      for (const format of Object.keys(d.formats ?? {}).sort()) {
+        rows.push({ owner, day: d.day, format, calls: d.formats![format].calls ?? 0 });
+      }
+    }
+    return rows;
+  }
+
+  async findAnalysesLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Analysis[]> {
+    return this.analysesOf(
+      this.analyses
+        .where('status', '==', 'running')
+        .where('leaseExpiresAt', '<', leaseExpiredBefore)
+        .orderBy('leaseExpiresAt')
+        .limit(limit),
+    );
+  }
+
+  async findAnalysesQueuedBefore(updatedBefore: number, limit: number): Promise<Analysis[]> {
+    return this.analysesOf(
+      this.analyses
+        .where('status', '==', 'queued')
+        .where('updatedAt', '<', updatedBefore)
+        .orderBy('updatedAt')
+        .limit(limit),
+    );
+  }
+
+  /** One analysis state change in a transaction, like `transition`: read, decide, write with its counters. */
+  private async analysisTransition<T>(
+    id: string,
+    decide: (a: Analysis | undefined) => [T, Analysis | undefined],
+  ): Promise<T> {
+    const ref = this.analysisRef(id);
+    if (!ref) return decide(undefined)[0];
+    return this.firestore.runTransaction(
+      async (tx) => {
+        const snap = await tx.get(ref);
+        const before = snap.exists ? analysisFromDoc(snap.data()!) : undefined;
+        const [result, next] = decide(before);
+        if (next) {
+          tx.set(ref, this.toAnalysisDoc(next));
+          this.applyAiEffects(tx, next.owner, aiEffects(before, next));
+        }
+        return result;
+      },
+      { maxAttempts: 100 },
+    );
+  }
+
+  /** Deletes the analyses in `tx` with their counter changes, summed per owner and month (one write each). */
+  private deleteAnalyses(tx: Transaction, docs: QueryDocumentSnapshot[]): void {
+    const released = new Map<string, { owner: string; month: string; calls: number }>();
+    for (const doc of docs) {
+      const a = analysisFromDoc(doc.data());
+      tx.delete(doc.ref);
+      const q = aiEffects(a, undefined).allowance;
+      if (!q) continue;
+      const key = `${a.owner}\u0000${q.month}`;
+      const sum = released.get(key) ?? { owner: a.owner, month: q.month, calls: 0 };
+      sum.calls += q.calls;
+      released.set(key, sum);
+    }
+    for (const { owner, month, calls } of released.values())
+      this.applyAiEffects(tx, owner, { allowance: { month, calls } });
+  }
+
+  private applyAiEffects(tx: Transaction, owner: string, effects: AiEffects): void {
+    const q = effects.allowance;
+    if (q) {
+      tx.set(
+        this.aiQuota.doc(quotaDocId(owner, q.month)),
+        { owner, month: q.month, calls: FieldValue.increment(q.calls) },
+        { merge: true },
+      );
+    }
+    const u = effects.usage;
+    if (u) {
+      tx.set(
+        this.aiUsageDays.doc(usageDayDocId(owner, u.day)),
+        { owner, day: u.day, formats: { [u.format]: { calls: FieldValue.increment(u.calls) } } },
+        { merge: true },
+      );
+    }
+  }
+
+  private async analysesOf(query: Query): Promise<Analysis[]> {
+    const snap = await query.get();
+    return snap.docs.map((d) => analysisFromDoc(d.data()));
+  }
+
+  /** Analyses expire with their job: the same TTL instant, from the job's creation time. */
+  private toAnalysisDoc(a: Analysis): DocumentData {
+    const doc = withoutUndefined(a) as DocumentData;
+    if (this.ttlMs !== undefined) doc[TTL_FIELD] = Timestamp.fromMillis(a.jobCreatedAt + this.ttlMs);
+    return doc;
+  }
+
+  private analysisRef(id: string) {
+    return isPlainDocId(id) ? this.analyses.doc(id) : undefined;
   }
 
   async close(): Promise<void> {
@@ -375,7 +604,12 @@ function fromDoc(data: DocumentData): Job {
   return job as Job;
 }
 
+function analysisFromDoc(data: DocumentData): Analysis {
+  const { [TTL_FIELD]: _ttl, ...a } = data;
+  return a as Analysis;
+}
+
 /** A boolean transition's answer: true and the record when the decision allowed it. */
-function written(next: Job | undefined): [boolean, Job | undefined] {
+function written<R>(next: R | undefined): [boolean, R | undefined] {
   return [next !== undefined, next];
 }

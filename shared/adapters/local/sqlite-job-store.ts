@@ -7,6 +7,12 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type {
+  AiQuotaState,
+  AiUsageDay,
+  Analysis,
+  AnalysisClaimResult,
+  AnalysisPage,
+  AnalysisUsage,
   ChargeRequest,
   ClaimResult,
   ConfirmOutcome,
@@ -15,6 +21,7 @@ import type {
   JobPage,
   JobStore,
   JobWarning,
+  CreateAnalysisOutcome,
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
@@ -30,6 +37,24 @@ import {
   renewLease,
 } from '../../service/jobs/states.ts';
 import { chargeEffects } from '../../service/jobs/charges.ts';
+import {
+  claimAnalysis,
+  completeAnalysis,
+  failAnalysis,
+  releaseAnalysis,
+  renewAnalysisLease,
+} from '../../service/analyses/states.ts';
+import { aiEffects } from '../../service/analyses/counters.ts';
+import {
+  ANALYSES_SCHEMA,
+  analysesOf,
+  applyAiEffects,
+  insertAnalysis,
+  readAiQuota,
+  readAiUsageDays,
+  readAnalysis,
+  writeAnalysis,
+} from './sqlite-analyses.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { inTransaction, openDatabase, retryBusy } from './sqlite.ts';
 import { addUsage, applyChargeEffects, CHARGE_SCHEMA, readQuota, USAGE_SCHEMA } from './sqlite-usage.ts';
@@ -68,6 +93,7 @@ export class SqliteJobStore implements JobStore {
     this.db.exec(SCHEMA);
     this.db.exec(USAGE_SCHEMA);
     this.db.exec(CHARGE_SCHEMA);
+    this.db.exec(ANALYSES_SCHEMA);
   }
 
   async createJob(job: Job): Promise<void> {
@@ -186,6 +212,11 @@ export class SqliteJobStore implements JobStore {
         if (!job) return false;
         this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
         applyChargeEffects(this.db, job.owner, chargeEffects(job, undefined));
+        // Its analyses go with it; an unfinished one gives its AI call back.
+        for (const a of analysesOf(this.db.prepare('SELECT doc FROM analyses WHERE job_id = ?').all(id))) {
+          applyAiEffects(this.db, a.owner, aiEffects(a, undefined));
+        }
+        this.db.prepare('DELETE FROM analyses WHERE job_id = ?').run(id);
         return true;
       }),
     );
@@ -252,6 +283,117 @@ export class SqliteJobStore implements JobStore {
     );
   }
 
+  async createAnalysis(analysis: Analysis, allowance: { limit: number }): Promise<CreateAnalysisOutcome> {
+    return retryBusy(() =>
+      inTransaction(this.db, (): CreateAnalysisOutcome => {
+        // The job and the allowance are read inside the transaction that writes (BEGIN IMMEDIATE holds the lock).
+        const job = this.read(analysis.jobId);
+        if (!job || job.owner !== analysis.owner || job.status !== 'succeeded')
+          return { outcome: 'job_not_ready', ...(job ? { job } : {}) };
+        const used = readAiQuota(this.db, analysis.owner, analysis.chargeMonth).calls;
+        if (used + 1 > allowance.limit) return { outcome: 'refused', used };
+        insertAnalysis(this.db, analysis);
+        applyAiEffects(this.db, analysis.owner, aiEffects(undefined, analysis));
+        return { outcome: 'created', analysis };
+      }),
+    );
+  }
+
+  async getAnalysis(id: string): Promise<Analysis | undefined> {
+    return readAnalysis(this.db, id);
+  }
+
+  async listAnalyses(jobId: string, page: { limit: number; cursor?: string }): Promise<AnalysisPage> {
+    const limit = Math.max(1, Math.min(100, page.limit));
+    const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+    if (page.cursor && !after) throw new InvalidCursorError();
+    const rows = after
+      ? this.db
+          .prepare(
+            `SELECT doc FROM analyses WHERE job_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+             ORDER BY created_at DESC, id DESC LIMIT ?`,
+          )
+          .all(jobId, after.createdAt, after.createdAt, after.id, limit + 1)
+      : this.db
+          .prepare('SELECT doc FROM analyses WHERE job_id = ? ORDER BY created_at DESC, id DESC LIMIT ?')
+          .all(jobId, limit + 1);
+    const all = analysesOf(rows);
+    const analyses = all.slice(0, limit);
+    const last = analyses[analyses.length - 1];
+    return all.length > limit && last ? { analyses, nextCursor: encodeCursor(last) } : { analyses };
+  }
+
+  async claimAnalysis(id: string, input: { leaseMs: number; now: number }): Promise<AnalysisClaimResult> {
+    return this.analysisTransition(id, (a) => {
+      const claimed = claimAnalysis(a, input);
+      return [claimed, claimed.ok ? claimed.analysis : undefined];
+    });
+  }
+
+  async extendAnalysisLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(renewAnalysisLease(a, leaseId, input)));
+  }
+
+  async releaseAnalysis(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(releaseAnalysis(a, leaseId, input)));
+  }
+
+  async completeAnalysis(
+    id: string,
+    leaseId: string,
+    input: { warnings: JobWarning[]; droppedClaims: number; usage?: AnalysisUsage; resultObject: string; now: number },
+  ): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(completeAnalysis(a, leaseId, input)));
+  }
+
+  async failAnalysis(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean> {
+    return this.analysisTransition(id, (a) => written(failAnalysis(a, input)));
+  }
+
+  async getAiQuota(owner: string, month: string): Promise<AiQuotaState> {
+    return readAiQuota(this.db, owner, month);
+  }
+
+  async listAiUsageDays(owner: string, range: { from: string; to: string }): Promise<AiUsageDay[]> {
+    return readAiUsageDays(this.db, owner, range);
+  }
+
+  async findAnalysesLeaseExpired(leaseExpiredBefore: number, limit: number): Promise<Analysis[]> {
+    return analysesOf(
+      this.db
+        .prepare(
+          "SELECT doc FROM analyses WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT ?",
+        )
+        .all(leaseExpiredBefore, limit),
+    );
+  }
+
+  async findAnalysesQueuedBefore(updatedBefore: number, limit: number): Promise<Analysis[]> {
+    return analysesOf(
+      this.db
+        .prepare("SELECT doc FROM analyses WHERE status = 'queued' AND updated_at < ? ORDER BY updated_at LIMIT ?")
+        .all(updatedBefore, limit),
+    );
+  }
+
+  /** One analysis state change, like `transition`: read, decide (analyses/states.ts), write with its counters. */
+  private analysisTransition<T>(
+    id: string,
+    decide: (a: Analysis | undefined) => [T, Analysis | undefined],
+  ): Promise<T> {
+    return retryBusy(() =>
+      inTransaction(this.db, () => {
+        const before = readAnalysis(this.db, id);
+        const [result, next] = decide(before);
+        if (next) {
+          writeAnalysis(this.db, next);
+          applyAiEffects(this.db, next.owner, aiEffects(before, next));
+        }
+        return result;
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.ownsDb && this.db.isOpen) this.db.close();
   }
@@ -292,6 +434,6 @@ export class SqliteJobStore implements JobStore {
 }
 
 /** A boolean transition's answer: true and the record when the decision allowed it. */
-function written(next: Job | undefined): [boolean, Job | undefined] {
+function written<R>(next: R | undefined): [boolean, R | undefined] {
   return [next !== undefined, next];
 }

@@ -20,8 +20,18 @@ export const PlanSchema = z
     maxPagesPerDocument: z.number().int().min(1).max(100_000),
     /** Jobs queued or processing at once. */
     concurrentJobs: z.number().int().min(1).max(1000),
-    /** AI-tool calls (analyses) per calendar month. */
+    /**
+     * AI calls per calendar month (UTC). Unit: one analysis (`POST /v1/jobs/{id}/analyses`) is one call, whatever
+     * its kind, engine or document size. Counted when the analysis is created (refused with 402
+     * `ai_quota_exceeded` past this), given back if it fails or is deleted unfinished, kept once it succeeded
+     * (`shared/service/analyses/counters.ts`).
+     */
     aiCallsPerMonth: z.number().int().min(0).max(10_000_000),
+    /**
+     * Analyses created per minute, per user: a bucket of its own beside `requestsPerMinute` (an analysis costs
+     * far more than a read), refused with 429 `analysis_rate_limited`. Default 10.
+     */
+    analysesPerMinute: z.number().int().min(1).max(1_000_000).default(10),
     /** API requests per minute, per user and per key. */
     requestsPerMinute: z.number().int().min(1).max(1_000_000),
     /** Stripe price lookup key for Checkout; absent for plans nobody buys (free). */
@@ -59,6 +69,7 @@ export const DEFAULT_PLANS: Plans = {
     maxPagesPerDocument: 300,
     concurrentJobs: 2,
     aiCallsPerMonth: 50,
+    analysesPerMinute: 5,
     requestsPerMinute: 60,
     overageCentsPerUnit: 0,
     monthlyPriceCents: 0,
@@ -70,6 +81,7 @@ export const DEFAULT_PLANS: Plans = {
     maxPagesPerDocument: 2000,
     concurrentJobs: 10,
     aiCallsPerMonth: 2000,
+    analysesPerMinute: 30,
     requestsPerMinute: 600,
     stripePriceLookupKey: 'mdraft_pro_monthly',
     overageCentsPerUnit: 0.5,
@@ -82,6 +94,7 @@ export const DEFAULT_PLANS: Plans = {
     maxPagesPerDocument: 5000,
     concurrentJobs: 50,
     aiCallsPerMonth: 20_000,
+    analysesPerMinute: 120,
     requestsPerMinute: 3000,
     stripePriceLookupKey: 'mdraft_business_monthly',
     overageCentsPerUnit: 0.3,

@@ -1,5 +1,5 @@
 /**
- * The caller's own account: `GET /v1/me` (profile, plan and its limits, this month's quota state),
+ * The caller's own account: `GET /v1/me` (profile, plan and its limits, this month's quota state and AI calls),
  * `PATCH /v1/me` (display name), `DELETE /v1/me` (the user's jobs with their files, keys and record).
  */
 import type { PipelineDeps } from '../jobs/deps.ts';
@@ -20,6 +20,16 @@ export interface QuotaView {
   remaining: number;
 }
 
+export interface AiQuotaView {
+  month: string;
+  /** The plan's `aiCallsPerMonth`. */
+  limit: number;
+  /** Calls counted: analyses succeeded or still running this month (failed ones are given back). */
+  used: number;
+  /** `limit - used`, never below 0. */
+  remaining: number;
+}
+
 export interface MeView {
   id: string;
   email?: string;
@@ -29,6 +39,8 @@ export interface MeView {
   lastSeenAt?: string;
   plan: { id: string } & Plan;
   quota: QuotaView;
+  /** This month's AI calls (analyses) against the plan's `aiCallsPerMonth`. */
+  ai: AiQuotaView;
   /** `graceUntil`: a failed payment's grace period ends then (the paid plan is kept until it). */
   billing: { customer: boolean; active?: boolean; graceUntil?: string };
 }
@@ -59,7 +71,8 @@ export function quotaView(q: QuotaState, limit: number): QuotaView {
 export async function getMe(deps: PipelineDeps, uid: string): Promise<MeView> {
   const user = (await deps.accounts.getUser(uid)) ?? (await deps.accounts.ensureUser({ id: uid, now: deps.now() }));
   const { id: planId, plan } = userPlan(deps, user);
-  const quota = await deps.accounts.getQuota(uid, monthOf(deps.now()));
+  const month = monthOf(deps.now());
+  const [quota, ai] = await Promise.all([deps.accounts.getQuota(uid, month), deps.jobs.getAiQuota(uid, month)]);
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
   return {
     id: user.id,
@@ -70,6 +83,7 @@ export async function getMe(deps: PipelineDeps, uid: string): Promise<MeView> {
     ...(user.lastSeenAt !== undefined ? { lastSeenAt: iso(user.lastSeenAt)! } : {}),
     plan: { id: planId, ...plan },
     quota: quotaView(quota, plan.monthlyUnits),
+    ai: { month, limit: plan.aiCallsPerMonth, used: ai.calls, remaining: Math.max(0, plan.aiCallsPerMonth - ai.calls) },
     billing: {
       customer: user.stripeCustomerId !== undefined,
       ...(user.billingActive !== undefined ? { active: user.billingActive } : {}),

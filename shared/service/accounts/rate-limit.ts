@@ -28,9 +28,9 @@ export function decide(count: number, input: { limit: number; windowMs: number; 
   };
 }
 
-/** One limit checked for a request: its policy name (`user` or `key`) and the decision. */
+/** One limit checked for a request: its policy name (`user`, `key`, or `analyses`) and the decision. */
 export interface PolicyDecision {
-  policy: 'user' | 'key';
+  policy: 'user' | 'key' | 'analyses';
   decision: RateLimitDecision;
 }
 
@@ -81,4 +81,22 @@ export class RefusalMemo {
     if (this.until.size >= this.maxEntries) this.until.clear();
     this.until.set(key, windowEnd);
   }
+}
+
+/**
+ * Counts one analysis creation against the user's own analyses bucket (`analyses:user:<id>`, the plan's
+ * `analysesPerMinute`), separate from the request counters: creating analyses cannot use up the budget of
+ * ordinary reads, nor reads the budget of analyses. Refusals are remembered like `checkRateLimits`'.
+ */
+export async function checkAnalysisRateLimit(
+  deps: { rateLimiter: RateLimiter; memo?: RefusalMemo },
+  input: { userId: string; limit: number; now: number },
+): Promise<PolicyDecision> {
+  const key = `analyses:user:${input.userId}`;
+  const params = { limit: input.limit, windowMs: RATE_WINDOW_MS, now: input.now };
+  if (deps.memo?.refused(key, input.now) !== undefined)
+    return { policy: 'analyses', decision: decide(input.limit + 1, params) };
+  const decision = await deps.rateLimiter.hit(key, params);
+  if (!decision.allowed) deps.memo?.remember(key, windowStart(input.now, RATE_WINDOW_MS) + RATE_WINDOW_MS);
+  return { policy: 'analyses', decision };
 }

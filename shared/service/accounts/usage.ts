@@ -1,10 +1,10 @@
 /**
  * `GET /v1/usage` and `GET /v1/usage/export`: the caller's usage from the per-day rows the job store writes
- * when each job ends (`UsageDay`: jobs, failures, units, pages per day and format). AI-tool calls are not
- * counted yet (the AI-tools issue adds them) and read 0.
+ * when each job ends (`UsageDay`: jobs, failures, units, pages per day and format) and when each analysis
+ * succeeds (`AiUsageDay`: AI calls per day, under the analysed document's format), merged by day and format.
  */
 import type { PipelineDeps } from '../jobs/deps.ts';
-import type { UsageDay } from '../ports.ts';
+import type { AiUsageDay, UsageDay } from '../ports.ts';
 import { dayOf } from '../jobs/charges.ts';
 
 export type UsageGroup = 'day' | 'month' | 'format';
@@ -28,16 +28,48 @@ export function usageRange(now: number, from?: string, to?: string): { from: str
   return { from: from ?? `${today.slice(0, 8)}01`, to: to ?? today };
 }
 
+/** One day and format of usage: the conversions' counters and the AI calls (succeeded analyses). */
+export type UsageDayRow = UsageDay & { aiCalls: number };
+
+/** The owner's rows in the range, by day then format: conversions and AI calls merged (zeros where one has none). */
 export async function usageRows(
   deps: PipelineDeps,
   owner: string,
   range: { from: string; to: string },
-): Promise<UsageDay[]> {
-  return deps.accounts.listUsageDays(owner, range);
+): Promise<UsageDayRow[]> {
+  const [days, ai] = await Promise.all([
+    deps.accounts.listUsageDays(owner, range),
+    deps.jobs.listAiUsageDays(owner, range),
+  ]);
+  return mergeAiUsage(days, ai);
+}
+
+/** Adds the AI calls to the day-and-format rows (a row of their own where no job ended that day in that format). */
+export function mergeAiUsage(days: UsageDay[], ai: AiUsageDay[]): UsageDayRow[] {
+  const rows = new Map<string, UsageDayRow>();
+  for (const d of days) rows.set(`${d.day}\u0000${d.format}`, { ...d, aiCalls: 0 });
+  for (const a of ai) {
+    const key = `${a.day}\u0000${a.format}`;
+    const row = rows.get(key) ?? {
+      owner: a.owner,
+      day: a.day,
+      format: a.format,
+      jobs: 0,
+      failures: 0,
+      units: 0,
+      pages: 0,
+      aiCalls: 0,
+    };
+    row.aiCalls += a.calls;
+    rows.set(key, row);
+  }
+  return [...rows.values()].sort((x, y) =>
+    x.day !== y.day ? (x.day < y.day ? -1 : 1) : x.format < y.format ? -1 : x.format > y.format ? 1 : 0,
+  );
 }
 
 /** Sums the rows by `groupBy`, in key order. */
-export function groupUsage(rows: UsageDay[], groupBy: UsageGroup): UsageRow[] {
+export function groupUsage(rows: UsageDayRow[], groupBy: UsageGroup): UsageRow[] {
   const groups = new Map<string, UsageRow>();
   for (const r of rows) {
     const key = groupBy === 'day' ? r.day : groupBy === 'month' ? r.day.slice(0, 7) : r.format;
@@ -46,6 +78,7 @@ export function groupUsage(rows: UsageDay[], groupBy: UsageGroup): UsageRow[] {
     g.failures += r.failures;
     g.units += r.units;
     g.pages += r.pages;
+    g.aiCalls += r.aiCalls;
     groups.set(key, g);
   }
   return [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -16,7 +16,9 @@ import {
   SignedRequestSchema,
   WarningSchema,
 } from './schemas/common.ts';
-import { JobResponse } from './schemas/jobs.ts';
+import { ChunksResponse, JobResponse } from './schemas/jobs.ts';
+import { AnalysisResponse, AnalysisSchema } from './schemas/analyses.ts';
+import { analysisResultSchema } from '../../analysis/schema.ts';
 import { EstimateSchema, MeResponse, MeSchema, UsageRowSchema } from './schemas/account.ts';
 import { RedirectSessionSchema } from './schemas/billing.ts';
 import { AdminUserResponse, AdminUserSchema, AuditEntrySchema, UsageRecordSchema } from './schemas/admin.ts';
@@ -45,6 +47,10 @@ const NAMED: Record<string, z.ZodType> = {
   UsageRecord: UsageRecordSchema,
   AuditEntry: AuditEntrySchema,
   JobResponse,
+  Chunks: ChunksResponse,
+  Analysis: AnalysisSchema,
+  AnalysisResult: analysisResultSchema,
+  AnalysisResponse,
   MeResponse,
   AdminUserResponse,
 };
@@ -115,9 +121,11 @@ export function openApiDocument(
     if (seen.has(key)) throw new Error(`duplicate route ${key}`);
     seen.add(key);
     if (spec.body && !input.has(spec.body)) input.add(spec.body, { id: `${pascal(spec.operationId)}Request` });
-    for (const r of Object.values(spec.responses)) {
+    // A second JSON response of one operation is named with its status (two schemas under one id would merge).
+    let named = 0;
+    for (const [status, r] of Object.entries(spec.responses)) {
       if (!r.schema || (r.contentType ?? 'application/json') !== 'application/json' || output.has(r.schema)) continue;
-      output.add(r.schema, { id: `${pascal(spec.operationId)}Response` });
+      output.add(r.schema, { id: `${pascal(spec.operationId)}${named++ ? status : ''}Response` });
     }
   }
   const uri = (id: string) => `#/components/schemas/${id}`;

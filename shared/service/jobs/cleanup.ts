@@ -8,6 +8,7 @@ import { enqueueConversion } from './upload-finalized.ts';
 import { sweepObjects } from './orphan-sweep.ts';
 import { logs } from '../logs.ts';
 import { notifyTerminal } from '../webhooks/deliver.ts';
+import { recoverAnalyses } from '../analyses/recover.ts';
 
 export interface CleanupReport {
   deleted: number;
@@ -19,6 +20,9 @@ export interface CleanupReport {
   /** Objects without a live job, deleted (`orphan-sweep.ts`). */
   uploadsSwept: number;
   resultsSwept: number;
+  /** Analyses failed after a lost worker, and analyses whose task was enqueued again (`analyses/recover.ts`). */
+  analysesFailed: number;
+  analysesRequeued: number;
 }
 
 const BATCH = 200;
@@ -34,6 +38,8 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     requeued: 0,
     uploadsSwept: 0,
     resultsSwept: 0,
+    analysesFailed: 0,
+    analysesRequeued: 0,
   };
 
   for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
@@ -90,6 +96,10 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     await enqueueConversion(deps, job, job.eventKey, true, requestId);
     report.requeued++;
   }
+
+  const analyses = await recoverAnalyses(deps, now, requestId);
+  report.analysesFailed = analyses.failed;
+  report.analysesRequeued = analyses.requeued;
 
   logs.cleanupDone({ requestId }, report);
   return report;

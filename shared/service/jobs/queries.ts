@@ -5,6 +5,7 @@ import { JobNotFoundError, ResultNotReadyError } from './errors.ts';
 import { isJobId } from './names.ts';
 import { downloadName } from './download-name.ts';
 import { logs } from '../logs.ts';
+import { analysisResultsPrefix } from '../analyses/names.ts';
 
 export async function getOwnedJob(deps: PipelineDeps, owner: string, jobId: string): Promise<Job> {
   if (!isJobId(jobId)) throw new JobNotFoundError();
@@ -43,7 +44,7 @@ export async function getResult(
 }
 
 /**
- * Removes the record, then input and results. Idempotent. The record goes first: it is the tombstone a worker
+ * Removes the record (with its analyses), then input, results and analysis results. Idempotent. The record goes first: it is the tombstone a worker
  * converting this job meets (its lease renewal and completion are refused, and it removes what it wrote), and
  * blobs a crash leaves behind are swept by cleanup (`orphan-sweep.ts`).
  */
@@ -64,4 +65,6 @@ export async function purgeJob(deps: PipelineDeps, job: Job): Promise<void> {
   const results = job.resultObjects ?? { markdown: `${job.id}/result.md`, json: `${job.id}/result.json` };
   await deps.results.delete(results.markdown);
   await deps.results.delete(results.json);
+  // The analyses' records went with the job's (`deleteJob`); their results are under the job's prefix.
+  for (const name of await deps.results.list(analysisResultsPrefix(job.id))) await deps.results.delete(name);
 }

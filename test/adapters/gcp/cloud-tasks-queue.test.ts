@@ -7,6 +7,10 @@ import { CloudTasksClient } from '@google-cloud/tasks';
 import { CloudTasksQueue } from '../../../shared/adapters/gcp/cloud-tasks-queue.ts';
 import { taskNameFor, eventKeyOf } from '../../../shared/service/jobs/names.ts';
 import { webhookTaskName } from '../../../shared/service/webhooks/deliver.ts';
+import { enqueueAnalysis } from '../../../shared/service/analyses/create-analysis.ts';
+import { analysisTaskName } from '../../../shared/service/analyses/names.ts';
+import type { PipelineDeps } from '../../../shared/service/jobs/deps.ts';
+import type { Analysis } from '../../../shared/service/ports.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
 
@@ -99,6 +103,28 @@ describe('CloudTasksQueue against a recording Cloud Tasks REST server', () => {
     });
     expect(task.dispatchDeadline).toBe('600s');
     expect(task.scheduleTime).toBeUndefined();
+  });
+
+  test('an analysis task: named after the analysis id (a valid task id, so Cloud Tasks refuses a second one), same worker', async () => {
+    const analysis = {
+      id: 'ana_BBBBBBBBBBBBBBBBBBBBBB',
+      jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA',
+      owner: 'alice',
+    } as Analysis;
+    const deps = { tasks: queue, config: { workerUrl: `${WORKER}/` } } as unknown as PipelineDeps;
+    await enqueueAnalysis(deps, analysis);
+    await enqueueAnalysis(deps, analysis); // the same analysis again (cleanup's re-enqueue): harmless
+    expect(
+      await queue.enqueue({ name: analysisTaskName(analysis.id), url: `${WORKER}/`, body: { jobId: analysis.jobId } }),
+    ).toEqual({ created: false });
+    expect(server.requests).toHaveLength(3);
+    const { task } = JSON.parse(server.requests[0]!.body.toString('utf8')) as { task: SentTask };
+    expect(task.name).toBe(`${QUEUE}/tasks/ana_BBBBBBBBBBBBBBBBBBBBBB`);
+    expect(task.httpRequest.url).toBe(`${WORKER}/`);
+    expect(JSON.parse(Buffer.from(task.httpRequest.body, 'base64').toString('utf8'))).toEqual({
+      jobId: 'job_AAAAAAAAAAAAAAAAAAAAAA',
+      analysisId: 'ana_BBBBBBBBBBBBBBBBBBBBBB',
+    });
   });
 
   test('ALREADY_EXISTS (HTTP 409) for the same name is success with created:false; other errors propagate', async () => {

@@ -47,6 +47,8 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
     requeued: 0,
     uploadsSwept: 0,
     resultsSwept: 0,
+    analysesFailed: 0,
+    analysesRequeued: 0,
   });
 });
 

@@ -50,6 +50,14 @@ export const MeSchema = z.object({
   lastSeenAt: z.string().optional(),
   plan: PlanSchema.extend({ id: z.string() }),
   quota: QuotaSchema,
+  ai: z
+    .object({
+      month: z.string().describe('YYYY-MM (UTC)'),
+      limit: z.number().int().describe("the plan's aiCallsPerMonth"),
+      used: z.number().int().describe('analyses counted this month (a failed one is given back)'),
+      remaining: z.number().int(),
+    })
+    .describe('AI calls: one analysis is one call'),
   billing: z.object({
     customer: z.boolean(),
     active: z.boolean().optional(),

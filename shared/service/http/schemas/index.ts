@@ -3,6 +3,7 @@
  * typed client are built from. Keys equal each spec's `operationId` (checked by the OpenAPI test).
  */
 import { accountRoutes } from './account.ts';
+import { analysisRoutes } from './analyses.ts';
 import { adminRoutes } from './admin.ts';
 import { billingRoutes } from './billing.ts';
 import { jobRoutes } from './jobs.ts';
@@ -11,6 +12,7 @@ import { metaRoutes } from './meta.ts';
 export const API_ROUTES = {
   ...metaRoutes,
   ...jobRoutes,
+  ...analysisRoutes,
   ...accountRoutes,
   ...billingRoutes,
   ...adminRoutes,

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { RouteSpec } from '../route-spec.ts';
-import { ApiKeySchema, JobOptionsSchema, JobSchema, SignedRequestSchema } from './common.ts';
+import { agree, ApiKeySchema, JobOptionsSchema, JobSchema, SignedRequestSchema, type Same } from './common.ts';
+import { CHUNK_TOKENS, type JobChunks } from '../../analyses/chunks.ts';
 
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
@@ -35,7 +36,37 @@ export const ListJobsQuery = z.object({
   cursor: z.string().max(500).optional().describe("the previous page's `nextCursor`"),
 });
 
-export const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).default('md') });
+export const ResultQuery = z.object({
+  format: z
+    .enum(['md', 'markdown', 'json', 'chunks'])
+    .default('md')
+    .describe('`chunks`: heading-aware chunks for retrieval, answered inline (200) instead of a redirect'),
+  targetTokens: z.coerce
+    .number()
+    .int()
+    .min(CHUNK_TOKENS.min)
+    .max(CHUNK_TOKENS.max)
+    .default(CHUNK_TOKENS.default)
+    .describe('for `chunks`: target size in estimated tokens (4 characters each)'),
+});
+
+const ChunkSchema = z.object({
+  index: z.number().int().describe('0-based position in the document'),
+  start: z.number().int().describe('offset into the Markdown, UTF-16 code units (inclusive)'),
+  end: z.number().int().describe('offset into the Markdown, UTF-16 code units (exclusive)'),
+  text: z.string().describe('`markdown.slice(start, end)`'),
+  headingPath: z.array(z.string()).describe('the headings above the chunk, outermost first'),
+  section: z.object({ number: z.string().optional(), heading: z.string() }).optional(),
+  pages: z.array(z.number().int()).describe('pages the chunk touches; empty for documents without pages'),
+  tokens: z.number().int().describe('estimated tokens of `text`'),
+});
+export const ChunksResponse = z.object({
+  jobId: z.string(),
+  targetTokens: z.number().int(),
+  markdownLength: z.number().int().describe('characters (UTF-16 code units) of the whole Markdown'),
+  chunks: z.array(ChunkSchema),
+});
+agree<Same<z.output<typeof ChunksResponse>, JobChunks>>();
 
 export const CreateKeyBody = z
   .object({
@@ -109,10 +140,15 @@ export const jobRoutes = {
     method: 'GET',
     path: '/v1/jobs/{id}/result',
     tag: 'jobs',
-    summary: 'Redirect to a short-lived signed download URL of the Markdown (`md`) or JSON result',
+    summary: 'Redirect to a short-lived signed download URL of the Markdown (`md`) or JSON result; or its chunks',
+    description:
+      '`format=chunks` answers 200 with heading-aware chunks of about `targetTokens` each (a chunk never spans ' +
+      'two sections and never splits a table row or list item), with heading path, pages and offsets into the ' +
+      'Markdown.',
     auth: 'user',
     query: ResultQuery,
     responses: {
+      200: { description: '`format=chunks`: the chunks', schema: ChunksResponse },
       302: {
         description: 'the signed URL, in `Location` and in the body',
         schema: ResultLinkResponse,
