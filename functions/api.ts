@@ -29,13 +29,17 @@ import { createRateLimitGate } from './routes/rate-limits.ts';
 import { accountRoutes, pricedJobView } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { createWebHandler, isWebPath, type WebHandlerOptions } from './routes/web.ts';
 
-export function createApiHandler(deps: PipelineDeps): HttpHandler {
+/** `web`: where the built page is (tests); the page and `/docs` are served before the API's routes. */
+export function createApiHandler(deps: PipelineDeps, web: WebHandlerOptions = {}): HttpHandler {
   const rateLimit = createRateLimitGate(deps);
+  const page = createWebHandler(deps.config, web);
   const routes: RouteDef[] = apiRoutes(deps);
   const matchers = routes.map((route) => ({ route, pattern: pathPattern(route.spec.path) }));
 
   return async (req) => {
+    if (isWebPath(req.path)) return page(req);
     const matching = matchers.filter((m) => m.pattern.test(req.path));
     if (matching.length === 0) throw notFound('route');
     const found = matching.find((m) => m.route.spec.method === req.method);

@@ -7,6 +7,7 @@
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
  *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
  *   /signin?token=…        → the one-time sign-in link `npm start` prints: sets the session cookie
+ *   /, /assets/*, /docs    → the web page and the API reference (served by `api`, see routes/web.ts)
  * Firebase ID tokens are accepted too when FIREBASE_AUTH_EMULATOR_HOST names a Firebase Auth emulator
  * (`npm run auth-emulator`); the first verified identity creates its user record.
  * Internal routes require the data directory's internal token (only the server's own queue, event
@@ -65,6 +66,8 @@ export interface LocalServerOptions {
   issueKey?: boolean;
   /** A scanner instead of the configured one (`false`: none). */
   scanner?: Scanner | false;
+  /** The built web page (default `dist/web`; tests build their own). */
+  webRoot?: string;
 }
 
 export interface LocalServer {
@@ -136,7 +139,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const serve = (h: HttpHandler, name: string) =>
     serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
-  const api = serve(createApiHandler(deps), 'api');
+  const api = serve(createApiHandler(deps, options.webRoot ? { root: options.webRoot } : {}), 'api');
   const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)), 'onUploadFinalized');
   const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)), 'convertWorker');
   const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
