@@ -163,7 +163,7 @@ suite('the web app in chromium', () => {
     const css = /href="(\/assets\/style-[\w-]+\.css)"/.exec(html)![1];
     expect((await fetch(`${server.url}${css}`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
 
-    for (const bad of ['/assets/nope.js', '/assets/..%2Findex.html', '/assets/../index.html', '/docs/package.json'])
+    for (const bad of ['/assets/nope.js', '/assets/..%2Findex.html', '/assets/.hidden', '/docs/package.json'])
       expect((await fetch(`${server.url}${bad}`)).status).toBe(404);
     expect((await fetch(`${server.url}/`, { method: 'POST' })).status).toBe(405);
 
