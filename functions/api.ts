@@ -173,6 +173,7 @@ async function listJobs(deps: PipelineDeps, req: HttpRequest, who: Principal): P
 async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, id: string): Promise<HttpResponse> {
   const q = parseWith(jobs.getJobResult.query, Object.fromEntries(req.query), 'invalid_query');
   const signed = await getResult(deps, who.uid, id, q.format === 'json' ? 'json' : 'md');
+  if (q.redirect === 'false') return json(200, { url: signed.url, expiresAt: signed.expiresAt });
   return json(302, { url: signed.url, expiresAt: signed.expiresAt }, { Location: signed.url });
 }
 

@@ -2297,6 +2297,8 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "md" | "markdown" | "json";
+                /** @description `false`: answer 200 with the signed URL in the body instead of a 302 (a browser's fetch cannot read a redirect's Location, and following it would send the credentials to the storage) */
+                redirect?: "true" | "false";
             };
             header?: never;
             path: {
@@ -2306,6 +2308,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description with `redirect=false`: the signed URL in the body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJobResultResponse"];
+                };
+            };
             /** @description the signed URL, in `Location` and in the body */
             302: {
                 headers: {

@@ -42,6 +42,7 @@ const API_CODES: Record<string, string> = {
   token_invalid: 'Your sign-in was refused: sign in again.',
   internal: 'Something went wrong on the server.',
   network: 'The server could not be reached.',
+  download_failed: 'The result could not be downloaded: try again.',
 };
 
 const JOB_CODES: Record<string, string> = {

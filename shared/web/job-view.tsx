@@ -5,21 +5,30 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ok, type Session, type components } from './api.ts';
-import { jobCodeInWords } from './errors.ts';
+import { ApiFailure, jobCodeInWords } from './errors.ts';
 import { renderMarkdown, splitPages } from './markdown.ts';
 import { ErrorNote, Notice, StatusBadge, download, formatBytes, resultName } from './ui.tsx';
 
 type Job = components['schemas']['Job'];
 type Warning = Job['warnings'][number];
 
+/**
+ * The result's text: the API gives a short-lived signed URL (`redirect=false`, so the browser reads it instead
+ * of following a 302 with the credentials), fetched without credentials (Cloud Storage or the blob server).
+ */
 async function fetchResult(session: Session, id: string, format: 'md' | 'json'): Promise<string> {
-  // The API answers 302 to a signed URL; fetch follows it and the body is the result itself.
-  return ok(
-    session.client.GET('/v1/jobs/{id}/result', {
-      params: { path: { id }, query: { format } },
-      parseAs: 'text',
-    }),
-  ) as Promise<string>;
+  const link = await ok(
+    session.client.GET('/v1/jobs/{id}/result', { params: { path: { id }, query: { format, redirect: 'false' } } }),
+  );
+  let res: Response;
+  try {
+    res = await fetch(link.url, { credentials: 'omit', referrerPolicy: 'no-referrer' });
+  } catch (error) {
+    throw new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error));
+  }
+  if (!res.ok)
+    throw new ApiFailure(res.status, 'download_failed', `the result could not be downloaded (HTTP ${res.status})`);
+  return res.text();
 }
 
 export function JobView({ session, id, onClose }: { session: Session; id: string; onClose: () => void }) {

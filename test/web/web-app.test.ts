@@ -303,7 +303,11 @@ suite('the web app in chromium', () => {
     await page.locator('li.upload[data-filename="hostile.md"] [data-status="succeeded"]').waitFor({ timeout: 60_000 });
     const jobId = await page.locator('li.upload[data-filename="hostile.md"]').getAttribute('data-job-id');
     // The converted Markdown really carries the attacks (the converter keeps raw HTML as HTML).
-    const result = await (await fetch(`${server.url}/v1/jobs/${jobId}/result`, { headers: key() })).text();
+    // The page asks for the link without a redirect and downloads it without credentials.
+    const linkRes = await fetch(`${server.url}/v1/jobs/${jobId}/result?redirect=false`, { headers: key() });
+    expect(linkRes.status).toBe(200);
+    const link = (await linkRes.json()) as { url: string; expiresAt: string };
+    const result = await (await fetch(link.url)).text();
     for (const attack of ['<script>', '<svg onload=', 'onerror=', 'javascript:', '<!--', '<iframe', 'ontoggle'])
       expect(result).toContain(attack);
 

@@ -28,7 +28,15 @@ export const ListJobsQuery = z.object({
   cursor: z.string().max(500).optional().describe("the previous page's `nextCursor`"),
 });
 
-export const ResultQuery = z.object({ format: z.enum(['md', 'markdown', 'json']).default('md') });
+export const ResultQuery = z.object({
+  format: z.enum(['md', 'markdown', 'json']).default('md'),
+  redirect: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe(
+      "`false`: answer 200 with the signed URL in the body instead of a 302 (a browser's fetch cannot read a redirect's Location, and following it would send the credentials to the storage)",
+    ),
+});
 
 export const CreateKeyBody = z.object({ name: z.string().trim().min(1).max(100).optional() }).strict();
 
@@ -97,6 +105,7 @@ export const jobRoutes = {
     auth: 'user',
     query: ResultQuery,
     responses: {
+      200: { description: 'with `redirect=false`: the signed URL in the body', schema: ResultLinkResponse },
       302: {
         description: 'the signed URL, in `Location` and in the body',
         schema: ResultLinkResponse,
