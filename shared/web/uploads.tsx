@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ok, type Session, type components } from './api.ts';
-import { jobCodeInWords } from './errors.ts';
+import { ApiFailure, jobCodeInWords } from './errors.ts';
 import { contentTypeOf, uploadTo } from './upload.ts';
 import { ErrorNote, StatusBadge, formatBytes, formatCents } from './ui.tsx';
 
@@ -22,7 +22,7 @@ interface Item {
   name: string;
   size: number;
   progress: number;
-  phase: 'creating' | 'uploading' | 'uploaded' | 'error';
+  phase: 'creating' | 'waiting' | 'uploading' | 'uploaded' | 'error';
   job?: Job;
   error?: unknown;
   pollEvery: number;
@@ -30,6 +30,36 @@ interface Item {
 }
 
 let nextKey = 1;
+
+const PHASE_WORDS: Record<Item['phase'], string> = {
+  creating: 'preparing',
+  waiting: 'waiting for a free slot',
+  uploading: 'uploading',
+  uploaded: 'uploaded',
+  error: 'not sent',
+};
+
+/** How long a file waits for a free slot (the plan's `concurrentJobs`, or the rate limit) before giving up. */
+const SLOT_WAIT_MS = 10 * 60_000;
+
+/**
+ * Runs `create`, retrying while the API answers `too_many_jobs` (the plan's unfinished jobs at once) or
+ * `rate_limited`, every 2 s (or `Retry-After`'s worth) for up to `SLOT_WAIT_MS`: dropping more files than the
+ * plan converts at once queues them here instead of failing them.
+ */
+async function withSlot<T>(create: () => Promise<T>, onWait: () => void): Promise<T> {
+  const end = Date.now() + SLOT_WAIT_MS;
+  for (;;) {
+    try {
+      return await create();
+    } catch (error) {
+      const busy = error instanceof ApiFailure && (error.code === 'too_many_jobs' || error.code === 'rate_limited');
+      if (!busy || Date.now() > end) throw error;
+      onWait();
+      await new Promise((r) => setTimeout(r, 1500 + Math.random() * 1000));
+    }
+  }
+}
 
 export function Uploads({
   session,
@@ -57,15 +87,15 @@ export function Uploads({
     ]);
     try {
       const confirm = askFirst || file.size > CONFIRM_ABOVE_BYTES;
-      const created = await ok(
-        session.client.POST('/v1/jobs', {
-          body: {
-            filename: file.name,
-            contentType: contentTypeOf(file),
-            size: file.size,
-            ...(confirm ? { confirm } : {}),
-          },
-        }),
+      const body = {
+        filename: file.name,
+        contentType: contentTypeOf(file),
+        size: file.size,
+        ...(confirm ? { confirm } : {}),
+      };
+      const created = await withSlot(
+        () => ok(session.client.POST('/v1/jobs', { body })),
+        () => patch(key, { phase: 'waiting' }),
       );
       patch(key, { job: created.job, phase: 'uploading' });
       await uploadTo(created.upload, file, (fraction) => patch(key, { progress: fraction }));
@@ -186,7 +216,7 @@ function UploadRow({
         ) : job && item.phase === 'uploaded' ? (
           <StatusBadge status={job.status} />
         ) : (
-          <span class="status">{item.phase === 'creating' ? 'preparing' : 'uploading'}</span>
+          <span class="status">{PHASE_WORDS[item.phase]}</span>
         )}
       </div>
       <progress max={100} value={pct} aria-label={`upload of ${item.name}`}>

@@ -43,6 +43,7 @@ const PLANS = JSON.stringify({
   ...DEFAULT_PLANS,
   free: { ...DEFAULT_PLANS.free, monthlyUnits: 100_000, concurrentJobs: 50 },
   tiny: { ...DEFAULT_PLANS.free, title: 'Tiny', monthlyUnits: 0 },
+  single: { ...DEFAULT_PLANS.free, title: 'Single', monthlyUnits: 100_000, concurrentJobs: 1 },
 });
 
 /** Markdown whose conversion keeps raw HTML: every classic way to run script from a rendered page. */
@@ -346,6 +347,33 @@ suite('the web app in chromium', () => {
     await row.getByRole('button', { name: 'Convert memo.txt' }).click();
     await row.locator('[data-status="succeeded"]').waitFor({ timeout: 60_000 });
     await page.getByLabel(/Show the estimate and ask before converting/).uncheck();
+  });
+
+  test('more files than the plan converts at once wait for a free slot instead of failing', async () => {
+    expect(await server.deps.userAdmin!.setPlan(LOCAL_USER, 'single')).toBe(true);
+    try {
+      await page.evaluate(() => {
+        const w = window as unknown as { __waited: string[] };
+        w.__waited = [];
+        new MutationObserver(() => {
+          for (const li of document.querySelectorAll('li.upload'))
+            if (li.querySelector('.status')?.textContent === 'waiting for a free slot')
+              w.__waited.push(li.getAttribute('data-filename') ?? '');
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      const names = ['one.txt', 'two.txt', 'three.txt'];
+      await page.setInputFiles(
+        '#file-input',
+        names.map((name) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(`The file ${name}.\n`) })),
+      );
+      for (const name of names)
+        await page.locator(`li.upload[data-filename="${name}"] [data-status="succeeded"]`).waitFor({ timeout: 60_000 });
+      const waited = await page.evaluate(() => (window as unknown as { __waited: string[] }).__waited);
+      // One slot: at least two of the three were refused `too_many_jobs` at first and waited.
+      expect(new Set(waited).size).toBeGreaterThanOrEqual(2);
+    } finally {
+      await server.deps.userAdmin!.setPlan(LOCAL_USER, 'free');
+    }
   });
 
   test('API keys: created and shown once, usable, revoked', async () => {
