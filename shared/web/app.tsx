@@ -79,7 +79,12 @@ export function App({ config }: { config: WebConfig }) {
         <p class="who">
           Signed in as <strong>{session.label}</strong>{' '}
           {session.method === 'session' ? (
-            <span class="hint">(sign-in link session; revoke its “session” key to end it)</span>
+            // The HttpOnly cookie is out of the page's reach: the server revokes its key and clears it.
+            <form method="post" action="/signout" class="inline">
+              <button type="submit" class="secondary">
+                Sign out
+              </button>
+            </form>
           ) : (
             <button type="button" class="secondary" onClick={() => void signOut()}>
               Sign out

@@ -502,6 +502,41 @@ suite('the web app in chromium', () => {
     await phone.close();
   });
 
+  test('keyboard: Tab reaches the sections and the file picker, Enter opens a section', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByText('Signed in as').waitFor();
+    const focused = async () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return `${el.tagName.toLowerCase()}:${el.id || (el.textContent ?? '').trim()}`;
+      });
+    const order: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await focused());
+      if (order.at(-1) === 'input:file-input') break;
+    }
+    expect(order).toContain('button:Jobs');
+    expect(order.at(-1)).toBe('input:file-input');
+    // The picker shows itself when focused (it is hidden only while not focused).
+    expect(await page.locator('#file-input').isVisible()).toBe(true);
+    while ((await focused()) !== 'button:Jobs') await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your jobs' }).waitFor();
+  });
+
+  test('signing out ends the link session: the cookie is cleared and its key revoked', async () => {
+    const [cookie] = (await context.cookies()).filter((c) => c.name === 'mdraft_session');
+    expect(cookie).toBeDefined();
+    const asSession = () => fetch(`${server.url}/v1/me`, { headers: { Cookie: `mdraft_session=${cookie.value}` } });
+    expect((await asSession()).status).toBe(200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to MDraft' }).waitFor();
+    expect((await context.cookies()).filter((c) => c.name === 'mdraft_session')).toEqual([]);
+    expect((await asSession()).status).toBe(401);
+    expect((await fetch(`${server.url}/signout`)).status).toBe(405);
+  });
+
   /** The startup API key's header (the server's own key for the `local` user). */
   function key(): Record<string, string> {
     return { 'X-API-Key': server.apiKey! };
