@@ -78,10 +78,12 @@ export function pageCsp(config: Config, settings: WebSettings): string {
   if (config.backend === 'gcp') connect.push('https://storage.googleapis.com');
   const fb = settings.firebase;
   if (fb) {
+    // The emulator answers the token endpoints and serves the popup's helper frame itself; Google's API
+    // loader (apis.google.com) is what `signInWithPopup` loads either way.
     if (fb.emulatorUrl) connect.push(fb.emulatorUrl);
     else connect.push('https://identitytoolkit.googleapis.com', 'https://securetoken.googleapis.com');
     script.push('https://apis.google.com');
-    frame.push(`https://${fb.authDomain}`);
+    frame.push(...(fb.emulatorUrl ? [fb.emulatorUrl] : []), `https://${fb.authDomain}`);
   }
   return [
     "default-src 'self'",

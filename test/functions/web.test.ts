@@ -82,3 +82,12 @@ test('without a build the page answers 503 web_not_built, in the error envelope'
     rmSync(empty, { recursive: true, force: true });
   }
 });
+
+test('the embedded default with the Auth emulator: its origin instead of Google token endpoints', () => {
+  const config = loadConfig({ FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' });
+  const settings = webSettings(config);
+  expect(settings.firebase).toMatchObject({ emulatorUrl: 'http://127.0.0.1:9099', projectId: 'demo-mdraft' });
+  const d = directives(pageCsp(config, settings));
+  expect(d.get('connect-src')).toEqual(["'self'", 'http://127.0.0.1:9099']);
+  expect(d.get('frame-src')).toEqual(['http://127.0.0.1:9099', 'https://demo-mdraft.firebaseapp.com']);
+});

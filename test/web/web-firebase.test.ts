@@ -6,6 +6,9 @@
  * (the user record is created on first use), a wrong password is explained in words, and signing out
  * returns to the sign-in page.
  *
+ * Google sign-in is not driven here: even against the emulator, the Firebase SDK's popup flow loads Google's
+ * API loader from https://apis.google.com, and tests reach only loopback.
+ *
  * Skipped with a loud warning when chromium or the firebase CLI is missing; never a silent pass.
  */
 import { execFileSync } from 'node:child_process';
