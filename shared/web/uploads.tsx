@@ -72,6 +72,7 @@ export function Uploads({
 }) {
   const [items, setItems] = useState<Item[]>([]);
   const [askFirst, setAskFirst] = useState(false);
+  const [pageMarks, setPageMarks] = useState(false);
   const [dragging, setDragging] = useState(false);
   const itemsRef = useRef(items);
   itemsRef.current = items;
@@ -92,6 +93,7 @@ export function Uploads({
         contentType: contentTypeOf(file),
         size: file.size,
         ...(confirm ? { confirm } : {}),
+        ...(pageMarks ? { options: { pageSeparators: true } } : {}),
       };
       const created = await withSlot(
         () => ok(session.client.POST('/v1/jobs', { body })),
@@ -182,6 +184,10 @@ export function Uploads({
       <label class="check">
         <input type="checkbox" checked={askFirst} onChange={(e) => setAskFirst(e.currentTarget.checked)} /> Show the
         estimate and ask before converting (always for files over {formatBytes(CONFIRM_ABOVE_BYTES)})
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={pageMarks} onChange={(e) => setPageMarks(e.currentTarget.checked)} /> Mark where
+        each page or slide begins (PDF, PowerPoint)
       </label>
       {items.length ? (
         <ul class="upload-list" aria-live="polite">

@@ -280,20 +280,23 @@ suite('the web app in chromium', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(source);
   });
 
-  test('the PDF preview shows page separators when the job asked for them', async () => {
-    // The page's uploads do not set options; a job created through the API with pageSeparators shows them.
+  test('a PDF converted with page marks previews with a separator per page', async () => {
     const bytes = await buildPdf([
       paragraphLines(['Alpha page text.'], 72, 100, 14),
       paragraphLines(['Beta page text.'], 72, 100, 14),
     ]);
-    const id = await apiJob('paged.pdf', 'application/pdf', bytes, { options: { pageSeparators: true } });
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.getByRole('button', { name: 'Jobs' }).click();
+    await page.getByRole('button', { name: 'Convert', exact: true }).click();
+    await page.getByLabel(/Mark where each page or slide begins/).check();
+    await page.setInputFiles('#file-input', [
+      { name: 'paged.pdf', mimeType: 'application/pdf', buffer: Buffer.from(bytes) },
+    ]);
+    await page.locator('li.upload[data-filename="paged.pdf"] [data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    await page.getByLabel(/Mark where each page or slide begins/).uncheck();
     await page.getByRole('button', { name: 'Open paged.pdf' }).click();
     await page.locator('.page-separator').first().waitFor();
     expect(await page.locator('.page-separator').allTextContents()).toEqual(['Page 1', 'Page 2']);
     expect(await page.locator(`.page[data-page="2"] .markdown-body`).textContent()).toContain('Beta page text.');
-    expect(id).toBeTruthy();
+    expect(await page.locator(`.page[data-page="1"] .markdown-body`).textContent()).not.toContain('Beta');
   });
 
   test('a hostile Markdown result renders as text: no script, handler, SVG, javascript: or data: link runs', async () => {
@@ -540,35 +543,5 @@ suite('the web app in chromium', () => {
   /** The startup API key's header (the server's own key for the `local` user). */
   function key(): Record<string, string> {
     return { 'X-API-Key': server.apiKey! };
-  }
-
-  /** Creates, uploads and waits for a job through the API directly. */
-  async function apiJob(filename: string, contentType: string, bytes: Uint8Array, extra: object): Promise<string> {
-    const created = await fetch(`${server.url}/v1/jobs`, {
-      method: 'POST',
-      headers: { ...key(), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ filename, contentType, size: bytes.length, ...extra }),
-    });
-    const body = (await created.json()) as {
-      job: { id: string };
-      upload: { url: string; headers: Record<string, string> };
-    };
-    const put = await fetch(body.upload.url, {
-      method: 'PUT',
-      headers: body.upload.headers,
-      body: new Uint8Array(bytes),
-    });
-    expect(put.status).toBe(200);
-    const end = Date.now() + 60_000;
-    for (;;) {
-      const job = (
-        (await (await fetch(`${server.url}/v1/jobs/${body.job.id}`, { headers: key() })).json()) as {
-          job: { status: string };
-        }
-      ).job;
-      if (job.status === 'succeeded') return body.job.id;
-      if (job.status === 'failed' || Date.now() > end) throw new Error(`job ${filename}: ${job.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 });
