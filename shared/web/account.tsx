@@ -53,7 +53,16 @@ export function Usage({ session, refresh }: { session: Session; refresh: number 
             {q.used} of {q.limit} units used in {q.month}
             {q.reserved ? ` (${q.reserved} reserved by jobs in progress)` : ''}
           </label>
-          <meter id="quota-meter" min={0} max={Math.max(q.limit, 1)} value={q.used + q.reserved} high={q.limit * 0.8} />
+          <meter
+            id="quota-meter"
+            min={0}
+            max={Math.max(q.limit, 1)}
+            value={q.used + q.reserved}
+            // Low use is good: the browser colours the bar amber past half and red past 80 %.
+            optimum={0}
+            low={Math.max(q.limit, 1) * 0.5}
+            high={Math.max(q.limit, 1) * 0.8}
+          />
           {q.remaining <= 0 ? (
             <p class="error" role="alert">
               This month's allowance is spent: new conversions are refused until you upgrade or the month ends.

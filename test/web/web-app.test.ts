@@ -467,6 +467,10 @@ suite('the web app in chromium', () => {
       const row = page.locator(`tr[data-user-id="${LOCAL_USER}"]`);
       await row.waitFor();
       expect(await row.textContent()).toContain('(admin)');
+      // An action through the page lands in the audit log.
+      await row.getByLabel(`Plan of ${LOCAL_USER}`).fill('free');
+      await row.getByRole('button', { name: 'Set plan' }).click();
+      await page.locator('ul.audit li', { hasText: 'user.plan.set' }).waitFor();
       await shot('admin');
     } finally {
       await server.deps.userAdmin!.setAdmin(LOCAL_USER, false);
