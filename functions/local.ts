@@ -308,7 +308,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +
       `data directory: ${local.config.dataDir}\n` +
-      `sign in (opens a session in your browser; works once):\n\n  ${local.signInUrl}\n\n` +
+      `web page: open this sign-in link in your browser (works once):\n\n  ${local.signInUrl}\n\n` +
       `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey ?? '(none issued: see the log)'}\n\n` +
       (local.config.authEmulator
         ? `Firebase ID tokens: accepted from the Auth emulator at ${local.config.authEmulator.host} ` +

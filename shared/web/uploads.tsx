@@ -112,20 +112,30 @@ export function Uploads({
     for (const f of Array.from(files ?? [])) void start(f);
   };
 
-  // One timer polls every unfinished job, each on its own schedule (0.5 s, growing to 3 s).
+  // One timer polls every unfinished job, each on its own schedule: 0.5 s, growing to 3 s — or to 1.5 s per
+  // job being polled, so many jobs together stay near 40 requests a minute (the free plan allows 60).
   useEffect(() => {
     const timer = setInterval(() => {
       const now = Date.now();
-      for (const it of itemsRef.current) {
-        if (it.phase !== 'uploaded' || !it.job || TERMINAL.has(it.job.status) || it.nextPoll > now) continue;
-        const every = Math.min(it.pollEvery * 1.5, 3000);
+      const polled = itemsRef.current.filter((it) => it.phase === 'uploaded' && it.job && !TERMINAL.has(it.job.status));
+      const cap = Math.max(3000, 1500 * polled.length);
+      for (const it of polled) {
+        if (!it.job || it.nextPoll > now) continue;
+        const every = Math.min(it.pollEvery * 1.5, cap);
         patch(it.key, { nextPoll: now + 60_000 });
         ok(session.client.GET('/v1/jobs/{id}', { params: { path: { id: it.job.id } } })).then(
           ({ job }) => {
-            patch(it.key, { job, pollEvery: every, nextPoll: Date.now() + every });
+            patch(it.key, { job, error: undefined, pollEvery: every, nextPoll: Date.now() + every });
             if (TERMINAL.has(job.status)) onChanged();
           },
-          (error) => patch(it.key, { error, pollEvery: every, nextPoll: Date.now() + every * 2 }),
+          // Over the rate limit: wait a good while; other errors: try again later, showing the error meanwhile.
+          (error) =>
+            patch(it.key, {
+              error,
+              pollEvery: every,
+              nextPoll:
+                Date.now() + (error instanceof ApiFailure && error.code === 'rate_limited' ? 15_000 : every * 2),
+            }),
         );
       }
     }, 250);
