@@ -456,6 +456,30 @@ suite('the web app in chromium', () => {
     expect(names).not.toContain('scores.csv');
     expect(names).toContain('report.docx');
     await page.getByLabel('Search by file name').fill('');
+
+    // Paging: with more jobs than a page (20), "Load more" follows the cursor to the older ones.
+    const extra: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${server.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { ...key(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ filename: `pending-${i}.txt`, contentType: 'text/plain', size: 10 }),
+      });
+      expect(res.status).toBe(201);
+      extra.push(((await res.json()) as { job: { id: string } }).job.id);
+    }
+    try {
+      await page.getByRole('button', { name: 'Usage & plan' }).click();
+      await page.getByRole('button', { name: 'Jobs' }).click();
+      await page.locator('li.job-row .name', { hasText: 'pending-19.txt' }).waitFor();
+      expect(await page.locator('li.job-row').count()).toBe(20);
+      expect(await page.locator('li.job-row .name', { hasText: 'report.docx' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await page.locator('li.job-row .name', { hasText: 'report.docx' }).waitFor();
+      expect(await page.locator('li.job-row').count()).toBeGreaterThan(20);
+    } finally {
+      for (const id of extra) await fetch(`${server.url}/v1/jobs/${id}`, { method: 'DELETE', headers: key() });
+    }
   });
 
   test('the admin area appears for administrators only', async () => {
