@@ -33,6 +33,18 @@ const layers = [
     message: 'The analysis domain may use the service ports (types), never its use cases, HTTP or stores.',
   },
   {
+    target: './shared/web',
+    from: [
+      './shared/engine',
+      './shared/service',
+      './shared/adapters',
+      './shared/analysis',
+      './shared/cli',
+      './functions',
+    ],
+    message: 'The web page runs in the browser: it talks to the API through shared/client only.',
+  },
+  {
     target: './shared/adapters',
     from: ['./shared/cli', './functions'],
     message: 'Adapters implement ports; they never depend on the CLI or the deployed functions.',
@@ -67,7 +79,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    files: ['shared/**/*.ts', 'shared/**/*.tsx', 'functions/**/*.ts'],
     plugins: { 'import-x': importX },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: layers }] },
   },

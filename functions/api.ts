@@ -31,13 +31,17 @@ import { accountRoutes, pricedJobView } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { analysisRoutes } from './routes/analyses.ts';
+import { createWebHandler, isWebPath, type WebHandlerOptions } from './routes/web.ts';
 
-export function createApiHandler(deps: PipelineDeps): HttpHandler {
+/** `web`: where the built page is (tests); the page and `/docs` are served before the API's routes. */
+export function createApiHandler(deps: PipelineDeps, web: WebHandlerOptions = {}): HttpHandler {
   const rateLimit = createRateLimitGate(deps);
+  const page = createWebHandler(deps.config, web);
   const routes: RouteDef[] = apiRoutes(deps);
   const matchers = routes.map((route) => ({ route, pattern: pathPattern(route.spec.path) }));
 
   return async (req) => {
+    if (isWebPath(req.path)) return page(req);
     const matching = matchers.filter((m) => m.pattern.test(req.path));
     if (matching.length === 0) throw notFound('route');
     const found = matching.find((m) => m.route.spec.method === req.method);
@@ -183,6 +187,7 @@ async function jobResult(deps: PipelineDeps, req: HttpRequest, who: Principal, i
   const q = parseWith(jobs.getJobResult.query, Object.fromEntries(req.query), 'invalid_query');
   if (q.format === 'chunks') return json(200, await jobChunks(deps, who.uid, id, q.targetTokens));
   const signed = await getResult(deps, who.uid, id, q.format === 'json' ? 'json' : 'md');
+  if (q.redirect === 'false') return json(200, { url: signed.url, expiresAt: signed.expiresAt });
   return json(302, { url: signed.url, expiresAt: signed.expiresAt }, { Location: signed.url });
 }
 

@@ -8,6 +8,8 @@
  *   /_cron/cleanup         → cleanup (called on a timer, as Cloud Scheduler would)
  *   /_stripe/webhook       → stripeWebhook (only when STRIPE_WEBHOOK_SECRET is set; signature-checked)
  *   /signin?token=…        → the one-time sign-in link `npm start` prints: sets the session cookie
+ *   /signout (POST)        → revokes the session cookie's key and clears the cookie (the page's "Sign out")
+ *   /, /assets/*, /docs    → the web page and the API reference (served by `api`, see routes/web.ts)
  * Firebase ID tokens are accepted too when FIREBASE_AUTH_EMULATOR_HOST names a Firebase Auth emulator
  * (`npm run auth-emulator`); the first verified identity creates its user record.
  * Internal routes require the data directory's internal token (only the server's own queue, event
@@ -42,7 +44,8 @@ import { createStripeWebhookHandler } from './stripe-webhook.ts';
 import { initSentry, withErrorReporting } from '../shared/service/observability/sentry.ts';
 import { logs } from '../shared/service/logs.ts';
 import { OneTimeSignIn } from '../shared/adapters/local/local-identity.ts';
-import { SESSION_COOKIE } from '../shared/service/auth/authenticate.ts';
+import { SESSION_COOKIE, cookieValue } from '../shared/service/auth/authenticate.ts';
+import { hashApiKey, looksLikeApiKey } from '../shared/service/auth/api-keys.ts';
 import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
 import type { Scanner, WebhookTransport } from '../shared/service/ports.ts';
 import type { Analyzer } from '../shared/analysis/port.ts';
@@ -72,6 +75,8 @@ export interface LocalServerOptions {
   webhooks?: WebhookTransport;
   /** An analysis engine instead of the configured one (tests). */
   analyzer?: Analyzer;
+  /** The built web page (default `dist/web`; tests build their own). */
+  webRoot?: string;
 }
 
 export interface LocalServer {
@@ -145,7 +150,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   const serve = (h: HttpHandler, name: string) =>
     serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
-  const api = serve(createApiHandler(deps), 'api');
+  const api = serve(createApiHandler(deps, options.webRoot ? { root: options.webRoot } : {}), 'api');
   const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)), 'onUploadFinalized');
   const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)), 'convertWorker');
   const cron = serve(guard(adapters.internalToken, createCleanupHandler(deps)), 'cleanup');
@@ -166,10 +171,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const signIn = new OneTimeSignIn();
   const signInUrl = `${config.publicUrl}/signin?token=${signIn.issue(deps.now())}`;
   const signin = serve(createSignInHandler(deps, signIn), 'signin');
+  const signout = serve(createSignOutHandler(deps), 'signout');
 
   listener = async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/signin') return signin(req, res);
+    if (path === '/signout') return signout(req, res);
     if (path.startsWith(BLOB_ROUTE)) return blobs(req, res);
     if (path === '/_events/finalized') return finalize(req, res);
     if (path === '/_tasks/convert') return worker(req, res);
@@ -256,6 +263,33 @@ function createSignInHandler(deps: PipelineDeps, signIn: OneTimeSignIn): HttpHan
   };
 }
 
+/**
+ * `POST /signout`: ends the sign-in link's session — revokes the key the session cookie carries (so a copy of
+ * the cookie is useless too), clears the cookie, 303 to `/`. Without a valid session it still clears the
+ * cookie. POST only: the page's sign-out form; the cookie is `SameSite=Strict`, so no other site can send it.
+ */
+function createSignOutHandler(deps: PipelineDeps): HttpHandler {
+  return async (req) => {
+    if (req.method !== 'POST')
+      return errorResponse(405, 'method_not_allowed', 'POST only', req.requestId, { Allow: 'POST' });
+    const key = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    if (key && looksLikeApiKey(key)) {
+      const record = await deps.accounts.findApiKeyByHash(hashApiKey(key));
+      if (record && !record.revokedAt && record.name === 'session')
+        await revokeApiKey(deps, { owner: record.owner, id: record.id, requestId: req.requestId });
+    }
+    const secure = deps.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+    return {
+      status: 303,
+      headers: {
+        Location: '/',
+        'Set-Cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`,
+        'Cache-Control': 'no-store',
+      },
+    };
+  };
+}
+
 /** A fresh key for the `local` user; the previous start's key is revoked so they do not pile up. */
 async function issueStartupKey(deps: PipelineDeps): Promise<string> {
   await deps.accounts.ensureUser({ id: LOCAL_USER, now: deps.now() });
@@ -283,7 +317,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +
       `data directory: ${local.config.dataDir}\n` +
-      `sign in (opens a session in your browser; works once):\n\n  ${local.signInUrl}\n\n` +
+      `web page: open this sign-in link in your browser (works once):\n\n  ${local.signInUrl}\n\n` +
       `API key for user "${LOCAL_USER}" (shown once):\n\n  ${local.apiKey ?? '(none issued: see the log)'}\n\n` +
       (local.config.authEmulator
         ? `Firebase ID tokens: accepted from the Auth emulator at ${local.config.authEmulator.host} ` +

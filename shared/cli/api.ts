@@ -24,12 +24,12 @@ export async function resultLink(
   client: ApiClient,
   id: string,
   format: 'md' | 'json',
-): Promise<components['schemas']['GetJobResultResponse']> {
+): Promise<components['schemas']['ResultLink']> {
   const answer = await client.GET('/v1/jobs/{id}/result', {
     params: { path: { id }, query: { format } },
     redirect: 'manual',
   });
   // openapi-fetch puts every non-2xx body in `error`; the 302's is the documented link.
-  if (answer.response.status === 302) return answer.error as unknown as components['schemas']['GetJobResultResponse'];
+  if (answer.response.status === 302) return answer.error as unknown as components['schemas']['ResultLink'];
   throw apiError(answer);
 }

@@ -919,10 +919,7 @@ export interface components {
             /** @constant */
             status: "ok";
         };
-        GetJobResultResponse: {
-            expiresAt: string;
-            url: string;
-        };
+        GetJobResultResponse: components["schemas"]["Chunks"] | components["schemas"]["ResultLink"];
         GetOpenApiResponse: {
             openapi: string;
         } & {
@@ -1104,6 +1101,10 @@ export interface components {
         };
         RedirectSession: {
             id: string;
+            url: string;
+        };
+        ResultLink: {
+            expiresAt: string;
             url: string;
         };
         RevokeUserKeysResponse: {
@@ -3053,6 +3054,8 @@ export interface operations {
             query?: {
                 /** @description `chunks`: heading-aware chunks for retrieval, answered inline (200) instead of a redirect */
                 format?: "md" | "markdown" | "json" | "chunks";
+                /** @description `false` (md, json): answer 200 with the signed URL in the body instead of a 302 (a browser's fetch cannot read a redirect's Location, and following it would send the credentials to the storage) */
+                redirect?: "true" | "false";
                 /** @description for `chunks`: target size in estimated tokens (4 characters each) */
                 targetTokens?: number;
             };
@@ -3064,13 +3067,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `format=chunks`: the chunks */
+            /** @description `format=chunks`: the chunks; `redirect=false` (md, json): the signed URL in the body */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Chunks"];
+                    "application/json": components["schemas"]["GetJobResultResponse"];
                 };
             };
             /** @description the signed URL, in `Location` and in the body */
@@ -3081,7 +3084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetJobResultResponse"];
+                    "application/json": components["schemas"]["ResultLink"];
                 };
             };
             /** @description Bad request: `invalid_query` */

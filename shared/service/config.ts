@@ -122,6 +122,19 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, like 127.0.0.1:9099')
     .optional(),
+  /**
+   * Firebase sign-in on the web page (gcp backend): the project's Web API key (public by design: it names the
+   * project, it grants nothing) and its auth domain (default `<project>.firebaseapp.com`). Absent: the page
+   * offers API-key sign-in only.
+   */
+  MDRAFT_FIREBASE_WEB_API_KEY: z
+    .string()
+    .regex(/^[\w-]{10,100}$/)
+    .optional(),
+  MDRAFT_FIREBASE_AUTH_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]{3,253}$/)
+    .optional(),
   // Billing (Stripe Billing Meters): off unless a key is set. Names match terraform/modules/mdraft/secrets.tf.
   STRIPE_SECRET_KEY: z
     .string()
@@ -238,6 +251,8 @@ export interface Config {
    * mark of an emulator-only project that reaches no real resources). Absent: ID tokens are refused locally.
    */
   authEmulator?: { host: string; projectId: string };
+  /** Firebase sign-in offered by the web page (`MDRAFT_FIREBASE_WEB_API_KEY` with a GCP project). */
+  firebaseWeb?: { apiKey: string; authDomain: string; projectId: string };
 }
 
 /** The project the embedded default's Firebase Auth emulator runs as (`scripts/auth-emulator.ts`). */
@@ -388,6 +403,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           authEmulator: {
             host: e.FIREBASE_AUTH_EMULATOR_HOST,
             projectId: e.MDRAFT_GCP_PROJECT ?? AUTH_EMULATOR_PROJECT,
+          },
+        }
+      : {}),
+    ...(e.MDRAFT_FIREBASE_WEB_API_KEY && e.MDRAFT_GCP_PROJECT
+      ? {
+          firebaseWeb: {
+            apiKey: e.MDRAFT_FIREBASE_WEB_API_KEY,
+            authDomain: e.MDRAFT_FIREBASE_AUTH_DOMAIN ?? `${e.MDRAFT_GCP_PROJECT}.firebaseapp.com`,
+            projectId: e.MDRAFT_GCP_PROJECT,
           },
         }
       : {}),

@@ -16,7 +16,7 @@ import {
   SignedRequestSchema,
   WarningSchema,
 } from './schemas/common.ts';
-import { ChunksResponse, JobResponse } from './schemas/jobs.ts';
+import { ChunksResponse, JobResponse, ResultLinkResponse } from './schemas/jobs.ts';
 import { AnalysisResponse, AnalysisSchema } from './schemas/analyses.ts';
 import { analysisResultSchema } from '../../analysis/schema.ts';
 import { EstimateSchema, MeResponse, MeSchema, UsageRowSchema } from './schemas/account.ts';
@@ -48,6 +48,7 @@ const NAMED: Record<string, z.ZodType> = {
   AuditEntry: AuditEntrySchema,
   JobResponse,
   Chunks: ChunksResponse,
+  ResultLink: ResultLinkResponse,
   Analysis: AnalysisSchema,
   AnalysisResult: analysisResultSchema,
   AnalysisResponse,

@@ -48,6 +48,12 @@ export const ResultQuery = z.object({
     .max(CHUNK_TOKENS.max)
     .default(CHUNK_TOKENS.default)
     .describe('for `chunks`: target size in estimated tokens (4 characters each)'),
+  redirect: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe(
+      "`false` (md, json): answer 200 with the signed URL in the body instead of a 302 (a browser's fetch cannot read a redirect's Location, and following it would send the credentials to the storage)",
+    ),
 });
 
 const ChunkSchema = z.object({
@@ -148,7 +154,10 @@ export const jobRoutes = {
     auth: 'user',
     query: ResultQuery,
     responses: {
-      200: { description: '`format=chunks`: the chunks', schema: ChunksResponse },
+      200: {
+        description: '`format=chunks`: the chunks; `redirect=false` (md, json): the signed URL in the body',
+        schema: z.union([ChunksResponse, ResultLinkResponse]),
+      },
       302: {
         description: 'the signed URL, in `Location` and in the body',
         schema: ResultLinkResponse,
