@@ -1,5 +1,6 @@
 /**
- * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks. Every step is a
+ * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks, webhook events whose
+ * enqueue was lost (`webhooks/outbox.ts`). Every step is a
  * guarded transition or an idempotent delete, so two runs at once (or a run racing a worker) are safe.
  */
 import type { PipelineDeps } from './deps.ts';
@@ -8,6 +9,7 @@ import { enqueueConversion } from './upload-finalized.ts';
 import { sweepObjects } from './orphan-sweep.ts';
 import { logs } from '../logs.ts';
 import { notifyTerminal } from '../webhooks/deliver.ts';
+import { sweepWebhookOutbox } from '../webhooks/outbox.ts';
 
 export interface CleanupReport {
   deleted: number;
@@ -19,6 +21,8 @@ export interface CleanupReport {
   /** Objects without a live job, deleted (`orphan-sweep.ts`). */
   uploadsSwept: number;
   resultsSwept: number;
+  /** Webhook events left in the outbox past the grace period, enqueued now. */
+  webhooksEnqueued: number;
 }
 
 const BATCH = 200;
@@ -34,6 +38,7 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     requeued: 0,
     uploadsSwept: 0,
     resultsSwept: 0,
+    webhooksEnqueued: 0,
   };
 
   for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
@@ -90,6 +95,9 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     await enqueueConversion(deps, job, job.eventKey, true, requestId);
     report.requeued++;
   }
+
+  // Last: the events of jobs this run ended were just enqueued, and are too recent for the grace period anyway.
+  report.webhooksEnqueued = await sweepWebhookOutbox(deps, requestId);
 
   logs.cleanupDone({ requestId }, report);
   return report;

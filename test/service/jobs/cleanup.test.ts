@@ -47,6 +47,7 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
     requeued: 0,
     uploadsSwept: 0,
     resultsSwept: 0,
+    webhooksEnqueued: 0,
   });
 });
 
