@@ -156,6 +156,13 @@ export interface JobWebhook {
   /** Why the last attempt did not succeed. */
   lastError?: JobError;
   deliveredAt?: number;
+  /**
+   * The transactional outbox entry: set to the instant the job ended IN THE SAME WRITE that makes it terminal
+   * (while no attempt was enqueued), removed once the first attempt's task is enqueued
+   * (`JobStore.markWebhookEnqueued`) or any attempt is recorded. Cleanup enqueues the events still here after a
+   * grace period (`webhooks/outbox.ts`): a crash between the terminal write and the enqueue loses no event.
+   */
+  outboxAt?: number;
 }
 
 export interface Job {
@@ -513,6 +520,14 @@ export interface JobStore {
    * already, the delivery is no longer pending); otherwise the job as written.
    */
   recordWebhookAttempt(id: string, input: WebhookAttempt): Promise<Job | undefined>;
+  /**
+   * The first webhook attempt of the job's event `eventId` is enqueued: removes `webhook.outboxAt` (decision:
+   * `markWebhookEnqueued` in `shared/service/webhooks/state.ts`). False when there was nothing to remove (no
+   * job, another event, already marked).
+   */
+  markWebhookEnqueued(id: string, eventId: string): Promise<boolean>;
+  /** Jobs whose webhook event is still in the outbox (`webhook.outboxAt` before `endedBefore`), oldest first. */
+  findWebhookOutbox(endedBefore: number, limit: number): Promise<Job[]>;
   /** How many of `owner`'s jobs are not finished (every state but succeeded/failed/expired). */
   countActiveJobs(owner: string): Promise<number>;
   /** `awaiting_confirmation` jobs whose confirmation deadline has passed. */

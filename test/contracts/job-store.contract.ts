@@ -334,6 +334,70 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.recordWebhookAttempt('job_missing00000000000000', attempt(1))).toBeUndefined();
     });
 
+    test('webhook outbox: the write that ends a job puts its event in the outbox; the enqueue or an attempt takes it out', async () => {
+      const hook = (eventId: string) => ({
+        url: 'https://hooks.example/in',
+        keyId: 'k'.repeat(64),
+        eventId,
+        state: 'pending' as const,
+        attempts: 0,
+      });
+      const failed = makeJob('alice', T, { webhook: hook('evt_failed') });
+      const expired = makeJob('alice', T, { webhook: hook('evt_expired') });
+      const plain = makeJob('alice', T);
+      for (const j of [failed, expired, plain]) await store.createJob(j);
+      const done = makeJob('alice', T, { webhook: hook('evt_done') });
+      await store.createJob(done);
+      await store.markQueued(done.id, { eventKey: `b/${done.inputObject}#1`, format: 'pdf', now: T + 1 });
+      const claimed = await store.claim(done.id, { leaseMs: 1000, now: T + 2 });
+      if (!claimed.ok) throw new Error('claim refused');
+      // Not ended: nothing owed yet (and being queued or claimed puts nothing in the outbox).
+      expect(await store.findWebhookOutbox(T + 1e9, 10)).toEqual([]);
+
+      const err = { code: 'x', message: 'y' };
+      expect(await store.fail(failed.id, { error: err, now: T + 10 })).toBe(true);
+      expect(await store.expire(expired.id, { now: T + 20 })).toBe(true);
+      expect(await store.fail(plain.id, { error: err, now: T + 25 })).toBe(true);
+      expect(
+        await store.complete(done.id, claimed.lease.leaseId, {
+          warnings: [],
+          resultObjects: { markdown: 'm', json: 'j' },
+          now: T + 30,
+        }),
+      ).toBe(true);
+      // The terminal write itself carries the outbox entry, at the instant the job ended.
+      expect((await store.getJob(failed.id))?.webhook).toEqual({ ...hook('evt_failed'), outboxAt: T + 10 });
+      expect((await store.getJob(expired.id))?.webhook?.outboxAt).toBe(T + 20);
+      expect((await store.getJob(done.id))?.webhook?.outboxAt).toBe(T + 30);
+      expect((await store.getJob(plain.id))?.webhook).toBeUndefined();
+
+      const ids = async (before: number, limit = 10) => (await store.findWebhookOutbox(before, limit)).map((j) => j.id);
+      expect(await ids(T + 10)).toEqual([]);
+      expect(await ids(T + 21)).toEqual([failed.id, expired.id]);
+      expect(await ids(T + 31, 1)).toEqual([failed.id]);
+      expect(await ids(T + 31)).toEqual([failed.id, expired.id, done.id]);
+
+      // Enqueued: out of the outbox, once; another event id or a missing job changes nothing.
+      expect(await store.markWebhookEnqueued(failed.id, 'evt_other')).toBe(false);
+      expect(await store.markWebhookEnqueued(failed.id, 'evt_failed')).toBe(true);
+      expect(await store.markWebhookEnqueued(failed.id, 'evt_failed')).toBe(false);
+      expect(await store.markWebhookEnqueued('job_missing00000000000000', 'evt_failed')).toBe(false);
+      expect((await store.getJob(failed.id))?.webhook).toEqual(hook('evt_failed'));
+      expect(await ids(T + 31)).toEqual([expired.id, done.id]);
+
+      // An attempt recorded proves the enqueue happened, whatever became of the mark.
+      const recorded = await store.recordWebhookAttempt(expired.id, {
+        attempt: 1,
+        now: T + 40,
+        delivered: true,
+        status: 204,
+        maxAttempts: 3,
+      });
+      expect(recorded?.webhook?.outboxAt).toBeUndefined();
+      expect((await store.getJob(expired.id))?.webhook?.outboxAt).toBeUndefined();
+      expect(await ids(T + 1e9)).toEqual([done.id]);
+    });
+
     test('the cleanup queries find exactly the jobs they describe', async () => {
       const old = makeJob('alice', T - 40 * 86400_000);
       const lateUpload = makeJob('alice', T, { uploadDeadline: T + 10 });

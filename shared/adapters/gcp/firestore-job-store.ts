@@ -36,7 +36,7 @@ import type {
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
-import { recordWebhookAttempt } from '../../service/webhooks/state.ts';
+import { markWebhookEnqueued, recordWebhookAttempt, withWebhookOutbox } from '../../service/webhooks/state.ts';
 import {
   claimJob,
   completeJob,
@@ -275,6 +275,10 @@ export class FirestoreJobStore implements JobStore {
       const next = recordWebhookAttempt(job, input);
       return [next, next];
     });
+  }
+
+  async markWebhookEnqueued(id: string, eventId: string): Promise<boolean> {
+    return this.transition(id, (job) => written(markWebhookEnqueued(job, eventId)));
   }
 
   async countActiveJobs(owner: string): Promise<number> {
@@ -519,6 +523,11 @@ export class FirestoreJobStore implements JobStore {
     return isPlainDocId(id) ? this.analyses.doc(id) : undefined;
   }
 
+  async findWebhookOutbox(endedBefore: number, limit: number): Promise<Job[]> {
+    // One inequality on one field: Firestore's automatic single-field index serves it (no composite index).
+    return this.jobsOf(this.jobs.where('webhook.outboxAt', '<', endedBefore).orderBy('webhook.outboxAt').limit(limit));
+  }
+
   async close(): Promise<void> {
     await this.firestore.terminate();
   }
@@ -538,8 +547,9 @@ export class FirestoreJobStore implements JobStore {
       async (tx) => {
         const snap = await tx.get(ref);
         const before = snap.exists ? fromDoc(snap.data()!) : undefined;
-        const [result, next] = decide(before, tx);
-        if (next) this.writeJob(tx, before, next);
+        const [result, decided] = decide(before, tx);
+        // The webhook outbox entry goes in the write that ends the job (`withWebhookOutbox`).
+        if (decided) this.writeJob(tx, before, withWebhookOutbox(before, decided));
         return result;
       },
       { maxAttempts: 100 },

@@ -2,7 +2,8 @@
  * `JobStore` on `node:sqlite`. A job is one row: the whole record as JSON plus the columns the queries
  * filter on. Each state change reads the row inside `BEGIN IMMEDIATE`, decides through
  * `shared/service/jobs/states.ts`, writes what it returns and, in the same transaction, the owner's counters
- * that change with it (`chargeEffects`: the month's allowance, the day's usage). Users, keys and billing are
+ * that change with it (`chargeEffects`: the month's allowance, the day's usage) and, when the job ends, its
+ * webhook outbox entry (`withWebhookOutbox`). Users, keys and billing are
  * `SqliteAccountStore`, normally on the same database (`createLocalAdapters` opens one for both).
  */
 import type { DatabaseSync } from 'node:sqlite';
@@ -25,7 +26,7 @@ import type {
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
-import { recordWebhookAttempt } from '../../service/webhooks/state.ts';
+import { markWebhookEnqueued, recordWebhookAttempt, withWebhookOutbox } from '../../service/webhooks/state.ts';
 import {
   claimJob,
   completeJob,
@@ -76,6 +77,8 @@ CREATE INDEX IF NOT EXISTS jobs_status_deadline ON jobs (status, upload_deadline
 CREATE INDEX IF NOT EXISTS jobs_status_lease ON jobs (status, lease_expires_at);
 CREATE INDEX IF NOT EXISTS jobs_status_updated ON jobs (status, updated_at);
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created_at);
+CREATE INDEX IF NOT EXISTS jobs_webhook_outbox ON jobs (json_extract(doc, '$.webhook.outboxAt'))
+  WHERE json_extract(doc, '$.webhook.outboxAt') IS NOT NULL;
 `;
 
 interface JobRow {
@@ -227,6 +230,10 @@ export class SqliteJobStore implements JobStore {
       const next = recordWebhookAttempt(job, input);
       return [next, next];
     });
+  }
+
+  async markWebhookEnqueued(id: string, eventId: string): Promise<boolean> {
+    return this.transition(id, (job) => written(markWebhookEnqueued(job, eventId)));
   }
 
   async countActiveJobs(owner: string): Promise<number> {
@@ -394,6 +401,18 @@ export class SqliteJobStore implements JobStore {
     );
   }
 
+  async findWebhookOutbox(endedBefore: number, limit: number): Promise<Job[]> {
+    return this.docs(
+      this.db
+        .prepare(
+          `SELECT doc FROM jobs WHERE json_extract(doc, '$.webhook.outboxAt') IS NOT NULL
+             AND json_extract(doc, '$.webhook.outboxAt') < ?
+           ORDER BY json_extract(doc, '$.webhook.outboxAt') LIMIT ?`,
+        )
+        .all(endedBefore, limit),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.ownsDb && this.db.isOpen) this.db.close();
   }
@@ -407,7 +426,9 @@ export class SqliteJobStore implements JobStore {
     return retryBusy(() =>
       inTransaction(this.db, () => {
         const before = this.read(id);
-        const [result, next] = decide(before);
+        const [result, decided] = decide(before);
+        // The webhook outbox entry goes in the write that ends the job (`withWebhookOutbox`).
+        const next = decided && withWebhookOutbox(before, decided);
         if (next) {
           this.write(next);
           applyChargeEffects(this.db, next.owner, chargeEffects(before, next));

@@ -1,5 +1,6 @@
 /**
- * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks. Every step is a
+ * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks, webhook events whose
+ * enqueue was lost (`webhooks/outbox.ts`). Every step is a
  * guarded transition or an idempotent delete, so two runs at once (or a run racing a worker) are safe.
  */
 import type { PipelineDeps } from './deps.ts';
@@ -9,6 +10,7 @@ import { sweepObjects } from './orphan-sweep.ts';
 import { logs } from '../logs.ts';
 import { notifyTerminal } from '../webhooks/deliver.ts';
 import { recoverAnalyses } from '../analyses/recover.ts';
+import { sweepWebhookOutbox } from '../webhooks/outbox.ts';
 
 export interface CleanupReport {
   deleted: number;
@@ -23,6 +25,8 @@ export interface CleanupReport {
   /** Analyses failed after a lost worker, and analyses whose task was enqueued again (`analyses/recover.ts`). */
   analysesFailed: number;
   analysesRequeued: number;
+  /** Webhook events left in the outbox past the grace period, enqueued now. */
+  webhooksEnqueued: number;
 }
 
 const BATCH = 200;
@@ -40,6 +44,7 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     resultsSwept: 0,
     analysesFailed: 0,
     analysesRequeued: 0,
+    webhooksEnqueued: 0,
   };
 
   for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
@@ -100,6 +105,8 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
   const analyses = await recoverAnalyses(deps, now, requestId);
   report.analysesFailed = analyses.failed;
   report.analysesRequeued = analyses.requeued;
+  // Last: the events of jobs this run ended were just enqueued, and are too recent for the grace period anyway.
+  report.webhooksEnqueued = await sweepWebhookOutbox(deps, requestId);
 
   logs.cleanupDone({ requestId }, report);
   return report;

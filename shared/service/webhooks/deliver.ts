@@ -12,6 +12,10 @@
  * (`url.ts`); the POST goes to the checked address only, signed (`signature.ts`), without following
  * redirects, with a time budget and a cap on the answer read. The outcome is recorded on the job (visible in
  * `GET /v1/jobs/{id}` as `webhook`); a failure with attempts left schedules the next attempt.
+ *
+ * The write that ends a job also puts its event in the outbox (`state.ts`, `withWebhookOutbox`); the first
+ * attempt's enqueue takes it out. An event whose enqueue never happened (a crash just after the terminal write,
+ * a queue outage) is enqueued by cleanup after a grace period (`outbox.ts`).
  */
 import type { Job, JobError } from '../ports.ts';
 import { WebhookTransportError } from '../ports.ts';
@@ -47,10 +51,21 @@ export function webhookTaskName(jobId: string, attempt: number): string {
 export async function notifyTerminal(deps: PipelineDeps, job: Job, requestId?: string): Promise<void> {
   if (!job.webhook || job.webhook.state !== 'pending' || job.webhook.attempts > 0) return;
   try {
-    await enqueueAttempt(deps, job, 1, 0);
+    await enqueueFirstAttempt(deps, job, job.webhook.eventId);
   } catch (error) {
+    // The event stays in the outbox (`webhook.outboxAt`): cleanup enqueues it (`outbox.ts`).
     logs.webhookEnqueueFailed({ requestId, jobId: job.id, error: (error as Error).message });
   }
+}
+
+/**
+ * Enqueues attempt 1 of `job`'s event `eventId`, then takes the event out of the outbox. A crash between the two leaves
+ * it in: cleanup enqueues it again under the same task name, which the queue (or, once run, `attemptIsDue`)
+ * refuses. Throws what the queue or the store throws.
+ */
+export async function enqueueFirstAttempt(deps: PipelineDeps, job: Job, eventId: string): Promise<void> {
+  await enqueueAttempt(deps, job, 1, 0);
+  await deps.jobs.markWebhookEnqueued(job.id, eventId);
 }
 
 async function enqueueAttempt(deps: PipelineDeps, job: Job, attempt: number, delayMs: number): Promise<void> {

@@ -7,6 +7,11 @@
  *   pending ─2xx→ delivered
  *      │ └─failure, attempts left→ pending (the next attempt is scheduled with backoff)
  *      └─failure: last attempt, or permanent (refused address, revoked key)→ failed
+ *
+ * The event itself is durable through a transactional outbox (`withWebhookOutbox`): the write that ends the
+ * job also records that its event still has to be enqueued (`webhook.outboxAt`), and the mark is removed only
+ * once the first attempt is on the queue (`markWebhookEnqueued`) or an attempt is recorded. Cleanup enqueues
+ * what a crash left in the outbox (`outbox.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import type { Job, JobWebhook, WebhookAttempt } from '../ports.ts';
@@ -42,7 +47,8 @@ export function attemptIsDue(job: Job | undefined, attempt: number): job is Job 
  */
 export function recordWebhookAttempt(job: Job | undefined, input: WebhookAttempt): Job | undefined {
   if (!attemptIsDue(job, input.attempt)) return undefined;
-  const { lastError: _e, lastStatus: _s, ...rest } = job.webhook;
+  // An attempt ran, so it was enqueued: the event leaves the outbox.
+  const { lastError: _e, lastStatus: _s, outboxAt: _o, ...rest } = job.webhook;
   const base: JobWebhook = {
     ...rest,
     attempts: input.attempt,
@@ -56,5 +62,28 @@ export function recordWebhookAttempt(job: Job | undefined, input: WebhookAttempt
         state: input.permanent || input.attempt >= input.maxAttempts ? 'failed' : 'pending',
         ...(input.error ? { lastError: input.error } : {}),
       };
+  return { ...job, webhook };
+}
+
+/**
+ * The record a store writes for the transition `before → next`, with the webhook outbox entry added: when the
+ * write makes the job terminal (it was not) while its webhook is pending with no attempt made, `outboxAt` is set
+ * to the write's instant (`next.updatedAt`). Every JobStore applies this to every transition it writes, in the
+ * same transaction, so "terminal" and "event owed" can never be written apart. Other writes come back as given.
+ */
+export function withWebhookOutbox(before: Job | undefined, next: Job): Job {
+  const webhook = next.webhook;
+  if (!webhook || webhook.state !== 'pending' || webhook.attempts > 0 || webhook.outboxAt !== undefined) return next;
+  if (!isTerminal(next.status) || (before && isTerminal(before.status))) return next;
+  return { ...next, webhook: { ...webhook, outboxAt: next.updatedAt } };
+}
+
+/**
+ * The job once the first attempt of event `eventId` is enqueued: `outboxAt` removed. Undefined (write nothing)
+ * when there is no such job or event, or it is not in the outbox.
+ */
+export function markWebhookEnqueued(job: Job | undefined, eventId: string): Job | undefined {
+  if (!job?.webhook || job.webhook.eventId !== eventId || job.webhook.outboxAt === undefined) return undefined;
+  const { outboxAt: _o, ...webhook } = job.webhook;
   return { ...job, webhook };
 }

@@ -49,6 +49,7 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
     resultsSwept: 0,
     analysesFailed: 0,
     analysesRequeued: 0,
+    webhooksEnqueued: 0,
   });
 });
 

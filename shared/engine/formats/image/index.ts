@@ -10,15 +10,33 @@
  * warning travels with the result), and the caller can convert again with OCR on. If the OCR engine fails, the
  * result is empty with an `ocr_failed` warning for the same reason. A doubtful reading (low confidence, or
  * much of the text too unsure to keep) adds `garbled_text`: the words may be wrong or incomplete.
+ *
+ * A multi-page TIFF is split into its pages (`tiff-pages.ts`) and each is read and reported as a page, with a
+ * page marker before it as PDF pages have. Every page read hands its confident OCR text and the lines removed
+ * as furniture to the completeness check (`completeness.ts`), which reports per page what reached the Markdown
+ * and warns with `content_dropped` / `content_repeated`.
  */
-import type { Converter, DocumentTree } from '../../types.ts';
-import { root } from '../../mdast.ts';
+import type { ConvertContext, Converter, DocumentTree, PageSource } from '../../types.ts';
+import { pageBreak, root, type RootContent } from '../../mdast.ts';
 import { pageBlocks } from '../pdf/layout.ts';
 import { documentStyle } from '../pdf/headings.ts';
-import { removeFurniture } from '../pdf/furniture.ts';
-import { readImage } from './read-image.ts';
+import { removeFurniture, type LaidOutPage } from '../pdf/furniture.ts';
+import { blockText, type Block } from '../pdf/blocks.ts';
+import { readImage, type ImageReading, type PictureArea } from './read-image.ts';
 import { nodesWithPictures } from './place-pictures.ts';
-import { throwIfTransientOcrFailure } from '../../errors.ts';
+import { tiffPages } from './tiff-pages.ts';
+import { throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
+
+/** One page read: its laid-out blocks and pictures, and the OCR text the completeness check compares against. */
+interface ReadPage extends LaidOutPage {
+  page: number;
+  pictures: PictureArea[];
+  /** A page-shaped scan with a fair amount of text, where running heads are looked for. */
+  document: boolean;
+  /** False for a blank page, which is not sent to OCR. */
+  ocrRan: boolean;
+  source: PageSource;
+}
 
 export const imageConverter: Converter = {
   name: 'image',
@@ -32,22 +50,70 @@ export const imageConverter: Converter = {
       });
       return { root: root(), pageCount: 1 };
     }
-    let reading;
-    try {
-      reading = await readImage(bytes, ctx.ocr, { languages: ctx.options.ocrLanguages });
-    } catch (error) {
-      throwIfTransientOcrFailure(error);
-      ctx.warn({ code: 'ocr_failed', message: `OCR failed: ${(error as Error)?.message ?? String(error)}`, page: 1 });
-      return { root: root(), pageCount: 1 };
+    // A multi-page TIFF (a fax, a scanned document) is read page by page.
+    const images = detected.mediaType === 'image/tiff' ? tiffPages(bytes, ctx.limits.maxPages) : [bytes];
+    if (images.length > ctx.limits.maxPages) {
+      throw tooLarge(`the TIFF has more than ${ctx.limits.maxPages} pages, the limit`);
     }
-    const laidOut = { blocks: pageBlocks(reading.runs, reading.rules), height: reading.height };
-    const style = documentStyle(laidOut.blocks);
-    if (looksLikeDocumentPage(reading)) removeFurniture([laidOut], style);
-    const nodes = nodesWithPictures(laidOut.blocks, reading.pictures, style);
-    if (reading.doubt) ctx.warn({ code: 'garbled_text', message: reading.doubt, page: 1 });
-    return { root: root(nodes), pageCount: 1, ...(reading.ocrRan ? { ocrPages: [1] } : {}) };
+    const read: (ReadPage | { page: number; failed: true })[] = [];
+    for (let i = 0; i < images.length; i++) read.push(await readPage(images[i], i + 1, ctx));
+    const laidOut = read.filter((p): p is ReadPage => !('failed' in p));
+    const style = documentStyle(laidOut.flatMap((p) => p.blocks));
+    // Running heads repeat across the pages of a document; a screenshot or photo keeps the text at its edges.
+    const documentPages = laidOut.filter((p) => p.document);
+    const before = new Map(documentPages.map((p) => [p, p.blocks]));
+    if (documentPages.length) removeFurniture(documentPages, style);
+    for (const [p, blocks] of before) {
+      const kept = new Set(p.blocks);
+      p.source.furnitureLines.push(...blocks.filter((b) => !kept.has(b)).map(furnitureText));
+    }
+    const children: RootContent[] = [];
+    for (const p of read) {
+      // One page needs no page marker (its Markdown is the page's); several get one each, as PDF pages do.
+      if (images.length > 1) children.push(pageBreak(p.page));
+      if (!('failed' in p)) children.push(...nodesWithPictures(p.blocks, p.pictures, style));
+    }
+    const ocrPages = laidOut.filter((p) => p.ocrRan).map((p) => p.page);
+    return {
+      root: root(children),
+      pageCount: images.length,
+      ...(ocrPages.length ? { ocrPages } : {}),
+      ...(laidOut.length ? { pageSources: laidOut.map((p) => p.source) } : {}),
+    };
   },
 };
+
+/** OCR one page image and lay it out; an OCR failure is that page's `ocr_failed` warning (transient ones throw). */
+async function readPage(
+  image: Uint8Array,
+  page: number,
+  ctx: ConvertContext,
+): Promise<ReadPage | { page: number; failed: true }> {
+  let reading: ImageReading;
+  try {
+    reading = await readImage(image, ctx.ocr!, { languages: ctx.options.ocrLanguages });
+  } catch (error) {
+    throwIfTransientOcrFailure(error);
+    ctx.warn({ code: 'ocr_failed', message: `OCR failed: ${(error as Error)?.message ?? String(error)}`, page });
+    return { page, failed: true };
+  }
+  if (reading.doubt) ctx.warn({ code: 'garbled_text', message: reading.doubt, page });
+  return {
+    page,
+    blocks: pageBlocks(reading.runs, reading.rules),
+    height: reading.height,
+    pictures: reading.pictures,
+    document: looksLikeDocumentPage(reading),
+    ocrRan: reading.ocrRan,
+    // The source is the text OCR read with confidence: words under the floor are noise, not content lost.
+    source: { page, text: reading.runs.map((r) => r.text).join(' '), furnitureLines: [] },
+  };
+}
+
+/** A removed block as one line of the completeness figures (a table's rows joined). */
+function furnitureText(b: Block): string {
+  return b.table ? b.table.map((r) => r.join(' ')).join(' ') : blockText(b);
+}
 
 /**
  * Running headers, footers and page numbers exist only on pages of a document: a portrait, page-shaped scan
