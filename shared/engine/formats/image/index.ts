@@ -18,12 +18,23 @@ import { documentStyle } from '../pdf/headings.ts';
 import { removeFurniture } from '../pdf/furniture.ts';
 import { readImage } from './read-image.ts';
 import { nodesWithPictures } from './place-pictures.ts';
-import { throwIfTransientOcrFailure } from '../../errors.ts';
+import { corrupt, throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
+import { exceedsPixels, imageDimensions } from '../../image-header.ts';
 
 export const imageConverter: Converter = {
   name: 'image',
   accepts: (input) => input.format === 'image',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
+    // The decoders (Skia, tesseract's leptonica) allocate the whole bitmap outside the V8 heap before anything
+    // can look at it: the size comes from the header, and an image over the cap is never decoded.
+    const dims = imageDimensions(bytes);
+    if (!dims) throw corrupt(`the ${detected.mediaType} image has no readable header (width and height)`);
+    if (exceedsPixels(dims, ctx.limits.maxImagePixels)) {
+      throw tooLarge(
+        `the image is ${dims.width}×${dims.height} pixels (${megapixels(dims.width * dims.height)} MP); ` +
+          `the limit is ${megapixels(ctx.limits.maxImagePixels)} MP`,
+      );
+    }
     if (!ctx.ocr) {
       ctx.warn({
         code: 'needs_ocr',
@@ -58,4 +69,8 @@ function looksLikeDocumentPage(reading: { width: number; height: number; runs: r
   // The runs of one OCR line share its baseline.
   const lines = new Set(reading.runs.map((r) => r.y)).size;
   return ratio > 1.2 && ratio < 1.6 && lines >= 12;
+}
+
+function megapixels(pixels: number): string {
+  return (pixels / 1e6).toFixed(pixels < 1e7 ? 1 : 0);
 }
