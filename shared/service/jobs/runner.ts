@@ -44,6 +44,7 @@ export function sandboxOptionsFrom(config: Config, ocr: OcrFactory | false): Con
     isolation: config.convert.isolation,
     timeoutMs: config.convertTimeoutMs,
     ocr,
+    limits: config.convert.limits,
   };
 }
 
