@@ -31,7 +31,7 @@ import {
   type ConversionRunner,
   type PageCounter,
 } from '../shared/service/jobs/runner.ts';
-import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
+import { ocrFactoryFromConfig, ocrProbeFromConfig } from '../shared/adapters/ocr-factories.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/service/accounts/api-keys.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
@@ -44,6 +44,11 @@ import { OneTimeSignIn } from '../shared/adapters/local/local-identity.ts';
 import { SESSION_COOKIE } from '../shared/service/auth/authenticate.ts';
 import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
 import type { Scanner } from '../shared/service/ports.ts';
+
+function ocrProbeOf(config: Config): { ocrProbe?: () => Promise<string> } {
+  const ocrProbe = ocrProbeFromConfig(config.ocr);
+  return ocrProbe ? { ocrProbe } : {};
+}
 
 function withScanner(scanner: Scanner | undefined): { scanner?: Scanner } {
   return scanner ? { scanner } : {};
@@ -116,6 +121,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     checkout: adapters.checkout,
     identityAdmin: adapters.identityAdmin,
     ...withScanner(options.scanner === undefined ? scannerFromConfig(config) : options.scanner || undefined),
+    ...ocrProbeOf(config),
     runner: options.runner ?? sandbox!.runner,
     countPages: options.countPages ?? sandbox!.countPages,
     now: options.now ?? Date.now,
@@ -135,7 +141,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     },
   });
   const serve = (h: HttpHandler, name: string) =>
-    serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
+    serveHttp(withErrorReporting(h, name), {
+      corsOrigins: config.corsOrigins,
+      maxBodyBytes: 1024 * 1024,
+      ...(config.gcp.projectId ? { traceProject: config.gcp.projectId } : {}),
+    });
   const api = serve(createApiHandler(deps), 'api');
   const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)), 'onUploadFinalized');
   const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)), 'convertWorker');
