@@ -11,7 +11,7 @@ import { getConfig } from '../shared/service/config.ts';
 import { createAdapters } from '../shared/adapters/index.ts';
 import type { PipelineDeps } from '../shared/service/jobs/deps.ts';
 import { createSandboxRunner, sandboxOptionsFrom } from '../shared/service/jobs/runner.ts';
-import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
+import { ocrFactoryFromConfig, ocrProbeFromConfig } from '../shared/adapters/ocr-factories.ts';
 import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
 import { serveHttp, type NodeListener } from '../shared/service/http/node.ts';
 import type { HttpHandler } from '../shared/service/http/types.ts';
@@ -31,7 +31,16 @@ function pipelineDeps(): Promise<PipelineDeps> {
     // onUploadFinalized counts pages in the sandbox too (a converter starts there on its first paged upload).
     const { runner, countPages } = createSandboxRunner(sandboxOptionsFrom(config, ocrFactoryFromConfig(config.ocr)));
     const scanner = scannerFromConfig(config);
-    return { config, ...adapters, ...(scanner ? { scanner } : {}), runner, countPages, now: Date.now };
+    const ocrProbe = ocrProbeFromConfig(config.ocr);
+    return {
+      config,
+      ...adapters,
+      ...(scanner ? { scanner } : {}),
+      ...(ocrProbe ? { ocrProbe } : {}),
+      runner,
+      countPages,
+      now: Date.now,
+    };
   })();
   return deps;
 }
@@ -41,7 +50,10 @@ function lazyHttp(name: string, make: (d: PipelineDeps) => HttpHandler): NodeLis
   let listener: Promise<NodeListener> | undefined;
   return wrapListener(async (req, res) => {
     listener ??= pipelineDeps().then((d) =>
-      serveHttp(withErrorReporting(make(d), name), { corsOrigins: d.config.corsOrigins }),
+      serveHttp(withErrorReporting(make(d), name), {
+        corsOrigins: d.config.corsOrigins,
+        ...(d.config.gcp.projectId ? { traceProject: d.config.gcp.projectId } : {}),
+      }),
     );
     return (await listener)(req, res);
   });

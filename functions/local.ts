@@ -34,7 +34,7 @@ import {
   type ConversionRunner,
   type PageCounter,
 } from '../shared/service/jobs/runner.ts';
-import { ocrFactoryFromConfig } from '../shared/adapters/ocr-factories.ts';
+import { ocrFactoryFromConfig, ocrProbeFromConfig } from '../shared/adapters/ocr-factories.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/service/accounts/api-keys.ts';
 import { createApiHandler } from './api.ts';
 import { createUploadFinalizedHttpHandler } from './upload-finalized.ts';
@@ -50,6 +50,11 @@ import { scannerFromConfig } from '../shared/adapters/scanner-factory.ts';
 import type { Scanner, WebhookTransport } from '../shared/service/ports.ts';
 import type { Analyzer } from '../shared/analysis/port.ts';
 import { analyzerFromConfig } from '../shared/adapters/analyzer-factory.ts';
+
+function ocrProbeOf(config: Config): { ocrProbe?: () => Promise<string> } {
+  const ocrProbe = ocrProbeFromConfig(config.ocr);
+  return ocrProbe ? { ocrProbe } : {};
+}
 
 function withScanner(scanner: Scanner | undefined): { scanner?: Scanner } {
   return scanner ? { scanner } : {};
@@ -77,6 +82,11 @@ export interface LocalServerOptions {
   analyzer?: Analyzer;
   /** The built web page (default `dist/web`; tests build their own). */
   webRoot?: string;
+  /**
+   * Start the sandbox's converter and page counter at start-up (default false: on first use). `npm start` does:
+   * forking a converter process later, from a server that has grown, blocks every request for up to a second.
+   */
+  warmConverters?: boolean;
 }
 
 export interface LocalServer {
@@ -107,8 +117,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const config = loadConfig({ ...env, PORT: String(port) });
   initSentry(config.sentry);
   const adapters = createLocalAdapters(config);
-  // Lazy: no converter starts before the first conversion or page count. An injected runner (tests) still
-  // counts pages in the sandbox unless a counter is injected too.
+  // Lazy unless `warmConverters`: no converter starts before the first conversion or page count. An injected
+  // runner (tests) still counts pages in the sandbox unless a counter is injected too.
   const sandbox =
     options.runner && options.countPages
       ? undefined
@@ -130,10 +140,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     identityAdmin: adapters.identityAdmin,
     analyzer: options.analyzer ?? analyzerFromConfig(config),
     ...withScanner(options.scanner === undefined ? scannerFromConfig(config) : options.scanner || undefined),
+    ...ocrProbeOf(config),
     runner: options.runner ?? sandbox!.runner,
     countPages: options.countPages ?? sandbox!.countPages,
     now: options.now ?? Date.now,
   };
+  if (options.warmConverters) sandbox?.warm();
   const internal = { [INTERNAL_HEADER]: adapters.internalToken };
   const pending = new Set<Promise<unknown>>();
   const blobs = createBlobHttpHandler({
@@ -149,7 +161,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     },
   });
   const serve = (h: HttpHandler, name: string) =>
-    serveHttp(withErrorReporting(h, name), { corsOrigins: config.corsOrigins, maxBodyBytes: 1024 * 1024 });
+    serveHttp(withErrorReporting(h, name), {
+      corsOrigins: config.corsOrigins,
+      maxBodyBytes: 1024 * 1024,
+      ...(config.gcp.projectId ? { traceProject: config.gcp.projectId } : {}),
+    });
   const api = serve(createApiHandler(deps, options.webRoot ? { root: options.webRoot } : {}), 'api');
   const finalize = serve(guard(adapters.internalToken, createUploadFinalizedHttpHandler(deps)), 'onUploadFinalized');
   const worker = serve(guard(adapters.internalToken, createConvertWorkerHandler(deps)), 'convertWorker');
@@ -312,7 +328,7 @@ function guard(token: string, handler: HttpHandler): HttpHandler {
 }
 
 async function main(): Promise<void> {
-  const local = await startLocalServer();
+  const local = await startLocalServer({ warmConverters: true });
   logs.serverStarted({ url: local.url, dataDir: local.config.dataDir });
   process.stderr.write(
     `\nMDraft is running at ${local.url}\n` +

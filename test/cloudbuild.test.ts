@@ -1,12 +1,14 @@
 /**
  * cloudbuild.yaml: the pipeline runs install → lint → test (with the Firestore emulator) → build → package →
- * terraform plan → terraform apply, in that order, and the apply only happens on the deploy branch. Steps are
- * recognised by what they run, not by their ids; the apply gate is executed with a stub `terraform`.
+ * ClamAV bridge image → terraform plan → terraform apply, in that order, and the apply only happens on the
+ * deploy branch. Steps are recognised by what they run, not by their ids; the apply gate, the image step and
+ * the plan's image variable are executed with stub `terraform` and `docker` commands; the image's file set is
+ * copied out of the Dockerfile and run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -45,6 +47,7 @@ const STAGES: [string, (s: Step) => boolean][] = [
   ['test', (s) => /\bnpm test\b/.test(commandOf(s))],
   ['build', (s) => /\bnpm\b.*\brun build\b/.test(commandOf(s))],
   ['package', (s) => /package:functions|package-functions\.mjs/.test(commandOf(s))],
+  ['image', (s) => /docker build -f docker\/clamav-bridge\.Dockerfile/.test(commandOf(s))],
   ['plan', (s) => /\bterraform plan\b/.test(commandOf(s))],
   ['apply', (s) => /\bterraform apply\b/.test(commandOf(s))],
 ];
@@ -70,7 +73,7 @@ const BUILTINS = {
 };
 
 describe('cloudbuild.yaml', () => {
-  it('runs install → lint → test → build → package → plan → apply, in order, one step each', () => {
+  it('runs install → lint → test → build → package → image → plan → apply, in order, one step each', () => {
     const order = STAGES.map(([stage]) => stageIndex(stage));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     // No step is started early: steps run sequentially unless waitFor says otherwise.
@@ -150,4 +153,103 @@ describe('cloudbuild.yaml', () => {
       }
     });
   });
+});
+
+/** Runs a step's `bash|sh -c` script with stub commands on PATH; returns what each stub was called with. */
+function runStep(
+  step: Step,
+  stubs: Record<string, string>,
+  values: Record<string, string>,
+): { status: number | null; calls: string[]; stdout: string; stderr: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-cb-'));
+  try {
+    const log = path.join(dir, 'calls');
+    for (const [name, body] of Object.entries(stubs)) {
+      fs.writeFileSync(path.join(dir, name), `#!/bin/sh\necho "${name} $*" >> '${log}'\n${body}\n`, { mode: 0o755 });
+    }
+    const script = substitute(step.args![1], { ...build.substitutions!, ...BUILTINS, ...values });
+    const run = spawnSync(step.entrypoint === 'bash' ? 'bash' : 'sh', ['-c', script], {
+      env: { PATH: `${dir}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
+    return { status: run.status, calls, stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the ClamAV bridge image', () => {
+  const imageStep = () => build.steps[stageIndex('image')];
+  const DIGEST = 'europe-west1-docker.pkg.dev/p/mdraft/clamav-bridge@sha256:' + 'a'.repeat(64);
+
+  it('is built every time, pushed only to a configured repository, and handed to the plan by digest', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-img-')), 'image');
+    const docker = `case "$1" in inspect) echo '${DIGEST}';; esac`;
+    const off = runStep(imageStep(), { docker }, { _IMAGE_REPOSITORY: '', _CLAMAV_IMAGE_FILE: file, BUILD_ID: 'b1' });
+    expect(off.status).toBe(0);
+    expect(off.calls).toEqual(['docker build -f docker/clamav-bridge.Dockerfile -t clamav-bridge:b1 .']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('');
+
+    const repo = 'europe-west1-docker.pkg.dev/p/mdraft';
+    const on = runStep(imageStep(), { docker }, { _IMAGE_REPOSITORY: repo, _CLAMAV_IMAGE_FILE: file, BUILD_ID: 'b2' });
+    expect(on.status).toBe(0);
+    expect(on.calls).toEqual([
+      'docker build -f docker/clamav-bridge.Dockerfile -t clamav-bridge:b2 .',
+      `docker tag clamav-bridge:b2 ${repo}/clamav-bridge:b2`,
+      `docker push ${repo}/clamav-bridge:b2`,
+      `docker inspect --format {{index .RepoDigests 0}} ${repo}/clamav-bridge:b2`,
+    ]);
+    expect(fs.readFileSync(file, 'utf8').trim()).toBe(DIGEST);
+
+    // The plan passes it as clamav_bridge_image only when there is one.
+    const plan = build.steps[stageIndex('plan')];
+    const planned = runStep(plan, { terraform: '' }, { _TF_STATE_BUCKET: 'state', _CLAMAV_IMAGE_FILE: file });
+    expect(planned.status).toBe(0);
+    expect(planned.calls.find((c) => c.startsWith('terraform plan'))).toContain(`-var=clamav_bridge_image=${DIGEST}`);
+    fs.writeFileSync(file, '');
+    const without = runStep(plan, { terraform: '' }, { _TF_STATE_BUCKET: 'state', _CLAMAV_IMAGE_FILE: file });
+    expect(without.calls.find((c) => c.startsWith('terraform plan'))).not.toContain('clamav_bridge_image');
+  });
+
+  it("the Dockerfile's files are all the bridge needs: copied alone, it starts and answers /healthz", async () => {
+    const dockerfile = fs.readFileSync(path.join(REPO, 'docker/clamav-bridge.Dockerfile'), 'utf8');
+    const copies = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)].map((m) => m[1].trim().split(/\s+/));
+    expect(copies.length).toBeGreaterThan(0);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-bridge-'));
+    try {
+      for (const parts of copies) {
+        const dest = path.join(root, parts.at(-1)!);
+        for (const src of parts.slice(0, -1)) {
+          const target = parts.at(-1)!.endsWith('/') ? path.join(dest, path.basename(src)) : dest;
+          fs.cpSync(path.join(REPO, src), target, { recursive: true });
+        }
+      }
+      const cmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(dockerfile)![1]) as string[];
+      expect(cmd[0]).toBe('node');
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const child = spawn(process.execPath, cmd.slice(1), {
+        cwd: root,
+        // clamd is not there: the bridge must still start and say so on /healthz.
+        env: { PORT: String(port), MDRAFT_CLAMD_HOST: '127.0.0.1', MDRAFT_CLAMD_PORT: '9', PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      try {
+        let status = 0;
+        for (let i = 0; i < 100 && status === 0; i++) {
+          status = await fetch(`http://127.0.0.1:${port}/healthz`)
+            .then((r) => r.status)
+            .catch(() => 0);
+          if (status === 0) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect({ status, stderr }).toEqual({ status: 503, stderr: '' });
+      } finally {
+        child.kill();
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

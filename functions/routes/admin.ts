@@ -3,6 +3,7 @@
  * `admin: true`, or an API key whose user has the admin flag) get past `forbidden` (403); an unknown user is
  * 404 `not_found`. Every change is audited (`shared/service/accounts/admin.ts`).
  *
+ *   GET  /v1/admin/health                             store, buckets, queue, scanner, OCR: status and latency each
  *   GET  /v1/admin/users?id=&email=&limit=&cursor=   users by id prefix or email prefix, paged by id
  *   GET  /v1/admin/users/{id}                         the user (status, plan, admin, billing) and their keys
  *   GET  /v1/admin/users/{id}/usage?month=YYYY-MM     the user's counters (default: this month, UTC)
@@ -38,11 +39,20 @@ import {
 import { UnknownPlanError, UserNotFoundError } from '../../shared/service/accounts/billing-errors.ts';
 import type { RouteDef, RouteHandler } from './types.ts';
 import { adminRoutes as specs } from '../../shared/service/http/schemas/admin.ts';
+import { checkHealth } from '../../shared/service/health.ts';
 
 export function adminRoutes(deps: PipelineDeps): RouteDef[] {
   const admin = (run: (d: AdminDeps, req: HttpRequest, actor: Actor, params: string[]) => Promise<unknown>) =>
     guarded(deps, run);
   return [
+    {
+      spec: specs.getHealthDetails,
+      run: async (_req, who: Principal) => {
+        // Only the admin check: the probes need no admin stores (and must answer when those are broken).
+        if (!who.admin) throw new ApiError(403, 'forbidden', 'this route is for administrators');
+        return json(200, await checkHealth(deps));
+      },
+    },
     {
       spec: specs.searchUsers,
       run: admin(async (d, req) => {

@@ -2,6 +2,7 @@
  * The OCR engines the converter pool can be given. Each is named by its module, not imported here: only the
  * sandbox's worker threads load tesseract.js or the Document AI client, on their first image or PDF.
  */
+import { createRequire } from 'node:module';
 import type { OcrFactory } from '../engine/ocr.ts';
 import type { Config } from '../service/config.ts';
 
@@ -32,4 +33,24 @@ export function ocrFactoryFromConfig(ocr: Config['ocr']): OcrFactory | false {
   if (ocr.engine === 'off') return false;
   if (ocr.engine === 'documentai') return documentAiOcrFactory(ocr.documentAiProcessor ?? '');
   return tesseractOcrFactory();
+}
+
+/**
+ * For the admin health check: whether the configured OCR engine can start, without starting it (OCR runs in
+ * the sandbox; the server never loads it). tesseract: its module and the English language data resolve;
+ * documentai: the processor is named. Undefined when OCR is off.
+ */
+export function ocrProbeFromConfig(ocr: Config['ocr']): (() => Promise<string>) | undefined {
+  if (ocr.engine === 'off') return undefined;
+  if (ocr.engine === 'documentai') {
+    return async () => {
+      if (!ocr.documentAiProcessor) throw new Error('Document AI OCR has no processor configured');
+      return `Document AI processor ${ocr.documentAiProcessor}`;
+    };
+  }
+  return async () => {
+    const require = createRequire(import.meta.url);
+    for (const specifier of ['tesseract.js', '@tesseract.js-data/eng/package.json']) require.resolve(specifier);
+    return 'tesseract.js with English language data';
+  };
 }

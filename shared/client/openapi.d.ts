@@ -36,6 +36,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each dependency (store, buckets, queue, scanner, OCR) probed, with its status and latency */
+        get: operations["getHealthDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users": {
         parameters: {
             query?: never;
@@ -915,6 +932,65 @@ export interface components {
         EstimateResponse: {
             estimate: components["schemas"]["Estimate"];
         };
+        GetHealthDetailsResponse: {
+            /** @description ISO 8601 */
+            checkedAt: string;
+            components: {
+                ocr: {
+                    /** @description what was checked, or why it failed */
+                    detail?: string;
+                    /** @description how long the probe took, ms */
+                    latencyMs?: number;
+                    /** @enum {string} */
+                    status: "ok" | "failed" | "off" | "unchecked";
+                };
+                queue: {
+                    /** @description what was checked, or why it failed */
+                    detail?: string;
+                    /** @description how long the probe took, ms */
+                    latencyMs?: number;
+                    /** @enum {string} */
+                    status: "ok" | "failed" | "off" | "unchecked";
+                };
+                results: {
+                    /** @description what was checked, or why it failed */
+                    detail?: string;
+                    /** @description how long the probe took, ms */
+                    latencyMs?: number;
+                    /** @enum {string} */
+                    status: "ok" | "failed" | "off" | "unchecked";
+                };
+                scanner: {
+                    /** @description what was checked, or why it failed */
+                    detail?: string;
+                    /** @description how long the probe took, ms */
+                    latencyMs?: number;
+                    /** @enum {string} */
+                    status: "ok" | "failed" | "off" | "unchecked";
+                };
+                store: {
+                    /** @description what was checked, or why it failed */
+                    detail?: string;
+                    /** @description how long the probe took, ms */
+                    latencyMs?: number;
+                    /** @enum {string} */
+                    status: "ok" | "failed" | "off" | "unchecked";
+                };
+                uploads: {
+                    /** @description what was checked, or why it failed */
+                    detail?: string;
+                    /** @description how long the probe took, ms */
+                    latencyMs?: number;
+                    /** @enum {string} */
+                    status: "ok" | "failed" | "off" | "unchecked";
+                };
+            };
+            /**
+             * @description `degraded` when any component failed
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+        };
         GetHealthResponse: {
             /** @constant */
             status: "ok";
@@ -1258,6 +1334,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials: `unauthenticated`, `token_expired`, `token_invalid`, `token_revoked`, `token_unsupported` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `account_suspended`, `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests or jobs: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error: `internal` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not configured on this deployment: `admin_not_configured` */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHealthDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report (`degraded` when a component failed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetHealthDetailsResponse"];
                 };
             };
             /** @description Missing or invalid credentials: `unauthenticated`, `token_expired`, `token_invalid`, `token_revoked`, `token_unsupported` */

@@ -11,6 +11,7 @@ import { serialize } from './markdown.ts';
 import { ConversionError, asConversionError, unsupported } from './errors.ts';
 import { toPlainText } from './mdast.ts';
 import { checkCompleteness } from './completeness.ts';
+import { checkResultSize, resultBudget } from './result-cap.ts';
 
 export interface EngineDeps {
   ocr?: Ocr;
@@ -36,6 +37,7 @@ export async function convertDetected(
   if (!converter?.accepts(detected)) throw unsupported(`no converter for ${detected.mediaType}`);
   const warnings: ConversionWarning[] = [];
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const budget = resultBudget(bytes.length, limits);
   let tree;
   try {
     tree = await converter.convert(
@@ -45,6 +47,7 @@ export async function convertDetected(
         limits,
         ocr: options.ocr === false ? undefined : deps.ocr,
         warn: (w) => warnings.push(w),
+        resultBudget: budget,
       },
     );
   } catch (error) {
@@ -55,6 +58,7 @@ export async function convertDetected(
     embedImages: options.embedImages,
   });
   const { markdown } = serialized;
+  checkResultSize(markdown, budget, bytes.length);
   // A single-page source without page breaks (an image) is its one page for the completeness check.
   const pages =
     serialized.pages ?? (tree.pageSources?.length === 1 ? [{ page: tree.pageSources[0].page, markdown }] : undefined);

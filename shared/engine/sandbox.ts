@@ -65,6 +65,13 @@ export interface ConverterPool {
    * @throws ConversionError: `timeout`, `too_large` (memory), `corrupt`/`encrypted` (unreadable), `internal`.
    */
   countPages(bytes: Uint8Array, format: string, job?: JobOptions): Promise<number | undefined>;
+  /**
+   * Start the converters now (up to `size`) instead of on first use. Starting a `process` converter forks, and
+   * a fork blocks the calling thread while the kernel copies the parent's page tables: measured 0.1 s for a
+   * 50 MB server and 0.4–1 s for one of 0.5–1.6 GB on a loaded 2-core machine. A server warms its converters
+   * at start-up, while it is small and serves no one, so the first conversion does not stall every request.
+   */
+  warm(): void;
   /** Finish nothing new: pending jobs are rejected, workers shut down. */
   close(): Promise<void>;
 }
@@ -152,6 +159,10 @@ class Pool implements ConverterPool {
       });
       this.pump();
     });
+  }
+
+  warm(): void {
+    while (!this.closed && this.slots.size < this.size) this.spawn();
   }
 
   async close(): Promise<void> {

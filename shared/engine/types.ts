@@ -78,6 +78,22 @@ export interface ConvertLimits {
   maxPages: number;
   /** Cells a spreadsheet may emit before the rest is cut with a warning. */
   maxCells: number;
+  /**
+   * Decoded pixels (width × height, read from the image header before decoding: `image-header.ts`) one image
+   * may have. A standalone image over it is `too_large`; an image inside a document rendered for OCR is left
+   * out with an `image_omitted` warning.
+   */
+  maxImagePixels: number;
+  /**
+   * Absolute cap on the result's Markdown, bytes (UTF-8). Over it the conversion fails `too_large`: a result
+   * that large is a decompression bomb's output, not a document anyone reads (see `result-cap.ts`).
+   */
+  maxResultBytes: number;
+  /**
+   * Cap on the result's Markdown relative to the input: at most this many times the input's size (never less
+   * than `RESULT_FLOOR_BYTES`, so small inputs are not held to a tiny cap). Over it: `too_large`.
+   */
+  maxResultRatio: number;
 }
 
 export const DEFAULT_LIMITS: ConvertLimits = {
@@ -85,6 +101,9 @@ export const DEFAULT_LIMITS: ConvertLimits = {
   maxEntryBytes: 256 * 1024 * 1024,
   maxPages: 5000,
   maxCells: 2_000_000,
+  maxImagePixels: 50_000_000,
+  maxResultBytes: 64 * 1024 * 1024,
+  maxResultRatio: 100,
 };
 
 /** Handed to a converter: options, the OCR engine if any, and a sink for warnings. */
@@ -93,6 +112,11 @@ export interface ConvertContext {
   limits: ConvertLimits;
   ocr?: Ocr;
   warn(warning: ConversionWarning): void;
+  /**
+   * Bytes of Markdown this document may produce (`resultBudget` in `result-cap.ts`, from the input's size and
+   * the limits). Readers may stop early once the text they have read alone is over it. Absent: no early stop.
+   */
+  resultBudget?: number;
 }
 
 /**

@@ -19,6 +19,12 @@ export interface ParseXmlOptions {
   rejectDoctype?: boolean;
   /** Part name for error messages. */
   part?: string;
+  /**
+   * Refuse (`too_large`) before parsing when the part's text alone (non-space characters outside markup) is
+   * over this many characters: the result would hold that text, so it could not fit the result cap
+   * (`result-cap.ts`), and parsing it would cost seconds and gigabytes first.
+   */
+  textBudget?: number;
 }
 
 /** Deepest element nesting any XML part may have (deeper is a hostile file: `corrupt`). */
@@ -29,6 +35,7 @@ export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElem
   const where = options.part ? ` in ${options.part}` : '';
   if (rejectDoctype && /<!DOCTYPE/i.test(source.slice(0, 8192)))
     throw new ConversionError('corrupt', `DOCTYPE is not allowed${where}`);
+  if (options.textBudget !== undefined) checkTextBudget(source, options.textBudget, where);
   const parser = new SaxesParser({ xmlns: false, position: false });
   const top: XmlElement = { name: '#document', attrs: {}, children: [] };
   const stack: XmlElement[] = [top];
@@ -69,6 +76,28 @@ export function parseXml(source: string, options: ParseXmlOptions = {}): XmlElem
   if (!rootEl) throw corrupt(`empty XML document${where}`);
   rootEl.parent = undefined;
   return rootEl;
+}
+
+/**
+ * One pass over `source` counting non-space characters outside `<…>`; throws `too_large` as soon as the count
+ * passes `budget`. Quoted `>` inside attribute values may end a tag early and count a few attribute characters
+ * as text: an over-estimate by at most the attribute lengths, negligible against a budget of megabytes.
+ */
+function checkTextBudget(source: string, budget: number, where: string): void {
+  if (source.length <= budget) return;
+  let text = 0;
+  let inTag = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x3c) inTag = true;
+    else if (c === 0x3e) inTag = false;
+    else if (!inTag && c > 0x20 && ++text > budget) {
+      throw new ConversionError(
+        'too_large',
+        `the text${where} is over ${budget} characters, more than the result cap for this input allows`,
+      );
+    }
+  }
 }
 
 /** Local part of a prefixed name: `w:p` → `p`. */

@@ -71,6 +71,12 @@ const EnvSchema = z.object({
   // ceiling. `thread` starts faster but only caps the V8 heap.
   MDRAFT_CONVERT_ISOLATION: z.enum(['process', 'thread']).default('process'),
   MDRAFT_CONVERT_MAX_RSS_MB: intFrom(2048, 128, 65536),
+  /** Decoded size cap of one image, megapixels (width × height from the header, checked before decoding). */
+  MDRAFT_MAX_IMAGE_MEGAPIXELS: intFrom(50, 1, 1000),
+  /** Absolute cap on one result's Markdown, MB; over it the job fails `too_large`. */
+  MDRAFT_MAX_RESULT_MB: intFrom(64, 1, 1024),
+  /** Cap on one result's Markdown as a multiple of its input's size (never under 1 MiB); over it: `too_large`. */
+  MDRAFT_MAX_RESULT_RATIO: intFrom(100, 2, 100_000),
   /** Deliveries of one conversion task (Cloud Tasks `maxAttempts` must match). */
   MDRAFT_MAX_ATTEMPTS: intFrom(5, 1, 100),
   /** After a lease expired this long ago without a redelivery, cleanup fails the job. */
@@ -194,7 +200,14 @@ export interface Config {
   sizeLimits: SizeLimits;
   retentionMs: number;
   convertTimeoutMs: number;
-  convert: { maxMemoryMb: number; workers: number; isolation: 'process' | 'thread'; maxRssMb: number };
+  convert: {
+    maxMemoryMb: number;
+    workers: number;
+    isolation: 'process' | 'thread';
+    maxRssMb: number;
+    /** Engine limits from the environment (the rest of `ConvertLimits` keeps the engine's defaults). */
+    limits: { maxImagePixels: number; maxResultBytes: number; maxResultRatio: number };
+  };
   ocr: { engine: 'tesseract' | 'documentai' | 'off'; documentAiProcessor?: string };
   llm: { tidy: boolean; model: string; location: string };
   /** The analysis engine (`MDRAFT_ANALYZER`); `project` is set for `gemini`. */
@@ -328,6 +341,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       isolation: e.MDRAFT_CONVERT_ISOLATION,
       // The resident set always leaves room above the heap ceiling for pdf.js's and tesseract's native memory.
       maxRssMb: Math.max(e.MDRAFT_CONVERT_MAX_RSS_MB, e.MDRAFT_CONVERT_MAX_MEMORY_MB + 256),
+      limits: {
+        maxImagePixels: e.MDRAFT_MAX_IMAGE_MEGAPIXELS * 1_000_000,
+        maxResultBytes: e.MDRAFT_MAX_RESULT_MB * MB,
+        maxResultRatio: e.MDRAFT_MAX_RESULT_RATIO,
+      },
     },
     ocr: ocrSettings(e),
     llm: { tidy: e.MDRAFT_LLM_TIDY === 'on', model: e.MDRAFT_LLM_MODEL, location: e.MDRAFT_LLM_LOCATION },

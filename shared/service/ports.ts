@@ -688,6 +688,8 @@ export interface EnqueueRequest {
 export interface TaskQueue {
   /** `created: false` when a task of that name exists or existed recently (ALREADY_EXISTS is success). */
   enqueue(task: EnqueueRequest): Promise<{ created: boolean }>;
+  /** Whether the queue is reachable and dispatching (the admin health check); absent: not checkable. */
+  ping?(): Promise<boolean>;
   close?(): Promise<void>;
 }
 
@@ -799,6 +801,8 @@ export interface Scanner {
   /** For logs: `clamd` … */
   readonly kind: string;
   scan(input: Uint8Array | AsyncIterable<Uint8Array>): Promise<ScanVerdict>;
+  /** Whether the scanner answers (clamd `PING`, the bridge's `/healthz`), for the admin health check. */
+  ping?(): Promise<boolean>;
   close?(): Promise<void>;
 }
 

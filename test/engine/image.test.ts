@@ -2,6 +2,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import { convert } from '../../shared/engine/engine.ts';
 import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
 import type { Ocr, OcrLine, OcrPage } from '../../shared/service/ports.ts';
+import { pngHeader } from '../fixtures/image-headers.ts';
 
 /** A white page with black text lines, drawn in a large plain font. */
 async function renderText(lines: string[], format: 'png' | 'webp' = 'png'): Promise<Uint8Array> {
@@ -34,7 +35,8 @@ const fakeOcr = (lines: OcrLine[], confidence = 95): Ocr => ({
   },
 });
 
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+// A PNG down to its header (600×800, no pixel data): its size is known, it does not decode, OCR reads it as is.
+const png = pngHeader(600, 800);
 
 describe('image converter with the real tesseract adapter', () => {
   const ocr = createTesseractOcr();
@@ -171,7 +173,6 @@ describe('image converter paragraph building (fake OCR)', () => {
 describe('OCR that is only temporarily unavailable', () => {
   it('fails the conversion as retryable instead of returning an empty success', async () => {
     const { convert } = await import('../../shared/engine/engine.ts');
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
     const outage = Object.assign(new Error('quota exhausted'), { transient: true });
     const failing = {
       recognize: async () => {

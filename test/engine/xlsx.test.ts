@@ -367,7 +367,7 @@ describe('xlsx converter', () => {
     const bytes = buildXlsx({ sheets: [{ name: 'Rows', cells }] });
     const ctx = {
       options: {},
-      limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 2e6 },
+      limits: { ...DEFAULT_LIMITS, maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 2e6 },
       warn: () => {},
     };
     convertXlsx(bytes, ctx);
@@ -390,7 +390,7 @@ describe('xlsx converter', () => {
   it('throws typed errors for damaged packages', async () => {
     const ctx = {
       options: {},
-      limits: { maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 1000 },
+      limits: { ...DEFAULT_LIMITS, maxInflatedBytes: 1e8, maxEntryBytes: 1e8, maxPages: 10, maxCells: 1000 },
       warn: () => {},
     };
     expect(() => convertXlsx(new Uint8Array([1, 2, 3]), ctx)).toThrow(ConversionError);

@@ -252,6 +252,7 @@ test('real responses, successes and errors, validate against the documented sche
   await conforms('revokeUserSessions', await alice.request('/v1/admin/users/bob/revoke-sessions', { method: 'POST' }));
   await conforms('setUserAdmin', await alice.request('/v1/admin/users/bob/admin', post({ admin: true }, 'PUT')));
   await conforms('readAudit', await alice.request('/v1/admin/audit?target=bob'));
+  await conforms('getHealthDetails', await alice.request('/v1/admin/health'));
   await conforms(
     'deleteMe',
     await new Client(

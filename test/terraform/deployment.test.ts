@@ -590,4 +590,39 @@ describe('malware scanning (clamav.tf)', () => {
       ['google_cloud_run_v2_service.clamav[0].name', 'roles/run.invoker', 'google_service_account.worker.member'],
     ]);
   });
+
+  it('the worker reaches the internal-only service through the VPC: a connector with ALL_TRAFFIC egress, Private Google Access, Cloud NAT', () => {
+    // Declared exactly when the scanner is deployed with internal ingress.
+    expect(mod.locals.worker_vpc_egress).toBe(
+      '${local.clamav_enabled && var.clamav_ingress == "INGRESS_TRAFFIC_INTERNAL_ONLY"}',
+    );
+    const conditional = '${local.worker_vpc_egress ? 1 : 0}';
+    const connector = mod.resources.google_vpc_access_connector?.worker;
+    const subnet = mod.resources.google_compute_subnetwork?.connector;
+    const nat = mod.resources.google_compute_router_nat?.egress;
+    for (const r of [
+      connector,
+      subnet,
+      nat,
+      mod.resources.google_compute_network?.egress,
+      mod.resources.google_compute_router?.egress,
+    ])
+      expect(r?.count).toBe(conditional);
+    expect(block(connector, 'subnet').name).toBe('${google_compute_subnetwork.connector[0].name}');
+    expect(subnet!.private_ip_google_access).toBe(true);
+    expect(subnet!.ip_cidr_range).toBe('${var.vpc_connector_cidr}');
+    expect(String(mod.variables.vpc_connector_cidr.default)).toMatch(/\/28$/);
+    expect(nat!.source_subnetwork_ip_ranges_to_nat).toBe('ALL_SUBNETWORKS_ALL_IP_RANGES');
+    // Only the worker (the one function that calls the scanner) egresses through it, all of its traffic.
+    const [, worker] = functionFor('convertWorker');
+    const config = block(worker, 'service_config');
+    expect(config.vpc_connector).toBe('${local.worker_vpc_egress ? google_vpc_access_connector.worker[0].id : null}');
+    expect(config.vpc_connector_egress_settings).toBe('${local.worker_vpc_egress ? "ALL_TRAFFIC" : null}');
+    for (const [name, body] of functions()) {
+      if (name === 'convert_worker') continue;
+      expect(block(body, 'service_config').vpc_connector).toBeUndefined();
+    }
+    const services = String(mod.locals.services);
+    for (const api of ['vpcaccess.googleapis.com', 'compute.googleapis.com']) expect(services).toContain(`"${api}"`);
+  });
 });

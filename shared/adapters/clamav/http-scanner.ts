@@ -22,6 +22,22 @@ export class HttpScanner implements Scanner {
     this.o = { ...options, url: options.url.replace(/\/+$/, '') };
   }
 
+  /** `GET <url>/healthz`: 200 when the bridge's clamd answers `PING`. */
+  async ping(): Promise<boolean> {
+    const doFetch = this.o.fetch ?? fetch;
+    try {
+      const token = this.o.idToken ? await this.o.idToken(this.o.url) : undefined;
+      const res = await doFetch(`${this.o.url}/healthz`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(Math.min(this.o.timeoutMs ?? 5000, 5000)),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * POSTs the bytes to `<url>/scan`.
    * @throws ScannerUnavailableError when the bridge is unreachable, times out, answers non-200 or nonsense.

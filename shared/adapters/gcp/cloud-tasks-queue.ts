@@ -74,6 +74,12 @@ export class CloudTasksQueue implements TaskQueue {
     }
   }
 
+  /** The queue exists and is `RUNNING` (not paused or disabled): `cloudtasks.queues.get`, changes nothing. */
+  async ping(): Promise<boolean> {
+    const [queue] = await this.client.getQueue({ name: this.options.queuePath });
+    return queue.state === 'RUNNING' || queue.state === 1;
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

@@ -84,6 +84,12 @@ export class SqliteTaskQueue implements TaskQueue {
   private readonly servedAt = new Map<string, number>();
   private served = 0;
 
+  /** The queue's table answers a read (a locked or broken database throws, which the health check reports). */
+  async ping(): Promise<boolean> {
+    this.db.prepare('SELECT COUNT(*) AS n FROM tasks').get();
+    return true;
+  }
+
   constructor(options: TaskQueueOptions) {
     this.db = options.db;
     this.db.exec(SCHEMA);

@@ -9,13 +9,16 @@ import { pipeline } from 'node:stream/promises';
 import { ApiError, errorResponse, toErrorResponse } from './errors.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from './types.ts';
 import { requestIdFrom } from './request-id.ts';
-import { logs } from '../logs.ts';
+import { logs, withLogFields } from '../logs.ts';
+import { traceFrom, traceLogFields } from './trace-context.ts';
 import { StorageFullError, StoreBusyError } from '../ports.ts';
 
 export interface ServeOptions {
   corsOrigins?: string[];
   /** Request bodies larger than this are refused with 413. */
   maxBodyBytes?: number;
+  /** The Google Cloud project traces belong to (`logging.googleapis.com/trace` names it); from config. */
+  traceProject?: string;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -38,6 +41,18 @@ export function serveHttp(handler: HttpHandler, options: ServeOptions = {}): Nod
     const requestId = requestIdFrom(headers);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const cors = corsHeaders(headers.origin, origins);
+    const trace = traceFrom(headers);
+    // Every entry logged while this request is handled carries its trace.
+    return withLogFields(trace ? traceLogFields(trace, options.traceProject) : {}, () =>
+      handle(req, res, { started, headers, requestId, url, cors }),
+    );
+  };
+
+  async function handle(
+    req: IncomingMessage & { rawBody?: Buffer },
+    res: ServerResponse,
+    { started, headers, requestId, url, cors }: RequestInfo,
+  ): Promise<void> {
     let response: HttpResponse;
     try {
       if (req.method === 'OPTIONS') {
@@ -68,15 +83,31 @@ export function serveHttp(handler: HttpHandler, options: ServeOptions = {}): Nod
         response = errorResponse(500, 'internal', 'internal error', requestId);
       }
     }
-    writeResponse(res, response, { ...SECURITY_HEADERS, ...cors, 'X-Request-Id': requestId });
+    const responseSize = await writeResponse(res, response, {
+      ...SECURITY_HEADERS,
+      ...cors,
+      'X-Request-Id': requestId,
+    });
     logs.requestDone({
       requestId,
       method: req.method ?? '',
       path: url.pathname,
       status: response.status,
       ms: Math.round(performance.now() - started),
+      ...(headers['user-agent'] ? { userAgent: headers['user-agent'] } : {}),
+      ...(req.socket?.remoteAddress ? { remoteIp: req.socket.remoteAddress } : {}),
+      ...(responseSize !== undefined ? { responseSize } : {}),
+      protocol: `HTTP/${req.httpVersion ?? '1.1'}`,
     });
-  };
+  }
+}
+
+interface RequestInfo {
+  started: number;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+  url: URL;
+  cors: Record<string, string>;
 }
 
 export function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
@@ -118,15 +149,27 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(chunks);
 }
 
-function writeResponse(res: ServerResponse, response: HttpResponse, base: Record<string, string>): void {
-  if (res.headersSent) return;
+/** Sends `response`; resolves to the body bytes sent (a stream's once it has ended), undefined if none was. */
+async function writeResponse(
+  res: ServerResponse,
+  response: HttpResponse,
+  base: Record<string, string>,
+): Promise<number | undefined> {
+  if (res.headersSent) return undefined;
   const headers: Record<string, string> = { ...base, ...response.headers };
   if (isStream(response.body)) {
     res.writeHead(response.status, headers);
+    let sent = 0;
+    const counted = async function* (body: AsyncIterable<string | Uint8Array>) {
+      for await (const chunk of body) {
+        sent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+        yield chunk;
+      }
+    };
     // A failure mid-stream can no longer change the status: the connection is cut, so the client sees an
     // incomplete body instead of a truncated file that looks whole.
-    pipeline(Readable.from(response.body), res).catch(() => res.destroy());
-    return;
+    await pipeline(Readable.from(counted(response.body)), res).catch(() => res.destroy());
+    return sent;
   }
   let payload: Buffer | undefined;
   if (response.body instanceof Uint8Array) payload = Buffer.from(response.body);
@@ -138,6 +181,7 @@ function writeResponse(res: ServerResponse, response: HttpResponse, base: Record
   if (payload) headers['Content-Length'] = String(payload.length);
   res.writeHead(response.status, headers);
   res.end(payload);
+  return payload?.length ?? 0;
 }
 
 function isStream(body: unknown): body is AsyncIterable<string | Uint8Array> {

@@ -11,5 +11,10 @@ export interface PipelineDeps extends PipelinePorts {
    * absent = paged uploads are counted by the size rule (bytes are never inspected without a budget).
    */
   countPages?: PageCounter;
+  /**
+   * Checks the configured OCR engine can start (its module and language data resolve; a Document AI processor
+   * is named), for the admin health check: resolves to what was checked, rejects with why not. Absent: OCR off.
+   */
+  ocrProbe?: () => Promise<string>;
   now: () => number;
 }

@@ -29,6 +29,8 @@ export type PageCounter = (
 export interface SandboxRunner {
   runner: ConversionRunner;
   countPages: PageCounter;
+  /** Start the converters and the page counter now rather than on first use (`ConverterPool.warm`). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export function sandboxOptionsFrom(config: Config, ocr: OcrFactory | false): Con
     isolation: config.convert.isolation,
     timeoutMs: config.convertTimeoutMs,
     ocr,
+    limits: config.convert.limits,
   };
 }
 
@@ -63,6 +66,12 @@ export function createSandboxRunner(options: ConverterPoolOptions = {}): Sandbox
     countPages: (bytes, format, { timeoutMs }) => {
       counter ??= createConverterPool({ ...options, size: 1 });
       return counter.countPages(new Uint8Array(bytes), format, { timeoutMs });
+    },
+    warm: () => {
+      pool ??= createConverterPool(options);
+      counter ??= createConverterPool({ ...options, size: 1 });
+      pool.warm();
+      counter.warm();
     },
     close: async () => {
       await Promise.all([pool?.close(), counter?.close()]);

@@ -10,9 +10,12 @@ module "mdraft" {
   wire_secrets        = var.wire_secrets
   clamav_bridge_image = var.clamav_bridge_image
 
-  firestore_location     = var.region
-  retention_days         = 30
-  worker_max_instances   = 10
-  deletion_protection    = true
-  firebase_check_revoked = true
+  firestore_location = var.region
+  retention_days     = 30
+  # Sized in docs/capacity.md: a million pages a day, bursts of a thousand users.
+  worker_max_instances            = 20
+  tasks_max_dispatches_per_second = 8
+  api_max_instances               = 20
+  deletion_protection             = true
+  firebase_check_revoked          = true
 }

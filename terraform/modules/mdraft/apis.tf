@@ -8,7 +8,7 @@ locals {
     "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",
     "cloudtasks.googleapis.com",
-    "compute.googleapis.com", # the edge load balancer and Cloud Armor (edge.tf, when edge_domain is set)
+    "compute.googleapis.com", # the edge load balancer and Cloud Armor (edge.tf), the worker's VPC (network.tf)
     "documentai.googleapis.com",
     "eventarc.googleapis.com",
     "firestore.googleapis.com",
@@ -20,6 +20,7 @@ locals {
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
+    "vpcaccess.googleapis.com", # the worker's VPC egress to the internal ClamAV service (network.tf)
   ])
 }
 

@@ -151,6 +151,9 @@ resource "google_cloudfunctions2_function" "convert_worker" {
     ingress_settings                 = "ALLOW_ALL"
     all_traffic_on_latest_revision   = true
     environment_variables            = local.common_env
+    # Through the VPC when the scanner admits internal traffic only (network.tf); the default egress otherwise.
+    vpc_connector                 = local.worker_vpc_egress ? google_vpc_access_connector.worker[0].id : null
+    vpc_connector_egress_settings = local.worker_vpc_egress ? "ALL_TRAFFIC" : null
 
     dynamic "secret_environment_variables" {
       for_each = var.wire_secrets ? local.function_secrets.convertWorker : []

@@ -237,3 +237,19 @@ variable "clamav_stream_max_mb" {
   type        = number
   default     = 100
 }
+
+variable "vpc_connector_cidr" {
+  description = "The /28 the worker's Serverless VPC Access connector uses (network.tf; only when the ClamAV service is deployed with internal ingress). Must not overlap other subnets of the network."
+  type        = string
+  default     = "10.8.0.0/28"
+  validation {
+    condition     = can(cidrhost(var.vpc_connector_cidr, 0)) && endswith(var.vpc_connector_cidr, "/28")
+    error_message = "vpc_connector_cidr must be a /28 range, as Serverless VPC Access requires."
+  }
+}
+
+variable "vpc_connector_max_instances" {
+  description = "Most connector instances (e2-micro, 2 at least): the worker's egress throughput, Google APIs included."
+  type        = number
+  default     = 3
+}

@@ -42,7 +42,7 @@ export class DocxPackage {
   document(): XmlElement {
     const text = this.zip.text(this.mainPart);
     if (text === undefined) throw corrupt(`DOCX part ${this.mainPart} is missing`);
-    return parseXml(text, { part: this.mainPart });
+    return parseXml(text, { part: this.mainPart, textBudget: this.ctx.resultBudget });
   }
 
   /** A secondary part, or undefined when absent or unreadable (with a warning). */
@@ -50,7 +50,7 @@ export class DocxPackage {
     if (!this.zip.has(part)) return undefined;
     try {
       const text = this.zip.text(part);
-      return text === undefined ? undefined : parseXml(text, { part });
+      return text === undefined ? undefined : parseXml(text, { part, textBudget: this.ctx.resultBudget });
     } catch (error) {
       if (error instanceof ConversionError && (error.code !== 'corrupt' || /DOCTYPE/.test(error.message))) throw error;
       this.ctx.warn({ code: 'part_unreadable', message: `${part}: ${(error as Error).message}` });

@@ -25,7 +25,8 @@ import { blockText, type Block } from '../pdf/blocks.ts';
 import { readImage, type ImageReading, type PictureArea } from './read-image.ts';
 import { nodesWithPictures } from './place-pictures.ts';
 import { tiffPages } from './tiff-pages.ts';
-import { throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
+import { corrupt, throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
+import { exceedsPixels, imageDimensions } from '../../image-header.ts';
 
 /** One page read: its laid-out blocks and pictures, and the OCR text the completeness check compares against. */
 interface ReadPage extends LaidOutPage {
@@ -42,6 +43,9 @@ export const imageConverter: Converter = {
   name: 'image',
   accepts: (input) => input.format === 'image',
   async convert({ bytes, detected }, ctx): Promise<DocumentTree> {
+    // The decoders (Skia, tesseract's leptonica) allocate the whole bitmap outside the V8 heap before anything
+    // can look at it: the size comes from the header, and an image over the cap is never decoded.
+    checkPixels(bytes, detected.mediaType, ctx.limits.maxImagePixels);
     if (!ctx.ocr) {
       ctx.warn({
         code: 'needs_ocr',
@@ -55,6 +59,8 @@ export const imageConverter: Converter = {
     if (images.length > ctx.limits.maxPages) {
       throw tooLarge(`the TIFF has more than ${ctx.limits.maxPages} pages, the limit`);
     }
+    // Each page of a TIFF has its own size: the first page's header says nothing of the later ones.
+    for (const image of images.slice(1)) checkPixels(image, detected.mediaType, ctx.limits.maxImagePixels);
     const read: (ReadPage | { page: number; failed: true })[] = [];
     for (let i = 0; i < images.length; i++) read.push(await readPage(images[i], i + 1, ctx));
     const laidOut = read.filter((p): p is ReadPage => !('failed' in p));
@@ -82,6 +88,21 @@ export const imageConverter: Converter = {
     };
   },
 };
+
+/**
+ * Refuses an image whose header is unreadable (`corrupt`) or whose width × height exceeds `maxPixels`
+ * (`too_large`), before any decoder allocates its bitmap.
+ */
+function checkPixels(bytes: Uint8Array, mediaType: string, maxPixels: number): void {
+  const dims = imageDimensions(bytes);
+  if (!dims) throw corrupt(`the ${mediaType} image has no readable header (width and height)`);
+  if (exceedsPixels(dims, maxPixels)) {
+    throw tooLarge(
+      `the image is ${dims.width}×${dims.height} pixels (${megapixels(dims.width * dims.height)} MP); ` +
+        `the limit is ${megapixels(maxPixels)} MP`,
+    );
+  }
+}
 
 /** OCR one page image and lay it out; an OCR failure is that page's `ocr_failed` warning (transient ones throw). */
 async function readPage(
@@ -124,4 +145,8 @@ function looksLikeDocumentPage(reading: { width: number; height: number; runs: r
   // The runs of one OCR line share its baseline.
   const lines = new Set(reading.runs.map((r) => r.y)).size;
   return ratio > 1.2 && ratio < 1.6 && lines >= 12;
+}
+
+function megapixels(pixels: number): string {
+  return (pixels / 1e6).toFixed(pixels < 1e7 ? 1 : 0);
 }

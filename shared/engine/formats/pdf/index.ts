@@ -25,6 +25,7 @@ import { joinContinuedTables } from './table-continuation.ts';
 import { assessText, garbledFonts } from './quality.ts';
 import { segmentsUpright, uprightSize } from './upright.ts';
 import { ocrRenderDpi, renderPagePng } from './render.ts';
+import { oversizedImages } from './image-sizes.ts';
 import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
 
@@ -33,7 +34,7 @@ export const pdfConverter: Converter = {
   accepts: (input) => input.format === 'pdf',
   async convert({ bytes }, ctx) {
     const doc = await openPdf(bytes, ctx.options.password);
-    const renderer = new LazyRenderer(bytes, ctx.options.password);
+    const renderer = new LazyRenderer(bytes, ctx);
     try {
       return await convertDocument(doc, ctx, renderer);
     } finally {
@@ -220,21 +221,38 @@ async function linkAreas(
   return areas;
 }
 
-/** A second, image-decoding instance of the document, opened only if some page has to be rendered for OCR. */
+/**
+ * A second, image-decoding instance of the document, opened only if some page has to be rendered for OCR.
+ * Embedded images over `maxImagePixels` are left out of the renders (never decoded), with one `image_omitted`
+ * warning naming how many and the largest.
+ */
 class LazyRenderer {
   #bytes: Uint8Array;
-  #password: string | undefined;
+  #ctx: ConvertContext;
   #doc: Promise<PdfDocument> | undefined;
   #last: PdfPage | undefined;
 
-  constructor(bytes: Uint8Array, password: string | undefined) {
+  constructor(bytes: Uint8Array, ctx: ConvertContext) {
     this.#bytes = bytes;
-    this.#password = password;
+    this.#ctx = ctx;
   }
 
   async page(n: number): Promise<PdfPage> {
     this.#last?.cleanup();
-    this.#doc ??= openPdf(this.#bytes, this.#password, { forRendering: true });
+    if (!this.#doc) {
+      const maxImagePixels = this.#ctx.limits.maxImagePixels;
+      const oversized = oversizedImages(this.#bytes, maxImagePixels);
+      if (oversized) {
+        const { width, height } = oversized.largest;
+        this.#ctx.warn({
+          code: 'image_omitted',
+          message:
+            `${oversized.count} embedded image${oversized.count === 1 ? '' : 's'} over ${maxImagePixels / 1e6} MP ` +
+            `(largest ${width}×${height} pixels) left out of the pages rendered for OCR`,
+        });
+      }
+      this.#doc = openPdf(this.#bytes, this.#ctx.options.password, { forRendering: true, maxImagePixels });
+    }
     this.#last = await (await this.#doc).getPage(n);
     return this.#last;
   }

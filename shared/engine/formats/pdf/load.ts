@@ -38,12 +38,13 @@ let folders: ReturnType<typeof packageFolders> | undefined;
 
 /**
  * `forRendering: false` (text extraction) skips decoding images altogether: they are neither needed for text
- * nor cheap. Rendering for OCR opens the document again with images.
+ * nor cheap. Rendering for OCR opens the document again with images, each up to `maxImagePixels` (width ×
+ * height from its dictionary: pdf.js leaves larger ones out of the render instead of decoding them).
  */
 export async function openPdf(
   bytes: Uint8Array,
   password?: string,
-  { forRendering = false } = {},
+  { forRendering = false, maxImagePixels = -1 }: { forRendering?: boolean; maxImagePixels?: number } = {},
 ): Promise<PdfDocument> {
   const pdfjs = await loadPdfJs();
   folders ??= packageFolders();
@@ -63,7 +64,7 @@ export async function openPdf(
     disableStream: true,
     disableAutoFetch: true,
     verbosity: 0,
-    maxImageSize: forRendering ? -1 : 1,
+    maxImageSize: forRendering ? maxImagePixels : 1,
     cMapPacked: true,
     ...folders,
   });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { RouteSpec } from '../route-spec.ts';
 import type { AdminUserView, AuditEntry, UsageRecord } from '../../ports.ts';
+import type { HealthReport } from '../../health.ts';
 import { agree, ApiKeySchema, type Same } from './common.ts';
 
 const Page = {
@@ -64,6 +65,25 @@ agree<Same<z.output<typeof AdminUserSchema>, AdminUserView>>();
 agree<Same<z.output<typeof UsageRecordSchema>, UsageRecord>>();
 agree<Same<z.output<typeof AuditEntrySchema>, AuditEntry>>();
 
+const ComponentHealthSchema = z.object({
+  status: z.enum(['ok', 'failed', 'off', 'unchecked']),
+  latencyMs: z.number().optional().describe('how long the probe took, ms'),
+  detail: z.string().optional().describe('what was checked, or why it failed'),
+});
+export const HealthDetailsResponse = z.object({
+  status: z.enum(['ok', 'degraded']).describe('`degraded` when any component failed'),
+  checkedAt: z.string().describe('ISO 8601'),
+  components: z.object({
+    store: ComponentHealthSchema,
+    uploads: ComponentHealthSchema,
+    results: ComponentHealthSchema,
+    queue: ComponentHealthSchema,
+    scanner: ComponentHealthSchema,
+    ocr: ComponentHealthSchema,
+  }),
+});
+agree<Same<z.output<typeof HealthDetailsResponse>, HealthReport>>();
+
 export const UserPageResponse = z.object({ users: z.array(AdminUserSchema), nextCursor: z.string().optional() });
 export const UserDetailResponse = z.object({ user: AdminUserSchema, keys: z.array(ApiKeySchema) });
 export const UserUsageResponse = z.object({ usage: UsageRecordSchema });
@@ -79,6 +99,17 @@ const user = (operationId: string, method: 'GET' | 'POST' | 'PUT', path: string,
 const changed = { 200: { description: 'the user now', schema: AdminUserResponse } } as const;
 
 export const adminRoutes = {
+  getHealthDetails: {
+    operationId: 'getHealthDetails',
+    method: 'GET',
+    path: '/v1/admin/health',
+    tag: 'admin',
+    summary: 'Each dependency (store, buckets, queue, scanner, OCR) probed, with its status and latency',
+    auth: 'admin',
+    responses: {
+      200: { description: 'the report (`degraded` when a component failed)', schema: HealthDetailsResponse },
+    },
+  },
   searchUsers: {
     operationId: 'searchUsers',
     method: 'GET',
