@@ -60,8 +60,12 @@ describe('pdf bug hunt cases', () => {
 
   on('pdf-fake-bold.pdf')('fake bold: each glyph once', async () => {
     const md = await markdownOf('pdf-fake-bold.pdf');
+    expect(md).toContain('Fake Bold PDF Test Document');
+    expect(md).toContain('Normal text: Hello World');
     expect(md).toContain('BOLD TEXT SAMPLE');
     expect(md.split('BOLD TEXT SAMPLE').length - 1).toBe(1);
+    expect(md.split('Testing Deduplication').length - 1).toBe(1);
+    expect(md).toMatch(/Note: The 'fake bold' lines above [^\n]*instead of 'BOLD'\./);
     expect(md).not.toMatch(/BOLLDD|TTEEXXTT|Teesstt/);
     expect(md).toContain('More normal text: The quick brown fox jumps over the lazy dog.');
   });
