@@ -90,8 +90,27 @@ describe('pdf bug hunt cases', () => {
     );
     expect(md).toMatch(/\| Wyoming \|[^\n]*\| 5,017 \|/);
     expect(md).toMatch(/\| Totals \| 804,006 \| 671,330 \| 636,903 \|[^\n]*\| 2,236,457 \|/);
-    const header = md.split('\n').find((l) => l.startsWith('| State / Territory'));
-    expect(header?.split(' | ')).toHaveLength(25);
+    const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
+    // The title is a caption above the table, not the table's first row.
+    expect(tableLines[0].startsWith('| State / Territory |')).toBe(true);
+    expect(tableLines.some((l) => /NICS Firearm|November - 2015/.test(l))).toBe(false);
+    expect(md.indexOf('November - 2015')).toBeLessThan(md.indexOf('| State / Territory'));
+    const header = tableLines[0];
+    expect(header.split(' | ')).toHaveLength(25);
+    expect(header).toMatch(/\| Totals \|$/);
+    for (const group of [
+      'Pre-Pawn',
+      'Redemption',
+      'Returned/Disposition',
+      'Rentals',
+      'Private Sale',
+      'Return to Seller - Private Sale',
+    ])
+      expect(header).toContain(group);
+    expect(tableLines[tableLines.length - 1]).toMatch(
+      /^\| Totals \| 804,006 \| 671,330 \| 636,903 \|[^\n]*\| 2,236,457 \|$/,
+    );
+    expect(md).toContain('*Refers to frames, receivers and other firearms'.replace('*', '\\*'));
     expect(md).toContain('Multiple (multiple types of firearms selected)');
     expect(md).toContain('DISCLAIMERS');
   });

@@ -6,7 +6,7 @@
  * caption line above the table.
  */
 import { convert } from '../../shared/engine/engine.ts';
-import { buildPdfWithLines } from '../fixtures/pdf.ts';
+import { buildPdfWithLines, ruledGrid } from '../fixtures/pdf.ts';
 import type { LineSpec, TextSpec } from '../fixtures/pdf.ts';
 
 /** 30 regions of figures: body rows 17 pt apart, so the body runs well over 400 pt between its rules. */
@@ -87,5 +87,34 @@ describe('pdf booktabs tables with a ruled totals strip', () => {
     const md = (await convert(await buildPdfWithLines([{ text, lines }]))).markdown;
     expect(md.match(/^\| Item \| Count \| Share \|$/gm)).toHaveLength(2);
     expect(md).not.toMatch(/^\|[^\n]*Prose between/m);
+  });
+
+  test('a title boxed across the top of a ruled grid is a caption above the table, not its first row', async () => {
+    const columns = [60, 180, 260, 340, 420];
+    const grid = ruledGrid(
+      columns,
+      [80, 120, 140, 160, 180],
+      [
+        ['', '', '', ''],
+        ['Region', 'Permits', 'Checks', 'Totals'],
+        ['North', '1,200', '3,400', '4,600'],
+        ['South', '900', '1,100', '2,000'],
+      ],
+      // The title row has no inner vertical rules: one box across the table.
+      [1, 2, 3].map((k) => [0, k] as [number, number]),
+    );
+    const text = [
+      ...grid.text,
+      { text: 'Firearm Checks by Region', x: 170, y: 96, size: 14 },
+      { text: 'November - 2015', x: 195, y: 113, size: 12 },
+    ];
+    const md = (await convert(await buildPdfWithLines([{ text, lines: grid.lines }]))).markdown;
+    const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
+    expect(tableLines[0]).toBe('| Region | Permits | Checks | Totals |');
+    expect(tableLines).toContain('| South | 900 | 1,100 | 2,000 |');
+    expect(md).toContain('Firearm Checks by Region');
+    expect(md).toContain('November - 2015');
+    expect(md.indexOf('November - 2015')).toBeLessThan(md.indexOf('| Region'));
+    expect(tableLines.some((l) => /Firearm|November/.test(l))).toBe(false);
   });
 });

@@ -626,6 +626,24 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     });
   }
   if (rows.length < 2) return undefined;
+  // A title bar: the first ruled row crossed by no inner vertical rule, holding words rather than figures, over
+  // a ruled grid ("NICS Firearm Background Checks / November - 2015" boxed across the top of the table). It is
+  // the table's caption: its text leaves the grid and is read as lines above the table.
+  let caption: Run[] = [];
+  if (
+    ruledColumns &&
+    !header.length &&
+    rows[0].interval !== rows[1].interval &&
+    !xs.slice(1, -1).some((x) => coverage(region.v, x, rows[0].top + 1, rows[0].bottom - 1) > 0.2) &&
+    rows.slice(1).some((row) => xs.slice(1, -1).some((x) => coverage(region.v, x, row.top + 1, row.bottom - 1) > 0.5))
+  ) {
+    const first = rows[0].cells.flat();
+    if (numericShare(first) < 0.5 && bandsOf(first).length <= 3) {
+      caption = first;
+      rows.shift();
+      runs = runs.filter((r) => !caption.includes(r));
+    }
+  }
   // Spanning cells: where the rule between two grid positions is missing, they are one cell, unless both
   // positions hold text of their own: then the missing rule only means the table draws no rules there (rows
   // told apart by their text lines, shading on some columns only), and merging would pour many cells into one.
@@ -720,7 +738,9 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     const kept = keep.flatMap((k, c) => (k ? [c] : []));
     recordColumns(grid, [...kept.map((c) => xs[c]), xs[kept[kept.length - 1] + 1]]);
   }
-  const top = Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
+  const top = caption.length
+    ? Math.max(...caption.map((r) => r.y + 0.3 * r.size))
+    : Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
   return {
     region: { rows: grid, x0: region.x0, x1: region.x1, top, bottom: Math.max(region.bottom, textBottom) },
     runs,
