@@ -35,7 +35,15 @@ describe('pdf bug hunt cases', () => {
       'The above-entitled matter came on for oral argument before the Supreme Court of the United States at 1:01 p.m.',
     );
     expect(md).toContain('CHARLES M. SEVILLA, ESQ., San Diego, Cal.; on behalf of the Respondent.');
-    expect(md).not.toMatch(/^\| \d+ \|/m);
+    expect(md).toContain('MICHAEL A. KNOWLES, WARDEN, Petitioner v. ALEXANDRE MIRZAYANCE.');
+    expect(md).toContain('Washington, D.C.');
+    expect(md).toContain('APPEARANCES:');
+    expect(md).toContain(
+      'STEVEN E. MERCER, ESQ., Deputy Attorney General, Los Angeles, Cal.; on behalf of the Petitioner.',
+    );
+    expect(md).not.toMatch(/^\|/m);
+    // Line numbers dropped (or kept on every line): here dropped, so no line starts with one.
+    expect(md).not.toMatch(/^\d{1,2} /m);
   });
 
   on('pdf-ruled-table-no-row-lines.pdf')(
