@@ -56,6 +56,39 @@ describe('pdf bug hunt cases', () => {
       expect(md).toMatch(/\| Children \(6-59 months\) having anaemia \| 68\.5 \| 71\.9 \|/);
       expect(md).toMatch(/\| Very High \(Systolic >180 mm of Hg & Diastolic >110 mm of Hg \) \| 3\.7 \| 3\.1 \|/);
       expect(md.split('Any Injury').length - 1).toBe(1);
+      expect(md).toContain('Bhandara - Key Indicators');
+      const rows = md
+        .split('\n')
+        .filter((l) => l.startsWith('|') && !l.startsWith('| ---'))
+        .map((l) =>
+          l
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
+      // Five columns: the indicator, then TOTAL and RURAL under DLHS-4 (2012-13) and under DLHS-3 (2007-08).
+      expect(rows.every((r) => r.length === 5)).toBe(true);
+      expect(rows[0].slice(1)).toEqual([
+        'DLHS-4 (2012-13)',
+        'DLHS-4 (2012-13)',
+        'DLHS-3 (2007-08)',
+        'DLHS-3 (2007-08)',
+      ]);
+      expect(rows[1]).toEqual(['Indicators', 'TOTAL', 'RURAL', 'TOTAL', 'RURAL']);
+      // The DLHS-3 columns are empty.
+      expect(rows.slice(2).every((r) => r[3] === '' && r[4] === '')).toBe(true);
+      for (const section of [
+        'Reported Prevalence of Morbidity',
+        'Anaemia Status by Haemoglobin Level<sup>14</sup> (%)',
+        'Blood Sugar Level (age 18 years and above) (%)',
+        'Hypertension (age 18 years and above) (%)',
+      ])
+        expect(rows.some((r) => r[0] === section && r.slice(1).every((c) => c === ''))).toBe(true);
+      expect(md).toMatch(/\| Chronic Illness \| 5\.1 \| 4\.1 \|/);
+      expect(md).toMatch(/\| Blood Sugar Level >140 mg\/dl \(high\) \| 12\.9 \| 11\.1 \|/);
+      // Each indicator label heads one row only.
+      const labels = rows.slice(2).map((r) => r[0]);
+      expect(new Set(labels).size).toBe(labels.length);
     },
   );
 
