@@ -52,6 +52,10 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   if (prev.italic && !line.italic && prev.x1 < line.x1 - 3 * size) return true;
   if (line.italic && !prev.italic && /[.!?]$/.test(prev.text)) return true;
   if (listMarker(line.text)) return true;
+  // A label line in capitals ending in a colon ("APPEARANCES:", "PRESENT:") heads what follows it.
+  const label = /^[\p{Lu}][\p{Lu}\s]*:$/u;
+  if (label.test(prev.text) && prev.x1 < line.x1 - 3 * size) return true;
+  if (label.test(line.text) && /[.!?]$/u.test(prev.text)) return true;
   const expected = Math.max(leading, 1.0 * size);
   if (step > Math.max(1.45 * line.size, expected * 1.3)) return true;
   // No horizontal overlap at all: a different column or a side note.

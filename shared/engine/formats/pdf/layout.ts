@@ -17,12 +17,16 @@ import type { Segment } from './graphics.ts';
 import { ruledTables } from './ruled-tables.ts';
 import { withoutLineNumbers } from './line-numbers.ts';
 import { withoutOverprint } from './overprint.ts';
+import { withoutSeparatorColumns } from './separator-columns.ts';
+import { withVerticalColumns } from './vertical-text.ts';
 import { scriptPhrasing } from './scripts.ts';
 
 export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
   // Margin line numbers (transcripts, pleadings) are no text: left in, they turn every line into a table row.
   // Glyphs drawn twice (fake bold) are read once, on every path (paragraphs and table cells alike).
-  const runs = withoutLineNumbers(withoutOverprint(allRuns));
+  // A column of lone colons between a case caption's two sides is layout, not text.
+  // Vertical CJK columns are read top-down, right to left, before lines are built from baselines.
+  const runs = withVerticalColumns(withoutSeparatorColumns(withoutLineNumbers(withoutOverprint(allRuns))));
   // Ruled tables first (their runs leave the text flow), then borderless tables among the remaining lines.
   const ruled = ruledTables(rules, runs);
   const { rest, tables } = extractTables(buildLines(ruled.used.size ? runs.filter((r) => !ruled.used.has(r)) : runs));

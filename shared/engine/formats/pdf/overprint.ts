@@ -45,6 +45,7 @@ function dedupeBand(band: Run[], out: Map<Run, Run | undefined>): void {
   let prevInput: Run | undefined;
   const changed: Run[] = [];
   const chain = new Set<Run>(); // runs taking part in overprinting: cut, or the run a cut repeats
+  const cutAt = new Map<Run, number>(); // how many leading characters were cut from a run
   for (const input of ordered) {
     let run: Run | undefined = input;
     if (prev && Math.abs(prev.size - input.size) <= 0.1 * input.size) {
@@ -55,6 +56,7 @@ function dedupeBand(band: Run[], out: Map<Run, Run | undefined>): void {
         if (k > 0) {
           chain.add(input).add(prevInput!);
           const rest = input.text.slice(k);
+          cutAt.set(input, k);
           run = rest.trim()
             ? { ...input, text: rest.trimStart(), x0: Math.max(input.x0, prev.x1), spaceBefore: /^\s/.test(rest) }
             : undefined;
@@ -69,13 +71,52 @@ function dedupeBand(band: Run[], out: Map<Run, Run | undefined>): void {
     }
   }
   if (changed.length < 2) return;
-  // An overprinted band: both copies of a narrow glyph can sit in one run.
-  for (const input of chain) {
+  // An overprinted band: both copies of a narrow glyph can sit in one run ("ii" for one "i"): read as one.
+  const rests = [...chain].map((input) => [input, input.text.slice(cutAt.get(input) ?? 0)] as const);
+  // A pair with a space on both sides means the glyphs sit in fixed cells (a narrow glyph leaves a gap after
+  // it), and pdf.js fills every such gap with a space: "t ii n" for "tin". A space after a narrow glyph is then
+  // no word gap. (Set in proportional widths the pairs touch their neighbours: "niin" for "nin".)
+  const cells = rests.some(([, rest]) => SPACED_PAIR.test(rest));
+  for (const [input, rest] of rests) {
     const run = out.get(input);
     if (!run) continue;
-    const text = run.text.replace(/(\p{L}|\p{N})\1/gu, '$1');
-    if (text !== run.text) out.set(input, { ...run, text });
+    const cleaned = singleGlyphs(input.text.slice(0, cutAt.get(input) ?? 0), rest, cells);
+    if (cleaned === rest) continue;
+    const text = cleaned.trimStart();
+    if (text) out.set(input, { ...run, text, spaceBefore: cutAt.has(input) ? /^\s/.test(cleaned) : run.spaceBefore });
+    else out.set(input, undefined);
   }
+}
+
+const SPACED_PAIR = /\s(\p{L}|\p{N})\1\s/u;
+/** Glyphs narrower than about a third of an em in common text faces. */
+const NARROW = /[fijlrtI1!|.,:;'"()[\]`]/u;
+
+/**
+ * `rest` with each doubled glyph read once and, in a glyph-cell band, the spaces that follow a narrow glyph
+ * (or a doubled one, always narrow) dropped. `before` is the cut part of the run: it tells what precedes `rest`.
+ * A real word gap after a narrow letter ("it is") reads the same and is lost there: the price of the rule.
+ */
+function singleGlyphs(before: string, rest: string, cells: boolean): string {
+  let narrow = before ? NARROW.test(before.trimEnd().slice(-1)) : false;
+  let out = '';
+  const chars = [...rest];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (/\s/u.test(c)) {
+      if (!(cells && narrow)) out += c;
+      continue;
+    }
+    if (/[\p{L}\p{N}]/u.test(c) && chars[i + 1] === c) {
+      out += c;
+      i++;
+      narrow = true;
+      continue;
+    }
+    out += c;
+    narrow = NARROW.test(c);
+  }
+  return out;
 }
 
 /** Length of the longest start of `next` (up to 3 characters) that `prev` ends with, spaces aside. */

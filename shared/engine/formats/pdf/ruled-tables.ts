@@ -36,7 +36,7 @@ export function ruledTables(segments: Segment[], runs: Run[]): { tables: TableRe
     segments.filter((s) => s.x0 === s.x1 && s.y0 !== s.y1).map((s) => ({ pos: s.x0, from: s.y0, to: s.y1 })),
   );
   const boxes = framedBoxes(segments);
-  for (const region of regions(horizontal, vertical)) {
+  for (const region of joinStrips(regions(horizontal, vertical), runs)) {
     const inside = runs.filter((r) => !used.has(r) && centreIn(r, region));
     if (framedText(region, boxes, inside)) continue;
     const table = buildTable(
@@ -159,6 +159,43 @@ function regions(horizontal: Rule[], vertical: Rule[]): Region[] {
     out.push(region);
   }
   return mergeOverlapping(out).sort((a, b) => a.top - b.top);
+}
+
+/**
+ * A booktabs table taller than the stacking reach of its rules (a long body between a ruled header and a ruled
+ * totals strip, as statistical tables print "ALL STATES" or "Total" between the last two rules): two regions of
+ * horizontal rules only, of the same width, with nothing between them but table rows (lines of two or more cell
+ * fragments, mostly figures) are one table. Prose between them (two tables on one page) keeps them apart.
+ */
+function joinStrips(regions: Region[], runs: Run[]): Region[] {
+  const out = [...regions];
+  for (let i = 0; i + 1 < out.length; i++) {
+    const a = out[i];
+    const b = out[i + 1];
+    if (a.v.length || b.v.length || Math.abs(a.x0 - b.x0) > 3 * TOL || Math.abs(a.x1 - b.x1) > 3 * TOL) continue;
+    if (b.top <= a.bottom) continue;
+    const between = runs.filter(
+      (r) => centreY(r) > a.bottom + TOL && centreY(r) < b.top - TOL && centreX(r) > a.x0 && centreX(r) < a.x1,
+    );
+    const bands = bandsOf(between);
+    if (bands.length < 2 || !bands.every((band) => fragments(band.runs).length >= 2)) continue;
+    if (numericShare(between) < 0.5) continue;
+    // Nothing outside the table's width on those lines either (a table beside a text column is no strip).
+    const beside = runs.some(
+      (r) => centreY(r) > a.bottom + TOL && centreY(r) < b.top - TOL && (r.x1 < a.x0 - TOL || r.x0 > a.x1 + TOL),
+    );
+    if (beside) continue;
+    out.splice(i, 2, {
+      x0: Math.min(a.x0, b.x0),
+      x1: Math.max(a.x1, b.x1),
+      top: a.top,
+      bottom: b.bottom,
+      h: [...a.h, ...b.h],
+      v: [],
+    });
+    i--;
+  }
+  return out;
 }
 
 /** Regions whose boxes overlap are one table (a shaded row inside a ruled frame, rules under a header). */
@@ -404,12 +441,17 @@ function headerAbove(region: Region, free: Run[], inside: Run[]): Run[] {
     const text = band.runs.map((r) => r.text).join(' ');
     const words = text.split(/\s+/).filter(Boolean).length;
     if (!within || words > 6 || FIGURE.test(text) || band.runs[0].x0 <= leftEdge + 2 * band.size) break;
+    // A line that is one parenthesised phrase ("(As at end-March)", "(in millions)") qualifies the whole table
+    // (its date, its unit): part of the caption, not a column's label.
+    if (QUALIFIER.test(runsText(band.runs))) break;
     if (Math.abs(band.size - size) > 0.25 * size) break;
     taken.push(...band.runs);
     edge = band.y - band.size;
   }
   return taken;
 }
+
+const QUALIFIER = /^\([^()]*\)$/u;
 
 /**
  * Header lines above the top rule as grid rows. A line whose text is underlined by a rule shorter than the table
@@ -540,7 +582,16 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     if (!inRow.length) continue;
     const bands = bandsOf(inRow);
     const filled = (b: Band) => new Set(b.runs.map(colOf)).size;
+    // The first ruled interval of several, without figures, is the header: its lines are wrapped labels
+    // ("Total / Internal / Debt"), each column's label one cell, however many columns each line fills.
+    const header =
+      k === 0 &&
+      ys.length >= 3 &&
+      rowEdges[0] === ys[0] &&
+      numericShare(inRow) < 0.2 &&
+      runs.some((r) => centreY(r) >= rowEdges[1] + TOL);
     const split =
+      !header &&
       bands.length > 1 &&
       (ruledColumns
         ? bands.every((b) => filled(b) >= Math.max(2, nCols / 2))
@@ -575,6 +626,24 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     });
   }
   if (rows.length < 2) return undefined;
+  // A title bar: the first ruled row crossed by no inner vertical rule, holding words rather than figures, over
+  // a ruled grid ("NICS Firearm Background Checks / November - 2015" boxed across the top of the table). It is
+  // the table's caption: its text leaves the grid and is read as lines above the table.
+  let caption: Run[] = [];
+  if (
+    ruledColumns &&
+    !header.length &&
+    rows[0].interval !== rows[1].interval &&
+    !xs.slice(1, -1).some((x) => coverage(region.v, x, rows[0].top + 1, rows[0].bottom - 1) > 0.2) &&
+    rows.slice(1).some((row) => xs.slice(1, -1).some((x) => coverage(region.v, x, row.top + 1, row.bottom - 1) > 0.5))
+  ) {
+    const first = rows[0].cells.flat();
+    if (numericShare(first) < 0.5 && bandsOf(first).length <= 3) {
+      caption = first;
+      rows.shift();
+      runs = runs.filter((r) => !caption.includes(r));
+    }
+  }
   // Spanning cells: where the rule between two grid positions is missing, they are one cell, unless both
   // positions hold text of their own: then the missing rule only means the table draws no rules there (rows
   // told apart by their text lines, shading on some columns only), and merging would pour many cells into one.
@@ -669,7 +738,9 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     const kept = keep.flatMap((k, c) => (k ? [c] : []));
     recordColumns(grid, [...kept.map((c) => xs[c]), xs[kept[kept.length - 1] + 1]]);
   }
-  const top = Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
+  const top = caption.length
+    ? Math.max(...caption.map((r) => r.y + 0.3 * r.size))
+    : Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
   return {
     region: { rows: grid, x0: region.x0, x1: region.x1, top, bottom: Math.max(region.bottom, textBottom) },
     runs,

@@ -104,6 +104,29 @@ export function itemsToRuns(
     const afterSpace =
       pending !== undefined && Math.abs(pending.y - y) < 0.3 * size && Math.abs(x - pending.x) < 1.5 * size;
     const font = fontOf(item.fontName);
+    // A vertical font (Identity-V): pdf.js gives a whole column as one item, its height the glyphs' total
+    // downward advance, its width one em. Its glyphs are stacked runs, as if each was placed under the last
+    // (`vertical-text.ts` reads such stacks as columns).
+    const glyphs = [...text.trim()];
+    if (glyphs.length >= 2 && item.height > 1.5 * size && Math.abs(item.width) <= 1.2 * size) {
+      const step = item.height / glyphs.length;
+      glyphs.forEach((ch, i) =>
+        runs.push({
+          text: ch,
+          x0: x,
+          x1: x + advance,
+          y: y + i * step,
+          size,
+          font: item.fontName,
+          bold: font.bold,
+          italic: font.italic,
+          mono: font.monospace,
+          spaceBefore: false,
+        }),
+      );
+      pending = undefined;
+      continue;
+    }
     runs.push({
       text: text.trimStart(),
       x0: x,
