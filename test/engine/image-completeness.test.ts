@@ -12,6 +12,7 @@ import { grayFromRgba } from '../../shared/engine/formats/image/bitmap.ts';
 import { tiffPages } from '../../shared/engine/formats/image/tiff-pages.ts';
 import type { Ocr, OcrLine, OcrPage } from '../../shared/service/ports.ts';
 import { buildTiff, type GrayPage } from '../fixtures/tiff.ts';
+import { pngHeader } from '../fixtures/image-headers.ts';
 
 const letters = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, '').length;
 
@@ -138,7 +139,7 @@ describe('completeness figures of OCR pages (fake OCR)', () => {
   });
 
   it('a photo-like image (not page-shaped) keeps the lines at its edges: nothing listed as furniture', async () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const png = pngHeader(800, 300);
     const lines = [line('Welcome to the museum', 50, 30), line('Open daily from nine to five', 50, 60)];
     const ocr: Ocr = {
       recognize: async () => ({ text: '', lines, confidence: 95, width: 800, height: 300 }),

@@ -11,6 +11,7 @@ import { convert } from '../../shared/engine/engine.ts';
 import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
 import { isProvenanceStamp } from '../../shared/engine/formats/pdf/furniture.ts';
 import type { Ocr, OcrLine, OcrPage, OcrWord } from '../../shared/service/ports.ts';
+import { pngHeader } from '../fixtures/image-headers.ts';
 
 /**
  * Words of a text laid out from x0 at `unit` px per character (a space is one character), on the baseline `y`
@@ -62,8 +63,8 @@ const fakeOcr = (lines: OcrLine[]): Ocr => ({
   },
 });
 
-/** Bytes the engine detects as a PNG; the fake OCR never looks at them. */
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+/** A PNG header of the fake OCR's page size (no pixels): the fake OCR never looks at them. */
+const png = pngHeader(600, 800);
 
 const convertOcr = async (lines: OcrLine[]) => (await convert(png, {}, { ocr: fakeOcr(lines) })).markdown;
 

@@ -157,6 +157,7 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
       resultsSwept: 0,
       analysesFailed: 0,
       analysesRequeued: 0,
+      webhooksEnqueued: 0,
     },
   });
 });

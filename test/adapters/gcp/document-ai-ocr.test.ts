@@ -11,6 +11,7 @@ import {
 import { convert } from '../../../shared/engine/engine.ts';
 import { startRecordingServer, type RecordingServer, type Reply } from './recording-server.ts';
 import { STUB_ACCESS_TOKEN, stubAuthClient } from './stub-auth-client.ts';
+import { pngHeader } from '../../fixtures/image-headers.ts';
 
 const PROCESSOR = 'projects/mdraft-test/locations/eu/processors/0123456789abcdef';
 
@@ -93,7 +94,8 @@ function wordsAt(sentence: string, y0: number, x0 = 60, w = 14) {
   });
 }
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+/** A PNG header (the engine reads the size before OCR); the recorded Document AI never decodes it. */
+const PNG = pngHeader(1000, 1400);
 
 describe('Document AI OCR against a loopback Document AI REST server', () => {
   let server: RecordingServer;
