@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR]
+ * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR] [--real-only [--real pdf,small,ocr]]
  * Builds its own documents (no corpus needed), converts each format N times in process with the engine,
  * and prints documents/s, median and p95 ms per format (pages/s for PDF), the first (cold) conversion,
  * peak RSS and heap, and the CLI's start-up time. With --corpus (default ../shared/corpus/dev when present)
  * it also times every office and HTML document of that corpus warm, in process: the typical-document figure.
+ * `--real-only` runs only the real-document part (lib/bench-real.mjs); `--real pdf` narrows it to some of its
+ * parts (`pdf`: the 360/720-page text PDFs, `small`: small files, `ocr`: one OCR page).
  * It reports figures; it never fails on a threshold.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +29,8 @@ const pdfPages = Math.max(1, Number(opt('--pdf-pages', 300)));
 const only = opt('--format')?.split(',');
 const corpusDefault = path.join(project, '..', 'shared', 'corpus', 'dev');
 if (args.includes('--real-only')) {
-  await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs });
+  const parts = opt('--real')?.split(',');
+  await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs, parts });
   process.exit(0);
 }
 

@@ -18,7 +18,7 @@ import type { LinkArea } from './links.ts';
 import { blockText } from './blocks.ts';
 import { pageBlocks } from './layout.ts';
 import { pageRules } from './graphics.ts';
-import { operatorListOf } from './operator-list.ts';
+import { operatorListOf, releaseOperatorList } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
@@ -67,6 +67,7 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
       ctx.warn({ code: 'page_failed', message: `page ${n} could not be read: ${errorMessage(error)}`, page: n });
       pages.push({ page: n, nodes: [] });
     } finally {
+      if (page) releaseOperatorList(page);
       page?.cleanup();
     }
   }
