@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR] [--real-only]
- *                        [--small-only [--no-ocr]]
+ * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR]
+ *                        [--real-only [--real pdf,small,ocr]] [--small-only [--no-ocr]]
  * Builds its own documents (no corpus needed), converts each format N times in process with the engine,
  * and prints documents/s, median and p95 ms per format (pages/s for PDF), the first (cold) conversion,
  * peak RSS and heap, and the CLI's start-up time. With --corpus (default ../shared/corpus/dev when present)
  * it also times every office and HTML document of that corpus warm, in process: the typical-document figure.
+ * `--real-only` runs only the real-document part (lib/bench-real.mjs); `--real pdf` narrows it to some of its
+ * parts (`pdf`: the 360/720-page text PDFs, `small`: small files, `ocr`: one OCR page).
  * It reports figures; it never fails on a threshold.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,7 +44,8 @@ if (args.includes('--small-only')) {
   process.exit(0);
 }
 if (args.includes('--real-only')) {
-  await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs });
+  const parts = opt('--real')?.split(',');
+  await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs, parts });
   process.exit(0);
 }
 

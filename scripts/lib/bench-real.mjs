@@ -35,14 +35,16 @@ function timed(argv, options = {}) {
 
 const fmt = (n, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
 
-export async function benchReal({ project, corpusDir, runs = 7 }) {
+/** `parts`: which of 'pdf', 'small', 'ocr' to run (all when undefined). */
+export async function benchReal({ project, corpusDir, runs = 7, parts }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mdraft-real-'));
   const mdraft = [process.execPath, '--no-warnings', path.join(project, 'bin', 'mdraft.js')];
   try {
     console.log('\nReal documents, whole process, side by side (same run):');
-    realPdfs({ corpusDir, tmp, mdraft });
-    smallFiles({ corpusDir, tmp, mdraft, runs });
-    await ocrPage({ corpusDir, tmp, mdraft });
+    const run = (part) => !parts || parts.includes(part);
+    if (run('pdf')) realPdfs({ corpusDir, tmp, mdraft });
+    if (run('small')) smallFiles({ corpusDir, tmp, mdraft, runs });
+    if (run('ocr')) await ocrPage({ corpusDir, tmp, mdraft });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

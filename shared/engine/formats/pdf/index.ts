@@ -8,7 +8,8 @@ import type { Converter, ConvertContext, DocumentTree, PageSource } from '../../
 import type { RootContent } from '../../mdast.ts';
 import { pageBreak, root } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
-import { openPdf } from './load.ts';
+import { loadPdfJs, openPdf } from './load.ts';
+import { parserThread } from './parser-thread.ts';
 import type { PdfDocument, PdfPage } from './load.ts';
 import { itemsToRuns, toUpright } from './text-items.ts';
 import type { RawTextItem, Run } from './text-items.ts';
@@ -17,8 +18,8 @@ import { applyLinks, safeLinkUrl } from './links.ts';
 import type { LinkArea } from './links.ts';
 import { blockText } from './blocks.ts';
 import { pageBlocks } from './layout.ts';
-import { pageRules } from './graphics.ts';
-import { operatorListOf } from './operator-list.ts';
+import { mayHoldTable, pageRules } from './graphics.ts';
+import { operatorListOf, releaseOperatorList } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
 import { removeFurniture } from './furniture.ts';
 import { joinContinuedTables } from './table-continuation.ts';
@@ -33,13 +34,22 @@ export const pdfConverter: Converter = {
   name: 'pdf',
   accepts: (input) => input.format === 'pdf',
   async convert({ bytes }, ctx) {
-    const doc = await openPdf(bytes, ctx.options.password);
-    const renderer = new LazyRenderer(bytes, ctx);
+    // pdf.js parses in a thread of its own when it can (parser-thread.ts); a dead thread fails the document
+    // with a typed error instead of leaving pdf.js's requests waiting.
+    const thread = parserThread(await loadPdfJs());
+    thread?.hold();
+    const failed = <T>(work: Promise<T>): Promise<T> => (thread ? Promise.race([work, thread.failure]) : work);
     try {
-      return await convertDocument(doc, ctx, renderer);
+      const doc = await failed(openPdf(bytes, ctx.options.password, { worker: thread?.pdfWorker }));
+      const renderer = new LazyRenderer(bytes, ctx);
+      try {
+        return await failed(convertDocument(doc, ctx, renderer));
+      } finally {
+        await renderer.close();
+        await failed(doc.loadingTask.destroy()).catch(() => undefined);
+      }
     } finally {
-      await renderer.close();
-      await doc.loadingTask.destroy().catch(() => undefined);
+      thread?.release();
     }
   },
 };
@@ -58,16 +68,27 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
   const { first, last } = pageRange(pageCount, ctx.options.pages);
   const pages: PageContent[] = [];
   const ocrPages: number[] = [];
+  // One page ahead: pdf.js (in its own thread, `parser-thread.ts`) reads page N+1 while page N is laid out.
+  const request = (n: number) => {
+    const page = doc.getPage(n);
+    const read = page.then(fetchPage);
+    read.catch(() => undefined); // awaited (and its failure handled) in the page's turn below
+    return { page, read };
+  };
+  let next = request(first);
   for (let n = first; n <= last; n++) {
     let page: PdfPage | undefined;
+    const current = next;
+    if (n < last) next = request(n + 1);
     try {
-      page = await doc.getPage(n);
-      pages.push(await readPage(page, n, ctx, renderer, ocrPages));
+      page = await current.page;
+      pages.push(await readPage(page, await current.read, n, ctx, renderer, ocrPages));
     } catch (error) {
       if (error instanceof ConversionError) throw error;
       ctx.warn({ code: 'page_failed', message: `page ${n} could not be read: ${errorMessage(error)}`, page: n });
       pages.push({ page: n, nodes: [] });
     } finally {
+      if (page) releaseOperatorList(page);
       page?.cleanup();
     }
   }
@@ -114,13 +135,16 @@ function pageRange(pageCount: number, pages: { first: number; last: number } | u
   return { first, last };
 }
 
-async function readPage(
-  page: PdfPage,
-  n: number,
-  ctx: ConvertContext,
-  renderer: LazyRenderer,
-  ocrPages: number[],
-): Promise<PageContent> {
+/** What pdf.js gives for one page: requested ahead of the page's layout, all of it pdf.js work. */
+interface PageRead {
+  viewport: ReturnType<PdfPage['getViewport']>;
+  items: RawTextItem[];
+  hasText: boolean;
+  placed: ReturnType<typeof itemsToRuns>;
+  links: LinkArea[];
+}
+
+async function fetchPage(page: PdfPage): Promise<PageRead> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
@@ -128,12 +152,25 @@ async function readPage(
   // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
   // across pages, so only a page that brings a font not seen before pays for it.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
-  const {
-    runs: placed,
-    quadrant,
-    rotatedText,
-  } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
-  const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
+  const placed = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
+  // A page whose text looks tabular will want its rules (`pageRules`): ask now, so pdf.js builds the list while
+  // the page before is laid out. The list is cached per page; an unused one is released with the page.
+  if (hasText && mayHoldTable(placed.runs)) operatorListOf(page).catch(() => undefined);
+  const links = hasText ? await linkAreas(page, viewport, placed.quadrant) : [];
+  return { viewport, items, hasText, placed, links };
+}
+
+async function readPage(
+  page: PdfPage,
+  read: PageRead,
+  n: number,
+  ctx: ConvertContext,
+  renderer: LazyRenderer,
+  ocrPages: number[],
+): Promise<PageContent> {
+  const { viewport, items, hasText } = read;
+  const { runs: placed, quadrant, rotatedText } = read.placed;
+  const runs = hasText ? applyLinks(placed, read.links) : placed;
   // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font.
   const garbled = hasText ? garbledFonts(items) : new Set<string>();
   const readable = garbled.size ? runs.filter((r) => !garbled.has(r.font)) : runs;

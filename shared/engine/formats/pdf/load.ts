@@ -9,22 +9,29 @@ import { corrupt, encrypted } from '../../errors.ts';
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 export type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+export type PdfWorker = InstanceType<PdfJs['PDFWorker']>;
 
 let pdfjsPromise: Promise<PdfJs> | undefined;
+let inProcessWorker: Promise<void> | undefined;
+
+/** pdf.js's API, loaded once, lazily (it is large). */
+export function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
+}
 
 /**
- * pdf.js is loaded once, lazily (it is large). Its worker code is imported here and handed over through
- * `globalThis.pdfjsWorker`, so the "fake worker" runs in this thread without pdf.js resolving a worker path.
+ * pdf.js's worker code in this thread (its "fake worker"), for documents opened without a parser thread: it is
+ * imported here and handed over through `globalThis.pdfjsWorker`, so pdf.js does not resolve a worker path.
  */
-export function loadPdfJs(): Promise<PdfJs> {
-  pdfjsPromise ??= (async () => {
+function loadInProcessWorker(): Promise<void> {
+  inProcessWorker ??= (async () => {
     // The worker module ships without type declarations; only its WorkerMessageHandler export is used.
     const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
     const worker: unknown = await import(workerModule);
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
-    return import('pdfjs-dist/legacy/build/pdf.mjs');
   })();
-  return pdfjsPromise;
+  return inProcessWorker;
 }
 
 /** Folders of our own pdfjs-dist install (file paths with a trailing slash, as pdf.js requires). */
@@ -40,13 +47,20 @@ let folders: ReturnType<typeof packageFolders> | undefined;
  * `forRendering: false` (text extraction) skips decoding images altogether: they are neither needed for text
  * nor cheap. Rendering for OCR opens the document again with images, each up to `maxImagePixels` (width ×
  * height from its dictionary: pdf.js leaves larger ones out of the render instead of decoding them).
+ * `worker`: a pdf.js worker running in another thread (`parser-thread.ts`); without one, pdf.js's worker code
+ * runs in this thread.
  */
 export async function openPdf(
   bytes: Uint8Array,
   password?: string,
-  { forRendering = false, maxImagePixels = -1 }: { forRendering?: boolean; maxImagePixels?: number } = {},
+  {
+    forRendering = false,
+    maxImagePixels = -1,
+    worker,
+  }: { forRendering?: boolean; maxImagePixels?: number; worker?: PdfWorker } = {},
 ): Promise<PdfDocument> {
   const pdfjs = await loadPdfJs();
+  if (!worker) await loadInProcessWorker();
   folders ??= packageFolders();
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
   // pdf.js 6 has no eval code path left (CVE-2024-4367 class); `isEvalSupported: false` is still passed so an
@@ -67,6 +81,7 @@ export async function openPdf(
     maxImageSize: forRendering ? maxImagePixels : 1,
     cMapPacked: true,
     ...folders,
+    ...(worker ? { worker } : {}),
   });
   try {
     return await task.promise;

@@ -1,0 +1,21 @@
+/**
+ * The body of the pdf.js worker thread (see `parser-thread.ts`): pdf.js's own worker code (parsing, fonts,
+ * content streams) answering the main thread's pdf.js API over the MessagePort it is handed in `workerData`.
+ * Nothing else runs here; the thread lives as long as the engine thread that started it.
+ */
+import { workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+
+interface WorkerModule {
+  WorkerMessageHandler: { initializeFromPort(port: MessagePort): void };
+}
+
+// pdf.js rejects internal promises nobody awaits when a damaged file breaks a stream mid-parse (the request
+// itself is still answered, with an error). As in the sandbox worker (sandbox-worker.ts), that must not kill the
+// thread and with it the document.
+process.on('unhandledRejection', () => {});
+
+// The worker module ships without type declarations; only its WorkerMessageHandler export is used.
+const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+const { WorkerMessageHandler } = (await import(workerModule)) as WorkerModule;
+WorkerMessageHandler.initializeFromPort((workerData as { port: MessagePort }).port);
