@@ -8,9 +8,10 @@
  * sign-in with the one-time link and with a pasted API key, three uploads of different formats straight to
  * their signed URLs with progress and live status, the estimate/confirm step, the preview and the Markdown
  * source, copy and downloads, a hostile Markdown result rendered with nothing executed, API keys created and
- * revoked, the quota message on a plan with no units left, the jobs list (search, delete), the admin area,
- * the API reference page, phone width, the analyses of an RFP (requirements table and its CSV, a question's
- * quoted passage followed to its place in the Markdown, the AI allowance refusal). Screenshots of the main screens go to docs/screenshots/.
+ * revoked, the quota message on a plan with no units left, the jobs list (search by name on the server,
+ * paging, delete), the admin area, the API reference page, phone width, the analyses of an RFP (requirements
+ * table and its CSV, a question's quoted passage followed to its place in the Markdown, the AI allowance
+ * refusal). Screenshots of the main screens go to docs/screenshots/.
  *
  * Without chromium the suite is skipped with a loud warning, never passed silently.
  */
@@ -529,11 +530,12 @@ suite('the web app in chromium', () => {
     await page.locator('li.job-row').first().waitFor();
     expect(await page.locator('li.job-row').count()).toBeGreaterThanOrEqual(5);
     await shot('jobs');
-    await page.getByLabel('Search by file name').fill('scores');
+    await page.getByLabel('Search by file name').fill('SCO');
+    await page.locator('ul.job-list[data-search="SCO"]').waitFor();
     expect(await page.locator('li.job-row .name').allTextContents()).toEqual(['scores.csv']);
     await page.getByRole('button', { name: 'Delete scores.csv' }).click();
     await page.getByRole('button', { name: 'Confirm deleting scores.csv' }).click();
-    await page.getByText('No loaded job matches.').waitFor();
+    await page.getByText('No job’s name matches “SCO”.').waitFor();
     const res = await fetch(`${server.url}/v1/jobs?limit=100`, { headers: key() });
     const names = ((await res.json()) as { jobs: { filename: string }[] }).jobs.map((j) => j.filename);
     expect(names).not.toContain('scores.csv');
@@ -560,6 +562,15 @@ suite('the web app in chromium', () => {
       await page.getByRole('button', { name: 'Load more' }).click();
       await page.locator('li.job-row .name', { hasText: 'report.docx' }).waitFor();
       expect(await page.locator('li.job-row').count()).toBeGreaterThan(20);
+      // The search runs on the server: it finds a job beyond the first page, by a word of its name.
+      await page.getByRole('button', { name: 'Usage & plan' }).click();
+      await page.getByRole('button', { name: 'Jobs' }).click();
+      await page.locator('li.job-row .name', { hasText: 'pending-19.txt' }).waitFor();
+      await page.getByLabel('Search by file name').fill('Report');
+      await page.locator('ul.job-list[data-search="Report"]').waitFor();
+      expect(await page.locator('li.job-row .name').allTextContents()).toEqual(['report.docx']);
+      await page.getByLabel('Search by file name').fill('');
+      await page.locator('ul.job-list[data-search=""] li.job-row').nth(19).waitFor();
     } finally {
       for (const id of extra) await fetch(`${server.url}/v1/jobs/${id}`, { method: 'DELETE', headers: key() });
     }
