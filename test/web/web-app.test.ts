@@ -381,6 +381,23 @@ suite('the web app in chromium', () => {
       await server.deps.userAdmin!.setPlan(LOCAL_USER, 'free');
     }
     expect(await page.locator('li.analysis-row').count()).toBe(2);
+
+    // Outline and summary: lists whose entries link to their passages.
+    await page.getByRole('button', { name: 'Outline', exact: true }).click();
+    const outline = page.locator('ul.outline > li');
+    await outline.nth(5).waitFor({ timeout: 30_000 });
+    expect(await outline.locator('> a.passage-link').allTextContents()).toEqual([
+      rfp.title,
+      ...rfp.sections.map((s) => `${s.number}. ${s.title}`),
+    ]);
+    await outline.locator('> a.passage-link', { hasText: '3. Scope of Work' }).click();
+    expect(await page.locator('#passage-mark').textContent()).toContain('3. Scope of Work');
+    await page.getByRole('button', { name: 'Summary', exact: true }).click();
+    await page.locator('.analysis h5', { hasText: 'The whole document' }).waitFor({ timeout: 30_000 });
+    const summaryQuotes = await page.locator('.analysis .claim blockquote').allTextContents();
+    expect(summaryQuotes.length).toBeGreaterThan(0);
+    for (const q of summaryQuotes) expect(all).toContain(q);
+    expect(await page.locator('li.analysis-row').count()).toBe(4);
   });
 
   test('a hostile Markdown result renders as text: no script, handler, SVG, javascript: or data: link runs', async () => {
