@@ -179,7 +179,11 @@ async function postJob(deps: PipelineDeps, req: HttpRequest, who: Principal): Pr
 
 async function listJobs(deps: PipelineDeps, req: HttpRequest, who: Principal): Promise<HttpResponse> {
   const q = parseWith(jobs.listJobs.query, Object.fromEntries(req.query), 'invalid_query');
-  const page = await listOwnedJobs(deps, who.uid, { limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
+  const page = await listOwnedJobs(deps, who.uid, {
+    limit: q.limit,
+    ...(q.cursor ? { cursor: q.cursor } : {}),
+    ...(q.q !== undefined ? { name: q.q } : {}),
+  });
   return json(200, { jobs: page.jobs.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
 }
 

@@ -264,7 +264,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's jobs, newest first */
+        /** The caller's jobs, newest first; `q` searches by file name */
         get: operations["listJobs"];
         put?: never;
         /** Create a job and get the signed URL to upload the document to */
@@ -2475,6 +2475,8 @@ export interface operations {
                 /** @description the previous page's `nextCursor` */
                 cursor?: string;
                 limit?: number;
+                /** @description search by file name: jobs whose file name, or a word in it, begins with `q`, case-insensitively (`rep` finds `Quarterly report.pdf`; `port` does not); the first 32 characters count. Paging as without it (pass the same `q` with the `cursor`). */
+                q?: string;
             };
             header?: never;
             path?: never;

@@ -458,8 +458,12 @@ export interface JobStore {
   /** Fails if the id exists. */
   createJob(job: Job): Promise<void>;
   getJob(id: string): Promise<Job | undefined>;
-  /** Newest first, only `owner`'s jobs; `cursor` comes from the previous page. */
-  listJobs(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
+  /**
+   * Newest first, only `owner`'s jobs; `cursor` comes from the previous page (of the same search). `name`: only
+   * jobs whose file name, or a word in it, begins with it, case-insensitively (the rule and its normalization:
+   * `shared/adapters/job-store-keys.ts`); a `name` with no letter or digit filters nothing.
+   */
+  listJobs(owner: string, page: { limit: number; cursor?: string; name?: string }): Promise<JobPage>;
   /**
    * `awaiting_upload` → `queued` (or `awaiting_confirmation`), keyed on `bucket/name#generation` (decision:
    * `queueJob`). With `charge`, the job's units are reserved against the owner's month IN THE SAME

@@ -43,6 +43,12 @@ const API_CODES: Record<string, string> = {
   internal: 'Something went wrong on the server.',
   network: 'The server could not be reached.',
   download_failed: 'The result could not be downloaded: try again.',
+  ai_quota_exceeded: "This month's AI allowance of your plan is spent: upgrade your plan or wait for next month.",
+  analysis_rate_limited: 'Too many analyses in a minute: wait a moment and try again.',
+  job_not_succeeded: 'Only a finished conversion can be analysed.',
+  analysis_not_ready: 'The analysis has not finished yet.',
+  analysis_failed: 'The analysis failed, so there is no result.',
+  format_not_available: 'Only a requirements matrix can be downloaded as CSV.',
 };
 
 const JOB_CODES: Record<string, string> = {

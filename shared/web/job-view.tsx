@@ -1,9 +1,11 @@
 /**
  * One job's result: the rendered preview (sanitized, `markdown.ts`) with page separators and each page's
  * warnings, the Markdown source, copy, and downloads of the `.md` and `.json` results (fetched through the
- * API's result redirect, saved from memory).
+ * API's result redirect, saved from memory), and the job's analyses (`analyses.tsx`), whose quoted passages
+ * open the Markdown source at their offsets with the passage highlighted.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Analyses, type Passage } from './analyses.tsx';
 import { ok, type Session, type components } from './api.ts';
 import { ApiFailure, jobCodeInWords } from './errors.ts';
 import { renderMarkdown, splitPages } from './markdown.ts';
@@ -39,12 +41,14 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
   const [tab, setTab] = useState<'preview' | 'source'>('preview');
   const [error, setError] = useState<unknown>();
   const [note, setNote] = useState<string>();
+  const [passage, setPassage] = useState<Passage>();
 
   useEffect(() => {
     let live = true;
     setJob(undefined);
     setMarkdown(undefined);
     setError(undefined);
+    setPassage(undefined);
     (async () => {
       const { job } = await ok(session.client.GET('/v1/jobs/{id}', { params: { path: { id } } }));
       if (!live) return;
@@ -115,7 +119,10 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
                 id="tab-preview"
                 aria-selected={tab === 'preview'}
                 aria-controls="panel-preview"
-                onClick={() => setTab('preview')}
+                onClick={() => {
+                  setPassage(undefined);
+                  setTab('preview');
+                }}
               >
                 Preview
               </button>
@@ -125,7 +132,10 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
                 id="tab-source"
                 aria-selected={tab === 'source'}
                 aria-controls="panel-source"
-                onClick={() => setTab('source')}
+                onClick={() => {
+                  setPassage(undefined);
+                  setTab('source');
+                }}
               >
                 Markdown
               </button>
@@ -143,6 +153,8 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
           {note ? <Notice>{note}</Notice> : null}
           {tab === 'preview' ? (
             <Preview markdown={markdown} warnings={job?.warnings ?? []} />
+          ) : passage ? (
+            <PassageView markdown={markdown} passage={passage} onClear={() => setPassage(undefined)} />
           ) : (
             <div role="tabpanel" id="panel-source" aria-labelledby="tab-source">
               <label for="md-source" class="visually-hidden">
@@ -153,11 +165,17 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
           )}
         </>
       ) : null}
-      {/*
-        ANALYSES PANEL (issue 14) — reserved. `POST/GET /v1/jobs/{id}/analyses` are being added to the API by
-        another change; their panel goes here, under the result, fed by the same `session.client`.
-      */}
-      <section class="analyses-placeholder" data-placeholder="analyses" aria-label="Analyses" hidden />
+      {job?.status === 'succeeded' && markdown !== undefined ? (
+        <Analyses
+          session={session}
+          jobId={id}
+          filename={job.filename}
+          onShowPassage={(p) => {
+            setPassage(p);
+            setTab('source');
+          }}
+        />
+      ) : null}
     </section>
   );
 }
@@ -220,6 +238,43 @@ function Preview({ markdown, warnings }: { markdown: string; warnings: Warning[]
           <div class="markdown-body" dangerouslySetInnerHTML={{ __html: renderMarkdown(s.markdown) }} />
         </div>
       ))}
+    </div>
+  );
+}
+
+/**
+ * The Markdown source with one passage marked: [start, end) in UTF-16 code units (the analyses' offsets),
+ * scrolled into view and focused so the reader (and a screen reader) lands on it. The text is rendered as
+ * text; page separators (`<!-- page N -->`) show where each page begins.
+ */
+function PassageView({ markdown, passage, onClear }: { markdown: string; passage: Passage; onClear: () => void }) {
+  const mark = useRef<HTMLElement>(null);
+  useEffect(() => {
+    mark.current?.scrollIntoView({ block: 'center' });
+    mark.current?.focus({ preventScroll: true });
+  }, [passage.start, passage.end]);
+  const inside = passage.start >= 0 && passage.start <= passage.end && passage.end <= markdown.length;
+  return (
+    <div role="tabpanel" id="panel-source" aria-labelledby="tab-source" class="passage-panel">
+      <div class="row">
+        <p class="hint" role="status">
+          {inside
+            ? `The passage${passage.page !== undefined ? ` on page ${passage.page}` : ''}, characters ${passage.start}–${passage.end} of the Markdown.`
+            : 'This passage is not within the Markdown of this result.'}
+        </p>
+        <button type="button" class="secondary" onClick={onClear}>
+          Show the plain source
+        </button>
+      </div>
+      <pre class="source passage-source" aria-label="Markdown source with the passage marked">
+        {inside ? markdown.slice(0, passage.start) : markdown}
+        {inside ? (
+          <mark id="passage-mark" ref={mark} tabIndex={-1}>
+            {markdown.slice(passage.start, passage.end)}
+          </mark>
+        ) : null}
+        {inside ? markdown.slice(passage.end) : ''}
+      </pre>
     </div>
   );
 }

@@ -106,6 +106,75 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect((await store.listJobs('carol', { limit: 10 })).jobs).toEqual([]);
     });
 
+    test('listJobs by name: a case-insensitive prefix of the name or of a word in it, newest first, paged', async () => {
+      const names = [
+        'Quarterly Report.PDF',
+        'quarterly-report_v2.docx',
+        'Annual report 2024.docx',
+        'Übersicht Bericht.xlsx',
+        'transport.csv',
+        'notes.txt',
+        'REPORT.md',
+      ];
+      const jobs = names.map((filename, i) => makeJob('alice', T + i * 1000, { filename }));
+      for (const j of jobs) await store.createJob(j);
+      await store.createJob(makeJob('bob', T + 9000, { filename: 'Zebra report.pdf' }));
+      const search = async (name: string, limit = 10) =>
+        (await store.listJobs('alice', { limit, name })).jobs.map((j) => j.filename);
+
+      // Newest first; `port` inside `transport`/`report` is not the start of a word.
+      expect(await search('rep')).toEqual([
+        'REPORT.md',
+        'Annual report 2024.docx',
+        'quarterly-report_v2.docx',
+        'Quarterly Report.PDF',
+      ]);
+      expect(await search('port')).toEqual([]);
+      expect(await search('QUARTERLY R')).toEqual(['Quarterly Report.PDF']);
+      expect(await search('annual   report 20')).toEqual(['Annual report 2024.docx']);
+      expect(await search('.pdf')).toEqual(['Quarterly Report.PDF']);
+      expect(await search('übersicht')).toEqual(['Übersicht Bericht.xlsx']);
+      expect(await search('bericht')).toEqual(['Übersicht Bericht.xlsx']);
+      expect(await search('2024')).toEqual(['Annual report 2024.docx']);
+      expect(await search('v2')).toEqual(['quarterly-report_v2.docx']);
+      expect(await search('notes.txt and more')).toEqual([]);
+      // Another owner's jobs never match; a name with nothing searchable filters nothing.
+      expect(await search('zebra')).toEqual([]);
+      expect((await store.listJobs('bob', { limit: 10, name: 'REPORT.pdf' })).jobs.map((j) => j.filename)).toEqual([
+        'Zebra report.pdf',
+      ]);
+      expect(await search('--', 100)).toHaveLength(names.length);
+
+      // Paging through a search: the cursor covers every match once, in order.
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listJobs('alice', { limit: 2, name: 'r', ...(cursor ? { cursor } : {}) });
+        expect(page.jobs.length).toBeLessThanOrEqual(2);
+        seen.push(...page.jobs.map((j) => j.filename));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(seen).toEqual([
+        'REPORT.md',
+        'Annual report 2024.docx',
+        'quarterly-report_v2.docx',
+        'Quarterly Report.PDF',
+      ]);
+      expect(pages).toBe(2);
+
+      // The search follows the record through its transitions (the record is rewritten on each).
+      const r = await store.markQueued(jobs[5].id, {
+        eventKey: `b/${jobs[5].inputObject}#1`,
+        format: 'txt',
+        now: T + 1,
+      });
+      expect(r.outcome).toBe('queued');
+      expect(await search('notes')).toEqual(['notes.txt']);
+      expect((await store.getJob(jobs[5].id))!.filename).toBe('notes.txt');
+    });
+
     test('markQueued: once per upload; the same key again is a duplicate, another key is stale', async () => {
       const job = makeJob('alice', T);
       await store.createJob(job);

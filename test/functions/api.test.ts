@@ -121,6 +121,21 @@ test("listing is newest first, paged with a cursor, only the caller's", async ()
   expect(seen).toEqual([...ids].reverse());
   expect((await errorOf(await carol.request('/v1/jobs?limit=500'))).code).toBe('invalid_query');
   expect((await errorOf(await carol.request('/v1/jobs?cursor=zzz'))).code).toBe('invalid_cursor');
+  // `q` searches by file name (a prefix of the name or of a word in it), paged the same way.
+  const named = (await carol.create('Budget Draft.txt', 'text/plain', 3)).job.id;
+  const search = async (q: string, extra = '') => {
+    const res = await carol.request(`/v1/jobs?q=${encodeURIComponent(q)}${extra}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as { jobs: Array<{ id: string }>; nextCursor?: string };
+  };
+  expect((await search('DRAFT')).jobs.map((j) => j.id)).toEqual([named]);
+  expect((await search('raft')).jobs).toEqual([]);
+  const first = await search('f', '&limit=3');
+  expect(first.jobs.map((j) => j.id)).toEqual([ids[4], ids[3], ids[2]]);
+  const rest = await search('f', `&limit=3&cursor=${first.nextCursor!}`);
+  expect(rest.jobs.map((j) => j.id)).toEqual([ids[1], ids[0]]);
+  expect(rest.nextCursor).toBeUndefined();
+  expect((await errorOf(await carol.request('/v1/jobs?q=...'))).code).toBe('invalid_query');
 });
 
 test('bodies are validated: bad JSON, bad fields, unsupported type, over the size limit', async () => {

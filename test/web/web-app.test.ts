@@ -8,8 +8,10 @@
  * sign-in with the one-time link and with a pasted API key, three uploads of different formats straight to
  * their signed URLs with progress and live status, the estimate/confirm step, the preview and the Markdown
  * source, copy and downloads, a hostile Markdown result rendered with nothing executed, API keys created and
- * revoked, the quota message on a plan with no units left, the jobs list (search, delete), the admin area,
- * the API reference page, phone width. Screenshots of the main screens go to docs/screenshots/.
+ * revoked, the quota message on a plan with no units left, the jobs list (search by name on the server,
+ * paging, delete), the admin area, the API reference page, phone width, the analyses of an RFP (requirements
+ * table and its CSV, a question's quoted passage followed to its place in the Markdown, the AI allowance
+ * refusal). Screenshots of the main screens go to docs/screenshots/.
  *
  * Without chromium the suite is skipped with a loud warning, never passed silently.
  */
@@ -23,6 +25,7 @@ import { LOCAL_USER } from '../../functions/local.ts';
 import { startTestServer, type TestServer } from '../e2e/client.ts';
 import { buildDocx, p, paragraphStyle, styled } from '../fixtures/docx.ts';
 import { buildPdf, paragraphLines } from '../fixtures/pdf.ts';
+import { RFPS, rfpDocx } from '../analysis/rfp-corpus.ts';
 
 const CHROMIUM = process.env.MDRAFT_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -42,7 +45,7 @@ const suite = missing ? describe.skip : describe;
 const PLANS = JSON.stringify({
   ...DEFAULT_PLANS,
   free: { ...DEFAULT_PLANS.free, monthlyUnits: 100_000, concurrentJobs: 50 },
-  tiny: { ...DEFAULT_PLANS.free, title: 'Tiny', monthlyUnits: 0 },
+  tiny: { ...DEFAULT_PLANS.free, title: 'Tiny', monthlyUnits: 0, aiCallsPerMonth: 0 },
   single: { ...DEFAULT_PLANS.free, title: 'Single', monthlyUnits: 100_000, concurrentJobs: 1 },
 });
 
@@ -299,6 +302,104 @@ suite('the web app in chromium', () => {
     expect(await page.locator(`.page[data-page="1"] .markdown-body`).textContent()).not.toContain('Beta');
   });
 
+  test('analyses of an RFP: the requirements table and its CSV; an answer whose quoted passage opens in the Markdown', async () => {
+    const rfp = RFPS[0];
+    await page.getByRole('button', { name: 'Convert', exact: true }).click();
+    await page.setInputFiles('#file-input', [{ name: 'rfp.docx', mimeType: '', buffer: Buffer.from(rfpDocx(rfp)) }]);
+    await page.locator('li.upload[data-filename="rfp.docx"] [data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Open rfp.docx' }).click();
+    await page.getByRole('heading', { name: 'Analyses' }).waitFor();
+    await page.getByText('No analyses of this document yet.').waitFor();
+
+    // Requirements: one table row per obligation, verbatim, with its section and level; no distractor.
+    await page.getByRole('button', { name: 'Requirements matrix', exact: true }).click();
+    const table = page.getByRole('table', { name: /Requirements matrix/ });
+    await table.locator('tbody tr').first().waitFor({ timeout: 30_000 });
+    const rows = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.firstChild?.textContent ?? '').trim())));
+    const submit = rows.find((r) => r[1].startsWith('Offerors shall submit three (3) copies'));
+    expect(submit).toBeDefined();
+    expect(submit![1]).toBe(
+      'Offerors shall submit three (3) copies of their proposal no later than March 15, 2026 at 5:00 PM.',
+    );
+    expect(submit![2]).toMatch(/Submission Instructions/);
+    expect(submit![4]).toBe('mandatory');
+    expect(rows.find((r) => r[1].startsWith('The Contractor shall not assign'))?.[4]).toBe('prohibited');
+    expect(rows.some((r) => r[1].includes('established in 1921'))).toBe(false);
+    const obligations = rfp.sections.flatMap((s) => s.sentences.filter((x) => x.obligation)).length;
+    expect(rows.length).toBeGreaterThanOrEqual(obligations - 2);
+    await shot('analyses-requirements');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe('rfp-requirements.csv');
+    const lines = readFileSync(await csv.path(), 'utf8').split('\r\n');
+    expect(lines[0]).toBe('id,section,heading,page,level,modal,party,category,dates,quantities,text,start,end');
+    expect(lines.filter(Boolean)).toHaveLength(rows.length + 1);
+    expect(lines.some((l) => l.includes('"Offerors shall submit three (3) copies'))).toBe(true);
+
+    // Ask: the answer's quoted passage, followed to its place in the Markdown, marked and in view.
+    await page.getByLabel('Ask a question about this document').fill('How many copies must offerors submit?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.locator('.answer[data-found="true"]').waitFor({ timeout: 30_000 });
+    const quote = page.locator('.claim .quote').filter({ hasText: 'three (3) copies' }).first();
+    const quoted = (await quote.locator('blockquote').textContent()) ?? '';
+    expect(quoted).toContain('three (3) copies');
+    expect(await quote.locator('.where').textContent()).toMatch(/Submission Instructions/);
+    await shot('analyses-ask');
+    await quote.getByRole('link', { name: /Show in the Markdown/ }).click();
+    const mark = page.locator('#passage-mark');
+    await mark.waitFor();
+    expect(await mark.textContent()).toBe(quoted);
+    expect(await page.getByRole('tab', { name: 'Markdown' }).getAttribute('aria-selected')).toBe('true');
+    expect(await mark.evaluate((el) => document.activeElement === el)).toBe(true);
+    const box = (await mark.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(800);
+    // The marked text sits at the quote's offsets in the Markdown the result download gives.
+    const [start, end] = await quote
+      .locator('a.passage-link')
+      .evaluate((a) => [Number(a.getAttribute('data-start')), Number(a.getAttribute('data-end'))]);
+    const all = (await page.locator('pre.passage-source').textContent()) ?? '';
+    expect(all.slice(start, end)).toBe(quoted);
+    await page.getByRole('button', { name: 'Show the plain source' }).click();
+    expect(await page.locator('#md-source').inputValue()).toBe(all);
+
+    // The plan's AI allowance spent: refused in words, with the code and the request id.
+    expect(await server.deps.userAdmin!.setPlan(LOCAL_USER, 'tiny')).toBe(true);
+    try {
+      await page.getByRole('button', { name: 'Summary', exact: true }).click();
+      const alert = page.locator('.analyses [role="alert"]');
+      await alert.waitFor();
+      const text = (await alert.textContent()) ?? '';
+      expect(text).toContain("This month's AI allowance of your plan is spent");
+      expect(text).toContain('[ai_quota_exceeded]');
+      expect(text).toMatch(/request id: \S+/);
+    } finally {
+      await server.deps.userAdmin!.setPlan(LOCAL_USER, 'free');
+    }
+    expect(await page.locator('li.analysis-row').count()).toBe(2);
+
+    // Outline and summary: lists whose entries link to their passages.
+    await page.getByRole('button', { name: 'Outline', exact: true }).click();
+    const outline = page.locator('ul.outline > li');
+    await outline.nth(5).waitFor({ timeout: 30_000 });
+    expect(await outline.locator('> a.passage-link').allTextContents()).toEqual([
+      rfp.title,
+      ...rfp.sections.map((s) => `${s.number}. ${s.title}`),
+    ]);
+    await outline.locator('> a.passage-link', { hasText: '3. Scope of Work' }).click();
+    expect(await page.locator('#passage-mark').textContent()).toContain('3. Scope of Work');
+    await page.getByRole('button', { name: 'Summary', exact: true }).click();
+    await page.locator('.analysis h5', { hasText: 'The whole document' }).waitFor({ timeout: 30_000 });
+    const summaryQuotes = await page.locator('.analysis .claim blockquote').allTextContents();
+    expect(summaryQuotes.length).toBeGreaterThan(0);
+    for (const q of summaryQuotes) expect(all).toContain(q);
+    expect(await page.locator('li.analysis-row').count()).toBe(4);
+  });
+
   test('a hostile Markdown result renders as text: no script, handler, SVG, javascript: or data: link runs', async () => {
     await page.getByRole('button', { name: 'Convert', exact: true }).click();
     await page.setInputFiles('#file-input', [
@@ -446,11 +547,12 @@ suite('the web app in chromium', () => {
     await page.locator('li.job-row').first().waitFor();
     expect(await page.locator('li.job-row').count()).toBeGreaterThanOrEqual(5);
     await shot('jobs');
-    await page.getByLabel('Search by file name').fill('scores');
+    await page.getByLabel('Search by file name').fill('SCO');
+    await page.locator('ul.job-list[data-search="SCO"]').waitFor();
     expect(await page.locator('li.job-row .name').allTextContents()).toEqual(['scores.csv']);
     await page.getByRole('button', { name: 'Delete scores.csv' }).click();
     await page.getByRole('button', { name: 'Confirm deleting scores.csv' }).click();
-    await page.getByText('No loaded job matches.').waitFor();
+    await page.getByText('No job’s name matches “SCO”.').waitFor();
     const res = await fetch(`${server.url}/v1/jobs?limit=100`, { headers: key() });
     const names = ((await res.json()) as { jobs: { filename: string }[] }).jobs.map((j) => j.filename);
     expect(names).not.toContain('scores.csv');
@@ -477,6 +579,15 @@ suite('the web app in chromium', () => {
       await page.getByRole('button', { name: 'Load more' }).click();
       await page.locator('li.job-row .name', { hasText: 'report.docx' }).waitFor();
       expect(await page.locator('li.job-row').count()).toBeGreaterThan(20);
+      // The search runs on the server: it finds a job beyond the first page, by a word of its name.
+      await page.getByRole('button', { name: 'Usage & plan' }).click();
+      await page.getByRole('button', { name: 'Jobs' }).click();
+      await page.locator('li.job-row .name', { hasText: 'pending-19.txt' }).waitFor();
+      await page.getByLabel('Search by file name').fill('Report');
+      await page.locator('ul.job-list[data-search="Report"]').waitFor();
+      expect(await page.locator('li.job-row .name').allTextContents()).toEqual(['report.docx']);
+      await page.getByLabel('Search by file name').fill('');
+      await page.locator('ul.job-list[data-search=""] li.job-row').nth(19).waitFor();
     } finally {
       for (const id of extra) await fetch(`${server.url}/v1/jobs/${id}`, { method: 'DELETE', headers: key() });
     }

@@ -57,7 +57,7 @@ import {
 } from '../../service/analyses/states.ts';
 import { aiEffects, type AiEffects } from '../../service/analyses/counters.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
-import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
+import { decodeCursor, encodeCursor, monthOf, nameSearchTerms, normalizeNameQuery } from '../job-store-keys.ts';
 import { isPlainDocId, quotaDocId, usageDayDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
 
 export interface FirestoreJobStoreOptions {
@@ -75,6 +75,13 @@ const ANALYSIS_DELETE_BATCH = 200;
 
 /** The TTL field on job documents (Terraform: `google_firestore_field { field = "expiresAt" ttl_config {} }`). */
 export const TTL_FIELD = 'expiresAt';
+
+/**
+ * The name search's terms on job documents: every prefix of the file name's word-start suffixes
+ * (`nameSearchTerms`, `shared/adapters/job-store-keys.ts`), written with the job and never returned by reads.
+ * Jobs written before this field existed are not found by a name search until their next write.
+ */
+export const NAME_TERMS_FIELD = 'nameTerms';
 
 export class FirestoreJobStore implements JobStore {
   readonly firestore: Firestore;
@@ -117,12 +124,22 @@ export class FirestoreJobStore implements JobStore {
     return snap.exists ? fromDoc(snap.data()!) : undefined;
   }
 
-  async listJobs(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
+  async listJobs(owner: string, page: { limit: number; cursor?: string; name?: string }): Promise<JobPage> {
     const limit = Math.max(1, Math.min(100, page.limit));
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     if (page.cursor && !after) throw new InvalidCursorError();
+    const name = page.name !== undefined ? normalizeNameQuery(page.name) : undefined;
     // Index: owner ASC, createdAt DESC, id DESC. The id breaks ties between jobs created the same millisecond.
-    let query = this.jobs.where('owner', '==', owner).orderBy('createdAt', 'desc').orderBy('id', 'desc');
+    // A name search adds `array-contains` on the name's terms (index: owner, nameTerms CONTAINS, createdAt
+    // DESC, id DESC), so the order and the cursor stay those of the plain listing.
+    let query =
+      name !== undefined
+        ? this.jobs
+            .where('owner', '==', owner)
+            .where(NAME_TERMS_FIELD, 'array-contains', name)
+            .orderBy('createdAt', 'desc')
+            .orderBy('id', 'desc')
+        : this.jobs.where('owner', '==', owner).orderBy('createdAt', 'desc').orderBy('id', 'desc');
     if (after) query = query.startAfter(after.createdAt, after.id);
     const jobs = await this.jobsOf(query.limit(limit + 1));
     const shown = jobs.slice(0, limit);
@@ -600,6 +617,7 @@ export class FirestoreJobStore implements JobStore {
 
   private toDoc(job: Job): DocumentData {
     const doc = withoutUndefined(job) as DocumentData;
+    doc[NAME_TERMS_FIELD] = nameSearchTerms(job.filename);
     if (this.ttlMs !== undefined) doc[TTL_FIELD] = Timestamp.fromMillis(job.createdAt + this.ttlMs);
     return doc;
   }
@@ -610,7 +628,7 @@ export class FirestoreJobStore implements JobStore {
 }
 
 function fromDoc(data: DocumentData): Job {
-  const { [TTL_FIELD]: _ttl, ...job } = data;
+  const { [TTL_FIELD]: _ttl, [NAME_TERMS_FIELD]: _terms, ...job } = data;
   return job as Job;
 }
 

@@ -59,7 +59,7 @@ import {
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { inTransaction, openDatabase, retryBusy } from './sqlite.ts';
 import { addUsage, applyChargeEffects, CHARGE_SCHEMA, readQuota, USAGE_SCHEMA } from './sqlite-usage.ts';
-import { decodeCursor, encodeCursor, monthOf } from '../job-store-keys.ts';
+import { decodeCursor, encodeCursor, monthOf, nameMatches, normalizeNameQuery } from '../job-store-keys.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -97,6 +97,11 @@ export class SqliteJobStore implements JobStore {
     this.db.exec(USAGE_SCHEMA);
     this.db.exec(CHARGE_SCHEMA);
     this.db.exec(ANALYSES_SCHEMA);
+    // The name search's rule, in JavaScript so that it is the same function the Firestore store's terms
+    // come from (SQLite's LIKE and lower() know only ASCII case).
+    this.db.function('mdraft_name_matches', { deterministic: true }, (filename, query) =>
+      typeof filename === 'string' && typeof query === 'string' && nameMatches(filename, query) ? 1 : 0,
+    );
   }
 
   async createJob(job: Job): Promise<void> {
@@ -125,20 +130,26 @@ export class SqliteJobStore implements JobStore {
     return this.read(id);
   }
 
-  async listJobs(owner: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
+  async listJobs(owner: string, page: { limit: number; cursor?: string; name?: string }): Promise<JobPage> {
     const limit = Math.max(1, Math.min(100, page.limit));
     const after = page.cursor ? decodeCursor(page.cursor) : undefined;
     if (page.cursor && !after) throw new InvalidCursorError();
-    const rows = (after
-      ? this.db
-          .prepare(
-            `SELECT doc FROM jobs WHERE owner = ? AND (created_at < ? OR (created_at = ? AND id < ?))
-         ORDER BY created_at DESC, id DESC LIMIT ?`,
-          )
-          .all(owner, after.createdAt, after.createdAt, after.id, limit + 1)
-      : this.db
-          .prepare('SELECT doc FROM jobs WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ?')
-          .all(owner, limit + 1)) as unknown as JobRow[];
+    const name = page.name !== undefined ? normalizeNameQuery(page.name) : undefined;
+    // The owner's rows in index order (owner, created_at DESC, id DESC), the name test applied to each.
+    const where = [
+      'owner = ?',
+      ...(after ? ['(created_at < ? OR (created_at = ? AND id < ?))'] : []),
+      ...(name !== undefined ? ["mdraft_name_matches(json_extract(doc, '$.filename'), ?) = 1"] : []),
+    ];
+    const params = [
+      owner,
+      ...(after ? [after.createdAt, after.createdAt, after.id] : []),
+      ...(name !== undefined ? [name] : []),
+      limit + 1,
+    ];
+    const rows = this.db
+      .prepare(`SELECT doc FROM jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...params) as unknown as JobRow[];
     const jobs = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as Job);
     const last = jobs[jobs.length - 1];
     return rows.length > limit && last ? { jobs, nextCursor: encodeCursor(last) } : { jobs };

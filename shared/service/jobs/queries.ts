@@ -14,10 +14,11 @@ export async function getOwnedJob(deps: PipelineDeps, owner: string, jobId: stri
   return job;
 }
 
+/** `owner`'s jobs, newest first; `name` searches by file name (the rule: `JobStore.listJobs`). */
 export function listOwnedJobs(
   deps: PipelineDeps,
   owner: string,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; name?: string },
 ): Promise<JobPage> {
   return deps.jobs.listJobs(owner, page);
 }

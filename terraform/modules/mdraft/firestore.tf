@@ -7,7 +7,7 @@ locals {
 
   firestore_indexes = {
     for ix in local.firestore_spec.indexes :
-    "${ix.collectionGroup}:${join(",", [for f in ix.fields : "${f.fieldPath}-${f.order}"])}" => ix
+    "${ix.collectionGroup}:${join(",", [for f in ix.fields : "${f.fieldPath}-${try(f.order, f.arrayConfig)}"])}" => ix
   }
 
   firestore_ttl_fields = {
@@ -52,8 +52,10 @@ resource "google_firestore_index" "composite" {
   dynamic "fields" {
     for_each = each.value.fields
     content {
-      field_path = fields.value.fieldPath
-      order      = fields.value.order
+      # A field is either ordered (ASCENDING/DESCENDING) or an array-contains field (arrayConfig CONTAINS).
+      field_path   = fields.value.fieldPath
+      order        = try(fields.value.order, null)
+      array_config = try(fields.value.arrayConfig, null)
     }
   }
 }

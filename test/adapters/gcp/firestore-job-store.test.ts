@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Timestamp } from '@google-cloud/firestore';
-import { FirestoreJobStore, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
+import { FirestoreJobStore, NAME_TERMS_FIELD, TTL_FIELD } from '../../../shared/adapters/gcp/firestore-job-store.ts';
 import { InvalidCursorError } from '../../../shared/service/jobs/errors.ts';
 import { describeJobStoreContract, makeJob } from '../../contracts/job-store.contract.ts';
 import { withFirestoreEmulator } from '../../setup/firestore-emulator.ts';
@@ -32,6 +32,8 @@ withFirestoreEmulator('the JobStore contract for Firestore', () => {
       expect(raw[TTL_FIELD]).toBeInstanceOf(Timestamp);
       expect((raw[TTL_FIELD] as Timestamp).toMillis()).toBe(job.createdAt + 37 * 86400_000);
       expect(raw).toMatchObject({ id: job.id, owner: 'alice', status: 'awaiting_upload' });
+      // The name search's terms: every prefix of each word-start suffix of the lower-cased name.
+      expect(raw[NAME_TERMS_FIELD]).toEqual(['d', 'do', 'doc', 'doc.', 'doc.p', 'doc.pd', 'doc.pdf', 'p', 'pd', 'pdf']);
       expect(await store.getJob(job.id)).toEqual(job);
     });
 
@@ -54,15 +56,17 @@ describe('firestore-indexes.json', () => {
     const spec = JSON.parse(
       readFileSync(new URL('../../../shared/adapters/gcp/firestore-indexes.json', import.meta.url), 'utf8'),
     ) as {
-      indexes: { collectionGroup: string; fields: { fieldPath: string; order: string }[] }[];
+      indexes: { collectionGroup: string; fields: { fieldPath: string; order?: string; arrayConfig?: string }[] }[];
       fieldOverrides: { collectionGroup: string; fieldPath: string; ttl: boolean }[];
     };
     const shapes = spec.indexes.map(
-      (i) => `${i.collectionGroup}:${i.fields.map((f) => `${f.fieldPath}/${f.order[0]}`).join(',')}`,
+      (i) => `${i.collectionGroup}:${i.fields.map((f) => `${f.fieldPath}/${f.order?.[0] ?? f.arrayConfig}`).join(',')}`,
     );
     expect(shapes).toEqual(
       expect.arrayContaining([
         'jobs:owner/A,createdAt/D,id/D',
+        // The name search (`listJobs` with `name`): array-contains on the name's terms, newest first.
+        `jobs:owner/A,${NAME_TERMS_FIELD}/CONTAINS,createdAt/D,id/D`,
         'jobs:status/A,uploadDeadline/A',
         'jobs:status/A,leaseExpiresAt/A',
         'jobs:status/A,updatedAt/A',

@@ -9,7 +9,7 @@ import { analysisResultSchema } from '../../../analysis/schema.ts';
 import type { AnalysisView } from '../../analyses/view.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import { agree, type Same } from './common.ts';
-import { ListJobsQuery } from './jobs.ts';
+import { PageQuery } from './jobs.ts';
 
 const noControlChars = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
 
@@ -31,7 +31,7 @@ export const CreateAnalysisBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('outline') }).strict(),
 ]);
 
-export const ListAnalysesQuery = ListJobsQuery;
+export const ListAnalysesQuery = PageQuery;
 
 export const AnalysisResultQuery = z.object({
   format: z.enum(['json', 'csv']).default('json').describe('`csv`: the requirements matrix only (RFC 4180)'),

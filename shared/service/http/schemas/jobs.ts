@@ -31,9 +31,23 @@ export const CreateJobBody = z
   })
   .strict();
 
-export const ListJobsQuery = z.object({
+/** One page of a newest-first listing (jobs, a job's analyses). */
+export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(500).optional().describe("the previous page's `nextCursor`"),
+});
+
+export const ListJobsQuery = PageQuery.extend({
+  q: z
+    .string()
+    .max(200)
+    .refine((s) => /[\p{L}\p{N}]/u.test(s), 'must contain a letter or digit')
+    .optional()
+    .describe(
+      'search by file name: jobs whose file name, or a word in it, begins with `q`, case-insensitively ' +
+        '(`rep` finds `Quarterly report.pdf`; `port` does not); the first 32 characters count. Paging as ' +
+        'without it (pass the same `q` with the `cursor`).',
+    ),
 });
 
 export const ResultQuery = z.object({
@@ -125,7 +139,7 @@ export const jobRoutes = {
     method: 'GET',
     path: '/v1/jobs',
     tag: 'jobs',
-    summary: "The caller's jobs, newest first",
+    summary: "The caller's jobs, newest first; `q` searches by file name",
     auth: 'user',
     query: ListJobsQuery,
     responses: { 200: { description: 'one page', schema: JobPageResponse } },
