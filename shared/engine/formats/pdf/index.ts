@@ -27,6 +27,8 @@ import { segmentsUpright, uprightSize } from './upright.ts';
 import { ocrRenderDpi, renderPagePng } from './render.ts';
 import { oversizedImages } from './image-sizes.ts';
 import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
+import { EmbeddedFonts } from './embedded-fonts.ts';
+import { recoverGarbledFonts } from './font-recovery.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
 
 export const pdfConverter: Converter = {
@@ -36,7 +38,7 @@ export const pdfConverter: Converter = {
     const doc = await openPdf(bytes, ctx.options.password);
     const renderer = new LazyRenderer(bytes, ctx);
     try {
-      return await convertDocument(doc, ctx, renderer);
+      return await convertDocument(doc, ctx, renderer, new EmbeddedFonts(bytes));
     } finally {
       await renderer.close();
       await doc.loadingTask.destroy().catch(() => undefined);
@@ -50,7 +52,12 @@ export const pdfConverter: Converter = {
  */
 type PageContent = OcrPageContent & { source?: PageSource };
 
-async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
+async function convertDocument(
+  doc: PdfDocument,
+  ctx: ConvertContext,
+  renderer: LazyRenderer,
+  fonts: EmbeddedFonts,
+): Promise<DocumentTree> {
   const pageCount = doc.numPages;
   if (pageCount > ctx.limits.maxPages) {
     throw tooLarge(`the PDF has ${pageCount} pages; the limit is ${ctx.limits.maxPages}`);
@@ -62,7 +69,7 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
     let page: PdfPage | undefined;
     try {
       page = await doc.getPage(n);
-      pages.push(await readPage(page, n, ctx, renderer, ocrPages));
+      pages.push(await readPage(page, n, ctx, renderer, ocrPages, fonts));
     } catch (error) {
       if (error instanceof ConversionError) throw error;
       ctx.warn({ code: 'page_failed', message: `page ${n} could not be read: ${errorMessage(error)}`, page: n });
@@ -120,22 +127,29 @@ async function readPage(
   ctx: ConvertContext,
   renderer: LazyRenderer,
   ocrPages: number[],
+  fonts: EmbeddedFonts,
 ): Promise<PageContent> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
-  const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
+  let items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
   const hasText = items.some((i) => i.str.trim());
   // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
   // across pages, so only a page that brings a font not seen before pays for it.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
+  // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font, and
+  // read through the embedded font's own cmap where it can be (font-recovery.ts).
+  let garbled = hasText ? garbledFonts(items) : new Set<string>();
+  if (garbled.size) {
+    const recovery = await recoverGarbledFonts(page, n, items, garbled, fonts);
+    items = recovery.items;
+    garbled = new Set([...garbled].filter((f) => !recovery.recovered.has(f)));
+  }
   const {
     runs: placed,
     quadrant,
     rotatedText,
   } = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
   const runs = hasText ? applyLinks(placed, await linkAreas(page, viewport, quadrant)) : placed;
-  // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font.
-  const garbled = hasText ? garbledFonts(items) : new Set<string>();
   const readable = garbled.size ? runs.filter((r) => !garbled.has(r.font)) : runs;
   const quality = assessText(runs.map((r) => r.text).join(' '));
   const layOut = async (kept: Run[]): Promise<PageContent> => {
