@@ -28,6 +28,8 @@ import { segmentsUpright, uprightSize } from './upright.ts';
 import { ocrRenderDpi, renderPagePng } from './render.ts';
 import { oversizedImages } from './image-sizes.ts';
 import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
+import { EmbeddedFonts } from './embedded-fonts.ts';
+import { recoverGarbledFonts } from './font-recovery.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
 
 export const pdfConverter: Converter = {
@@ -43,7 +45,7 @@ export const pdfConverter: Converter = {
       const doc = await failed(openPdf(bytes, ctx.options.password, { worker: thread?.pdfWorker }));
       const renderer = new LazyRenderer(bytes, ctx);
       try {
-        return await failed(convertDocument(doc, ctx, renderer));
+        return await failed(convertDocument(doc, ctx, renderer, new EmbeddedFonts(bytes)));
       } finally {
         await renderer.close();
         await failed(doc.loadingTask.destroy()).catch(() => undefined);
@@ -60,7 +62,12 @@ export const pdfConverter: Converter = {
  */
 type PageContent = OcrPageContent & { source?: PageSource };
 
-async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: LazyRenderer): Promise<DocumentTree> {
+async function convertDocument(
+  doc: PdfDocument,
+  ctx: ConvertContext,
+  renderer: LazyRenderer,
+  fonts: EmbeddedFonts,
+): Promise<DocumentTree> {
   const pageCount = doc.numPages;
   if (pageCount > ctx.limits.maxPages) {
     throw tooLarge(`the PDF has ${pageCount} pages; the limit is ${ctx.limits.maxPages}`);
@@ -82,7 +89,7 @@ async function convertDocument(doc: PdfDocument, ctx: ConvertContext, renderer: 
     if (n < last) next = request(n + 1);
     try {
       page = await current.page;
-      pages.push(await readPage(page, await current.read, n, ctx, renderer, ocrPages));
+      pages.push(await readPage(page, await current.read, n, ctx, renderer, ocrPages, fonts));
     } catch (error) {
       if (error instanceof ConversionError) throw error;
       ctx.warn({ code: 'page_failed', message: `page ${n} could not be read: ${errorMessage(error)}`, page: n });
@@ -142,6 +149,8 @@ interface PageRead {
   hasText: boolean;
   placed: ReturnType<typeof itemsToRuns>;
   links: LinkArea[];
+  /** The text content's font styles, for laying the items out again after a font's text is recovered. */
+  styles: Parameters<typeof fontLookup>[1];
 }
 
 async function fetchPage(page: PdfPage): Promise<PageRead> {
@@ -157,7 +166,7 @@ async function fetchPage(page: PdfPage): Promise<PageRead> {
   // the page before is laid out. The list is cached per page; an unused one is released with the page.
   if (hasText && mayHoldTable(placed.runs)) operatorListOf(page).catch(() => undefined);
   const links = hasText ? await linkAreas(page, viewport, placed.quadrant) : [];
-  return { viewport, items, hasText, placed, links };
+  return { viewport, items, hasText, placed, links, styles: content.styles };
 }
 
 async function readPage(
@@ -167,12 +176,24 @@ async function readPage(
   ctx: ConvertContext,
   renderer: LazyRenderer,
   ocrPages: number[],
+  fonts: EmbeddedFonts,
 ): Promise<PageContent> {
-  const { viewport, items, hasText } = read;
-  const { runs: placed, quadrant, rotatedText } = read.placed;
-  const runs = hasText ? applyLinks(placed, read.links) : placed;
-  // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font.
-  const garbled = hasText ? garbledFonts(items) : new Set<string>();
+  const { viewport, hasText } = read;
+  let { items, placed: laidOut, links } = read;
+  // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font, and
+  // read through the embedded font's own cmap where it can be (font-recovery.ts).
+  let garbled = hasText ? garbledFonts(items) : new Set<string>();
+  if (garbled.size) {
+    const recovery = await recoverGarbledFonts(page, n, items, garbled, fonts);
+    if (recovery.recovered.size) {
+      items = recovery.items;
+      garbled = new Set([...garbled].filter((f) => !recovery.recovered.has(f)));
+      laidOut = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, read.styles));
+      links = await linkAreas(page, viewport, laidOut.quadrant);
+    }
+  }
+  const { runs: placed, quadrant, rotatedText } = laidOut;
+  const runs = hasText ? applyLinks(placed, links) : placed;
   const readable = garbled.size ? runs.filter((r) => !garbled.has(r.font)) : runs;
   const quality = assessText(runs.map((r) => r.text).join(' '));
   const layOut = async (kept: Run[]): Promise<PageContent> => {
