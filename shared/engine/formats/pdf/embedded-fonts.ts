@@ -14,8 +14,8 @@
  * streams inflate to at most `MAX_FONT_BYTES`; form XObjects are searched `MAX_FORM_DEPTH` deep.
  */
 import zlib from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFStream } from 'pdf-lib';
-import type { PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFStream } from '@cantoo/pdf-lib';
+import type { PDFObject } from '@cantoo/pdf-lib';
 import { sfntUnicode, type SfntUnicode } from './sfnt-unicode.ts';
 
 const MAX_PDF_BYTES = 64 * 1024 * 1024;
