@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles the `mdraft` command for start-up speed (run by `npm run build` after tsc): `dist/cli/mdraft.js` (the
- * CLI's main thread), `dist/cli/sandbox-worker.js` (the conversion worker with the engine) and the OCR adapters
+ * CLI's main thread), `dist/cli/sandbox-worker.js` (the conversion worker with the engine), `dist/cli/pdfjs-thread.js`
+ * (pdf.js's parser thread) and the OCR adapters
  * the workers load by URL (`dist/cli/local/tesseract-ocr.js`, `dist/cli/gcp/document-ai-ocr.js`), plus shared
  * chunks, all ES modules. `bin/mdraft.js` runs the bundle when it exists, else `dist/shared/cli/main.js`.
  *
@@ -35,6 +36,8 @@ await build({
   entryPoints: {
     mdraft: 'shared/cli/main.ts',
     'sandbox-worker': 'shared/engine/sandbox-worker.ts',
+    // pdf.js's parser thread (formats/pdf/parser-thread.ts starts it by URL, `./pdfjs-thread.js`).
+    'pdfjs-thread': 'shared/engine/formats/pdf/pdfjs-thread.ts',
     'local/tesseract-ocr': 'shared/adapters/local/tesseract-ocr.ts',
     'gcp/document-ai-ocr': 'shared/adapters/gcp/document-ai-ocr.ts',
   },

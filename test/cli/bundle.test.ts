@@ -1,7 +1,7 @@
 /**
  * The bundled `mdraft` (scripts/bundle-cli.mjs, what bin/mdraft.js runs after `npm run build`): built here into
  * a temporary folder inside the project, then run as a whole process on documents made here. Checks that the
- * URLs the code builds from `import.meta.url` (the conversion worker, the OCR adapter) still resolve in the
+ * URLs the code builds from `import.meta.url` (the conversion worker, pdf.js's parser thread, the OCR adapter) still resolve in the
  * bundle, and that a DOCX loads the DOCX converter's chunk and no other format's.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCanvas } from '@napi-rs/canvas';
 import { buildDocx } from '../fixtures/docx.ts';
+import { buildPdf, paragraphLines } from '../fixtures/pdf.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let outdir: string;
@@ -72,6 +73,17 @@ describe('the bundled mdraft command', () => {
     const html = write('page.html', '<html><body><h1>Title</h1><p>Some <em>text</em>.</p></body></html>');
     const result = await run([html]);
     expect(result.stdout).toBe('# Title\n\nSome *text*.\n');
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it('converts a PDF with pdf.js in its parser thread, which the bundle starts by URL', async () => {
+    const pdf = write(
+      'doc.pdf',
+      await buildPdf([paragraphLines(['The bundled parser thread reads this line.'], 72, 700)]),
+    );
+    const result = await run([pdf]);
+    expect(result.stderr).not.toMatch(/parser thread/);
+    expect(result.stdout).toContain('The bundled parser thread reads this line.');
     expect(result.code).toBe(0);
   }, 60_000);
 
