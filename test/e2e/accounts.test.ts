@@ -106,6 +106,14 @@ test('sign in, estimate, confirm, convert, usage, out of quota, upgrade, convert
   cookie = setCookie.split(';')[0];
   expect((await fetch(server.signInUrl, { redirect: 'manual' })).status).toBe(401);
 
+  // Only the page's own origin may use the cookie: another origin (another port of the same host is the same
+  // site, so SameSite lets the cookie through) is refused, by Fetch Metadata or by Origin.
+  const other = 'http://127.0.0.1:1';
+  expect((await api('/v1/keys', { method: 'POST', headers: { 'Sec-Fetch-Site': 'same-site' } })).status).toBe(401);
+  expect((await api('/v1/keys', { method: 'POST', headers: { Origin: other } })).status).toBe(401);
+  expect((await api('/v1/me', { headers: { 'Sec-Fetch-Site': 'same-origin', Origin: server.url } })).status).toBe(200);
+  expect((await api('/v1/me', { headers: { Origin: server.url } })).status).toBe(200);
+
   const me = (await (await api('/v1/me')).json()) as { me: Me };
   expect(me.me).toMatchObject({ id: LOCAL_USER, status: 'active', plan: { id: 'free', monthlyUnits: 4 } });
   expect(me.me.quota).toMatchObject({ limit: 4, used: 0, reserved: 0, remaining: 4 });

@@ -88,8 +88,28 @@ async function identify(headers: Record<string, string | undefined>, deps: AuthD
     };
   }
   const session = cookieValue(headers.cookie, SESSION_COOKIE);
-  if (session) return byKey(session, 'session', deps);
+  if (session) {
+    // The cookie is sent by the browser on its own, also for requests another page starts (another port of the
+    // same host is the same site, so SameSite does not stop it): only the page's own origin may use it
+    // (Fetch Metadata `Sec-Fetch-Site`, else `Origin` against `Host`; clients that send neither are not browsers).
+    if (crossSite(headers))
+      throw new AuthError('unauthenticated', 'the session cookie is refused on a cross-site request');
+    return byKey(session, 'session', deps);
+  }
   throw new AuthError('unauthenticated', 'send X-API-Key or Authorization: Bearer <Firebase ID token>');
+}
+
+/** Whether a browser says this request comes from a page of another origin. */
+function crossSite(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  const site = headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
+  const origin = headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return typeof origin === 'string';
+  try {
+    return new URL(origin).host !== headers.host;
+  } catch {
+    return true;
+  }
 }
 
 async function byKey(key: string, via: 'api_key' | 'session', deps: AuthDeps): Promise<Identified> {

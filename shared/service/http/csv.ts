@@ -1,7 +1,7 @@
 /**
  * CSV as RFC 4180 defines it: records end with CRLF; a field containing a comma, a double quote, CR or LF
  * is enclosed in double quotes, with each double quote inside doubled (§2.5–2.7). Every other field is
- * written as is. A field that starts with `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheet programs
+ * written as is. A field that starts with `=`, `+`, `-`, `@`, a tab or a CR is prefixed with `'` so spreadsheet programs
  * do not evaluate it as a formula (CSV injection; OWASP) — numbers are written by us, never prefixed.
  */
 
@@ -10,7 +10,7 @@ export type CsvField = string | number;
 /** One field, quoted when RFC 4180 requires it. */
 export function csvField(value: CsvField): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -71,15 +71,16 @@ export async function deliveryAddress(
   } else {
     try {
       addresses = await transport.resolve(host);
-    } catch (error) {
-      return { ok: false, code: 'dns_failed', message: `${host} did not resolve: ${(error as Error).message}` };
+    } catch {
+      return { ok: false, code: 'dns_failed', message: `${host} did not resolve` };
     }
     if (addresses.length === 0) return { ok: false, code: 'dns_failed', message: `${host} has no address` };
   }
   for (const a of addresses) {
     const cls: AddressClass = classifyAddress(a.address);
     if (cls !== 'public' && !policy.testAllowHosts.includes(a.address))
-      return { ok: false, code: 'address_refused', message: `${host} resolves to a ${cls} address (${a.address})` };
+      // The caller reads this on the job: it never names the address (an internal network's layout stays hidden).
+      return { ok: false, code: 'address_refused', message: `${host} does not resolve to a public address` };
   }
   if (url.protocol === 'http:' && !addresses.every((a) => policy.testAllowHosts.includes(a.address)))
     return { ok: false, code: 'address_refused', message: 'http: is allowed for test allow-listed addresses only' };

@@ -226,8 +226,8 @@ test('deleting the job deletes its analyses and their results; a worker still ru
   expect(await h.store.getAnalysis(a.id)).toBeUndefined();
   expect(await h.store.getAnalysis(b.id)).toBeUndefined();
   expect(await h.deps.results.list(`${jobId}/`)).toEqual([]);
-  // The succeeded call stays counted; the unfinished one came back.
-  expect(await h.store.getAiQuota('alice', '2027-01')).toMatchObject({ calls: 1 });
+  // The succeeded call stays counted, and so does the one deleted while running (its model call was under way).
+  expect(await h.store.getAiQuota('alice', '2027-01')).toMatchObject({ calls: 2 });
 });
 
 test('cleanup fails an analysis whose worker was lost on the last attempt and re-enqueues one whose task was lost', async () => {
