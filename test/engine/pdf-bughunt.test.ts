@@ -148,6 +148,16 @@ describe('pdf bug hunt cases', () => {
       'Return to Seller - Private Sale',
     ])
       expect(header).toContain(group);
+    // Each group label names every sub-column under it, in the one header row.
+    for (const group of [
+      'Pre-Pawn',
+      'Redemption',
+      'Returned/Disposition',
+      'Private Sale',
+      'Return to Seller - Private Sale',
+    ])
+      for (const sub of ['Handgun', 'Long Gun', '\\*Other']) expect(header).toContain(`| ${group} ${sub} |`);
+    expect(header).toContain('| Rentals Handgun | Rentals Long Gun |');
     expect(tableLines[tableLines.length - 1]).toMatch(
       /^\| Totals \| 804,006 \| 671,330 \| 636,903 \|[^\n]*\| 2,236,457 \|$/,
     );
