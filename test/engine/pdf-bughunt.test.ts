@@ -96,6 +96,9 @@ describe('pdf bug hunt cases', () => {
     const md = await markdownOf('pdf-superscript-in-table.pdf');
     expect(md).toContain('| Kerala | 29.03 | 24.91<sup>2</sup> | - | - | 4.11 | 1.77 | - | 0.48 | - | 1.45 |');
     expect(md).not.toContain('24.912');
+    // The column-number row is one row: the formulas wrapped under "2=" and "6=" stay in their cells.
+    expect(md).toContain('| 1 | 2= (3 to 6)+14 | 3 | 4 | 5 | 6= (7 to13) | 7 | 8 | 9 | 10 | 11 |');
+    expect(md).not.toMatch(/^\| \| \(3 to 6\)\+14 \|/m);
     // Markdown escapes the stray backtick ("\`"); the facts are about the text a reader sees.
     const text = md.replace(/\\([`*_[\]])/g, '$1');
     expect(text).toContain('TABLE 125: STATE-WISE COMPOSITION OF OUTSTANDING LIABILITIES - 1997 (Contd.)');

@@ -592,6 +592,16 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     ruledBelow: boolean[];
     interval: number;
   }
+  // A line with nothing in the row-label column, whose every cell is words (no bare figure) under a cell of the
+  // line above, is those cells' text wrapped onto a second line ("2=" over "(3 to 6)+14" in a column-number row):
+  // it continues that row rather than starting one.
+  const wrapsAbove = (b: Band, above: Band | undefined): boolean => {
+    if (!above) return false;
+    const aboveCols = new Set(above.runs.map(colOf));
+    const texts = new Map<number, string>();
+    for (const r of b.runs) texts.set(colOf(r), `${texts.get(colOf(r)) ?? ''} ${r.text}`.trim());
+    return !texts.has(0) && [...texts].every(([c, t]) => aboveCols.has(c) && !FIGURE.test(t));
+  };
   const rows: RowSpec[] = [];
   for (let k = 0; k + 1 < rowEdges.length; k++) {
     const top = rowEdges[k];
@@ -615,6 +625,7 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
         ? bands.every((b) => filled(b) >= Math.max(2, nCols / 2))
         : bands.filter((b) => filled(b) >= 2).length >= bands.length / 2);
     const groups: Run[][] = [];
+    let prevBand: Band | undefined;
     if (split) {
       for (const b of bands) {
         // In a table without vertical rules, a line with text in one column only continues the row above
@@ -624,8 +635,9 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
         const continues =
           filled(b) === 1 &&
           (colOf(b.runs[0]) !== 0 || b.runs[0].x0 > firstColumnX + 0.8 * b.size || b.size < 0.9 * bodySize);
-        if (!ruledColumns && prev && continues) prev.push(...b.runs);
+        if (!ruledColumns && prev && (continues || wrapsAbove(b, prevBand))) prev.push(...b.runs);
         else groups.push([...b.runs]);
+        prevBand = b;
       }
     } else {
       groups.push(inRow);
