@@ -96,6 +96,9 @@ describe('pdf bug hunt cases', () => {
     const md = await markdownOf('pdf-superscript-in-table.pdf');
     expect(md).toContain('| Kerala | 29.03 | 24.91<sup>2</sup> | - | - | 4.11 | 1.77 | - | 0.48 | - | 1.45 |');
     expect(md).not.toContain('24.912');
+    // The column-number row is one row: the formulas wrapped under "2=" and "6=" stay in their cells.
+    expect(md).toContain('| 1 | 2= (3 to 6)+14 | 3 | 4 | 5 | 6= (7 to13) | 7 | 8 | 9 | 10 | 11 |');
+    expect(md).not.toMatch(/^\| \| \(3 to 6\)\+14 \|/m);
     // Markdown escapes the stray backtick ("\`"); the facts are about the text a reader sees.
     const text = md.replace(/\\([`*_[\]])/g, '$1');
     expect(text).toContain('TABLE 125: STATE-WISE COMPOSITION OF OUTSTANDING LIABILITIES - 1997 (Contd.)');
@@ -148,6 +151,16 @@ describe('pdf bug hunt cases', () => {
       'Return to Seller - Private Sale',
     ])
       expect(header).toContain(group);
+    // Each group label names every sub-column under it, in the one header row.
+    for (const group of [
+      'Pre-Pawn',
+      'Redemption',
+      'Returned/Disposition',
+      'Private Sale',
+      'Return to Seller - Private Sale',
+    ])
+      for (const sub of ['Handgun', 'Long Gun', '\\*Other']) expect(header).toContain(`| ${group} ${sub} |`);
+    expect(header).toContain('| Rentals Handgun | Rentals Long Gun |');
     expect(tableLines[tableLines.length - 1]).toMatch(
       /^\| Totals \| 804,006 \| 671,330 \| 636,903 \|[^\n]*\| 2,236,457 \|$/,
     );

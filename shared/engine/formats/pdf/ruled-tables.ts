@@ -563,6 +563,24 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     for (let c = 0; c < nCols; c++) if (x < xs[c + 1]) return c;
     return nCols - 1;
   };
+  // A group label in a ruled header: the rules between its sub-columns start below it, inside the same ruled
+  // row ("Pre-Pawn" over "Handgun | Long Gun | *Other", the inner rules drawn from under the label down). At the
+  // label's height those sub-columns are one cell, so the label names each of them: it goes in every column
+  // between the nearest rules that do reach it, as a spanning cell is read. A rule missing over the whole row
+  // is left to the spanning-cell merge below; this only reads rules that stop partway into the row.
+  const spannedColumns = (r: Run, top: number, bottom: number): number[] => {
+    const c = colOf(r);
+    if (!ruledColumns || FIGURE.test(r.text) || r.text.split(/\s+/).length > SPAN_REPEAT_WORDS) return [c];
+    const y = centreY(r);
+    const open = (k: number) =>
+      !region.v.some((v) => Math.abs(v.pos - xs[k]) <= 1.5 * TOL && v.from <= y && v.to >= y) &&
+      coverage(region.v, xs[k], top, bottom) > 0.2;
+    let a = c;
+    let b = c;
+    while (a > 0 && open(a)) a--;
+    while (b < nCols - 1 && open(b + 1)) b++;
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  };
   // Rows: the runs between two horizontal rules; split into text lines when each line fills many columns
   // (rules only around the header, or no horizontal rules between body rows).
   const firstColumnX = Math.min(...runs.filter((r) => colOf(r) === 0).map((r) => r.x0));
@@ -574,6 +592,16 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     ruledBelow: boolean[];
     interval: number;
   }
+  // A line with nothing in the row-label column, whose every cell is words (no bare figure) under a cell of the
+  // line above, is those cells' text wrapped onto a second line ("2=" over "(3 to 6)+14" in a column-number row):
+  // it continues that row rather than starting one.
+  const wrapsAbove = (b: Band, above: Band | undefined): boolean => {
+    if (!above) return false;
+    const aboveCols = new Set(above.runs.map(colOf));
+    const texts = new Map<number, string>();
+    for (const r of b.runs) texts.set(colOf(r), `${texts.get(colOf(r)) ?? ''} ${r.text}`.trim());
+    return !texts.has(0) && [...texts].every(([c, t]) => aboveCols.has(c) && !FIGURE.test(t));
+  };
   const rows: RowSpec[] = [];
   for (let k = 0; k + 1 < rowEdges.length; k++) {
     const top = rowEdges[k];
@@ -597,6 +625,7 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
         ? bands.every((b) => filled(b) >= Math.max(2, nCols / 2))
         : bands.filter((b) => filled(b) >= 2).length >= bands.length / 2);
     const groups: Run[][] = [];
+    let prevBand: Band | undefined;
     if (split) {
       for (const b of bands) {
         // In a table without vertical rules, a line with text in one column only continues the row above
@@ -606,15 +635,16 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
         const continues =
           filled(b) === 1 &&
           (colOf(b.runs[0]) !== 0 || b.runs[0].x0 > firstColumnX + 0.8 * b.size || b.size < 0.9 * bodySize);
-        if (!ruledColumns && prev && continues) prev.push(...b.runs);
+        if (!ruledColumns && prev && (continues || wrapsAbove(b, prevBand))) prev.push(...b.runs);
         else groups.push([...b.runs]);
+        prevBand = b;
       }
     } else {
       groups.push(inRow);
     }
     groups.forEach((g, gi) => {
       const cells: Run[][] = Array.from({ length: nCols }, () => []);
-      for (const r of g) cells[colOf(r)].push(r);
+      for (const r of g) for (const c of spannedColumns(r, top, bottom)) cells[c].push(r);
       const last = gi === groups.length - 1;
       rows.push({
         top,
@@ -637,7 +667,7 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     !xs.slice(1, -1).some((x) => coverage(region.v, x, rows[0].top + 1, rows[0].bottom - 1) > 0.2) &&
     rows.slice(1).some((row) => xs.slice(1, -1).some((x) => coverage(region.v, x, row.top + 1, row.bottom - 1) > 0.5))
   ) {
-    const first = rows[0].cells.flat();
+    const first = [...new Set(rows[0].cells.flat())];
     if (numericShare(first) < 0.5 && bandsOf(first).length <= 3) {
       caption = first;
       rows.shift();
@@ -656,7 +686,7 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     const [ra, rb] = [find(a), find(b)];
     if (ra === rb) return;
     parent[ra] = rb;
-    held.set(rb, [...held.get(rb)!, ...held.get(ra)!]);
+    held.set(rb, [...new Set([...held.get(rb)!, ...held.get(ra)!])]);
     held.delete(ra);
   };
   if (ruledColumns) {
