@@ -8,6 +8,7 @@
 import { apiRoutes } from '../../functions/api.ts';
 import { issueApiKey } from '../../shared/service/auth/api-keys.ts';
 import { Client, startTestServer, type TestServer } from '../e2e/client.ts';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { resolvePointer, validate } from '../helpers/json-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -78,6 +79,18 @@ const post = (body: unknown, method = 'POST'): RequestInit => ({
   method,
   headers: { 'Content-Type': 'application/json' },
   body: JSON.stringify(body),
+});
+
+test('the document validates against the OpenAPI 3.1 schema (@seriousme/openapi-schema-validator)', async () => {
+  const validator = new Validator();
+  const result = await validator.validate(structuredClone(doc));
+  expect(validator.version).toBe('3.1');
+  expect(result.errors ?? []).toEqual([]);
+  expect(result.valid).toBe(true);
+  // Not vacuous: the same document with a parameter in an unknown place is refused.
+  const broken = structuredClone(doc) as Json & { paths: Record<string, Record<string, Json>> };
+  broken.paths['/v1/jobs'].get.parameters = [{ name: 'q', in: 'body', schema: { type: 'string' } }];
+  expect((await new Validator().validate(broken)).valid).toBe(false);
 });
 
 test('the document is structurally OpenAPI 3.1 and every $ref resolves', () => {
