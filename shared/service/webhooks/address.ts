@@ -10,9 +10,12 @@
  * (RFC 1918, unique local fc00::/7 RFC 4193, deprecated site-local fec0::/10), link-local (RFC 3927,
  * RFC 4291), shared address space / CGNAT (RFC 6598), unspecified and "this network" (RFC 1122), multicast
  * (RFC 5771, RFC 4291), the rest of the reserved space (benchmarking RFC 2544, IETF protocol assignments,
- * 240/4, the discard prefix 100::/64), and the cloud metadata address 169.254.169.254. IPv6 forms that carry
- * an IPv4 address (IPv4-mapped ::ffff:0:0/96, NAT64 64:ff9b::/96 RFC 6052, 6to4 2002::/16 RFC 3056) are
- * classified by the IPv4 address they carry, so `::ffff:127.0.0.1` is loopback.
+ * 240/4, the discard prefix 100::/64, IETF protocol assignments 2001::/23 including Teredo, documentation
+ * 2001:db8::/32 and 3fff::/20, SRv6 SIDs 5f00::/16, the NAT64 local-use prefix 64:ff9b:1::/48 of RFC 8215,
+ * and all IPv6 space outside global unicast 2000::/3), and the cloud metadata address 169.254.169.254. IPv6
+ * forms that carry an IPv4 address (IPv4-mapped ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96 of RFC 2765
+ * SIIT, NAT64 64:ff9b::/96 RFC 6052, 6to4 2002::/16 RFC 3056) are classified by the IPv4 address they carry,
+ * so `::ffff:127.0.0.1` is loopback.
  *
  * Input is an address as the resolver returns it or as the WHATWG URL parser writes a host: dotted-quad IPv4
  * (the URL parser has already turned decimal, hex and octal forms such as `2130706433`, `0x7f.1` or
@@ -106,25 +109,60 @@ function v6Bytes(text: string): number[] {
   return words.flatMap((w) => [w >> 8, w & 0xff]);
 }
 
+/**
+ * IPv6 special-purpose ranges (IANA's IPv6 special-purpose registry), as `[first, prefix length, class]`; the first
+ * match wins. The forms that carry an IPv4 address are handled before this table (see `classifyV6`).
+ */
+const V6_RANGES: ReadonlyArray<[string, number, AddressClass]> = [
+  ['::', 128, 'unspecified'],
+  ['::1', 128, 'loopback'],
+  // The deprecated IPv4-compatible form ::a.b.c.d (RFC 4291 §2.5.5.1), and the rest of ::/96.
+  ['::', 96, 'reserved'],
+  // NAT64 local-use prefix (RFC 8215): refused outright. The operator chooses the prefix length and so where
+  // the IPv4 address sits (RFC 6052 §2.2), and the translator is by definition inside someone's network.
+  ['64:ff9b:1::', 48, 'reserved'],
+  // Discard-only (RFC 6666).
+  ['100::', 64, 'reserved'],
+  // IETF protocol assignments (RFC 2928): Teredo 2001::/32 (RFC 4380, which carries an obfuscated IPv4
+  // address), benchmarking 2001:2::/48 (RFC 5180), ORCHID (RFC 4843, RFC 7343), anycast service addresses.
+  ['2001::', 23, 'reserved'],
+  // Documentation (RFC 3849, RFC 9637).
+  ['2001:db8::', 32, 'reserved'],
+  ['3fff::', 20, 'reserved'],
+  // Segment Routing over IPv6 SIDs (RFC 9602).
+  ['5f00::', 16, 'reserved'],
+  ['fc00::', 7, 'private'],
+  ['fe80::', 10, 'link_local'],
+  // Deprecated site-local (RFC 3879).
+  ['fec0::', 10, 'private'],
+  ['ff00::', 8, 'multicast'],
+];
+
+/** Whether the first `bits` bits of `a` and `b` agree. */
+function samePrefix(a: number[], b: number[], bits: number): boolean {
+  for (let i = 0; i < 16 && bits > 0; i += 1, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((a[i] & mask) !== (b[i] & mask)) return false;
+  }
+  return true;
+}
+
+const V6_TABLE = V6_RANGES.map(([first, bits, cls]) => [v6Bytes(first), bits, cls] as const);
+
 function classifyV6(b: number[]): AddressClass {
   const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
   const v4At = (i: number) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
-  if (zeros(0, 16)) return 'unspecified';
-  if (zeros(0, 15) && b[15] === 1) return 'loopback';
-  // IPv4-mapped (::ffff:a.b.c.d): what a dual-stack socket connects to is the IPv4 address.
+  // IPv4-mapped ::ffff:0:0/96 (RFC 4291 §2.5.5.2): what a dual-stack socket connects to is the IPv4 address.
   if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return classifyV4(v4At(12));
-  // NAT64 well-known prefix 64:ff9b::/96 translates to the embedded IPv4 address.
+  // IPv4-translated ::ffff:0:0:0/96 (SIIT, RFC 2765 §2.1): a stateless translator delivers to the IPv4 address.
+  if (zeros(0, 8) && b[8] === 0xff && b[9] === 0xff && zeros(10, 12)) return classifyV4(v4At(12));
+  // NAT64 well-known prefix 64:ff9b::/96 (RFC 6052) translates to the embedded IPv4 address.
   if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12)) return classifyV4(v4At(12));
-  // 6to4 (2002:a.b.c.d::/48) reaches the embedded IPv4 address's network.
+  // 6to4 (2002:a.b.c.d::/48, RFC 3056) reaches the embedded IPv4 address's network.
   if (b[0] === 0x20 && b[1] === 0x02) return classifyV4(v4At(2));
-  // The deprecated IPv4-compatible form ::a.b.c.d, and the rest of ::/96.
-  if (zeros(0, 12)) return 'reserved';
-  if ((b[0] & 0xfe) === 0xfc) return 'private';
-  if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return 'link_local';
-  if (b[0] === 0xfe && (b[1] & 0xc0) === 0xc0) return 'private';
-  if (b[0] === 0xff) return 'multicast';
-  // Discard-only 100::/64 (RFC 6666) and documentation 2001:db8::/32 (RFC 3849).
-  if (b[0] === 0x01 && b[1] === 0x00 && zeros(2, 8)) return 'reserved';
-  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x0d && b[3] === 0xb8) return 'reserved';
+  for (const [first, bits, cls] of V6_TABLE) if (samePrefix(b, first, bits)) return cls;
+  // Only 2000::/3 is global unicast (IANA IPv6 address space registry); the rest is reserved by the IETF, so
+  // an address there is not a public destination however it was reached.
+  if ((b[0] & 0xe0) !== 0x20) return 'reserved';
   return 'public';
 }

@@ -26,6 +26,13 @@ test.each([
   ['239.255.255.250', 'multicast'],
   ['255.255.255.255', 'reserved'],
   ['198.18.0.1', 'reserved'],
+  ['198.19.255.255', 'reserved'],
+  ['192.0.0.1', 'reserved'],
+  ['192.0.2.1', 'reserved'],
+  ['198.51.100.7', 'reserved'],
+  ['203.0.113.9', 'reserved'],
+  ['240.0.0.1', 'reserved'],
+  ['100.64.0.0', 'cgnat'],
   ['8.8.8.8', 'public'],
   ['172.32.0.1', 'public'],
   ['100.128.0.1', 'public'],
@@ -45,6 +52,17 @@ test.each([
   ['febf::1', 'link_local'],
   ['ff02::1', 'multicast'],
   ['2001:db8::1', 'reserved'],
+  ['::2', 'reserved'],
+  ['100::1', 'reserved'],
+  ['2001::1', 'reserved'], // Teredo
+  ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
+  ['2001:2::1', 'reserved'], // benchmarking
+  ['2001:20::1', 'reserved'], // ORCHIDv2
+  ['3fff::1', 'reserved'], // documentation (RFC 9637)
+  ['5f00::1', 'reserved'], // SRv6 SIDs
+  ['4000::1', 'reserved'], // outside global unicast 2000::/3
+  ['fec0::1', 'private'],
+  ['2a00:1450:4001::200e', 'public'],
   ['2606:4700:4700::1111', 'public'],
   ['2001:4860:4860::8888', 'public'],
 ])('IPv6 %s is %s', (address, cls) => {
@@ -62,6 +80,26 @@ test.each([
   ['2002:7f00:1::1', 'loopback'],
   ['2002:c0a8:101::1', 'private'],
   ['::127.0.0.1', 'reserved'],
+  // IPv4-translated (SIIT, RFC 2765): judged by the IPv4 address.
+  ['::ffff:0:127.0.0.1', 'loopback'],
+  ['::ffff:0:a00:1', 'private'],
+  ['::ffff:0:169.254.169.254', 'metadata'],
+  ['::ffff:0:8.8.8.8', 'public'],
+  // NAT64 well-known prefix with private, CGNAT and link-local IPv4 inside.
+  ['64:ff9b::10.0.0.1', 'private'],
+  ['64:ff9b::c0a8:101', 'private'],
+  ['64:ff9b::100.64.0.1', 'cgnat'],
+  ['64:ff9b::127.0.0.1', 'loopback'],
+  // Other spellings inside 64:ff9b::/32 are not the /96 well-known form: refused.
+  ['64:ff9b:0:1::a00:1', 'reserved'],
+  // NAT64 local-use prefix (RFC 8215): refused whatever it carries.
+  ['64:ff9b:1::a00:1', 'reserved'],
+  ['64:ff9b:1::8.8.8.8', 'reserved'],
+  ['64:ff9b:1:ffff::808:808', 'reserved'],
+  // 6to4 with other non-public IPv4 inside.
+  ['2002:a9fe:a9fe::1', 'metadata'],
+  ['2002:6440:1::1', 'cgnat'],
+  ['2002:808:808::1', 'public'],
 ])('IPv4 inside IPv6: %s is %s', (address, cls) => {
   expect(classifyAddress(address)).toBe(cls);
 });
@@ -85,6 +123,8 @@ test.each([
   ['https://2852039166/', '169.254.169.254'],
   ['https://[::ffff:127.0.0.1]/', '::ffff:7f00:1'],
   ['https://[0:0:0:0:0:0:0:1]/', '::1'],
+  ['https://[::ffff:0:127.0.0.1]/', '::ffff:0:7f00:1'],
+  ['https://[64:ff9b:1::10.0.0.1]/', '64:ff9b:1::a00:1'],
 ])('the host of %s is %s, and it is refused', async (raw, host) => {
   const url = new URL(checkWebhookUrl(raw));
   expect(hostOf(url)).toBe(host);
