@@ -7,10 +7,24 @@ import regexp from 'eslint-plugin-regexp';
 /**
  * The layers, enforced: the engine is a library that knows nothing of the service, its adapters, the CLI or
  * the functions; the service domain (use cases, records, ports) knows no adapter, CLI or function; adapters
- * implement the ports and never reach into the CLI or the functions. `functions/`, `shared/cli/` and
+ * implement the ports and never reach into the CLI or the functions; `shared/common/` (small helpers such as
+ * the CSV writer, used by both the analysis and the service layers) imports none of them. `functions/`, `shared/cli/` and
  * `scripts/` are the composition roots that wire adapters to use cases.
  */
 const layers = [
+  {
+    target: './shared/common',
+    from: [
+      './shared/engine',
+      './shared/service',
+      './shared/analysis',
+      './shared/adapters',
+      './shared/cli',
+      './shared/web',
+      './functions',
+    ],
+    message: 'shared/common holds small helpers every layer may import (the CSV writer); it imports no layer.',
+  },
   {
     target: './shared/engine',
     from: ['./shared/service', './shared/adapters', './shared/cli', './functions'],

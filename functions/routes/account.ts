@@ -7,7 +7,7 @@ import type { Principal } from '../../shared/service/auth/authenticate.ts';
 import { badRequest, conflict } from '../../shared/service/http/errors.ts';
 import { parseJsonBody, parseWith } from '../../shared/service/http/body.ts';
 import { json, type HttpRequest, type HttpResponse } from '../../shared/service/http/types.ts';
-import { csvStream } from '../../shared/service/http/csv.ts';
+import { csvStream } from '../../shared/common/csv.ts';
 import type { PipelineDeps } from '../../shared/service/jobs/deps.ts';
 import { confirmOwnedJob } from '../../shared/service/jobs/confirm-job.ts';
 import { NotAwaitingConfirmationError } from '../../shared/service/jobs/errors.ts';

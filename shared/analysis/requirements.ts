@@ -24,6 +24,7 @@ import {
 import { sentenceSpans } from './sentences.ts';
 import { findDates, findQuantities } from './extract-facts.ts';
 import { categorize, type Category } from './categories.ts';
+import { csvDocument } from '../common/csv.ts';
 
 export type Modal = 'shall' | 'must' | 'will' | 'should' | 'may' | 'required';
 
@@ -218,11 +219,11 @@ export const CSV_COLUMNS = [
 
 /**
  * The matrix as CSV (RFC 4180: CRLF line ends, a field with a comma, a double quote, CR or LF is quoted and
- * its quotes doubled), with a header row. Lists (dates, quantities) are joined with `; `.
+ * its quotes doubled, a formula-like field made text), with a header row, through the shared writer
+ * `common/csv.ts`. Lists (dates, quantities) are joined with `; `.
  */
 export function requirementsToCsv(requirements: Requirement[]): string {
-  const rows: string[][] = [[...CSV_COLUMNS], ...requirements.map(requirementCsvFields)];
-  return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvDocument(CSV_COLUMNS, requirements.map(requirementCsvFields));
 }
 
 /** One requirement's fields in `CSV_COLUMNS` order (lists joined with `; `). */
@@ -242,10 +243,4 @@ export function requirementCsvFields(r: Requirement): string[] {
     String(r.start),
     String(r.end),
   ];
-}
-
-export function csvField(value: string): string {
-  // A document's text opens in a spreadsheet: a cell starting like a formula is made text (CSV injection, OWASP).
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -1,4 +1,5 @@
-import { extractRequirements, findModal, requirementsToCsv, csvField } from '../../shared/analysis/requirements.ts';
+import { extractRequirements, findModal, requirementsToCsv } from '../../shared/analysis/requirements.ts';
+import { csvField } from '../../shared/common/csv.ts';
 import { findDates, findQuantities } from '../../shared/analysis/extract-facts.ts';
 import { categorize } from '../../shared/analysis/categories.ts';
 

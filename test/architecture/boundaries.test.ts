@@ -31,6 +31,7 @@ describe('import boundaries', () => {
       'shared/adapters/local/probe.ts',
       "import { startLocal } from '../../../functions/local.ts';\nexport const x = startLocal;\n",
     ],
+    ['shared/common/probe.ts', "import { loadConfig } from '../service/config.ts';\nexport const x = loadConfig;\n"],
   ])('%s may not import %s', async (file, source) => {
     expect(await boundaryErrors(file, source)).toHaveLength(1);
   });
@@ -45,6 +46,8 @@ describe('import boundaries', () => {
       'shared/cli/probe.ts',
       "import { createConverterPool } from '../engine/sandbox.ts';\nexport const x = createConverterPool;\n",
     ],
+    ['shared/analysis/probe.ts', "import { csvField } from '../common/csv.ts';\nexport const x = csvField;\n"],
+    ['shared/service/probe.ts', "import { csvField } from '../common/csv.ts';\nexport const x = csvField;\n"],
   ])('%s may import %s', async (file, source) => {
     expect(await boundaryErrors(file, source)).toEqual([]);
   });

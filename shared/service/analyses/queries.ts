@@ -3,11 +3,11 @@
  * result as CSV. Another owner's analysis (or one under another job id) behaves exactly like a missing one.
  */
 import type { AnalysisResult } from '../../analysis/schema.ts';
-import { CSV_COLUMNS } from '../../analysis/requirements.ts';
+import { CSV_COLUMNS, requirementCsvFields } from '../../analysis/requirements.ts';
 import type { Analysis, AnalysisPage } from '../ports.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { getOwnedJob } from '../jobs/queries.ts';
-import { csvStream } from '../http/csv.ts';
+import { csvStream } from '../../common/csv.ts';
 import { AnalysisNotFoundError, AnalysisResultUnavailableError } from './errors.ts';
 import { isAnalysisId } from './names.ts';
 
@@ -55,8 +55,8 @@ export async function readAnalysisResult(deps: PipelineDeps, analysis: Analysis)
 }
 
 /**
- * A requirements matrix as CSV records (RFC 4180 through `http/csv.ts`: CRLF, quoting, formula-safe), the
- * same columns as `mdraft requirements --csv` (`CSV_COLUMNS`); lists are joined with `; `.
+ * A requirements matrix as CSV records (RFC 4180 through `common/csv.ts`: CRLF, quoting, formula-safe), the
+ * same columns and fields as `mdraft requirements --csv` (`CSV_COLUMNS`, `requirementCsvFields`).
  * @throws AnalysisResultUnavailableError `format_not_available` for any other kind.
  */
 export function requirementsCsv(result: AnalysisResult): AsyncGenerator<string> {
@@ -65,22 +65,5 @@ export function requirementsCsv(result: AnalysisResult): AsyncGenerator<string> 
       'format_not_available',
       `CSV is available for requirements, not ${result.kind}`,
     );
-  return csvStream(
-    CSV_COLUMNS,
-    result.requirements.map((r) => [
-      r.id,
-      r.section?.number ?? '',
-      r.section?.heading ?? '',
-      r.page ?? '',
-      r.level,
-      r.modalText,
-      r.party ?? '',
-      r.category,
-      r.dates.join('; '),
-      r.quantities.join('; '),
-      r.text,
-      r.start,
-      r.end,
-    ]),
-  );
+  return csvStream(CSV_COLUMNS, result.requirements.map(requirementCsvFields));
 }

@@ -1,4 +1,8 @@
 /**
+ * The one CSV writer: the service's exports (usage, requirements matrix over HTTP) and the analysis domain's
+ * `requirementsToCsv` (CLI output) both write through it, so the quoting and the formula guard cannot drift
+ * apart. It lives in `shared/common/`, the layer every other layer may import and which imports none.
+ *
  * CSV as RFC 4180 defines it: records end with CRLF; a field containing a comma, a double quote, CR or LF
  * is enclosed in double quotes, with each double quote inside doubled (§2.5–2.7). Every other field is
  * written as is. A field that starts with `=`, `+`, `-`, `@`, a tab or a CR is prefixed with `'` so spreadsheet programs
