@@ -6,7 +6,7 @@
  *   GET  /v1/admin/health                             store, buckets, queue, scanner, OCR: status and latency each
  *   GET  /v1/admin/users?id=&email=&limit=&cursor=   users by id prefix or email prefix, paged by id
  *   GET  /v1/admin/users/{id}                         the user (status, plan, admin, billing) and their keys
- *   GET  /v1/admin/users/{id}/usage?month=YYYY-MM     the user's counters (default: this month, UTC)
+ *   GET  /v1/admin/users/{id}/usage?month=YYYY-MM     the user's jobs, pages and AI calls (default: this month, UTC)
  *   PUT  /v1/admin/users/{id}/plan        {plan}      change plan (validated against the plans table)
  *   POST /v1/admin/users/{id}/suspend                 refuse every key and token from the next request
  *   POST /v1/admin/users/{id}/reactivate
@@ -138,6 +138,7 @@ function guarded(
       throw new ApiError(501, 'admin_not_configured', 'administration is not available on this backend');
     const d: AdminDeps = {
       accounts: deps.accounts,
+      jobs: deps.jobs,
       userAdmin,
       audit,
       ...(deps.identityAdmin ? { identityAdmin: deps.identityAdmin } : {}),

@@ -1219,6 +1219,8 @@ export interface components {
             displayName: string;
         };
         UsageRecord: {
+            /** @description AI calls (analyses) counted against the plan's aiCallsPerMonth this month; a failed one is given back */
+            aiCalls: number;
             jobs: number;
             month: string;
             owner: string;

@@ -1,7 +1,7 @@
 /**
  * The admin area, shown only when `GET /v1/admin/users` answers (the server decides who is an admin): find
- * users by email or id prefix, suspend or reactivate them, change their plan, revoke their keys, and read the
- * audit log. Every action is recorded server-side with the request id.
+ * users by email or id prefix, read a user's usage this month (jobs, pages, AI calls), suspend or reactivate
+ * them, change their plan, revoke their keys, and read the audit log. Every action is recorded server-side with the request id.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ok, type Session, type components } from './api.ts';
@@ -9,6 +9,13 @@ import { ErrorNote } from './ui.tsx';
 
 type User = components['schemas']['AdminUser'];
 type Entry = components['schemas']['AuditEntry'];
+type Usage = components['schemas']['UsageRecord'];
+
+/** "12 jobs, 340 pages, 3 AI calls (2027-02)": one user's month in one line. */
+export function usageLine(u: Usage): string {
+  const n = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
+  return `${n(u.jobs, 'job')}, ${n(u.pages, 'page')}, ${n(u.aiCalls, 'AI call')} (${u.month})`;
+}
 
 /** @returns whether the signed-in user may use the admin routes. */
 export async function isAdmin(session: Session): Promise<boolean> {
@@ -23,6 +30,7 @@ export function Admin({ session }: { session: Session }) {
   const [audit, setAudit] = useState<Entry[]>([]);
   const [error, setError] = useState<unknown>();
   const [plans, setPlans] = useState<Record<string, string>>({});
+  const [usage, setUsage] = useState<Record<string, Usage>>({});
 
   const search = async (e?: Event) => {
     e?.preventDefault();
@@ -48,6 +56,18 @@ export function Admin({ session }: { session: Session }) {
     }
   };
   const path = (id: string) => ({ params: { path: { id } } });
+  /** This month's usage of one user, on demand (one request per user asked about, not per row listed). */
+  const showUsage = async (id: string) => {
+    try {
+      const answer = await ok(
+        session.client.GET('/v1/admin/users/{id}/usage', { params: { path: { id }, query: {} } }),
+      );
+      setUsage((seen) => ({ ...seen, [id]: answer.usage }));
+      setError(undefined);
+    } catch (err) {
+      setError(err);
+    }
+  };
 
   return (
     <section aria-labelledby="admin-title" class="admin">
@@ -72,6 +92,7 @@ export function Admin({ session }: { session: Session }) {
             <th scope="col">User</th>
             <th scope="col">Status</th>
             <th scope="col">Plan</th>
+            <th scope="col">Usage</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -108,6 +129,15 @@ export function Admin({ session }: { session: Session }) {
                 >
                   Set plan
                 </button>
+              </td>
+              <td class="usage">
+                {usage[u.id] ? (
+                  usageLine(usage[u.id])
+                ) : (
+                  <button type="button" onClick={() => void showUsage(u.id)}>
+                    Show usage
+                  </button>
+                )}
               </td>
               <td>
                 {u.status === 'active' ? (

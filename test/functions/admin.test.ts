@@ -141,8 +141,28 @@ test('search by id and email prefix, paged; usage of one user', async () => {
   expect((await root.request('/v1/admin/users?cursor=@@')).status).toBe(400);
   expect((await root.request('/v1/admin/users?id=a&email=b')).status).toBe(400);
   const usage = await root.request('/v1/admin/users/alice/usage?month=2027-02');
-  expect(await usage.json()).toEqual({ usage: { owner: 'alice', month: '2027-02', jobs: 0, pages: 0 } });
+  expect(await usage.json()).toEqual({ usage: { owner: 'alice', month: '2027-02', jobs: 0, pages: 0, aiCalls: 0 } });
   expect((await root.request('/v1/admin/users/alice/usage?month=2027-13')).status).toBe(400);
+});
+
+test("a user's usage counts their AI calls beside jobs and pages, this month by default", async () => {
+  const dave = await keyFor('dave');
+  const month = new Date().toISOString().slice(0, 7);
+  const text = new TextEncoder().encode('# Terms\n\nThe Contractor shall deliver the scans by June 1, 2027.\n');
+  const jobId = await dave.submit('terms.md', 'text/markdown', text);
+  expect((await dave.waitFor(jobId, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');
+  for (const kind of ['requirements', 'outline']) {
+    const created = await send(dave, 'POST', `/v1/jobs/${jobId}/analyses`, { kind });
+    expect(created.status).toBe(202);
+  }
+  const usage = (await (await root.request('/v1/admin/users/dave/usage')).json()) as { usage: object };
+  expect(usage.usage).toEqual({ owner: 'dave', month, jobs: 1, pages: expect.any(Number), aiCalls: 2 });
+  // The same count the user sees as `ai.used` on their own profile.
+  const { me } = (await (await dave.request('/v1/me')).json()) as { me: { ai: { used: number } } };
+  expect(me.ai.used).toBe(2);
+  // Another month has none.
+  const before = (await (await root.request('/v1/admin/users/dave/usage?month=2020-01')).json()) as { usage: object };
+  expect(before.usage).toMatchObject({ jobs: 0, aiCalls: 0 });
 });
 
 test('granting and removing administration; an admin cannot remove their own', async () => {

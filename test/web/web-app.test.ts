@@ -602,6 +602,16 @@ suite('the web app in chromium', () => {
       const row = page.locator(`tr[data-user-id="${LOCAL_USER}"]`);
       await row.waitFor();
       expect(await row.textContent()).toContain('(admin)');
+      // This month's usage, AI calls beside jobs and pages, as the API counts them.
+      const api = await fetch(`${server.url}/v1/admin/users/${LOCAL_USER}/usage`, { headers: key() });
+      const { usage } = (await api.json()) as {
+        usage: { month: string; jobs: number; pages: number; aiCalls: number };
+      };
+      await row.getByRole('button', { name: 'Show usage' }).click();
+      await row.locator('td.usage', { hasText: 'AI call' }).waitFor();
+      expect(await row.locator('td.usage').textContent()).toMatch(
+        new RegExp(`^${usage.jobs} jobs?, ${usage.pages} pages?, ${usage.aiCalls} AI calls? \\(${usage.month}\\)$`),
+      );
       // An action through the page lands in the audit log.
       await row.getByLabel(`Plan of ${LOCAL_USER}`).fill('free');
       await row.getByRole('button', { name: 'Set plan' }).click();

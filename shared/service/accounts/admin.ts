@@ -17,6 +17,7 @@ import type {
   AuditLog,
   AuditPage,
   IdentityAdmin,
+  JobStore,
   UsageRecord,
   UserAdminStore,
 } from '../ports.ts';
@@ -26,6 +27,8 @@ import { logs } from '../logs.ts';
 
 export interface AdminDeps {
   accounts: Pick<AccountStore, 'getUsage' | 'listApiKeys' | 'revokeApiKey'>;
+  /** The AI allowance counters (analyses) live with the job store. */
+  jobs: Pick<JobStore, 'getAiQuota'>;
   userAdmin: UserAdminStore;
   audit: AuditLog;
   identityAdmin?: IdentityAdmin;
@@ -94,10 +97,20 @@ export async function getUserDetail(
   return { user, keys: await deps.accounts.listApiKeys(uid) };
 }
 
-/** The user's counters for `month` (`YYYY-MM`, UTC). */
-export async function getUserUsage(deps: AdminDeps, uid: string, month: string): Promise<UsageRecord> {
+/**
+ * One user's month as an operator sees it: the conversions' counters and the AI calls counted against the
+ * plan's `aiCallsPerMonth` (the same count `GET /v1/me` reports as `ai.used`: an analysis counts when it is
+ * accepted and is given back if it fails).
+ */
+export interface AdminUsageView extends UsageRecord {
+  aiCalls: number;
+}
+
+/** The user's counters for `month` (`YYYY-MM`, UTC). @throws UserNotFoundError for an unknown user. */
+export async function getUserUsage(deps: AdminDeps, uid: string, month: string): Promise<AdminUsageView> {
   await existing(deps, uid);
-  return deps.accounts.getUsage(uid, month);
+  const [usage, ai] = await Promise.all([deps.accounts.getUsage(uid, month), deps.jobs.getAiQuota(uid, month)]);
+  return { ...usage, aiCalls: ai.calls };
 }
 
 /** Sets the plan (must be in the plans table: `UnknownPlanError`). A later subscription webhook replaces it. */

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { RouteSpec } from '../route-spec.ts';
-import type { AdminUserView, AuditEntry, UsageRecord } from '../../ports.ts';
+import type { AdminUserView, AuditEntry } from '../../ports.ts';
+import type { AdminUsageView } from '../../accounts/admin.ts';
 import type { HealthReport } from '../../health.ts';
 import { agree, ApiKeySchema, type Same } from './common.ts';
 
@@ -51,6 +52,10 @@ export const UsageRecordSchema = z.object({
   month: z.string(),
   jobs: z.number().int(),
   pages: z.number().int(),
+  aiCalls: z
+    .number()
+    .int()
+    .describe("AI calls (analyses) counted against the plan's aiCallsPerMonth this month; a failed one is given back"),
 });
 export const AuditEntrySchema = z.object({
   id: z.string(),
@@ -62,7 +67,7 @@ export const AuditEntrySchema = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 agree<Same<z.output<typeof AdminUserSchema>, AdminUserView>>();
-agree<Same<z.output<typeof UsageRecordSchema>, UsageRecord>>();
+agree<Same<z.output<typeof UsageRecordSchema>, AdminUsageView>>();
 agree<Same<z.output<typeof AuditEntrySchema>, AuditEntry>>();
 
 const ComponentHealthSchema = z.object({
