@@ -516,6 +516,19 @@ describe('queue, scheduler, secrets, Document AI', () => {
     expect(users.map((g) => reference(g.member))).toEqual([worker]);
   });
 
+  it('the worker, where analyses and the tidy-up call Gemini, may use Vertex AI; no other account may', () => {
+    const worker = reference(block(functionFor('convertWorker')[1], 'service_config').service_account_email)!.replace(
+      /\.email$/,
+      '.member',
+    );
+    const grants = Object.values(mod.resources.google_project_iam_member).filter((g) =>
+      String(g.role).startsWith('roles/aiplatform.'),
+    );
+    expect(grants.map((g) => [g.role, reference(g.member), g.project])).toEqual([
+      ['roles/aiplatform.user', worker, '${var.project_id}'],
+    ]);
+  });
+
   it('outputs the API URL and the bucket names', () => {
     const outputs = Object.assign(
       {},

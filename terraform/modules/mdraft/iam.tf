@@ -4,7 +4,8 @@
 #   api               Firestore; signs upload URLs (uploads) and download URLs (results) through signBlob on
 #                     itself; deletes a job's input and results; checks Firebase token revocation.
 #   upload-finalized  Firestore; reads, stats and deletes uploads; enqueues conversion tasks.
-#   convert-worker    Firestore; reads uploads; writes results; Document AI OCR.
+#   convert-worker    Firestore; reads uploads; writes results; Document AI OCR; Gemini on Vertex AI (analyses
+#                     with MDRAFT_ANALYZER=gemini, tidy-up with MDRAFT_LLM_TIDY=on: both run in the worker).
 #   cleanup           Firestore; stats and deletes uploads and results; re-enqueues tasks.
 #   stripe-webhook    Firestore (users' billing state, applied webhook events). No bucket access.
 #   tasks             the identity Cloud Tasks puts in the worker's OIDC token: invokes the worker only.
@@ -177,6 +178,18 @@ resource "google_service_account_iam_member" "enqueuers_act_as_tasks" {
 resource "google_project_iam_member" "worker_documentai" {
   project = var.project_id
   role    = "roles/documentai.apiUser"
+  member  = google_service_account.worker.member
+}
+
+# --- Gemini through Vertex AI for the worker: analyses (`MDRAFT_ANALYZER=gemini`) and the Markdown tidy-up
+# (`MDRAFT_LLM_TIDY=on`) both run there (shared/adapters/gcp/gemini-*.ts), calling generateContent in this
+# project (MDRAFT_GCP_PROJECT). `roles/aiplatform.user` is the predefined role that allows predictions; Vertex AI
+# has no narrower per-model grant. Granted whether or not the engine is switched on, so switching it on is a
+# configuration change only (the API is enabled in apis.tf either way); no other account may call Vertex AI.
+
+resource "google_project_iam_member" "worker_vertex_ai" {
+  project = var.project_id
+  role    = "roles/aiplatform.user"
   member  = google_service_account.worker.member
 }
 
