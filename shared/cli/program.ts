@@ -316,13 +316,15 @@ function addRemoteCommands(program: Command, io: CliIo, state: { exitCode: numbe
     )
     .option('--cursor <CURSOR>', 'the page after this cursor (printed by the previous page)')
     .option('--all', 'every page')
+    .option('--search <text>', 'only jobs whose file name, or a word in it, begins with <text> (case-insensitive)')
     .option('--json', 'write the API response as JSON')
-    .action((flags: RemoteFlags & { limit: number; cursor?: string; all?: boolean }) =>
+    .action((flags: RemoteFlags & { limit: number; cursor?: string; all?: boolean; search?: string }) =>
       go({
         ...remote(flags),
         action: 'list',
         limit: flags.limit,
         ...(flags.cursor ? { cursor: flags.cursor } : {}),
+        ...(flags.search !== undefined ? { search: flags.search } : {}),
         all: flags.all ?? false,
       }),
     );

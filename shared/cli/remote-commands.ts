@@ -20,7 +20,8 @@ export interface RemoteArgs {
 }
 
 export type JobsAction =
-  | { action: 'list'; limit: number; cursor?: string; all: boolean }
+  /** `search`: `GET /v1/jobs?q=` (file name prefix search; the API refuses text with no letter or digit). */
+  | { action: 'list'; limit: number; cursor?: string; all: boolean; search?: string }
   | { action: 'get'; id: string }
   | { action: 'result'; id: string; format: 'md' | 'json'; output?: string }
   | { action: 'delete'; ids: string[] };
@@ -43,7 +44,15 @@ export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> 
         let next: string | undefined;
         do {
           const page = unwrap(
-            await client.GET('/v1/jobs', { params: { query: { limit: args.limit, ...(cursor ? { cursor } : {}) } } }),
+            await client.GET('/v1/jobs', {
+              params: {
+                query: {
+                  limit: args.limit,
+                  ...(cursor ? { cursor } : {}),
+                  ...(args.search !== undefined ? { q: args.search } : {}),
+                },
+              },
+            }),
           );
           jobs.push(...page.jobs);
           next = page.nextCursor;
@@ -63,7 +72,9 @@ export function runJobs(args: RemoteArgs & JobsAction, io: Io): Promise<number> 
               ]),
             ),
           );
-          if (next) io.stderr.write(`more: --cursor ${next} (or --all)\n`);
+          // The cursor pages the same search: the hint repeats it (the API pages `q` like an unfiltered list).
+          const search = args.search !== undefined ? ` --search ${JSON.stringify(args.search)}` : '';
+          if (next) io.stderr.write(`more:${search} --cursor ${next} (or --all)\n`);
         }
         return;
       }

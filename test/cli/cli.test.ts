@@ -96,7 +96,7 @@ describe('mdraft without conversion', () => {
       submit: ['--api', '--key', '--output', '--json', '--concurrency', '--timeout'],
       'dev-key': ['--user', '--data-dir'],
       usage: ['--api', '--key', '--from', '--to', '--group-by', '--json', '--csv'],
-      'jobs list': ['--api', '--key', '--limit', '--cursor', '--all', '--json'],
+      'jobs list': ['--api', '--key', '--limit', '--cursor', '--all', '--search', '--json'],
       'jobs result': ['--api', '--key', '--output', '--json'],
     };
     for (const [command, flags] of Object.entries(options)) {

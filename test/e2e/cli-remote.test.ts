@@ -123,6 +123,31 @@ test('jobs list pages with --limit and --cursor, and --all walks every page', as
   expect(all.nextCursor).toBeUndefined();
 });
 
+test('jobs list --search finds jobs by a word prefix of their file name (GET /v1/jobs?q=), paged like a plain list', async () => {
+  for (const name of ['Zephyr report.md', 'zephyr-minutes.md', 'Reports of zephyrs.md', 'unrelated.md'])
+    expect((await mdraft(['submit', file(name, `${name}\n`)])).code).toBe(0);
+  const names = async (...args: string[]) => {
+    const out = await mdraft(['jobs', 'list', '--all', '--json', ...args]);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    return (JSON.parse(out.stdout) as { jobs: Array<{ filename: string }> }).jobs.map((j) => j.filename).sort();
+  };
+  expect(await names('--search', 'ZEPH')).toEqual(['Reports of zephyrs.md', 'Zephyr report.md', 'zephyr-minutes.md']);
+  expect(await names('--search', 'minutes')).toEqual(['zephyr-minutes.md']);
+  expect(await names('--search', 'phyr')).toEqual([]); // a prefix of a word, not any substring
+  // The table pages the search; the hint repeats it with the cursor.
+  const first = await mdraft(['jobs', 'list', '--search', 'zephyr', '--limit', '2']);
+  expect(first.stdout.trim().split('\n')).toHaveLength(3);
+  const cursor = /^more: --search "zephyr" --cursor (\S+) \(or --all\)\n$/.exec(first.stderr)?.[1];
+  expect(cursor).toBeDefined();
+  const rest = await mdraft(['jobs', 'list', '--search', 'zephyr', '--limit', '2', '--cursor', cursor!]);
+  expect(rest.stdout.trim().split('\n')).toHaveLength(2);
+  expect(rest.stdout).toMatch(/zephyr/i);
+  // Text the API cannot search for is its refusal: exit 1 with the code.
+  const refused = await mdraft(['jobs', 'list', '--search', '!!']);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/^mdraft jobs list: invalid_query: /);
+});
+
 test('API refusals exit 1 with the code; an unreachable API exits 1; usage errors exit 2', async () => {
   const refused = await mdraft(['jobs', 'list'], `mdk_${'A'.repeat(43)}`);
   expect(refused.code).toBe(1);
