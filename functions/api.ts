@@ -27,6 +27,7 @@ import { jobRoutes as jobs } from '../shared/service/http/schemas/jobs.ts';
 import { metaRoutes as meta } from '../shared/service/http/schemas/meta.ts';
 import { openApiDocument, type OpenApiDocument } from '../shared/service/http/openapi.ts';
 import { createRateLimitGate } from './routes/rate-limits.ts';
+import { combineRateLimitHeaders } from '../shared/service/http/rate-limit-headers.ts';
 import { accountRoutes, pricedJobView } from './routes/account.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -56,11 +57,14 @@ export function createApiHandler(deps: PipelineDeps, web: WebHandlerOptions = {}
     const params = (pattern.exec(req.path) ?? []).slice(1).map(decodeParam);
     try {
       const res = await route.run(req, who, params);
-      return { ...res, headers: { ...limitHeaders, ...res.headers } };
+      // A route with a limit of its own (the analyses bucket) sends its headers too: both are listed.
+      const headers = res.headers ?? {};
+      return { ...res, headers: { ...headers, ...combineRateLimitHeaders(limitHeaders, headers) } };
     } catch (error) {
       const mapped = toApiError(error);
-      // The limit headers go on errors too (a 429 already has its own).
-      if (mapped instanceof ApiError) for (const [k, v] of Object.entries(limitHeaders)) mapped.headers[k] ??= v;
+      // The limit headers go on errors too, beside a route's own (its 429 keeps its Retry-After).
+      if (mapped instanceof ApiError)
+        Object.assign(mapped.headers, combineRateLimitHeaders(limitHeaders, mapped.headers));
       throw mapped;
     }
   };

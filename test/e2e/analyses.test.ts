@@ -276,8 +276,15 @@ test('analyses have their own rate limit: 429 analysis_rate_limited with Retry-A
   let refused: Response | undefined;
   for (let i = 0; i < 5 && !refused; i++) {
     const res = await analyse(carol, jobId, { kind: 'outline' });
-    if (res.status === 202) accepted++;
-    else refused = res;
+    if (res.status === 202) {
+      accepted++;
+      // Counted by the request limits and by the analyses bucket: both policies, both limits, in one answer.
+      expect(res.headers.get('ratelimit-policy')).toBe(
+        '"user";q=100000;w=60, "key";q=100000;w=60, "analyses";q=2;w=60',
+      );
+      expect(res.headers.get('ratelimit')).toMatch(/^"(user|key)";r=\d+;t=\d+, "analyses";r=[01];t=\d+$/);
+      expect(res.headers.get('retry-after')).toBeNull();
+    } else refused = res;
   }
   expect(refused?.status).toBe(429);
   expect(accepted).toBeGreaterThanOrEqual(2);
@@ -285,7 +292,10 @@ test('analyses have their own rate limit: 429 analysis_rate_limited with Retry-A
   const { error } = (await refused!.json()) as { error: { code: string } };
   expect(error.code).toBe('analysis_rate_limited');
   expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect(refused!.headers.get('ratelimit')).toContain('"analyses";r=0');
+  expect(refused!.headers.get('ratelimit')).toMatch(/^"(user|key)";r=\d+;t=\d+, "analyses";r=0;t=\d+$/);
+  expect(refused!.headers.get('retry-after')).toBe(
+    /"analyses";r=0;t=(\d+)/.exec(refused!.headers.get('ratelimit')!)![1],
+  );
   // The refused ones took no AI call; ordinary requests still go through.
   const me = (await (await carol.request('/v1/me')).json()) as { me: { ai: { used: number } } };
   expect(me.me.ai.used).toBe(accepted);

@@ -8,6 +8,9 @@
  *
  * `RateLimit` names the policy closest to refusing (fewest remaining), as the draft lets a server report
  * only the most relevant one. A refusal also carries `Retry-After` (RFC 9110 §10.2.3) in seconds.
+ *
+ * A request counted by two independent limits (the request limits, then a route's own bucket such as the
+ * analyses one) reports both: `combineRateLimitHeaders` lists the members of each field side by side.
  */
 import type { PolicyDecision } from '../accounts/rate-limit.ts';
 
@@ -26,4 +29,29 @@ export function rateLimitHeaders(decisions: PolicyDecision[], windowSeconds: num
   };
   if (!tightest.decision.allowed) headers['Retry-After'] = String(tightest.decision.resetSeconds);
   return headers;
+}
+
+const RATE_LIMIT_FIELDS = ['RateLimit-Policy', 'RateLimit'] as const;
+
+/**
+ * The rate-limit headers of two independent checks of one request, as one set: the members of
+ * `RateLimit-Policy` and of `RateLimit` are listed side by side (both are Structured Field Lists, RFC 9651
+ * §3.1, and the draft allows several policies and several limits in one response, §3 and §4), so neither check
+ * hides the other. `Retry-After` is the longer wait of the two. Headers other than these three are ignored.
+ * @param first  headers from `rateLimitHeaders` (or `{}` when that check was off)
+ * @param second the same for the other check; its members follow `first`'s
+ * @returns only the rate-limit headers, each present when either input has it
+ */
+export function combineRateLimitHeaders(
+  first: Record<string, string>,
+  second: Record<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of RATE_LIMIT_FIELDS) {
+    const members = [first[field], second[field]].filter((v): v is string => v !== undefined && v !== '');
+    if (members.length > 0) out[field] = members.join(', ');
+  }
+  const waits = [first['Retry-After'], second['Retry-After']].filter((v): v is string => v !== undefined);
+  if (waits.length > 0) out['Retry-After'] = String(Math.max(...waits.map(Number)));
+  return out;
 }
