@@ -113,32 +113,17 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
         <>
           <div class="row toolbar">
             <div role="tablist" aria-label="Result view">
-              <button
-                type="button"
-                role="tab"
-                id="tab-preview"
-                aria-selected={tab === 'preview'}
-                aria-controls="panel-preview"
-                onClick={() => {
-                  setPassage(undefined);
-                  setTab('preview');
-                }}
-              >
-                Preview
-              </button>
-              <button
-                type="button"
-                role="tab"
-                id="tab-source"
-                aria-selected={tab === 'source'}
-                aria-controls="panel-source"
-                onClick={() => {
-                  setPassage(undefined);
-                  setTab('source');
-                }}
-              >
-                Markdown
-              </button>
+              {(['preview', 'source'] as const).map((name) => (
+                <Tab
+                  key={name}
+                  name={name}
+                  selected={tab === name}
+                  onSelect={() => {
+                    setPassage(undefined);
+                    setTab(name);
+                  }}
+                />
+              ))}
             </div>
             <button type="button" onClick={() => void copy()}>
               Copy
@@ -180,6 +165,37 @@ export function JobView({ session, id, onClose }: { session: Session; id: string
   );
 }
 
+/** The result's views, in tab order, with their tab labels. */
+const TAB_LABELS = { preview: 'Preview', source: 'Markdown' } as const;
+
+/**
+ * One tab of the result's tablist (WAI-ARIA tabs pattern): `tab-<name>` controls the panel `panel-<name>`,
+ * which labels itself by the tab (`aria-labelledby`), so both ids must stay in step.
+ */
+function Tab({ name, selected, onSelect }: { name: keyof typeof TAB_LABELS; selected: boolean; onSelect: () => void }) {
+  return (
+    <button
+      type="button"
+      role="tab"
+      id={`tab-${name}`}
+      aria-selected={selected}
+      aria-controls={`panel-${name}`}
+      onClick={onSelect}
+    >
+      {TAB_LABELS[name]}
+    </button>
+  );
+}
+
+/** A warning as the reader sees it: its message, then its stable code (`types.ts`) in brackets. */
+function WarningText({ warning }: { warning: Warning }) {
+  return (
+    <>
+      {warning.message} <span class="code">[{warning.code}]</span>
+    </>
+  );
+}
+
 function Warnings({ warnings }: { warnings: Warning[] }) {
   const general = warnings.filter((w) => w.page === undefined);
   if (!general.length) return null;
@@ -189,7 +205,7 @@ function Warnings({ warnings }: { warnings: Warning[] }) {
       <ul>
         {general.map((w, i) => (
           <li key={i}>
-            {w.message} <span class="code">[{w.code}]</span>
+            <WarningText warning={w} />
           </li>
         ))}
       </ul>
@@ -212,7 +228,7 @@ function Preview({ markdown, warnings }: { markdown: string; warnings: Warning[]
             {loose.flatMap(([p, ws]) =>
               ws.map((w, i) => (
                 <li key={`${p}-${i}`}>
-                  Page {p}: {w.message} <span class="code">[{w.code}]</span>
+                  Page {p}: <WarningText warning={w} />
                 </li>
               )),
             )}
@@ -230,7 +246,7 @@ function Preview({ markdown, warnings }: { markdown: string; warnings: Warning[]
             <ul class="warnings page-warnings">
               {byPage.get(s.page)!.map((w, j) => (
                 <li key={j}>
-                  {w.message} <span class="code">[{w.code}]</span>
+                  <WarningText warning={w} />
                 </li>
               ))}
             </ul>

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ok, type Session, type components } from './api.ts';
-import { ErrorNote, StatusBadge, formatBytes } from './ui.tsx';
+import { ConfirmButton, ErrorNote, StatusBadge, formatBytes } from './ui.tsx';
 
 type Job = components['schemas']['Job'];
 
@@ -92,25 +92,15 @@ export function JobsList({
               <button type="button" onClick={() => onOpen(j.id)} aria-label={`Open ${j.filename}`}>
                 Open
               </button>
-              {armed === j.id ? (
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={() => void remove(j.id)}
-                  aria-label={`Confirm deleting ${j.filename}`}
-                >
-                  Really delete?
-                </button>
-              ) : (
-                <button
-                  type="button"
-                  class="secondary"
-                  onClick={() => setArmed(j.id)}
-                  aria-label={`Delete ${j.filename}`}
-                >
-                  Delete
-                </button>
-              )}
+              <ConfirmButton
+                armed={armed === j.id}
+                label="Delete"
+                confirmLabel="Really delete?"
+                confirmVerb="deleting"
+                subject={j.filename}
+                onArm={() => setArmed(j.id)}
+                onConfirm={() => void remove(j.id)}
+              />
             </span>
           </li>
         ))}

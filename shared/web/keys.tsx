@@ -1,7 +1,7 @@
 /** API keys: list (`GET /v1/keys`), create (the secret shown once, here only), revoke (asked twice). */
 import { useEffect, useState } from 'preact/hooks';
 import { ok, type Session, type components } from './api.ts';
-import { ErrorNote } from './ui.tsx';
+import { ConfirmButton, ErrorNote } from './ui.tsx';
 
 type Key = components['schemas']['ApiKey'];
 
@@ -68,19 +68,16 @@ export function Keys({ session }: { session: Session }) {
             <strong>{k.name}</strong> <code>{k.prefix}…</code> created {new Date(k.createdAt).toLocaleDateString()}
             {k.revokedAt ? (
               <span class="status status-failed"> revoked</span>
-            ) : armed === k.id ? (
-              <button
-                type="button"
-                class="danger"
-                onClick={() => void revoke(k.id)}
-                aria-label={`Confirm revoking ${k.name}`}
-              >
-                Really revoke?
-              </button>
             ) : (
-              <button type="button" class="secondary" onClick={() => setArmed(k.id)} aria-label={`Revoke ${k.name}`}>
-                Revoke
-              </button>
+              <ConfirmButton
+                armed={armed === k.id}
+                label="Revoke"
+                confirmLabel="Really revoke?"
+                confirmVerb="revoking"
+                subject={k.name}
+                onArm={() => setArmed(k.id)}
+                onConfirm={() => void revoke(k.id)}
+              />
             )}
           </li>
         ))}

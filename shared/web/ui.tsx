@@ -1,4 +1,4 @@
-/** Small shared pieces of the page: error notes, status words, sizes, downloads. */
+/** Small shared pieces of the page: error notes, status words, sizes, downloads, two-step confirmations. */
 import type { ComponentChildren } from 'preact';
 import { apiCodeInWords, asFailure } from './errors.ts';
 
@@ -77,4 +77,38 @@ export function download(name: string, content: string, type: string): void {
 export function resultName(filename: string, ext: 'md' | 'json'): string {
   const base = filename.replace(/\.[^./\\]{1,10}$/, '') || 'result';
   return `${base}.${ext}`;
+}
+
+/**
+ * A destructive action in two steps: the first press arms it (`onArm`), and only the armed button, now
+ * saying `confirmLabel`, runs `onConfirm`; so one stray click deletes nothing. `subject` names the thing
+ * acted on for screen readers (`"<label> <subject>"`, then `"Confirm <confirmVerb> <subject>"`), since the
+ * visible words alone do not say which row's button it is.
+ */
+export function ConfirmButton({
+  armed,
+  label,
+  confirmLabel,
+  confirmVerb,
+  subject,
+  onArm,
+  onConfirm,
+}: {
+  armed: boolean;
+  label: string;
+  confirmLabel: string;
+  confirmVerb: string;
+  subject: string;
+  onArm: () => void;
+  onConfirm: () => void;
+}) {
+  return armed ? (
+    <button type="button" class="danger" onClick={onConfirm} aria-label={`Confirm ${confirmVerb} ${subject}`}>
+      {confirmLabel}
+    </button>
+  ) : (
+    <button type="button" class="secondary" onClick={onArm} aria-label={`${label} ${subject}`}>
+      {label}
+    </button>
+  );
 }
