@@ -141,6 +141,8 @@ export const logs = {
   storageEventMalformed: (c: { eventId?: string; issues: unknown[] }) =>
     log('ERROR', 'malformed storage event', { ...c }),
   cleanupDone: (c: Ctx, counts: object) => log('INFO', 'cleanup done', { ...c, ...counts }),
+  nameTermsBackfilled: (c: Ctx & { scanned: number; filled: number; done: boolean }) =>
+    log('INFO', 'job name terms backfilled', { ...c }),
   apiKeyCreated: (c: Ctx & { owner: string; keyId: string }) =>
     log('INFO', 'api key created', { ...c, keyId: c.keyId.slice(0, 12) }),
   accountDeleted: (c: Ctx & { owner: string; jobs: number }) => log('INFO', 'account deleted', { ...c }),

@@ -219,6 +219,14 @@ export interface JobPage {
   nextCursor?: string;
 }
 
+/** One bounded pass of `JobStore.backfillNameTerms`: records read, records given their terms, whether all are done. */
+export interface NameTermsBackfill {
+  scanned: number;
+  filled: number;
+  /** True once every record has been read: later calls read nothing more. */
+  done: boolean;
+}
+
 /** An analysis's state: `queued` → `running` (leased) → `succeeded` | `failed`; `running` → `queued` on a transient error. */
 export type AnalysisStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -464,6 +472,13 @@ export interface JobStore {
    * `shared/adapters/job-store-keys.ts`); a `name` with no letter or digit filters nothing.
    */
   listJobs(owner: string, page: { limit: number; cursor?: string; name?: string }): Promise<JobPage>;
+  /**
+   * Gives records written before the store kept the name search's terms those terms, reading `limit` records
+   * at the most per call and resuming after the last one read on the next call (the cleanup runs it): a record
+   * that already has them, or is changed or deleted meanwhile, is left alone, so two calls at once are safe.
+   * Absent: the store keeps nothing derived from the name (sqlite tests the name at query time).
+   */
+  backfillNameTerms?(limit: number): Promise<NameTermsBackfill>;
   /**
    * `awaiting_upload` → `queued` (or `awaiting_confirmation`), keyed on `bucket/name#generation` (decision:
    * `queueJob`). With `charge`, the job's units are reserved against the owner's month IN THE SAME

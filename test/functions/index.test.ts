@@ -158,6 +158,7 @@ test('convertWorker and cleanup answer 2xx for work that is already done', async
       analysesFailed: 0,
       analysesRequeued: 0,
       webhooksEnqueued: 0,
+      nameTermsFilled: 0,
     },
   });
 });

@@ -7,7 +7,7 @@
  * `expiresAt` Timestamp for a TTL policy (a backstop after the retention cleanup; queries never rely on
  * it). The composite indexes these queries need are listed in `firestore-indexes.json`.
  */
-import { FieldValue, Timestamp } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, Timestamp } from '@google-cloud/firestore';
 import type {
   CollectionReference,
   DocumentData,
@@ -33,6 +33,7 @@ import type {
   JobStore,
   JobWarning,
   CreateAnalysisOutcome,
+  NameTermsBackfill,
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
@@ -79,9 +80,19 @@ export const TTL_FIELD = 'expiresAt';
 /**
  * The name search's terms on job documents: every prefix of the file name's word-start suffixes
  * (`nameSearchTerms`, `shared/adapters/job-store-keys.ts`), written with the job and never returned by reads.
- * Jobs written before this field existed are not found by a name search until their next write.
+ * Jobs written before this field existed are not found by a name search until their next write or until
+ * `backfillNameTerms` (run by the cleanup) reaches them.
  */
 export const NAME_TERMS_FIELD = 'nameTerms';
+
+/**
+ * Where `backfillNameTerms` keeps its place between runs: `<prefix>maintenance/nameTermsBackfill`, either
+ * `{ after: <last job id read> }` or `{ done: true }`. Deleting it starts the pass again from the first job.
+ */
+export const NAME_TERMS_BACKFILL_DOC = 'nameTermsBackfill';
+
+/** gRPC codes of an update whose job was deleted (NOT_FOUND) or rewritten (FAILED_PRECONDITION) meanwhile. */
+const GONE_OR_CHANGED = new Set([5, 9]);
 
 export class FirestoreJobStore implements JobStore {
   readonly firestore: Firestore;
@@ -95,6 +106,8 @@ export class FirestoreJobStore implements JobStore {
   private readonly analyses: CollectionReference;
   private readonly aiQuota: CollectionReference;
   private readonly aiUsageDays: CollectionReference;
+  /** Bookkeeping of one-off passes over the data (`NAME_TERMS_BACKFILL_DOC`). */
+  private readonly maintenance: CollectionReference;
   private readonly ttlMs: number | undefined;
 
   constructor(options: FirestoreJobStoreOptions) {
@@ -107,6 +120,7 @@ export class FirestoreJobStore implements JobStore {
     this.analyses = this.firestore.collection(`${prefix}analyses`);
     this.aiQuota = this.firestore.collection(`${prefix}aiQuota`);
     this.aiUsageDays = this.firestore.collection(`${prefix}aiUsageDays`);
+    this.maintenance = this.firestore.collection(`${prefix}maintenance`);
     this.ttlMs =
       options.retentionMs !== undefined ? options.retentionMs + (options.ttlGraceMs ?? 7 * 86400_000) : undefined;
   }
@@ -145,6 +159,41 @@ export class FirestoreJobStore implements JobStore {
     const shown = jobs.slice(0, limit);
     const last = shown[shown.length - 1];
     return jobs.length > limit && last ? { jobs: shown, nextCursor: encodeCursor(last) } : { jobs: shown };
+  }
+
+  /**
+   * Reads up to `limit` jobs in document-id order after the place the previous call kept, and gives those
+   * without `nameTerms` their terms. Each update carries the read's update time as a precondition: a job
+   * rewritten meanwhile got its terms from that write (`toDoc`), and a deleted one stays deleted. A short
+   * read means the last job was reached: the place becomes `done` and later calls read only that document.
+   * Jobs written by this code always carry their terms, so a finished pass stays finished (an instance of an
+   * older release still writing during a rollout is the exception: delete the place document to run again).
+   */
+  async backfillNameTerms(limit: number): Promise<NameTermsBackfill> {
+    const place = this.maintenance.doc(NAME_TERMS_BACKFILL_DOC);
+    const kept = (await place.get()).data() as { after?: string; done?: boolean } | undefined;
+    if (kept?.done) return { scanned: 0, filled: 0, done: true };
+    const max = Math.max(1, limit);
+    let query = this.jobs.orderBy(FieldPath.documentId()).limit(max);
+    if (kept?.after) query = query.startAfter(kept.after);
+    const snap = await query.get();
+    const filled = await Promise.all(
+      snap.docs.map(async (doc) => {
+        const filename: unknown = doc.get('filename');
+        if (doc.get(NAME_TERMS_FIELD) !== undefined || typeof filename !== 'string') return false;
+        try {
+          await doc.ref.update({ [NAME_TERMS_FIELD]: nameSearchTerms(filename) }, { lastUpdateTime: doc.updateTime });
+          return true;
+        } catch (error) {
+          if (GONE_OR_CHANGED.has((error as { code?: unknown }).code as number)) return false;
+          throw error;
+        }
+      }),
+    );
+    const last = snap.docs[snap.docs.length - 1];
+    const done = !last || snap.size < max;
+    await place.set(done ? { done: true } : { after: last.id });
+    return { scanned: snap.size, filled: filled.filter(Boolean).length, done };
   }
 
   async markQueued(

@@ -1,6 +1,7 @@
 /**
  * `cleanup` (Cloud Scheduler): retention, never-uploaded jobs, lost workers, lost tasks, webhook events whose
- * enqueue was lost (`webhooks/outbox.ts`). Every step is a
+ * enqueue was lost (`webhooks/outbox.ts`), and a bounded batch of the name-search backfill for jobs written
+ * before the store kept the name's terms (`JobStore.backfillNameTerms`). Every step is a
  * guarded transition or an idempotent delete, so two runs at once (or a run racing a worker) are safe.
  */
 import type { PipelineDeps } from './deps.ts';
@@ -27,6 +28,8 @@ export interface CleanupReport {
   analysesRequeued: number;
   /** Webhook events left in the outbox past the grace period, enqueued now. */
   webhooksEnqueued: number;
+  /** Jobs written before the name search's terms existed, given them now (0 once the backfill is done). */
+  nameTermsFilled: number;
 }
 
 const BATCH = 200;
@@ -45,6 +48,7 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
     analysesFailed: 0,
     analysesRequeued: 0,
     webhooksEnqueued: 0,
+    nameTermsFilled: 0,
   };
 
   for (const job of await deps.jobs.findCreatedBefore(now - config.retentionMs, BATCH)) {
@@ -107,6 +111,13 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
   report.analysesRequeued = analyses.requeued;
   // Last: the events of jobs this run ended were just enqueued, and are too recent for the grace period anyway.
   report.webhooksEnqueued = await sweepWebhookOutbox(deps, requestId);
+
+  // Old jobs invisible to `GET /v1/jobs?q=` until they have terms: one bounded batch a run, resumed next run.
+  const backfill = await deps.jobs.backfillNameTerms?.(BATCH);
+  if (backfill && backfill.scanned > 0) {
+    report.nameTermsFilled = backfill.filled;
+    logs.nameTermsBackfilled({ requestId, ...backfill });
+  }
 
   logs.cleanupDone({ requestId }, report);
   return report;

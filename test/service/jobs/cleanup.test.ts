@@ -50,6 +50,7 @@ test('retention removes records, inputs and results; never-uploaded jobs expire'
     analysesFailed: 0,
     analysesRequeued: 0,
     webhooksEnqueued: 0,
+    nameTermsFilled: 0,
   });
 });
 
