@@ -6,6 +6,7 @@
  * pass of its own: analyses are deleted with their job (retention included).
  */
 import type { PipelineDeps } from '../jobs/deps.ts';
+import { lostWorkerError } from '../jobs/lost-worker.ts';
 import { enqueueAnalysis } from './create-analysis.ts';
 
 const BATCH = 200;
@@ -19,15 +20,8 @@ export async function recoverAnalyses(
   let failed = 0;
   let requeued = 0;
   for (const a of await deps.jobs.findAnalysesLeaseExpired(now, BATCH)) {
-    const exhausted = a.attempts >= config.maxAttempts;
-    const abandoned = (a.leaseExpiresAt ?? 0) < now - config.lostWorkerGraceMs;
-    if (!exhausted && !abandoned) continue;
-    const error = exhausted
-      ? {
-          code: 'attempts_exhausted',
-          message: `the worker stopped responding on the last of ${config.maxAttempts} attempts`,
-        }
-      : { code: 'worker_lost', message: 'the worker stopped responding and no retry took the analysis over' };
+    const error = lostWorkerError(a, now, config, 'analysis');
+    if (!error) continue;
     if (await deps.jobs.failAnalysis(a.id, { error, now })) failed++;
   }
   for (const a of await deps.jobs.findAnalysesQueuedBefore(now - config.requeueAfterMs, BATCH)) {

@@ -15,6 +15,7 @@ import type { AnalysisDocument } from '../../analysis/document.ts';
 import { analysisResultSchema, type AnalysisResult } from '../../analysis/schema.ts';
 import type { Analysis, JobError, Lease } from '../ports.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
+import { keepLease, type Heartbeat } from '../jobs/lease-heartbeat.ts';
 import { logs } from '../logs.ts';
 import { analyzerOf } from './engine.ts';
 import { analysisResultObject } from './names.ts';
@@ -36,11 +37,11 @@ export async function runAnalysis(deps: PipelineDeps, input: RunAnalysisInput): 
     logs.analysisClaimRefused({ requestId, analysisId, reason: claim.reason });
     return claim.reason === 'leased' && input.deliveryAttempt < deps.config.maxAttempts ? 'busy' : 'noop';
   }
-  const stop = heartbeat(deps, analysisId, claim.lease.leaseId);
+  const beat = heartbeat(deps, analysisId, claim.lease.leaseId);
   try {
     return await analyzeClaimed(deps, input, claim.analysis, claim.lease);
   } finally {
-    stop();
+    beat.stop();
   }
 }
 
@@ -136,25 +137,11 @@ async function documentOf(deps: PipelineDeps, jobId: string): Promise<AnalysisDo
   return job ? readConvertedDocument(deps, job) : undefined;
 }
 
-/** Renews the lease every `leaseRenewMs` while the analysis runs (as `jobs/lease-heartbeat.ts` for conversions). */
-function heartbeat(deps: PipelineDeps, analysisId: string, leaseId: string): () => void {
-  let beating = false;
-  const timer = setInterval(() => {
-    if (beating) return;
-    beating = true;
-    deps.jobs
-      .extendAnalysisLease(analysisId, leaseId, { leaseMs: deps.config.leaseMs, now: deps.now() })
-      .then((held) => {
-        if (!held) clearInterval(timer);
-      })
-      // Tried again on the next beat; logged under the analysis id.
-      .catch((error: unknown) => {
-        logs.leaseRenewalFailed({ jobId: analysisId, error: error instanceof Error ? error.message : String(error) });
-      })
-      .finally(() => {
-        beating = false;
-      });
-  }, deps.config.leaseRenewMs);
-  timer.unref();
-  return () => clearInterval(timer);
+/** Renews the analysis's lease while it runs (`jobs/lease-heartbeat.ts`); failed renewals logged under its id. */
+function heartbeat(deps: PipelineDeps, analysisId: string, leaseId: string): Heartbeat {
+  return keepLease(
+    deps.config.leaseRenewMs,
+    () => deps.jobs.extendAnalysisLease(analysisId, leaseId, { leaseMs: deps.config.leaseMs, now: deps.now() }),
+    { onError: (error) => logs.leaseRenewalFailed({ jobId: analysisId, error }) },
+  );
 }

@@ -8,6 +8,7 @@ import type { PipelineDeps } from './deps.ts';
 import { purgeJob } from './queries.ts';
 import { enqueueConversion } from './upload-finalized.ts';
 import { sweepObjects } from './orphan-sweep.ts';
+import { lostWorkerError } from './lost-worker.ts';
 import { logs } from '../logs.ts';
 import { notifyTerminal } from '../webhooks/deliver.ts';
 import { recoverAnalyses } from '../analyses/recover.ts';
@@ -84,15 +85,8 @@ export async function cleanup(deps: PipelineDeps, requestId?: string): Promise<C
   // Leases that expired with no delivery left to take them over: the last attempt died, or (after the
   // grace period) the queue gave up without telling us.
   for (const job of await deps.jobs.findLeaseExpired(now, BATCH)) {
-    const exhausted = job.attempts >= config.maxAttempts;
-    const abandoned = (job.leaseExpiresAt ?? 0) < now - config.lostWorkerGraceMs;
-    if (!exhausted && !abandoned) continue;
-    const error = exhausted
-      ? {
-          code: 'attempts_exhausted',
-          message: `the worker stopped responding on the last of ${config.maxAttempts} attempts`,
-        }
-      : { code: 'worker_lost', message: 'the worker stopped responding and no retry took the job over' };
+    const error = lostWorkerError(job, now, config, 'job');
+    if (!error) continue;
     if (await deps.jobs.fail(job.id, { error, now })) {
       report.failedLostWorker++;
       await notifyTerminal(deps, job, requestId);

@@ -34,7 +34,8 @@ import type {
   QuotaState,
 } from '../ports.ts';
 
-export const JOB_STATUSES: readonly JobStatus[] = [
+/** Every job state, in lifecycle order; the API's `status` enum is this list (`http/schemas/common.ts`). */
+export const JOB_STATUSES = [
   'awaiting_upload',
   'awaiting_confirmation',
   'queued',
@@ -42,7 +43,7 @@ export const JOB_STATUSES: readonly JobStatus[] = [
   'succeeded',
   'failed',
   'expired',
-];
+] as const satisfies readonly JobStatus[];
 
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   awaiting_upload: ['queued', 'awaiting_confirmation', 'failed', 'expired'],

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { JobView } from '../../jobs/view.ts';
+import { JOB_STATUSES } from '../../jobs/states.ts';
 import type { ApiKeyView } from '../../auth/api-keys.ts';
 import type { QuotaView } from '../../accounts/profile.ts';
 import type { SignedRequest } from '../../ports.ts';
@@ -47,15 +48,7 @@ export const ErrorEnvelopeSchema = z.object({
   }),
 });
 
-export const JobStatusSchema = z.enum([
-  'awaiting_upload',
-  'awaiting_confirmation',
-  'queued',
-  'processing',
-  'succeeded',
-  'failed',
-  'expired',
-]);
+export const JobStatusSchema = z.enum(JOB_STATUSES);
 
 export const WarningSchema = z.object({
   code: z.string(),
