@@ -403,6 +403,32 @@ export function describeJobStoreContract(name: string, factory: () => Promise<St
       expect(await store.recordWebhookAttempt('job_missing00000000000000', attempt(1))).toBeUndefined();
     });
 
+    test('webhook outbox: a job refused when its upload is counted (over the allowance) owes its event too', async () => {
+      const refused = makeJob('alice', T, {
+        webhook: {
+          url: 'https://hooks.example/in',
+          keyId: 'k'.repeat(64),
+          eventId: 'evt_r',
+          state: 'pending',
+          attempts: 0,
+        },
+      });
+      await store.createJob(refused);
+      const charge = { units: 5, month: '2027-01', limit: 3, confirmWindowMs: 60_000 };
+      const answer = await store.markQueued(refused.id, {
+        eventKey: `b/${refused.inputObject}#1`,
+        format: 'pdf',
+        now: T + 5,
+        charge,
+      });
+      expect(answer).toMatchObject({
+        outcome: 'refused',
+        job: { status: 'failed', error: { code: 'quota_exceeded' } },
+      });
+      expect((await store.getJob(refused.id))?.webhook?.outboxAt).toBe(T + 5);
+      expect((await store.findWebhookOutbox(T + 6, 10)).map((j) => j.id)).toEqual([refused.id]);
+    });
+
     test('webhook outbox: the write that ends a job puts its event in the outbox; the enqueue or an attempt takes it out', async () => {
       const hook = (eventId: string) => ({
         url: 'https://hooks.example/in',

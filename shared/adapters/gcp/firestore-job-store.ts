@@ -37,28 +37,13 @@ import type {
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
-import { markWebhookEnqueued, recordWebhookAttempt, withWebhookOutbox } from '../../service/webhooks/state.ts';
-import {
-  claimJob,
-  completeJob,
-  confirmJob,
-  expireJob,
-  failJob,
-  queueJob,
-  releaseJob,
-  renewLease,
-} from '../../service/jobs/states.ts';
+import { withWebhookOutbox } from '../../service/webhooks/state.ts';
+import { completeJob, queueJob } from '../../service/jobs/states.ts';
 import { chargeEffects, type ChargeEffects } from '../../service/jobs/charges.ts';
-import {
-  claimAnalysis,
-  completeAnalysis,
-  failAnalysis,
-  releaseAnalysis,
-  renewAnalysisLease,
-} from '../../service/analyses/states.ts';
 import { aiEffects, type AiEffects } from '../../service/analyses/counters.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
 import { decodeCursor, encodeCursor, monthOf, nameSearchTerms, normalizeNameQuery } from '../job-store-keys.ts';
+import { analysisDecisions, jobDecisions, queued, written, type Decide } from '../job-store-decisions.ts';
 import { isPlainDocId, quotaDocId, usageDayDocId, usageDocId, withoutUndefined } from './firestore-docs.ts';
 
 export interface FirestoreJobStoreOptions {
@@ -243,34 +228,29 @@ export class FirestoreJobStore implements JobStore {
           const d = q.exists ? (q.data() as { used?: number; reserved?: number }) : {};
           quota = { used: d.used ?? 0, reserved: d.reserved ?? 0 };
         }
-        const queued = queueJob(before, input, quota);
-        if (queued.outcome !== 'duplicate' && queued.outcome !== 'stale') this.writeJob(tx, before, queued.job);
-        return queued;
+        // A refusal ends the job: its webhook event goes in the outbox with it, as in every transition.
+        const [outcome, next] = queued(queueJob(before, input, quota));
+        if (next) this.writeJob(tx, before, withWebhookOutbox(before, next));
+        return outcome;
       },
       { maxAttempts: 100 },
     );
   }
 
   async confirm(id: string, input: { now: number }): Promise<ConfirmOutcome> {
-    return this.transition(id, (job) => {
-      const confirmed = confirmJob(job, input);
-      return [confirmed, confirmed.ok ? confirmed.job : undefined];
-    });
+    return this.transition(id, jobDecisions.confirm(input));
   }
 
   async claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult> {
-    return this.transition(id, (job) => {
-      const claimed = claimJob(job, input);
-      return [claimed, claimed.ok ? claimed.job : undefined];
-    });
+    return this.transition(id, jobDecisions.claim(input));
   }
 
   async extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
-    return this.transition(id, (job) => written(renewLease(job, leaseId, input)));
+    return this.transition(id, jobDecisions.extendLease(leaseId, input));
   }
 
   async release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
-    return this.transition(id, (job) => written(releaseJob(job, leaseId, input)));
+    return this.transition(id, jobDecisions.release(leaseId, input));
   }
 
   async complete(
@@ -302,11 +282,11 @@ export class FirestoreJobStore implements JobStore {
   }
 
   async fail(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean> {
-    return this.transition(id, (job) => written(failJob(job, input)));
+    return this.transition(id, jobDecisions.fail(input));
   }
 
   async expire(id: string, input: { now: number }): Promise<boolean> {
-    return this.transition(id, (job) => written(expireJob(job, input)));
+    return this.transition(id, jobDecisions.expire(input));
   }
 
   async deleteJob(id: string): Promise<boolean> {
@@ -337,14 +317,11 @@ export class FirestoreJobStore implements JobStore {
   }
 
   async recordWebhookAttempt(id: string, input: WebhookAttempt): Promise<Job | undefined> {
-    return this.transition(id, (job) => {
-      const next = recordWebhookAttempt(job, input);
-      return [next, next];
-    });
+    return this.transition(id, jobDecisions.recordWebhookAttempt(input));
   }
 
   async markWebhookEnqueued(id: string, eventId: string): Promise<boolean> {
-    return this.transition(id, (job) => written(markWebhookEnqueued(job, eventId)));
+    return this.transition(id, jobDecisions.markWebhookEnqueued(eventId));
   }
 
   async countActiveJobs(owner: string): Promise<number> {
@@ -446,18 +423,15 @@ export class FirestoreJobStore implements JobStore {
   }
 
   async claimAnalysis(id: string, input: { leaseMs: number; now: number }): Promise<AnalysisClaimResult> {
-    return this.analysisTransition(id, (a) => {
-      const claimed = claimAnalysis(a, input);
-      return [claimed, claimed.ok ? claimed.analysis : undefined];
-    });
+    return this.analysisTransition(id, analysisDecisions.claim(input));
   }
 
   async extendAnalysisLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(renewAnalysisLease(a, leaseId, input)));
+    return this.analysisTransition(id, analysisDecisions.extendLease(leaseId, input));
   }
 
   async releaseAnalysis(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(releaseAnalysis(a, leaseId, input)));
+    return this.analysisTransition(id, analysisDecisions.release(leaseId, input));
   }
 
   async completeAnalysis(
@@ -465,11 +439,11 @@ export class FirestoreJobStore implements JobStore {
     leaseId: string,
     input: { warnings: JobWarning[]; droppedClaims: number; usage?: AnalysisUsage; resultObject: string; now: number },
   ): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(completeAnalysis(a, leaseId, input)));
+    return this.analysisTransition(id, analysisDecisions.complete(leaseId, input));
   }
 
   async failAnalysis(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(failAnalysis(a, input)));
+    return this.analysisTransition(id, analysisDecisions.fail(input));
   }
 
   async getAiQuota(owner: string, month: string): Promise<AiQuotaState> {
@@ -516,10 +490,7 @@ export class FirestoreJobStore implements JobStore {
   }
 
   /** One analysis state change in a transaction, like `transition`: read, decide, write with its counters. */
-  private async analysisTransition<T>(
-    id: string,
-    decide: (a: Analysis | undefined) => [T, Analysis | undefined],
-  ): Promise<T> {
+  private async analysisTransition<T>(id: string, decide: Decide<Analysis, T>): Promise<T> {
     const ref = this.analysisRef(id);
     if (!ref) return decide(undefined)[0];
     return this.firestore.runTransaction(
@@ -684,9 +655,4 @@ function fromDoc(data: DocumentData): Job {
 function analysisFromDoc(data: DocumentData): Analysis {
   const { [TTL_FIELD]: _ttl, ...a } = data;
   return a as Analysis;
-}
-
-/** A boolean transition's answer: true and the record when the decision allowed it. */
-function written<R>(next: R | undefined): [boolean, R | undefined] {
-  return [next !== undefined, next];
 }

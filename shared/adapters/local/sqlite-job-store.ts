@@ -26,25 +26,9 @@ import type {
   MarkQueuedOutcome,
   WebhookAttempt,
 } from '../../service/ports.ts';
-import { markWebhookEnqueued, recordWebhookAttempt, withWebhookOutbox } from '../../service/webhooks/state.ts';
-import {
-  claimJob,
-  completeJob,
-  confirmJob,
-  expireJob,
-  failJob,
-  queueJob,
-  releaseJob,
-  renewLease,
-} from '../../service/jobs/states.ts';
+import { withWebhookOutbox } from '../../service/webhooks/state.ts';
+import { completeJob, queueJob } from '../../service/jobs/states.ts';
 import { chargeEffects } from '../../service/jobs/charges.ts';
-import {
-  claimAnalysis,
-  completeAnalysis,
-  failAnalysis,
-  releaseAnalysis,
-  renewAnalysisLease,
-} from '../../service/analyses/states.ts';
 import { aiEffects } from '../../service/analyses/counters.ts';
 import {
   ANALYSES_SCHEMA,
@@ -57,6 +41,7 @@ import {
   writeAnalysis,
 } from './sqlite-analyses.ts';
 import { InvalidCursorError } from '../../service/jobs/errors.ts';
+import { analysisDecisions, jobDecisions, queued, written, type Decide } from '../job-store-decisions.ts';
 import { inTransaction, openDatabase, retryBusy } from './sqlite.ts';
 import { addUsage, applyChargeEffects, CHARGE_SCHEMA, readQuota, USAGE_SCHEMA } from './sqlite-usage.ts';
 import { decodeCursor, encodeCursor, monthOf, nameMatches, normalizeNameQuery } from '../job-store-keys.ts';
@@ -162,32 +147,24 @@ export class SqliteJobStore implements JobStore {
     return this.transition(id, (job) => {
       // The allowance is read inside the transaction that reserves from it (BEGIN IMMEDIATE holds the write lock).
       const quota = job && input.charge ? readQuota(this.db, job.owner, input.charge.month) : undefined;
-      const queued = queueJob(job, input, quota);
-      const writes = queued.outcome !== 'duplicate' && queued.outcome !== 'stale';
-      return [queued, writes ? queued.job : undefined];
+      return queued(queueJob(job, input, quota));
     });
   }
 
   async confirm(id: string, input: { now: number }): Promise<ConfirmOutcome> {
-    return this.transition(id, (job) => {
-      const confirmed = confirmJob(job, input);
-      return [confirmed, confirmed.ok ? confirmed.job : undefined];
-    });
+    return this.transition(id, jobDecisions.confirm(input));
   }
 
   async claim(id: string, input: { leaseMs: number; now: number }): Promise<ClaimResult> {
-    return this.transition(id, (job) => {
-      const claimed = claimJob(job, input);
-      return [claimed, claimed.ok ? claimed.job : undefined];
-    });
+    return this.transition(id, jobDecisions.claim(input));
   }
 
   async extendLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
-    return this.transition(id, (job) => written(renewLease(job, leaseId, input)));
+    return this.transition(id, jobDecisions.extendLease(leaseId, input));
   }
 
   async release(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
-    return this.transition(id, (job) => written(releaseJob(job, leaseId, input)));
+    return this.transition(id, jobDecisions.release(leaseId, input));
   }
 
   async complete(
@@ -212,11 +189,11 @@ export class SqliteJobStore implements JobStore {
   }
 
   async fail(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean> {
-    return this.transition(id, (job) => written(failJob(job, input)));
+    return this.transition(id, jobDecisions.fail(input));
   }
 
   async expire(id: string, input: { now: number }): Promise<boolean> {
-    return this.transition(id, (job) => written(expireJob(job, input)));
+    return this.transition(id, jobDecisions.expire(input));
   }
 
   async deleteJob(id: string): Promise<boolean> {
@@ -237,14 +214,11 @@ export class SqliteJobStore implements JobStore {
   }
 
   async recordWebhookAttempt(id: string, input: WebhookAttempt): Promise<Job | undefined> {
-    return this.transition(id, (job) => {
-      const next = recordWebhookAttempt(job, input);
-      return [next, next];
-    });
+    return this.transition(id, jobDecisions.recordWebhookAttempt(input));
   }
 
   async markWebhookEnqueued(id: string, eventId: string): Promise<boolean> {
-    return this.transition(id, (job) => written(markWebhookEnqueued(job, eventId)));
+    return this.transition(id, jobDecisions.markWebhookEnqueued(eventId));
   }
 
   async countActiveJobs(owner: string): Promise<number> {
@@ -342,18 +316,15 @@ export class SqliteJobStore implements JobStore {
   }
 
   async claimAnalysis(id: string, input: { leaseMs: number; now: number }): Promise<AnalysisClaimResult> {
-    return this.analysisTransition(id, (a) => {
-      const claimed = claimAnalysis(a, input);
-      return [claimed, claimed.ok ? claimed.analysis : undefined];
-    });
+    return this.analysisTransition(id, analysisDecisions.claim(input));
   }
 
   async extendAnalysisLease(id: string, leaseId: string, input: { leaseMs: number; now: number }): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(renewAnalysisLease(a, leaseId, input)));
+    return this.analysisTransition(id, analysisDecisions.extendLease(leaseId, input));
   }
 
   async releaseAnalysis(id: string, leaseId: string, input: { error: JobError; now: number }): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(releaseAnalysis(a, leaseId, input)));
+    return this.analysisTransition(id, analysisDecisions.release(leaseId, input));
   }
 
   async completeAnalysis(
@@ -361,11 +332,11 @@ export class SqliteJobStore implements JobStore {
     leaseId: string,
     input: { warnings: JobWarning[]; droppedClaims: number; usage?: AnalysisUsage; resultObject: string; now: number },
   ): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(completeAnalysis(a, leaseId, input)));
+    return this.analysisTransition(id, analysisDecisions.complete(leaseId, input));
   }
 
   async failAnalysis(id: string, input: { error: JobError; now: number; leaseId?: string }): Promise<boolean> {
-    return this.analysisTransition(id, (a) => written(failAnalysis(a, input)));
+    return this.analysisTransition(id, analysisDecisions.fail(input));
   }
 
   async getAiQuota(owner: string, month: string): Promise<AiQuotaState> {
@@ -395,10 +366,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** One analysis state change, like `transition`: read, decide (analyses/states.ts), write with its counters. */
-  private analysisTransition<T>(
-    id: string,
-    decide: (a: Analysis | undefined) => [T, Analysis | undefined],
-  ): Promise<T> {
+  private analysisTransition<T>(id: string, decide: Decide<Analysis, T>): Promise<T> {
     return retryBusy(() =>
       inTransaction(this.db, () => {
         const before = readAnalysis(this.db, id);
@@ -433,7 +401,7 @@ export class SqliteJobStore implements JobStore {
    * the answer and the record to write, writes it, commits. `decide` may add writes of its own to the same
    * transaction (the usage counter).
    */
-  private transition<T>(id: string, decide: (job: Job | undefined) => [T, Job | undefined]): Promise<T> {
+  private transition<T>(id: string, decide: Decide<Job, T>): Promise<T> {
     return retryBusy(() =>
       inTransaction(this.db, () => {
         const before = this.read(id);
@@ -463,9 +431,4 @@ export class SqliteJobStore implements JobStore {
   private docs(rows: unknown[]): Job[] {
     return (rows as JobRow[]).map((r) => JSON.parse(r.doc) as Job);
   }
-}
-
-/** A boolean transition's answer: true and the record when the decision allowed it. */
-function written<R>(next: R | undefined): [boolean, R | undefined] {
-  return [next !== undefined, next];
 }
