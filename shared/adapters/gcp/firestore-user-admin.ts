@@ -9,7 +9,7 @@
 import type { CollectionReference, DocumentData, Firestore, Query } from '@google-cloud/firestore';
 import { FieldValue } from '@google-cloud/firestore';
 import type { AdminUserPage, AdminUserView, UserAdminStore, UserStatus } from '../../service/ports.ts';
-import { decodeCursor, encodeCursor, prefixEnd } from '../admin-cursor.ts';
+import { decodeCursor, prefixEnd, userPage } from '../admin-cursor.ts';
 import { docIdFor } from './firestore-docs.ts';
 import { toUser, type UserDoc } from './firestore-account-store.ts';
 
@@ -43,15 +43,12 @@ export class FirestoreUserAdminStore implements UserAdminStore {
     q = byEmail ? q.orderBy('email').orderBy('id') : q.orderBy('id');
     if (after) q = byEmail ? q.startAfter(after[0], after[1] ?? '') : q.startAfter(after[0]);
     const snap = await q.limit(input.limit + 1).get();
-    const docs = snap.docs.map((s) => s.data() as UserDoc);
-    const page = docs.slice(0, input.limit);
-    const last = page.at(-1);
-    return {
-      users: page.map(view),
-      ...(docs.length > input.limit && last
-        ? { nextCursor: encodeCursor(byEmail ? [last.email ?? '', last.id] : [last.id]) }
-        : {}),
-    };
+    return userPage(
+      snap.docs.map((s) => s.data() as UserDoc),
+      input.limit,
+      byEmail,
+      view,
+    );
   }
 
   async setStatus(userId: string, status: UserStatus, now: number): Promise<boolean> {

@@ -8,7 +8,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AdminUserPage, AdminUserView, UserAdminStore, UserRecord, UserStatus } from '../../service/ports.ts';
 import { inTransaction } from './sqlite.ts';
-import { decodeCursor, encodeCursor, prefixEnd } from '../admin-cursor.ts';
+import { decodeCursor, prefixEnd, userPage } from '../admin-cursor.ts';
 import { USER_SELECT, userFromRow, type UserRow } from './sqlite-account-store.ts';
 
 const SCHEMA = `CREATE INDEX IF NOT EXISTS users_email ON users (email, id);`;
@@ -57,14 +57,7 @@ export class SqliteUserAdminStore implements UserAdminStore {
       byEmail ? 'u.email, u.id' : 'u.id'
     } LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, input.limit + 1) as unknown as UserRow[];
-    const page = rows.slice(0, input.limit);
-    const last = page.at(-1);
-    return {
-      users: page.map(view),
-      ...(rows.length > input.limit && last
-        ? { nextCursor: encodeCursor(byEmail ? [last.email ?? '', last.id] : [last.id]) }
-        : {}),
-    };
+    return userPage(rows, input.limit, byEmail, view);
   }
 
   async setStatus(userId: string, status: UserStatus, now: number): Promise<boolean> {
