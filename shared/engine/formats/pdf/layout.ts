@@ -46,7 +46,9 @@ export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
       table: t.rows,
     };
     const at = blocks.findIndex((b) => !b.table && b.top >= t.top && b.x0 < t.x1 && b.x1 > t.x0);
-    blocks.splice(at < 0 ? blocks.length : at, 0, block);
+    // Notes under a ruled grid follow it, one paragraph each (a footnote line is a note of its own).
+    const notes = (t.notes ?? []).flatMap((note) => linesToBlocks(buildLines(note)));
+    blocks.splice(at < 0 ? blocks.length : at, 0, block, ...notes);
   }
   return blocks;
 }

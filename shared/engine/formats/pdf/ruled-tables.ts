@@ -14,6 +14,7 @@ import { fragments, textColumns } from './text-columns.ts';
 import { recordColumns } from './table-continuation.ts';
 import { markScript, scriptOf } from './scripts.ts';
 import { RTL } from './lines.ts';
+import { withGroupRowJoined } from './group-header.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
@@ -674,6 +675,11 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
       runs = runs.filter((r) => !caption.includes(r));
     }
   }
+  // Notes set inside a table's frame under its last row ("14 Any anaemia below 11g/dl …", "Source: …"): the
+  // column rules end above them, so they are no row of the grid. Each is read as a paragraph after the table
+  // (its runs stay taken from the text flow, so nothing reads them twice).
+  const notes = ruledColumns ? trailingNotes(rows, xs, region.v) : [];
+  rows.splice(rows.length - notes.length);
   // Spanning cells: where the rule between two grid positions is missing, they are one cell, unless both
   // positions hold text of their own: then the missing rule only means the table draws no rules there (rows
   // told apart by their text lines, shading on some columns only), and merging would pour many cells into one.
@@ -744,13 +750,31 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   // Empty rows and columns (between doubled rules, margins inside the frame) go.
   // Currency symbols set in a column of their own belong to the figures beside them.
   grid = grid.map((row) => row.map((c) => (CURRENCY.test(c) ? '' : c)));
-  grid = grid.filter((row) => row.some(Boolean));
+  // Which drawn cell each position belongs to (a merged cell, or one label placed over the columns it spans),
+  // kept beside the grid so the header rows can be read by their structure. Lines above the grid are their own.
+  let cellIds = [
+    ...grid.slice(0, grid.length - nRows).map((row, r) => row.map((_, c) => -1 - (r * nCols + c))),
+    ...rows.map((row, r) => {
+      const ids: number[] = [];
+      for (let c = 0; c < nCols; c++) {
+        const same = c > 0 && row.cells[c].length > 0 && sameRuns(row.cells[c], row.cells[c - 1]);
+        ids.push(same ? ids[c - 1] : find(r * nCols + c));
+      }
+      return ids;
+    }),
+  ];
+  const filled = grid.map((row) => row.some(Boolean));
+  grid = grid.filter((_, i) => filled[i]);
+  cellIds = cellIds.filter((_, i) => filled[i]);
   // A spanning header label over a column of currency signs alone does not keep that column.
   const headerCount = header.length ? bandsOf(header).length : 0;
   const keep = Array.from({ length: nCols }, (_, c) =>
     grid.some((row, i) => row[c] && (i >= headerCount || !grid.slice(headerCount).length)),
   );
   grid = grid.map((row) => row.filter((_, c) => keep[c]));
+  cellIds = cellIds.map((row) => row.filter((_, c) => keep[c]));
+  // GFM has one header row: a group row over a column header that repeats its labels is read into it.
+  if (!header.length) grid = withGroupRowJoined(grid, cellIds);
   // Columns that only ever repeat their left neighbour (a span across a rule-less gap) collapse.
   if (grid.length < 2 || grid[0].length < 2) return undefined;
   const cellsWithText = grid.flat().filter(Boolean).length;
@@ -772,7 +796,44 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     ? Math.max(...caption.map((r) => r.y + 0.3 * r.size))
     : Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
   return {
-    region: { rows: grid, x0: region.x0, x1: region.x1, top, bottom: Math.max(region.bottom, textBottom) },
+    region: {
+      rows: grid,
+      x0: region.x0,
+      x1: region.x1,
+      top,
+      // The notes under the grid start below the table's end.
+      bottom: notes.length ? Math.min(...notes.flat().map((r) => r.y - r.size)) : Math.max(region.bottom, textBottom),
+      ...(notes.length ? { notes } : {}),
+    },
     runs,
   };
+}
+
+const sameRuns = (a: Run[], b: Run[]) => a.length === b.length && a.every((r) => b.includes(r));
+
+/**
+ * The runs of the rows at the foot of a ruled grid that are notes, not rows, last row last (empty when none).
+ * A note row holds text in one column only, no inner column rule crosses its text, and it lies below the last
+ * row that a column rule does cross: the grid's columns end above it (a footnote or source line set across
+ * the frame's width). Rows between shaded ones that carry no rules are never at the foot, so stay rows.
+ */
+function trailingNotes(rows: { cells: Run[][] }[], xs: number[], vertical: Rule[]): Run[][] {
+  const inner = xs.slice(1, -1);
+  const crossed = (cells: Run[][]) => {
+    const rs = cells.flat();
+    if (!rs.length) return false;
+    const top = Math.min(...rs.map((r) => r.y - 0.8 * r.size));
+    const bottom = Math.max(...rs.map((r) => r.y));
+    return inner.some((x) => coverage(vertical, x, top, bottom) > 0.5);
+  };
+  const notes: Run[][] = [];
+  for (let k = rows.length - 1; k > 0; k--) {
+    const { cells } = rows[k];
+    if (cells.filter((c) => c.length).length !== 1 || crossed(cells)) break;
+    notes.unshift(cells.flat());
+  }
+  // The grid must keep a crossed row right above the notes (and rows of its own).
+  const kept = rows.length - notes.length;
+  if (!notes.length || kept < 2 || !crossed(rows[kept - 1].cells)) return [];
+  return notes;
 }
