@@ -173,3 +173,21 @@ describe('pdf ruled tables: notes under the last row, inside the frame', () => {
     expect(rows[rows.length - 1]).toEqual(['Not surveyed', '', '']);
   });
 });
+
+describe('pdf ruled tables: a cell label broken after a slash', () => {
+  test('runs on without a space ("Incomplete/" over "Terminated")', async () => {
+    const grid = ruledGrid(
+      [40, 200, 360],
+      [100, 140, 160, 180],
+      [
+        ['Category', 'Ballots Incomplete/'],
+        ['Blind', '4'],
+        ['Mobility', '0'],
+      ],
+    );
+    grid.text.push({ text: 'Terminated', x: 204, y: 128, size: 10 });
+    const rows = firstTable((await convert(await buildPdfWithLines([grid]), { fileName: 'slash.pdf' })).markdown);
+    expect(rows[0]).toEqual(['Category', 'Ballots Incomplete/Terminated']);
+    expect(rows[1]).toEqual(['Blind', '4']);
+  });
+});

@@ -415,6 +415,9 @@ export function runsText(runs: Run[]): string {
     line = line.trim();
     if (!line) continue;
     if (/\p{L}-$/u.test(out) && /^\p{Ll}/u.test(line)) out = out.slice(0, -1) + line;
+    // A line broken after a slash between words ("Incomplete/" over "Terminated") runs on without a space: a
+    // slash is a break opportunity inside a word group (UAX #14, class SY), not a word space.
+    else if (/\p{L}\/$/u.test(out) && /^\p{L}/u.test(line)) out += line;
     else out = out ? `${out} ${line}` : line;
   }
   return out.replace(/\s+/g, ' ').trim();
