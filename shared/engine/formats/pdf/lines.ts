@@ -153,9 +153,7 @@ function attachDropCaps(lines: Line[], caps: DropCap[]): Line[] {
 
 /**
  * Baseline bands: runs sorted by baseline, a run joining the band whose baseline is within a fraction of its font
- * size (superscripts and subscripts sit off the baseline, so the tolerance is generous for small runs: up to 60%
- * of the larger size, as a footnote mark set at 4.7 pt is raised 3.7 pt over 7 pt text; the same reach as table
- * cells' bands in ruled-tables.ts, so a note reads alike inside a table and under it).
+ * size (superscripts and subscripts sit slightly off the baseline, so the tolerance is generous for small runs).
  */
 function groupBands(runs: Run[]): Run[][] {
   const sorted = [...runs].sort((a, b) => a.y - b.y || a.x0 - b.x0);
@@ -167,7 +165,7 @@ function groupBands(runs: Run[]): Run[][] {
       const band = bands[i];
       const small = Math.min(band.size, run.size);
       const tolerance =
-        run.size < band.size * 0.85 || band.size < run.size * 0.85 ? 0.6 * Math.max(band.size, run.size) : 0.3 * small;
+        run.size < band.size * 0.85 || band.size < run.size * 0.85 ? 0.5 * Math.max(band.size, run.size) : 0.3 * small;
       if (Math.abs(run.y - band.y) <= tolerance && !overlapsHorizontally(band.runs, run)) {
         band.runs.push(run);
         if (run.size > band.size) {

@@ -395,6 +395,14 @@ const rightToLeft = (runs: Run[]) => {
   return (text.match(RTL_ALL)?.length ?? 0) > (text.match(/\p{L}/gu)?.length ?? 0) / 2;
 };
 
+/**
+ * Runs grouped into text lines as a cell's text is (superscripts and subscripts kept on their line), top-down,
+ * each line's runs left to right: for text taken out of a table (its notes) to be laid out as lines.
+ */
+export function cellLines(runs: Run[]): Run[][] {
+  return bandsOf(runs).map((b) => b.runs);
+}
+
 /** Text of runs in reading order: bands top-down, runs left to right, spaces restored from gaps. */
 export function runsText(runs: Run[]): string {
   let out = '';
@@ -681,8 +689,8 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   // Notes set inside a table's frame under its last row ("14 Any anaemia below 11g/dl …", "Source: …"): the
   // column rules end above them, so they are no row of the grid. Each is read as a paragraph after the table
   // (its runs stay taken from the text flow, so nothing reads them twice).
-  const notes = ruledColumns ? trailingNotes(rows, xs, region.v) : [];
-  rows.splice(rows.length - notes.length);
+  const { notes, from } = ruledColumns ? trailingNotes(rows, xs, region.v) : { notes: [], from: rows.length };
+  rows.splice(from);
   // Spanning cells: where the rule between two grid positions is missing, they are one cell, unless both
   // positions hold text of their own: then the missing rule only means the table draws no rules there (rows
   // told apart by their text lines, shading on some columns only), and merging would pour many cells into one.
@@ -815,12 +823,18 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
 const sameRuns = (a: Run[], b: Run[]) => a.length === b.length && a.every((r) => b.includes(r));
 
 /**
- * The runs of the rows at the foot of a ruled grid that are notes, not rows, last row last (empty when none).
- * A note row holds text in one column only, no inner column rule crosses its text, and it lies below the last
- * row that a column rule does cross: the grid's columns end above it (a footnote or source line set across
- * the frame's width). Rows between shaded ones that carry no rules are never at the foot, so stay rows.
+ * The notes at the foot of a ruled grid, each note's runs, top-down (empty when none), and the index of the
+ * first row they take. A note row holds text in
+ * one column only, no inner column rule crosses its text, and it lies below the last row that a column rule does
+ * cross: the grid's columns end above it (a footnote or source line set across the frame's width). Rows between
+ * shaded ones that carry no rules are never at the foot, so stay rows. Note rows with no rule drawn between them
+ * under their text are one note (its lines wrapped); a rule between them separates two notes.
  */
-function trailingNotes(rows: { cells: Run[][] }[], xs: number[], vertical: Rule[]): Run[][] {
+function trailingNotes(
+  rows: { cells: Run[][]; ruledBelow: boolean[] }[],
+  xs: number[],
+  vertical: Rule[],
+): { notes: Run[][]; from: number } {
   const inner = xs.slice(1, -1);
   const crossed = (cells: Run[][]) => {
     const rs = cells.flat();
@@ -829,14 +843,20 @@ function trailingNotes(rows: { cells: Run[][] }[], xs: number[], vertical: Rule[
     const bottom = Math.max(...rs.map((r) => r.y));
     return inner.some((x) => coverage(vertical, x, top, bottom) > 0.5);
   };
-  const notes: Run[][] = [];
-  for (let k = rows.length - 1; k > 0; k--) {
-    const { cells } = rows[k];
+  let first = rows.length;
+  while (first > 1) {
+    const { cells } = rows[first - 1];
     if (cells.filter((c) => c.length).length !== 1 || crossed(cells)) break;
-    notes.unshift(cells.flat());
+    first--;
   }
   // The grid must keep a crossed row right above the notes (and rows of its own).
-  const kept = rows.length - notes.length;
-  if (!notes.length || kept < 2 || !crossed(rows[kept - 1].cells)) return [];
-  return notes;
+  if (first === rows.length || first < 2 || !crossed(rows[first - 1].cells)) return { notes: [], from: rows.length };
+  const notes: Run[][] = [];
+  for (let k = first; k < rows.length; k++) {
+    const column = rows[k].cells.findIndex((c) => c.length);
+    const joined = k > first && !rows[k - 1].ruledBelow[column];
+    if (joined) notes[notes.length - 1].push(...rows[k].cells[column]);
+    else notes.push([...rows[k].cells[column]]);
+  }
+  return { notes, from: first };
 }
