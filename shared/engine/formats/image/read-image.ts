@@ -8,8 +8,9 @@
  *    lines, so ruled tables lost whole rows; the rules go to the layout engine, which rebuilds the table.
  * 3. OCR once, upright, in the caller's languages. Only when that reading is poor and the ink profiles say the
  *    text stands turned (`orientation.ts`) is the turned image read once more, and the better reading kept.
- * 4. Drop words under the confidence floor (`confidence.ts`); marked regions left without confident words
- *    become pictures (`pictures.ts`) instead of noise.
+ * 4. Drop glyphs of one line read again as words of the next (`double-reads.ts`), then words under the
+ *    confidence floor (`confidence.ts`); marked regions left without confident words become pictures
+ *    (`pictures.ts`) instead of noise.
  *
  * Images this build cannot decode (TIFF) skip steps 1, 2, the turn and the pictures: OCR reads them as they are.
  */
@@ -22,6 +23,7 @@ import { detectOrientation } from './orientation.ts';
 import { type Box, contains, isBlank, isWordLike, noisyRegions, pictureRegions, texture } from './pictures.ts';
 import { readingDoubt, readingQuality, splitByConfidence } from './confidence.ts';
 import { ocrRuns } from './ocr-runs.ts';
+import { withoutDoubleReads } from './double-reads.ts';
 
 /** A picture region in the output units (y down). */
 export interface PictureArea {
@@ -130,7 +132,9 @@ function assemble(
 ): ImageReading {
   // Words in regions whose reading is mostly noise (a photo) are dropped first, strong words excepted.
   const noisy = analysed && raw.width > 0 ? noisyRegionsOf(raw, analysed) : [];
-  const split = splitByConfidence(noisy.length ? withoutNoise(raw, noisy) : raw);
+  // Glyphs of one line read again as words of the next (a stray "P" in a header) go before anything else: they
+  // are ink already read, not text lost, so they count neither as kept nor as dropped words.
+  const split = splitByConfidence(withoutDoubleReads(noisy.length ? withoutNoise(raw, noisy) : raw).page);
   const page = split.kept;
   const runs0 = (scale: number) => ocrRuns(page, scale);
   if (!(raw.width > 0 && raw.height > 0)) {

@@ -24,9 +24,13 @@ export interface Block {
   table?: string[][];
 }
 
-export function linesToBlocks(lines: Line[]): Block[] {
+/**
+ * `leadingFrom`: the lines the body leading is measured on (by default `lines`); a few lines taken out of a
+ * table (its notes) are measured with the page's lines, as two or three lines alone give no usable leading.
+ */
+export function linesToBlocks(lines: Line[], leadingFrom: Line[] = lines): Block[] {
   const blocks: Block[] = [];
-  const leading = typicalLeading(lines);
+  const leading = typicalLeading(leadingFrom);
   let current: Line[] = [];
   for (const line of lines) {
     const prev = current[current.length - 1];

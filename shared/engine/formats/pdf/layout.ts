@@ -5,7 +5,7 @@
 import type { RootContent, ListItem } from '../../mdast.ts';
 import { cell, code, heading, list, listItem, paragraph, row, table } from '../../mdast.ts';
 import type { Run } from './text-items.ts';
-import { buildLines } from './lines.ts';
+import { buildLines, makeLine } from './lines.ts';
 import { readingOrder } from './columns.ts';
 import type { Block } from './blocks.ts';
 import { blockPhrasing, blockText, codeText, linesToBlocks } from './blocks.ts';
@@ -14,7 +14,7 @@ import { headingDepth } from './headings.ts';
 import { listMarker } from './lists.ts';
 import { extractTables } from './tables.ts';
 import type { Segment } from './graphics.ts';
-import { ruledTables } from './ruled-tables.ts';
+import { cellLines, ruledTables } from './ruled-tables.ts';
 import { withoutLineNumbers } from './line-numbers.ts';
 import { withoutOverprint } from './overprint.ts';
 import { withoutSeparatorColumns } from './separator-columns.ts';
@@ -32,7 +32,8 @@ export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
   const { rest, tables } = extractTables(buildLines(ruled.used.size ? runs.filter((r) => !ruled.used.has(r)) : runs));
   tables.push(...ruled.tables);
   tables.sort((a, b) => a.top - b.top);
-  const blocks = linesToBlocks(readingOrder(rest));
+  const ordered = readingOrder(rest);
+  const blocks = linesToBlocks(ordered);
   // Each table goes before the first text block that starts below it and shares its horizontal extent.
   for (const t of tables) {
     const block: Block = {
@@ -46,7 +47,13 @@ export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
       table: t.rows,
     };
     const at = blocks.findIndex((b) => !b.table && b.top >= t.top && b.x0 < t.x1 && b.x1 > t.x0);
-    blocks.splice(at < 0 ? blocks.length : at, 0, block);
+    // Notes under a ruled grid follow it, one paragraph each (a footnote line is a note of its own).
+    // Their lines are banded as the cell text they were, so a raised footnote mark stays on its line.
+    const notes = (t.notes ?? []).flatMap((note) => {
+      const lines = cellLines(note).map(makeLine);
+      return linesToBlocks(lines, [...ordered, ...lines]);
+    });
+    blocks.splice(at < 0 ? blocks.length : at, 0, block, ...notes);
   }
   return blocks;
 }

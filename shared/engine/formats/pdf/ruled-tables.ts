@@ -14,6 +14,7 @@ import { fragments, textColumns } from './text-columns.ts';
 import { recordColumns } from './table-continuation.ts';
 import { markScript, scriptOf } from './scripts.ts';
 import { RTL } from './lines.ts';
+import { withGroupRowJoined } from './group-header.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
@@ -394,6 +395,14 @@ const rightToLeft = (runs: Run[]) => {
   return (text.match(RTL_ALL)?.length ?? 0) > (text.match(/\p{L}/gu)?.length ?? 0) / 2;
 };
 
+/**
+ * Runs grouped into text lines as a cell's text is (superscripts and subscripts kept on their line), top-down,
+ * each line's runs left to right: for text taken out of a table (its notes) to be laid out as lines.
+ */
+export function cellLines(runs: Run[]): Run[][] {
+  return bandsOf(runs).map((b) => b.runs);
+}
+
 /** Text of runs in reading order: bands top-down, runs left to right, spaces restored from gaps. */
 export function runsText(runs: Run[]): string {
   let out = '';
@@ -414,6 +423,9 @@ export function runsText(runs: Run[]): string {
     line = line.trim();
     if (!line) continue;
     if (/\p{L}-$/u.test(out) && /^\p{Ll}/u.test(line)) out = out.slice(0, -1) + line;
+    // A line broken after a slash between words ("Incomplete/" over "Terminated") runs on without a space: a
+    // slash is a break opportunity inside a word group (UAX #14, class SY), not a word space.
+    else if (/\p{L}\/$/u.test(out) && /^\p{L}/u.test(line)) out += line;
     else out = out ? `${out} ${line}` : line;
   }
   return out.replace(/\s+/g, ' ').trim();
@@ -674,6 +686,11 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
       runs = runs.filter((r) => !caption.includes(r));
     }
   }
+  // Notes set inside a table's frame under its last row ("14 Any anaemia below 11g/dl …", "Source: …"): the
+  // column rules end above them, so they are no row of the grid. Each is read as a paragraph after the table
+  // (its runs stay taken from the text flow, so nothing reads them twice).
+  const { notes, from } = ruledColumns ? trailingNotes(rows, xs, region.v) : { notes: [], from: rows.length };
+  rows.splice(from);
   // Spanning cells: where the rule between two grid positions is missing, they are one cell, unless both
   // positions hold text of their own: then the missing rule only means the table draws no rules there (rows
   // told apart by their text lines, shading on some columns only), and merging would pour many cells into one.
@@ -744,13 +761,31 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   // Empty rows and columns (between doubled rules, margins inside the frame) go.
   // Currency symbols set in a column of their own belong to the figures beside them.
   grid = grid.map((row) => row.map((c) => (CURRENCY.test(c) ? '' : c)));
-  grid = grid.filter((row) => row.some(Boolean));
+  // Which drawn cell each position belongs to (a merged cell, or one label placed over the columns it spans),
+  // kept beside the grid so the header rows can be read by their structure. Lines above the grid are their own.
+  let cellIds = [
+    ...grid.slice(0, grid.length - nRows).map((row, r) => row.map((_, c) => -1 - (r * nCols + c))),
+    ...rows.map((row, r) => {
+      const ids: number[] = [];
+      for (let c = 0; c < nCols; c++) {
+        const same = c > 0 && row.cells[c].length > 0 && sameRuns(row.cells[c], row.cells[c - 1]);
+        ids.push(same ? ids[c - 1] : find(r * nCols + c));
+      }
+      return ids;
+    }),
+  ];
+  const filled = grid.map((row) => row.some(Boolean));
+  grid = grid.filter((_, i) => filled[i]);
+  cellIds = cellIds.filter((_, i) => filled[i]);
   // A spanning header label over a column of currency signs alone does not keep that column.
   const headerCount = header.length ? bandsOf(header).length : 0;
   const keep = Array.from({ length: nCols }, (_, c) =>
     grid.some((row, i) => row[c] && (i >= headerCount || !grid.slice(headerCount).length)),
   );
   grid = grid.map((row) => row.filter((_, c) => keep[c]));
+  cellIds = cellIds.map((row) => row.filter((_, c) => keep[c]));
+  // GFM has one header row: a group row over a column header that repeats its labels is read into it.
+  if (!header.length) grid = withGroupRowJoined(grid, cellIds);
   // Columns that only ever repeat their left neighbour (a span across a rule-less gap) collapse.
   if (grid.length < 2 || grid[0].length < 2) return undefined;
   const cellsWithText = grid.flat().filter(Boolean).length;
@@ -772,7 +807,56 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
     ? Math.max(...caption.map((r) => r.y + 0.3 * r.size))
     : Math.min(region.top, textTop, ...header.map((r) => r.y - r.size));
   return {
-    region: { rows: grid, x0: region.x0, x1: region.x1, top, bottom: Math.max(region.bottom, textBottom) },
+    region: {
+      rows: grid,
+      x0: region.x0,
+      x1: region.x1,
+      top,
+      // The notes under the grid start below the table's end.
+      bottom: notes.length ? Math.min(...notes.flat().map((r) => r.y - r.size)) : Math.max(region.bottom, textBottom),
+      ...(notes.length ? { notes } : {}),
+    },
     runs,
   };
+}
+
+const sameRuns = (a: Run[], b: Run[]) => a.length === b.length && a.every((r) => b.includes(r));
+
+/**
+ * The notes at the foot of a ruled grid, each note's runs, top-down (empty when none), and the index of the
+ * first row they take. A note row holds text in
+ * one column only, no inner column rule crosses its text, and it lies below the last row that a column rule does
+ * cross: the grid's columns end above it (a footnote or source line set across the frame's width). Rows between
+ * shaded ones that carry no rules are never at the foot, so stay rows. Note rows with no rule drawn between them
+ * under their text are one note (its lines wrapped); a rule between them separates two notes.
+ */
+function trailingNotes(
+  rows: { cells: Run[][]; ruledBelow: boolean[] }[],
+  xs: number[],
+  vertical: Rule[],
+): { notes: Run[][]; from: number } {
+  const inner = xs.slice(1, -1);
+  const crossed = (cells: Run[][]) => {
+    const rs = cells.flat();
+    if (!rs.length) return false;
+    const top = Math.min(...rs.map((r) => r.y - 0.8 * r.size));
+    const bottom = Math.max(...rs.map((r) => r.y));
+    return inner.some((x) => coverage(vertical, x, top, bottom) > 0.5);
+  };
+  let first = rows.length;
+  while (first > 1) {
+    const { cells } = rows[first - 1];
+    if (cells.filter((c) => c.length).length !== 1 || crossed(cells)) break;
+    first--;
+  }
+  // The grid must keep a crossed row right above the notes (and rows of its own).
+  if (first === rows.length || first < 2 || !crossed(rows[first - 1].cells)) return { notes: [], from: rows.length };
+  const notes: Run[][] = [];
+  for (let k = first; k < rows.length; k++) {
+    const column = rows[k].cells.findIndex((c) => c.length);
+    const joined = k > first && !rows[k - 1].ruledBelow[column];
+    if (joined) notes[notes.length - 1].push(...rows[k].cells[column]);
+    else notes.push([...rows[k].cells[column]]);
+  }
+  return { notes, from: first };
 }

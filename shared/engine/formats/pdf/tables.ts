@@ -4,6 +4,7 @@
  * one table block at the table's position.
  */
 import type { Line } from './lines.ts';
+import type { Run } from './text-items.ts';
 import { fragments, textColumns } from './text-columns.ts';
 import type { Column } from './text-columns.ts';
 import { runsText } from './ruled-tables.ts';
@@ -15,6 +16,8 @@ export interface TableRegion {
   x1: number;
   top: number;
   bottom: number;
+  /** Notes set under the grid inside its frame (one entry per note line, its runs): paragraphs after the table. */
+  notes?: Run[][];
 }
 
 const MAX_CELL_WORDS = 8;
