@@ -6,7 +6,7 @@ import type { Html } from 'mdast';
 import type { PhrasingContent } from '../../mdast.ts';
 import { link, text as textNode } from '../../mdast.ts';
 import type { Line } from './lines.ts';
-import { listMarker } from './lists.ts';
+import { continuesList, listMarker } from './lists.ts';
 
 export interface Block {
   lines: Line[];
@@ -30,7 +30,7 @@ export function linesToBlocks(lines: Line[]): Block[] {
   let current: Line[] = [];
   for (const line of lines) {
     const prev = current[current.length - 1];
-    if (prev && startsNewBlock(prev, line, leading)) {
+    if (prev && (startsNewBlock(prev, line, leading) || endsListItem(current, line))) {
       blocks.push(makeBlock(current));
       current = [];
     }
@@ -51,7 +51,8 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   // A short line in italics over a roman paragraph: a run-in heading set in the body size.
   if (prev.italic && !line.italic && prev.x1 < line.x1 - 3 * size) return true;
   if (line.italic && !prev.italic && /[.!?]$/.test(prev.text)) return true;
-  if (listMarker(line.text)) return true;
+  const marker = listMarker(line.text);
+  if (marker && (!marker.weak || weakMarkerStartsItem(prev, line, marker))) return true;
   // A label line in capitals ending in a colon ("APPEARANCES:", "PRESENT:") heads what follows it.
   const label = /^[\p{Lu}][\p{Lu}\s]*:$/u;
   if (label.test(prev.text) && prev.x1 < line.x1 - 3 * size) return true;
@@ -61,6 +62,51 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   // No horizontal overlap at all: a different column or a side note.
   if (line.x0 > prev.x1 + size || line.x1 < prev.x0 - size) return true;
   return false;
+}
+
+/**
+ * A letter or roman numeral at a line start (`a.`, `iv)`, `(b)`) also begins ordinary wrapped lines (`A. Smith`,
+ * `v. Jones`): it starts an item only when the line sits left of the one before (a hanging indent), when the
+ * line before closed a sentence or introduced the list (`.`, `:`, `;`), or when it continues the numbering of a
+ * marker on an earlier line of the same block (`(a)` … `(b)`).
+ */
+function weakMarkerStartsItem(prev: Line, line: Line, marker: NonNullable<ReturnType<typeof listMarker>>): boolean {
+  if (prev.x0 > line.x0 + 0.5 * line.size) return true;
+  if (/[.:;!?]$/u.test(prev.text)) return true;
+  const before = listMarker(prev.text);
+  return !!before && continuesList(before, marker);
+}
+
+/**
+ * Where a list item ends without a marker on the next line: the item's first line carries a marker, and the
+ * line is set left of the item's text (back at or before the marker) after the item's own lines sat at the
+ * text's indent (a hanging indent), or after a line that stopped short of it (the item's last line) — the
+ * paragraph that follows a list without a gap.
+ */
+function endsListItem(current: Line[], line: Line): boolean {
+  const first = current[0];
+  const marker = listMarker(first.text);
+  if (!marker || listMarker(line.text)) return false;
+  const size = Math.max(first.size, line.size);
+  const textStart = itemTextStart(first, first.text.length - marker.rest.length);
+  if (line.x0 > textStart - 0.5 * size) return false; // at the item's text indent: a wrapped line of the item
+  if (line.x0 < first.x0 - 0.5 * size) return true; // left of the marker itself
+  const hanging = current.slice(1).some((l) => Math.abs(l.x0 - textStart) < 0.5 * size);
+  const prev = current[current.length - 1];
+  return hanging || prev.x1 < line.x1 - 2 * size;
+}
+
+/** Where the text after a list marker of `length` characters starts on its line (points). */
+function itemTextStart(line: Line, length: number): number {
+  for (let i = line.runs.length - 1; i >= 0; i--) {
+    const offset = line.offsets[i];
+    if (offset > length) continue;
+    const run = line.runs[i];
+    const within = length - offset;
+    if (within >= run.text.length) return i + 1 < line.runs.length ? line.runs[i + 1].x0 : run.x1;
+    return run.x0 + ((run.x1 - run.x0) * within) / Math.max(1, run.text.length);
+  }
+  return line.x0;
 }
 
 /** The most common baseline step between consecutive lines of the same size (the body leading). */
