@@ -58,19 +58,33 @@ describe('pdf lists', () => {
     );
   });
 
-  test('flush items (no hanging indent): a wrapped line stays in its item, a longer line after a short one does not', async () => {
+  test('flush items keep their wrapped lines; a hanging item keeps a line that starts a new sentence at its indent', async () => {
     const pdf = await buildPdf([
       [
         { text: '1. The first step is long enough to run over the full width of the', x: 72, y: 100 },
         { text: 'column and wrap under its own number.', x: 72, y: 114 },
         { text: '2. The second step is short.', x: 72, y: 128 },
-        { text: 'Then the text carries on as a paragraph of its own that is set much wider', x: 72, y: 142 },
+        { text: '7) The note opens with a first clause that runs on to the', x: 72, y: 170, size: 9 },
+        { text: 'end of its line.', x: 84, y: 181, size: 9 },
+        { text: 'A second clause of the same note starts on a line of its own here.', x: 84, y: 192, size: 9 },
       ],
     ]);
-    const md = await toMarkdown(pdf);
-    expect(md).toContain(
-      '1. The first step is long enough to run over the full width of the column and wrap under its own number.\n2. The second step is short.\n\nThen the text carries on',
-    );
+    const lists = await listsOf(pdf);
+    expect(lists.map((l) => [l.start, l.children.map(itemText)])).toEqual([
+      [
+        1,
+        [
+          'The first step is long enough to run over the full width of the column and wrap under its own number.',
+          'The second step is short.',
+        ],
+      ],
+      [
+        7,
+        [
+          'The note opens with a first clause that runs on to the end of its line. A second clause of the same note starts on a line of its own here.',
+        ],
+      ],
+    ]);
   });
 
   test('Symbol and Wingdings bullets read as private-use code points, and Word’s Courier `o`, are bullets', async () => {
@@ -121,7 +135,7 @@ describe('pdf lists', () => {
     );
   });
 
-  test('numbered markers 1. 1) (1) make ordered lists that keep their start number', async () => {
+  test('1. and 1) make ordered lists that keep their start number; (1) items keep their marker; (415) is no marker', async () => {
     const pdf = await buildPdf([
       [
         { text: '3) third with a parenthesis', x: 72, y: 100 },
@@ -129,13 +143,16 @@ describe('pdf lists', () => {
         { text: 'Between the lists.', x: 72, y: 150 },
         { text: '(1) first in parentheses', x: 72, y: 180 },
         { text: '(2) second in parentheses', x: 72, y: 194 },
+        { text: 'Call the office on', x: 72, y: 230 },
+        { text: '(415) 555-0199 during the day.', x: 72, y: 244 },
       ],
     ]);
     const lists = await listsOf(pdf);
     expect(lists.map((l) => [l.ordered, l.start, l.children.map(itemText)])).toEqual([
       [true, 3, ['third with a parenthesis', 'fourth with a parenthesis']],
-      [true, 1, ['first in parentheses', 'second in parentheses']],
+      [false, null, ['(1) first in parentheses', '(2) second in parentheses']],
     ]);
+    expect(await toMarkdown(pdf)).toMatch(/^Call the office on \(415\) 555-0199 during the day\.$/m);
   });
 
   test('letters and roman numerals make lists that keep their markers in the text', async () => {
@@ -175,19 +192,22 @@ describe('pdf lists', () => {
     expect(nested.children.map(itemText)).toEqual(['nested a', 'nested b']);
   });
 
-  test('numbering that starts again is a new list', async () => {
+  test('numbering that starts again, or skips a number, is a new list that keeps its own start', async () => {
     const pdf = await buildPdf([
       [
         { text: '1. alpha', x: 72, y: 100 },
         { text: '2. beta', x: 72, y: 114 },
         { text: '1. gamma', x: 72, y: 128 },
         { text: '2. delta', x: 72, y: 142 },
+        { text: '5. epsilon', x: 72, y: 156 },
+        { text: '6. zeta', x: 72, y: 170 },
       ],
     ]);
     const lists = await listsOf(pdf);
-    expect(lists.map((l) => l.children.map(itemText))).toEqual([
-      ['alpha', 'beta'],
-      ['gamma', 'delta'],
+    expect(lists.map((l) => [l.start, l.children.map(itemText)])).toEqual([
+      [1, ['alpha', 'beta']],
+      [1, ['gamma', 'delta']],
+      [5, ['epsilon', 'zeta']],
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { Html } from 'mdast';
 import type { PhrasingContent } from '../../mdast.ts';
 import { link, text as textNode } from '../../mdast.ts';
 import type { Line } from './lines.ts';
+import type { ListMarker } from './lists.ts';
 import { continuesList, listMarker } from './lists.ts';
 
 export interface Block {
@@ -79,35 +80,47 @@ function weakMarkerStartsItem(prev: Line, line: Line, marker: NonNullable<Return
 
 /**
  * Where a list item ends without a marker on the next line: the item's first line carries a marker, and the
- * line is set left of the item's text (back at or before the marker) after the item's own lines sat at the
- * text's indent (a hanging indent), or after a line that stopped short of it (the item's last line) — the
- * paragraph that follows a list without a gap.
+ * line is set left of the item's text — left of the marker itself (an outer level or the body margin), or back
+ * at the marker after the item was laid out with a hanging indent (its marker a glyph apart from the text, or
+ * its wrapped lines all at the text's indent) and its last line stopped short: the paragraph that follows a
+ * list without a gap. A flush item (wrapped lines under the marker) gives no such sign and keeps its lines.
  */
 function endsListItem(current: Line[], line: Line): boolean {
   const first = current[0];
   const marker = listMarker(first.text);
   if (!marker || listMarker(line.text)) return false;
   const size = Math.max(first.size, line.size);
-  const textStart = itemTextStart(first, first.text.length - marker.rest.length);
+  const wrapped = current.slice(1);
+  const indented = wrapped.length > 0 && wrapped.every((l) => l.x0 > first.x0 + 0.5 * size);
+  const textStart = indented ? Math.min(...wrapped.map((l) => l.x0)) : itemTextStart(first, marker);
   if (line.x0 > textStart - 0.5 * size) return false; // at the item's text indent: a wrapped line of the item
   if (line.x0 < first.x0 - 0.5 * size) return true; // left of the marker itself
-  const hanging = current.slice(1).some((l) => Math.abs(l.x0 - textStart) < 0.5 * size);
-  const prev = current[current.length - 1];
-  return hanging || prev.x1 < line.x1 - 2 * size;
+  const glyphApart = first.runs.length > 1 && listMarker(`${first.runs[0].text.trim()} x`) !== undefined;
+  if (!indented && !glyphApart) return false;
+  const widest = Math.max(line.x1, ...current.map((l) => l.x1));
+  return current[current.length - 1].x1 < widest - 2 * size;
 }
 
-/** Where the text after a list marker of `length` characters starts on its line (points). */
-function itemTextStart(line: Line, length: number): number {
+/** Where the text after the list marker starts on the item's first line (points), estimated from the runs. */
+function itemTextStart(line: Line, marker: ListMarker): number {
+  const length = line.text.length - marker.rest.length;
   for (let i = line.runs.length - 1; i >= 0; i--) {
     const offset = line.offsets[i];
     if (offset > length) continue;
     const run = line.runs[i];
     const within = length - offset;
     if (within >= run.text.length) return i + 1 < line.runs.length ? line.runs[i + 1].x0 : run.x1;
-    return run.x0 + ((run.x1 - run.x0) * within) / Math.max(1, run.text.length);
+    // Share of the run's width before the text, counting a wide (CJK) character twice and a space as half.
+    const chars = [...run.text];
+    const before = chars.slice(0, within);
+    const share = widthUnits(before) / Math.max(1, widthUnits(chars));
+    return run.x0 + (run.x1 - run.x0) * share;
   }
   return line.x0;
 }
+
+const WIDE = /[ᄀ-ᇿ⺀-鿿가-힯豈-﫿＀-｠]/u;
+const widthUnits = (chars: string[]) => chars.reduce((w, c) => w + (WIDE.test(c) ? 2 : c === ' ' ? 0.5 : 1), 0);
 
 /** The most common baseline step between consecutive lines of the same size (the body leading). */
 function typicalLeading(lines: Line[]): number {

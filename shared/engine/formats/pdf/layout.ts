@@ -110,8 +110,9 @@ interface ListLevel {
  * Items → lists, nested by indent: an item whose marker sits right of the open item's marker opens a list
  * inside that item; one back at an outer marker's position returns to that level. At one level a change of
  * marker kind (bullets to numbers, `1.` to `a.`) or numbering that starts again begins a new list. Decimal
- * numbers make ordered lists starting at the first item's number (a list carried over from the page before
- * keeps counting); letters and roman numerals, which Markdown cannot number, keep their marker in the text.
+ * numbers (`1.`, `1)`) make ordered lists starting at the first item's number (a list carried over from the page
+ * before keeps counting); numbers in parentheses, letters and roman numerals, which Markdown cannot write, keep
+ * their marker in the item's text.
  */
 class ListBuilder {
   #out: RootContent[];
@@ -177,7 +178,7 @@ class ListBuilder {
 function sameList(prev: ListMarker, next: ListMarker): boolean {
   if (prev.ordered !== next.ordered) return false;
   if (!prev.ordered) return true;
-  if (continuesList(prev, next)) return true;
-  // Same kind, numbered on (a skipped number in the source is still the same list), never starting again.
-  return prev.kind === next.kind && (next.number ?? 0) > (prev.number ?? 0);
+  // Only the next number: Markdown numbers a list's items itself, so a gap (footnotes 3 and 5 after a list
+  // ending at 2) is a list of its own with its own start, never renumbered.
+  return continuesList(prev, next);
 }

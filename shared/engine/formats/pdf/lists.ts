@@ -44,8 +44,11 @@ const PRIVATE_USE_BULLETS: Record<string, string> = {
 const PUA_CLASS = Object.keys(PRIVATE_USE_BULLETS).join('');
 const BULLET = new RegExp(`^(?:[${BULLETS}${PUA_CLASS}]|[-*+](?=\\s))\\s*`, 'u');
 
-/** Arabic numbers: `1.` `1)` `(1)`; no section numbers (`2.3`) and nothing glued to its text. */
-const NUMBERED = /^(?:(\d{1,3})[.)]|\((\d{1,3})\))\s+(?=\S)/;
+/**
+ * Arabic numbers: `1.` `1)` `(1)`; no section numbers (`2.3`), nothing glued to its text, and at most two digits
+ * in parentheses (`(415) 555-0199` is a telephone number).
+ */
+const NUMBERED = /^(?:(\d{1,3})[.)]|\((\d{1,2})\))\s+(?=\S)/;
 /** Letters: `a.` `a)` `(a)`, upper or lower case; a single letter only. */
 const LETTERED = /^(?:([a-zA-Z])[.)]|\(([a-zA-Z])\))\s+(?=\S)/;
 /** Roman numerals up to 39: `iv.` `iv)` `(iv)`, lower or upper case. */
@@ -56,7 +59,7 @@ export interface ListMarker {
   /** For ordered items: the number (letters count a = 1, roman numerals their value). */
   number?: number;
   /** How the number is written: sibling items share a kind, a change of kind is a different list. */
-  kind?: 'decimal' | 'alpha' | 'roman';
+  kind?: 'decimal' | 'parenthesized' | 'alpha' | 'roman';
   /**
    * A marker that can also start an ordinary line of prose (a letter or roman numeral, `A. Smith`, `I. Newton`):
    * it starts a list item only with more evidence (see `linesToBlocks`).
@@ -76,7 +79,8 @@ export function listMarker(text: string): ListMarker | undefined {
   const numbered = NUMBERED.exec(text);
   if (numbered) {
     const number = Number(numbered[1] ?? numbered[2]);
-    return { ordered: true, number, kind: 'decimal', marker: numbered[0].trim(), rest: text.slice(numbered[0].length) };
+    const kind = numbered[1] ? 'decimal' : 'parenthesized';
+    return { ordered: true, number, kind, marker: numbered[0].trim(), rest: text.slice(numbered[0].length) };
   }
   const roman = ROMAN.exec(text);
   const numeral = roman?.[1] || roman?.[2];
