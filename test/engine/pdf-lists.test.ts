@@ -228,6 +228,82 @@ describe('pdf lists', () => {
     expect(md).toMatch(/^3\. the third step\n4\. the fourth step$/m);
   });
 
+  test('a lone private-use glyph opening a line apart from its text (a dingbat without a Unicode meaning) is a bullet', async () => {
+    const pdf = unicodeTextPdf([
+      { text: '\ue001', x: 80, y: 100 },
+      { text: 'Dingbat item one', x: 96, y: 100 },
+      { text: '\ue001', x: 80, y: 116 },
+      { text: 'Dingbat item two', x: 96, y: 116 },
+    ]);
+    const lists = await listsOf(pdf);
+    expect(lists.map((l) => l.children.map(itemText))).toEqual([['Dingbat item one', 'Dingbat item two']]);
+    expect(await toMarkdown(pdf)).not.toMatch(/[\ue000-\uf8ff]/u);
+  });
+
+  test('bibliography entries [n] with hanging indents are list items; a wrapped line opening with a citation is not', async () => {
+    const pdf = await buildPdf([
+      [
+        ...paragraphLines(
+          ['The method follows earlier work on the subject, as shown in', '[2] and in later studies of it.'],
+          72,
+          80,
+        ),
+        { text: 'References', x: 72, y: 130, size: 14, bold: true },
+        {
+          text: '[1] A. Author. A first paper on the subject with a title that is long enough to',
+          x: 72,
+          y: 150,
+          size: 9,
+        },
+        { text: 'wrap. Journal of Examples, 2019.', x: 86, y: 161, size: 9 },
+        { text: '[2] B. Writer. A second paper. Proceedings of the Workshop, 2020.', x: 72, y: 172, size: 9 },
+        { text: '[3] C. Scholar. A third paper. Letters, 2021.', x: 72, y: 183, size: 9 },
+      ],
+    ]);
+    const md = await toMarkdown(pdf);
+    expect(md).toMatch(
+      /^The method follows earlier work on the subject, as shown in \\?\[2\] and in later studies of it\.$/m,
+    );
+    const lists = await listsOf(pdf);
+    expect(lists.map((l) => l.children.map(itemText))).toEqual([
+      [
+        '[1] A. Author. A first paper on the subject with a title that is long enough to wrap. Journal of Examples, 2019.',
+        '[2] B. Writer. A second paper. Proceedings of the Workshop, 2020.',
+        '[3] C. Scholar. A third paper. Letters, 2021.',
+      ],
+    ]);
+  });
+
+  test('an item broken at the foot of a column goes on at the top of the next', async () => {
+    const column = (x: number, y: number, n: number) =>
+      paragraphLines(
+        Array.from({ length: n }, (_, i) => `Column prose line ${i + 1} keeps the text flowing on`),
+        x,
+        y,
+        10,
+        13,
+      );
+    const pdf = await buildPdf([
+      [
+        ...column(50, 100, 10),
+        { text: '1. The first item sits in the left column', x: 50, y: 240, size: 10 },
+        { text: '2. The second item starts at the foot of the', x: 50, y: 253, size: 10 },
+        { text: 'left column and its text is cut there', x: 50, y: 266, size: 10 },
+        { text: 'and goes on at the top of the right column.', x: 320, y: 100, size: 10 },
+        { text: '3. The third item follows it there.', x: 320, y: 113, size: 10 },
+        ...column(320, 140, 10),
+      ],
+    ]);
+    const lists = await listsOf(pdf);
+    expect(lists.map((l) => l.children.map(itemText))).toEqual([
+      [
+        'The first item sits in the left column',
+        'The second item starts at the foot of the left column and its text is cut there and goes on at the top of the right column.',
+        'The third item follows it there.',
+      ],
+    ]);
+  });
+
   test('not lists: a paragraph opening with a year, numbered headings, prose opening with an initial', async () => {
     const pdf = await buildPdf([
       [

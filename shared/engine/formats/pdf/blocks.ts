@@ -31,7 +31,7 @@ export function linesToBlocks(lines: Line[]): Block[] {
   let current: Line[] = [];
   for (const line of lines) {
     const prev = current[current.length - 1];
-    if (prev && (startsNewBlock(prev, line, leading) || endsListItem(current, line))) {
+    if (prev && (startsNewBlock(prev, line, leading, current[0]) || endsListItem(current, line))) {
       blocks.push(makeBlock(current));
       current = [];
     }
@@ -41,7 +41,7 @@ export function linesToBlocks(lines: Line[]): Block[] {
   return blocks;
 }
 
-function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
+function startsNewBlock(prev: Line, line: Line, leading: number, first: Line = prev): boolean {
   const size = Math.max(prev.size, line.size);
   const step = line.baseline - prev.baseline;
   if (step < -0.3 * size) return true; // went back up: a new region
@@ -53,7 +53,7 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   if (prev.italic && !line.italic && prev.x1 < line.x1 - 3 * size) return true;
   if (line.italic && !prev.italic && /[.!?]$/.test(prev.text)) return true;
   const marker = listMarker(line.text);
-  if (marker && (!marker.weak || weakMarkerStartsItem(prev, line, marker))) return true;
+  if (marker && (!marker.weak || weakMarkerStartsItem(prev, line, marker, first))) return true;
   // A label line in capitals ending in a colon ("APPEARANCES:", "PRESENT:") heads what follows it.
   const label = /^[\p{Lu}][\p{Lu}\s]*:$/u;
   if (label.test(prev.text) && prev.x1 < line.x1 - 3 * size) return true;
@@ -68,13 +68,13 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
 /**
  * A letter or roman numeral at a line start (`a.`, `iv)`, `(b)`) also begins ordinary wrapped lines (`A. Smith`,
  * `v. Jones`): it starts an item only when the line sits left of the one before (a hanging indent), when the
- * line before closed a sentence or introduced the list (`.`, `:`, `;`), or when it continues the numbering of a
- * marker on an earlier line of the same block (`(a)` … `(b)`).
+ * line before closed a sentence or introduced the list (`.`, `:`, `;`), or when it continues the numbering of the
+ * marker opening the block (`(a)` … `(b)`, `[3]` … `[4]`).
  */
-function weakMarkerStartsItem(prev: Line, line: Line, marker: NonNullable<ReturnType<typeof listMarker>>): boolean {
+function weakMarkerStartsItem(prev: Line, line: Line, marker: ListMarker, first: Line): boolean {
   if (prev.x0 > line.x0 + 0.5 * line.size) return true;
   if (/[.:;!?]$/u.test(prev.text)) return true;
-  const before = listMarker(prev.text);
+  const before = listMarker(first.text);
   return !!before && continuesList(before, marker);
 }
 

@@ -3,7 +3,7 @@
  * (headings, lists, paragraphs).
  */
 import type { List, RootContent } from '../../mdast.ts';
-import { cell, code, heading, list, listItem, paragraph, row, table } from '../../mdast.ts';
+import { cell, code, heading, list, listItem, paragraph, row, table, text as textNode } from '../../mdast.ts';
 import type { Run } from './text-items.ts';
 import { buildLines } from './lines.ts';
 import { readingOrder } from './columns.ts';
@@ -92,6 +92,7 @@ export function blocksToNodes(blocks: Block[], style: DocumentStyle): RootConten
       lists.add(block, item, value);
       return;
     }
+    if (!marker && lists.continueItem(block, value)) return;
     lists.flush();
     out.push(paragraph(blockPhrasing(block, value)));
   });
@@ -117,9 +118,32 @@ interface ListLevel {
 class ListBuilder {
   #out: RootContent[];
   #stack: ListLevel[] = [];
+  /** The block the open item's text last came from. */
+  #lastBlock: Block | undefined;
 
   constructor(out: RootContent[]) {
     this.#out = out;
+  }
+
+  /**
+   * An item broken at a column's (or a column-like region's) end goes on at the top of the next: a block that
+   * starts higher than the open item or right of it, in lower case, after an item without closing punctuation,
+   * is the rest of that item. Returns whether the block was taken.
+   */
+  continueItem(block: Block, value: string): boolean {
+    const top = this.#stack[this.#stack.length - 1];
+    const last = this.#lastBlock;
+    if (!top || !last || !/^\p{Ll}/u.test(value)) return false;
+    const item = top.list.children[top.list.children.length - 1];
+    const para = item.children[0];
+    if (para?.type !== 'paragraph' || /[.!?:;]$/u.test(blockText(last).trim())) return false;
+    const size = block.size || 10;
+    if (!(block.top < last.top - size || block.x0 > last.x1)) return false;
+    para.children.push(textNode(' '), ...blockPhrasing(block, value));
+    // The lists' indents carry over to the new column, measured from the item's last line there and here.
+    this.#rebase((block.lines[0]?.x0 ?? block.x0) - (last.lines[last.lines.length - 1]?.x0 ?? last.x0));
+    this.#lastBlock = block;
+    return true;
   }
 
   /** Whether `marker` continues the numbering of an open level's last item. */
@@ -130,6 +154,11 @@ class ListBuilder {
   add(block: Block, marker: ListMarker, value: string): void {
     const x0 = block.lines[0]?.x0 ?? block.x0;
     const slack = 0.5 * (block.size || 10);
+    // An item at the top of another column: indents there are not comparable; it is at the open item's level.
+    const last = this.#lastBlock;
+    const open = this.#stack[this.#stack.length - 1];
+    if (last && open && (block.x0 > last.x1 || block.x1 < last.x0)) this.#rebase(x0 - open.x0);
+    this.#lastBlock = block;
     // Back out to the level this marker sits at; left of the outermost list's marker, a new list begins.
     while (this.#stack.length && x0 < this.#stack[this.#stack.length - 1].x0 - slack) {
       if (this.#stack.length === 1) this.flush();
@@ -166,6 +195,10 @@ class ListBuilder {
     const parent = this.#stack[this.#stack.length - 2].list;
     parent.children[parent.children.length - 1].children.push(replaced);
     this.#stack[this.#stack.length - 1] = { x0, list: replaced, last: marker };
+  }
+
+  #rebase(shift: number): void {
+    for (const level of this.#stack) level.x0 += shift;
   }
 
   flush(): void {

@@ -4,7 +4,7 @@
  * A band is cut into separate line segments at gaps too wide to be word spacing (column gutters, table cells).
  */
 import type { Run } from './text-items.ts';
-import { bulletGlyph, isBulletGlyph } from './lists.ts';
+import { bulletGlyph, isBulletGlyph, isPrivateUseGlyph } from './lists.ts';
 import { scriptOf } from './scripts.ts';
 
 export interface Line {
@@ -68,12 +68,14 @@ function joinBands(runs: Run[]): Line[] {
 
 /**
  * The bullet a line's first run shows when it is a lone glyph set apart from the text after it: a bullet glyph
- * (private-use Symbol/Wingdings codes mapped to Unicode), or the letter `o` that Word sets in Courier New for a
+ * (private-use Symbol/Wingdings codes mapped to Unicode; any other lone private-use glyph, a dingbat without a
+ * Unicode meaning, as `•`), or the letter `o` that Word sets in Courier New for a
  * second-level bullet, followed by a gap wider than a word space (a tab stop), never by an ordinary space.
  */
 function lineStartBullet(run: Run, gap: number, size: number): string | undefined {
   const glyph = bulletGlyph(run.text);
   if (glyph) return glyph;
+  if (isPrivateUseGlyph(run.text) && gap >= 0.4 * size) return '•';
   return run.text.trim() === 'o' && gap >= 0.8 * size ? '◦' : undefined;
 }
 

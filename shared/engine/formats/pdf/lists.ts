@@ -1,7 +1,7 @@
 /**
  * List items recognised by their markers: bullets of many shapes (including the Symbol and Wingdings glyphs
  * that a font without a proper Unicode mapping hands over as private-use code points), and numbers or letters
- * like `1.`, `2)`, `(3)`, `a.`, `(b)`, `iv.`, `(ii)`.
+ * like `1.`, `2)`, `(3)`, `[4]` (a bibliography entry), `a.`, `(b)`, `iv.`, `(ii)`.
  */
 
 /** Bullet characters as Unicode has them. */
@@ -49,6 +49,8 @@ const BULLET = new RegExp(`^(?:[${BULLETS}${PUA_CLASS}]|[-*+](?=\\s))\\s*`, 'u')
  * in parentheses (`(415) 555-0199` is a telephone number).
  */
 const NUMBERED = /^(?:(\d{1,3})[.)]|\((\d{1,2})\))\s+(?=\S)/;
+/** Bracketed numbers opening a bibliography entry: `[12]`. */
+const BRACKETED = /^\[(\d{1,3})\]\s+(?=\S)/;
 /** Letters: `a.` `a)` `(a)`, upper or lower case; a single letter only. */
 const LETTERED = /^(?:([a-zA-Z])[.)]|\(([a-zA-Z])\))\s+(?=\S)/;
 /** Roman numerals up to 39: `iv.` `iv)` `(iv)`, lower or upper case. */
@@ -59,7 +61,7 @@ export interface ListMarker {
   /** For ordered items: the number (letters count a = 1, roman numerals their value). */
   number?: number;
   /** How the number is written: sibling items share a kind, a change of kind is a different list. */
-  kind?: 'decimal' | 'parenthesized' | 'alpha' | 'roman';
+  kind?: 'decimal' | 'parenthesized' | 'bracketed' | 'alpha' | 'roman';
   /**
    * A marker that can also start an ordinary line of prose (a letter or roman numeral, `A. Smith`, `I. Newton`):
    * it starts a list item only with more evidence (see `linesToBlocks`).
@@ -81,6 +83,19 @@ export function listMarker(text: string): ListMarker | undefined {
     const number = Number(numbered[1] ?? numbered[2]);
     const kind = numbered[1] ? 'decimal' : 'parenthesized';
     return { ordered: true, number, kind, marker: numbered[0].trim(), rest: text.slice(numbered[0].length) };
+  }
+  const bracketed = BRACKETED.exec(text);
+  if (bracketed) {
+    // `[12]` also opens a wrapped line that starts with a citation: weak, like a letter.
+    const number = Number(bracketed[1]);
+    return {
+      ordered: true,
+      number,
+      kind: 'bracketed',
+      weak: true,
+      marker: bracketed[0].trim(),
+      rest: text.slice(bracketed[0].length),
+    };
   }
   const roman = ROMAN.exec(text);
   const numeral = roman?.[1] || roman?.[2];
@@ -136,8 +151,13 @@ function romanValue(numeral: string): number {
 export function bulletGlyph(text: string): string | undefined {
   const t = text.trim();
   if (PRIVATE_USE_BULLETS[t]) return PRIVATE_USE_BULLETS[t];
+  // Any other lone private-use glyph (a symbol font's dingbat with no Unicode meaning) reads as a plain bullet
+  // only where it opens a line apart from its text: see `lineStartBullet` in lines.ts.
   return t.length === 1 && BULLETS.includes(t) && !'–—−'.includes(t) ? t : undefined;
 }
 
 /** A run that is nothing but a bullet glyph (drawn apart from its text). */
 export const isBulletGlyph = (text: string) => bulletGlyph(text) !== undefined;
+
+/** A single private-use character (a symbol font's glyph without a Unicode meaning). */
+export const isPrivateUseGlyph = (text: string) => /^[\ue000-\uf8ff]$/u.test(text.trim());
