@@ -6,7 +6,8 @@ import type { Html } from 'mdast';
 import type { PhrasingContent } from '../../mdast.ts';
 import { link, text as textNode } from '../../mdast.ts';
 import type { Line } from './lines.ts';
-import { listMarker } from './lists.ts';
+import type { ListMarker } from './lists.ts';
+import { continuesList, listMarker } from './lists.ts';
 
 export interface Block {
   lines: Line[];
@@ -34,7 +35,7 @@ export function linesToBlocks(lines: Line[], leadingFrom: Line[] = lines): Block
   let current: Line[] = [];
   for (const line of lines) {
     const prev = current[current.length - 1];
-    if (prev && startsNewBlock(prev, line, leading)) {
+    if (prev && (startsNewBlock(prev, line, leading, current[0]) || endsListItem(current, line))) {
       blocks.push(makeBlock(current));
       current = [];
     }
@@ -44,7 +45,7 @@ export function linesToBlocks(lines: Line[], leadingFrom: Line[] = lines): Block
   return blocks;
 }
 
-function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
+function startsNewBlock(prev: Line, line: Line, leading: number, first: Line = prev): boolean {
   const size = Math.max(prev.size, line.size);
   const step = line.baseline - prev.baseline;
   if (step < -0.3 * size) return true; // went back up: a new region
@@ -55,7 +56,8 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   // A short line in italics over a roman paragraph: a run-in heading set in the body size.
   if (prev.italic && !line.italic && prev.x1 < line.x1 - 3 * size) return true;
   if (line.italic && !prev.italic && /[.!?]$/.test(prev.text)) return true;
-  if (listMarker(line.text)) return true;
+  const marker = listMarker(line.text);
+  if (marker && (!marker.weak || weakMarkerStartsItem(prev, line, marker, first))) return true;
   // A label line in capitals ending in a colon ("APPEARANCES:", "PRESENT:") heads what follows it.
   const label = /^[\p{Lu}][\p{Lu}\s]*:$/u;
   if (label.test(prev.text) && prev.x1 < line.x1 - 3 * size) return true;
@@ -66,6 +68,63 @@ function startsNewBlock(prev: Line, line: Line, leading: number): boolean {
   if (line.x0 > prev.x1 + size || line.x1 < prev.x0 - size) return true;
   return false;
 }
+
+/**
+ * A letter or roman numeral at a line start (`a.`, `iv)`, `(b)`) also begins ordinary wrapped lines (`A. Smith`,
+ * `v. Jones`): it starts an item only when the line sits left of the one before (a hanging indent), when the
+ * line before closed a sentence or introduced the list (`.`, `:`, `;`), or when it continues the numbering of the
+ * marker opening the block (`(a)` … `(b)`, `[3]` … `[4]`).
+ */
+function weakMarkerStartsItem(prev: Line, line: Line, marker: ListMarker, first: Line): boolean {
+  if (prev.x0 > line.x0 + 0.5 * line.size) return true;
+  if (/[.:;!?]$/u.test(prev.text)) return true;
+  const before = listMarker(first.text);
+  return !!before && continuesList(before, marker);
+}
+
+/**
+ * Where a list item ends without a marker on the next line: the item's first line carries a marker, and the
+ * line is set left of the item's text — left of the marker itself (an outer level or the body margin), or back
+ * at the marker after the item was laid out with a hanging indent (its marker a glyph apart from the text, or
+ * its wrapped lines all at the text's indent) and its last line stopped short: the paragraph that follows a
+ * list without a gap. A flush item (wrapped lines under the marker) gives no such sign and keeps its lines.
+ */
+function endsListItem(current: Line[], line: Line): boolean {
+  const first = current[0];
+  const marker = listMarker(first.text);
+  if (!marker || listMarker(line.text)) return false;
+  const size = Math.max(first.size, line.size);
+  const wrapped = current.slice(1);
+  const indented = wrapped.length > 0 && wrapped.every((l) => l.x0 > first.x0 + 0.5 * size);
+  const textStart = indented ? Math.min(...wrapped.map((l) => l.x0)) : itemTextStart(first, marker);
+  if (line.x0 > textStart - 0.5 * size) return false; // at the item's text indent: a wrapped line of the item
+  if (line.x0 < first.x0 - 0.5 * size) return true; // left of the marker itself
+  const glyphApart = first.runs.length > 1 && listMarker(`${first.runs[0].text.trim()} x`) !== undefined;
+  if (!indented && !glyphApart) return false;
+  const widest = Math.max(line.x1, ...current.map((l) => l.x1));
+  return current[current.length - 1].x1 < widest - 2 * size;
+}
+
+/** Where the text after the list marker starts on the item's first line (points), estimated from the runs. */
+function itemTextStart(line: Line, marker: ListMarker): number {
+  const length = line.text.length - marker.rest.length;
+  for (let i = line.runs.length - 1; i >= 0; i--) {
+    const offset = line.offsets[i];
+    if (offset > length) continue;
+    const run = line.runs[i];
+    const within = length - offset;
+    if (within >= run.text.length) return i + 1 < line.runs.length ? line.runs[i + 1].x0 : run.x1;
+    // Share of the run's width before the text, counting a wide (CJK) character twice and a space as half.
+    const chars = [...run.text];
+    const before = chars.slice(0, within);
+    const share = widthUnits(before) / Math.max(1, widthUnits(chars));
+    return run.x0 + (run.x1 - run.x0) * share;
+  }
+  return line.x0;
+}
+
+const WIDE = /[ᄀ-ᇿ⺀-鿿가-힯豈-﫿＀-｠]/u;
+const widthUnits = (chars: string[]) => chars.reduce((w, c) => w + (WIDE.test(c) ? 2 : c === ' ' ? 0.5 : 1), 0);
 
 /** The most common baseline step between consecutive lines of the same size (the body leading). */
 function typicalLeading(lines: Line[]): number {

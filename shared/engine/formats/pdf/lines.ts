@@ -4,7 +4,7 @@
  * A band is cut into separate line segments at gaps too wide to be word spacing (column gutters, table cells).
  */
 import type { Run } from './text-items.ts';
-import { isBulletGlyph } from './lists.ts';
+import { bulletGlyph, isBulletGlyph, isPrivateUseGlyph } from './lists.ts';
 import { scriptOf } from './scripts.ts';
 
 export interface Line {
@@ -50,7 +50,10 @@ function joinBands(runs: Run[]): Line[] {
       if (prev) {
         const gap = run.x0 - prev.x1;
         const size = Math.max(prev.size, run.size);
-        const afterBullet = isBulletGlyph(prev.text) && gap < 4 * size;
+        const bullet = current.length === 1 ? lineStartBullet(prev, gap, size) : undefined;
+        const afterBullet = (bullet !== undefined || isBulletGlyph(prev.text)) && gap < 4 * size;
+        // A bullet read as a private-use code point or a letter `o` is written as the bullet it shows.
+        if (bullet !== undefined && bullet !== prev.text) current[0] = { ...prev, text: bullet };
         if (!afterBullet && (gap > HARD_SPLIT * size || (gap > SOFT_SPLIT * size && !run.spaceBefore))) {
           lines.push(makeLine(current));
           current = [];
@@ -61,6 +64,19 @@ function joinBands(runs: Run[]): Line[] {
     if (current.length) lines.push(makeLine(current));
   }
   return lines;
+}
+
+/**
+ * The bullet a line's first run shows when it is a lone glyph set apart from the text after it: a bullet glyph
+ * (private-use Symbol/Wingdings codes mapped to Unicode; any other lone private-use glyph, a dingbat without a
+ * Unicode meaning, as `•`), or the letter `o` that Word sets in Courier New for a
+ * second-level bullet, followed by a gap wider than a word space (a tab stop), never by an ordinary space.
+ */
+function lineStartBullet(run: Run, gap: number, size: number): string | undefined {
+  const glyph = bulletGlyph(run.text);
+  if (glyph) return glyph;
+  if (isPrivateUseGlyph(run.text) && gap >= 0.4 * size) return '•';
+  return run.text.trim() === 'o' && gap >= 0.8 * size ? '◦' : undefined;
 }
 
 /** Spacing accents (as NFKC leaves them: a space and a combining mark, or a modifier letter) → combining marks. */
