@@ -22,7 +22,7 @@ import { createWorker, type Worker, type Page, type Line } from 'tesseract.js';
 import type { Ocr, OcrLine, OcrPage } from '../../service/ports.ts';
 import { OcrLanguageUnavailable } from '../../engine/ocr.ts';
 import { encodeGrayPng } from '../../engine/formats/image/bitmap.ts';
-import { defaultOcrWorkers, WorkerSlots } from './worker-slots.ts';
+import { defaultOcrWorkers, workerCeiling, WorkerSlots } from './worker-slots.ts';
 
 export interface TesseractOcrOptions {
   /** Tesseract language codes; each needs its `@tesseract.js-data/<code>` package installed. Default `['eng']`. */
@@ -50,7 +50,7 @@ export function installedLanguages(): string[] {
 
 export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
   const defaults = options.languages?.length ? options.languages : ['eng'];
-  const maxWorkers = options.workers ?? defaultOcrWorkers();
+  const maxWorkers = workerCeiling(options.workers ?? defaultOcrWorkers());
   /** Per language set (`eng+deu`): its worker slots. */
   const pools = new Map<string, WorkerSlots<Worker>>();
 
@@ -67,6 +67,7 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
   };
 
   return {
+    concurrency: maxWorkers,
     async recognize(image, recognizeOptions) {
       const languages = recognizeOptions?.languages?.length ? recognizeOptions.languages : defaults;
       const slot = slotFor(languages);
