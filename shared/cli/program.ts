@@ -25,6 +25,7 @@ import {
   type ConvertArgs,
 } from './args.ts';
 import type { AnalysisRequest } from '../analysis/port.ts';
+import { DEFAULT_OCR_LANGUAGES, INSTALLED_OCR_LANGUAGES } from '../engine/ocr-languages.ts';
 
 export interface CliIo {
   /** Read by `convert` for `-` and when no file is given; `isTTY` decides between stdin and help. */
@@ -133,7 +134,9 @@ function buildProgram(
     .option('--no-ocr', 'never run OCR on images and scanned pages')
     .option(
       '--ocr-lang <codes>',
-      'OCR languages, comma-separated tesseract codes such as eng,deu (default: eng; each needs its language data)',
+      `OCR languages, comma-separated tesseract codes in order of weight, such as deu or deu,eng (default: ` +
+        `${DEFAULT_OCR_LANGUAGES.join(',')}; installed: ${INSTALLED_OCR_LANGUAGES.join(',')}; any other needs its ` +
+        '@tesseract.js-data/<code> package; each language added slows OCR)',
       validated(parseOcrLanguages),
     )
     .option(

@@ -88,8 +88,11 @@ function fakeOcr(
           waiting = [];
         } else {
           await new Promise<void>((resolve) => {
-            waiting.push(resolve);
-            setTimeout(resolve, options.patienceMs ?? 10_000);
+            const timer = setTimeout(resolve, options.patienceMs ?? 10_000);
+            waiting.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
           });
         }
         const after = options.holdUntilDone?.[i + 1];
