@@ -7,6 +7,7 @@
  * The overlap is proven with a fake engine that records how many recognitions run at once (a real engine's
  * timing on a shared machine proves nothing); that the pages still read right is proven with real tesseract.
  */
+import { availableParallelism } from 'node:os';
 import { createCanvas } from '@napi-rs/canvas';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { convert } from '../../shared/engine/engine.ts';
@@ -158,6 +159,16 @@ describe('scanned PDF pages recognised in parallel', () => {
     expect(result.ocrPages).toEqual([1, 2, 3, 4, 5]);
     expect(result.pages?.map((p) => p.page)).toEqual([1, 2, 3, 4, 5]);
   }, 240_000);
+});
+
+describe('the tesseract adapter', () => {
+  test('says how many recognitions it runs at once: its worker ceiling, whole and at least one', async () => {
+    // No recognition, so no worker starts.
+    expect(createTesseractOcr({ workers: 3 }).concurrency).toBe(3);
+    expect(createTesseractOcr({ workers: 2.7 }).concurrency).toBe(2);
+    expect(createTesseractOcr({ workers: 0 }).concurrency).toBe(1);
+    expect(createTesseractOcr().concurrency).toBe(Math.max(1, availableParallelism()));
+  });
 });
 
 describe('with the real tesseract adapter', () => {
