@@ -17,6 +17,7 @@ import {
   parseChunkTokens,
   parseDay,
   parseIntegerIn,
+  OCR_LANG_HELP,
   parseOcrLanguages,
   parsePages,
   parsePositive,
@@ -25,7 +26,6 @@ import {
   type ConvertArgs,
 } from './args.ts';
 import type { AnalysisRequest } from '../analysis/port.ts';
-import { DEFAULT_OCR_LANGUAGES, INSTALLED_OCR_LANGUAGES } from '../engine/ocr-languages.ts';
 
 export interface CliIo {
   /** Read by `convert` for `-` and when no file is given; `isTTY` decides between stdin and help. */
@@ -132,13 +132,7 @@ function buildProgram(
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--pages <range>', 'pages to convert: 3, 1-5 or 4- (1-based, inclusive)', validated(parsePages))
     .option('--no-ocr', 'never run OCR on images and scanned pages')
-    .option(
-      '--ocr-lang <codes>',
-      `OCR languages, comma-separated tesseract codes in order of weight, such as deu or deu,eng (default: ` +
-        `${DEFAULT_OCR_LANGUAGES.join(',')}; installed: ${INSTALLED_OCR_LANGUAGES.join(',')}; any other needs its ` +
-        '@tesseract.js-data/<code> package; each language added slows OCR)',
-      validated(parseOcrLanguages),
-    )
+    .option('--ocr-lang <codes>', OCR_LANG_HELP, validated(parseOcrLanguages))
     .option(
       '--charset <label>',
       'character set of text input (CSV, TSV, text, HTML that declares none), e.g. windows-1252 or shift_jis; ' +

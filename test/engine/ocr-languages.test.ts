@@ -13,6 +13,7 @@ import { createTesseractOcr, installedLanguages } from '../../shared/adapters/lo
 import { OcrLanguageUnavailable } from '../../shared/engine/ocr.ts';
 import { DEFAULT_OCR_LANGUAGES, INSTALLED_OCR_LANGUAGES } from '../../shared/engine/ocr-languages.ts';
 import { JobOptionsSchema } from '../../shared/service/http/schemas/common.ts';
+import { OCR_LANG_HELP } from '../../shared/cli/args.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -43,6 +44,11 @@ describe('the installed OCR languages', () => {
     expect(declared.sort()).toEqual(documented);
     expect(installedLanguages()).toEqual(documented);
     expect(DEFAULT_OCR_LANGUAGES).toEqual(['eng']);
+  });
+
+  test('the CLI help of --ocr-lang names the same default and installed codes', () => {
+    expect(OCR_LANG_HELP).toContain(`default: ${DEFAULT_OCR_LANGUAGES.join(',')};`);
+    expect(OCR_LANG_HELP).toContain(`installed: ${INSTALLED_OCR_LANGUAGES.join(',')};`);
   });
 
   test('the job option accepts installed codes and refuses others, naming the installed ones', () => {
