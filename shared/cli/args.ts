@@ -105,6 +105,15 @@ export function parseCharset(label: string): string {
 }
 
 /**
+ * `--ocr-lang`'s help: the installed and default sets of `engine/ocr-languages.ts`, written out because `--help`
+ * loads no engine module (a test keeps the two equal).
+ */
+export const OCR_LANG_HELP =
+  'OCR languages, comma-separated tesseract codes in order of weight, such as deu or deu,eng (default: eng; ' +
+  'installed: eng,deu,fra,spa,ita,por; any other needs its @tesseract.js-data/<code> package; each language ' +
+  'added slows OCR)';
+
+/**
  * `eng,deu` → `['eng', 'deu']`: tesseract language codes (three letters, optionally a script suffix such as
  * `chi_sim` or `chi_tra_vert`), duplicates dropped, order kept (tesseract tries the first language first).
  * @throws UsageError for an empty list or a malformed code.

@@ -17,6 +17,7 @@ import {
   parseChunkTokens,
   parseDay,
   parseIntegerIn,
+  OCR_LANG_HELP,
   parseOcrLanguages,
   parsePages,
   parsePositive,
@@ -131,11 +132,7 @@ function buildProgram(
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--pages <range>', 'pages to convert: 3, 1-5 or 4- (1-based, inclusive)', validated(parsePages))
     .option('--no-ocr', 'never run OCR on images and scanned pages')
-    .option(
-      '--ocr-lang <codes>',
-      'OCR languages, comma-separated tesseract codes such as eng,deu (default: eng; each needs its language data)',
-      validated(parseOcrLanguages),
-    )
+    .option('--ocr-lang <codes>', OCR_LANG_HELP, validated(parseOcrLanguages))
     .option(
       '--charset <label>',
       'character set of text input (CSV, TSV, text, HTML that declares none), e.g. windows-1252 or shift_jis; ' +

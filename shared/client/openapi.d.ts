@@ -862,8 +862,8 @@ export interface components {
                 charset?: string;
                 /** @description comments as footnotes (DOCX, PPTX, XLSX threads) */
                 comments?: boolean;
-                /** @description OCR languages, tesseract codes */
-                ocrLanguages?: string[];
+                /** @description OCR languages, tesseract codes in order of weight, from the installed eng, deu, fra, spa, ita, por (default: eng; every language added costs recognition time) */
+                ocrLanguages?: ("eng" | "deu" | "fra" | "spa" | "ita" | "por")[];
                 /** @description 1-based inclusive page range */
                 pages?: {
                     first: number;
@@ -1047,8 +1047,8 @@ export interface components {
                 charset?: string;
                 /** @description comments as footnotes (DOCX, PPTX, XLSX threads) */
                 comments?: boolean;
-                /** @description OCR languages, tesseract codes */
-                ocrLanguages?: string[];
+                /** @description OCR languages, tesseract codes in order of weight, from the installed eng, deu, fra, spa, ita, por (default: eng; every language added costs recognition time) */
+                ocrLanguages?: ("eng" | "deu" | "fra" | "spa" | "ita" | "por")[];
                 /** @description 1-based inclusive page range */
                 pages?: {
                     first: number;

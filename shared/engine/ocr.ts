@@ -34,6 +34,11 @@ export interface Ocr {
    */
   recognize(image: Uint8Array, options?: { languages?: string[] }): Promise<OcrPage>;
   close?(): Promise<void>;
+  /**
+   * How many recognitions the engine runs at once (for tesseract: its worker count). A reader of many pages
+   * keeps up to this many in flight (PDF scans: `formats/pdf/index.ts`). Absent: 1, one page at a time.
+   */
+  readonly concurrency?: number;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 export type { Ocr, OcrLine, OcrPage, OcrWord } from '../engine/ocr.ts';
 import type { Analyzer } from '../analysis/port.ts';
+import type { InstalledOcrLanguage } from '../engine/ocr-languages.ts';
 
 /**
  * An optional language-model clean-up of converted Markdown (off by default). It may only reformat: callers
@@ -130,8 +131,8 @@ export interface JobConvertOptions {
   comments?: boolean;
   /** DOCX tracked changes: `accept` (default) or `show`. */
   trackedChanges?: 'accept' | 'show';
-  /** OCR languages (tesseract codes). */
-  ocrLanguages?: string[];
+  /** OCR languages (tesseract codes), from the installed set (`engine/ocr-languages.ts`). */
+  ocrLanguages?: InstalledOcrLanguage[];
   /** `<!-- page N -->` before each PDF page or PPTX slide. */
   pageSeparators?: boolean;
   /** 1-based inclusive page range of a paged document. */

@@ -40,6 +40,8 @@ test.each([
   [{ options: { trackedChanges: 'maybe' } }],
   [{ options: { pages: { first: 5, last: 2 } } }],
   [{ options: { embedImages: true } }],
+  [{ options: { ocrLanguages: ['zzz'] } }],
+  [{ options: { ocrLanguages: ['deu', 'deu'] } }],
 ])('%j is refused with 400', async (extra) => {
   const res = await alice.request('/v1/jobs', {
     method: 'POST',
@@ -47,4 +49,17 @@ test.each([
     body: JSON.stringify({ filename: 'a.csv', contentType: 'text/csv', size: 10, ...extra }),
   });
   expect(res.status).toBe(400);
+});
+
+test('options.ocrLanguages takes the installed tesseract codes, in the caller’s order, and the job shows them', async () => {
+  const created = await alice.create('scan.png', 'image/png', 100, { options: { ocrLanguages: ['deu', 'eng'] } });
+  expect(created.job).toMatchObject({ options: { ocrLanguages: ['deu', 'eng'] } });
+  const res = await alice.request('/v1/jobs', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ filename: 'a.png', contentType: 'image/png', size: 10, options: { ocrLanguages: ['nld'] } }),
+  });
+  expect(res.status).toBe(400);
+  // The refusal names what is installed, so the caller can choose.
+  expect(await res.text()).toMatch(/eng.*deu.*fra.*spa.*ita.*por/);
 });

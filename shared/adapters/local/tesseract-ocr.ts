@@ -3,16 +3,19 @@
  * installed `@tesseract.js-data/<lang>` npm packages, read from disk with caching off, so tesseract.js never
  * reaches for its CDN. Images tesseract's Leptonica build cannot read (WebP, GIF) are re-encoded to PNG first.
  *
- * Languages: the adapter's default set is `options.languages`, else `['eng']` — English is the only language
- * data the project installs (`@tesseract.js-data/eng` in package.json); every other language needs its
- * `@tesseract.js-data/<code>` package added. A call may ask for another set (`recognize(image, { languages })`,
- * fed by the `ocrLanguages` conversion option / `--ocr-lang`); a set whose data is missing fails with
+ * Languages: the project installs the data of English, German, French, Spanish, Italian and Portuguese
+ * (`INSTALLED_OCR_LANGUAGES`, `@tesseract.js-data/{eng,deu,fra,spa,ita,por}` in package.json); any other
+ * language needs its `@tesseract.js-data/<code>` package added. The adapter's default set is `options.languages`,
+ * else `DEFAULT_OCR_LANGUAGES` (English alone: more languages cost several times the CPU on a hard page, see
+ * `engine/ocr-languages.ts`). A call may ask for another set (`recognize(image, { languages })`, fed by the
+ * `ocrLanguages` conversion option / `--ocr-lang`); a set whose data is missing fails with
  * `OcrLanguageUnavailable` naming the missing codes and the installed ones, before any worker starts.
  *
  * Workers: tesseract.js runs one recognition per worker at a time, each on one core. Each language set gets up
  * to `workers` workers (default: one per core, `worker-slots.ts`), started only when a recognition finds all the
- * existing ones busy, so a caller reading one page at a time pays for one. A process running several of these
- * adapters at once (one per conversion worker) divides the cores between them through `workers`.
+ * existing ones busy, so a caller reading one page at a time pays for one; `concurrency` says that ceiling, and a
+ * PDF reader keeps as many scanned pages in flight. A process running several of these adapters at once (one per
+ * conversion worker) divides the cores between them through `workers`.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -21,11 +24,12 @@ import path from 'node:path';
 import { createWorker, type Worker, type Page, type Line } from 'tesseract.js';
 import type { Ocr, OcrLine, OcrPage } from '../../service/ports.ts';
 import { OcrLanguageUnavailable } from '../../engine/ocr.ts';
+import { DEFAULT_OCR_LANGUAGES } from '../../engine/ocr-languages.ts';
 import { encodeGrayPng } from '../../engine/formats/image/bitmap.ts';
-import { defaultOcrWorkers, WorkerSlots } from './worker-slots.ts';
+import { defaultOcrWorkers, workerCeiling, WorkerSlots } from './worker-slots.ts';
 
 export interface TesseractOcrOptions {
-  /** Tesseract language codes; each needs its `@tesseract.js-data/<code>` package installed. Default `['eng']`. */
+  /** Tesseract language codes, each with its `@tesseract.js-data/<code>` package. Default `DEFAULT_OCR_LANGUAGES`. */
   languages?: string[];
   /** Most workers per language set (recognitions queue on them). Default: one per core (`defaultOcrWorkers`). */
   workers?: number;
@@ -49,8 +53,8 @@ export function installedLanguages(): string[] {
 }
 
 export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
-  const defaults = options.languages?.length ? options.languages : ['eng'];
-  const maxWorkers = options.workers ?? defaultOcrWorkers();
+  const defaults = options.languages?.length ? options.languages : [...DEFAULT_OCR_LANGUAGES];
+  const maxWorkers = workerCeiling(options.workers ?? defaultOcrWorkers());
   /** Per language set (`eng+deu`): its worker slots. */
   const pools = new Map<string, WorkerSlots<Worker>>();
 
@@ -67,6 +71,7 @@ export function createTesseractOcr(options: TesseractOcrOptions = {}): Ocr {
   };
 
   return {
+    concurrency: maxWorkers,
     async recognize(image, recognizeOptions) {
       const languages = recognizeOptions?.languages?.length ? recognizeOptions.languages : defaults;
       const slot = slotFor(languages);

@@ -20,6 +20,11 @@ export function defaultOcrWorkers(): number {
   return Math.max(1, os.availableParallelism());
 }
 
+/** A worker count as slots use it: fractions round down, at least 1 (1 for a non-finite count). */
+export function workerCeiling(max: number): number {
+  return Math.max(1, Math.floor(Number.isFinite(max) ? max : 1));
+}
+
 /**
  * Slots for workers made by `start`, at most `max` (default `defaultOcrWorkers()`; fractions round down, at
  * least 1). `acquire` picks the slot for the next recognition; the caller increments and decrements `busy`
@@ -32,7 +37,7 @@ export class WorkerSlots<W> {
 
   constructor(start: () => Promise<W>, max: number = defaultOcrWorkers()) {
     this.start = start;
-    this.max = Math.max(1, Math.floor(Number.isFinite(max) ? max : 1));
+    this.max = workerCeiling(max);
   }
 
   /** An idle slot, else a new one while under `max`, else the least busy. */

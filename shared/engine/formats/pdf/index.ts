@@ -4,7 +4,7 @@
  * Pages are laid out first (blocks in reading order) and turned into nodes once the document's body font is
  * known, so heading levels agree across pages.
  */
-import type { Converter, ConvertContext, DocumentTree, PageSource } from '../../types.ts';
+import type { Converter, ConversionWarning, ConvertContext, DocumentTree, PageSource } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
 import { pageBreak, root } from '../../mdast.ts';
 import { ConversionError, tooLarge } from '../../errors.ts';
@@ -62,6 +62,19 @@ export const pdfConverter: Converter = {
  */
 type PageContent = OcrPageContent & { source?: PageSource };
 
+/** A page read but not yet assembled: its content (still being recognised when OCR'd), what it said. */
+interface PageTurn {
+  n: number;
+  page?: PdfPage;
+  content: Promise<PageContent>;
+  /** OCR still running on the page (its render is done). */
+  recognizing?: boolean;
+  /** Its warnings, passed on when the page is assembled, in page order. */
+  warnings: ConversionWarning[];
+  /** The page's number once OCR read it. */
+  ocrPages: number[];
+}
+
 async function convertDocument(
   doc: PdfDocument,
   ctx: ConvertContext,
@@ -82,23 +95,49 @@ async function convertDocument(
     read.catch(() => undefined); // awaited (and its failure handled) in the page's turn below
     return { page, read };
   };
-  let next = request(first);
-  for (let n = first; n <= last; n++) {
-    let page: PdfPage | undefined;
-    const current = next;
-    if (n < last) next = request(n + 1);
+  // Scanned pages overlap: page n+1 is rendered and its recognition started while page n's is still running,
+  // with at most as many pages in flight as the OCR engine runs recognitions at once (memory stays bounded).
+  // Each page's warnings and OCR'd page number wait in its turn, so pages assemble in order as before.
+  const inFlight = Math.max(1, Math.floor(ctx.ocr?.concurrency ?? 1));
+  const turns: PageTurn[] = [];
+  const assemble = async (turn: PageTurn) => {
     try {
-      page = await current.page;
-      pages.push(await readPage(page, await current.read, n, ctx, renderer, ocrPages, fonts));
+      pages.push(await turn.content);
     } catch (error) {
       if (error instanceof ConversionError) throw error;
-      ctx.warn({ code: 'page_failed', message: `page ${n} could not be read: ${errorMessage(error)}`, page: n });
+      const n = turn.n;
+      turn.warnings.push({
+        code: 'page_failed',
+        message: `page ${n} could not be read: ${errorMessage(error)}`,
+        page: n,
+      });
       pages.push({ page: n, nodes: [] });
     } finally {
-      if (page) releaseOperatorList(page);
-      page?.cleanup();
+      if (turn.page) releaseOperatorList(turn.page);
+      turn.page?.cleanup();
     }
+    turn.warnings.forEach((w) => ctx.warn(w));
+    ocrPages.push(...turn.ocrPages);
+  };
+  let next = request(first);
+  for (let n = first; n <= last; n++) {
+    const current = next;
+    if (n < last) next = request(n + 1);
+    const turn: PageTurn = { n, warnings: [], ocrPages: [], content: Promise.resolve({ page: n, nodes: [] }) };
+    const pageCtx: ConvertContext = { ...ctx, warn: (w) => turn.warnings.push(w) };
+    try {
+      turn.page = await current.page;
+      const read = await readPage(turn.page, await current.read, n, pageCtx, renderer, turn.ocrPages, fonts);
+      turn.recognizing = 'recognizing' in read;
+      turn.content = 'recognizing' in read ? read.recognizing : Promise.resolve(read);
+    } catch (error) {
+      turn.content = Promise.reject(error);
+    }
+    turn.content.catch(() => undefined); // awaited (and its failure handled) in the page's turn to assemble
+    turns.push(turn);
+    while (turns.length >= inFlight || (turns.length && !turns[0].recognizing)) await assemble(turns.shift()!);
   }
+  while (turns.length) await assemble(turns.shift()!);
   const laidOut = pages.filter((p) => 'blocks' in p);
   const style = documentStyle(laidOut.flatMap((p) => p.blocks));
   const before = new Map(laidOut.map((p) => [p, p.blocks]));
@@ -177,7 +216,7 @@ async function readPage(
   renderer: LazyRenderer,
   ocrPages: number[],
   fonts: EmbeddedFonts,
-): Promise<PageContent> {
+): Promise<PageContent | { recognizing: Promise<PageContent> }> {
   const { viewport, hasText } = read;
   let { items, placed: laidOut, links } = read;
   // Text in a font without a usable Unicode mapping is garbage that looks like text: judged font by font, and
@@ -220,20 +259,35 @@ async function readPage(
       const shown = await renderer.page(n);
       return renderPagePng(shown, await ocrRenderDpi(shown, runs));
     };
-    const content = await ocrPageContent(n, quality === 'empty' ? 'empty' : 'garbled', render, viewport, ctx, ocrPages);
-    const text = 'blocks' in content ? content.blocks.map(blockText).join(' ') : '';
-    const ocrFailed = quality !== 'empty' && !('blocks' in content) && !ocrPages.includes(n);
-    const ocrReadNothing = quality !== 'empty' && 'blocks' in content && !content.blocks.length;
-    // OCR failed, or read nothing, on a page with some readable fonts: those fonts' text is still worth keeping
-    // (warned in ocrPageContent).
-    if (
-      (ocrFailed || ocrReadNothing) &&
-      quality === 'ok' &&
-      assessText(readable.map((r) => r.text).join(' ')) === 'ok'
-    ) {
-      return layOut(readable);
-    }
-    return { ...content, source: { page: n, text, furnitureLines: [] } };
+    const readByOcr = async (render: () => Promise<Uint8Array>): Promise<PageContent> => {
+      const content = await ocrPageContent(
+        n,
+        quality === 'empty' ? 'empty' : 'garbled',
+        render,
+        viewport,
+        ctx,
+        ocrPages,
+      );
+      const text = 'blocks' in content ? content.blocks.map(blockText).join(' ') : '';
+      const ocrFailed = quality !== 'empty' && !('blocks' in content) && !ocrPages.includes(n);
+      const ocrReadNothing = quality !== 'empty' && 'blocks' in content && !content.blocks.length;
+      // OCR failed, or read nothing, on a page with some readable fonts: those fonts' text is still worth keeping
+      // (warned in ocrPageContent).
+      if (
+        (ocrFailed || ocrReadNothing) &&
+        quality === 'ok' &&
+        assessText(readable.map((r) => r.text).join(' ')) === 'ok'
+      ) {
+        return layOut(readable);
+      }
+      return { ...content, source: { page: n, text, furnitureLines: [] } };
+    };
+    if (!ctx.ocr) return readByOcr(render);
+    // Rendered in the page's turn (one page at a time on the one rendering instance); recognised later, while
+    // the next pages are read. A failed render fails like a failed recognition (`ocrPageContent`).
+    const rendered = render();
+    await rendered.catch(() => undefined);
+    return { recognizing: readByOcr(() => rendered) };
   }
   // No OCR: the garbage is kept out, and the warning says how much text that is.
   const keep = quality === 'ok' && assessText(readable.map((r) => r.text).join(' ')) === 'ok';

@@ -5,6 +5,7 @@
  * added to one and not the other fails `tsc`. Times are ISO-8601 strings (UTC) unless a name says epoch ms.
  */
 import { z } from 'zod';
+import { DEFAULT_OCR_LANGUAGES, INSTALLED_OCR_LANGUAGES } from '../../../engine/ocr-languages.ts';
 import type { JobView } from '../../jobs/view.ts';
 import { JOB_STATUSES } from '../../jobs/states.ts';
 import type { ApiKeyView } from '../../auth/api-keys.ts';
@@ -25,11 +26,15 @@ export const JobOptionsSchema = z
     comments: z.boolean().optional().describe('comments as footnotes (DOCX, PPTX, XLSX threads)'),
     trackedChanges: z.enum(['accept', 'show']).optional().describe('DOCX tracked changes'),
     ocrLanguages: z
-      .array(z.string().regex(/^[a-z]{3}(?:_[a-z]{3,4})?$/))
+      .array(z.enum(INSTALLED_OCR_LANGUAGES))
       .min(1)
-      .max(8)
+      .max(INSTALLED_OCR_LANGUAGES.length)
+      .refine((codes) => new Set(codes).size === codes.length, 'each language at most once')
       .optional()
-      .describe('OCR languages, tesseract codes'),
+      .describe(
+        `OCR languages, tesseract codes in order of weight, from the installed ${INSTALLED_OCR_LANGUAGES.join(', ')} ` +
+          `(default: ${DEFAULT_OCR_LANGUAGES.join(', ')}; every language added costs recognition time)`,
+      ),
     pageSeparators: z.boolean().optional().describe('<!-- page N --> before each page or slide'),
     pages: z
       .object({ first: z.number().int().min(1), last: z.number().int().min(1) })
