@@ -41,9 +41,11 @@ export interface OpCodes {
   eoFillStroke: number;
   closeFillStroke: number;
   closeEOFillStroke: number;
+  beginAnnotation: number;
+  endAnnotation: number;
 }
 
-type Matrix = [number, number, number, number, number, number];
+export type Matrix = [number, number, number, number, number, number];
 
 /** Pages drawn with more path points than this are drawings or charts; reading them for rules costs too much. */
 const MAX_PATH_NUMBERS = 400_000;
@@ -59,7 +61,7 @@ const DRAW_CURVE = 2;
 const DRAW_QUAD = 3;
 const DRAW_CLOSE = 4;
 
-const multiply = (m: Matrix, n: Matrix): Matrix => [
+export const multiply = (m: Matrix, n: Matrix): Matrix => [
   n[0] * m[0] + n[1] * m[2],
   n[0] * m[1] + n[1] * m[3],
   n[2] * m[0] + n[3] * m[2],
@@ -72,13 +74,96 @@ const apply = (m: Matrix, x: number, y: number): [number, number] => [
   m[1] * x + m[3] * y + m[5],
 ];
 
+// pdf.js hands some matrices over as typed arrays (a form XObject's /Matrix is a Float32Array): both count.
 const isMatrix = (v: unknown): v is Matrix =>
-  Array.isArray(v) && v.length === 6 && v.every((n) => typeof n === 'number' && Number.isFinite(n));
+  (Array.isArray(v) || ArrayBuffer.isView(v)) &&
+  (v as ArrayLike<unknown>).length === 6 &&
+  Array.from(v as ArrayLike<unknown>).every((n) => typeof n === 'number' && Number.isFinite(n));
 
 /** Near-white fills are invisible on paper (page backgrounds, white-outs): their edges are no rules. */
-function isWhite(hex: unknown): boolean {
+export function isWhite(hex: unknown): boolean {
   if (typeof hex !== 'string' || !/^#[0-9a-f]{6}$/i.test(hex)) return false;
   return [1, 3, 5].every((i) => parseInt(hex.slice(i, i + 2), 16) >= 242);
+}
+
+/**
+ * Where painted paths become rules: the one place that decides which path is a rule, fed by pdf.js's operator
+ * list (`pageSegments`) or by our own content-stream reading (`content-rules.ts`). Coordinates are in the
+ * space `ctm` maps to (viewport points, y down).
+ */
+export class SegmentSink {
+  readonly segments: Segment[] = [];
+  #budget = MAX_PATH_NUMBERS;
+  #pageArea: number;
+  /** True once the page has more path data than is worth reading: its rules are then none at all. */
+  overBudget = false;
+
+  constructor(page: { width: number; height: number }) {
+    this.#pageArea = page.width * page.height;
+  }
+
+  /**
+   * One painted path: `data` in pdf.js's DrawOPS encoding (see the module comment), in user space; `stroked`
+   * and `filled` say how it is painted (`filled` false for a near-white fill). Returns false once over budget.
+   */
+  path(data: ArrayLike<number>, ctm: Matrix, stroked: boolean, filled: boolean): boolean {
+    if (this.overBudget) return false;
+    if (!stroked && !filled) return true;
+    this.#budget -= data.length;
+    if (this.#budget < 0) {
+      this.overBudget = true;
+      return false;
+    }
+    for (const sub of subpaths(data)) {
+      const points = sub.points.map(([x, y]) => apply(ctm, x, y));
+      const rect = sub.curved ? undefined : rectangleOf(points);
+      if (rect) {
+        const w = rect.x1 - rect.x0;
+        const h = rect.y1 - rect.y0;
+        if (filled && !stroked && (w < THIN || h < THIN)) {
+          // A thin filled bar: one rule along its long side.
+          if (w >= h) this.#add(rect.x0, (rect.y0 + rect.y1) / 2, rect.x1, (rect.y0 + rect.y1) / 2);
+          else this.#add((rect.x0 + rect.x1) / 2, rect.y0, (rect.x0 + rect.x1) / 2, rect.y1);
+          continue;
+        }
+        if (w * h > 0.6 * this.#pageArea) continue; // page or frame background
+        this.#add(rect.x0, rect.y0, rect.x1, rect.y0);
+        this.#add(rect.x0, rect.y1, rect.x1, rect.y1);
+        this.#add(rect.x0, rect.y0, rect.x0, rect.y1);
+        this.#add(rect.x1, rect.y0, rect.x1, rect.y1);
+        continue;
+      }
+      if (!stroked || sub.curved) continue;
+      for (let k = 1; k < points.length; k++) this.#add(points[k - 1][0], points[k - 1][1], points[k][0], points[k][1]);
+      if (sub.closed && points.length > 2)
+        this.#add(points[points.length - 1][0], points[points.length - 1][1], points[0][0], points[0][1]);
+    }
+    return true;
+  }
+
+  /** The page's rules: none when the page was over budget (a drawing or chart, not a table). */
+  result(): Segment[] {
+    return this.overBudget ? [] : this.segments;
+  }
+
+  #add(x0: number, y0: number, x1: number, y1: number) {
+    const segments = this.segments;
+    if (segments.length >= MAX_SEGMENTS) return;
+    if (Math.abs(y0 - y1) <= SKEW) {
+      const y = (y0 + y1) / 2;
+      if (Math.abs(x1 - x0) > 1) segments.push({ x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: y, y1: y });
+    } else if (Math.abs(x0 - x1) <= SKEW) {
+      const x = (x0 + x1) / 2;
+      if (Math.abs(y1 - y0) > 1) segments.push({ x0: x, x1: x, y0: Math.min(y0, y1), y1: Math.max(y0, y1) });
+    }
+  }
+}
+
+/** True when a path of this data, painted with a fill, could yield a rule (it holds an axis-aligned box). */
+export function holdsRectangle(data: ArrayLike<number>, ctm: Matrix): boolean {
+  for (const sub of subpaths(data))
+    if (!sub.curved && rectangleOf(sub.points.map(([x, y]) => apply(ctm, x, y)))) return true;
+  return false;
 }
 
 export function pageSegments(
@@ -103,27 +188,20 @@ export function pageSegments(
     codes.closeFillStroke,
     codes.closeEOFillStroke,
   ]);
-  const segments: Segment[] = [];
+  const sink = new SegmentSink(page);
   let ctm = (isMatrix(viewportTransform) ? viewportTransform : [1, 0, 0, 1, 0, 0]) as Matrix;
   let fill: unknown = '#000000';
   const stack: { ctm: Matrix; fill: unknown }[] = [];
-  let budget = MAX_PATH_NUMBERS;
-  const pageArea = page.width * page.height;
 
-  const add = (x0: number, y0: number, x1: number, y1: number) => {
-    if (segments.length >= MAX_SEGMENTS) return;
-    if (Math.abs(y0 - y1) <= SKEW) {
-      const y = (y0 + y1) / 2;
-      if (Math.abs(x1 - x0) > 1) segments.push({ x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: y, y1: y });
-    } else if (Math.abs(x0 - x1) <= SKEW) {
-      const x = (x0 + x1) / 2;
-      if (Math.abs(y1 - y0) > 1) segments.push({ x0: x, x1: x, y0: Math.min(y0, y1), y1: Math.max(y0, y1) });
-    }
-  };
-
+  let inAnnotation = false;
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i];
     const args = ops.argsArray[i] as unknown[] | null;
+    // Annotation appearances (link borders, form-field boxes) are drawn in the annotation's own space, which
+    // the list gives only as beginAnnotation's arguments: they are no page rules, and are left out.
+    if (fn === codes.beginAnnotation) inAnnotation = true;
+    else if (fn === codes.endAnnotation) inAnnotation = false;
+    if (inAnnotation) continue;
     if (fn === codes.save) {
       stack.push({ ctm, fill });
     } else if (fn === codes.restore) {
@@ -133,7 +211,7 @@ export function pageSegments(
       if (isMatrix(args)) ctm = multiply(ctm, args);
     } else if (fn === codes.paintFormXObjectBegin) {
       stack.push({ ctm, fill });
-      if (args && isMatrix(args[0])) ctm = multiply(ctm, args[0]);
+      if (args && isMatrix(args[0])) ctm = multiply(ctm, Array.from(args[0]) as Matrix);
     } else if (fn === codes.paintFormXObjectEnd) {
       const top = stack.pop();
       if (top) ({ ctm, fill } = top);
@@ -141,40 +219,12 @@ export function pageSegments(
       fill = args?.[0];
     } else if (fn === codes.constructPath && args) {
       const paint = args[0] as number;
-      const stroked = strokeOps.has(paint);
-      const filled = fillOps.has(paint) && !isWhite(fill);
-      if (!stroked && !filled) continue;
       const data = (args[1] as unknown[] | undefined)?.[0] as ArrayLike<number> | null | undefined;
       if (!data || typeof data.length !== 'number') continue;
-      budget -= data.length;
-      if (budget < 0) return [];
-      for (const sub of subpaths(data)) {
-        const points = sub.points.map(([x, y]) => apply(ctm, x, y));
-        const rect = sub.curved ? undefined : rectangleOf(points);
-        if (rect) {
-          const w = rect.x1 - rect.x0;
-          const h = rect.y1 - rect.y0;
-          if (filled && !stroked && (w < THIN || h < THIN)) {
-            // A thin filled bar: one rule along its long side.
-            if (w >= h) add(rect.x0, (rect.y0 + rect.y1) / 2, rect.x1, (rect.y0 + rect.y1) / 2);
-            else add((rect.x0 + rect.x1) / 2, rect.y0, (rect.x0 + rect.x1) / 2, rect.y1);
-            continue;
-          }
-          if (w * h > 0.6 * pageArea) continue; // page or frame background
-          add(rect.x0, rect.y0, rect.x1, rect.y0);
-          add(rect.x0, rect.y1, rect.x1, rect.y1);
-          add(rect.x0, rect.y0, rect.x0, rect.y1);
-          add(rect.x1, rect.y0, rect.x1, rect.y1);
-          continue;
-        }
-        if (!stroked || sub.curved) continue;
-        for (let k = 1; k < points.length; k++) add(points[k - 1][0], points[k - 1][1], points[k][0], points[k][1]);
-        if (sub.closed && points.length > 2)
-          add(points[points.length - 1][0], points[points.length - 1][1], points[0][0], points[0][1]);
-      }
+      if (!sink.path(data, ctm, strokeOps.has(paint), fillOps.has(paint) && !isWhite(fill))) return [];
     }
   }
-  return segments;
+  return sink.result();
 }
 
 interface Subpath {
@@ -228,16 +278,20 @@ function rectangleOf(points: [number, number][]): { x0: number; y0: number; x1: 
 }
 
 /**
- * The rules of a page, read from its operator list (fetched once per page and shared with the font lookup). Pages whose text shows no sign of a table
- * (no two lines with several separated pieces) skip the operator list: prose pages are most pages, and the list
- * is costly to build.
+ * The rules of a page: from its content streams when `fromContent` can read them (content-rules.ts: the same
+ * rules, without pdf.js's costly operator list), else from its operator list (fetched once per page and shared
+ * with the font lookup). Pages whose text shows no sign of a table (no two lines with several separated pieces)
+ * read neither: prose pages are most pages.
  */
 export async function pageRules(
   operatorList: () => Promise<OperatorList>,
   runs: Run[],
   viewport: { transform: number[]; width: number; height: number },
+  fromContent?: () => Promise<Segment[] | undefined>,
 ): Promise<Segment[]> {
   if (!mayHoldTable(runs)) return [];
+  const own = await fromContent?.();
+  if (own) return own;
   const [{ OPS }, ops] = await Promise.all([loadPdfJs(), operatorList()]);
   return pageSegments(ops, OPS, viewport.transform, viewport);
 }

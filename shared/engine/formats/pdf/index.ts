@@ -29,6 +29,7 @@ import { ocrRenderDpi, renderPagePng } from './render.ts';
 import { oversizedImages } from './image-sizes.ts';
 import { ocrPageContent, type OcrPageContent } from './ocr-page.ts';
 import { EmbeddedFonts } from './embedded-fonts.ts';
+import { ContentRules } from './content-rules.ts';
 import { recoverGarbledFonts } from './font-recovery.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
 
@@ -45,7 +46,7 @@ export const pdfConverter: Converter = {
       const doc = await failed(openPdf(bytes, ctx.options.password, { worker: thread?.pdfWorker }));
       const renderer = new LazyRenderer(bytes, ctx);
       try {
-        return await failed(convertDocument(doc, ctx, renderer, new EmbeddedFonts(bytes)));
+        return await failed(convertDocument(doc, bytes, ctx, renderer, new EmbeddedFonts(bytes)));
       } finally {
         await renderer.close();
         await failed(doc.loadingTask.destroy()).catch(() => undefined);
@@ -77,6 +78,7 @@ interface PageTurn {
 
 async function convertDocument(
   doc: PdfDocument,
+  bytes: Uint8Array,
   ctx: ConvertContext,
   renderer: LazyRenderer,
   fonts: EmbeddedFonts,
@@ -88,10 +90,12 @@ async function convertDocument(
   const { first, last } = pageRange(pageCount, ctx.options.pages);
   const pages: PageContent[] = [];
   const ocrPages: number[] = [];
+  // Rules are read from the content streams (content-rules.ts); pdf.js's operator list only where that cannot.
+  const contentRules = new ContentRules(bytes, pageCount);
   // One page ahead: pdf.js (in its own thread, `parser-thread.ts`) reads page N+1 while page N is laid out.
   const request = (n: number) => {
     const page = doc.getPage(n);
-    const read = page.then(fetchPage);
+    const read = page.then((p) => fetchPage(p, contentRules));
     read.catch(() => undefined); // awaited (and its failure handled) in the page's turn below
     return { page, read };
   };
@@ -127,7 +131,16 @@ async function convertDocument(
     const pageCtx: ConvertContext = { ...ctx, warn: (w) => turn.warnings.push(w) };
     try {
       turn.page = await current.page;
-      const read = await readPage(turn.page, await current.read, n, pageCtx, renderer, turn.ocrPages, fonts);
+      const read = await readPage(
+        turn.page,
+        await current.read,
+        n,
+        pageCtx,
+        renderer,
+        turn.ocrPages,
+        fonts,
+        contentRules,
+      );
       turn.recognizing = 'recognizing' in read;
       turn.content = 'recognizing' in read ? read.recognizing : Promise.resolve(read);
     } catch (error) {
@@ -192,7 +205,7 @@ interface PageRead {
   styles: Parameters<typeof fontLookup>[1];
 }
 
-async function fetchPage(page: PdfPage): Promise<PageRead> {
+async function fetchPage(page: PdfPage, contentRules: ContentRules): Promise<PageRead> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
@@ -201,9 +214,11 @@ async function fetchPage(page: PdfPage): Promise<PageRead> {
   // across pages, so only a page that brings a font not seen before pays for it.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
   const placed = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
-  // A page whose text looks tabular will want its rules (`pageRules`): ask now, so pdf.js builds the list while
-  // the page before is laid out. The list is cached per page; an unused one is released with the page.
-  if (hasText && mayHoldTable(placed.runs)) operatorListOf(page).catch(() => undefined);
+  // A page whose text looks tabular will want its rules (`pageRules`). When they cannot come from the content
+  // streams (an encrypted or unparsable file), ask pdf.js now, so it builds the list while the page before is
+  // laid out. The list is cached per page; an unused one is released with the page.
+  if (hasText && mayHoldTable(placed.runs) && !(await contentRules.usable()))
+    operatorListOf(page).catch(() => undefined);
   const links = hasText ? await linkAreas(page, viewport, placed.quadrant) : [];
   return { viewport, items, hasText, placed, links, styles: content.styles };
 }
@@ -216,6 +231,7 @@ async function readPage(
   renderer: LazyRenderer,
   ocrPages: number[],
   fonts: EmbeddedFonts,
+  contentRules: ContentRules,
 ): Promise<PageContent | { recognizing: Promise<PageContent> }> {
   const { viewport, hasText } = read;
   let { items, placed: laidOut, links } = read;
@@ -237,7 +253,12 @@ async function readPage(
   const quality = assessText(runs.map((r) => r.text).join(' '));
   const layOut = async (kept: Run[]): Promise<PageContent> => {
     // Rules are read in viewport space; the runs were turned into the reading direction: turn the rules too.
-    const rules = segmentsUpright(await pageRules(() => operatorListOf(page), kept, viewport), quadrant, viewport);
+    const fromContent = () => contentRules.segments(n, viewport.transform, viewport);
+    const rules = segmentsUpright(
+      await pageRules(() => operatorListOf(page), kept, viewport, fromContent),
+      quadrant,
+      viewport,
+    );
     // Text across the reading direction stays out of the flow. A little of it (a margin stamp, a sideways axis
     // label: at most a tenth of the page's characters) is furniture; more is content the page lost.
     const across = rotatedText.join(' ');

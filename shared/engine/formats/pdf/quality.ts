@@ -29,6 +29,7 @@ interface Tally {
 
 const LONG_WORD = 5;
 const VOWELS = new Set([...'aeiouyæøœ']);
+const ASCII_VOWELS = new Set([...'aeiouy'].map((c) => c.charCodeAt(0)));
 const LETTER = /\p{L}/u;
 const LATIN = /\p{Script=Latin}/u;
 
@@ -62,6 +63,14 @@ function tally(text: string): Tally {
     if (isControl(cp)) {
       t.controls++;
       endWord();
+      continue;
+    }
+    if (cp < 0x80) {
+      // ASCII (most text): the same tests without a regular expression or a normalisation per character.
+      const lower = cp | 0x20;
+      if (lower < 0x61 || lower > 0x7a) continue;
+      letters++;
+      if (ASCII_VOWELS.has(lower)) vowel = true;
       continue;
     }
     if (!LETTER.test(ch)) continue;
