@@ -37,7 +37,7 @@ const RSS_POLL_MS = 50;
 const KILL_GRACE_MS = 1000;
 
 export interface InlineBudget {
-  /** Wall-clock budget, ms, from the call. */
+  /** Wall-clock budget, ms, from the moment the engine is loaded (as a sandbox converter's). */
   timeoutMs: number;
   /** Memory ceiling, MB: the resident set may grow by this much over its size at the call. */
   maxMemoryMb: number;
@@ -87,6 +87,9 @@ export async function convertInline(
     const engine = (budget.engineModule ? await import(String(budget.engineModule)) : await import('./engine.ts')) as {
       convert: typeof import('./engine.ts').convert;
     };
+    // The clock starts now, as a sandbox converter's starts once it has loaded the engine: loading trusted code
+    // on a busy machine must not eat the document's budget.
+    watchdog.postMessage(Date.now());
     const result = await engine.convert(bytes, options, budget.limits ? { limits: budget.limits } : {});
     if (result.warnings.some((w) => overflowed(w.message))) return { needsSandbox: true };
     return { result };
@@ -97,6 +100,7 @@ export async function convertInline(
   } finally {
     restoreConsole();
     process.off('unhandledRejection', ignore);
+    watchdog.unref();
     void watchdog.terminate();
   }
 }
@@ -126,8 +130,8 @@ function muteConsole(): () => void {
  * as the sandbox's.
  */
 const WATCHDOG = `
-const { workerData: d } = require('node:worker_threads');
-const fs = require('node:fs');
+const { workerData: d, parentPort } = process.getBuiltinModule('node:worker_threads');
+const fs = process.getBuiltinModule('node:fs');
 let fired = false;
 function fire(line) {
   if (fired) return;
@@ -135,7 +139,7 @@ function fire(line) {
   clearInterval(poll);
   try { fs.writeSync(2, line); } catch {}
   try {
-    const { Session } = require('node:inspector');
+    const { Session } = process.getBuiltinModule('node:inspector');
     const session = new Session();
     session.connectToMainThread();
     session.post('Runtime.evaluate', {
@@ -147,7 +151,9 @@ function fire(line) {
 const poll = setInterval(() => {
   if (process.memoryUsage.rss() > d.maxRssBytes) fire(d.tooLargeLine);
 }, d.pollMs);
-setTimeout(() => fire(d.timeoutLine), Math.max(0, d.deadline - Date.now()));
+parentPort.once('message', (startedAt) => {
+  setTimeout(() => fire(d.timeoutLine), Math.max(0, startedAt + d.timeoutMs - Date.now()));
+});
 `;
 
 function startWatchdog(budget: InlineBudget): Worker {
@@ -159,7 +165,7 @@ function startWatchdog(budget: InlineBudget): Worker {
   const worker = new Worker(WATCHDOG, {
     eval: true,
     workerData: {
-      deadline: Date.now() + budget.timeoutMs,
+      timeoutMs: budget.timeoutMs,
       maxRssBytes: process.memoryUsage.rss() + budget.maxMemoryMb * 2 ** 20,
       timeoutLine: budget.failureLine(timeout),
       tooLargeLine: budget.failureLine(tooLarge),
@@ -167,11 +173,13 @@ function startWatchdog(budget: InlineBudget): Worker {
       pollMs: RSS_POLL_MS,
       killGraceMs: KILL_GRACE_MS,
     },
+    // None of this process's Node options (--input-type, --import hooks, profilers) apply to these few lines.
+    execArgv: [],
     // Small: it holds two timers and, once fired, an inspector session.
     resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
   });
-  // The process may exit while it runs: it only ever ends the process, never keeps it alive.
-  worker.unref();
+  // Referenced while the conversion runs, as the sandbox holds its busy converter: an engine promise that never
+  // settles must meet the deadline, not let the process end early with an unsettled await.
   worker.on('error', () => {});
   return worker;
 }
