@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { buildDocx } from '../../test/fixtures/docx.ts';
 
@@ -95,7 +96,10 @@ export function smallFiles({ corpusDir, tmp, mdraft, runs }) {
     if (file) files.push({ label: path.relative(corpusDir, file), file });
   }
   const pandoc = has('pandoc');
-  console.log(`\n  small files, whole process, median of ${runs} (after one warm-up run); target: under 200 ms wall`);
+  const load = () => os.loadavg()[0].toFixed(1);
+  console.log(
+    `\n  small files, whole process, median of ${runs} (after one warm-up run); target: under 200 ms wall; load average ${load()} on ${os.availableParallelism()} cores at the start`,
+  );
   console.log(
     '  file                                   mdraft wall ms  cpu ms  | pandoc wall ms  cpu ms  | ratio (pandoc/mdraft wall)',
   );
@@ -111,7 +115,7 @@ export function smallFiles({ corpusDir, tmp, mdraft, runs }) {
   const version = medianOf([...mdraft, '--version'], runs);
   const bare = medianOf([mdraft[0], '-e', '0'], runs);
   console.log(
-    `  mdraft --version: ${fmt(version.wallMs)} ms wall, ${fmt(version.cpuMs)} ms CPU; node -e 0: ${fmt(bare.wallMs)} ms wall, ${fmt(bare.cpuMs)} ms CPU (the floor)`,
+    `  mdraft --version: ${fmt(version.wallMs)} ms wall, ${fmt(version.cpuMs)} ms CPU; node -e 0: ${fmt(bare.wallMs)} ms wall, ${fmt(bare.cpuMs)} ms CPU (the floor); load average ${load()} at the end`,
   );
 }
 

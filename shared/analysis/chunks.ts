@@ -19,8 +19,11 @@ import {
   type ParsedDocument,
   type Section,
 } from './document.ts';
+import { DEFAULT_CHUNK_TOKENS } from './chunk-bounds.ts';
 import { sentenceSpans } from './sentences.ts';
 import { estimateTokens } from './tokens.ts';
+
+export { CHUNK_TOKEN_BOUNDS, DEFAULT_CHUNK_TOKENS } from './chunk-bounds.ts';
 
 export interface Chunk {
   /** 0-based position of the chunk in the document. */
@@ -43,14 +46,6 @@ export interface ChunkOptions {
   /** Target size in estimated tokens. Default 512. */
   targetTokens?: number;
 }
-
-export const DEFAULT_CHUNK_TOKENS = 512;
-
-/**
- * The target sizes callers may ask for (the API's `targetTokens`, the CLI's `--chunk-tokens`): below 64
- * estimated tokens a chunk is rarely a whole sentence; above 8192 it no longer narrows retrieval.
- */
-export const CHUNK_TOKEN_BOUNDS = { min: 64, max: 8192 } as const;
 
 interface Unit {
   start: number;

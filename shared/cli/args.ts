@@ -5,7 +5,7 @@
  * of the engine so the start-up stays light.
  */
 import { createRequire } from 'node:module';
-import { CHUNK_TOKEN_BOUNDS } from '../analysis/chunks.ts';
+import { CHUNK_TOKEN_BOUNDS } from '../analysis/chunk-bounds.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {

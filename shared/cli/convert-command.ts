@@ -7,8 +7,9 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ConvertArgs } from './args.ts';
 import { planTasks, STDIO, type Task } from './files.ts';
-import { Progress } from './progress.ts';
+import { failureLine, Progress } from './progress.ts';
 import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
+import { canConvertInline, convertInline } from '../engine/inline.ts';
 import { createConverterPool, type ConverterPool, type ConverterPoolOptions } from '../engine/sandbox.ts';
 import type { ConvertOptions, ConvertResult } from '../engine/types.ts';
 
@@ -43,8 +44,11 @@ export async function runConvert(args: ConvertArgs, io: Io, deps: ConvertDeps = 
     const pool = createConverterPool(converterPoolOptions(args, plan.tasks.length, deps));
     try {
       const queue = [...plan.tasks];
+      // One document: converted on this thread when small (`inline.ts`), so no converter thread is started.
+      const inline = plan.tasks.length === 1 ? { deps } : undefined;
       const lanes = Array.from({ length: Math.min(args.jobs, queue.length) }, async () => {
-        for (let task = queue.shift(); task; task = queue.shift()) await runTask(task, args, pool, io, progress);
+        for (let task = queue.shift(); task; task = queue.shift())
+          await runTask(task, args, pool, io, progress, inline);
       });
       await Promise.all(lanes);
     } finally {
@@ -94,11 +98,20 @@ export function convertOptions(args: ConvertArgs, source: string): ConvertOption
   };
 }
 
-async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: Io, progress: Progress): Promise<void> {
+async function runTask(
+  task: Task,
+  args: ConvertArgs,
+  pool: ConverterPool,
+  io: Io,
+  progress: Progress,
+  inline?: { deps: ConvertDeps },
+): Promise<void> {
   const started = performance.now();
   try {
     const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
-    const result = await pool.convert(bytes, convertOptions(args, task.source));
+    const options = convertOptions(args, task.source);
+    const result =
+      (inline && (await convertHere(bytes, options, args, task, inline.deps))) ?? (await pool.convert(bytes, options));
     await writeOutput(task.target, await render(result, args), io);
     progress.succeeded(task.label, performance.now() - started, result.warnings);
   } catch (error) {
@@ -106,6 +119,29 @@ async function runTask(task: Task, args: ConvertArgs, pool: ConverterPool, io: I
     const code = typeof e.code === 'string' ? e.code : 'internal';
     progress.failed(task.label, performance.now() - started, { code, message: String(e.message ?? error) });
   }
+}
+
+/**
+ * The single document of a run converted on this thread under the run's budget (`inline.ts`), or undefined
+ * when it must go to the sandbox (large, a PDF or image, or nested too deep for this thread's stack). Past the
+ * budget the process ends with the line and exit code the sandbox's typed error would have given.
+ */
+async function convertHere(
+  bytes: Uint8Array,
+  options: ConvertOptions,
+  args: ConvertArgs,
+  task: Task,
+  deps: ConvertDeps,
+): Promise<ConvertResult | undefined> {
+  if (!canConvertInline(bytes, args.maxMemoryMb)) return undefined;
+  const outcome = await convertInline(bytes, options, {
+    timeoutMs: args.timeoutMs,
+    maxMemoryMb: args.maxMemoryMb,
+    ...(deps.engineModule ? { engineModule: deps.engineModule } : {}),
+    failureLine: (error) => failureLine(task.label, error),
+    exitCode: 1,
+  });
+  return 'result' in outcome ? outcome.result : undefined;
 }
 
 async function render(result: ConvertResult, args: ConvertArgs): Promise<string> {

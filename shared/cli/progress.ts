@@ -51,7 +51,7 @@ export class Progress {
       if (!this.quiet)
         this.out.write(`${this.counter()} ${label} ✗ [${failure.code}] ${oneLine(failure.message)} ${formatMs(ms)}\n`);
     } else {
-      this.out.write(`mdraft: ${label}: [${failure.code}] ${oneLine(failure.message)}\n`);
+      this.out.write(failureLine(label, failure));
     }
   }
 
@@ -83,6 +83,11 @@ export class Progress {
     const width = String(this.total).length;
     return `[${String(this.finished).padStart(width)}/${this.total}]`;
   }
+}
+
+/** How a single document's failure reads on stderr: `mdraft: <label>: [<code>] <message>`. */
+export function failureLine(label: string, failure: { code: string; message: string }): string {
+  return `mdraft: ${label}: [${failure.code}] ${oneLine(failure.message)}\n`;
 }
 
 function formatMs(ms: number): string {

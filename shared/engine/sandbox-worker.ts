@@ -16,6 +16,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ConvertLimits, ConvertOptions, ConvertResult } from './types.ts';
 import type { CreateOcr, Ocr, OcrFactory } from './ocr.ts';
 import { asConversionError } from './errors.ts';
+import { mayNeedOcr } from './ocr-candidates.ts';
 
 export interface SandboxWorkerData {
   /** The OCR engine to build for images and PDFs that need it; absent = no OCR. */
@@ -117,22 +118,6 @@ function loadOcr(factory: OcrFactory): Promise<Ocr | undefined> {
     return ocr;
   }
   return ocr.catch(() => undefined);
-}
-
-/** Cheap magic-number check: only images and PDFs can need OCR. */
-function mayNeedOcr(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
-  if (head.includes('%PDF-')) return true;
-  const at = (sig: number[], offset = 0) => sig.every((v, i) => head[offset + i] === v);
-  return (
-    at([0x89, 0x50, 0x4e, 0x47]) ||
-    at([0xff, 0xd8, 0xff]) ||
-    at([0x47, 0x49, 0x46, 0x38]) ||
-    (at([0x52, 0x49, 0x46, 0x46]) && at([0x57, 0x45, 0x42, 0x50], 8)) ||
-    at([0x49, 0x49, 0x2a, 0x00]) ||
-    at([0x4d, 0x4d, 0x00, 0x2a]) ||
-    at([0x42, 0x4d])
-  );
 }
 
 async function runJob(bytes: Uint8Array, options: ConvertOptions): Promise<ConvertResult> {

@@ -50,7 +50,7 @@ function write(name: string, data: string | Uint8Array): string {
 }
 
 describe('the bundled mdraft command', () => {
-  it('converts a DOCX in its worker, loading the DOCX converter and no other format', async () => {
+  it('converts a small DOCX on its main thread, loading the DOCX converter and no other format', async () => {
     const docx = write('one.docx', buildDocx({ body: '<w:p><w:r><w:t>Bundled conversion works</w:t></w:r></w:p>' }));
     // A load hook in every thread (workers inherit --import) that appends each file it loads to a log: the
     // workers' own stderr is swallowed by the sandbox.
@@ -62,11 +62,26 @@ describe('the bundled mdraft command', () => {
     expect(result.code).toBe(0);
     const urls = fs.readFileSync(log, 'utf8').split('\n');
     const loaded = urls.filter((u) => u.startsWith('file:')).map((u) => path.basename(fileURLToPath(u)));
-    expect(loaded).toContain('sandbox-worker.js');
+    // One small document: converted on the main thread under a watchdog (shared/engine/inline.ts), no converter thread.
+    expect(loaded).not.toContain('sandbox-worker.js');
     expect(loaded.some((f) => /^docx-\w+\.js$/.test(f))).toBe(true);
     expect(loaded.filter((f) => /^(pdf|html|pptx|xlsx|xls|epub|csv|image|text)-\w+\.js$/.test(f))).toEqual([]);
     // Nothing is read from node_modules for a DOCX: the bundle holds what it needs.
     expect(urls.filter((u) => u.includes('/node_modules/'))).toEqual([]);
+  }, 60_000);
+
+  it("converts HTML nested past the main thread's stack in its worker, with the worker's result", async () => {
+    const depth = 2000;
+    const deep = `<html><body>${'<div><blockquote>'.repeat(depth)}deep text${'</blockquote></div>'.repeat(depth)}</body></html>`;
+    const html = write('deep.html', deep);
+    const log = path.join(work, 'loaded-deep.log');
+    const hook = `import { registerHooks } from 'node:module'; import fs from 'node:fs';
+      registerHooks({ load(u, c, next) { fs.appendFileSync(${JSON.stringify(log)}, u + '\\n'); return next(u, c); } });`;
+    const result = await run([html], ['--import', `data:text/javascript,${encodeURIComponent(hook)}`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('deep text');
+    expect(result.stdout.startsWith('> > > ')).toBe(true);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/sandbox-worker\.js/);
   }, 60_000);
 
   it('converts an HTML page', async () => {
