@@ -3,7 +3,7 @@
 // ES5 CommonJS on purpose: it must parse and run on any Node, so that an old runtime gets one clear line and
 // exit code 2, never a syntax error or a missing `node:sqlite` reported as if the document were corrupt.
 // Required: Node.js 22.5, the first release with `node:sqlite` (the embedded server's database); package.json
-// `engines` says >=22 for the same reason.
+// `engines` says >=22.5 for the same reason.
 'use strict';
 
 var REQUIRED = [22, 5];
