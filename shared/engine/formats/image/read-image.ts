@@ -24,6 +24,9 @@ import { type Box, contains, isBlank, isWordLike, noisyRegions, pictureRegions, 
 import { readingDoubt, readingQuality, splitByConfidence } from './confidence.ts';
 import { ocrRuns } from './ocr-runs.ts';
 import { withoutDoubleReads } from './double-reads.ts';
+import { type ColumnSpan, cropColumn, findColumns, mergeColumnReadings } from './columns.ts';
+import { pageBlocks } from '../pdf/layout.ts';
+import type { Block } from '../pdf/blocks.ts';
 
 /** A picture region in the output units (y down). */
 export interface PictureArea {
@@ -46,6 +49,11 @@ export interface ImageReading {
   ocrRan: boolean;
   /** Clockwise turn applied before the kept reading (0, 90, 180, 270). */
   turned: number;
+  /**
+   * The page's prose columns, left to right, in the output units, when it was read column by column
+   * (`columns.ts`); absent for a page read whole. `layOut` lays each column out on its own.
+   */
+  columns?: { x0: number; x1: number }[];
   /** Why the text may be wrong (low confidence or many unsure words), for a `garbled_text` warning. */
   doubt?: string;
 }
@@ -98,7 +106,26 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
       if (readingQuality(turned.page).score > readingQuality(best.page).score * 1.2) best = turned;
     }
   }
-  return assemble(best.page, best.erased, best.rules, best.turned, options.target);
+  const reading = assemble(best.page, best.erased, best.rules, best.turned, options.target);
+  if (!best.columns.length) return reading;
+  const toOut = reading.width / best.erased.width;
+  return { ...reading, columns: best.columns.map((c) => ({ x0: c.x0 * toOut, x1: c.x1 * toOut })) };
+}
+
+/**
+ * A reading's blocks in reading order: `pageBlocks` over the whole page, or, for a page read column by column,
+ * over each column's runs and rules in turn (the layout engine's own column finding can pair lines of columns
+ * set in different type sizes, since their lines sit at unrelated heights).
+ */
+export function layOut(reading: Pick<ImageReading, 'runs' | 'rules' | 'columns'>): Block[] {
+  if (!reading.columns?.length) return pageBlocks(reading.runs, reading.rules);
+  return reading.columns.flatMap((c) => {
+    const inside = (x0: number, x1: number) => (x0 + x1) / 2 >= c.x0 && (x0 + x1) / 2 < c.x1;
+    return pageBlocks(
+      reading.runs.filter((r) => inside(r.x0, r.x1)),
+      reading.rules.filter((r) => inside(r.x0, r.x1)),
+    );
+  });
 }
 
 interface GrayReading {
@@ -108,6 +135,8 @@ interface GrayReading {
   /** Rules in `erased`'s pixels. */
   rules: Segment[];
   turned: number;
+  /** Column strips read one by one, in `erased`'s pixels; empty when the page was read whole. */
+  columns: ColumnSpan[];
 }
 
 /** OCR a bitmap with its rules erased and its paper flattened (`bitmap.flattenBackground`). */
@@ -117,9 +146,23 @@ async function readGray(
   recognizeOptions: { languages: string[] } | undefined,
 ): Promise<GrayReading> {
   const { rules, erased } = findRules(gray);
-  const input = encodeGrayPng(flattenBackground(erased));
-  const page = await ocr.recognize(input, recognizeOptions);
-  return { page, erased, rules, turned: 0 };
+  const flat = flattenBackground(erased);
+  // A page in prose columns is read column by column (`columns.ts`): tesseract garbles lines it reads across
+  // a narrow gutter.
+  const spans = findColumns(flat, Math.round(paperLevel(flat) * 0.5));
+  if (spans.length) {
+    const pages: OcrPage[] = [];
+    for (const span of spans) pages.push(await ocr.recognize(encodeGrayPng(cropColumn(flat, span)), recognizeOptions));
+    return {
+      page: mergeColumnReadings(pages, spans, flat.width, flat.height),
+      erased,
+      rules,
+      turned: 0,
+      columns: spans,
+    };
+  }
+  const page = await ocr.recognize(encodeGrayPng(flat), recognizeOptions);
+  return { page, erased, rules, turned: 0, columns: [] };
 }
 
 /** Filter, scale and place one reading; `analysed` is the bitmap the rules and texture come from. */
