@@ -36,11 +36,19 @@ interface Column {
 }
 
 /** A white page with each column's paragraphs wrapped to its width, a blank line between paragraphs. */
-async function renderColumns(width: number, height: number, columns: Column[]): Promise<Uint8Array> {
-  return new Uint8Array(await drawColumns(width, height, columns).encode('png'));
+/** Lines drawn where they are given (a running head, a page number), in 22px serif. */
+type Mark = { text: string; x: number; y: number };
+
+async function renderColumns(
+  width: number,
+  height: number,
+  columns: Column[],
+  marks: Mark[] = [],
+): Promise<Uint8Array> {
+  return new Uint8Array(await drawColumns(width, height, columns, marks).encode('png'));
 }
 
-function drawColumns(width: number, height: number, columns: Column[]): Canvas {
+function drawColumns(width: number, height: number, columns: Column[], marks: Mark[] = []): Canvas {
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
@@ -57,6 +65,8 @@ function drawColumns(width: number, height: number, columns: Column[]): Canvas {
       y += c.leading * 0.6;
     }
   }
+  ctx.font = '22px serif';
+  for (const m of marks) ctx.fillText(m.text, m.x, m.y);
   return canvas;
 }
 
@@ -79,6 +89,16 @@ const RIGHT = [
   'Today most of those terraces are planted with vines that ripen late in the cool autumn air.',
 ];
 
+const COLUMNS: Column[] = [
+  { x: 90, width: 530, top: 110, font: '22px serif', leading: 28, paragraphs: LEFT },
+  { x: 645, width: 530, top: 110, font: '22px serif', leading: 28, paragraphs: RIGHT },
+];
+/** A running head and a page number that cross the gutter. */
+const MARKS: Mark[] = [
+  { text: 'Studies in Regional Geography and Rural Life', x: 400, y: 50 },
+  { text: 'Page 447', x: 590, y: 670 },
+];
+
 describe('multi-column scanned pages through the real tesseract adapter', () => {
   const ocr = createTesseractOcr();
   afterAll(async () => {
@@ -98,15 +118,15 @@ describe('multi-column scanned pages through the real tesseract adapter', () => 
     expect(out.indexOf(RIGHT[0])).toBeLessThan(out.indexOf(RIGHT[2]));
   }, 120_000);
 
-  it('reads two same-size columns across a narrow gutter column by column', async () => {
-    const image = await renderColumns(1275, 700, [
-      { x: 90, width: 530, top: 110, font: '22px serif', leading: 28, paragraphs: LEFT },
-      { x: 645, width: 530, top: 110, font: '22px serif', leading: 28, paragraphs: RIGHT },
-    ]);
+  it('reads two same-size columns under a running head and over a centred page number, head first', async () => {
+    const image = await renderColumns(1275, 700, COLUMNS, MARKS);
     const result = await convert(image, {}, { ocr });
     const out = flat(result.markdown);
     for (const s of [...LEFT, ...RIGHT]) expect(out).toContain(s);
+    expect(out).toContain('Studies in Regional Geography and Rural Life');
+    expect(out.indexOf('Regional Geography')).toBeLessThan(out.indexOf(LEFT[0]));
     expect(out.indexOf(LEFT[2])).toBeLessThan(out.indexOf(RIGHT[0]));
+    expect(out.trim().endsWith('Page 447')).toBe(true);
   }, 120_000);
 });
 
@@ -123,7 +143,19 @@ describe('findColumns (the gutter found in the ink)', () => {
     expect(spans[0].x0).toBe(0);
     expect(spans[0].x1).toBeGreaterThan(600);
     expect(spans[0].x1).toBeLessThan(650);
-    expect(spans[1]).toEqual({ x0: spans[0].x1, x1: 1275 });
+    expect(spans[1]).toEqual({ x0: spans[0].x1, x1: 1275, y0: 0, y1: 700 });
+  });
+
+  it('sets a running head and a centred page number crossing the gutter apart as head and foot strips', () => {
+    const regions = findColumns(grayOf(drawColumns(1275, 700, COLUMNS, MARKS)), 128);
+    expect(regions).toHaveLength(4);
+    expect(regions[0]).toMatchObject({ x0: 0, x1: 1275, y0: 0 });
+    expect(regions[0].y1).toBeGreaterThan(55);
+    expect(regions[0].y1).toBeLessThan(90);
+    expect(regions[1].y0).toBe(regions[0].y1);
+    expect(regions[2].x0).toBe(regions[1].x1);
+    expect(regions[3]).toMatchObject({ x0: 0, x1: 1275, y0: regions[1].y1, y1: 700 });
+    expect(regions[3].y0).toBeLessThan(650);
   });
 
   it('leaves a single column whose paragraphs start with short indented lines whole', () => {

@@ -24,7 +24,7 @@ import { type Box, contains, isBlank, isWordLike, noisyRegions, pictureRegions, 
 import { readingDoubt, readingQuality, splitByConfidence } from './confidence.ts';
 import { ocrRuns } from './ocr-runs.ts';
 import { withoutDoubleReads } from './double-reads.ts';
-import { type ColumnSpan, cropColumn, findColumns, mergeColumnReadings } from './columns.ts';
+import { cropRegion, findColumns, mergeRegionReadings, type Region } from './columns.ts';
 import { pageBlocks } from '../pdf/layout.ts';
 import type { Block } from '../pdf/blocks.ts';
 
@@ -50,10 +50,11 @@ export interface ImageReading {
   /** Clockwise turn applied before the kept reading (0, 90, 180, 270). */
   turned: number;
   /**
-   * The page's prose columns, left to right, in the output units, when it was read column by column
-   * (`columns.ts`); absent for a page read whole. `layOut` lays each column out on its own.
+   * The regions a page in prose columns was read in, in reading order (a head strip, the columns left to right,
+   * a foot strip; `columns.ts`), in the output units; absent for a page read whole. `layOut` lays each out on
+   * its own.
    */
-  columns?: { x0: number; x1: number }[];
+  columns?: PictureArea[];
   /** Why the text may be wrong (low confidence or many unsure words), for a `garbled_text` warning. */
   doubt?: string;
 }
@@ -109,7 +110,13 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
   const reading = assemble(best.page, best.erased, best.rules, best.turned, options.target);
   if (!best.columns.length) return reading;
   const toOut = reading.width / best.erased.width;
-  return { ...reading, columns: best.columns.map((c) => ({ x0: c.x0 * toOut, x1: c.x1 * toOut })) };
+  const columns = best.columns.map((c) => ({
+    x0: c.x0 * toOut,
+    x1: c.x1 * toOut,
+    top: c.y0 * toOut,
+    bottom: c.y1 * toOut,
+  }));
+  return { ...reading, columns };
 }
 
 /**
@@ -119,13 +126,26 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
  */
 export function layOut(reading: Pick<ImageReading, 'runs' | 'rules' | 'columns'>): Block[] {
   if (!reading.columns?.length) return pageBlocks(reading.runs, reading.rules);
-  return reading.columns.flatMap((c) => {
-    const inside = (x0: number, x1: number) => (x0 + x1) / 2 >= c.x0 && (x0 + x1) / 2 < c.x1;
-    return pageBlocks(
-      reading.runs.filter((r) => inside(r.x0, r.x1)),
-      reading.rules.filter((r) => inside(r.x0, r.x1)),
-    );
-  });
+  const regions = reading.columns;
+  // Each run and rule goes to the region holding its centre (a run's baseline), else the nearest one: the
+  // regions tile the page, so nothing read is left out.
+  const regionOf = (x: number, y: number) => {
+    let best = 0;
+    let bestDistance = Infinity;
+    regions.forEach((c, i) => {
+      const distance = Math.hypot(Math.max(c.x0 - x, 0, x - c.x1), Math.max(c.top - y, 0, y - c.bottom));
+      if (distance < bestDistance) [best, bestDistance] = [i, distance];
+    });
+    return best;
+  };
+  const runRegion = reading.runs.map((r) => regionOf((r.x0 + r.x1) / 2, r.y));
+  const ruleRegion = reading.rules.map((r) => regionOf((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2));
+  return regions.flatMap((_, i) =>
+    pageBlocks(
+      reading.runs.filter((_, j) => runRegion[j] === i),
+      reading.rules.filter((_, j) => ruleRegion[j] === i),
+    ),
+  );
 }
 
 interface GrayReading {
@@ -135,8 +155,8 @@ interface GrayReading {
   /** Rules in `erased`'s pixels. */
   rules: Segment[];
   turned: number;
-  /** Column strips read one by one, in `erased`'s pixels; empty when the page was read whole. */
-  columns: ColumnSpan[];
+  /** Regions (head, columns, foot) read one by one, in `erased`'s pixels; empty when the page was read whole. */
+  columns: Region[];
 }
 
 /** OCR a bitmap with its rules erased and its paper flattened (`bitmap.flattenBackground`). */
@@ -149,16 +169,16 @@ async function readGray(
   const flat = flattenBackground(erased);
   // A page in prose columns is read column by column (`columns.ts`): tesseract garbles lines it reads across
   // a narrow gutter.
-  const spans = findColumns(flat, Math.round(paperLevel(flat) * 0.5));
-  if (spans.length) {
+  const regions = findColumns(flat, Math.round(paperLevel(flat) * 0.5));
+  if (regions.length) {
     const pages: OcrPage[] = [];
-    for (const span of spans) pages.push(await ocr.recognize(encodeGrayPng(cropColumn(flat, span)), recognizeOptions));
+    for (const r of regions) pages.push(await ocr.recognize(encodeGrayPng(cropRegion(flat, r)), recognizeOptions));
     return {
-      page: mergeColumnReadings(pages, spans, flat.width, flat.height),
+      page: mergeRegionReadings(pages, regions, flat.width, flat.height),
       erased,
       rules,
       turned: 0,
-      columns: spans,
+      columns: regions,
     };
   }
   const page = await ocr.recognize(encodeGrayPng(flat), recognizeOptions);
