@@ -8,7 +8,8 @@
  *    lines, so ruled tables lost whole rows; the rules go to the layout engine, which rebuilds the table.
  * 3. OCR once, upright, in the caller's languages; a page in prose columns (`columns.ts`) is read region by
  *    region (head, each column, foot), since tesseract garbles lines it reads across a narrow gutter. Only when
- *    that reading is poor and the ink profiles say the text stands turned (`orientation.ts`) is the turned image read once more, and the better reading kept.
+ *    that reading is poor and the ink profiles say the text stands turned (`orientation.ts`) is the turned image
+ *    read once more, and the better reading kept.
  * 4. Drop glyphs of one line read again as words of the next (`double-reads.ts`), then words under the
  *    confidence floor (`confidence.ts`); marked regions left without confident words become pictures
  *    (`pictures.ts`) instead of noise.
