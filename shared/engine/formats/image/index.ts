@@ -18,11 +18,10 @@
  */
 import type { ConvertContext, Converter, DocumentTree, PageSource } from '../../types.ts';
 import { pageBreak, root, type RootContent } from '../../mdast.ts';
-import { pageBlocks } from '../pdf/layout.ts';
 import { documentStyle } from '../pdf/headings.ts';
 import { removeFurniture, type LaidOutPage } from '../pdf/furniture.ts';
 import { blockText, type Block } from '../pdf/blocks.ts';
-import { readImage, type ImageReading, type PictureArea } from './read-image.ts';
+import { layOut, readImage, type ImageReading, type PictureArea } from './read-image.ts';
 import { nodesWithPictures } from './place-pictures.ts';
 import { tiffPages } from './tiff-pages.ts';
 import { corrupt, throwIfTransientOcrFailure, tooLarge } from '../../errors.ts';
@@ -121,7 +120,7 @@ async function readPage(
   if (reading.doubt) ctx.warn({ code: 'garbled_text', message: reading.doubt, page });
   return {
     page,
-    blocks: pageBlocks(reading.runs, reading.rules),
+    blocks: layOut(reading),
     height: reading.height,
     pictures: reading.pictures,
     document: looksLikeDocumentPage(reading),

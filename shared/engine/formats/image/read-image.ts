@@ -6,8 +6,10 @@
  * 1. Decode to luminance (`bitmap.ts`). A blank page stops here: no OCR, no text, no warning (`pictures.ts`).
  * 2. Find ruling lines and erase them from the image OCR sees (`rules.ts`): tesseract skips text boxed in by
  *    lines, so ruled tables lost whole rows; the rules go to the layout engine, which rebuilds the table.
- * 3. OCR once, upright, in the caller's languages. Only when that reading is poor and the ink profiles say the
- *    text stands turned (`orientation.ts`) is the turned image read once more, and the better reading kept.
+ * 3. OCR once, upright, in the caller's languages; a page in prose columns (`columns.ts`) is read region by
+ *    region (head, each column, foot), since tesseract garbles lines it reads across a narrow gutter. Only when
+ *    that reading is poor and the ink profiles say the text stands turned (`orientation.ts`) is the turned image
+ *    read once more, and the better reading kept.
  * 4. Drop glyphs of one line read again as words of the next (`double-reads.ts`), then words under the
  *    confidence floor (`confidence.ts`); marked regions left without confident words become pictures
  *    (`pictures.ts`) instead of noise.
@@ -24,6 +26,9 @@ import { type Box, contains, isBlank, isWordLike, noisyRegions, pictureRegions, 
 import { readingDoubt, readingQuality, splitByConfidence } from './confidence.ts';
 import { ocrRuns } from './ocr-runs.ts';
 import { withoutDoubleReads } from './double-reads.ts';
+import { cropRegion, findColumns, mergeRegionReadings, type Region } from './columns.ts';
+import { pageBlocks } from '../pdf/layout.ts';
+import type { Block } from '../pdf/blocks.ts';
 
 /** A picture region in the output units (y down). */
 export interface PictureArea {
@@ -46,6 +51,12 @@ export interface ImageReading {
   ocrRan: boolean;
   /** Clockwise turn applied before the kept reading (0, 90, 180, 270). */
   turned: number;
+  /**
+   * The regions a page in prose columns was read in, in reading order (a head strip, the columns left to right,
+   * a foot strip; `columns.ts`), in the output units; absent for a page read whole. `layOut` lays each out on
+   * its own.
+   */
+  columns?: PictureArea[];
   /** Why the text may be wrong (low confidence or many unsure words), for a `garbled_text` warning. */
   doubt?: string;
 }
@@ -98,7 +109,45 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
       if (readingQuality(turned.page).score > readingQuality(best.page).score * 1.2) best = turned;
     }
   }
-  return assemble(best.page, best.erased, best.rules, best.turned, options.target);
+  const reading = assemble(best.page, best.erased, best.rules, best.turned, options.target);
+  if (!best.columns.length) return reading;
+  const toOut = reading.width / best.erased.width;
+  const columns = best.columns.map((c) => ({
+    x0: c.x0 * toOut,
+    x1: c.x1 * toOut,
+    top: c.y0 * toOut,
+    bottom: c.y1 * toOut,
+  }));
+  return { ...reading, columns };
+}
+
+/**
+ * A reading's blocks in reading order: `pageBlocks` over the whole page, or, for a page read column by column,
+ * over each column's runs and rules in turn (the layout engine's own column finding can pair lines of columns
+ * set in different type sizes, since their lines sit at unrelated heights).
+ */
+export function layOut(reading: Pick<ImageReading, 'runs' | 'rules' | 'columns'>): Block[] {
+  if (!reading.columns?.length) return pageBlocks(reading.runs, reading.rules);
+  const regions = reading.columns;
+  // Each run and rule goes to the region holding its centre (a run's baseline), else the nearest one: the
+  // regions tile the page, so nothing read is left out.
+  const regionOf = (x: number, y: number) => {
+    let best = 0;
+    let bestDistance = Infinity;
+    regions.forEach((c, i) => {
+      const distance = Math.hypot(Math.max(c.x0 - x, 0, x - c.x1), Math.max(c.top - y, 0, y - c.bottom));
+      if (distance < bestDistance) [best, bestDistance] = [i, distance];
+    });
+    return best;
+  };
+  const runRegion = reading.runs.map((r) => regionOf((r.x0 + r.x1) / 2, r.y));
+  const ruleRegion = reading.rules.map((r) => regionOf((r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2));
+  return regions.flatMap((_, i) =>
+    pageBlocks(
+      reading.runs.filter((_, j) => runRegion[j] === i),
+      reading.rules.filter((_, j) => ruleRegion[j] === i),
+    ),
+  );
 }
 
 interface GrayReading {
@@ -108,6 +157,8 @@ interface GrayReading {
   /** Rules in `erased`'s pixels. */
   rules: Segment[];
   turned: number;
+  /** Regions (head, columns, foot) read one by one, in `erased`'s pixels; empty when the page was read whole. */
+  columns: Region[];
 }
 
 /** OCR a bitmap with its rules erased and its paper flattened (`bitmap.flattenBackground`). */
@@ -117,9 +168,23 @@ async function readGray(
   recognizeOptions: { languages: string[] } | undefined,
 ): Promise<GrayReading> {
   const { rules, erased } = findRules(gray);
-  const input = encodeGrayPng(flattenBackground(erased));
-  const page = await ocr.recognize(input, recognizeOptions);
-  return { page, erased, rules, turned: 0 };
+  const flat = flattenBackground(erased);
+  // A page in prose columns is read column by column (`columns.ts`): tesseract garbles lines it reads across
+  // a narrow gutter.
+  const regions = findColumns(flat, Math.round(paperLevel(flat) * 0.5));
+  if (regions.length) {
+    const pages: OcrPage[] = [];
+    for (const r of regions) pages.push(await ocr.recognize(encodeGrayPng(cropRegion(flat, r)), recognizeOptions));
+    return {
+      page: mergeRegionReadings(pages, regions, flat.width, flat.height),
+      erased,
+      rules,
+      turned: 0,
+      columns: regions,
+    };
+  }
+  const page = await ocr.recognize(encodeGrayPng(flat), recognizeOptions);
+  return { page, erased, rules, turned: 0, columns: [] };
 }
 
 /** Filter, scale and place one reading; `analysed` is the bitmap the rules and texture come from. */

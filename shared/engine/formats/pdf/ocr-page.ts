@@ -12,8 +12,7 @@ import type { ConvertContext } from '../../types.ts';
 import type { RootContent } from '../../mdast.ts';
 import { throwIfTransientOcrFailure } from '../../errors.ts';
 import type { Block } from './blocks.ts';
-import { pageBlocks } from './layout.ts';
-import { readImage, type PictureArea } from '../image/read-image.ts';
+import { layOut, readImage, type PictureArea } from '../image/read-image.ts';
 
 export type OcrPageContent =
   { page: number; blocks: Block[]; height: number; pictures?: PictureArea[] } | { page: number; nodes: RootContent[] };
@@ -61,7 +60,7 @@ export async function ocrPageContent(
     }
     return {
       page: n,
-      blocks: pageBlocks(reading.runs, reading.rules),
+      blocks: layOut(reading),
       height: reading.height,
       ...(reading.pictures.length ? { pictures: reading.pictures } : {}),
     };
