@@ -4,6 +4,17 @@
  */
 import type { ConversionWarning } from '../engine/types.ts';
 
+/**
+ * A warning's text for the terminal. The engine's messages name their page themselves ("page 3: …", "slide 2
+ * could not be read", "OCR of page 4 failed") because the JSON and the API show the message alone; so the page
+ * is added here only to a message that does not name it yet, never a second time.
+ */
+export function warningText(w: ConversionWarning): string {
+  if (w.page === undefined) return w.message;
+  const named = new RegExp(`\\b(?:page|slide|sheet)s? ${w.page}\\b`, 'i');
+  return named.test(w.message) ? w.message : `page ${w.page}: ${w.message}`;
+}
+
 export interface Failure {
   label: string;
   code: string;
@@ -39,9 +50,7 @@ export class Progress {
         `${this.counter()} ${label} ✓ ${formatMs(ms)}${warnings.length ? ` (${plural(warnings.length, 'warning')})` : ''}\n`,
       );
     for (const w of warnings)
-      this.out.write(
-        `  warning: ${this.batch ? '' : `${label}: `}[${w.code}]${w.page ? ` page ${w.page}:` : ''} ${w.message}\n`,
-      );
+      this.out.write(`  warning: ${this.batch ? '' : `${label}: `}[${w.code}] ${warningText(w)}\n`);
   }
 
   failed(label: string, ms: number, failure: { code: string; message: string }): void {

@@ -8,7 +8,8 @@
  * (`\p{L}\p{N}`); whitespace, punctuation and Markdown syntax count neither way, and HTML tags the serializer adds
  * (`<sup>`, `<br>`), comments and link targets are removed from the Markdown first. Characters are compared as
  * multisets (how many `a`, how many `7`), so reordering (columns, tables) and re-joined hyphenated words are no
- * loss, while a missing line is.
+ * loss, while a missing line is. Glyph copies a converter read once on purpose (overprinted "fake bold") are
+ * counted apart (`overprintChars`), like furniture: removed by design, not lost.
  */
 import type { ConversionWarning, PageCompleteness, PageResult, PageSource } from './types.ts';
 
@@ -73,8 +74,16 @@ export function checkCompleteness(
     const out = charCounts(markdownOf.get(source.page) ?? '');
     const inp = charCounts(source.text);
     const furniture = charCounts(source.furnitureLines.join(' '));
+    // Overprinted copies (fake bold) are read once on purpose: like furniture, removed by design, not lost.
+    const copies = charCounts(source.overprintCopies ?? '');
     const expected = new Map(inp);
     for (const [ch, n] of furniture) expected.set(ch, Math.max(0, (expected.get(ch) ?? 0) - n));
+    let overprintChars = 0;
+    for (const [ch, n] of copies) {
+      const have = expected.get(ch) ?? 0;
+      overprintChars += Math.min(have, n);
+      expected.set(ch, Math.max(0, have - n));
+    }
     let missing = 0;
     const surplus = new Map<string, number>();
     for (const [ch, n] of expected) {
@@ -105,10 +114,11 @@ export function checkCompleteness(
       outputChars: total(out),
       furnitureChars,
       furnitureLines: source.furnitureLines,
+      ...(overprintChars ? { overprintChars } : {}),
       missingChars: missing,
       repeatedShare: Math.round(repeatedShare * 1000) / 1000,
     });
-    const base = textLayerChars - furnitureChars;
+    const base = textLayerChars - furnitureChars - overprintChars;
     if (missing >= MIN_DROPPED && missing > DROPPED_SHARE * base)
       warnings.push({
         code: 'content_dropped',

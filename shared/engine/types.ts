@@ -150,8 +150,16 @@ export interface PageSource {
   page: number;
   /** The page's source text as read (text layer or OCR), before any removal. */
   text: string;
-  /** Lines removed on purpose: running headers/footers, page numbers, repeated table headers, sideways stamps. */
+  /**
+   * Lines removed on purpose: running headers/footers, page numbers, margin line numbers, repeated table headers,
+   * sideways stamps.
+   */
   furnitureLines: string[];
+  /**
+   * Characters of glyphs drawn twice at (almost) the same spot ("fake bold") whose copies were read once on
+   * purpose: part of `text`, never reached the Markdown by design, so they are no loss.
+   */
+  overprintCopies?: string;
 }
 
 /**
@@ -166,8 +174,16 @@ export interface PageCompleteness {
   outputChars: number;
   /** Characters removed on purpose as furniture (part of `textLayerChars`). */
   furnitureChars: number;
-  /** The removed lines: running headers and footers, page numbers, repeated table headers, sideways stamps. */
+  /**
+   * The removed lines: running headers and footers, page numbers, margin line numbers, repeated table headers,
+   * sideways stamps.
+   */
   furnitureLines: string[];
+  /**
+   * Characters of overprinted glyph copies ("fake bold": each glyph drawn twice) read once on purpose (part of
+   * `textLayerChars`, no loss); present only on pages that have them.
+   */
+  overprintChars?: number;
   /**
    * Source characters (furniture aside) found in neither this page's Markdown nor the surplus of the page before
    * (where a continued table is joined). Over 5% of the page's non-furniture characters (and at least 10):

@@ -196,4 +196,21 @@ describe('pdf bug hunt cases', () => {
       expect(result.warnings.filter((w) => w.code === 'garbled_text')).toEqual([]);
     },
   );
+  // Issue 11: the completeness check must not cry wolf on text removed on purpose.
+  on('pdf-fake-bold.pdf')('fake bold: the overprinted copies are counted apart, no content_dropped', async () => {
+    const result = await convert(new Uint8Array(fs.readFileSync(path.join(cases, 'pdf-fake-bold.pdf'))));
+    expect(result.warnings.filter((w) => w.code.startsWith('content_'))).toEqual([]);
+    expect(result.pages![0].completeness!.overprintChars).toBeGreaterThan(0);
+  });
+
+  on('pdf-line-numbered-transcript.pdf')(
+    'transcript: line numbers are furniture, no content_dropped; the file-name title is dropped',
+    async () => {
+      const name = 'pdf-line-numbered-transcript.pdf';
+      const result = await convert(new Uint8Array(fs.readFileSync(path.join(cases, name))));
+      expect(result.warnings.filter((w) => w.code.startsWith('content_'))).toEqual([]);
+      expect(result.pages![0].completeness!.furnitureLines).toEqual(expect.arrayContaining(['1', '13', '25']));
+      expect(result.title).toBeUndefined(); // its /Title is a file name ("….exe")
+    },
+  );
 });

@@ -5,7 +5,7 @@
 import { PDFDocument, StandardFonts, degrees } from 'pdf-lib';
 import { convert } from '../../shared/engine/engine.ts';
 import { checkCompleteness } from '../../shared/engine/completeness.ts';
-import { buildPdf, paragraphLines } from '../fixtures/pdf.ts';
+import { buildPdf, fakeBold, lineNumberedPage, paragraphLines } from '../fixtures/pdf.ts';
 
 const BODY = [
   'The committee met on the fourth of March to review the budget for the coming year.',
@@ -80,6 +80,84 @@ describe('pdf completeness check', () => {
     expect(result.warnings).toEqual([
       expect.objectContaining({ code: 'content_dropped', page: 1, message: expect.stringContaining('page 1') }),
     ]);
+  });
+});
+
+const letterCount = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, '').length;
+
+describe('pdf completeness: text removed on purpose is no loss', () => {
+  test('fake-bold lines (every glyph drawn twice) read once: the copies are counted apart, no warning', async () => {
+    const bold = ['NOTICE OF ANNUAL GENERAL MEETING', 'All members are invited to attend'];
+    const pdf = await buildPdf([
+      [
+        ...(await fakeBold(bold[0], 72, 100, 12)),
+        ...paragraphLines(BODY, 72, 130),
+        ...(await fakeBold(bold[1], 72, 190, 12)),
+        ...paragraphLines(BODY.slice(0, 2), 72, 220),
+      ],
+    ]);
+    const result = await convert(pdf);
+    const figures = result.pages![0].completeness!;
+    const copies = letterCount(bold.join(''));
+    expect(figures.overprintChars).toBe(copies);
+    expect(figures.textLayerChars).toBe(2 * copies + letterCount([...BODY, ...BODY.slice(0, 2)].join('')));
+    expect(figures.missingChars).toBe(0);
+    expect(result.warnings).toEqual([]);
+  });
+
+  test('overprint copies excuse only themselves: a line lost on a fake-bold page is still reported', () => {
+    // As read: each glyph of the heading twice; the converter kept one copy of each.
+    const source = {
+      page: 1,
+      text: `QQUUAARRTTEERRLLYY FFIIGGUURREESS ${BODY.join(' ')}`,
+      furnitureLines: [],
+      overprintCopies: 'QUARTERLYFIGURES',
+    };
+    const whole = checkCompleteness([source], [{ page: 1, markdown: `**QUARTERLY FIGURES**\n\n${BODY.join(' ')}` }]);
+    expect(whole.figures.get(1)).toMatchObject({ overprintChars: 16, missingChars: 0 });
+    expect(whole.warnings).toEqual([]);
+    const lost = checkCompleteness([source], [{ page: 1, markdown: `**QUARTERLY FIGURES**\n\n${BODY[0]}` }]);
+    expect(lost.figures.get(1)!.missingChars).toBe(letterCount(BODY.slice(1).join('')));
+    expect(lost.warnings).toEqual([expect.objectContaining({ code: 'content_dropped', page: 1 })]);
+  });
+
+  test('margin line numbers of a transcript are listed as removed furniture, not dropped content', async () => {
+    const lines = [
+      'IN THE UNITED STATES DISTRICT COURT',
+      'FOR THE NORTHERN DISTRICT OF OHIO',
+      '',
+      'UNITED STATES OF AMERICA,',
+      '          Plaintiff,',
+      '     v.                          Case No. 4:12-cr-00387',
+      'ROBERT T. WALLACE,',
+      '          Defendant.',
+      '',
+      'TRANSCRIPT OF SENTENCING HEARING',
+      'BEFORE THE HONORABLE DAVID A. MORENO',
+      'Tuesday, October 15, 2013',
+      '',
+      'APPEARANCES:',
+      'For the Government: Karen L. Brooks, Assistant U.S. Attorney',
+      'For the Defendant: Michael J. Porter, Esq.',
+      '',
+      'Court Reporter: Susan M. Kline, RMR, CRR',
+      '',
+      'Proceedings recorded by mechanical stenography;',
+      'transcript produced by computer-aided transcription.',
+      '',
+      '',
+      '',
+      '',
+    ];
+    const result = await convert(await buildPdf([lineNumberedPage(lines)]));
+    const figures = result.pages![0].completeness!;
+    const numbers = lines.map((_, i) => String(i + 1));
+    expect(figures.furnitureLines).toEqual(expect.arrayContaining(numbers));
+    expect(figures.furnitureChars).toBeGreaterThanOrEqual(letterCount(numbers.join('')));
+    expect(figures.missingChars).toBe(0);
+    expect(result.markdown).toContain('TRANSCRIPT OF SENTENCING HEARING');
+    expect(result.markdown).not.toMatch(/(^|\n)\d{1,2}( |\n|$)/);
+    expect(result.warnings).toEqual([]);
   });
 });
 

@@ -4,23 +4,7 @@
  * cells.
  */
 import { convert } from '../../shared/engine/engine.ts';
-import { buildPdf, buildPdfWithLines, helveticaWidth, ruledGrid } from '../fixtures/pdf.ts';
-import type { TextSpec } from '../fixtures/pdf.ts';
-
-/**
- * `text` set glyph by glyph from (x, y), each glyph drawn a second time 0.3 pt right and 0.2 pt up. With `cell`,
- * every glyph advances by that fixed width (a glyph-cell layout), so narrow glyphs leave gaps after them.
- */
-async function fakeBold(text: string, x: number, y: number, size: number, cell?: number): Promise<TextSpec[]> {
-  const out: TextSpec[] = [];
-  let at = x;
-  for (const ch of text) {
-    // Glyph cells draw the word space too (in a narrower cell), as such producers do.
-    if (ch !== ' ' || cell) out.push({ text: ch, x: at, y, size }, { text: ch, x: at + 0.3, y: y - 0.2, size });
-    at += cell ? (ch === ' ' ? cell * 0.6 : cell) : await helveticaWidth(ch, size);
-  }
-  return out;
-}
+import { buildPdf, buildPdfWithLines, fakeBold, ruledGrid } from '../fixtures/pdf.ts';
 
 describe('pdf overprinted glyphs', () => {
   test('a fake-bold line in a paragraph reads once, letters in order', async () => {

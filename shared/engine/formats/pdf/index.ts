@@ -17,7 +17,8 @@ import { fontLookup, needsFontNames } from './fonts.ts';
 import { applyLinks, safeLinkUrl } from './links.ts';
 import type { LinkArea } from './links.ts';
 import { blockText } from './blocks.ts';
-import { pageBlocks } from './layout.ts';
+import { pageBlocksWithRemovals } from './layout.ts';
+import { usableTitle } from '../../metadata-title.ts';
 import { mayHoldTable, pageRules } from './graphics.ts';
 import { operatorListOf, releaseOperatorList } from './operator-list.ts';
 import { documentStyle } from './headings.ts';
@@ -263,12 +264,16 @@ async function readPage(
     // label: at most a tenth of the page's characters) is furniture; more is content the page lost.
     const across = rotatedText.join(' ');
     const minor = across.length <= 0.1 * (across.length + kept.reduce((k, r) => k + r.text.length, 0));
-    const source = {
+    const { blocks, removals } = pageBlocksWithRemovals(kept, rules);
+    // Margin line numbers are furniture (one removed line each, listed like a running header); overprinted
+    // glyph copies are counted apart: both are removed on purpose, neither is loss.
+    const source: PageSource = {
       page: n,
       text: [...kept.map((r) => r.text), across].join(' '),
-      furnitureLines: minor ? [...rotatedText] : [],
+      furnitureLines: [...(minor ? rotatedText : []), ...removals.lineNumbers],
+      ...(removals.overprintCopies ? { overprintCopies: removals.overprintCopies } : {}),
     };
-    return { page: n, blocks: pageBlocks(kept, rules), height: uprightSize(quadrant, viewport).height, source };
+    return { page: n, blocks, height: uprightSize(quadrant, viewport).height, source };
   };
   if (quality === 'ok' && !garbled.size) return layOut(runs);
 
@@ -400,13 +405,8 @@ class LazyRenderer {
 async function documentTitle(doc: PdfDocument): Promise<string | undefined> {
   try {
     const { info } = await doc.getMetadata();
-    const title = (info as { Title?: unknown } | undefined)?.Title;
-    if (
-      typeof title === 'string' &&
-      /\p{L}{2}/u.test(title) &&
-      !/^(untitled|microsoft word|document\d*)\b/i.test(title.trim())
-    )
-      return title.trim();
+    // A file name, a path or a placeholder is no title: the document then has none, as without the field.
+    return usableTitle((info as { Title?: unknown } | undefined)?.Title);
   } catch {
     // Metadata is optional; a broken info dictionary must not fail the conversion.
   }

@@ -16,18 +16,56 @@ import { continuesList, listMarker } from './lists.ts';
 import { extractTables } from './tables.ts';
 import type { Segment } from './graphics.ts';
 import { cellLines, ruledTables } from './ruled-tables.ts';
-import { withoutLineNumbers } from './line-numbers.ts';
+import { lineNumberColumn } from './line-numbers.ts';
 import { withoutOverprint } from './overprint.ts';
 import { withoutSeparatorColumns } from './separator-columns.ts';
 import { withVerticalColumns } from './vertical-text.ts';
 import { scriptPhrasing } from './scripts.ts';
 
-export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
-  // Margin line numbers (transcripts, pleadings) are no text: left in, they turn every line into a table row.
+/**
+ * What a page's runs lose on purpose before lines are built, for the completeness check: `overprintCopies` holds
+ * the characters of the glyph copies removed (fake bold: each glyph read once; spaces aside, in no particular
+ * order), `lineNumbers` the margin line numbers taken out (one string per number, top-down).
+ */
+export interface PageRemovals {
+  overprintCopies: string;
+  lineNumbers: string[];
+}
+
+/** A page's runs → its blocks, and what was removed on purpose on the way (see `PageRemovals`). */
+export function pageBlocksWithRemovals(
+  allRuns: Run[],
+  rules: Segment[] = [],
+): { blocks: Block[]; removals: PageRemovals } {
   // Glyphs drawn twice (fake bold) are read once, on every path (paragraphs and table cells alike).
+  const once = withoutOverprint(allRuns);
+  // Margin line numbers (transcripts, pleadings) are no text: left in, they turn every line into a table row.
+  const numbers = lineNumberColumn(once);
+  const drop = new Set(numbers);
+  const numbered = numbers.length ? once.filter((r) => !drop.has(r)) : once;
+  const removals = {
+    overprintCopies: once === allRuns ? '' : removedChars(allRuns, once),
+    lineNumbers: numbers.map((r) => r.text.trim()),
+  };
+  return { blocks: pageBlocksOf(numbered, rules), removals };
+}
+
+/** The characters (spaces aside) of `before`'s runs that `after`'s runs no longer hold, as a multiset. */
+function removedChars(before: Run[], after: Run[]): string {
+  const left = new Map<string, number>();
+  for (const r of before) for (const ch of r.text) if (ch.trim()) left.set(ch, (left.get(ch) ?? 0) + 1);
+  for (const r of after) for (const ch of r.text) if (left.has(ch)) left.set(ch, left.get(ch)! - 1);
+  return [...left].map(([ch, n]) => ch.repeat(Math.max(0, n))).join('');
+}
+
+export function pageBlocks(allRuns: Run[], rules: Segment[] = []): Block[] {
+  return pageBlocksWithRemovals(allRuns, rules).blocks;
+}
+
+function pageBlocksOf(cleanRuns: Run[], rules: Segment[]): Block[] {
   // A column of lone colons between a case caption's two sides is layout, not text.
   // Vertical CJK columns are read top-down, right to left, before lines are built from baselines.
-  const runs = withVerticalColumns(withoutSeparatorColumns(withoutLineNumbers(withoutOverprint(allRuns))));
+  const runs = withVerticalColumns(withoutSeparatorColumns(cleanRuns));
   // Ruled tables first (their runs leave the text flow), then borderless tables among the remaining lines.
   const ruled = ruledTables(rules, runs);
   const { rest, tables } = extractTables(buildLines(ruled.used.size ? runs.filter((r) => !ruled.used.has(r)) : runs));

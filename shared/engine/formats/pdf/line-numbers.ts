@@ -21,15 +21,23 @@ const INTEGER = /^\d{1,4}$/;
  * also numbers blank lines, so at least one numbered line is otherwise empty, or the column runs to 10 numbers.
  */
 export function withoutLineNumbers(runs: Run[]): Run[] {
-  if (runs.length < MIN_NUMBERS) return runs;
+  const column = lineNumberColumn(runs);
+  if (!column.length) return runs;
+  const drop = new Set(column);
+  return runs.filter((r) => !drop.has(r));
+}
+
+/**
+ * The runs of the page's margin line-number column, top-down (empty when it has none): what
+ * `withoutLineNumbers` takes out, so the completeness check can count it as removed furniture, not as loss.
+ */
+export function lineNumberColumn(runs: Run[]): Run[] {
+  if (runs.length < MIN_NUMBERS) return [];
   for (const side of ['left', 'right'] as const) {
     const column = numberColumn(runs, side);
-    if (column) {
-      const drop = new Set(column);
-      return runs.filter((r) => !drop.has(r));
-    }
+    if (column) return column;
   }
-  return runs;
+  return [];
 }
 
 function numberColumn(runs: Run[], side: 'left' | 'right'): Run[] | undefined {
