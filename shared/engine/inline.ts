@@ -82,6 +82,15 @@ export async function convertInline(
   // not end the process; library chatter on the console must not reach the converted output on stdout.
   const ignore = () => {};
   process.on('unhandledRejection', ignore);
+  // A converter bug thrown from a callback (a timer, a stream event) reaches no await: in the sandbox it ends the
+  // worker and the pool reports it; here it must fail this conversion the same way, not end the process with
+  // Node's stack dump instead of the caller's typed line.
+  let crashed: (error: ConversionError) => void = () => {};
+  const crash = new Promise<never>((_, reject) => (crashed = reject));
+  crash.catch(() => {});
+  const onUncaught = (error: unknown) =>
+    crashed(new ConversionError('internal', `conversion worker crashed: ${(error as Error)?.message ?? error}`));
+  process.on('uncaughtException', onUncaught);
   const restoreConsole = muteConsole();
   try {
     const engine = (budget.engineModule ? await import(String(budget.engineModule)) : await import('./engine.ts')) as {
@@ -90,7 +99,10 @@ export async function convertInline(
     // The clock starts now, as a sandbox converter's starts once it has loaded the engine: loading trusted code
     // on a busy machine must not eat the document's budget.
     watchdog.postMessage(Date.now());
-    const result = await engine.convert(bytes, options, budget.limits ? { limits: budget.limits } : {});
+    const result = await Promise.race([
+      engine.convert(bytes, options, budget.limits ? { limits: budget.limits } : {}),
+      crash,
+    ]);
     if (result.warnings.some((w) => overflowed(w.message))) return { needsSandbox: true };
     return { result };
   } catch (error) {
@@ -100,6 +112,7 @@ export async function convertInline(
   } finally {
     restoreConsole();
     process.off('unhandledRejection', ignore);
+    process.off('uncaughtException', onUncaught);
     watchdog.unref();
     void watchdog.terminate();
   }
