@@ -27,8 +27,14 @@ import { mayNeedOcr } from './ocr-candidates.ts';
 /** Inputs above this size go to the sandbox: their conversion dwarfs a thread's start-up. 2 MiB. */
 export const INLINE_MAX_BYTES = 2 * 1024 * 1024;
 
-/** Heap headroom (MB) this thread's V8 limit must have above the memory ceiling for the RSS watch to act first. */
-const HEAP_HEADROOM_MB = 256;
+/**
+ * Heap headroom (MB) this thread's V8 limit must have above the memory ceiling for the RSS watch to act first
+ * and the watchdog's interrupt to be served in time. Measured (4288 MB heap limit, hostile engine filling the
+ * heap): 256 MB of headroom let the heap reach the back-to-back collections V8 runs near its limit before the
+ * ceiling fired; the interrupt waited past the kill grace and the process died by SIGKILL (exit 137, not the
+ * caller's code). 788 MB and more exited with the caller's code.
+ */
+const HEAP_HEADROOM_MB = 1024;
 
 /** How often the watchdog reads the resident set, ms. */
 const RSS_POLL_MS = 50;

@@ -42,6 +42,11 @@ describe('which documents convert on the calling thread', () => {
   it('not when the memory ceiling is too close to this thread’s own heap limit to be watched', () => {
     const heapMb = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
     expect(canConvertInline(text('plain'), Math.floor(heapMb))).toBe(false);
+    // Measured: a ceiling 256 MB under the heap limit (4032 of 4288 MB) let the heap reach the limit's
+    // back-to-back collections before the resident set passed the ceiling; the watchdog's interrupt then waited
+    // out its grace behind them and the process died by SIGKILL (exit 137) instead of exiting 1.
+    expect(canConvertInline(text('plain'), Math.floor(heapMb) - 512)).toBe(false);
+    expect(canConvertInline(text('plain'), Math.floor(heapMb) - 1100)).toBe(true);
   });
 });
 
