@@ -27,8 +27,14 @@ import { mayNeedOcr } from './ocr-candidates.ts';
 /** Inputs above this size go to the sandbox: their conversion dwarfs a thread's start-up. 2 MiB. */
 export const INLINE_MAX_BYTES = 2 * 1024 * 1024;
 
-/** Heap headroom (MB) this thread's V8 limit must have above the memory ceiling for the RSS watch to act first. */
-const HEAP_HEADROOM_MB = 256;
+/**
+ * Heap headroom (MB) this thread's V8 limit must have above the memory ceiling for the RSS watch to act first
+ * and the watchdog's interrupt to be served in time. Measured (4288 MB heap limit, hostile engine filling the
+ * heap): 256 MB of headroom let the heap reach the back-to-back collections V8 runs near its limit before the
+ * ceiling fired; the interrupt waited past the kill grace and the process died by SIGKILL (exit 137, not the
+ * caller's code). 788 MB and more exited with the caller's code.
+ */
+const HEAP_HEADROOM_MB = 1024;
 
 /** How often the watchdog reads the resident set, ms. */
 const RSS_POLL_MS = 50;
@@ -82,6 +88,15 @@ export async function convertInline(
   // not end the process; library chatter on the console must not reach the converted output on stdout.
   const ignore = () => {};
   process.on('unhandledRejection', ignore);
+  // A converter bug thrown from a callback (a timer, a stream event) reaches no await: in the sandbox it ends the
+  // worker and the pool reports it; here it must fail this conversion the same way, not end the process with
+  // Node's stack dump instead of the caller's typed line.
+  let crashed: (error: ConversionError) => void = () => {};
+  const crash = new Promise<never>((_, reject) => (crashed = reject));
+  crash.catch(() => {});
+  const onUncaught = (error: unknown) =>
+    crashed(new ConversionError('internal', `conversion worker crashed: ${(error as Error)?.message ?? error}`));
+  process.on('uncaughtException', onUncaught);
   const restoreConsole = muteConsole();
   try {
     const engine = (budget.engineModule ? await import(String(budget.engineModule)) : await import('./engine.ts')) as {
@@ -90,7 +105,10 @@ export async function convertInline(
     // The clock starts now, as a sandbox converter's starts once it has loaded the engine: loading trusted code
     // on a busy machine must not eat the document's budget.
     watchdog.postMessage(Date.now());
-    const result = await engine.convert(bytes, options, budget.limits ? { limits: budget.limits } : {});
+    const result = await Promise.race([
+      engine.convert(bytes, options, budget.limits ? { limits: budget.limits } : {}),
+      crash,
+    ]);
     if (result.warnings.some((w) => overflowed(w.message))) return { needsSandbox: true };
     return { result };
   } catch (error) {
@@ -100,6 +118,7 @@ export async function convertInline(
   } finally {
     restoreConsole();
     process.off('unhandledRejection', ignore);
+    process.off('uncaughtException', onUncaught);
     watchdog.unref();
     void watchdog.terminate();
   }

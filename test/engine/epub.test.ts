@@ -28,6 +28,25 @@ describe('epub converter', () => {
     expect(one).toBeLessThan(three);
   });
 
+  it('reads a chapter the spine lists many times once, with a warning (a tiny book must not amplify)', async () => {
+    // Duplicate itemrefs are invalid (epubcheck OPF-034); read as listed, 2 KB of spine would convert one
+    // chapter thousands of times, turning a few KB into minutes of work and megabytes of repeated Markdown.
+    const bytes = buildEpub({
+      chapters,
+      spineOrder: Array.from({ length: 3000 }, () => ['ch1.xhtml', 'ch2.xhtml']).flat(),
+    });
+    const { markdown, warnings } = await convert(bytes, { fileName: 'book.epub' });
+    expect(markdown.split('Chapter One').length - 1).toBe(1);
+    expect(markdown.split('Chapter Two').length - 1).toBe(1);
+    expect(markdown.indexOf('Chapter One')).toBeLessThan(markdown.indexOf('Chapter Two'));
+    expect(warnings).toContainEqual({
+      code: 'unsupported_content',
+      message: expect.stringMatching(
+        /EPUB spine lists a document it already lists 5998 more times; each was read once/,
+      ),
+    });
+  });
+
   it('keeps chapter headings, names headingless chapters from the TOC, and skips the nav document', async () => {
     const { markdown } = await convert(buildEpub({ chapters }), { fileName: 'book.epub' });
     expect(markdown).toContain('# Chapter One');

@@ -42,6 +42,11 @@ describe('which documents convert on the calling thread', () => {
   it('not when the memory ceiling is too close to this thread’s own heap limit to be watched', () => {
     const heapMb = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
     expect(canConvertInline(text('plain'), Math.floor(heapMb))).toBe(false);
+    // Measured: a ceiling 256 MB under the heap limit (4032 of 4288 MB) let the heap reach the limit's
+    // back-to-back collections before the resident set passed the ceiling; the watchdog's interrupt then waited
+    // out its grace behind them and the process died by SIGKILL (exit 137) instead of exiting 1.
+    expect(canConvertInline(text('plain'), Math.floor(heapMb) - 512)).toBe(false);
+    expect(canConvertInline(text('plain'), Math.floor(heapMb) - 1100)).toBe(true);
   });
 });
 
@@ -71,15 +76,20 @@ describe('convertInline', () => {
 });
 
 /** Runs convertInline in a child process on `command` with the hostile test engine. */
-function runChild(command: string, over: { timeoutMs: number; maxMemoryMb: number }) {
-  const script = `
-    const { convertInline } = await import(${JSON.stringify(inlineModule.href)});
-    const outcome = await convertInline(new TextEncoder().encode(${JSON.stringify(command)}), {}, {
+function runChild(
+  command: string,
+  over: { timeoutMs: number; maxMemoryMb: number },
+  { catchErrors = false }: { catchErrors?: boolean } = {},
+) {
+  const call = `convertInline(new TextEncoder().encode(${JSON.stringify(command)}), {}, {
       ...${JSON.stringify(over)},
       engineModule: ${JSON.stringify(hostileEngine.href)},
       failureLine: (e) => 'mdraft: doc: [' + e.code + '] ' + e.message + '\\n',
       exitCode: 1,
-    });
+    })`;
+  const script = `
+    const { convertInline } = await import(${JSON.stringify(inlineModule.href)});
+    const outcome = ${catchErrors ? `await ${call}.catch((e) => ({ error: { code: e.code, message: e.message } }))` : `await ${call}`};
     process.stdout.write(JSON.stringify(outcome));`;
   return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve, reject) => {
     const started = performance.now();
@@ -120,6 +130,23 @@ describe('the watchdog ends the process past the budget', () => {
       code: 1,
       stdout: '',
       stderr: 'mdraft: doc: [too_large] the document needs more than the 96 MB memory ceiling\n',
+    });
+  }, 120_000);
+
+  it('a converter bug thrown from a callback: the typed internal error the sandbox gives, not a crash', async () => {
+    // The sandbox reports such a throw as its worker's crash; on this thread it must not end the process with
+    // Node's stack dump instead of the CLI's typed line.
+    const run = await runChild('THROW-ASYNC', { timeoutMs: 60_000, maxMemoryMb: 512 }, { catchErrors: true });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: { code: 'internal', message: 'conversion worker crashed: a bug in a converter’s callback' },
+    });
+    expect(run.stderr).toBe('');
+    await expect(
+      convertInSandbox(text('THROW-ASYNC'), {}, { ocr: false, engineModule: hostileEngine }),
+    ).rejects.toMatchObject({
+      code: 'internal',
+      message: 'conversion worker crashed: a bug in a converter’s callback',
     });
   }, 120_000);
 

@@ -35,6 +35,12 @@ export const epubConverter: Converter = {
       maxInflatedBytes: ctx.limits.maxInflatedBytes,
     });
     const pkg = readPackage(zip);
+    if (pkg.repeatedSpineRefs > 0) {
+      ctx.warn({
+        code: 'unsupported_content',
+        message: `EPUB spine lists a document it already lists ${pkg.repeatedSpineRefs} more times; each was read once`,
+      });
+    }
     const chapters = pkg.spine.filter((item) => CHAPTER_TYPES.has(item.mediaType) && !item.properties.includes('nav'));
     if (chapters.length === 0) throw corrupt('EPUB spine lists no readable documents');
     refuseEncryptedChapters(zip, chapters);

@@ -19,8 +19,13 @@ export interface EpubPackage {
   title?: string;
   creators: string[];
   description?: string;
-  /** Spine documents in reading order. */
+  /** Spine documents in reading order, each once (at its first itemref). */
   spine: ManifestItem[];
+  /**
+   * Itemrefs dropped because they name a document the spine already lists: invalid (epubcheck OPF-034), and
+   * read as listed a few KB of spine would convert one chapter thousands of times.
+   */
+  repeatedSpineRefs: number;
   /** EPUB 3 navigation document, if any. */
   nav?: ManifestItem;
   /** EPUB 2 NCX table of contents, if any. */
@@ -54,9 +59,17 @@ export function readPackage(zip: ZipArchive): EpubPackage {
   }
   const spineEl = child(opf, 'spine');
   const spine: ManifestItem[] = [];
+  const listed = new Set<string>();
+  let repeatedSpineRefs = 0;
   for (const ref of childrenNamed(spineEl, 'itemref')) {
     const item = manifest.get(attr(ref, 'idref') ?? '');
-    if (item) spine.push(item);
+    if (!item) continue;
+    // By resolved path: two manifest ids may name the same file.
+    if (listed.has(item.path)) repeatedSpineRefs++;
+    else {
+      listed.add(item.path);
+      spine.push(item);
+    }
   }
   const nav = [...manifest.values()].find((i) => i.properties.includes('nav'));
   const ncxId = attr(spineEl, 'toc');
@@ -70,6 +83,7 @@ export function readPackage(zip: ZipArchive): EpubPackage {
       .filter(Boolean),
     description: firstText(metadata, 'description'),
     spine,
+    repeatedSpineRefs,
     ...(nav ? { nav } : {}),
     ...(ncx ? { ncx } : {}),
   };

@@ -37,6 +37,12 @@ export function convertXlsx(bytes: Uint8Array, ctx: ConvertContext): DocumentTre
   });
   const workbook = readWorkbook(zip);
   if (!workbook.sheets.length) throw new ConversionError('empty', 'the workbook has no sheets');
+  if (workbook.repeatedSheetRefs > 0) {
+    ctx.warn({
+      code: 'unsupported_content',
+      message: `the workbook lists a sheet part it already lists ${workbook.repeatedSheetRefs} more times; each was converted once`,
+    });
+  }
 
   const styles = optionalPart(ctx, 'styles', () => readStyles(zip, workbook.stylesPart)) ?? {
     cellFormats: [],

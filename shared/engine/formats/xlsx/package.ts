@@ -55,7 +55,13 @@ export interface SheetRef {
 
 export interface WorkbookInfo {
   part: string;
+  /** In tab order, each sheet part once (at its first `<sheet>`). */
   sheets: SheetRef[];
+  /**
+   * `<sheet>` entries dropped because they name a part an earlier one names: a workbook Excel refuses to open,
+   * and read as listed a few KB of workbook.xml would convert one sheet thousands of times.
+   */
+  repeatedSheetRefs: number;
   date1904: boolean;
   sharedStringsPart?: string;
   stylesPart?: string;
@@ -73,9 +79,16 @@ export function readWorkbook(zip: ZipArchive): WorkbookInfo {
   const pr = child(wb, 'workbookPr');
   const flag = attr(pr, 'date1904');
   const sheets: SheetRef[] = [];
+  const listed = new Set<string>();
+  let repeatedSheetRefs = 0;
   for (const s of childrenNamed(child(wb, 'sheets'), 'sheet')) {
     const rel = rels.get(attr(s, 'r:id') ?? attr(s, 'id') ?? '');
     if (!rel || rel.external) continue;
+    if (listed.has(rel.target)) {
+      repeatedSheetRefs++;
+      continue;
+    }
+    listed.add(rel.target);
     const state = attr(s, 'state');
     sheets.push({
       name: attr(s, 'name') ?? '',
@@ -89,6 +102,7 @@ export function readWorkbook(zip: ZipArchive): WorkbookInfo {
   return {
     part,
     sheets,
+    repeatedSheetRefs,
     date1904: flag === '1' || flag === 'true',
     sharedStringsPart: byType('sharedStrings') ?? findPart(zip, 'xl/sharedStrings.xml'),
     stylesPart: byType('styles') ?? findPart(zip, 'xl/styles.xml'),
