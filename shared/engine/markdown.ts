@@ -13,6 +13,7 @@ import { mathToMarkdown } from 'mdast-util-math';
 import type { PageResult } from './types.ts';
 import type { PageBreak } from './mdast.ts';
 import { isPhrasing } from './mdast.ts';
+import { trimLineEnds } from './whitespace.ts';
 
 const SAFE_URL = /^(?:https?:|mailto:|tel:|ftp:|#|\/|\.{0,2}\/|[^:/?#]*(?:[/?#]|$))/i;
 
@@ -74,8 +75,8 @@ function render(children: RootContent[]): string {
 }
 
 function finish(markdown: string): string {
-  const trimmed = markdown
-    .replace(/[ \t]+$/gm, '')
+  // trimLineEnds, not /[ \t]+$/gm: that pattern is quadratic in a long run of spaces (whitespace.ts).
+  const trimmed = trimLineEnds(markdown)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   return trimmed ? trimmed + '\n' : '';
@@ -130,7 +131,7 @@ function trimEdges(node: Parents): void {
   const first = children[0];
   if (first?.type === 'text') first.value = first.value.replace(/^\s+/, '');
   const last = children[children.length - 1];
-  if (last?.type === 'text') last.value = last.value.replace(/\s+$/, '');
+  if (last?.type === 'text') last.value = last.value.trimEnd(); // not /\s+$/: quadratic in a run of spaces
 }
 
 function isBlankInline(node: PhrasingContent): boolean {

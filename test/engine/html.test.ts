@@ -237,3 +237,45 @@ describe('html notes and figures', () => {
     expect(markdown).toBe('A[^1] B[^1]\n\n[^1]: Shared.\n');
   });
 });
+
+describe('html converter: over-deep nesting and text outside the main container', () => {
+  const nested = (depth: number, inner: string) => '<div>'.repeat(depth) + inner + '</div>'.repeat(depth);
+
+  it.each([600, 2000, 3000])('keeps the text of %i nested <div>s, flattened with a counted warning', async (depth) => {
+    const result = await convert(enc(page(nested(depth, '<p>deep one</p><p>deep two</p>') + '<p>tail</p>')), {
+      fileName: 'x.html',
+    });
+    const out = result.markdown;
+    expect(out).toContain('deep one');
+    expect(out).toContain('deep two');
+    expect(out.indexOf('deep one')).toBeLessThan(out.indexOf('deep two'));
+    expect(out.indexOf('deep two')).toBeLessThan(out.indexOf('tail'));
+    const warning = result.warnings.find((w) => w.code === 'unsupported_content');
+    expect(warning?.message).toMatch(/^\d+ HTML elements nested deeper than 512 levels were flattened/);
+    // Everything below level 512 (html and body count) is flattened: the divs and the two paragraphs.
+    expect(Number(warning!.message.split(' ')[0])).toBe(depth + 2 + 2 - 512);
+  });
+
+  it('leaves ordinary nesting alone, without a warning', async () => {
+    const result = await convert(enc(page(nested(100, '<p>deep <b>bold</b></p>'))), { fileName: 'x.html' });
+    expect(result.markdown).toContain('deep **bold**');
+    expect(result.warnings).toEqual([]);
+  });
+
+  it.each([1, 1000, 3000])(
+    'does not drop prose outside one huge paragraph as page chrome (nesting %i)',
+    async (depth) => {
+      const html = nested(depth, 'deep') + '<p>' + 'x '.repeat(500_000) + '</p>';
+      const out = (await convert(enc(html), { fileName: 'x.html' })).markdown;
+      expect(out).toContain('deep');
+      expect(out.length).toBeGreaterThan(1_000_000);
+    },
+  );
+
+  it('still drops link-only chrome around a dense container', async () => {
+    const links = Array.from({ length: 8 }, (_, i) => `<a href="/p${i}">Menu entry ${i}</a>`).join(' ');
+    const out = await md(page(`<div>${links}</div><div class="content"><p>${PROSE}</p><p>${PROSE}</p></div>`));
+    expect(out).toContain('actual article text');
+    expect(out).not.toContain('Menu entry');
+  });
+});

@@ -79,3 +79,31 @@ describe('Markdown input with math', () => {
     expect(result.markdown).toBe(source);
   });
 });
+
+describe('text converter: cost of long whitespace runs', () => {
+  // Runs of 100 000 spaces, each ended by a letter, to 2 MB: a pattern like /\s+$/ retries from every space of
+  // a run (quadratic: about 5 s per run). Timed against 2 MB of ordinary prose in the same test, as a ratio,
+  // because the machine's speed varies; the lint rule regexp/no-super-linear-move guards the patterns.
+  const MB2 = 2 * 1024 * 1024;
+  const runs = ('x' + ' '.repeat(100_000)).repeat(Math.ceil(MB2 / 100_001)).slice(0, MB2) + 'y';
+  const prose = 'The quick brown fox jumps over the lazy dog, twice.\n'.repeat(Math.ceil(MB2 / 52)).slice(0, MB2);
+  const time = async (text: string) => {
+    const start = performance.now();
+    const result = await convert(enc(text), { fileName: 'a.txt' });
+    return { ms: performance.now() - start, markdown: result.markdown };
+  };
+
+  it('converts 2 MB of space runs about as fast as 2 MB of prose, keeping the words', async () => {
+    await time(prose.slice(0, 10_000)); // warm the modules
+    const normal = await time(prose);
+    const spaces = await time(runs);
+    expect(spaces.markdown.startsWith('x x x')).toBe(true);
+    expect(spaces.markdown.trimEnd().endsWith('y')).toBe(true);
+    expect(spaces.ms).toBeLessThan(3 * normal.ms + 500);
+  }, 60_000);
+
+  it('trims trailing whitespace as before (the output of the former patterns)', async () => {
+    const result = await convert(enc('one  \t\ntwo\u00a0 \n\n\nthree  \n'), { fileName: 'a.txt' });
+    expect(result.markdown).toBe('one \\\ntwo\n\nthree\n');
+  });
+});

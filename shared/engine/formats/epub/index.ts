@@ -82,7 +82,7 @@ function parseChapter(zip: ZipArchive, item: ManifestItem, ctx: ConvertContext):
     ctx.warn({ code: 'part_unreadable', message: `EPUB chapter ${item.path} is missing` });
     return undefined;
   }
-  return { item, hast: parseHtml(xhtmlToHtml(source, item.path)) };
+  return { item, hast: parseHtml(xhtmlToHtml(source, item.path), (w) => ctx.warn(w)) };
 }
 
 /** Run one chapter's step; a chapter over the size caps stops the book, any other failure skips the chapter. */

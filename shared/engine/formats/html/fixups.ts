@@ -32,7 +32,7 @@ function takeEdge(kids: PhrasingContent[], edge: 'start' | 'end'): boolean {
     const i = edge === 'start' ? 0 : kids.length - 1;
     const k = kids[i];
     if (!k || k.type !== 'text') return found;
-    const trimmed = edge === 'start' ? k.value.replace(/^\s+/, '') : k.value.replace(/\s+$/, '');
+    const trimmed = edge === 'start' ? k.value.trimStart() : k.value.trimEnd();
     if (trimmed.length === k.value.length) return found;
     found = true;
     if (trimmed) {

@@ -14,6 +14,7 @@ import { figureHandler } from './figure.ts';
 import { classTokens } from './hast-utils.ts';
 import { tableHandler } from './table.ts';
 import { unwrapRedirect } from './links.ts';
+import { trimEndSpaceTab } from '../../whitespace.ts';
 
 export interface HandlerOptions {
   /** Turn an image source into what the tree records (EPUB: a bare file name). */
@@ -78,7 +79,7 @@ function tidyCode(value: string): string {
     common = Math.min(common, n);
   }
   const cut = Number.isFinite(common) ? common : 0;
-  return lines.map((l) => l.slice(cut).replace(/[ \t]+$/, '')).join('\n');
+  return lines.map((l) => trimEndSpaceTab(l.slice(cut))).join('\n');
 }
 
 function link(state: State, node: Element): Link | FootnoteReference | PhrasingContent[] {

@@ -18,7 +18,7 @@ export const htmlConverter: Converter = {
     if (bytes.length > MAX_HTML_BYTES) throw tooLarge(`HTML is ${bytes.length} bytes (limit ${MAX_HTML_BYTES})`);
     const decoded = decodeHtml(bytes, { charset: ctx.options.charset });
     for (const w of decodingWarnings(decoded, 'HTML without a declared charset')) ctx.warn(w);
-    const tree = htmlToTree(decoded.text);
+    const tree = htmlToTree(decoded.text, {}, (w) => ctx.warn(w));
     return { root: tree.root, ...(tree.title ? { title: tree.title } : {}) };
   },
 };

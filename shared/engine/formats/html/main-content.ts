@@ -74,7 +74,10 @@ function denseContainer(m: TextMeasure, body: Parents, total: number): Element |
   }
   if (current === body || current.type !== 'element') return undefined;
   const outside = total - m.text(current);
-  return outside > 0 ? current : undefined;
+  // What is dropped must be chrome, i.e. mostly link text: prose outside (however little of the page it
+  // is) means the container is not the whole document, and dropping it would lose text silently.
+  const outsideLinks = m.link(body) - m.link(current);
+  return outside > 0 && outsideLinks * 2 >= outside ? current : undefined;
 }
 
 function largest(m: TextMeasure, candidates: Element[]): { el: Element; size: number } | undefined {

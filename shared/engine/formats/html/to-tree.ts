@@ -1,10 +1,11 @@
 /**
- * HTML text → the shared mdast tree: parse5 (through hast-util-from-html, linear and forgiving like a
- * browser) → notes taken out as footnotes → prune what is never content → choose the main region →
+ * HTML text → the shared mdast tree: parse5 (linear and forgiving like a browser) → over-deep nesting
+ * flattened (depth.ts) → hast → notes taken out as footnotes → prune what is never content → choose the main region →
  * hast-util-to-mdast with our handlers → footnote definitions appended. EPUB chapters come through here too
  * (through `parseHtml` / `hastToTree` / `notesToMdast`, so that notes may live in another chapter).
  */
-import { fromHtml } from 'hast-util-from-html';
+import { parse } from 'parse5';
+import { fromParse5 } from 'hast-util-from-parse5';
 import { toMdast } from 'hast-util-to-mdast';
 import { toText } from 'hast-util-to-text';
 import type { Root as HastRoot } from 'hast';
@@ -16,6 +17,8 @@ import { createHandlers, type HandlerOptions } from './handlers.ts';
 import { hoistAttentionWhitespace, tightenLists } from './fixups.ts';
 import { extractNotes, type NoteDefinition } from './footnotes.ts';
 import { isPhrasing } from '../../mdast.ts';
+import type { ConversionWarning } from '../../types.ts';
+import { flattenDeepNesting, MAX_HTML_DEPTH } from './depth.ts';
 
 export interface HtmlTreeOptions extends HandlerOptions {
   /** Keep the whole body instead of choosing a main region (EPUB chapters are all content). */
@@ -30,16 +33,34 @@ export interface HtmlTree {
   title?: string;
 }
 
-export function htmlToTree(html: string, options: HtmlTreeOptions = {}): HtmlTree {
-  const hast = parseHtml(html);
+/** `warn` receives the typed warnings of parsing (see `parseHtml`). */
+export function htmlToTree(
+  html: string,
+  options: HtmlTreeOptions = {},
+  warn: (w: ConversionWarning) => void = () => {},
+): HtmlTree {
+  const hast = parseHtml(html, warn);
   const notes = extractNotes([{ root: hast }], { heuristics: options.noteHeuristics === true });
   const tree = hastToTree(hast, options);
   tree.root.children.push(...notesToMdast(notes, options));
   return tree;
 }
 
-export function parseHtml(html: string): HastRoot {
-  return fromHtml(html);
+/**
+ * HTML text → hast, parsed by parse5 (the WHATWG algorithm, as a browser), with nesting past
+ * `MAX_HTML_DEPTH` levels flattened first (depth.ts): the text is kept, and `warn` gets an
+ * `unsupported_content` warning counting the elements whose structure was given up.
+ */
+export function parseHtml(html: string, warn: (w: ConversionWarning) => void = () => {}): HastRoot {
+  const document = parse(html, { scriptingEnabled: false });
+  const flattened = flattenDeepNesting(document);
+  if (flattened > 0) {
+    warn({
+      code: 'unsupported_content',
+      message: `${flattened} HTML elements nested deeper than ${MAX_HTML_DEPTH} levels were flattened: their text is kept, their structure is not`,
+    });
+  }
+  return fromParse5(document) as HastRoot;
 }
 
 /** One parsed page (notes already extracted, if wanted) → mdast. Mutates `hast` (pruning). */

@@ -61,7 +61,8 @@ function stripPositions(node: { position?: unknown; children?: unknown[] }): voi
 function plainTextTree(source: string): Root {
   const blocks = source
     .split(/\n[ \t]*\n/)
-    .map((b) => b.replace(/^\n+|\s+$/g, ''))
+    // trimEnd, not `/\s+$/`: that regex retries at every space of a long run (quadratic in the run).
+    .map((b) => b.replace(/^\n+/, '').trimEnd())
     .filter((b) => b.trim() !== '');
   return root(
     blocks.map((b) => {
