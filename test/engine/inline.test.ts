@@ -1,6 +1,6 @@
 /**
  * Converting one document on the calling thread (`inline.ts`): which inputs qualify, that the result and the
- * typed errors are the engine's own, that a document too deep for this thread's stack is handed back for the
+ * typed errors are the engine's own, that a conversion overflowing this thread's stack is handed back for the
  * sandbox, and that the watchdog ends a whole process past its time or memory budget with the prepared line
  * and exit code (run in child processes: the budget ends the process).
  */
@@ -25,7 +25,7 @@ const budget = (over: Partial<InlineBudget> = {}): InlineBudget => ({
   ...over,
 });
 
-/** HTML nested `depth` elements deep: converts in a sandbox converter (4 MB stack), overflows Node's default. */
+/** HTML nested `depth` elements deep (the HTML converter flattens what lies past 512 levels). */
 const deepHtml = (depth: number) =>
   text(`<html><body>${'<div><blockquote>'.repeat(depth)}deep text${'</blockquote></div>'.repeat(depth)}</body></html>`);
 
@@ -67,11 +67,20 @@ describe('convertInline', () => {
     await expect(convertInline(new Uint8Array(0), {}, budget())).rejects.toMatchObject({ code: 'empty' });
   });
 
-  it('hands a document nested past this thread’s stack back for the sandbox, which converts it', async () => {
+  it('hands a conversion that overflows this thread’s stack back for the sandbox', async () => {
+    const outcome = await convertInline(text('STACK'), {}, budget({ engineModule: hostileEngine }));
+    expect(outcome).toEqual({ needsSandbox: true });
+  });
+
+  it('converts HTML nested 2000 deep on this thread: flattened past 512 levels, its text kept, with a warning', async () => {
     const html = deepHtml(2000);
-    expect(await convertInline(html.slice(), { fileName: 'deep.html' }, budget())).toEqual({ needsSandbox: true });
-    const result = await convertInSandbox(html, { fileName: 'deep.html' }, { ocr: false });
-    expect(result.markdown).toContain('deep text');
+    const outcome = await convertInline(html.slice(), { fileName: 'deep.html' }, budget());
+    expect('result' in outcome).toBe(true);
+    if (!('result' in outcome)) return;
+    expect(outcome.result.markdown).toContain('deep text');
+    expect(outcome.result.warnings).toEqual([expect.objectContaining({ code: 'unsupported_content' })]);
+    const sandboxed = await convertInSandbox(html, { fileName: 'deep.html' }, { ocr: false });
+    expect(sandboxed.markdown).toBe(outcome.result.markdown);
   });
 });
 
