@@ -14,9 +14,10 @@
  * caller must use the sandbox), so the resident set passes the ceiling first and the watchdog reports
  * `too_large` as the sandbox would.
  *
- * The calling thread's stack is Node's default (~1 MB), a quarter of a sandbox converter's: a document nested
- * deep enough to overflow it (measured: HTML 2000 elements deep) is reported as `needsSandbox` so the caller
- * converts it in the sandbox, with the same result as if it had gone there first.
+ * The calling thread's stack is Node's default (~1 MB), a quarter of a sandbox converter's: a conversion that
+ * overflows it is reported as `needsSandbox` so the caller converts it in the sandbox, with the same result as if
+ * it had gone there first. (HTML 2000 elements deep did, until the HTML converter began flattening subtrees past
+ * 512 levels; this stays as the net for any converter recursing deeper than it guards against.)
  */
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
