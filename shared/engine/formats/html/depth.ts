@@ -40,28 +40,78 @@ export function flattenDeepNesting(document: P5Parent, maxDepth = MAX_HTML_DEPTH
 function flattenInto(parent: P5Parent): number {
   const out: P5Node[] = [];
   let removed = 0;
-  const breakNode = (): P5Node => ({ nodeName: '#text', value: '\n', parentNode: parent }) as P5Node;
+  // One line break between leaves however many removed elements open or close there: a run of thousands of
+  // whitespace-only siblings makes the whitespace minifier's look-ahead quadratic (measured: 20,000 nested
+  // elements took 18 s instead of well under 1 s).
+  let lastWasBreak = false;
+  const pushBreak = () => {
+    if (!lastWasBreak) out.push({ nodeName: '#text', value: '\n', parentNode: parent } as P5Node);
+    lastWasBreak = true;
+  };
   // Work items: a node to emit, or a marker closing a removed element.
   const work: (P5Node | null)[] = [...childrenOf(parent)].reverse();
   while (work.length > 0) {
     const n = work.pop()!;
     if (n === null) {
-      out.push(breakNode());
+      pushBreak();
       continue;
     }
     const kids = childrenOf(n);
     if (kids.length === 0) {
       (n as { parentNode: P5Parent | null }).parentNode = parent;
       out.push(n);
+      lastWasBreak = false;
       continue;
     }
     removed++;
-    out.push(breakNode());
+    pushBreak();
     work.push(null);
     for (let i = kids.length - 1; i >= 0; i--) work.push(kids[i]!);
   }
-  setChildren(parent, out);
+  setChildren(parent, wrapForParent(parent, out));
   return removed;
+}
+
+/**
+ * Table and list elements hold text only inside their cells and items (HTML's content models; the Markdown
+ * mapping drops text lying directly in a `<tr>` or `<ul>`), so leaves flattened into one of them go into the
+ * cell or item it expects.
+ */
+const TEXT_HOLDER: Record<string, string[]> = {
+  table: ['tr', 'td'],
+  tbody: ['tr', 'td'],
+  thead: ['tr', 'td'],
+  tfoot: ['tr', 'td'],
+  tr: ['td'],
+  ul: ['li'],
+  ol: ['li'],
+  menu: ['li'],
+  dl: ['dd'],
+};
+
+function wrapForParent(parent: P5Parent, leaves: P5Node[]): P5Node[] {
+  const chain = TEXT_HOLDER[parent.nodeName];
+  if (!chain) return leaves;
+  let holderParent = parent;
+  let top: P5Node | undefined;
+  let innermost: P5Parent | undefined;
+  for (const tagName of chain) {
+    const element = {
+      nodeName: tagName,
+      tagName,
+      attrs: [],
+      namespaceURI: 'http://www.w3.org/1999/xhtml',
+      childNodes: [],
+      parentNode: holderParent,
+    } as unknown as P5Parent;
+    if (innermost) (innermost as { childNodes: P5Node[] }).childNodes = [element as P5Node];
+    top ??= element as P5Node;
+    innermost = element;
+    holderParent = element;
+  }
+  for (const leaf of leaves) (leaf as { parentNode: P5Parent | null }).parentNode = innermost!;
+  (innermost as { childNodes: P5Node[] }).childNodes = leaves;
+  return [top!];
 }
 
 /** Children of a parse5 node, including a `<template>`'s content fragment (parse5 keeps it apart). */
