@@ -112,6 +112,8 @@ export default tseslint.config(
       'shared/engine/whitespace.ts',
       'shared/engine/formats/text/**/*.ts',
       'shared/engine/formats/html/**/*.ts',
+      'shared/engine/formats/pptx/**/*.ts',
+      'shared/engine/formats/docx/inline.ts',
     ],
     plugins: { regexp },
     rules: { 'regexp/no-super-linear-move': 'error' },

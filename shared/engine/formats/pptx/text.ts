@@ -278,7 +278,7 @@ export function paragraphsToBlocks(paragraphs: TextParagraph[]): BlockContent[] 
   for (const para of paragraphs) {
     if (para.code && para.bullet === 'none') {
       // Consecutive monospace paragraphs are one code block; blank lines between them stay in it.
-      const line = para.plain.replace(/\s+$/, '');
+      const line = para.plain.trimEnd(); // not /\s+$/: quadratic on a long inner run of spaces
       if (codeBlock) codeBlock.value += '\n'.repeat(blankLines + 1) + line;
       else {
         codeBlock = code(line);
