@@ -8,23 +8,9 @@ import { convert } from '../../shared/engine/engine.ts';
 import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
 import { withoutDoubleReads } from '../../shared/engine/formats/image/double-reads.ts';
 import type { OcrLine, OcrPage, OcrWord } from '../../shared/service/ports.ts';
+import { lineOf as ocrLine, word } from '../fixtures/ocr.ts';
 
-const word = (text: string, x0: number, x1: number, y0: number, y1: number, confidence = 95): OcrWord => ({
-  text,
-  confidence,
-  bbox: { x0, y0, x1, y1 },
-});
-const lineOf = (words: OcrWord[]): OcrLine => ({
-  text: words.map((w) => w.text).join(' '),
-  confidence: 90,
-  words,
-  bbox: {
-    x0: Math.min(...words.map((w) => w.bbox.x0)),
-    y0: Math.min(...words.map((w) => w.bbox.y0)),
-    x1: Math.max(...words.map((w) => w.bbox.x1)),
-    y1: Math.max(...words.map((w) => w.bbox.y1)),
-  },
-});
+const lineOf = (words: OcrWord[]) => ocrLine(words, 90);
 const pageOf = (lines: OcrLine[]): OcrPage => ({
   text: lines.map((l) => l.text).join('\n'),
   lines,

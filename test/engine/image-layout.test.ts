@@ -6,24 +6,8 @@ import { createCanvas } from '@napi-rs/canvas';
 import { convert } from '../../shared/engine/engine.ts';
 import { createTesseractOcr } from '../../shared/adapters/local/tesseract-ocr.ts';
 import { isJunkWord, mergeSizes, ocrRuns, ocrRunsOnPage } from '../../shared/engine/formats/image/ocr-runs.ts';
-import type { OcrLine, OcrPage, OcrWord } from '../../shared/service/ports.ts';
-
-const word = (text: string, x0: number, x1: number, y0: number, y1: number, confidence = 95): OcrWord => ({
-  text,
-  confidence,
-  bbox: { x0, y0, x1, y1 },
-});
-const lineOf = (words: OcrWord[]): OcrLine => ({
-  text: words.map((w) => w.text).join(' '),
-  confidence: 95,
-  words,
-  bbox: {
-    x0: Math.min(...words.map((w) => w.bbox.x0)),
-    y0: Math.min(...words.map((w) => w.bbox.y0)),
-    x1: Math.max(...words.map((w) => w.bbox.x1)),
-    y1: Math.max(...words.map((w) => w.bbox.y1)),
-  },
-});
+import type { OcrPage, OcrWord } from '../../shared/service/ports.ts';
+import { lineOf, word } from '../fixtures/ocr.ts';
 
 describe('OCR words → runs', () => {
   it('keeps image x, puts all words of a line on one baseline, and estimates the em size from the ink', () => {
