@@ -5,19 +5,7 @@
  */
 import { convert } from '../../shared/engine/engine.ts';
 import { buildPdfWithLines, type LineSpec, type TextSpec } from '../fixtures/pdf.ts';
-
-/** The rows of the first pipe table in some Markdown, cells trimmed. */
-function firstTable(md: string): string[][] {
-  return md
-    .split('\n')
-    .filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
-}
+import { pipeTableRows } from '../fixtures/markdown.ts';
 
 /**
  * Columns State | Pre-Sale (Handgun, Long Gun, Other) | Rentals (Handgun, Long Gun) | Total. Rules at the
@@ -52,7 +40,7 @@ function groupedTable(innerFrom: number): { text: TextSpec[]; lines: LineSpec[] 
 describe('pdf ruled tables: group labels over sub-columns', () => {
   test('a group label whose inner rules start below it labels every column it spans, in one header row', async () => {
     const pdf = await buildPdfWithLines([groupedTable(14)]);
-    const rows = firstTable((await convert(pdf, { fileName: 'grouped.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(pdf, { fileName: 'grouped.pdf' })).markdown);
     expect(rows[0]).toEqual([
       'State',
       'Pre-Sale Handgun',
@@ -71,7 +59,7 @@ describe('pdf ruled tables: group labels over sub-columns', () => {
 
   test('inner rules running the full header height keep each label in its own column', async () => {
     const pdf = await buildPdfWithLines([groupedTable(0)]);
-    const rows = firstTable((await convert(pdf, { fileName: 'grouped.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(pdf, { fileName: 'grouped.pdf' })).markdown);
     // Every rule reaches the label line: nothing spans, the label belongs to the column holding it.
     expect(rows[0].filter((c) => c.includes('Pre-Sale'))).toHaveLength(1);
     expect(rows[0].filter((c) => c.includes('Rentals'))).toHaveLength(1);

@@ -7,19 +7,7 @@
 import { convert } from '../../shared/engine/engine.ts';
 import { withGroupRowJoined } from '../../shared/engine/formats/pdf/group-header.ts';
 import { buildPdfWithLines, helveticaWidth, ruledGrid, type LineSpec, type TextSpec } from '../fixtures/pdf.ts';
-
-/** The rows of the first pipe table in some Markdown, cells trimmed. */
-function firstTable(md: string): string[][] {
-  return md
-    .split('\n')
-    .filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
-}
+import { pipeTableRows } from '../fixtures/markdown.ts';
 
 /**
  * A ruled table whose group labels sit in a ruled row of their own above the column header: the rule under the
@@ -59,7 +47,7 @@ const BODY = [
 describe('pdf ruled tables: a group row above the column header', () => {
   test('is read into the one header row when the column header repeats its labels', async () => {
     const pdf = await buildPdfWithLines([groupRowTable(['TOTAL', 'RURAL', 'TOTAL', 'RURAL'])]);
-    const rows = firstTable((await convert(pdf, { fileName: 'group-row.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(pdf, { fileName: 'group-row.pdf' })).markdown);
     expect(rows[0]).toEqual([
       'Indicators',
       'Survey A (2012) TOTAL',
@@ -72,7 +60,7 @@ describe('pdf ruled tables: a group row above the column header', () => {
 
   test('stays a row of its own when the column header names every column distinctly', async () => {
     const pdf = await buildPdfWithLines([groupRowTable(['Total', 'Rural', 'Urban', 'Tribal'])]);
-    const rows = firstTable((await convert(pdf, { fileName: 'group-row-distinct.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(pdf, { fileName: 'group-row-distinct.pdf' })).markdown);
     expect(rows[0]).toEqual(['Indicators', 'Survey A (2012)', 'Survey A (2012)', 'Survey B (2007)', 'Survey B (2007)']);
     expect(rows[1]).toEqual(['Indicators', 'Total', 'Rural', 'Urban', 'Tribal']);
     expect(rows.slice(2)).toEqual(BODY);
@@ -145,7 +133,7 @@ describe('pdf ruled tables: notes under the last row, inside the frame', () => {
   test('are paragraphs after the table, not rows with one cell filled', async () => {
     const pdf = await buildPdfWithLines([await tableWithNotes()]);
     const md = (await convert(pdf, { fileName: 'table-notes.pdf' })).markdown;
-    const rows = firstTable(md);
+    const rows = pipeTableRows(md);
     expect(rows).toEqual([
       ['District', 'Total', 'Rural'],
       ['Akola', '12.9', '11.1'],
@@ -169,7 +157,7 @@ describe('pdf ruled tables: notes under the last row, inside the frame', () => {
         ['Not surveyed', '', ''],
       ],
     );
-    const rows = firstTable((await convert(await buildPdfWithLines([grid]), { fileName: 'last-row.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(await buildPdfWithLines([grid]), { fileName: 'last-row.pdf' })).markdown);
     expect(rows[rows.length - 1]).toEqual(['Not surveyed', '', '']);
   });
 });
@@ -186,7 +174,7 @@ describe('pdf ruled tables: a cell label broken after a slash', () => {
       ],
     );
     grid.text.push({ text: 'Terminated', x: 204, y: 128, size: 10 });
-    const rows = firstTable((await convert(await buildPdfWithLines([grid]), { fileName: 'slash.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(await buildPdfWithLines([grid]), { fileName: 'slash.pdf' })).markdown);
     expect(rows[0]).toEqual(['Category', 'Ballots Incomplete/Terminated']);
     expect(rows[1]).toEqual(['Blind', '4']);
   });

@@ -7,6 +7,7 @@
 import { convert } from '../../shared/engine/engine.ts';
 import { buildPdfWithLines } from '../fixtures/pdf.ts';
 import type { LineSpec, TextSpec } from '../fixtures/pdf.ts';
+import { pipeTableRows } from '../fixtures/markdown.ts';
 
 const INDICATORS: [string, string, string][] = [
   ['Any injury', '1.9', '2.1'],
@@ -66,19 +67,6 @@ function factSheet(): { text: TextSpec[]; lines: LineSpec[] } {
   return { text, lines };
 }
 
-/** Pipe-table rows of some Markdown, cells trimmed, the separator row left out. */
-function tableRows(md: string): string[][] {
-  return md
-    .split('\n')
-    .filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
-}
-
 describe('ruled tables whose rows come from text lines', () => {
   test('each indicator is one row with its own two values; nothing is copied into neighbouring cells', async () => {
     const sheet = factSheet();
@@ -89,7 +77,7 @@ describe('ruled tables whose rows come from text lines', () => {
         ]),
       )
     ).markdown;
-    const rows = tableRows(md);
+    const rows = pipeTableRows(md);
     for (const [label, total, rural] of INDICATORS) {
       const row = rows.find((r) => r[0] === label);
       expect(row).toBeDefined();

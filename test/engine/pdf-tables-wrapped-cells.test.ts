@@ -5,18 +5,7 @@
  */
 import { convert } from '../../shared/engine/engine.ts';
 import { buildPdfWithLines, type LineSpec, type TextSpec } from '../fixtures/pdf.ts';
-
-function firstTable(md: string): string[][] {
-  return md
-    .split('\n')
-    .filter((l) => l.startsWith('|') && !/^\|[\s:|-]+\|$/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split('|')
-        .map((c) => c.trim()),
-    );
-}
+import { pipeTableRows } from '../fixtures/markdown.ts';
 
 describe('pdf tables: cells wrapped onto a line without a row label', () => {
   test('a wrapped formula under the column numbers stays in their row', async () => {
@@ -33,7 +22,7 @@ describe('pdf tables: cells wrapped onto a line without a row label', () => {
     row(['Goa', '1.40', '1.02', '0.31', '0.38'], 208);
     row(['Kerala', '29.03', '24.91', '4.11', '1.77'], 224);
     const pdf = await buildPdfWithLines([{ text, lines }]);
-    const rows = firstTable((await convert(pdf, { fileName: 'wrapped.pdf' })).markdown);
+    const rows = pipeTableRows((await convert(pdf, { fileName: 'wrapped.pdf' })).markdown);
     expect(rows).toEqual([
       ['States', 'Total', 'Market', 'NSSF', 'Other'],
       ['1', '2= (3 to 5)', '3', '4', '5= (6 to 8)'],
