@@ -1,6 +1,6 @@
 /**
  * Whether a document's metadata title (PDF `/Title`, Office `dc:title`) is a real title or producer junk.
- * Producers fill the field with whatever they had: the source file's name ("10811.exe", "report_v3.docx",
+ * Producers fill the field with whatever they had: the source file's name ("setup.exe", "report_v3.docx",
  * "Microsoft Word - minutes.doc"), a path, or a placeholder ("Untitled", "untitled document", "Document1").
  * Such a value names a file, not the document, and must not become its title.
  */

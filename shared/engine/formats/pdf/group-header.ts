@@ -1,15 +1,15 @@
 /**
  * A ruled table's group row read into its column header. GFM tables have exactly one header row. A ruled grid
- * may carry two: a group row of labels each spanning several columns ("DLHS-4 (2012-13)" over two columns,
- * "DLHS-3 (2007-08)" over the next two) above the column header ("Indicators | TOTAL | RURAL | TOTAL | RURAL").
+ * may carry two: a group row of labels each spanning several columns ("Survey A (2012)" over two columns,
+ * "Survey B (2007)" over the next two) above the column header ("Indicators | TOTAL | RURAL | TOTAL | RURAL").
  * Left as it is, the group row becomes the GFM header and the header below it a body row whose labels repeat
  * (TOTAL, RURAL, TOTAL, RURAL): no single row then tells the columns apart. Each column's group label is then
- * joined to its own label with a space ("DLHS-4 (2012-13) TOTAL"), the way a spanning header is read down its
+ * joined to its own label with a space ("Survey A (2012) TOTAL"), the way a spanning header is read down its
  * columns (W3C WAI tables tutorial, "Tables with multi-level headers": a data cell is named by every header
  * above it).
  *
- * Narrow on purpose. Where the column header already names every column distinctly ("TEDs" over "simple |
- * complex | all", "Results" over "Accuracy | Time to complete"), both rows stay as they are: the group row as
+ * Narrow on purpose. Where the column header already names every column distinctly ("Score" over "simple |
+ * complex | all", "Results" over "Accuracy | Time"), both rows stay as they are: the group row as
  * the header, its label repeated over the columns it spans, and row-spanning labels repeated in both rows. That
  * keeps the table's two header levels as written (the form converters such as docling write and their
  * ground truths keep), and nothing is ambiguous. The group row is recognised from the grid's cell structure

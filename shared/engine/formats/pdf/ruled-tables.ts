@@ -669,7 +669,7 @@ function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: 
   }
   if (rows.length < 2) return undefined;
   // A title bar: the first ruled row crossed by no inner vertical rule, holding words rather than figures, over
-  // a ruled grid ("NICS Firearm Background Checks / November - 2015" boxed across the top of the table). It is
+  // a ruled grid ("Monthly Checks / November 2015" boxed across the top of the table). It is
   // the table's caption: its text leaves the grid and is read as lines above the table.
   let caption: Run[] = [];
   if (
