@@ -149,7 +149,7 @@ describe('with the real tesseract adapter', () => {
     const { markdown } = await convert(image, {}, { ocr: tesseract });
     expect(markdown).toBe(
       [
-        '| Indicators | Survey A TOTAL | Survey A RURAL | Survey B TOTAL | Survey B RURAL |',
+        '| Indicators | Survey A: TOTAL | Survey A: RURAL | Survey B: TOTAL | Survey B: RURAL |',
         '| --- | --- | --- | --- | --- |',
         '| Injury | 1.9 | 2.1 | 2.4 | 2.0 |',
         '| Fever | 4.5 | 5.6 | 4.0 | 4.9 |',

@@ -72,10 +72,10 @@ describe('pdf bug hunt cases', () => {
       expect(rows.every((r) => r.length === 5)).toBe(true);
       expect(rows[0]).toEqual([
         'Indicators',
-        'DLHS-4 (2012-13) TOTAL',
-        'DLHS-4 (2012-13) RURAL',
-        'DLHS-3 (2007-08) TOTAL',
-        'DLHS-3 (2007-08) RURAL',
+        'DLHS-4 (2012-13): TOTAL',
+        'DLHS-4 (2012-13): RURAL',
+        'DLHS-3 (2007-08): TOTAL',
+        'DLHS-3 (2007-08): RURAL',
       ]);
       expect(rows.slice(1).filter((r) => r.includes('TOTAL') || r.includes('Indicators'))).toEqual([]);
       // The DLHS-3 columns are empty.

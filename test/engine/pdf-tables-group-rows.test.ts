@@ -50,20 +50,26 @@ describe('pdf ruled tables: a group row above the column header', () => {
     const rows = pipeTableRows((await convert(pdf, { fileName: 'group-row.pdf' })).markdown);
     expect(rows[0]).toEqual([
       'Indicators',
-      'Survey A (2012) TOTAL',
-      'Survey A (2012) RURAL',
-      'Survey B (2007) TOTAL',
-      'Survey B (2007) RURAL',
+      'Survey A (2012): TOTAL',
+      'Survey A (2012): RURAL',
+      'Survey B (2007): TOTAL',
+      'Survey B (2007): RURAL',
     ]);
     expect(rows.slice(1)).toEqual(BODY);
   });
 
-  test('stays a row of its own when the column header names every column distinctly', async () => {
+  test('is read into the header too when the column header names every column distinctly', async () => {
+    // GFM has one header row: left as two, "Total | Rural | …" would be the first body row, read as values.
     const pdf = await buildPdfWithLines([groupRowTable(['Total', 'Rural', 'Urban', 'Tribal'])]);
     const rows = pipeTableRows((await convert(pdf, { fileName: 'group-row-distinct.pdf' })).markdown);
-    expect(rows[0]).toEqual(['Indicators', 'Survey A (2012)', 'Survey A (2012)', 'Survey B (2007)', 'Survey B (2007)']);
-    expect(rows[1]).toEqual(['Indicators', 'Total', 'Rural', 'Urban', 'Tribal']);
-    expect(rows.slice(2)).toEqual(BODY);
+    expect(rows[0]).toEqual([
+      'Indicators',
+      'Survey A (2012): Total',
+      'Survey A (2012): Rural',
+      'Survey B (2007): Urban',
+      'Survey B (2007): Tribal',
+    ]);
+    expect(rows.slice(1)).toEqual(BODY);
   });
 
   test('withGroupRowJoined reads the cell structure, not the words', () => {
@@ -79,7 +85,7 @@ describe('pdf ruled tables: a group row above the column header', () => {
       ['HQ', '1', '2', '3', '4'],
     ];
     expect(withGroupRowJoined(rows, ids)).toEqual([
-      ['Unit', 'Plan 2023', 'Plan 2024', 'Actual 2023', 'Actual 2024'],
+      ['Unit', 'Plan: 2023', 'Plan: 2024', 'Actual: 2023', 'Actual: 2024'],
       ['HQ', '1', '2', '3', '4'],
     ]);
     // The same words in separate drawn cells (no span): a body row, not a group row.
@@ -94,6 +100,15 @@ describe('pdf ruled tables: a group row above the column header', () => {
     // Sub-labels under one span that repeat each other are no column header.
     const repeated = [rows[0], ['Unit', 'x', 'x', 'y', 'y'], rows[2]];
     expect(withGroupRowJoined(repeated, ids)).toBe(repeated);
+    // A group label that ends in a colon is not given a second one.
+    const colon = [['Unit', 'Plan:', 'Plan:', 'Actual:', 'Actual:'], rows[1], rows[2]];
+    expect(withGroupRowJoined(colon, ids)[0]).toEqual([
+      'Unit',
+      'Plan: 2023',
+      'Plan: 2024',
+      'Actual: 2023',
+      'Actual: 2024',
+    ]);
   });
 });
 

@@ -1,35 +1,23 @@
 /**
  * A ruled table's group row read into its column header. GFM tables have exactly one header row. A ruled grid
- * may carry two: a group row of labels each spanning several columns ("Survey A (2012)" over two columns,
- * "Survey B (2007)" over the next two) above the column header ("Indicators | TOTAL | RURAL | TOTAL | RURAL").
- * Left as it is, the group row becomes the GFM header and the header below it a body row whose labels repeat
- * (TOTAL, RURAL, TOTAL, RURAL): no single row then tells the columns apart. Each column's group label is then
- * joined to its own label with a space ("Survey A (2012) TOTAL"), the way a spanning header is read down its
- * columns (W3C WAI tables tutorial, "Tables with multi-level headers": a data cell is named by every header
- * above it).
+ * may carry two: a group row of labels each spanning several columns ("Results" over two columns) above the
+ * column header ("Accuracy | Time to complete"), with the other labels ("Participants") spanning both rows.
+ * Left as it is, the group row becomes the GFM header and the column header below it the first body row: a
+ * reader of the Markdown (a person, a search index, an LLM) then takes "Accuracy" for a value, and where the
+ * sub-labels repeat (TOTAL | RURAL | TOTAL | RURAL) no row tells the columns apart. So each column's group label
+ * is joined to its own label ("Results: Accuracy"), the way a spanning header is read down its columns (W3C WAI
+ * tables tutorial, "Tables with multi-level headers": a data cell is named by every header above it).
  *
- * Narrow on purpose. Where the column header already names every column distinctly ("Score" over "simple |
- * complex | all", "Results" over "Accuracy | Time"), both rows stay as they are: the group row as
- * the header, its label repeated over the columns it spans, and row-spanning labels repeated in both rows. That
- * keeps the table's two header levels as written (the form converters such as docling write and their
- * ground truths keep), and nothing is ambiguous. The group row is recognised from the grid's cell structure
- * (the merged cells the rules draw), never from the wording of the labels.
+ * Converters that emit HTML (docling) keep both rows and repeat the spanning label; their ground truths do
+ * too, so a scorer comparing header cells one by one counts the joined form as a partial match. GFM cannot
+ * carry a second header row, and a header that names each column once is what the Markdown is read for.
+ * The group row is recognised from the grid's cell structure (the merged cells the rules draw), never from
+ * the wording of the labels.
  */
 
-/**
- * The rows with a leading group row joined into the column header below it, or the rows unchanged.
- *
- * rows: the table's cell texts, first row first (equal lengths). cells: a grid of the same shape naming the
- * drawn cell each position belongs to (positions with the same id are one merged cell: a spanning label
- * repeated over its positions). The first row is a group row when:
- * - a body follows the two header rows (at least three rows);
- * - each of its positions is empty, or one cell with the position below (a label spanning both header rows),
- *   or part of a cell spanning two or more adjacent columns of this row only (a group label);
- * - there is at least one group label, and under each one every column has a label of its own, all different;
- * - and the row below names two columns alike (a label under a group label repeated elsewhere in that row):
- *   only then is the group label needed to tell the columns apart.
- * Returns a new array (the input is not changed).
- */
+/** Between a group label and a column's own label: "Results: Accuracy". */
+const JOIN = ': ';
+
 export function withGroupRowJoined(rows: string[][], cells: number[][]): string[][] {
   if (rows.length < 3 || cells.length < 2) return rows;
   const [group, sub] = rows;
@@ -55,12 +43,9 @@ export function withGroupRowJoined(rows: string[][], cells: number[][]): string[
     const labels = sub.slice(s.from, s.to + 1);
     if (labels.some((t) => !t) || new Set(labels).size !== labels.length) return rows;
   }
-  const grouped = new Set(spans.flatMap((s) => Array.from({ length: s.to - s.from + 1 }, (_, i) => s.from + i)));
-  const ambiguous = [...grouped].some((c) => sub.some((t, k) => k !== c && t === sub[c]));
-  if (!ambiguous) return rows;
   const header = sub.map((t, c) => {
     const span = spans.find((s) => c >= s.from && c <= s.to);
-    return span ? `${span.label} ${t}` : t || group[c];
+    return span ? `${span.label}${/[:：]$/.test(span.label) ? ' ' : JOIN}${t}` : t || group[c];
   });
   return [header, ...rows.slice(2)];
 }
