@@ -6,6 +6,7 @@
 import type { Nodes, Parents, PhrasingContent, Root, RootContent, Table, TableCell } from 'mdast';
 import { defaultHandlers, toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
 import { withReadableUrls } from './markdown-urls.ts';
+import { withLongTextEscaped } from './markdown-long-text.ts';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
 import { createTableHandler } from './markdown-table.ts';
@@ -42,7 +43,7 @@ const toMarkdownOptions: ToMarkdownOptions = {
     // A page break is provenance, not content: it is rendered (or not) by `serialize`.
     pageBreak: () => '',
     table: createTableHandler(gfmTableToMarkdown().handlers!.tableCell!),
-    text: withReadableUrls(defaultHandlers.text),
+    text: withLongTextEscaped(withReadableUrls(defaultHandlers.text)),
   } as unknown as ToMarkdownOptions['handlers'],
 };
 

@@ -19,6 +19,26 @@ describe('detection on adversarial markup', () => {
     expect(detectFormat(enc(text)).format).toMatch(/^(html|text|markdown)$/);
   });
 
+  test.each([
+    ['brackets', '['.repeat(8192) + '\n# Title\n'],
+    ['line ends', '\n'.repeat(8192)],
+    ['line separators', '\u2028'.repeat(8192)],
+    ['brackets then a link', '['.repeat(8000) + '](u)'],
+  ])('Markdown signals over 8 KB of %s are read in linear time', (_name, text) => {
+    expect(detectFormat(enc(text)).format).toMatch(/^(text|markdown)$/);
+  });
+
+  test('Markdown signals are found as before', () => {
+    const signals = (s: string) => detectFormat(enc(s)).format;
+    expect(signals('x [a link](http://e.com) and\n- an item\n')).toBe('markdown');
+    expect(signals('x [a [nested](http://e.com)\n  \n  * an item\n')).toBe('markdown');
+    expect(signals('[x[](u) here\n\n\t- item\n')).toBe('markdown');
+    expect(signals('| a | b |\n|  :---|---|\n')).toBe('markdown');
+    expect(signals('| a | b |\n\n   ---|---|\n')).toBe('markdown');
+    expect(signals('a [link](u)\n\n\n   not a list\n')).toBe('text');
+    expect(signals('[](u)\n- item\n')).toBe('text');
+  });
+
   test('comments before the root are skipped as before', () => {
     expect(detectFormat(enc('<?xml version="1.0"?>\n<!-- a -->\n<!-- b --> <!DOCTYPE html><p>x</p>')).format).toBe(
       'html',

@@ -441,6 +441,25 @@ describe('docx hostile and broken packages', () => {
     expect(large).toBeLessThan(small * 30 + 1000);
   });
 
+  it('reads a typewriter-face run of 200,000 line separators in linear time (code detection once took minutes)', async () => {
+    const mono = '<w:rPr><w:rFonts w:ascii="Courier New"/></w:rPr>';
+    const body =
+      `<w:p><w:r>${mono}<w:t xml:space="preserve">a${'\u2028'.repeat(200_000)}</w:t></w:r></w:p>` + p('after');
+    expect(await md({ body })).toBe('a\n\nafter\n');
+  });
+
+  it('still tells program text from typewriter prose', async () => {
+    const mono = (t: string) =>
+      `<w:p><w:r><w:rPr><w:rFonts w:ascii="Courier New"/></w:rPr><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`;
+    const lines = (...ls: string[]) => ls.join('</w:t><w:br/><w:t xml:space="preserve">');
+    expect(await md({ body: mono(lines('if x', '  return y')) })).toBe('```\nif x\n  return y\n```\n');
+    expect(await md({ body: mono(lines('# setup', 'make')) })).toBe('```\n# setup\nmake\n```\n');
+    expect(await md({ body: mono(lines('x', '   // note')) })).toBe('```\nx\n   // note\n```\n');
+    expect(await md({ body: mono('Steps:') })).toBe('```\nSteps:\n```\n');
+    expect(await md({ body: mono(lines('Plain prose', 'over two lines')) })).toBe('Plain prose\\\nover two lines\n');
+    expect(await md({ body: mono(lines('Prose then blank lines', '', '', ' ')) })).toBe('Prose then blank lines\n');
+  });
+
   it('rejects a DOCTYPE in the document part as corrupt', async () => {
     const documentXml = `<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaa">]><w:document ${NS}><w:body>${p('&a;')}</w:body></w:document>`;
     expect(await errorCode(buildDocx({ documentXml }))).toBe('corrupt');

@@ -7,6 +7,7 @@
 import { convert } from '../../shared/engine/engine.ts';
 import { buildPdf, buildPdfWithLines, helveticaWidth, ruledGrid } from '../fixtures/pdf.ts';
 import type { TextSpec } from '../fixtures/pdf.ts';
+import { markScript, scriptPhrasing } from '../../shared/engine/formats/pdf/scripts.ts';
 
 /** `base` at (x, y) and `mark` right after it, smaller and shifted by `rise` points (positive: raised). */
 async function withMark(base: string, mark: string, x: number, y: number, size: number, rise: number) {
@@ -77,5 +78,25 @@ describe('pdf superscripts and subscripts', () => {
     expect(md).toContain('Revenue rose<sup>4</sup> by a tenth');
     expect(md).toContain('held H<sub>2</sub>O and nothing else');
     expect(md).toMatch(/4 Before the one-off sale/);
+  });
+});
+
+describe('script marks in cell strings', () => {
+  it('writes marked parts as tags and leaves unclosed marks as text, in linear time', () => {
+    expect(scriptPhrasing(`12${markScript('a', 'sup')} H${markScript('2', 'sub')}O`)).toEqual([
+      { type: 'text', value: '12' },
+      { type: 'html', value: '<sup>' },
+      { type: 'text', value: 'a' },
+      { type: 'html', value: '</sup>' },
+      { type: 'text', value: ' H' },
+      { type: 'html', value: '<sub>' },
+      { type: 'text', value: '2' },
+      { type: 'html', value: '</sub>' },
+      { type: 'text', value: 'O' },
+    ]);
+    // Page text never holds these control characters (they are dropped when runs are read), but 200,000
+    // unclosed marks once cost a scan to the end from each of them.
+    const unclosed = '\u0001'.repeat(200_000) + '\u0004';
+    expect(scriptPhrasing(unclosed)).toEqual([{ type: 'text', value: unclosed }]);
   });
 });

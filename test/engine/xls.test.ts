@@ -205,6 +205,21 @@ describe('xls converter', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('drops NUL padding after a note author, and reads an author of 60,000 NULs then a letter in linear time', () => {
+    const notes = (author: string) =>
+      toMarkdown({
+        sheets: [
+          {
+            name: 'N',
+            cells: [xls.label(0, 0, 'kept'), xls.noteObject(1, 'Checked'), xls.note(0, 0, 1, author)],
+          },
+        ],
+      }).markdown;
+    expect(notes('Ann Lee\0\0\0')).toBe('## N\n\n| kept |\n| --- |\n\nNotes:\n\n- **A1** (Ann Lee): Checked\n');
+    // Within one record (64 KB); /\0+$/ retried from every one of the NULs.
+    expect(notes(`${'\0'.repeat(60_000)}x`)).toContain('Checked');
+  });
+
   it('skips malformed note records with an unsupported_content warning, never failing the sheet', () => {
     const { markdown, warnings } = toMarkdown({
       sheets: [

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { ConversionError } from '../../shared/engine/errors.ts';
 import { DEFAULT_LIMITS } from '../../shared/engine/types.ts';
+import { serialize } from '../../shared/engine/markdown.ts';
 import { convertXlsx } from '../../shared/engine/formats/xlsx/index.ts';
 import { convertXls } from '../../shared/engine/formats/xls/index.ts';
 import { buildXlsx } from '../fixtures/xlsx.ts';
@@ -143,5 +144,33 @@ describe('xlsx/xls hostile input', () => {
       code: 'unsupported_content',
       message: 'the workbook lists a sheet part it already lists 2999 more times; each was converted once',
     });
+  });
+});
+
+describe('xlsx long runs read in linear time', () => {
+  const convertMd = (bytes: Uint8Array) => serialize(convertXlsx(bytes, ctx).root).markdown;
+
+  it('formats with a custom number format of 200,000 unclosed brackets, and still reads bracketed modifiers', () => {
+    const sheet = (code: string) =>
+      buildXlsx({
+        numFmts: { 164: code },
+        cellXfs: [0, 164],
+        sheets: [{ name: 'S', cells: { A1: 'v', A2: { s: 1, v: '0.5' } } }],
+      });
+    // The pattern this replaced rescanned to the end from every unclosed `[`.
+    expect(convertMd(sheet('['.repeat(200_000)))).toBe('## S\n\n| v |\n| --- |\n| 0.5 |\n');
+    expect(convertMd(sheet('[Red][>1]0.0%'))).toBe('## S\n\n| v |\n| --- |\n| 50.0% |\n');
+    expect(convertMd(sheet('[$-409][h]:mm'))).toBe('## S\n\n| v |\n| --- |\n| 12:00 |\n');
+  });
+
+  it('reads a cell tag holding a 200,000-character run with no value, and attributes set after it', () => {
+    const files = unzipSync(
+      buildXlsx({ sheets: [{ name: 'S', cells: { A1: 'k', B1: 'v', A2: 'x', B2: { v: '7' } } }] }),
+    );
+    const path = Object.keys(files).find((p) => /^xl\/worksheets\/.*\.xml$/.test(p))!;
+    const xml = strFromU8(files[path]);
+    expect(xml).toContain('<c r="B2"');
+    files[path] = strToU8(xml.replace('<c r="B2"', `<c ${'a'.repeat(200_000)} r="B2" x='1'y="2"`));
+    expect(convertMd(zipSync(files))).toBe('## S\n\n| k | v |\n| --- | --- |\n| x | 7 |\n');
   });
 });

@@ -15,6 +15,7 @@ import { recordColumns } from './table-continuation.ts';
 import { markScript, scriptOf } from './scripts.ts';
 import { RTL } from './lines.ts';
 import { withGroupRowJoined } from './group-header.ts';
+import { withoutLeadingLeader, withoutTrailingLeader } from './cell-text.ts';
 
 /** Rules closer than this (points) are the same rule; ends closer than this touch. */
 const TOL = 2;
@@ -522,9 +523,7 @@ function oneText(left: Run[], right: Run[]): boolean {
 
 /** A cell's text; a dot leader running out to the figures beside it ("Any Injury ........") is no content. */
 function cellText(runs: Run[]): string {
-  return runsText(runs)
-    .replace(/\s*(?:[.·…]\s?){4,}$/u, '')
-    .replace(/^(?:[.·…]\s?){4,}\s*/u, '');
+  return withoutLeadingLeader(withoutTrailingLeader(runsText(runs)));
 }
 
 function buildTable(region: Region, runs: Run[], header: Run[] = []): { region: TableRegion; runs: Run[] } | undefined {

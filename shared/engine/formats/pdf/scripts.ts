@@ -43,7 +43,6 @@ export function scriptOf(run: Placed & { text: string }, base: Placed): Script |
 
 const OPEN: Record<Script, string> = { sup: '\u0001', sub: '\u0003' };
 const CLOSE: Record<Script, string> = { sup: '\u0002', sub: '\u0004' };
-const MARKED = /\u0001([^\u0002]*)\u0002|\u0003([^\u0004]*)\u0004/gu;
 
 /** `value` marked as raised or lowered inside a cell string. */
 export const markScript = (value: string, script: Script): string => OPEN[script] + value + CLOSE[script];
@@ -57,11 +56,17 @@ const html = (value: string): Html => ({ type: 'html', value });
 export function scriptPhrasing(value: string): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   let at = 0;
-  for (const m of value.matchAll(MARKED)) {
-    if (m.index > at) out.push(text(value.slice(at, m.index)));
-    const tag = m[1] !== undefined ? 'sup' : 'sub';
-    out.push(html(`<${tag}>`), text(m[1] ?? m[2]), html(`</${tag}>`));
-    at = m.index + m[0].length;
+  // A mark opens a part only when its closing mark follows somewhere; the part runs to the first one. Scanned
+  // by hand: the pattern /\u0001([^\u0002]*)\u0002|…/g retried from every opening mark left unclosed (quadratic).
+  const lastClose = { sup: value.lastIndexOf(CLOSE.sup), sub: value.lastIndexOf(CLOSE.sub) };
+  for (let i = 0; i < value.length; i++) {
+    const tag = value[i] === OPEN.sup ? 'sup' : value[i] === OPEN.sub ? 'sub' : undefined;
+    if (!tag || lastClose[tag] < i) continue;
+    const end = value.indexOf(CLOSE[tag], i + 1);
+    if (i > at) out.push(text(value.slice(at, i)));
+    out.push(html(`<${tag}>`), text(value.slice(i + 1, end)), html(`</${tag}>`));
+    at = end + 1;
+    i = end;
   }
   if (at < value.length) out.push(text(value.slice(at)));
   return out;

@@ -9,6 +9,7 @@ import { fragments, textColumns } from './text-columns.ts';
 import type { Column } from './text-columns.ts';
 import { runsText } from './ruled-tables.ts';
 import { recordColumns } from './table-continuation.ts';
+import { withoutTrailingCurrency } from './cell-text.ts';
 
 export interface TableRegion {
   rows: string[][];
@@ -185,9 +186,7 @@ function placeCells(band: Band, columns: Column[], headerLike: boolean): Cell[] 
   const cells: Cell[] = columns.map(() => ({ text: '', spans: [] }));
   const runs = band.lines.flatMap((l) => l.runs).filter((r) => !CURRENCY.test(r.text.trim()));
   for (const piece of fragments(runs)) {
-    const text = runsText(piece.runs)
-      .replace(/\s*[$€£¥]$/, '')
-      .trim();
+    const text = withoutTrailingCurrency(runsText(piece.runs));
     if (!text) continue;
     const covered = columns.flatMap((c, i) => (piece.x0 < c.x1 && piece.x1 > c.x0 ? [i] : []));
     const crosses =

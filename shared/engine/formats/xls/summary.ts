@@ -35,10 +35,9 @@ export function readSummaryTitle(stream: Uint8Array | undefined): string | undef
   } else {
     return undefined;
   }
-  const title = raw
-    .replace(/\0[\s\S]*$/, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // The string ends at its first NUL (what follows is padding).
+  const nul = raw.indexOf('\0');
+  const title = (nul < 0 ? raw : raw.slice(0, nul)).replace(/\s+/g, ' ').trim();
   return title || undefined;
 }
 

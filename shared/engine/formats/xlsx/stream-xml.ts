@@ -17,7 +17,15 @@ export interface SaxHandlers {
 
 /** How often (in tags) `done()` is asked. */
 const CHECK_EVERY = 4096;
-const ATTR = /([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/**
+ * Attributes are read as the pattern `/([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g` would find them, in three
+ * anchored steps: skip separators, take a whole run of name characters, then its `= "value"` if any. The one
+ * pattern retried a run that has no value after it from each of its characters (quadratic: 20,000 characters
+ * in one tag took over a second, 200,000 minutes); a run that fails from its first character fails from all.
+ */
+const SEPARATORS = /[\s=/]*/y;
+const NAME = /[^\s=/]+/y;
+const VALUE = /\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
 export function streamXml(source: string, part: string, handlers: SaxHandlers): void {
   const n = source.length;
@@ -72,11 +80,7 @@ export function streamXml(source: string, part: string, handlers: SaxHandlers): 
       if (!name) throw corrupt(`malformed XML in ${part}: empty tag name`);
       const attrs: Record<string, string> = {};
       if (nameEnd < body.length) {
-        ATTR.lastIndex = nameEnd;
-        for (let m = ATTR.exec(body); m; m = ATTR.exec(body)) {
-          const value = m[2] ?? m[3] ?? '';
-          attrs[m[1]] = value.includes('&') ? decodeEntities(value, part) : value;
-        }
+        readAttributes(body, nameEnd, part, attrs);
       }
       handlers.open(name, attrs);
       if (selfClosing) {
@@ -90,6 +94,28 @@ export function streamXml(source: string, part: string, handlers: SaxHandlers): 
     if (++tags % CHECK_EVERY === 0 && handlers.done?.()) return;
   }
   if (stack.length) throw corrupt(`malformed XML in ${part}: <${stack[stack.length - 1]}> is never closed`);
+}
+
+/** Adds the attributes in `body` from `from` on to `attrs` (values entity-decoded). */
+function readAttributes(body: string, from: number, part: string, attrs: Record<string, string>): void {
+  let at = from;
+  for (;;) {
+    SEPARATORS.lastIndex = at;
+    SEPARATORS.exec(body);
+    const nameStart = SEPARATORS.lastIndex;
+    NAME.lastIndex = nameStart;
+    if (!NAME.exec(body)) return;
+    const nameEnd = NAME.lastIndex;
+    VALUE.lastIndex = nameEnd;
+    const m = VALUE.exec(body);
+    if (m) {
+      const value = m[1] ?? m[2] ?? '';
+      attrs[body.slice(nameStart, nameEnd)] = value.includes('&') ? decodeEntities(value, part) : value;
+      at = VALUE.lastIndex;
+    } else {
+      at = nameEnd;
+    }
+  }
 }
 
 /** The `>` ending a tag that starts at `from`, skipping quoted attribute values. */
