@@ -5,7 +5,8 @@
  *   deleted or already finished) → 2xx: stop.
  * - `busy`: another delivery holds a live lease → 409: retry later (by then the holder has finished and
  *   the retry is a `noop`, or it died and the retry takes the expired lease over). On the last attempt
- *   `busy` answers 2xx instead; if that holder then dies, cleanup fails the job once its lease expires.
+ *   `busy` answers 2xx instead and schedules one more delivery for just after the lease expires (a dead
+ *   holder's job is then taken over: `scheduleTakeover`).
  * - `retry`: a transient error, the lease is given back → 5xx.
  * Results go to deterministic names and only the lease holder may mark `succeeded`, so a duplicate or a
  * slow, superseded worker can never produce a second result.
@@ -42,7 +43,13 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
   const claim = await deps.jobs.claim(jobId, { leaseMs: deps.config.leaseMs, now: deps.now() });
   if (!claim.ok) {
     logs.claimRefused({ requestId, jobId, reason: claim.reason });
-    if (claim.reason === 'leased' && input.deliveryAttempt < maxAttempts) return 'busy';
+    if (claim.reason === 'leased') {
+      if (input.deliveryAttempt < maxAttempts) return 'busy';
+      // The queue's last delivery met the lease: if its holder is dead (a killed worker, a restarted server) no
+      // delivery is left to take the job over, so one is scheduled for when the lease runs out.
+      await scheduleTakeover(deps, claim.job, requestId);
+      return 'noop';
+    }
     // A redelivery after the job ended (perhaps the enqueue of its webhook failed): notify again (same task name).
     if (claim.reason === 'finished') await notifyTerminal(deps, claim.job, requestId);
     if (claim.reason === 'finished' && claim.job.status === 'succeeded') {
@@ -163,6 +170,27 @@ async function convertClaimed(
     );
   }
   return (await reportUsage(deps, finished, isLast, requestId)) ? 'succeeded' : 'retry';
+}
+
+/**
+ * The delivery after a lease runs out: the job's conversion task again, scheduled a second after
+ * `leaseExpiresAt`. A dead holder's job is then claimed and converted (one more attempt counted); a live holder
+ * has renewed its lease by then, so that delivery is `busy` in turn and, on its own last attempt, schedules the
+ * next one, until the holder finishes. Named after the job and the lease's expiry, so the deliveries that meet one
+ * lease schedule one task. Without it a queue whose retries end before the lease (the embedded default: 15 s of
+ * retries, a 60 s lease) left the job `processing` until cleanup's lost-worker grace failed it `worker_lost`.
+ */
+async function scheduleTakeover(deps: PipelineDeps, job: Job, requestId?: string): Promise<void> {
+  const at = (job.leaseExpiresAt ?? deps.now()) + 1000;
+  const name = `takeover_${job.id}_${job.leaseExpiresAt ?? 0}`;
+  const { created } = await deps.tasks.enqueue({
+    name,
+    url: deps.config.workerUrl,
+    body: { jobId: job.id },
+    scheduleTime: new Date(at),
+    fairnessKey: job.owner,
+  });
+  logs.takeoverScheduled({ requestId, jobId: job.id, taskName: name, at: new Date(at).toISOString(), created });
 }
 
 /**
