@@ -2,6 +2,7 @@
  * The public API over HTTP: authentication, owner isolation (another user's job is a 404, never a 403),
  * keys, the error envelope, request ids, CORS and security headers, and the guarded internal routes.
  */
+import net from 'node:net';
 import { issueApiKey } from '../../shared/service/auth/api-keys.ts';
 import { Client, startTestServer, type TestServer } from '../e2e/client.ts';
 
@@ -161,6 +162,27 @@ test('bodies are validated: bad JSON, bad fields, unsupported type, over the siz
   expect(res.status).toBe(201);
   res = await post(JSON.stringify({ filename: 'big.txt', contentType: 'text/plain', size: 5 * 1024 * 1024 + 1 }));
   expect(res.status).toBe(413);
+});
+
+test('a body over 1 MB is 413 payload_too_large and the connection is closed, not left for reuse', async () => {
+  // The rest of the body is never read: a keep-alive answer would invite the client to send its next request
+  // on a connection the server has already given up (that request then fails with ECONNRESET).
+  const body = `{"filename":"${'a'.repeat(1_200_000)}"}`;
+  const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+  socket.on('error', () => undefined); // the server may close while the body is still being written
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.write(
+    `POST /v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${server.apiKey}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`,
+  );
+  socket.write(body);
+  await closed;
+  const head = answer.slice(0, answer.indexOf('\r\n\r\n'));
+  expect(head).toMatch(/^HTTP\/1\.1 413 /);
+  expect(head).toMatch(/\r\nConnection: close(\r\n|$)/i);
+  expect(answer).toContain('"code":"payload_too_large"');
 });
 
 test('results of unfinished jobs are 409; unknown routes 404; wrong methods 405', async () => {
