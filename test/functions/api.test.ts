@@ -185,6 +185,25 @@ test('a body over 1 MB is 413 payload_too_large and the connection is closed, no
   expect(answer).toContain('"code":"payload_too_large"');
 });
 
+test('key names with control characters and impossible usage days are refused (400), not stored or rolled over', async () => {
+  const key = await alice.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'build\u0000server' }),
+  });
+  expect(key.status).toBe(400);
+  expect((await errorOf(key)).code).toBe('invalid_request');
+  // February 30 is no day: read as March 2 it would silently shift the range.
+  for (const query of ['from=2026-02-30&to=2026-03-31', 'from=2026-01-01&to=2026-04-31', 'from=2026-13-01']) {
+    const res = await alice.request(`/v1/usage?${query}`);
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.code).toBe('invalid_query');
+    expect(error.message).toMatch(/not a date/);
+  }
+  expect((await alice.request('/v1/usage?from=2024-02-29&to=2024-03-01')).status).toBe(200);
+});
+
 test('results of unfinished jobs are 409; unknown routes 404; wrong methods 405', async () => {
   const created = await alice.create('w.txt', 'text/plain', 3);
   const res = await alice.request(`/v1/jobs/${created.job.id}/result`);

@@ -90,7 +90,7 @@ agree<Same<z.output<typeof ChunksResponse>, JobChunks>>();
 
 export const CreateKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(100).refine(noControlChars, 'must not contain control characters').optional(),
     webhookUrl: z.string().max(2048).optional().describe('https URL: the default webhook of jobs created with the key'),
   })
   .strict();
