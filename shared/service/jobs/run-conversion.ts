@@ -22,6 +22,7 @@ import type { Job, JobError, Lease, Llm } from '../ports.ts';
 import { tidyGuarded } from './llm-guard.ts';
 import { scanBeforeConversion } from './scan-upload.ts';
 import { startHeartbeat } from './lease-heartbeat.ts';
+import { scheduleTakeover } from './takeover.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { logs } from '../logs.ts';
@@ -47,7 +48,11 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
       if (input.deliveryAttempt < maxAttempts) return 'busy';
       // The queue's last delivery met the lease: if its holder is dead (a killed worker, a restarted server) no
       // delivery is left to take the job over, so one is scheduled for when the lease runs out.
-      await scheduleTakeover(deps, claim.job, requestId);
+      await scheduleTakeover(
+        deps,
+        { jobId, owner: claim.job.owner, leaseExpiresAt: claim.job.leaseExpiresAt, body: { jobId } },
+        requestId,
+      );
       return 'noop';
     }
     // A redelivery after the job ended (perhaps the enqueue of its webhook failed): notify again (same task name).
@@ -170,27 +175,6 @@ async function convertClaimed(
     );
   }
   return (await reportUsage(deps, finished, isLast, requestId)) ? 'succeeded' : 'retry';
-}
-
-/**
- * The delivery after a lease runs out: the job's conversion task again, scheduled a second after
- * `leaseExpiresAt`. A dead holder's job is then claimed and converted (one more attempt counted); a live holder
- * has renewed its lease by then, so that delivery is `busy` in turn and, on its own last attempt, schedules the
- * next one, until the holder finishes. Named after the job and the lease's expiry, so the deliveries that meet one
- * lease schedule one task. Without it a queue whose retries end before the lease (the embedded default: 15 s of
- * retries, a 60 s lease) left the job `processing` until cleanup's lost-worker grace failed it `worker_lost`.
- */
-async function scheduleTakeover(deps: PipelineDeps, job: Job, requestId?: string): Promise<void> {
-  const at = (job.leaseExpiresAt ?? deps.now()) + 1000;
-  const name = `takeover_${job.id}_${job.leaseExpiresAt ?? 0}`;
-  const { created } = await deps.tasks.enqueue({
-    name,
-    url: deps.config.workerUrl,
-    body: { jobId: job.id },
-    scheduleTime: new Date(at),
-    fairnessKey: job.owner,
-  });
-  logs.takeoverScheduled({ requestId, jobId: job.id, taskName: name, at: new Date(at).toISOString(), created });
 }
 
 /**
