@@ -204,6 +204,30 @@ test('key names with control characters and impossible usage days are refused (4
   expect((await alice.request('/v1/usage?from=2024-02-29&to=2024-03-01')).status).toBe(200);
 });
 
+test('a file name of emoji downloads under a whole name; one with a lone surrogate is refused at creation', async () => {
+  // 255 UTF-16 units, 127 emoji: the download name's 200-unit cut once fell inside a surrogate pair, and the
+  // Content-Disposition's encodeURIComponent threw on the half: the result of a succeeded job answered 500.
+  const filename = `a${'\u{1F600}'.repeat(127)}.txt`;
+  const id = await alice.submit(filename, 'text/plain', text);
+  expect((await alice.waitFor(id)).status).toBe('succeeded');
+  const { redirect, download } = await alice.result(id);
+  expect(redirect.status).toBe(302);
+  expect(download!.status).toBe(200);
+  const disposition = download!.headers.get('content-disposition')!;
+  const encoded = /filename\*=UTF-8''(.+)$/.exec(disposition)![1];
+  const name = decodeURIComponent(encoded);
+  expect(name).toMatch(/^a(\u{1F600})+\.md$/u);
+  expect(name).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  // A lone surrogate is no character at all (JSON lets `\ud800` through, UTF-8 cannot carry it).
+  const res = await alice.request('/v1/jobs', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"filename":"a\\ud800.txt","contentType":"text/plain","size":5}',
+  });
+  expect(res.status).toBe(400);
+  expect((await errorOf(res)).code).toBe('invalid_request');
+});
+
 test('results of unfinished jobs are 409; unknown routes 404; wrong methods 405', async () => {
   const created = await alice.create('w.txt', 'text/plain', 3);
   const res = await alice.request(`/v1/jobs/${created.job.id}/result`);
