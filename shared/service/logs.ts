@@ -105,6 +105,9 @@ export const logs = {
   jobQueued: (c: Ctx & { jobId: string; eventKey: string; taskName: string; created: boolean; duplicate: boolean }) =>
     log('INFO', 'job queued', { ...c }),
   claimRefused: (c: Ctx & { jobId: string; reason: string }) => log('INFO', 'conversion claim refused', { ...c }),
+  takeoverScheduled: (
+    c: Ctx & { jobId: string; analysisId?: string; taskName: string; at: string; created: boolean },
+  ) => log('INFO', 'takeover scheduled', { ...c }),
   analysisCreated: (c: Ctx & { jobId: string; analysisId: string; kind: string; engine: string }) =>
     log('INFO', 'analysis created', { ...c }),
   analysisQueued: (c: Ctx & { analysisId: string; taskName: string; created: boolean }) =>

@@ -2,6 +2,7 @@
  * The public API over HTTP: authentication, owner isolation (another user's job is a 404, never a 403),
  * keys, the error envelope, request ids, CORS and security headers, and the guarded internal routes.
  */
+import net from 'node:net';
 import { issueApiKey } from '../../shared/service/auth/api-keys.ts';
 import { Client, startTestServer, type TestServer } from '../e2e/client.ts';
 
@@ -161,6 +162,70 @@ test('bodies are validated: bad JSON, bad fields, unsupported type, over the siz
   expect(res.status).toBe(201);
   res = await post(JSON.stringify({ filename: 'big.txt', contentType: 'text/plain', size: 5 * 1024 * 1024 + 1 }));
   expect(res.status).toBe(413);
+});
+
+test('a body over 1 MB is 413 payload_too_large and the connection is closed, not left for reuse', async () => {
+  // The rest of the body is never read: a keep-alive answer would invite the client to send its next request
+  // on a connection the server has already given up (that request then fails with ECONNRESET).
+  const body = `{"filename":"${'a'.repeat(1_200_000)}"}`;
+  const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+  socket.on('error', () => undefined); // the server may close while the body is still being written
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.write(
+    `POST /v1/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${server.apiKey}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`,
+  );
+  socket.write(body);
+  await closed;
+  const head = answer.slice(0, answer.indexOf('\r\n\r\n'));
+  expect(head).toMatch(/^HTTP\/1\.1 413 /);
+  expect(head).toMatch(/\r\nConnection: close(\r\n|$)/i);
+  expect(answer).toContain('"code":"payload_too_large"');
+});
+
+test('key names with control characters and impossible usage days are refused (400), not stored or rolled over', async () => {
+  const key = await alice.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'build\u0000server' }),
+  });
+  expect(key.status).toBe(400);
+  expect((await errorOf(key)).code).toBe('invalid_request');
+  // February 30 is no day: read as March 2 it would silently shift the range.
+  for (const query of ['from=2026-02-30&to=2026-03-31', 'from=2026-01-01&to=2026-04-31', 'from=2026-13-01']) {
+    const res = await alice.request(`/v1/usage?${query}`);
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error.code).toBe('invalid_query');
+    expect(error.message).toMatch(/not a date/);
+  }
+  expect((await alice.request('/v1/usage?from=2024-02-29&to=2024-03-01')).status).toBe(200);
+});
+
+test('a file name of emoji downloads under a whole name; one with a lone surrogate is refused at creation', async () => {
+  // 255 UTF-16 units, 127 emoji: the download name's 200-unit cut once fell inside a surrogate pair, and the
+  // Content-Disposition's encodeURIComponent threw on the half: the result of a succeeded job answered 500.
+  const filename = `a${'\u{1F600}'.repeat(127)}.txt`;
+  const id = await alice.submit(filename, 'text/plain', text);
+  expect((await alice.waitFor(id)).status).toBe('succeeded');
+  const { redirect, download } = await alice.result(id);
+  expect(redirect.status).toBe(302);
+  expect(download!.status).toBe(200);
+  const disposition = download!.headers.get('content-disposition')!;
+  const encoded = /filename\*=UTF-8''(.+)$/.exec(disposition)![1];
+  const name = decodeURIComponent(encoded);
+  expect(name).toMatch(/^a(\u{1F600})+\.md$/u);
+  expect(name).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  // A lone surrogate is no character at all (JSON lets `\ud800` through, UTF-8 cannot carry it).
+  const res = await alice.request('/v1/jobs', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"filename":"a\\ud800.txt","contentType":"text/plain","size":5}',
+  });
+  expect(res.status).toBe(400);
+  expect((await errorOf(res)).code).toBe('invalid_request');
 });
 
 test('results of unfinished jobs are 409; unknown routes 404; wrong methods 405', async () => {

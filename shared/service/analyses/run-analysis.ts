@@ -2,7 +2,7 @@
  * One delivery of an analysis task (the worker, `functions/convert-worker.ts`). The same at-least-once
  * semantics as a conversion (`jobs/run-conversion.ts`): the answer tells the queue what to do —
  * `succeeded` / `failed` / `noop` → 2xx (stop); `busy` (another delivery holds a live lease) → 409 (retry
- * later); `retry` (a transient error, lease given back) → 5xx. Only the lease holder may mark `succeeded`,
+ * later; on the last attempt 2xx, with one more delivery scheduled after the lease: `jobs/takeover.ts`); `retry` (a transient error, lease given back) → 5xx. Only the lease holder may mark `succeeded`,
  * and the result goes to a deterministic name, so duplicates never produce a second result.
  *
  * Errors: `AnalysisError` with `retryable` (the model's 429/503 after its own retries) is transient; any other
@@ -16,6 +16,7 @@ import { analysisResultSchema, type AnalysisResult } from '../../analysis/schema
 import type { Analysis, JobError, Lease } from '../ports.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { keepLease, type Heartbeat } from '../jobs/lease-heartbeat.ts';
+import { scheduleTakeover } from '../jobs/takeover.ts';
 import { logs } from '../logs.ts';
 import { analyzerOf } from './engine.ts';
 import { analysisResultObject } from './names.ts';
@@ -35,7 +36,12 @@ export async function runAnalysis(deps: PipelineDeps, input: RunAnalysisInput): 
   const claim = await deps.jobs.claimAnalysis(analysisId, { leaseMs: deps.config.leaseMs, now: deps.now() });
   if (!claim.ok) {
     logs.analysisClaimRefused({ requestId, analysisId, reason: claim.reason });
-    return claim.reason === 'leased' && input.deliveryAttempt < deps.config.maxAttempts ? 'busy' : 'noop';
+    if (claim.reason !== 'leased') return 'noop';
+    if (input.deliveryAttempt < deps.config.maxAttempts) return 'busy';
+    // The queue's last delivery met the lease: one more comes after it expires, in case its holder is dead.
+    const { jobId, owner, leaseExpiresAt } = claim.analysis;
+    await scheduleTakeover(deps, { jobId, analysisId, owner, leaseExpiresAt, body: { jobId, analysisId } }, requestId);
+    return 'noop';
   }
   const beat = heartbeat(deps, analysisId, claim.lease.leaseId);
   try {

@@ -138,12 +138,18 @@ function preflightHeaders(cors: Record<string, string>): Record<string, string> 
   };
 }
 
+/**
+ * The request body, at most `maxBytes`. Over it: 413 `payload_too_large` with `Connection: close`, because the
+ * rest of the body is never read (leaving the loop destroys the request): the connection cannot carry another
+ * request, and a keep-alive answer would have the client send its next one into a closed socket.
+ */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {
     total += (chunk as Buffer).length;
-    if (total > maxBytes) throw new ApiError(413, 'payload_too_large', `request body over ${maxBytes} bytes`);
+    if (total > maxBytes)
+      throw new ApiError(413, 'payload_too_large', `request body over ${maxBytes} bytes`, { Connection: 'close' });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

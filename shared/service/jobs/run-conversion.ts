@@ -5,7 +5,8 @@
  *   deleted or already finished) → 2xx: stop.
  * - `busy`: another delivery holds a live lease → 409: retry later (by then the holder has finished and
  *   the retry is a `noop`, or it died and the retry takes the expired lease over). On the last attempt
- *   `busy` answers 2xx instead; if that holder then dies, cleanup fails the job once its lease expires.
+ *   `busy` answers 2xx instead and schedules one more delivery for just after the lease expires (a dead
+ *   holder's job is then taken over: `scheduleTakeover`).
  * - `retry`: a transient error, the lease is given back → 5xx.
  * Results go to deterministic names and only the lease holder may mark `succeeded`, so a duplicate or a
  * slow, superseded worker can never produce a second result.
@@ -21,6 +22,7 @@ import type { Job, JobError, Lease, Llm } from '../ports.ts';
 import { tidyGuarded } from './llm-guard.ts';
 import { scanBeforeConversion } from './scan-upload.ts';
 import { startHeartbeat } from './lease-heartbeat.ts';
+import { scheduleTakeover } from './takeover.ts';
 import type { PipelineDeps } from './deps.ts';
 import { resultObjectNames } from './names.ts';
 import { logs } from '../logs.ts';
@@ -42,7 +44,17 @@ export async function runConversion(deps: PipelineDeps, input: RunConversionInpu
   const claim = await deps.jobs.claim(jobId, { leaseMs: deps.config.leaseMs, now: deps.now() });
   if (!claim.ok) {
     logs.claimRefused({ requestId, jobId, reason: claim.reason });
-    if (claim.reason === 'leased' && input.deliveryAttempt < maxAttempts) return 'busy';
+    if (claim.reason === 'leased') {
+      if (input.deliveryAttempt < maxAttempts) return 'busy';
+      // The queue's last delivery met the lease: if its holder is dead (a killed worker, a restarted server) no
+      // delivery is left to take the job over, so one is scheduled for when the lease runs out.
+      await scheduleTakeover(
+        deps,
+        { jobId, owner: claim.job.owner, leaseExpiresAt: claim.job.leaseExpiresAt, body: { jobId } },
+        requestId,
+      );
+      return 'noop';
+    }
     // A redelivery after the job ended (perhaps the enqueue of its webhook failed): notify again (same task name).
     if (claim.reason === 'finished') await notifyTerminal(deps, claim.job, requestId);
     if (claim.reason === 'finished' && claim.job.status === 'succeeded') {

@@ -256,3 +256,25 @@ function failing(error: Error): Analyzer {
     },
   };
 }
+
+test("the last delivery that meets a dead worker's lease schedules a takeover, which runs the analysis", async () => {
+  const jobId = await convertedJob();
+  const analysis = await createAnalysis(h.deps, { owner: 'alice', jobId, request: { kind: 'summary' } });
+  // The worker that claimed it died: its lease is live, nobody renews it.
+  const dead = await h.store.claimAnalysis(analysis.id, { leaseMs: h.deps.config.leaseMs, now: h.clock.now });
+  if (!dead.ok) throw new Error('not claimed');
+  const last = h.deps.config.maxAttempts;
+  expect(await runAnalysis(h.deps, { analysisId: analysis.id, deliveryAttempt: last })).toBe('noop');
+  expect(await runAnalysis(h.deps, { analysisId: analysis.id, deliveryAttempt: last })).toBe('noop');
+  const takeovers = [...h.queue.tasks.values()].filter((t) => t.name.startsWith('takeover_'));
+  expect(takeovers).toEqual([
+    expect.objectContaining({
+      body: { jobId, analysisId: analysis.id },
+      scheduleTime: new Date(dead.lease.expiresAt + 1000),
+    }),
+  ]);
+  // The takeover, delivered when due, finds the lease expired and runs the analysis.
+  h.clock.now = takeovers[0].scheduleTime!.getTime();
+  expect(await runAnalysis(h.deps, { analysisId: analysis.id, deliveryAttempt: 1 })).toBe('succeeded');
+  expect(await h.store.getAnalysis(analysis.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+});

@@ -22,3 +22,13 @@ test('never empty, never a dot name', () => {
   expect(downloadName('\u202E.docx', 'md')).toBe('result.md');
   expect(downloadName(`${'x'.repeat(500)}.docx`, 'md')).toBe(`${'x'.repeat(200)}.md`);
 });
+
+test('always encodable: the cut keeps whole emoji, a lone surrogate becomes U+FFFD', () => {
+  const long = downloadName(`a${'\u{1F600}'.repeat(127)}.txt`, 'md');
+  expect(long).toBe(`a${'\u{1F600}'.repeat(127)}.md`);
+  const cut = downloadName(`${'\u{1F600}'.repeat(300)}.txt`, 'md');
+  expect(cut).toBe(`${'\u{1F600}'.repeat(200)}.md`);
+  expect(downloadName('a\ud800b\udc00.txt', 'md')).toBe('a\ufffdb\ufffd.md');
+  for (const name of [long, cut, downloadName('a\ud800.txt', 'md')])
+    expect(() => encodeURIComponent(name)).not.toThrow();
+});

@@ -137,10 +137,17 @@ test('a slow worker whose lease was taken over cannot record a second result', a
   expect((await h.accounts.getUsage('alice', '2027-01')).jobs).toBe(1);
 });
 
-test('busy on the last delivery acknowledges instead of retrying forever', async () => {
+test('busy on the last delivery acknowledges, and schedules one delivery for when the lease runs out', async () => {
   const jobId = await queuedJob();
-  await h.store.claim(jobId, { leaseMs: h.deps.config.leaseMs, now: T0 });
-  expect(await runConversion(h.deps, { jobId, deliveryAttempt: h.deps.config.maxAttempts })).toBe('noop');
+  const claim = await h.store.claim(jobId, { leaseMs: h.deps.config.leaseMs, now: T0 });
+  if (!claim.ok) throw new Error('not claimed');
+  for (let i = 0; i < 2; i++)
+    expect(await runConversion(h.deps, { jobId, deliveryAttempt: h.deps.config.maxAttempts })).toBe('noop');
+  const takeovers = [...h.queue.tasks.values()].filter((t) => t.name.startsWith('takeover_'));
+  // One task per lease however many deliveries met it, due a second after the lease expires.
+  expect(takeovers).toEqual([
+    expect.objectContaining({ body: { jobId }, scheduleTime: new Date(claim.lease.expiresAt + 1000) }),
+  ]);
 });
 
 test('a deleted job or a missing input ends the delivery', async () => {

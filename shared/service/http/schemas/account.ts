@@ -33,7 +33,11 @@ export const EstimateBody = z
 const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)), 'not a date');
+  // A real calendar day: `Date.parse` rolls 2026-02-30 over to March 2 instead of refusing it.
+  .refine(
+    (d) => !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d,
+    'not a date',
+  );
 
 export const UsageQuery = z.object({
   from: Day.optional().describe('first day, YYYY-MM-DD (UTC); default: the first of this month'),

@@ -7,12 +7,20 @@ import { z } from 'zod';
 import type { RouteSpec } from '../route-spec.ts';
 import { agree, ApiKeySchema, JobOptionsSchema, JobSchema, SignedRequestSchema, type Same } from './common.ts';
 import { CHUNK_TOKENS, type JobChunks } from '../../analyses/chunks.ts';
+import { LONE_SURROGATE } from '../../jobs/download-name.ts';
 
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
 export const CreateJobBody = z
   .object({
-    filename: z.string().trim().min(1).max(255).refine(noControlChars, 'must not contain control characters'),
+    filename: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine(noControlChars, 'must not contain control characters')
+      // A lone surrogate (`\ud800` in JSON) is no character: it has no UTF-8 form for a download name.
+      .refine((s) => !new RegExp(LONE_SURROGATE.source).test(s), 'must be well-formed Unicode (no lone surrogates)'),
     contentType: z.string().trim().min(3).max(200),
     size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('bytes the upload will have'),
     confirm: z
@@ -90,7 +98,7 @@ agree<Same<z.output<typeof ChunksResponse>, JobChunks>>();
 
 export const CreateKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(100).refine(noControlChars, 'must not contain control characters').optional(),
     webhookUrl: z.string().max(2048).optional().describe('https URL: the default webhook of jobs created with the key'),
   })
   .strict();
