@@ -117,7 +117,6 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
   let found: Pick<ImageReading, 'script' | 'uncoveredScript'> = {};
   if (isSuspect(best.page)) {
     const detected = await detect(ocr, best.flat);
-    found = scriptOf(detected, options.languages?.length ? options.languages : ocr.languages);
     // The engine's orientation when it is sure (it classified characters at each turn); else the profiles.
     const degrees = detected?.orientation
       ? detected.orientation.degrees
@@ -132,6 +131,8 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
         best = turned;
       }
     }
+    const languages = options.languages?.length ? options.languages : ocr.languages;
+    found = scriptOf(detected, languages, isSuspect(best.page));
   }
   const reading = { ...assemble(best.page, best.erased, best.rules, best.turned, options.target), ...found };
   if (!best.columns.length) return reading;
@@ -193,14 +194,22 @@ async function detect(ocr: Ocr, flat: Gray): Promise<OcrDetection | undefined> {
   }
 }
 
-/** The detected script, and why it is likely garbage when none of `languages` reads it (`ocr-scripts.ts`). */
+/**
+ * The detected script, and why the text is likely garbage when none of `languages` reads it (`ocr-scripts.ts`).
+ * Two signals must agree: a script the languages do not read is only believed while the kept reading is still
+ * doubtful (`doubtful`). A confident, word-like reading in those languages contradicts it (tesseract's OSD takes
+ * Latin capitals in a serif face for Cyrillic, which shares their shapes), and then no script is claimed.
+ */
 function scriptOf(
   detected: OcrDetection | undefined,
   languages: readonly string[] | undefined,
+  doubtful: boolean,
 ): Pick<ImageReading, 'script' | 'uncoveredScript'> {
   const script = detected?.script?.name;
   if (!script) return {};
-  if (!languages?.length || readsScript(languages, script) !== false) return { script };
+  const reads = languages?.length ? readsScript(languages, script) : undefined;
+  if (reads !== false) return { script };
+  if (!doubtful || !languages) return {};
   const advice = languagesReading(script);
   return {
     script,
