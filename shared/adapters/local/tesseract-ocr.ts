@@ -70,13 +70,16 @@ const OEM_TESSERACT_ONLY = 0;
 const MIN_ORIENTATION_MARGIN = 7;
 const MIN_SCRIPT_CONFIDENCE = 0;
 
-/** The installed tesseract language data packages (`@tesseract.js-data/*`), by code. */
+/** The orientation and script detection model's package (`@tesseract.js-data/osd`): data, but no language. */
+const OSD = 'osd';
+
+/** The installed tesseract language data packages (`@tesseract.js-data/*`, the OSD model aside), by code. */
 export function installedLanguages(): string[] {
   try {
     const scope = path.dirname(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')));
     return fs
       .readdirSync(scope)
-      .filter((name) => /^[a-z_]{3,12}$/i.test(name))
+      .filter((name) => /^[a-z_]{3,12}$/i.test(name) && name !== OSD)
       .sort();
   } catch {
     return [];
@@ -162,9 +165,9 @@ async function startWorker(languages: string[], langPath: string): Promise<Worke
  * installed (the image reader then falls back to the ink profiles).
  */
 async function startOsdWorker(): Promise<Worker> {
-  const file = traineddataFile('osd', ['4.0.0', '4.0.0_best_int']);
+  const file = traineddataFile(OSD, ['4.0.0', '4.0.0_best_int']);
   if (!file) throw new Error('OSD data not installed (npm package @tesseract.js-data/osd)');
-  return createWorker('osd', OEM_TESSERACT_ONLY, {
+  return createWorker(OSD, OEM_TESSERACT_ONLY, {
     langPath: path.dirname(file),
     gzip: true,
     cacheMethod: 'none',
@@ -219,7 +222,8 @@ function toDetection(data: DetectData): OcrDetection {
  * packages). @throws OcrLanguageUnavailable naming every requested language whose data is missing.
  */
 function languageDirectory(languages: string[]): string {
-  const invalid = languages.filter((l) => !/^[a-z_]{3,12}$/i.test(l));
+  // `osd` has a traineddata file but recognises nothing (it is the OSD model, read by `detect`).
+  const invalid = languages.filter((l) => !/^[a-z_]{3,12}$/i.test(l) || l === OSD);
   if (invalid.length) throw new OcrLanguageUnavailable(invalid, installedLanguages(), 'not tesseract language codes');
   const found = languages.map((l) => traineddataFile(l));
   const missing = languages.filter((_, i) => !found[i]);
