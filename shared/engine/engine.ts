@@ -64,9 +64,12 @@ export async function convertDetected(
     serialized.pages ?? (tree.pageSources?.length === 1 ? [{ page: tree.pageSources[0].page, markdown }] : undefined);
   if (tree.pageSources && pages) {
     const { figures, warnings: found } = checkCompleteness(tree.pageSources, pages);
+    const scripts = new Map(tree.pageSources.flatMap((s) => (s.script ? [[s.page, s.script] as const] : [])));
     for (const p of pages) {
       const figure = figures.get(p.page);
       if (figure) p.completeness = figure;
+      const script = scripts.get(p.page);
+      if (script) p.script = script;
     }
     warnings.push(...found);
   }

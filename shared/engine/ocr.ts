@@ -33,12 +33,40 @@ export interface Ocr {
    * conversion then fails as retryable instead of finishing with an `ocr_failed` warning and no text.
    */
   recognize(image: Uint8Array, options?: { languages?: string[] }): Promise<OcrPage>;
+  /**
+   * Orientation and script detection (OSD) of an encoded page image, without reading its text. Optional: an
+   * engine without it (Document AI, which turns pages itself) leaves the reader to the ink profiles
+   * (`formats/image/orientation.ts`). Each field of the answer is present only when the engine's own acceptance
+   * rule holds (the adapter documents it); an image with too little text gives `{}`. Errors as `recognize`.
+   */
+  detect?(image: Uint8Array): Promise<OcrDetection>;
+  /** The languages `recognize` reads when a call names none (tesseract codes), when the engine can tell. */
+  readonly languages?: readonly string[];
   close?(): Promise<void>;
   /**
    * How many recognitions the engine runs at once (for tesseract: its worker count). A reader of many pages
    * keeps up to this many in flight (PDF scans: `formats/pdf/index.ts`). Absent: 1, one page at a time.
    */
   readonly concurrency?: number;
+}
+
+/** What orientation and script detection found on a page image (`Ocr.detect`). */
+export interface OcrDetection {
+  orientation?: {
+    /** Clockwise turn (0, 90, 180, 270) that sets the text upright. */
+    degrees: number;
+    /** The engine's certainty, in its own units (tesseract: the margin of the best orientation's score). */
+    confidence: number;
+  };
+  script?: {
+    /**
+     * The writing system as the engine names it (tesseract: `Latin`, `Cyrillic`, `Greek`, `Arabic`, `Hebrew`,
+     * `Han`, `Japanese`, `Korean`, `Devanagari`, `Thai`…: `ocr-scripts.ts`).
+     */
+    name: string;
+    /** The engine's certainty, in its own units. */
+    confidence: number;
+  };
 }
 
 /**

@@ -57,6 +57,11 @@ export type WarningCode =
   | 'content_dropped'
   /** A page's Markdown repeats text its source does not repeat (see `PageCompleteness`). */
   | 'content_repeated'
+  /**
+   * OCR's script detection found a script on the page (Cyrillic, Han, Arabic…) that none of the OCR languages
+   * in use reads (`ocr-scripts.ts`): the page's text is likely wrong; the message names the script.
+   */
+  | 'uncovered_script'
   /** Set by the pipeline's optional LLM tidy-up, never by a converter. */
   | 'llm_rejected'
   | 'llm_failed';
@@ -160,6 +165,8 @@ export interface PageSource {
    * purpose: part of `text`, never reached the Markdown by design, so they are no loss.
    */
   overprintCopies?: string;
+  /** The script OCR's script detection found on the page (`PageResult.script`). */
+  script?: string;
 }
 
 /**
@@ -202,6 +209,11 @@ export interface PageResult {
   markdown: string;
   /** For pages with a known source text (PDF pages, images). */
   completeness?: PageCompleteness;
+  /**
+   * The page's script as OCR's orientation and script detection named it (`Latin`, `Cyrillic`, `Han`…), for an
+   * OCR'd page whose first reading was doubtful, when the engine has that detection and was sure.
+   */
+  script?: string;
 }
 
 export interface ConvertResult {

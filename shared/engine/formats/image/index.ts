@@ -9,7 +9,8 @@
  * with a `needs_ocr` warning rather than an error: the image itself is valid, nothing is silently lost (the
  * warning travels with the result), and the caller can convert again with OCR on. If the OCR engine fails, the
  * result is empty with an `ocr_failed` warning for the same reason. A doubtful reading (low confidence, or
- * much of the text too unsure to keep) adds `garbled_text`: the words may be wrong or incomplete.
+ * much of the text too unsure to keep) adds `garbled_text`: the words may be wrong or incomplete; a script none
+ * of the OCR languages reads (found by the engine's script detection) adds `uncovered_script`.
  *
  * A multi-page TIFF is split into its pages (`tiff-pages.ts`) and each is read and reported as a page, with a
  * page marker before it as PDF pages have. Every page read hands its confident OCR text and the lines removed
@@ -118,6 +119,7 @@ async function readPage(
     return { page, failed: true };
   }
   if (reading.doubt) ctx.warn({ code: 'garbled_text', message: reading.doubt, page });
+  if (reading.uncoveredScript) ctx.warn({ code: 'uncovered_script', message: reading.uncoveredScript, page });
   return {
     page,
     blocks: layOut(reading),
@@ -126,7 +128,12 @@ async function readPage(
     document: looksLikeDocumentPage(reading),
     ocrRan: reading.ocrRan,
     // The source is the text OCR read with confidence: words under the floor are noise, not content lost.
-    source: { page, text: reading.runs.map((r) => r.text).join(' '), furnitureLines: [] },
+    source: {
+      page,
+      text: reading.runs.map((r) => r.text).join(' '),
+      furnitureLines: [],
+      ...(reading.script ? { script: reading.script } : {}),
+    },
   };
 }
 

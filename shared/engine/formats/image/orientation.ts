@@ -1,9 +1,11 @@
 /**
  * Which way up the text of a page image stands, from its ink alone (no OCR pass, no orientation model).
  *
- * Tesseract's own orientation detection (OSD) needs the `osd` traineddata and the legacy engine, neither of
- * which is installed; trying all four turns through OCR cost three extra recognitions per doubtful page. This
- * estimate costs two projection profiles of the bitmap:
+ * The fallback of the image reader (`read-image.ts`): the OCR engine's own orientation and script detection
+ * (tesseract's OSD, `@tesseract.js-data/osd` on the legacy-capable core) decides when the engine has it and is
+ * sure; this estimate decides when it is not (too little text for OSD's threshold, the model missing) or the
+ * engine has none (Document AI). Either way a doubtful page is detected once, never read at all four turns.
+ * This estimate costs two projection profiles of the bitmap:
  *
  * - Direction of the lines: text set in horizontal lines makes the row profile (dark pixels per row) peaky —
  *   full rows on the lines, empty rows between them — while the column profile is smooth, because the letters

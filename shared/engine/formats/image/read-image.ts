@@ -8,15 +8,18 @@
  *    lines, so ruled tables lost whole rows; the rules go to the layout engine, which rebuilds the table.
  * 3. OCR once, upright, in the caller's languages; a page in prose columns (`columns.ts`) is read region by
  *    region (head, each column, foot), since tesseract garbles lines it reads across a narrow gutter. Only when
- *    that reading is poor and the ink profiles say the text stands turned (`orientation.ts`) is the turned image
- *    read once more, and the better reading kept.
+ *    that reading is poor is the page's orientation and script detected, once: by the OCR engine's own
+ *    detection (`Ocr.detect`, tesseract's OSD) when it has one and is sure, else from the ink profiles
+ *    (`orientation.ts`). A turned page is read once more at that turn, and the better reading kept; never at
+ *    all four turns. A script none of the OCR languages reads is reported (`uncoveredScript`).
  * 4. Drop glyphs of one line read again as words of the next (`double-reads.ts`), then words under the
  *    confidence floor (`confidence.ts`); marked regions left without confident words become pictures
  *    (`pictures.ts`) instead of noise.
  *
  * Images this build cannot decode (TIFF) skip steps 1, 2, the turn and the pictures: OCR reads them as they are.
  */
-import type { Ocr, OcrPage } from '../../ocr.ts';
+import type { Ocr, OcrDetection, OcrPage } from '../../ocr.ts';
+import { languagesReading, readsScript } from '../../ocr-scripts.ts';
 import type { Run } from '../pdf/text-items.ts';
 import type { Segment } from '../pdf/graphics.ts';
 import { decodeGray, encodeGrayPng, flattenBackground, type Gray, paperLevel, rotateGray } from './bitmap.ts';
@@ -59,6 +62,14 @@ export interface ImageReading {
   columns?: PictureArea[];
   /** Why the text may be wrong (low confidence or many unsure words), for a `garbled_text` warning. */
   doubt?: string;
+  /**
+   * The page's script as the OCR engine's orientation and script detection named it (`Latin`, `Cyrillic`,
+   * `Han`…: `ocr-scripts.ts`), on a page whose first reading was doubtful, when the engine has that detection
+   * and was sure.
+   */
+  script?: string;
+  /** Set when `script` is one none of the OCR languages reads: why the text is likely garbage, for a warning. */
+  uncoveredScript?: string;
 }
 
 export interface ReadImageOptions {
@@ -72,10 +83,12 @@ export interface ReadImageOptions {
 }
 
 /**
- * A reading doubtful enough to check the page's orientation: tesseract's mean confidence under 75 (upright
- * print reads at 85–96), or most kept words not word-like (text read sideways comes out as short strings of
- * symbols and capitals, some of them confidently). Checking costs only the ink profiles; a second OCR pass
- * happens only when they show a turn.
+ * A reading doubtful enough to check the page's orientation and script: tesseract's mean confidence under 75
+ * (upright print reads at 85–96), or most kept words not word-like (text read sideways, or a script the
+ * languages do not read, comes out as short strings of symbols and capitals, some of them confidently). A
+ * confident, word-like reading is upright text in a script the languages read, so a clean page pays for no
+ * detection. Checking costs one detection (tesseract's OSD: a fraction of a recognition, see the tesseract
+ * adapter) or only the ink profiles; a second OCR pass happens only when they show a turn.
  */
 const SUSPECT_CONFIDENCE = 75;
 const SUSPECT_WORDLIKE = 0.6;
@@ -101,15 +114,27 @@ export async function readImage(image: Uint8Array, ocr: Ocr, options: ReadImageO
     return { runs: [], rules: [], pictures: [], width, height, ocrRan: false, turned: 0 };
   }
   let best = await readGray(gray, ocr, recognizeOptions);
+  let found: Pick<ImageReading, 'script' | 'uncoveredScript'> = {};
   if (isSuspect(best.page)) {
-    const orientation = detectOrientation(best.erased, Math.round(paperLevel(gray) * 0.5));
-    if (orientation.degrees !== 0 && orientation.confidence > 0) {
-      const turned = await readGray(rotateGray(gray, orientation.degrees), ocr, recognizeOptions);
-      turned.turned = orientation.degrees;
-      if (readingQuality(turned.page).score > readingQuality(best.page).score * 1.2) best = turned;
+    const detected = await detect(ocr, best.flat);
+    // The engine's orientation when it is sure (it classified characters at each turn); else the profiles.
+    const degrees = detected?.orientation
+      ? detected.orientation.degrees
+      : profileTurn(detectOrientation(best.erased, Math.round(paperLevel(gray) * 0.5)));
+    if (degrees !== 0) {
+      const turned = await readGray(rotateGray(gray, degrees), ocr, recognizeOptions);
+      turned.turned = degrees;
+      // A sure detection is kept: it classified the page's characters at each turn, while reading quality
+      // says little when the languages do not read the script (both readings are then poor). The profiles are
+      // weak evidence (pictures, scripts without ascenders): their turn must read clearly better.
+      if (detected?.orientation || readingQuality(turned.page).score > readingQuality(best.page).score * 1.2) {
+        best = turned;
+      }
     }
+    const languages = options.languages?.length ? options.languages : ocr.languages;
+    found = scriptOf(detected, languages, isSuspect(best.page));
   }
-  const reading = assemble(best.page, best.erased, best.rules, best.turned, options.target);
+  const reading = { ...assemble(best.page, best.erased, best.rules, best.turned, options.target), ...found };
   if (!best.columns.length) return reading;
   const toOut = reading.width / best.erased.width;
   const columns = best.columns.map((c) => ({
@@ -150,10 +175,57 @@ export function layOut(reading: Pick<ImageReading, 'runs' | 'rules' | 'columns'>
   );
 }
 
+/** The profiles' turn when they show one (`orientation.ts`), else 0. */
+function profileTurn(orientation: { degrees: number; confidence: number }): number {
+  return orientation.confidence > 0 ? orientation.degrees : 0;
+}
+
+/**
+ * The engine's orientation and script detection of the page, once; undefined when the engine has none or it
+ * failed (a missing model, say): the profiles then decide the turn, and no script is reported. A failed
+ * detection loses no text, so it is no warning.
+ */
+async function detect(ocr: Ocr, flat: Gray): Promise<OcrDetection | undefined> {
+  if (!ocr.detect) return undefined;
+  try {
+    return await ocr.detect(encodeGrayPng(flat));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The detected script, and why the text is likely garbage when none of `languages` reads it (`ocr-scripts.ts`).
+ * Two signals must agree: a script the languages do not read is only believed while the kept reading is still
+ * doubtful (`doubtful`). A confident, word-like reading in those languages contradicts it (tesseract's OSD takes
+ * Latin capitals in a serif face for Cyrillic, which shares their shapes), and then no script is claimed.
+ */
+function scriptOf(
+  detected: OcrDetection | undefined,
+  languages: readonly string[] | undefined,
+  doubtful: boolean,
+): Pick<ImageReading, 'script' | 'uncoveredScript'> {
+  const script = detected?.script?.name;
+  if (!script) return {};
+  const reads = languages?.length ? readsScript(languages, script) : undefined;
+  if (reads !== false) return { script };
+  if (!doubtful || !languages) return {};
+  const advice = languagesReading(script);
+  return {
+    script,
+    uncoveredScript:
+      `the text is in ${script} script (tesseract's script detection), which none of the OCR languages ` +
+      `(${languages.join(', ')}) reads: what OCR made of it is likely wrong` +
+      (advice.length ? `; ask for a language that reads it (e.g. ${advice.join(', ')})` : ''),
+  };
+}
+
 interface GrayReading {
   page: OcrPage;
   /** The analysed bitmap with its rules erased. */
   erased: Gray;
+  /** `erased` with its paper flattened: what OCR saw. */
+  flat: Gray;
   /** Rules in `erased`'s pixels. */
   rules: Segment[];
   turned: number;
@@ -178,13 +250,14 @@ async function readGray(
     return {
       page: mergeRegionReadings(pages, regions, flat.width, flat.height),
       erased,
+      flat,
       rules,
       turned: 0,
       columns: regions,
     };
   }
   const page = await ocr.recognize(encodeGrayPng(flat), recognizeOptions);
-  return { page, erased, rules, turned: 0, columns: [] };
+  return { page, erased, flat, rules, turned: 0, columns: [] };
 }
 
 /** Filter, scale and place one reading; `analysed` is the bitmap the rules and texture come from. */

@@ -306,7 +306,8 @@ async function readPage(
       ) {
         return layOut(readable);
       }
-      return { ...content, source: { page: n, text, furnitureLines: [] } };
+      const script = 'script' in content ? content.script : undefined;
+      return { ...content, source: { page: n, text, furnitureLines: [], ...(script ? { script } : {}) } };
     };
     if (!ctx.ocr) return readByOcr(render);
     // Rendered in the page's turn (one page at a time on the one rendering instance); recognised later, while

@@ -5,7 +5,8 @@
  *
  * Warnings, one per page: `needs_ocr` only when OCR did not run (no engine, or `ocr: false`); `ocr_failed` when
  * the engine failed; `garbled_text` for an unreadable text layer that OCR could not replace (OCR off, failed,
- * or read no text from the rendered page), or an OCR reading that is doubtful. A blank page without a text
+ * or read no text from the rendered page), or an OCR reading that is doubtful; `uncovered_script` when OCR's
+ * script detection found a script none of the OCR languages reads. A blank page without a text
  * layer yields nothing and no warning.
  */
 import type { ConvertContext } from '../../types.ts';
@@ -15,7 +16,8 @@ import type { Block } from './blocks.ts';
 import { layOut, readImage, type PictureArea } from '../image/read-image.ts';
 
 export type OcrPageContent =
-  { page: number; blocks: Block[]; height: number; pictures?: PictureArea[] } | { page: number; nodes: RootContent[] };
+  | { page: number; blocks: Block[]; height: number; pictures?: PictureArea[]; script?: string }
+  | { page: number; nodes: RootContent[] };
 
 /**
  * Read page `n` through OCR. `textLayer` says why: `empty` (no text at all) or `garbled` (text without usable
@@ -54,7 +56,9 @@ export async function ocrPageContent(
     });
     if (reading.ocrRan) ocrPages.push(n);
     if (reading.doubt) ctx.warn({ code: 'garbled_text', message: `page ${n}: ${reading.doubt}`, page: n });
-    else if (textLayer === 'garbled' && !reading.runs.length) {
+    if (reading.uncoveredScript) {
+      ctx.warn({ code: 'uncovered_script', message: `page ${n}: ${reading.uncoveredScript}`, page: n });
+    } else if (textLayer === 'garbled' && !reading.runs.length) {
       // The page has glyphs, so an empty reading (nothing rendered, or nothing read confidently) loses them.
       ctx.warn({ ...garbled, message: `${garbled.message} and OCR read no text from the rendered page` });
     }
@@ -63,6 +67,7 @@ export async function ocrPageContent(
       blocks: layOut(reading),
       height: reading.height,
       ...(reading.pictures.length ? { pictures: reading.pictures } : {}),
+      ...(reading.script ? { script: reading.script } : {}),
     };
   } catch (error) {
     throwIfTransientOcrFailure(error);
