@@ -1,4 +1,7 @@
-/** Jest runs the TypeScript sources directly (ESM through ts-jest, no type check: `npm run typecheck` does that). */
+/**
+ * Jest runs the TypeScript sources directly (ESM through ts-jest, no type check: `npm run typecheck` does that).
+ * ts-jest transpiles file by file because tsconfig.json sets `isolatedModules`.
+ */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -6,7 +9,7 @@ export default {
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   testTimeout: 60000,
   // Test files run in a worker process, never in jest's own: a native crash (V8 once aborted while freeing a
