@@ -448,6 +448,16 @@ describe('docx hostile and broken packages', () => {
     expect(await md({ body })).toBe('a\n\nafter\n');
   });
 
+  it('reads a paragraph of 200,000 line breaks, plain or in a typewriter face, without overflowing the stack', async () => {
+    const breaks = (rPr: string) => `<w:p><w:r>${rPr}<w:t>a</w:t>${'<w:br/>'.repeat(200_000)}<w:t>b</w:t></w:r></w:p>`;
+    const plain = await md({ body: breaks('') });
+    expect(plain.startsWith('a\\\n')).toBe(true);
+    expect(plain.endsWith('\nb\n')).toBe(true);
+    const mono = await md({ body: breaks('<w:rPr><w:rFonts w:ascii="Courier New"/></w:rPr>') });
+    expect(mono.startsWith('```\na\n')).toBe(true);
+    expect(mono.endsWith('\nb\n```\n')).toBe(true);
+  });
+
   it('still tells program text from typewriter prose', async () => {
     const mono = (t: string) =>
       `<w:p><w:r><w:rPr><w:rFonts w:ascii="Courier New"/></w:rPr><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`;

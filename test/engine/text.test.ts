@@ -65,6 +65,22 @@ describe('text converter: JSON', () => {
     expect(formatJson('{"a":1}\n{"b":"x}"}\n')).toBe('{\n  "a": 1\n}\n\n{\n  "b": "x}"\n}');
   });
 
+  it('keeps JSON nested too deeply to re-indent as written, with a warning, instead of building 195 MB', async () => {
+    const deep = '[' + Array.from({ length: 10_000 }, () => '['.repeat(100) + ']'.repeat(100)).join(',') + ']';
+    const result = await convert(enc(deep), { fileName: 'deep.json' });
+    expect(result.format).toBe('json');
+    expect(result.markdown).toBe('```json\n' + deep + '\n```\n');
+    expect(result.warnings.map((w) => w.code)).toEqual(['unsupported_content']);
+  });
+
+  it('reads 2 MB of unbalanced brackets as text without parsing it as JSON', async () => {
+    const result = await convert(enc('['.repeat(2 << 20)), { fileName: 'brackets.txt' });
+    expect(result.format).toBe('text');
+    expect(result.markdown).toBe('\\['.repeat(2 << 20) + '\n');
+    // Balanced JSON whose strings hold brackets is still JSON.
+    expect((await convert(enc('{"a":"]]","b":["[\\"]"]}'))).format).toBe('json');
+  });
+
   it('chooses a longer fence when the JSON holds backticks', async () => {
     const result = await convert(enc('{"md":"```code```"}'));
     expect(result.markdown.startsWith('````json\n')).toBe(true);

@@ -10,7 +10,7 @@ import type { BlockContent } from '../../mdast.ts';
 import { blockquote, code, heading, list, listItem, math, paragraph, text, toPlainText } from '../../mdast.ts';
 import type { DocxContext } from './context.ts';
 import type { Token } from './inline.ts';
-import { alternateBranch, buildPhrasing, paragraphTokens } from './inline.ts';
+import { alternateBranch, append, buildPhrasing, paragraphTokens } from './inline.ts';
 import { convertTable } from './table.ts';
 import { contentControlCheckbox } from './form-fields.ts';
 
@@ -238,7 +238,7 @@ function assemble(items: Item[]): BlockContent[] {
           if (!item.text.trim()) break;
           codeLines = [];
         }
-        codeLines.push(...item.text.replace(/\t/g, '    ').split('\n'));
+        append(codeLines, item.text.replace(/\t/g, '    ').split('\n'));
         out.push(...item.floats);
         break;
       case 'heading':

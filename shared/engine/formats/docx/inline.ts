@@ -370,7 +370,7 @@ export function buildPhrasing(tokens: Token[], options: PhrasingOptions = {}): P
     while (j < tokens.length && tokens[j].link === l) j++;
     const nodes = buildLevel(tokens.slice(i, j), 0, options);
     if (l) out.push(link(l.url, nodes));
-    else out.push(...nodes);
+    else append(out, nodes);
     i = j;
   }
   return mergeText(out);
@@ -387,6 +387,14 @@ function hasAttribute(t: Token, attribute: Attribute, options: PhrasingOptions):
   if (attribute === 'bold' && options.ignoreBold) return false;
   if (attribute === 'monospace' && options.ignoreMonospace) return false;
   return true;
+}
+
+/**
+ * Adds `items` to the end of `target` one by one: `target.push(...items)` passes each item as an argument, and a
+ * paragraph of 200,000 line breaks overflowed the call stack.
+ */
+export function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function buildLevel(tokens: Token[], depth: number, options: PhrasingOptions): PhrasingContent[] {
@@ -408,8 +416,7 @@ function buildLevel(tokens: Token[], depth: number, options: PhrasingOptions): P
     let m = k;
     while (m < tokens.length && on[m] === on[k]) m++;
     const span = tokens.slice(k, m);
-    if (on[k]) out.push(...wrapSpan(attribute, span, depth, options));
-    else out.push(...buildLevel(span, depth + 1, options));
+    append(out, on[k] ? wrapSpan(attribute, span, depth, options) : buildLevel(span, depth + 1, options));
     k = m;
   }
   return out;

@@ -14,12 +14,12 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { math } from 'micromark-extension-math';
 import { mathFromMarkdown } from 'mdast-util-math';
-import type { Converter, DocumentTree } from '../../types.ts';
+import type { Converter, ConversionWarning, DocumentTree } from '../../types.ts';
 import { ConversionError } from '../../errors.ts';
 import { decodeText, decodingWarnings } from '../../text-decode.ts';
 import { brk, code, paragraph, root, text } from '../../mdast.ts';
 import type { PhrasingContent, Root } from '../../mdast.ts';
-import { formatJson } from './json-format.ts';
+import { formatJsonWithin } from './json-format.ts';
 
 export const textConverter: Converter = {
   name: 'text',
@@ -29,11 +29,25 @@ export const textConverter: Converter = {
     for (const w of decodingWarnings(decoded, 'text')) ctx.warn(w);
     const source = decoded.text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
     if (source.trim() === '') throw new ConversionError('empty', 'the text file holds only whitespace');
-    if (detected.format === 'json') return { root: root([code(formatJson(source), 'json')]) };
+    if (detected.format === 'json') return jsonTree(source, ctx.warn);
     if (detected.format === 'markdown') return markdownTree(source);
     return { root: plainTextTree(source) };
   },
 };
+
+/** Re-indented JSON may grow by this factor (past 1 MB); deeper nesting is kept as written. */
+const MAX_JSON_GROWTH = 8;
+
+function jsonTree(source: string, warn: (w: ConversionWarning) => void): DocumentTree {
+  const formatted = formatJsonWithin(source, Math.max(MAX_JSON_GROWTH * source.length, 1 << 20));
+  if (formatted === undefined) {
+    warn({
+      code: 'unsupported_content',
+      message: `the JSON is nested too deeply to re-indent within ${MAX_JSON_GROWTH} times its size; it is kept as written`,
+    });
+  }
+  return { root: root([code(formatted ?? source.trim(), 'json')]) };
+}
 
 function markdownTree(source: string): DocumentTree {
   const front = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);

@@ -5,6 +5,15 @@
  * Works on JSON Lines too (each value is laid out in turn, separated by a blank line).
  */
 export function formatJson(source: string, indent = '  '): string {
+  return formatJsonWithin(source, Infinity, indent)!;
+}
+
+/**
+ * `formatJson`, or undefined as soon as the result passes `maxLength` UTF-16 code units: each line is indented
+ * by its depth, so deep nesting multiplies the size (2 MB of arrays nested 100 deep would become 195 MB, built
+ * in 32 s before the result cap refused it).
+ */
+export function formatJsonWithin(source: string, maxLength: number, indent = '  '): string | undefined {
   let out = '';
   let depth = 0;
   let i = 0;
@@ -50,6 +59,7 @@ export function formatJson(source: string, indent = '  '): string {
       i = j;
       continue;
     }
+    if (out.length > maxLength) return undefined;
     i++;
     // Top-level values one after another (JSON Lines): a blank line between them.
     if (depth === 0 && (c === '}' || c === ']')) {
