@@ -21,6 +21,7 @@ import {
 } from '../shared/service/jobs/errors.ts';
 import { toJobView } from '../shared/service/jobs/view.ts';
 import { jobChunks } from '../shared/service/analyses/chunks.ts';
+import { ChunkingTimeoutError } from '../shared/service/analyses/errors.ts';
 import type { RouteDef } from './routes/types.ts';
 import { pathPattern } from '../shared/service/http/route-spec.ts';
 import { jobRoutes as jobs } from '../shared/service/http/schemas/jobs.ts';
@@ -164,6 +165,7 @@ function toApiError(error: unknown): unknown {
   if (error instanceof ResultNotReadyError)
     return conflict(error.status === 'failed' ? 'job_failed' : 'result_not_ready', error.message);
   if (error instanceof InvalidCursorError) return badRequest('invalid_cursor', error.message);
+  if (error instanceof ChunkingTimeoutError) return new ApiError(503, error.code, error.message);
   return error;
 }
 

@@ -3,7 +3,8 @@
  * (`shared/analysis/chunks.ts`: never across a heading, never inside a table row or list item), each with its
  * heading path, pages and offsets into the job's Markdown (the offsets analyses cite).
  */
-import { CHUNK_TOKEN_BOUNDS, chunkDocument, DEFAULT_CHUNK_TOKENS, type Chunk } from '../../analysis/chunks.ts';
+import { CHUNK_TOKEN_BOUNDS, DEFAULT_CHUNK_TOKENS, type Chunk } from '../../analysis/chunks.ts';
+import { chunkOffThread } from './chunk-off-thread.ts';
 import type { PipelineDeps } from '../jobs/deps.ts';
 import { getOwnedJob } from '../jobs/queries.ts';
 import { ResultNotReadyError } from '../jobs/errors.ts';
@@ -11,6 +12,12 @@ import { readConvertedDocument } from './document.ts';
 
 /** Bounds and default of `targetTokens` (estimated tokens, 4 characters each: `analysis/tokens.ts`). */
 export const CHUNK_TOKENS = { ...CHUNK_TOKEN_BOUNDS, default: DEFAULT_CHUNK_TOKENS } as const;
+
+/**
+ * Budget of one request's chunking, ms: under the 300 s request timeout of Node's HTTP server and of Cloud Run's
+ * default, with room for a 64 MB result at targetTokens 8192 on an idle core.
+ */
+export const CHUNKING_BUDGET_MS = 240_000;
 
 export interface JobChunks {
   jobId: string;
@@ -22,8 +29,8 @@ export interface JobChunks {
 
 /**
  * @param targetTokens within `CHUNK_TOKENS` (the route's schema enforces it).
- * @throws JobNotFoundError; ResultNotReadyError when the job has not succeeded; Error when a succeeded job's
- * result object is missing (storage lost it).
+ * @throws JobNotFoundError; ResultNotReadyError when the job has not succeeded; ChunkingTimeoutError past
+ * `CHUNKING_BUDGET_MS`; Error when a succeeded job's result object is missing (storage lost it).
  */
 export async function jobChunks(
   deps: PipelineDeps,
@@ -39,5 +46,7 @@ export async function jobChunks(
   }
   const doc = await readConvertedDocument(deps, job);
   if (!doc) throw new Error(`the result of job ${job.id} is missing from storage`);
-  return { jobId, targetTokens, markdownLength: doc.markdown.length, chunks: chunkDocument(doc, { targetTokens }) };
+  // Off the event loop: parsing a large result takes seconds (`chunk-off-thread.ts`).
+  const chunks = await chunkOffThread(doc, targetTokens, CHUNKING_BUDGET_MS);
+  return { jobId, targetTokens, markdownLength: doc.markdown.length, chunks };
 }

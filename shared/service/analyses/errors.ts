@@ -43,3 +43,12 @@ export class AnalysisResultUnavailableError extends Error {
     this.code = code;
   }
 }
+
+/** Chunking a result on request took longer than its budget (`chunk-off-thread.ts`). HTTP 503 `chunking_timeout`. */
+export class ChunkingTimeoutError extends Error {
+  readonly code = 'chunking_timeout';
+  constructor(timeoutMs: number) {
+    super(`chunking the result took longer than ${Math.round(timeoutMs / 1000)} s; try a larger targetTokens later`);
+    this.name = 'ChunkingTimeoutError';
+  }
+}

@@ -186,7 +186,7 @@ export const jobRoutes = {
         headers: { Location: 'the signed download URL' },
       },
     },
-    errors: { ...JOB_ID, 409: ['result_not_ready', 'job_failed'] },
+    errors: { ...JOB_ID, 409: ['result_not_ready', 'job_failed'], 503: ['chunking_timeout'] },
   },
   deleteJob: {
     operationId: 'deleteJob',
