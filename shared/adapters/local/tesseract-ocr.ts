@@ -23,9 +23,11 @@
  * image reader asks only for pages whose first reading is doubtful: `formats/image/read-image.ts`), is the one
  * OSD worker of this adapter whatever `workers` says (a detection takes a fraction of a recognition, so one
  * keeps up), and is terminated by `close` with the others; it lives in the same sandbox, so the same time and
- * memory budgets end it. Measured on this project's 2-core machine: its start costs about 0.3 s of CPU and
- * 30 MB of resident memory; a detection about 0.2–0.5 s of CPU on a 1700 × 2200 page (200 dpi letter), against
- * 1.5–2.5 s for a recognition of the same page.
+ * memory budgets end it (its memory counts in a process sandbox's resident-set ceiling). Measured on this
+ * project's shared 2-core machine under load (CPU time of the process): starting it costs about 1 s of CPU and
+ * 130 MB of resident memory, about what a recognition worker holds; a detection 0.3–0.5 s of CPU per page
+ * (0.30–0.35 s at 1275 × 1650 pixels, 0.34–0.45 s at 1700 × 2200, 0.43–0.50 s at 2550 × 3300), where a
+ * recognition of the same pages took 3–7 s: under a tenth of a recognition, paid only on doubtful pages.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
