@@ -47,7 +47,7 @@ const outdir = at > 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'di
  * functions, what is also a global (util.TextDecoder) as that global, and the module itself as a forwarding
  * proxy; importing any other name (a class) fails the build, as it could not be forwarded.
  */
-const LAZY_BUILTINS = new Set(['child_process', 'util']);
+const LAZY_BUILTINS = new Set(['child_process', 'util', 'zlib']);
 const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));
 const builtinAsRequire = {
   name: 'node-builtins-without-esm-facade',
