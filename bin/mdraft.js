@@ -4,15 +4,18 @@
 // evaluated in order, so the check runs before anything else is loaded; no top-level await, so even a Node
 // too old for it reaches the check.
 import './node-version.cjs';
-import { existsSync } from 'node:fs';
-import nodeModule from 'node:module';
-import { fileURLToPath } from 'node:url';
+
+// Built-ins through process.getBuiltinModule, not `import`: an ES import of a built-in reads all its exports
+// through Node's facade, running lazy getters (`node:fs` alone loads fs/promises and the stream classes), which
+// cost start-up time on every run (scripts/bundle-cli.mjs does the same for the bundle).
+const { existsSync } = process.getBuiltinModule('node:fs');
+const nodeModule = process.getBuiltinModule('node:module');
 
 // The bundle (scripts/bundle-cli.mjs: a few files instead of ~200 modules to resolve) when the build made one,
 // else tsc's output module by module.
-const bundled = new URL('../dist/cli/mdraft.js', import.meta.url);
-const main = existsSync(fileURLToPath(bundled)) ? bundled : new URL('../dist/shared/cli/main.js', import.meta.url);
-if (!existsSync(fileURLToPath(main))) {
+const bundled = `${import.meta.dirname}/../dist/cli/mdraft.js`;
+const main = existsSync(bundled) ? bundled : `${import.meta.dirname}/../dist/shared/cli/main.js`;
+if (!existsSync(main)) {
   console.error('mdraft: the CLI is not built yet; run `npm install` (or `npm run build`) in the project first.');
   process.exit(2);
 }
@@ -20,7 +23,7 @@ if (!existsSync(fileURLToPath(main))) {
 // disk instead of being parsed and compiled again, for this thread and the conversion workers it starts. Checked
 // with the source's hash, so a rebuilt dist is recompiled. The default directory is under os.tmpdir().
 nodeModule.enableCompileCache?.();
-import(main.href).catch((error) => {
+import(main).catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });

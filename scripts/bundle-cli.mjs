@@ -22,6 +22,7 @@
  * the external packages resolve from its node_modules)
  */
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -29,6 +30,73 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = process.argv.indexOf('--outdir');
 const outdir = at > 0 ? path.resolve(process.argv[at + 1]) : path.join(root, 'dist', 'cli');
+
+/**
+ * Node's built-in modules as `process.getBuiltinModule(...)` calls instead of ES `import`s. Why: an ES import of
+ * a built-in goes through Node's ESM facade of it, which reads every export once, running the lazy getters
+ * behind them: `import fs from 'node:fs'` loads fs/promises and the streams, `import … from 'node:process'` the
+ * diagnostic report, `node:util` its diff and argument-parser modules. Measured with callgrind (instructions, the
+ * same 13 built-ins): 136 M imported as ES modules, 118 M required. Each import is bundled as a two-line module
+ * (one per importing file, so that no chunk is made of them) that takes the module from process.getBuiltinModule
+ * and exports what the file imports, when the chunk that imports it is evaluated.
+ *
+ * `LAZY_BUILTINS` are loaded only when first used: commander imports child_process (with net, dgram and the
+ * stream classes behind it) for external subcommands mdraft never has, and the sandbox forks a process only when
+ * asked to; commander and a few converters import util for one function, and `node:util` loads ~40 internal
+ * modules (the stream classes among them). Their stand-in exports the module's functions as forwarding
+ * functions, what is also a global (util.TextDecoder) as that global, and the module itself as a forwarding
+ * proxy; importing any other name (a class) fails the build, as it could not be forwarded.
+ */
+const LAZY_BUILTINS = new Set(['child_process', 'util', 'zlib']);
+const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));
+const builtinAsRequire = {
+  name: 'node-builtins-without-esm-facade',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
+      // One stand-in per importing file: shared, each would become a chunk of its own (one more module to load).
+      return { path: `${name}?${args.importer}`, namespace: 'node-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, async (args) => {
+      const name = args.path.slice(0, args.path.indexOf('?'));
+      const id = JSON.stringify(`node:${name}`);
+      const real = (await import(`node:${name}`)).default;
+      const names = Object.keys(real).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+      if (!LAZY_BUILTINS.has(name)) {
+        // Each export read by a call marked pure, so the bundler drops those the importing file does not use and
+        // an accessor (fs.promises) runs only when imported by name.
+        return {
+          contents: [
+            `const $$builtin = process.getBuiltinModule(${id});`,
+            'const $$read = (key) => $$builtin[key];',
+            'export default $$builtin;',
+            ...names.map((k) => `export const ${k} = /* @__PURE__ */ $$read(${JSON.stringify(k)});`),
+          ].join('\n'),
+          loader: 'js',
+        };
+      }
+      // The same object as a global (util.TextDecoder): taken from there, nothing to load.
+      const globals = names.filter((k) => globalThis[k] === real[k]);
+      const functions = names.filter(
+        (k) =>
+          /^[a-z]/.test(k) &&
+          'value' in Object.getOwnPropertyDescriptor(real, k) &&
+          typeof real[k] === 'function' &&
+          !globals.includes(k),
+      );
+      return {
+        contents: [
+          `let $$loaded; const $$load = () => ($$loaded ??= process.getBuiltinModule(${id}));`,
+          ...globals.map((k) => `export const ${k} = globalThis.${k};`),
+          ...functions.map((k) => `export function ${k}(...args) { return $$load().${k}(...args); }`),
+          'export default new Proxy({}, { get: (_, key) => $$load()[key], has: (_, key) => key in $$load() });',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
 
 fs.rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -65,6 +133,7 @@ await build({
   banner: {
     js: "import { createRequire as __mdraftRequire } from 'node:module'; const require = __mdraftRequire(import.meta.url);",
   },
+  plugins: [builtinAsRequire],
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ConvertArgs } from './args.ts';
 import { planTasks, STDIO, type Task } from './files.ts';
-import { failureLine, Progress } from './progress.ts';
+import { failureLine, monotonicMs, Progress } from './progress.ts';
 import { tesseractOcrFactory } from '../adapters/ocr-factories.ts';
 import { canConvertInline, convertInline } from '../engine/inline.ts';
 import { createConverterPool, type ConverterPool, type ConverterPoolOptions } from '../engine/sandbox.ts';
@@ -39,7 +39,10 @@ export interface ConvertDeps {
  */
 export async function runConvert(args: ConvertArgs, io: Io, deps: ConvertDeps = {}): Promise<number> {
   const plan = planTasks(args.inputs, args.output, args.json || Boolean(args.chunks));
-  const progress = new Progress({ total: plan.tasks.length, batch: plan.batch, quiet: args.quiet, stream: io.stderr });
+  // stderr reached only when something is written: creating the stream (with the tty or net module behind it)
+  // costs start-up time that a quiet run never needs (main.ts creates the standard streams on first use).
+  const stderr = { write: (text: string) => io.stderr.write(text) };
+  const progress = new Progress({ total: plan.tasks.length, batch: plan.batch, quiet: args.quiet, stream: stderr });
   if (plan.tasks.length > 0) {
     const pool = createConverterPool(converterPoolOptions(args, plan.tasks.length, deps));
     try {
@@ -106,18 +109,18 @@ async function runTask(
   progress: Progress,
   inline?: { deps: ConvertDeps },
 ): Promise<void> {
-  const started = performance.now();
+  const started = monotonicMs();
   try {
     const bytes = task.source === STDIO ? await readAll(io.stdin) : await readInput(task.source);
     const options = convertOptions(args, task.source);
     const result =
       (inline && (await convertHere(bytes, options, args, task, inline.deps))) ?? (await pool.convert(bytes, options));
     await writeOutput(task.target, await render(result, args), io);
-    progress.succeeded(task.label, performance.now() - started, result.warnings);
+    progress.succeeded(task.label, monotonicMs() - started, result.warnings);
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown };
     const code = typeof e.code === 'string' ? e.code : 'internal';
-    progress.failed(task.label, performance.now() - started, { code, message: String(e.message ?? error) });
+    progress.failed(task.label, monotonicMs() - started, { code, message: String(e.message ?? error) });
   }
 }
 

@@ -195,6 +195,11 @@ function startWatchdog(budget: InlineBudget): Worker {
     },
     // None of this process's Node options (--input-type, --import hooks, profilers) apply to these few lines.
     execArgv: [],
+    // The thread's stdout and stderr as streams of their own instead of piped into this process's: piping them
+    // would create process.stdout and process.stderr here (the tty or net module behind them), start-up time a
+    // conversion written to a file never needs. The thread writes its one line with fs.writeSync(2) anyway.
+    stdout: true,
+    stderr: true,
     // Small: it holds two timers and, once fired, an inspector session.
     resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
   });
