@@ -20,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
       return process.stdin;
     },
     get stdout() {
+      if (!used.has(process.stdout)) process.stdout.on('error', readerGone);
       used.add(process.stdout);
       return process.stdout;
     },
@@ -28,6 +29,16 @@ export async function main(argv: string[]): Promise<number> {
       return process.stderr;
     },
   });
+}
+
+/**
+ * Standard output's reader went away (`mdraft big.pdf | head -1`): like other Unix tools, stop quietly with the
+ * exit code so far instead of dying on the unhandled `EPIPE` with a stack trace. Any other write error is a
+ * real failure and is thrown as before.
+ */
+function readerGone(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit();
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the operating system. */

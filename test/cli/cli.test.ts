@@ -359,6 +359,30 @@ describe('mdraft convert', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('stops quietly when the reader of stdout goes away (mdraft big.html | head -1)', async () => {
+    const paragraphs = Array.from({ length: 8_000 }, (_, i) => `<p>paragraph ${i} with a few words</p>`);
+    const file = write('big.html', `<html><body>${paragraphs.join('')}</body></html>`);
+    const run = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--no-warnings', main, 'convert', file], { stdio: 'pipe', env: cleanEnv });
+      let stdout = '';
+      let stderr = '';
+      // Read the first chunk, then close the pipe as `head` does.
+      child.stdout.setEncoding('utf8').once('data', (d: string) => {
+        stdout = d;
+        child.stdout.destroy();
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end();
+    });
+    expect(run.stdout).toMatch(/^paragraph 0 with a few words/);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
   it('reads stdin and writes the JSON result to stdout with --json', async () => {
     const run = await mdraft(['convert', '-', '--json'], { stdin: 'first line\n\nsecond paragraph\n' });
     expect(run.code).toBe(0);
