@@ -186,6 +186,14 @@ describe('Markdown budget: normal documents are untouched', () => {
     expect(root.children[1]).toMatchObject({ type: 'code', value: content.slice(0, -1) });
   });
 
+  it('does not flag a long HTML block (its text is not inline-parsed)', async () => {
+    const doc = `Intro.\n\n<table>\n${'<tr><td>[x] \\ <</td></tr>\n'.repeat(MAX_BLOCK_SYNTAX)}</table>\n\nOutro.\n`;
+    expect(findKeptBlocks(doc)).toBeUndefined();
+    const { root, warnings } = await tree(doc);
+    expect(warnings).toEqual([]);
+    expect(root.children.map((c) => c.type)).toEqual(['paragraph', 'html', 'paragraph']);
+  });
+
   it('still guards a paragraph after a fence that a blockquote closed', async () => {
     const hostile = '['.repeat(MAX_BLOCK_SYNTAX + 1);
     const kept = findKeptBlocks(`> \`\`\`\n> code\n${hostile}\n`);

@@ -16,11 +16,16 @@
  *   paragraph: 0.6 to 1 µs; a fenced code block of `[`: 0.9 µs (its content is not inline-parsed).
  * The corpus's Markdown files (102) have at most 11 KB and 328 such characters in one block.
  *
- * Rule: a block (a run of non-blank lines outside fenced code) is kept as text when it is longer than
+ * Rule: a block (a run of non-blank lines outside fenced code, and not an HTML block of CommonMark type 6, whose
+ * text is not inline-parsed: `<div>` and 1 MB of `[` parse in 0.8 s) is kept as text when it is longer than
  * `MAX_BLOCK_CHARS` or holds more than `MAX_BLOCK_SYNTAX` inline-syntax characters; then, if the blocks still
  * to be parsed hold more than `MAX_DOCUMENT_SYNTAX` such characters in all, the densest of them are kept as text
  * too until the rest fits. That bounds what micromark sees to roughly 64 K costly characters (about 2 to 3 s
  * here) plus linear plain text.
+ *
+ * With the guard, a whole `convert` of 2 MB in one paragraph took 0.5 to 0.9 s for each of `[`, `]`, `\`, `<` and a
+ * mix (before: `[` 68 s, `\` 44 s, `<` 20 s, `]` far longer), and 2 MB of `[` as 1 KB paragraphs 4.5 s (the
+ * ~64 paragraphs left to parse under the document budget take most of it).
  *
  * A kept block is replaced in the source by a placeholder line (the first line's indentation, then a private-use
  * character, a number and that character again), the document is parsed as usual (so link definitions, lists and
@@ -68,7 +73,16 @@ interface Block {
   to: number;
   chars: number;
   syntax: number;
+  /** Whether the block is an HTML block (its text is not inline-parsed: micromark reads it at ~1 µs a character). */
+  html: boolean;
 }
+
+/**
+ * The start of a CommonMark HTML block of type 6 (a block-level tag name), which runs to the next blank line, so
+ * a block starting with it is HTML to its end (CommonMark 0.31, section 4.6).
+ */
+const HTML_BLOCK_6 =
+  /^ {0,3}<\/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[\t >]|\/>|$)/i;
 
 const FENCE = /^((?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))*)( {0,3})(`{3,}(?!`)|~{3,}(?!~))(.*)$/;
 
@@ -115,7 +129,7 @@ export function findKeptBlocks(source: string): KeptBlocks | { wholeDocument: tr
       };
       continue;
     }
-    open ??= { from: i, to: i, chars: 0, syntax: 0 };
+    open ??= { from: i, to: i, chars: 0, syntax: 0, html: HTML_BLOCK_6.test(line) };
     open.to = i + 1;
     open.chars += line.length + 1;
     for (let k = 0; k < line.length; k++) if (isInlineSyntax(line.charCodeAt(k))) open.syntax++;
@@ -125,11 +139,14 @@ export function findKeptBlocks(source: string): KeptBlocks | { wholeDocument: tr
   const keep = new Set<Block>();
   let parsedSyntax = 0;
   for (const b of blocks) {
+    if (b.html) continue;
     if (b.chars > MAX_BLOCK_CHARS || b.syntax > MAX_BLOCK_SYNTAX) keep.add(b);
     else parsedSyntax += b.syntax;
   }
   if (parsedSyntax > MAX_DOCUMENT_SYNTAX) {
-    const densest = blocks.filter((b) => !keep.has(b)).sort((a, b) => b.syntax / b.chars - a.syntax / a.chars);
+    const densest = blocks
+      .filter((b) => !b.html && !keep.has(b))
+      .sort((a, b) => b.syntax / b.chars - a.syntax / a.chars);
     for (const b of densest) {
       if (parsedSyntax <= MAX_DOCUMENT_SYNTAX) break;
       keep.add(b);
