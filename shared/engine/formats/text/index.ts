@@ -14,12 +14,13 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { math } from 'micromark-extension-math';
 import { mathFromMarkdown } from 'mdast-util-math';
-import type { Converter, ConversionWarning, DocumentTree } from '../../types.ts';
+import type { ConvertContext, Converter, ConversionWarning, DocumentTree } from '../../types.ts';
 import { ConversionError } from '../../errors.ts';
 import { decodeText, decodingWarnings } from '../../text-decode.ts';
 import { brk, code, paragraph, root, text } from '../../mdast.ts';
 import type { PhrasingContent, Root } from '../../mdast.ts';
 import { formatJsonWithin } from './json-format.ts';
+import { findKeptBlocks, restoreKeptBlocks } from './markdown-budget.ts';
 
 export const textConverter: Converter = {
   name: 'text',
@@ -30,7 +31,7 @@ export const textConverter: Converter = {
     const source = decoded.text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
     if (source.trim() === '') throw new ConversionError('empty', 'the text file holds only whitespace');
     if (detected.format === 'json') return jsonTree(source, ctx.warn);
-    if (detected.format === 'markdown') return markdownTree(source);
+    if (detected.format === 'markdown') return markdownTree(source, ctx);
     return { root: plainTextTree(source) };
   },
 };
@@ -49,14 +50,30 @@ function jsonTree(source: string, warn: (w: ConversionWarning) => void): Documen
   return { root: root([code(formatted ?? source.trim(), 'json')]) };
 }
 
-function markdownTree(source: string): DocumentTree {
+function markdownTree(source: string, ctx: Pick<ConvertContext, 'warn'>): DocumentTree {
   const front = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
   const body = front ? source.slice(front[0].length) : source;
-  const tree = fromMarkdown(body, {
+  // Blocks whose inline syntax micromark would take seconds to parse are kept as text (see markdown-budget.ts).
+  const guard = findKeptBlocks(body);
+  if (guard && 'wholeDocument' in guard) {
+    ctx.warn({
+      code: 'unsupported_content',
+      message: `Markdown too dense in inline syntax to parse in time: the whole document (${body.length} characters) is kept as plain text`,
+    });
+    return { root: plainTextTree(source) };
+  }
+  const tree = fromMarkdown(guard ? guard.source : body, {
     extensions: [gfm(), math()],
     mdastExtensions: [gfmFromMarkdown(), mathFromMarkdown()],
   });
   stripPositions(tree);
+  if (guard) {
+    restoreKeptBlocks(tree, guard.kept);
+    ctx.warn({
+      code: 'unsupported_content',
+      message: `Markdown too long or dense in inline syntax to parse in time: ${guard.kept.size} block(s), ${guard.keptChars} characters, kept as plain text`,
+    });
+  }
   if (!front) return { root: tree };
   tree.children.unshift(code(front[1], 'yaml'));
   const title = /^title:(.+)$/m
