@@ -14,7 +14,7 @@ import { mathToMarkdown } from 'mdast-util-math';
 import type { PageResult } from './types.ts';
 import type { PageBreak } from './mdast.ts';
 import { isPhrasing } from './mdast.ts';
-import { trimLineEnds } from './whitespace.ts';
+import { collapseBlankLines, trimLineEnds } from './whitespace.ts';
 
 const SAFE_URL = /^(?:https?:|mailto:|tel:|ftp:|#|\/|\.{0,2}\/|[^:/?#]*(?:[/?#]|$))/i;
 
@@ -77,9 +77,7 @@ function render(children: RootContent[]): string {
 
 function finish(markdown: string): string {
   // trimLineEnds, not /[ \t]+$/gm: that pattern is quadratic in a long run of spaces (whitespace.ts).
-  const trimmed = trimLineEnds(markdown)
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const trimmed = collapseBlankLines(trimLineEnds(markdown)).trim();
   return trimmed ? trimmed + '\n' : '';
 }
 

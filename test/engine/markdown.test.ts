@@ -11,7 +11,9 @@ import {
   text,
   link,
   brk,
+  code,
 } from '../../shared/engine/mdast.ts';
+import { collapseBlankLines } from '../../shared/engine/whitespace.ts';
 
 describe('serialize', () => {
   it('writes GFM tables with a padded, rectangular shape and <br> for breaks in cells', () => {
@@ -72,5 +74,68 @@ describe('URLs and e-mail addresses in text', () => {
 
   it('keep the escapes when another escape follows in the same token', () => {
     expect(serialize(root([paragraph([text('http://x.y/a_b*')])])).markdown).toBe('http\\://x.y/a_b\\*\n');
+  });
+});
+
+describe('blank lines', () => {
+  it('inside fenced code are kept as written (two blank lines between Python definitions)', () => {
+    const source = 'def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\n\nprint(a())';
+    const tree = root([paragraph([text('Before')]), code(source, 'python'), paragraph([text('After')])]);
+    expect(serialize(tree).markdown).toBe(`Before\n\n\`\`\`python\n${source}\n\`\`\`\n\nAfter\n`);
+  });
+
+  it('outside code are cut to one between blocks', () => {
+    expect(collapseBlankLines('a\n\n\n\nb\n\n\nc')).toBe('a\n\nb\n\nc');
+  });
+
+  it('fences: a longer fence is closed only by one at least as long; indented fences (in list items) count', () => {
+    const md = [
+      '````',
+      '```',
+      '',
+      '',
+      'x',
+      '```',
+      '',
+      '',
+      '````',
+      '',
+      '',
+      '- item',
+      '',
+      '  ~~~',
+      '  a',
+      '',
+      '',
+      '  b',
+      '  ~~~',
+      '',
+      '',
+      'end',
+    ];
+    expect(collapseBlankLines(md.join('\n'))).toBe(
+      [
+        '````',
+        '```',
+        '',
+        '',
+        'x',
+        '```',
+        '',
+        '',
+        '````',
+        '',
+        '- item',
+        '',
+        '  ~~~',
+        '  a',
+        '',
+        '',
+        '  b',
+        '  ~~~',
+        '',
+        'end',
+      ].join('\n'),
+    );
   });
 });
