@@ -204,6 +204,29 @@ test('key names with control characters and impossible usage days are refused (4
   expect((await alice.request('/v1/usage?from=2024-02-29&to=2024-03-01')).status).toBe(200);
 });
 
+test('names with bidirectional overrides are refused (400); right-to-left names with their marks are kept', async () => {
+  const json = (body: unknown, method = 'POST') => ({
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  // U+202E reverses what follows it on screen: "invoice\u202Efdp.exe" shows as "invoiceexe.pdf".
+  const refused = [
+    await alice.request('/v1/keys', json({ name: 'ci\u202Etpircs' })),
+    await alice.request('/v1/me', json({ displayName: 'Alice\u2066admin\u2069' }, 'PATCH')),
+    await alice.request('/v1/jobs', json({ filename: 'invoice\u202Efdp.exe', contentType: 'text/plain', size: 5 })),
+    await alice.request('/v1/keys', json({ name: 'c1\u0085control' })),
+  ];
+  for (const res of refused) {
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).code).toBe('invalid_request');
+  }
+  const hebrew = 'דנה\u200F';
+  const patched = await alice.request('/v1/me', json({ displayName: hebrew }, 'PATCH'));
+  expect(patched.status).toBe(200);
+  expect(((await patched.json()) as { me: { displayName: string } }).me.displayName).toBe(hebrew);
+});
+
 test('a file name of emoji downloads under a whole name; one with a lone surrogate is refused at creation', async () => {
   // 255 UTF-16 units, 127 emoji: the download name's 200-unit cut once fell inside a surrogate pair, and the
   // Content-Disposition's encodeURIComponent threw on the half: the result of a succeeded job answered 500.

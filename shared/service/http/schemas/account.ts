@@ -10,15 +10,11 @@ import type { UsageRow } from '../../accounts/usage.ts';
 import { PlanSchema } from '../../accounts/plans.ts';
 import { agree, JobSchema, QuotaSchema, type Same } from './common.ts';
 import { JobResponse } from './jobs.ts';
+import { CONTROL_CHARS_MESSAGE, noControlChars } from './text-rules.ts';
 
 export const PatchMeBody = z
   .object({
-    displayName: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
+    displayName: z.string().trim().min(1).max(100).refine(noControlChars, CONTROL_CHARS_MESSAGE),
   })
   .strict();
 

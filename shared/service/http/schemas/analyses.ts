@@ -10,8 +10,7 @@ import type { AnalysisView } from '../../analyses/view.ts';
 import type { RouteSpec } from '../route-spec.ts';
 import { agree, type Same } from './common.ts';
 import { PageQuery } from './jobs.ts';
-
-const noControlChars = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
+import { CONTROL_CHARS_MESSAGE, noControlCharsButLineBreaks } from './text-rules.ts';
 
 export const CreateAnalysisBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('requirements') }).strict(),
@@ -23,7 +22,7 @@ export const CreateAnalysisBody = z.discriminatedUnion('kind', [
         .trim()
         .min(1)
         .max(1000)
-        .refine(noControlChars, 'must not contain control characters')
+        .refine(noControlCharsButLineBreaks, CONTROL_CHARS_MESSAGE)
         .describe('answered only from the document, each claim with its quoted passages'),
     })
     .strict(),

@@ -8,8 +8,7 @@ import type { RouteSpec } from '../route-spec.ts';
 import { agree, ApiKeySchema, JobOptionsSchema, JobSchema, SignedRequestSchema, type Same } from './common.ts';
 import { CHUNK_TOKENS, type JobChunks } from '../../analyses/chunks.ts';
 import { LONE_SURROGATE } from '../../jobs/download-name.ts';
-
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+import { CONTROL_CHARS_MESSAGE, noControlChars } from './text-rules.ts';
 
 export const CreateJobBody = z
   .object({
@@ -18,7 +17,7 @@ export const CreateJobBody = z
       .trim()
       .min(1)
       .max(255)
-      .refine(noControlChars, 'must not contain control characters')
+      .refine(noControlChars, CONTROL_CHARS_MESSAGE)
       // A lone surrogate (`\ud800` in JSON) is no character: it has no UTF-8 form for a download name.
       .refine((s) => !new RegExp(LONE_SURROGATE.source).test(s), 'must be well-formed Unicode (no lone surrogates)'),
     contentType: z.string().trim().min(3).max(200),
@@ -98,7 +97,7 @@ agree<Same<z.output<typeof ChunksResponse>, JobChunks>>();
 
 export const CreateKeyBody = z
   .object({
-    name: z.string().trim().min(1).max(100).refine(noControlChars, 'must not contain control characters').optional(),
+    name: z.string().trim().min(1).max(100).refine(noControlChars, CONTROL_CHARS_MESSAGE).optional(),
     webhookUrl: z.string().max(2048).optional().describe('https URL: the default webhook of jobs created with the key'),
   })
   .strict();
