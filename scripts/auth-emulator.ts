@@ -93,7 +93,20 @@ export interface AuthEmulator {
 export async function startAuthEmulator(
   options: { port?: number; readyTimeoutMs?: number } = {},
 ): Promise<AuthEmulator> {
-  const port = options.port ?? (await freePort());
+  // A port found free can be taken before the CLI binds it (other test workers open outgoing connections
+  // from the same ephemeral range), so a port we chose ourselves is chosen again; a caller's port is not.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options.port ?? (await freePort()), options.readyTimeoutMs);
+    } catch (error) {
+      if (options.port !== undefined || attempt >= 3 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(port: number, readyTimeoutMs: number | undefined): Promise<AuthEmulator> {
   const host = `127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'mdraft-auth-emulator-'));
   writeFileSync(
@@ -125,12 +138,13 @@ export async function startAuthEmulator(
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
+  const deadline = Date.now() + (readyTimeoutMs ?? 180_000);
   while (!(await ready(host))) {
     const exited = emulator.exited();
     if (exited) {
       await stop();
-      throw new Error(
+      const Failure = /port taken|is not open on/i.test(emulator.output()) ? PortTakenError : Error;
+      throw new Failure(
         `the Firebase Auth emulator (${cli.label}) exited (code ${exited.code}, signal ${exited.signal}) before it was ready:\n${emulator.output()}`,
       );
     }
