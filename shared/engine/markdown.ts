@@ -6,6 +6,7 @@
 import type { Nodes, Parents, PhrasingContent, Root, RootContent, Table, TableCell } from 'mdast';
 import { defaultHandlers, toMarkdown, type Options as ToMarkdownOptions } from 'mdast-util-to-markdown';
 import { withReadableUrls } from './markdown-urls.ts';
+import { withUnsafeSubset } from './markdown-unsafe-subset.ts';
 import { withLongTextEscaped } from './markdown-long-text.ts';
 import { gfmToMarkdown } from 'mdast-util-gfm';
 import { gfmTableToMarkdown } from 'mdast-util-gfm-table';
@@ -43,7 +44,7 @@ const toMarkdownOptions: ToMarkdownOptions = {
     // A page break is provenance, not content: it is rendered (or not) by `serialize`.
     pageBreak: () => '',
     table: createTableHandler(gfmTableToMarkdown().handlers!.tableCell!),
-    text: withLongTextEscaped(withReadableUrls(defaultHandlers.text)),
+    text: withLongTextEscaped(withReadableUrls(withUnsafeSubset(defaultHandlers.text))),
   } as unknown as ToMarkdownOptions['handlers'],
 };
 

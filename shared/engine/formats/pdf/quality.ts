@@ -51,8 +51,11 @@ function tally(text: string): Tally {
     latin = true;
     vowel = false;
   };
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
+  // By index, not `for…of`: the iterator makes a string per character, which profiled as most of this
+  // function's time on long text PDFs; a non-ASCII character is made a string only where a test needs it.
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
     if (isSpace(cp)) {
       endWord();
       continue;
@@ -73,6 +76,7 @@ function tally(text: string): Tally {
       if (ASCII_VOWELS.has(lower)) vowel = true;
       continue;
     }
+    const ch = String.fromCodePoint(cp);
     if (!LETTER.test(ch)) continue;
     letters++;
     if (!LATIN.test(ch)) latin = false;
