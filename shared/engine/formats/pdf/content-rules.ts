@@ -628,5 +628,7 @@ function isEnd(d: Uint8Array, i: number): boolean {
 function latin1(d: Uint8Array, start: number, end: number): string {
   if (end - start === 1) return String.fromCharCode(d[start]);
   if (end - start === 2) return String.fromCharCode(d[start], d[start + 1]);
-  return String.fromCharCode(...d.subarray(start, Math.min(end, start + 4096)));
+  if (end - start === 3) return String.fromCharCode(d[start], d[start + 1], d[start + 2]);
+  // apply, not spread: spreading a typed array goes through its iterator (profiled: most of this function's time).
+  return String.fromCharCode.apply(null, d.subarray(start, Math.min(end, start + 4096)) as unknown as number[]);
 }
