@@ -11,6 +11,7 @@ import { serialize } from './markdown.ts';
 import { ConversionError, asConversionError, unsupported } from './errors.ts';
 import { toPlainText } from './mdast.ts';
 import { checkCompleteness } from './completeness.ts';
+import { COLLECT_AFTER_PAGES, collectGarbage } from './collect-garbage.ts';
 import { checkResultSize, resultBudget } from './result-cap.ts';
 
 export interface EngineDeps {
@@ -53,6 +54,13 @@ export async function convertDetected(
   } catch (error) {
     throw asConversionError(error);
   }
+  if (process.env.TAILGC) {
+    const v8 = process.getBuiltinModule('node:v8');
+    v8.setFlagsFromString('--expose-gc');
+    (process.getBuiltinModule('node:vm').runInNewContext('gc') as () => void)();
+  }
+  // What the converter built besides the tree is garbage now; collect it before serializing allocates more.
+  if ((tree.pageCount ?? 0) >= COLLECT_AFTER_PAGES) collectGarbage();
   const serialized = serialize(tree.root, {
     pageSeparators: options.pageSeparators,
     embedImages: options.embedImages,

@@ -33,6 +33,7 @@ import { EmbeddedFonts } from './embedded-fonts.ts';
 import { ContentRules } from './content-rules.ts';
 import { recoverGarbledFonts } from './font-recovery.ts';
 import { nodesWithPictures } from '../image/place-pictures.ts';
+import { COLLECT_AFTER_PAGES } from '../../collect-garbage.ts';
 
 export const pdfConverter: Converter = {
   name: 'pdf',
@@ -51,6 +52,7 @@ export const pdfConverter: Converter = {
       } finally {
         await renderer.close();
         await failed(doc.loadingTask.destroy()).catch(() => undefined);
+        if (doc.numPages >= COLLECT_AFTER_PAGES) thread?.collect();
       }
     } finally {
       thread?.release();

@@ -20,6 +20,7 @@
 import { MessageChannel, Worker, resourceLimits } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { ConversionError } from '../../errors.ts';
+import { COLLECT_MESSAGE } from '../../collect-garbage.ts';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 type PdfWorker = InstanceType<PdfJs['PDFWorker']>;
@@ -32,6 +33,8 @@ export interface ParserThread {
   /** Keep the process alive while a document waits on the thread; `release` when the document is done. */
   hold(): void;
   release(): void;
+  /** Ask the thread for a full collection (after a long document is destroyed: see collect-garbage.ts). */
+  collect(): void;
 }
 
 // The thread runs from the same tree as this module: `.ts` from source (type stripping, jest), `.js` from dist/.
@@ -98,6 +101,9 @@ function start(pdfjs: PdfJs): ParserThread {
     },
     release() {
       if (--holders === 0) idle();
+    },
+    collect() {
+      worker.postMessage(COLLECT_MESSAGE);
     },
   };
   return thread;

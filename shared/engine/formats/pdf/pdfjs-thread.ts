@@ -3,8 +3,9 @@
  * content streams) answering the main thread's pdf.js API over the MessagePort it is handed in `workerData`.
  * Nothing else runs here; the thread lives as long as the engine thread that started it.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { COLLECT_MESSAGE, collectGarbage } from '../../collect-garbage.ts';
 
 interface WorkerModule {
   WorkerMessageHandler: { initializeFromPort(port: MessagePort): void };
@@ -19,3 +20,10 @@ process.on('unhandledRejection', () => {});
 const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 const { WorkerMessageHandler } = (await import(workerModule)) as WorkerModule;
 WorkerMessageHandler.initializeFromPort((workerData as { port: MessagePort }).port);
+
+// Control messages from the engine thread (parser-thread.ts) arrive on the thread's own port, apart from pdf.js's.
+// Unreferenced: the thread lives as long as pdf.js's port, as before.
+parentPort?.on('message', (message: unknown) => {
+  if (message === COLLECT_MESSAGE) collectGarbage();
+});
+parentPort?.unref();
