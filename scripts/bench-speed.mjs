@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:speed -- [--runs N] [--pdf-pages N] [--format docx,pdf] [--corpus DIR]
+ * npm run bench:speed -- [--runs N] [--pdf-pages N] [--pdf-runs N] [--format docx,pdf] [--corpus DIR]
  *                        [--real-only [--real pdf,small,ocr]] [--small-only [--no-ocr]]
  * Builds its own documents (no corpus needed), converts each format N times in process with the engine,
  * and prints documents/s, median and p95 ms per format (pages/s for PDF), the first (cold) conversion,
@@ -45,7 +45,13 @@ if (args.includes('--small-only')) {
 }
 if (args.includes('--real-only')) {
   const parts = opt('--real')?.split(',');
-  await benchReal({ project, corpusDir: path.resolve(opt('--corpus', corpusDefault)), runs, parts });
+  await benchReal({
+    project,
+    corpusDir: path.resolve(opt('--corpus', corpusDefault)),
+    runs,
+    pdfRuns: Math.max(1, Number(opt('--pdf-runs', 5))),
+    parts,
+  });
   process.exit(0);
 }
 
@@ -374,4 +380,4 @@ if (fs.existsSync(path.join(project, 'dist', 'shared', 'cli', 'main.js')))
 else console.log('CLI start-up (dist): not built; run `npm run build`');
 startup('--version from source', ['--no-warnings', path.join(project, 'shared', 'cli', 'main.ts'), '--version']);
 
-await benchReal({ project, corpusDir, runs: Math.min(runs, 7) });
+await benchReal({ project, corpusDir, runs: Math.min(runs, 7), pdfRuns: Math.max(1, Number(opt('--pdf-runs', 5))) });
