@@ -54,11 +54,6 @@ export async function convertDetected(
   } catch (error) {
     throw asConversionError(error);
   }
-  if (process.env.TAILGC) {
-    const v8 = process.getBuiltinModule('node:v8');
-    v8.setFlagsFromString('--expose-gc');
-    (process.getBuiltinModule('node:vm').runInNewContext('gc') as () => void)();
-  }
   // What the converter built besides the tree is garbage now; collect it before serializing allocates more.
   if ((tree.pageCount ?? 0) >= COLLECT_AFTER_PAGES) collectGarbage();
   const serialized = serialize(tree.root, {
