@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { corrupt, encrypted } from '../../errors.ts';
+import { patchPdfjsWorkerOnLoad } from './pdfjs-patches.ts';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
@@ -28,6 +29,7 @@ function loadInProcessWorker(): Promise<void> {
   inProcessWorker ??= (async () => {
     // The worker module ships without type declarations; only its WorkerMessageHandler export is used.
     const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    patchPdfjsWorkerOnLoad();
     const worker: unknown = await import(workerModule);
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
   })();

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { COLLECT_MESSAGE, collectGarbage } from '../../collect-garbage.ts';
+import { patchPdfjsWorkerOnLoad } from './pdfjs-patches.ts';
 
 interface WorkerModule {
   WorkerMessageHandler: { initializeFromPort(port: MessagePort): void };
@@ -18,6 +19,7 @@ process.on('unhandledRejection', () => {});
 
 // The worker module ships without type declarations; only its WorkerMessageHandler export is used.
 const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+patchPdfjsWorkerOnLoad();
 const { WorkerMessageHandler } = (await import(workerModule)) as WorkerModule;
 WorkerMessageHandler.initializeFromPort((workerData as { port: MessagePort }).port);
 
