@@ -1,8 +1,9 @@
 /**
- * Font weight, style and pitch per text-content font id. pdf.js hands the real font name (e.g.
- * "ABCDEF+Times-Bold", "SFBX1000") to the main thread only with a page's operator list; fonts are shared across
- * pages (ids like `g_d0_f3`), so the list is fetched only for pages that use a font not seen before
- * (`needsFontNames`) — most pages of a long document reuse the fonts of its first pages.
+ * Font weight, style and pitch per text-content font id. pdf.js as shipped hands the real font name (e.g.
+ * "ABCDEF+Times-Bold", "SFBX1000") to the main thread only with a page's operator list; our patched worker
+ * (pdfjs-patches.ts) hands it over with the text content. Where the patch is not applied (jest's loader, a
+ * pdf.js release that changed the patched text), the list is fetched for pages that use a font not seen before
+ * (`needsFontNames`); fonts are shared across pages (ids like `g_d0_f3`), so that is the first pages mostly.
  */
 import type { FontInfo } from './text-items.ts';
 

@@ -213,8 +213,8 @@ async function fetchPage(page: PdfPage, contentRules: ContentRules): Promise<Pag
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
   const hasText = items.some((i) => i.str.trim());
-  // The operator list makes pdf.js hand over the fonts' real names (bold, italic, monospace); fonts are shared
-  // across pages, so only a page that brings a font not seen before pays for it.
+  // The fonts' real names (bold, italic, monospace) come with the text content from our patched worker
+  // (pdfjs-patches.ts); without the patch only an operator list brings them, fetched for a page with a new font.
   if (hasText && needsFontNames(page.commonObjs, new Set(items.map((i) => i.fontName)))) await operatorListOf(page);
   const placed = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, content.styles));
   // A page whose text looks tabular will want its rules (`pageRules`). When they cannot come from the content
