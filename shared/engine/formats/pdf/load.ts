@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { corrupt, encrypted } from '../../errors.ts';
-import { patchPdfjsWorkerOnLoad } from './pdfjs-patches.ts';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
@@ -29,7 +28,9 @@ function loadInProcessWorker(): Promise<void> {
   inProcessWorker ??= (async () => {
     // The worker module ships without type declarations; only its WorkerMessageHandler export is used.
     const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-    patchPdfjsWorkerOnLoad();
+    // Imported here, not at the top: this module also reaches the CLI's main thread, which loads nothing of
+    // pdf.js's (test/cli/cli.test.ts checks it); only a thread that runs the worker code needs the patches.
+    (await import('./pdfjs-patches.ts')).patchPdfjsWorkerOnLoad();
     const worker: unknown = await import(workerModule);
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
   })();
