@@ -4,7 +4,7 @@
  */
 import { convert } from '../../shared/engine/engine.ts';
 import { loadPdfJs, openPdf } from '../../shared/engine/formats/pdf/load.ts';
-import { parserThread } from '../../shared/engine/formats/pdf/parser-thread.ts';
+import { parserThread, startParserThread } from '../../shared/engine/formats/pdf/parser-thread.ts';
 import { buildPdf } from '../fixtures/pdf.ts';
 
 const pagesOf = (n: number) =>
@@ -31,6 +31,9 @@ async function pageTexts(bytes: Uint8Array, worker?: Parameters<typeof openPdf>[
 
 describe('PDF parser thread', () => {
   it('reads the same text as the in-process worker, for one document after another', async () => {
+    // Started before pdf.js's API is loaded, as the PDF converter does; idempotent.
+    startParserThread();
+    startParserThread();
     const thread = parserThread(await loadPdfJs());
     expect(thread).toBeDefined();
     thread!.hold();
