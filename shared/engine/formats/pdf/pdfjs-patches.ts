@@ -1,6 +1,6 @@
 /**
- * Two changes to pdf.js's worker code (`pdfjs-dist/legacy/build/pdf.worker.mjs`), applied to its source as
- * Node loads it (`module.registerHooks`), in the thread that runs it. Both leave every result pdf.js gives
+ * Changes to pdf.js's worker code (`pdfjs-dist/legacy/build/pdf.worker.mjs`), applied to its source as
+ * Node loads it (`module.registerHooks`), in the thread that runs it. Each leaves every result pdf.js gives
  * as it was; they only remove work. Found with --cpu-prof on a 360-page text PDF (the corpus's docling text
  * PDFs concatenated, issue 13's benchmark document); each patch's `why` gives its measured share.
  *
@@ -50,6 +50,60 @@ export const PDFJS_WORKER_PATCHES: readonly PdfjsPatch[] = [
     replace: `  clone() {
     const clone = Object.assign(Object.create(Object.getPrototypeOf(this)), this);
     clone.textMatrix = this.textMatrix.slice();`,
+  },
+  {
+    name: 'text-transform-scalar',
+    why:
+      'getCurrentTextTransform runs twice per glyph of text extraction (the position check, then the item’s ' +
+      'last transform) and built three arrays each time (the text-space matrix, an intermediate product and ' +
+      'the result): 240 ms of self time and much of the parser thread’s garbage collection on the 360-page ' +
+      'benchmark. The same products, term by term in the same order (multiplications by zero kept, so signs ' +
+      'of zero and NaNs come out the same), with only the result allocated.',
+    find: `      if (font.isType3Font && (textState.fontSize <= 1 || font.isCharBBox) && !isArrayEqual(textState.fontMatrix, FONT_IDENTITY_MATRIX)) {
+        const glyphHeight = font.bbox[3] - font.bbox[1];
+        if (glyphHeight > 0) {
+          tsm[3] *= glyphHeight * textState.fontMatrix[3];
+        }
+      }
+      return Util.transform(textState.ctm, Util.transform(textState.textMatrix, tsm));`,
+    replace: `      if (font.isType3Font && (textState.fontSize <= 1 || font.isCharBBox) && !isArrayEqual(textState.fontMatrix, FONT_IDENTITY_MATRIX)) {
+        const glyphHeight = font.bbox[3] - font.bbox[1];
+        if (glyphHeight > 0) {
+          tsm[3] *= glyphHeight * textState.fontMatrix[3];
+        }
+      }
+      const t = textState.textMatrix, c = textState.ctm;
+      const s0 = tsm[0], s1 = tsm[1], s2 = tsm[2], s3 = tsm[3], s4 = tsm[4], s5 = tsm[5];
+      const i0 = t[0] * s0 + t[2] * s1, i1 = t[1] * s0 + t[3] * s1, i2 = t[0] * s2 + t[2] * s3;
+      const i3 = t[1] * s2 + t[3] * s3, i4 = t[0] * s4 + t[2] * s5 + t[4], i5 = t[1] * s4 + t[3] * s5 + t[5];
+      return [c[0] * i0 + c[2] * i1, c[1] * i0 + c[3] * i1, c[0] * i2 + c[2] * i3, c[1] * i2 + c[3] * i3, c[0] * i4 + c[2] * i5 + c[4], c[1] * i4 + c[3] * i5 + c[5]];`,
+  },
+  {
+    name: 'inflate-sync',
+    why:
+      'pdf.js inflates every Flate stream of 1 KB or more through a DecompressionStream: in Node a web stream ' +
+      'over an asynchronous zlib handle, with a thread-pool round trip, stream machinery and an event-loop ' +
+      'turn per content stream. On the 360-page benchmark that was ~0.35 s of the parser thread, the busier of ' +
+      'the two. zlib.inflateSync is the same zlib on the same bytes; when it throws (damaged or truncated ' +
+      'data) the result is the same `decompressed: null` that sends pdf.js to its own JavaScript decoder.',
+    find: `    try {
+      const {
+        readable,
+        writable
+      } = new DecompressionStream(name);`,
+    replace: `    try {
+      const zlib = name === "deflate" ? globalThis.process?.getBuiltinModule?.("node:zlib") : undefined;
+      if (zlib) {
+        const out = zlib.inflateSync(bytes);
+        return {
+          decompressed: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
+          compressed: bytes
+        };
+      }
+      const {
+        readable,
+        writable
+      } = new DecompressionStream(name);`,
   },
 ];
 
