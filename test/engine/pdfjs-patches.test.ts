@@ -94,6 +94,14 @@ describe('pdf.js worker patches', () => {
     expect(applyPdfjsWorkerPatches('abc abc', [patch]).skipped).toEqual(['x']);
     expect(applyPdfjsWorkerPatches('nothing', [patch]).skipped).toEqual(['x']);
     expect(applyPdfjsWorkerPatches('1 abc 2', [patch])).toEqual({ source: '1 ABC 2', applied: ['x'], skipped: [] });
+    // Several patches, given out of source order; of two overlapping texts the later one is left out.
+    const b = { name: 'b', why: '', find: 'bcd', replace: 'BCD' };
+    const z = { name: 'z', why: '', find: 'z', replace: 'ZZ' };
+    expect(applyPdfjsWorkerPatches('abcde z', [z, patch, b])).toEqual({
+      source: 'ABCde ZZ',
+      applied: ['z', 'x'],
+      skipped: ['b'],
+    });
   });
 
   it('the patched worker reads the same items, transforms and all, as pdf.js as shipped, on whole, padded and cut Flate streams', async () => {
