@@ -13,7 +13,15 @@ export interface ConverterEntry {
 }
 
 export const converters: readonly ConverterEntry[] = [
-  { formats: ['pdf'], load: async () => (await import('./formats/pdf/index.ts')).pdfConverter },
+  {
+    formats: ['pdf'],
+    load: async () => {
+      // pdf.js's parser thread starts first (a small module), so its start-up (~0.3 s: a Node environment and
+      // pdf.js's worker code) runs on the other core while the converter and pdf.js's API load here.
+      (await import('./formats/pdf/parser-thread.ts')).startParserThread();
+      return (await import('./formats/pdf/index.ts')).pdfConverter;
+    },
+  },
   { formats: ['docx'], load: async () => (await import('./formats/docx/index.ts')).docxConverter },
   { formats: ['pptx'], load: async () => (await import('./formats/pptx/index.ts')).pptxConverter },
   { formats: ['xlsx'], load: async () => (await import('./formats/xlsx/index.ts')).xlsxConverter },
