@@ -4,6 +4,7 @@
  */
 import { convert } from '../../shared/engine/engine.ts';
 import { loadPdfJs, openPdf } from '../../shared/engine/formats/pdf/load.ts';
+import { DENSE_PAGE_ITEMS, PAGES_AHEAD, pagesAhead } from '../../shared/engine/formats/pdf/index.ts';
 import { parserThread, startParserThread } from '../../shared/engine/formats/pdf/parser-thread.ts';
 import { buildPdf } from '../fixtures/pdf.ts';
 
@@ -50,6 +51,13 @@ describe('PDF parser thread', () => {
     }
     // The same thread serves the next document.
     expect(parserThread(await loadPdfJs())).toBe(thread);
+  });
+
+  it('reads several pages ahead, but one only after a page of huge text content', () => {
+    expect(PAGES_AHEAD).toBeGreaterThan(1);
+    expect(pagesAhead(0)).toBe(PAGES_AHEAD);
+    expect(pagesAhead(DENSE_PAGE_ITEMS)).toBe(PAGES_AHEAD);
+    expect(pagesAhead(DENSE_PAGE_ITEMS + 1)).toBe(1);
   });
 
   it('converts a multi-page PDF in page order through the engine', async () => {

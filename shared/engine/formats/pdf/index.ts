@@ -37,10 +37,20 @@ import { COLLECT_AFTER_PAGES } from '../../collect-garbage.ts';
 
 /**
  * How many pages past the one being laid out are requested from pdf.js. Measured on a 360-page text PDF (2-core
- * machine, 5 interleaved runs each; `npm run bench:speed`): 1 ahead 6.49 s, 3 ahead 6.01 s, 6 ahead 5.60 s;
- * each page in flight holds only its text content (a few hundred KB at most on dense pages).
+ * machine, whole process, medians of 5 interleaved runs): 1 ahead 6.49 s, 3 ahead 6.01 s, 6 ahead 5.60 s. A
+ * page in flight holds its text content: ~100–250 bytes per text item, a few thousand items on a dense page.
  */
 export const PAGES_AHEAD = 6;
+
+/**
+ * Text items on a page past which reading goes back to one page ahead (until a lighter page comes), so that a
+ * document of huge pages holds two of them at a time, as before read-ahead, not seven: its memory ceiling must
+ * not be reached where it was not. 20,000 items is ~5 MB; real dense pages have a few thousand.
+ */
+export const DENSE_PAGE_ITEMS = 20_000;
+
+/** Pages to read ahead of the one being laid out, after reading a page of `items` text items. */
+export const pagesAhead = (items: number): number => (items > DENSE_PAGE_ITEMS ? 1 : PAGES_AHEAD);
 
 export const pdfConverter: Converter = {
   name: 'pdf',
@@ -139,23 +149,22 @@ async function convertDocument(
   };
   const ahead: ReturnType<typeof request>[] = [];
   let requested = first - 1;
+  // One page ahead until a page has been read (its size unknown), then PAGES_AHEAD while pages stay light.
+  let window = 1;
+  const topUp = (n: number) => {
+    while (requested < Math.min(last, n + window)) ahead.push(request(++requested));
+  };
   for (let n = first; n <= last; n++) {
-    while (requested < Math.min(last, n + PAGES_AHEAD)) ahead.push(request(++requested));
+    topUp(n);
     const current = ahead.shift()!;
     const turn: PageTurn = { n, warnings: [], ocrPages: [], content: Promise.resolve({ page: n, nodes: [] }) };
     const pageCtx: ConvertContext = { ...ctx, warn: (w) => turn.warnings.push(w) };
     try {
       turn.page = await current.page;
-      const read = await readPage(
-        turn.page,
-        await current.read,
-        n,
-        pageCtx,
-        renderer,
-        turn.ocrPages,
-        fonts,
-        contentRules,
-      );
+      const pageRead = await current.read;
+      window = pagesAhead(pageRead.items.length);
+      topUp(n); // before this page's layout, so pdf.js reads on meanwhile
+      const read = await readPage(turn.page, pageRead, n, pageCtx, renderer, turn.ocrPages, fonts, contentRules);
       turn.recognizing = 'recognizing' in read;
       turn.content = 'recognizing' in read ? read.recognizing : Promise.resolve(read);
     } catch (error) {
@@ -216,12 +225,18 @@ interface PageRead {
   hasText: boolean;
   placed: ReturnType<typeof itemsToRuns>;
   links: LinkArea[];
+  /** The page's annotations as pdf.js gives them (`linkAreas` reads the links from them). */
+  annotations: Promise<unknown[]>;
   /** The text content's font styles, for laying the items out again after a font's text is recovered. */
   styles: Parameters<typeof fontLookup>[1];
 }
 
 async function fetchPage(page: PdfPage, contentRules: ContentRules): Promise<PageRead> {
   const viewport = page.getViewport({ scale: 1 });
+  // Asked for together with the text content, not after it: a request this thread sends later waits for this
+  // thread's next free moment (it may be laying out a page), and the parser thread waits with it.
+  const annotations = page.getAnnotations({ intent: 'display' });
+  annotations.catch(() => undefined); // a page without text never reads them
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items = content.items.filter((i): i is RawTextItem & typeof i => 'str' in i);
   const hasText = items.some((i) => i.str.trim());
@@ -234,8 +249,8 @@ async function fetchPage(page: PdfPage, contentRules: ContentRules): Promise<Pag
   // laid out. The list is cached per page; an unused one is released with the page.
   if (hasText && mayHoldTable(placed.runs) && !(await contentRules.usable()))
     operatorListOf(page).catch(() => undefined);
-  const links = hasText ? await linkAreas(page, viewport, placed.quadrant) : [];
-  return { viewport, items, hasText, placed, links, styles: content.styles };
+  const links = hasText ? await linkAreas(annotations, viewport, placed.quadrant) : [];
+  return { viewport, items, hasText, placed, links, annotations, styles: content.styles };
 }
 
 async function readPage(
@@ -259,7 +274,7 @@ async function readPage(
       items = recovery.items;
       garbled = new Set([...garbled].filter((f) => !recovery.recovered.has(f)));
       laidOut = itemsToRuns(items, viewport.transform, viewport, fontLookup(page.commonObjs, read.styles));
-      links = await linkAreas(page, viewport, laidOut.quadrant);
+      links = await linkAreas(read.annotations, viewport, laidOut.quadrant);
     }
   }
   const { runs: placed, quadrant, rotatedText } = laidOut;
@@ -342,15 +357,18 @@ async function readPage(
   return keep ? layOut(readable) : { page: n, nodes: [] };
 }
 
-/** External link annotations of a page, as rectangles in the same upright space as the runs. */
+/**
+ * External link annotations of a page (`pending`: pdf.js's `page.getAnnotations()`), as rectangles in the same
+ * upright space as the runs.
+ */
 async function linkAreas(
-  page: PdfPage,
+  pending: Promise<unknown[]>,
   viewport: { transform: number[]; width: number; height: number },
   quadrant: number,
 ): Promise<LinkArea[]> {
   let annotations: unknown[];
   try {
-    annotations = await page.getAnnotations({ intent: 'display' });
+    annotations = await pending;
   } catch {
     return []; // a broken annotation array costs the links, not the page
   }
