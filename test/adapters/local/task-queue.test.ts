@@ -228,7 +228,10 @@ test('a write lock held by another connection: no unhandled rejection, the event
     await until(() => q.getTask('locked')?.status === 'done', 8000);
     clearInterval(probe);
     expect(hits).toHaveLength(1);
-    expect(worstLag).toBeLessThan(500);
+    // Each refused statement waits out sqlite's busy timeout (100 ms) on this thread, so the loop stalls briefly
+    // but never for the 1.5 s the lock is held; 500 ms was exceeded (660 ms) on a CI run with the machine's
+    // both cores busy with other work, so the bound separates the two cases with room for a loaded machine.
+    expect(worstLag).toBeLessThan(1000);
     expect(rejections).toEqual([]);
   } finally {
     process.off('unhandledRejection', onRejection);
