@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
+import { Worker } from 'node:worker_threads';
 import { openPdf, loadPdfJs } from '../../shared/engine/formats/pdf/load.ts';
 import { parserThread } from '../../shared/engine/formats/pdf/parser-thread.ts';
 import { PDFJS_WORKER_PATCHES, applyPdfjsWorkerPatches } from '../../shared/engine/formats/pdf/pdfjs-patches.ts';
@@ -125,6 +126,72 @@ describe('pdf.js worker patches', () => {
       thread.release();
     }
   });
+
+  it('a page with a small Flate image mask renders, patched, in a real thread (pdf.js transfers the decoded bytes)', async () => {
+    // A 1-bit image mask 600×240 (18,000 bytes decoded: under 32 KB, where zlib's output is a view into Node's
+    // shared Buffer pool, which cannot be transferred), stored uncompressed in Flate so the data passes pdf.js's
+    // 1 KB threshold for native inflation; the left half paints (0 bits), the right half does not.
+    const w = 600;
+    const h = 240;
+    const row = w / 8;
+    const bits = new Uint8Array(row * h).fill(0xff);
+    for (let y = 0; y < h; y++) bits.fill(0, y * row, y * row + row / 2);
+    const data = new Uint8Array(zlib.deflateSync(bits, { level: 0 }));
+    const content = 'q 0 g 300 0 0 120 100 500 cm /Im1 Do Q';
+    const bytes = writeRawPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>',
+      `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+      new Uint8Array([
+        ...latin1(
+          `<< /Type /XObject /Subtype /Image /Width ${w} /Height ${h} /ImageMask true /BitsPerComponent 1 /Length ${data.length} /Filter /FlateDecode >>\nstream\n`,
+        ),
+        ...data,
+        ...latin1('\nendstream'),
+      ]),
+    ]);
+    // jest's module loader leaves pdf.js unpatched; a worker thread loads it as the engine does (load.ts).
+    const url = (p: string) => new URL(p, import.meta.url).href;
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      (async () => {
+        const { openPdf } = await import(workerData.load);
+        const { renderPagePng } = await import(workerData.render);
+        const { createCanvas, loadImage } = await import('@napi-rs/canvas');
+        const doc = await openPdf(workerData.bytes, undefined, { forRendering: true, maxImagePixels: 1e8 });
+        const image = await loadImage(Buffer.from(await renderPagePng(await doc.getPage(1), 72)));
+        const canvas = createCanvas(image.width, image.height);
+        const g = canvas.getContext('2d');
+        g.drawImage(image, 0, 0);
+        const px = g.getImageData(0, 0, image.width, image.height).data;
+        let dark = 0;
+        for (let i = 0; i < px.length; i += 4) if (px[i] < 128) dark++;
+        await doc.loadingTask.destroy();
+        parentPort.postMessage({ dark });
+      })().catch((e) => parentPort.postMessage({ error: String(e) }));
+    `;
+    const worker = new Worker(code, {
+      eval: true,
+      workerData: {
+        bytes,
+        load: url('../../shared/engine/formats/pdf/load.ts'),
+        render: url('../../shared/engine/formats/pdf/render.ts'),
+      },
+    });
+    try {
+      const result = await new Promise<{ dark?: number; error?: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the render did not finish within 20 s')), 20_000);
+        worker.once('message', (m) => (clearTimeout(timer), resolve(m)));
+        worker.once('error', (e) => (clearTimeout(timer), reject(e)));
+      });
+      expect(result.error).toBeUndefined();
+      // The painted half: 150 × 120 points at 72 dpi.
+      expect(result.dark).toBeGreaterThan(150 * 120 * 0.9);
+    } finally {
+      await worker.terminate();
+    }
+  }, 30_000);
 
   it('text extraction in the parser thread delivers the fonts, bold included', async () => {
     const thread = parserThread(await loadPdfJs())!;

@@ -85,7 +85,10 @@ export const PDFJS_WORKER_PATCHES: readonly PdfjsPatch[] = [
       'over an asynchronous zlib handle, with a thread-pool round trip, stream machinery and an event-loop ' +
       'turn per content stream. On the 360-page benchmark that was ~0.35 s of the parser thread, the busier of ' +
       'the two. zlib.inflateSync is the same zlib on the same bytes; when it throws (damaged or truncated ' +
-      'data) the result is the same `decompressed: null` that sends pdf.js to its own JavaScript decoder.',
+      'data) the result is the same `decompressed: null` that sends pdf.js to its own JavaScript decoder. An ' +
+      "output under 32 KB is a view into Node's shared Buffer pool, which cannot be transferred: pdf.js " +
+      "transfers an image's bytes as decoded (a 1-bit mask, 8-bit RGB), and rendering such a page for OCR " +
+      'hung or lost the image, so an output that does not own its whole ArrayBuffer is copied.',
     find: `    try {
       const {
         readable,
@@ -96,7 +99,7 @@ export const PDFJS_WORKER_PATCHES: readonly PdfjsPatch[] = [
       if (zlib) {
         const out = zlib.inflateSync(bytes);
         return {
-          decompressed: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
+          decompressed: out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? new Uint8Array(out.buffer) : new Uint8Array(out),
           compressed: bytes
         };
       }
