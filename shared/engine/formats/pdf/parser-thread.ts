@@ -8,8 +8,8 @@
  * One thread per engine thread, started on the first PDF and kept for the next. `startParserThread` starts it
  * before pdf.js's API is loaded on this side, so the thread's start-up (a Node environment, then pdf.js's worker
  * code read, patched and compiled: ~0.3 s on the 2-core benchmark machine) runs on the other core meanwhile
- * instead of after it. Its modules come from the process's compile cache (a thread does not inherit it). It is referenced only while a document uses it,
- * so an idle thread never keeps the process alive. Its heap is capped like this thread's own (the sandbox's
+ * instead of after it. Its modules come from the process's compile cache (a thread does not inherit it). It is
+ * referenced only while a document uses it, so an idle thread never keeps the process alive. Its heap is capped like this thread's own (the sandbox's
  * `resourceLimits`), so a hostile document costs at most one more ceiling. When the thread dies (memory
  * ceiling, crash) `failure` rejects with a typed error and the next document starts a new thread; pdf.js's
  * pending requests would otherwise wait forever.
